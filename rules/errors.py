@@ -1,0 +1,32 @@
+"""The project's own error types: every bad input ends in one of these."""
+
+
+class AdvisorError(Exception):
+    """A problem with user input, named by file (and line where known).
+
+    ``str(error)`` is the one line shown to the user: ``path:line: message``.
+    """
+
+    def __init__(self, message, path=None, line=None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self):
+        where = self.path or "<input>"
+        if self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class KnowledgeError(AdvisorError):
+    """The knowledge base (questionnaire, propositions, rules, responses) is invalid."""
+
+
+class CaseError(AdvisorError):
+    """A case file or case answers are invalid."""
+
+
+class ExportError(AdvisorError):
+    """A report or case could not be written."""

@@ -1,0 +1,54 @@
+"""Agreement of the theory's predictions with what states actually did."""
+from pathlib import Path
+
+from .advisor import Advisor
+from .cases import default_library_dir, load_library
+
+
+def evaluate(advisor: Advisor, directory=None):
+    """Run every case with an ``observed`` response; return the agreement table."""
+    kb = advisor.kb
+    directory = Path(directory) if directory else default_library_dir(kb)
+    cases = [c for c in load_library(directory, kb) if c.observed]
+    rows = []
+    for case in cases:
+        result = advisor.analyze(case, explain=False)
+        rows.append({"file": Path(case.path).name, "title": case.title, "year": case.year,
+                     "predicted": result.verdict, "observed": case.observed,
+                     "agree": result.verdict == case.observed, "confidence": result.confidence})
+    responses = list(kb.response_ids)
+    confusion = {obs: {pred: 0 for pred in responses + ["none"]} for obs in responses}
+    for row in rows:
+        confusion[row["observed"]][row["predicted"] or "none"] += 1
+    agreed = sum(row["agree"] for row in rows)
+    per_response = {}
+    for rid in responses:
+        observed = [row for row in rows if row["observed"] == rid]
+        if observed:
+            per_response[rid] = {"cases": len(observed), "agree": sum(r["agree"] for r in observed)}
+    return {"directory": str(directory), "cases": len(rows), "agree": agreed,
+            "agreement": round(agreed / len(rows), 4) if rows else None,
+            "rows": rows, "confusion": confusion, "per_response": per_response,
+            "knowledge_version": kb.version}
+
+
+def render_evaluation_text(table, kb) -> str:
+    lines = [f"Cases: {table['cases']} from {table['directory']}", ""]
+    lines.append(f"{'case':32s} {'predicted':17s} {'observed':17s}")
+    for row in table["rows"]:
+        mark = "" if row["agree"] else "  <- differs"
+        lines.append(f"{row['file'][:32]:32s} {str(row['predicted']):17s} {row['observed']:17s}{mark}")
+    lines.append("")
+    if table["cases"]:
+        lines.append(f"Agreement: {table['agree']}/{table['cases']} = {table['agreement']:.1%}")
+    lines.append("")
+    responses = list(kb.response_ids)
+    short = {rid: rid[:8] for rid in responses}
+    lines.append("Confusion (rows: observed, columns: predicted)")
+    lines.append(" " * 18 + " ".join(f"{short[r]:>8s}" for r in responses) + f" {'none':>8s}")
+    for obs in responses:
+        row = table["confusion"][obs]
+        if not any(row.values()):
+            continue
+        lines.append(f"{obs:18s}" + " ".join(f"{row[p]:8d}" for p in responses) + f" {row['none']:8d}")
+    return "\n".join(lines) + "\n"

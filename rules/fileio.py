@@ -1,0 +1,35 @@
+"""Atomic file writes: a crash or a full disk never leaves half a file."""
+import os
+import tempfile
+
+from .errors import ExportError
+
+
+def atomic_write_bytes(path, data: bytes):
+    """Write to a temporary file beside ``path``, fsync, then rename over it."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ExportError("is a directory", path)
+    if not os.path.isdir(directory):
+        raise ExportError("folder does not exist", path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise ExportError(f"cannot write here: {exc.strerror or exc}", path) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise ExportError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+def atomic_write_text(path, text: str):
+    atomic_write_bytes(path, text.encode("utf-8"))

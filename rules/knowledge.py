@@ -1,0 +1,642 @@
+"""Load and validate the knowledge base in ``knowledge/``.
+
+Everything the engine, the app and the reports know about the theory comes from
+these YAML files; this module turns them into immutable objects and refuses a
+knowledge base that is inconsistent, naming the file, the line and the id.
+"""
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from . import conditions as cond
+from .errors import KnowledgeError
+from .yamlio import read_yaml_file
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+FILES = ("questionnaire.yaml", "propositions.yaml", "responses.yaml", "rules.yaml")
+UNKNOWN = "unknown"
+LAYERS = ("derive", "support")
+GROUPS = ("balancing", "bandwagoning", "conditions", "reasoning")
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    label: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Factor:
+    id: str
+    section: str
+    question: str
+    help: str
+    ordered: bool
+    levels: tuple
+    propositions: tuple
+    similarity: float
+
+    @property
+    def level_ids(self):
+        return tuple(level.id for level in self.levels)
+
+    def level(self, level_id):
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        return None
+
+    def label_of(self, level_id):
+        level = self.level(level_id)
+        return level.label if level else "Unknown"
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    id: str
+    label: str
+    ordered: bool
+    levels: tuple
+    meaning: str
+
+    @property
+    def level_ids(self):
+        return self.levels
+
+    def label_of(self, level_id):
+        return str(level_id).replace("_", " ") if level_id is not None else "unknown"
+
+
+@dataclass(frozen=True)
+class Static:
+    world: str
+    factor: str
+    response: str
+    over: tuple            # the levels of the factor the claim spans, in order
+    when: Optional[object]  # a condition tree restricting the claim, or None
+
+
+@dataclass(frozen=True)
+class Proposition:
+    id: str
+    group: str
+    title: str
+    text: str
+    pages: str
+    worlds: tuple
+    mirror: Optional[str]
+    statics: tuple
+
+    @property
+    def citation(self):
+        return f"Walt 1987, p. {self.pages}" if "-" not in self.pages and "," not in self.pages \
+            else f"Walt 1987, pp. {self.pages}"
+
+
+@dataclass(frozen=True)
+class Response:
+    id: str
+    label: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class World:
+    id: str
+    title: str
+    description: str
+    propositions: tuple
+    advice: str
+    risk: str
+
+
+@dataclass(frozen=True)
+class Band:
+    level: str
+    up_to: int
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    layer: str
+    propositions: tuple
+    explanation: str
+    condition: Optional[object] = None      # condition tree (None for score rules)
+    asserts: tuple = ()                     # ((derived fact, level), ...)
+    effects: tuple = ()                     # ((response, cf), ...)
+    derive: Optional[str] = None            # score rules: the derived fact
+    score: tuple = ()                       # ((factor, ((level, points), ...)), ...)
+    bands: tuple = ()
+    line: Optional[int] = None
+    index: int = 0
+
+    @property
+    def kind(self):
+        return "score" if self.derive else self.layer
+
+    def facts_read(self):
+        if self.derive:
+            return tuple(factor for factor, _ in self.score)
+        return tuple(sorted(cond.facts_used(self.condition)))
+
+    def effect_on(self, response):
+        for resp, cf in self.effects:
+            if resp == response:
+                return cf
+        return 0.0
+
+
+@dataclass(frozen=True)
+class Scoring:
+    method: str
+    min_support: float
+    tie_tolerance: float
+    tie_order: tuple
+
+
+@dataclass
+class KnowledgeBase:
+    directory: Path
+    sections: tuple
+    factors: tuple
+    derived: tuple
+    propositions: tuple
+    responses: tuple
+    worlds: tuple
+    rules: tuple
+    scoring: Scoring
+    version: str
+    _factor_index: dict = field(default_factory=dict, repr=False)
+    _derived_index: dict = field(default_factory=dict, repr=False)
+    _proposition_index: dict = field(default_factory=dict, repr=False)
+    _rule_index: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self._factor_index = {f.id: f for f in self.factors}
+        self._derived_index = {d.id: d for d in self.derived}
+        self._proposition_index = {p.id: p for p in self.propositions}
+        self._rule_index = {r.id: r for r in self.rules}
+
+    def factor(self, factor_id) -> Factor:
+        return self._factor_index[factor_id]
+
+    def derived_fact(self, fact_id) -> Derived:
+        return self._derived_index[fact_id]
+
+    def proposition(self, prop_id) -> Proposition:
+        return self._proposition_index[prop_id]
+
+    def rule(self, rule_id) -> RuleSpec:
+        return self._rule_index[rule_id]
+
+    def response(self, response_id) -> Response:
+        return next(r for r in self.responses if r.id == response_id)
+
+    def world(self, world_id) -> World:
+        return next(w for w in self.worlds if w.id == world_id)
+
+    @property
+    def factor_ids(self):
+        return tuple(f.id for f in self.factors)
+
+    @property
+    def response_ids(self):
+        return tuple(r.id for r in self.responses)
+
+    def fact_label(self, fact_id):
+        if fact_id in self._factor_index:
+            return fact_id.replace("_", " ")
+        return self._derived_index[fact_id].label
+
+    def level_label(self, fact_id, level_id):
+        if level_id is None or level_id == UNKNOWN:
+            return "unknown"
+        if fact_id in self._factor_index:
+            return self._factor_index[fact_id].label_of(level_id)
+        return str(level_id).replace("_", " ")
+
+    def rules_in_world(self, world_id):
+        """Rules that run in a world: all derive rules, and support rules whose
+        propositions all hold in that world."""
+        return tuple(r for r in self.rules
+                     if r.layer == "derive"
+                     or all(world_id in self.proposition(p).worlds for p in r.propositions))
+
+    def counts(self):
+        return {"factors": len(self.factors), "derived facts": len(self.derived),
+                "propositions": len(self.propositions), "rules": len(self.rules),
+                "responses": len(self.responses), "worlds": len(self.worlds)}
+
+
+# --------------------------------------------------------------------- loading
+
+class _Reader:
+    """Validation helpers that know which file they are reading."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def fail(self, message, line=None):
+        raise KnowledgeError(message, self.path, line)
+
+    def mapping(self, value, what, line=None):
+        if not isinstance(value, dict):
+            self.fail(f"{what} must be a mapping", getattr(value, "line", None) or line)
+        return value
+
+    def seq(self, value, what, line=None):
+        if not isinstance(value, list):
+            self.fail(f"{what} must be a list", line)
+        return value
+
+    def text(self, node, key, what, required=True):
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.fail(f"{what}: missing '{key}'", node.line)
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if not isinstance(value, (str, int, float)):
+            self.fail(f"{what}: '{key}' must be text", node.line_of(key))
+        return str(value).strip()
+
+    def keys(self, node, allowed, what):
+        extra = set(node) - set(allowed)
+        if extra:
+            key = sorted(map(str, extra))[0]
+            self.fail(f"{what}: unknown key '{key}'", node.line_of(key))
+
+    def unique(self, items, what):
+        seen = {}
+        for item_id, line in items:
+            if item_id in seen:
+                self.fail(f"duplicate {what} id '{item_id}' (first at line {seen[item_id]})", line)
+            seen[item_id] = line
+
+
+def _level_id(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def load_knowledge(directory=None) -> KnowledgeBase:
+    """Load and validate a knowledge base directory; raise KnowledgeError if invalid."""
+    directory = Path(directory) if directory is not None else DEFAULT_DIR
+    if not directory.is_dir():
+        raise KnowledgeError("knowledge base directory not found", directory)
+    raw = {}
+    digest = hashlib.sha256()
+    for name in FILES:
+        path = directory / name
+        data = read_yaml_file(path, KnowledgeError)
+        if not isinstance(data, dict):
+            raise KnowledgeError("top level must be a mapping", path, getattr(data, "line", 1))
+        raw[name] = data
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
+
+    sections, factors = _load_questionnaire(directory / FILES[0], raw[FILES[0]])
+    responses, worlds_raw, scoring = _load_responses(directory / FILES[2], raw[FILES[2]])
+    world_ids = {w["id"] for w in worlds_raw}
+    derived = _load_derived(directory / FILES[3], raw[FILES[3]], factors)
+    fact_levels = {f.id: list(f.level_ids) for f in factors}
+    fact_levels.update({d.id: list(d.levels) for d in derived})
+    ordered = {f.id for f in factors if f.ordered} | {d.id for d in derived if d.ordered}
+    propositions = _load_propositions(directory / FILES[1], raw[FILES[1]], world_ids,
+                                      {f.id: f for f in factors}, {r.id for r in responses},
+                                      fact_levels, ordered)
+    worlds = _build_worlds(directory / FILES[2], worlds_raw, {p.id for p in propositions})
+    rules = _load_rules(directory / FILES[3], raw[FILES[3]], factors, derived, propositions,
+                        responses, fact_levels, ordered)
+    kb = KnowledgeBase(directory=directory, sections=sections, factors=factors, derived=derived,
+                       propositions=propositions, responses=responses, worlds=worlds,
+                       rules=rules, scoring=scoring, version=digest.hexdigest()[:12])
+    _cross_check(kb, directory)
+    return kb
+
+
+def _load_questionnaire(path, data):
+    r = _Reader(path)
+    r.keys(data, ("sections", "factors"), "questionnaire")
+    sections = []
+    for node in r.seq(data.get("sections"), "sections", data.line_of("sections")):
+        r.mapping(node, "a section")
+        sections.append(Section(r.text(node, "id", "section"), r.text(node, "title", "section")))
+    r.unique([(s.id, None) for s in sections], "section")
+    section_ids = {s.id for s in sections}
+    factors = []
+    lines = []
+    for node in r.seq(data.get("factors"), "factors", data.line_of("factors")):
+        r.mapping(node, "a factor")
+        fid = r.text(node, "id", "factor")
+        what = f"factor '{fid}'"
+        r.keys(node, ("id", "section", "question", "help", "ordered", "levels",
+                      "propositions", "similarity"), what)
+        section = r.text(node, "section", what)
+        if section not in section_ids:
+            r.fail(f"{what}: unknown section '{section}'", node.line_of("section"))
+        levels = []
+        for lnode in r.seq(node.get("levels"), f"{what} levels", node.line_of("levels")):
+            r.mapping(lnode, f"a level of {what}")
+            lid = _level_id(lnode.get("id"))
+            if lid == UNKNOWN:
+                r.fail(f"{what}: 'unknown' is implicit and may not be declared", lnode.line)
+            levels.append(Level(lid, r.text(lnode, "label", f"{what} level '{lid}'"),
+                                r.text(lnode, "meaning", f"{what} level '{lid}'")))
+        if len(levels) < 2:
+            r.fail(f"{what}: needs at least two levels", node.line_of("levels"))
+        r.unique([(lv.id, node.line_of("levels")) for lv in levels], f"level of {what}")
+        ordered = node.get("ordered", False)
+        if not isinstance(ordered, bool):
+            r.fail(f"{what}: 'ordered' must be true or false", node.line_of("ordered"))
+        similarity = node.get("similarity", 1.0)
+        if isinstance(similarity, bool) or not isinstance(similarity, (int, float)) or similarity < 0:
+            r.fail(f"{what}: 'similarity' must be a number >= 0", node.line_of("similarity"))
+        props = node.get("propositions", [])
+        r.seq(props, f"{what} propositions", node.line_of("propositions"))
+        factors.append(Factor(fid, section, r.text(node, "question", what), r.text(node, "help", what),
+                              ordered, tuple(levels), tuple(map(str, props)), float(similarity)))
+        lines.append((fid, node.line))
+    r.unique(lines, "factor")
+    if not factors:
+        r.fail("the questionnaire declares no factors")
+    return tuple(sections), tuple(factors)
+
+
+def _load_responses(path, data):
+    r = _Reader(path)
+    r.keys(data, ("responses", "scoring", "worlds"), "responses file")
+    responses = []
+    for node in r.seq(data.get("responses"), "responses", data.line_of("responses")):
+        r.mapping(node, "a response")
+        rid = r.text(node, "id", "response")
+        r.keys(node, ("id", "label", "meaning"), f"response '{rid}'")
+        responses.append((Response(rid, r.text(node, "label", rid), r.text(node, "meaning", rid)), node.line))
+    r.unique([(resp.id, line) for resp, line in responses], "response")
+    responses = tuple(resp for resp, _ in responses)
+    response_ids = [resp.id for resp in responses]
+    snode = r.mapping(data.get("scoring"), "scoring", data.line_of("scoring"))
+    r.keys(snode, ("method", "min_support", "tie_tolerance", "tie_order"), "scoring")
+    method = r.text(snode, "method", "scoring")
+    if method != "mycin":
+        r.fail(f"scoring: unknown method '{method}' (supported: mycin)", snode.line_of("method"))
+    numbers = {}
+    for key in ("min_support", "tie_tolerance"):
+        value = snode.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+            r.fail(f"scoring: '{key}' must be a number in [0, 1)", snode.line_of(key))
+        numbers[key] = float(value)
+    tie_order = [str(x) for x in r.seq(snode.get("tie_order"), "tie_order", snode.line_of("tie_order"))]
+    if sorted(tie_order) != sorted(response_ids):
+        r.fail("scoring: tie_order must list every response exactly once", snode.line_of("tie_order"))
+    scoring = Scoring(method, numbers["min_support"], numbers["tie_tolerance"], tuple(tie_order))
+    worlds = []
+    for node in r.seq(data.get("worlds"), "worlds", data.line_of("worlds")):
+        r.mapping(node, "a world")
+        wid = r.text(node, "id", "world")
+        r.keys(node, ("id", "title", "description", "propositions", "advice", "risk"), f"world '{wid}'")
+        worlds.append(node)
+    r.unique([(w["id"], w.line) for w in worlds], "world")
+    if {w["id"] for w in worlds} != {"balancing", "bandwagoning", "walt"}:
+        r.fail("worlds must be exactly balancing, bandwagoning and walt", data.line_of("worlds"))
+    return responses, worlds, scoring
+
+
+def _build_worlds(path, worlds_raw, prop_ids):
+    r = _Reader(path)
+    worlds = []
+    for node in worlds_raw:
+        wid = node["id"]
+        props = tuple(map(str, r.seq(node.get("propositions", []), f"world '{wid}' propositions",
+                                     node.line_of("propositions"))))
+        for pid in props:
+            if pid not in prop_ids:
+                r.fail(f"world '{wid}': unknown proposition '{pid}'", node.line_of("propositions"))
+        worlds.append(World(wid, r.text(node, "title", f"world '{wid}'"),
+                            r.text(node, "description", f"world '{wid}'"), props,
+                            r.text(node, "advice", f"world '{wid}'"), r.text(node, "risk", f"world '{wid}'")))
+    return tuple(worlds)
+
+
+def _load_derived(path, data, factors):
+    r = _Reader(path)
+    r.keys(data, ("derived", "rules"), "rules file")
+    derived = []
+    factor_ids = {f.id for f in factors}
+    for node in r.seq(data.get("derived", []), "derived", data.line_of("derived")):
+        r.mapping(node, "a derived fact")
+        did = r.text(node, "id", "derived fact")
+        what = f"derived fact '{did}'"
+        r.keys(node, ("id", "label", "ordered", "levels", "meaning"), what)
+        if did in factor_ids:
+            r.fail(f"{what}: id is already a questionnaire factor", node.line)
+        levels = tuple(_level_id(v) for v in r.seq(node.get("levels"), f"{what} levels", node.line_of("levels")))
+        if len(levels) < 2 or len(set(levels)) != len(levels) or UNKNOWN in levels:
+            r.fail(f"{what}: needs two or more distinct levels (not 'unknown')", node.line_of("levels"))
+        derived.append((Derived(did, r.text(node, "label", what), bool(node.get("ordered", False)),
+                                levels, r.text(node, "meaning", what, required=False)), node.line))
+    r.unique([(d.id, line) for d, line in derived], "derived fact")
+    return tuple(d for d, _ in derived)
+
+
+def _load_propositions(path, data, world_ids, factors, response_ids, fact_levels, ordered):
+    r = _Reader(path)
+    r.keys(data, ("propositions",), "propositions file")
+    props = []
+    for node in r.seq(data.get("propositions"), "propositions", data.line_of("propositions")):
+        r.mapping(node, "a proposition")
+        pid = r.text(node, "id", "proposition")
+        what = f"proposition '{pid}'"
+        r.keys(node, ("id", "group", "title", "text", "pages", "worlds", "mirror", "statics"), what)
+        group = r.text(node, "group", what)
+        if group not in GROUPS:
+            r.fail(f"{what}: unknown group '{group}'", node.line_of("group"))
+        worlds = tuple(map(str, r.seq(node.get("worlds"), f"{what} worlds", node.line_of("worlds"))))
+        for wid in worlds:
+            if wid not in world_ids:
+                r.fail(f"{what}: unknown world '{wid}'", node.line_of("worlds"))
+        statics = []
+        for snode in r.seq(node.get("statics", []), f"{what} statics", node.line_of("statics")):
+            r.mapping(snode, f"a static of {what}")
+            r.keys(snode, ("world", "factor", "response", "over", "when"), f"{what} statics")
+            world, factor, response = (r.text(snode, k, f"{what} statics") for k in ("world", "factor", "response"))
+            if world not in world_ids:
+                r.fail(f"{what}: static names unknown world '{world}'", snode.line)
+            if factor not in factors or not factors[factor].ordered:
+                r.fail(f"{what}: static needs an ordered factor, not '{factor}'", snode.line)
+            if response not in response_ids:
+                r.fail(f"{what}: static names unknown response '{response}'", snode.line)
+            levels = factors[factor].level_ids
+            over = tuple(_level_id(v) for v in snode.get("over", [levels[0], levels[-1]]))
+            if len(over) != 2 or any(v not in levels for v in over) or levels.index(over[0]) >= levels.index(over[1]):
+                r.fail(f"{what}: static 'over' must name two levels of '{factor}', lowest first", snode.line)
+            span = levels[levels.index(over[0]):levels.index(over[1]) + 1]
+            when = None
+            if "when" in snode:
+                try:
+                    when = cond.parse_condition(snode["when"], fact_levels, ordered, snode.line)
+                except cond.ConditionSyntaxError as exc:
+                    r.fail(f"{what}: {exc}", exc.line)
+            statics.append(Static(world, factor, response, tuple(span), when))
+        props.append((Proposition(pid, group, r.text(node, "title", what), r.text(node, "text", what),
+                                  r.text(node, "pages", what), worlds,
+                                  str(node["mirror"]) if node.get("mirror") else None, tuple(statics)),
+                      node.line))
+    r.unique([(p.id, line) for p, line in props], "proposition")
+    ids = {p.id for p, _ in props}
+    for p, line in props:
+        if p.mirror and p.mirror not in ids:
+            r.fail(f"proposition '{p.id}': mirror '{p.mirror}' is not a proposition", line)
+    return tuple(p for p, _ in props)
+
+
+def _load_rules(path, data, factors, derived, propositions, responses, fact_levels, ordered):
+    r = _Reader(path)
+    prop_ids = {p.id for p in propositions}
+    response_ids = {resp.id for resp in responses}
+    derived_ids = {d.id: d for d in derived}
+    factor_index = {f.id: f for f in factors}
+    rules = []
+    for index, node in enumerate(r.seq(data.get("rules"), "rules", data.line_of("rules"))):
+        r.mapping(node, "a rule")
+        rid = r.text(node, "id", "rule")
+        what = f"rule '{rid}'"
+        r.keys(node, ("id", "layer", "propositions", "explanation", "when", "assert", "effects",
+                      "derive", "score", "bands"), what)
+        layer = r.text(node, "layer", what)
+        if layer not in LAYERS:
+            r.fail(f"{what}: unknown layer '{layer}' (expected {', '.join(LAYERS)})", node.line_of("layer"))
+        props = tuple(map(str, r.seq(node.get("propositions"), f"{what} propositions", node.line_of("propositions"))))
+        if not props:
+            r.fail(f"{what}: cites no proposition", node.line_of("propositions") or node.line)
+        for pid in props:
+            if pid not in prop_ids:
+                r.fail(f"{what}: dangling proposition '{pid}'", node.line_of("propositions"))
+        explanation = r.text(node, "explanation", what)
+        common = dict(id=rid, layer=layer, propositions=props, explanation=explanation,
+                      line=node.line, index=index)
+        if "score" in node:
+            rules.append(_score_rule(r, node, what, common, factor_index, derived_ids))
+            continue
+        if "when" not in node:
+            r.fail(f"{what}: needs a 'when' condition", node.line)
+        try:
+            condition = cond.parse_condition(node["when"], fact_levels, ordered, node.line_of("when"))
+        except cond.ConditionSyntaxError as exc:
+            r.fail(f"{what}: {exc}", exc.line or node.line_of("when"))
+        if not any(cond.satisfiable_conjunction(c) for c in cond.dnf(condition)):
+            r.fail(f"{what}: can never fire (its conditions contradict each other)", node.line_of("when"))
+        if layer == "derive":
+            if "effects" in node or "assert" not in node:
+                r.fail(f"{what}: a derive rule needs 'assert' and no 'effects'", node.line)
+            amap = r.mapping(node["assert"], f"{what} assert", node.line_of("assert"))
+            asserts = []
+            for fact, level in amap.items():
+                level = _level_id(level)
+                if fact not in derived_ids:
+                    r.fail(f"{what}: asserts unknown derived fact '{fact}'", amap.line_of(fact))
+                if level not in derived_ids[fact].levels:
+                    r.fail(f"{what}: unknown level '{level}' for '{fact}'", amap.line_of(fact))
+                if fact in cond.facts_used(condition):
+                    r.fail(f"{what}: reads the fact '{fact}' it asserts", amap.line_of(fact))
+                asserts.append((fact, level))
+            rules.append(_spec(common, condition=condition, asserts=tuple(asserts)))
+        else:
+            if "assert" in node or "effects" not in node:
+                r.fail(f"{what}: a support rule needs 'effects' and no 'assert'", node.line)
+            emap = r.mapping(node["effects"], f"{what} effects", node.line_of("effects"))
+            effects = []
+            for resp, cf in emap.items():
+                if resp not in response_ids:
+                    r.fail(f"{what}: unknown response '{resp}'", emap.line_of(resp))
+                if isinstance(cf, bool) or not isinstance(cf, (int, float)) or not -1 < cf <= 1 or cf == 0:
+                    r.fail(f"{what}: weight for '{resp}' must be a non-zero number in (-1, 1]", emap.line_of(resp))
+                effects.append((resp, float(cf)))
+            if not effects:
+                r.fail(f"{what}: no effects", node.line_of("effects"))
+            rules.append(_spec(common, condition=condition, effects=tuple(effects)))
+    r.unique([(rule.id, rule.line) for rule in rules], "rule")
+    return tuple(rules)
+
+
+def _spec(common, **extra):
+    return RuleSpec(**common, **extra)
+
+
+def _score_rule(r, node, what, common, factor_index, derived_ids):
+    if common["layer"] != "derive":
+        r.fail(f"{what}: a score rule belongs to the derive layer", node.line)
+    target = r.text(node, "derive", what)
+    if target not in derived_ids:
+        r.fail(f"{what}: derives unknown fact '{target}'", node.line_of("derive"))
+    smap = r.mapping(node["score"], f"{what} score", node.line_of("score"))
+    score = []
+    for factor_id, points in smap.items():
+        if factor_id not in factor_index:
+            r.fail(f"{what}: unknown factor '{factor_id}' in score", smap.line_of(factor_id))
+        r.mapping(points, f"{what} points for '{factor_id}'", smap.line_of(factor_id))
+        levels = factor_index[factor_id].level_ids
+        if set(map(_level_id, points)) != set(levels):
+            r.fail(f"{what}: points for '{factor_id}' must cover exactly its levels", smap.line_of(factor_id))
+        for level, value in points.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                r.fail(f"{what}: points must be whole numbers >= 0", points.line_of(level))
+        score.append((factor_id, tuple((lv, points[lv]) for lv in levels)))
+    bands = []
+    for bnode in r.seq(node.get("bands"), f"{what} bands", node.line_of("bands")):
+        r.mapping(bnode, f"{what} band")
+        level = _level_id(bnode.get("level"))
+        up_to = bnode.get("up_to")
+        if level not in derived_ids[target].levels:
+            r.fail(f"{what}: band names unknown level '{level}' of '{target}'", bnode.line)
+        if isinstance(up_to, bool) or not isinstance(up_to, int):
+            r.fail(f"{what}: band 'up_to' must be a whole number", bnode.line)
+        bands.append(Band(level, up_to))
+    maximum = sum(max(p for _, p in pts) for _, pts in score)
+    if not bands or any(a.up_to >= b.up_to for a, b in zip(bands, bands[1:])) or bands[-1].up_to < maximum:
+        r.fail(f"{what}: bands must rise and reach the maximum score {maximum}", node.line_of("bands"))
+    return _spec(common, derive=target, score=tuple(score), bands=tuple(bands))
+
+
+def _cross_check(kb, directory):
+    """Checks across files: every B/W/C proposition has a rule; every derived
+    fact level some rule can assert; derived facts are read only downstream."""
+    rules_path = directory / "rules.yaml"
+    cited = {p for rule in kb.rules for p in rule.propositions}
+    cited |= {p for world in kb.worlds for p in world.propositions}
+    for prop in kb.propositions:
+        if prop.id not in cited:
+            raise KnowledgeError(f"proposition '{prop.id}' is cited by no rule or world",
+                                 directory / "propositions.yaml")
+    assertable = {(fact, level) for rule in kb.rules for fact, level in rule.asserts}
+    for rule in kb.rules:
+        if rule.derive:
+            assertable |= {(rule.derive, band.level) for band in rule.bands}
+    for rule in kb.rules:
+        if rule.condition is None:
+            continue
+        for conjunction in cond.dnf(rule.condition):
+            ok = all(leaf.fact in kb._factor_index
+                     or any((leaf.fact, lv) in assertable for lv in leaf.allowed)
+                     for leaf in conjunction)
+            if ok:
+                break
+        else:
+            raise KnowledgeError(f"rule '{rule.id}': can never fire (it needs a derived level no rule asserts)",
+                                 rules_path, rule.line)
+    for prop in kb.propositions:
+        if prop.group in ("balancing", "bandwagoning", "conditions") and \
+                not any(prop.id in rule.propositions for rule in kb.rules):
+            raise KnowledgeError(f"proposition '{prop.id}' has no rule", directory / "propositions.yaml")

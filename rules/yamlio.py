@@ -1,0 +1,132 @@
+"""Safe YAML reading with line numbers, duplicate-key checks and size limits.
+
+Only ``yaml.SafeLoader`` is used: a file from a stranger can build plain data
+(mappings, lists, strings, numbers, booleans, null) and nothing else. Mappings
+come back as :class:`Node` dicts that remember the line of each key, so that
+validation can point at the offending line.
+"""
+import os
+
+import yaml
+
+from .errors import AdvisorError
+
+# Limits for files that travel between people (see README, "Limits").
+MAX_FILE_BYTES = 1_000_000      # a case or knowledge file larger than this is refused
+MAX_DEPTH = 40                  # nesting deeper than this is refused
+MAX_NODES = 200_000             # YAML nodes after alias expansion (alias bombs)
+
+
+class Node(dict):
+    """A mapping that remembers where it and each of its keys stood."""
+
+    line = None
+    key_lines = None
+
+    def line_of(self, key):
+        if self.key_lines and key in self.key_lines:
+            return self.key_lines[key]
+        return self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that records lines and rejects duplicate keys."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = Node()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise AdvisorError("a mapping key must be plain text", line=key_node.start_mark.line + 1)
+            if key in mapping:
+                raise AdvisorError(f"duplicate key '{key}'", line=key_node.start_mark.line + 1)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+        return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                        lambda loader, node: loader.construct_mapping(node, deep=True))
+
+
+def _check_shape(node, path):
+    """Refuse absurd nesting or alias expansion before constructing anything.
+
+    Aliases point at shared nodes, so walking the graph visits a node once per
+    reference: the count is the size the document would have once expanded.
+    """
+    stack = [(node, 1)]
+    visited = 0
+    while stack:
+        current, level = stack.pop()
+        visited += 1
+        if visited > MAX_NODES:
+            raise AdvisorError(f"document expands to more than {MAX_NODES} nodes "
+                               "(too large, or an alias bomb)", path)
+        if level > MAX_DEPTH:
+            raise AdvisorError(f"nesting deeper than {MAX_DEPTH} levels", path,
+                               current.start_mark.line + 1)
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                stack.append((k, level + 1))
+                stack.append((v, level + 1))
+        elif isinstance(current, yaml.SequenceNode):
+            for v in current.value:
+                stack.append((v, level + 1))
+
+
+def parse_yaml_text(text, path, error_type=AdvisorError):
+    """Parse YAML text into plain data; any problem raises ``error_type``."""
+    if len(text) > MAX_FILE_BYTES:
+        raise error_type(f"file is larger than {MAX_FILE_BYTES // 1000} kB", path)
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_shape(root, path)
+        return loader.construct_document(root)
+    except AdvisorError as exc:
+        raise error_type(exc.message, path, exc.line) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise error_type(f"not valid YAML: {problem}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise error_type(f"not valid YAML: {exc}", path) from None
+    except RecursionError:
+        raise error_type("YAML structure too deeply nested", path) from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml_file(path, error_type=AdvisorError):
+    """Read and parse one YAML file, turning every failure into ``error_type``."""
+    path = os.fspath(path)
+    try:
+        if os.path.isdir(path):
+            raise error_type("is a directory, not a YAML file", path)
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise error_type(f"file is larger than {MAX_FILE_BYTES // 1000} kB", path)
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise error_type("no such file", path) from None
+    except PermissionError:
+        raise error_type("permission denied", path) from None
+    except OSError as exc:
+        raise error_type(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error_type(f"not UTF-8 text (bad byte at offset {exc.start})", path) from None
+    if not text.strip():
+        raise error_type("file is empty", path)
+    return parse_yaml_text(text, path, error_type)

@@ -1,0 +1,1 @@
+"""Benchmarks (outside the product's runtime): run with ``python -m bench``."""

@@ -1,0 +1,111 @@
+"""The command line end to end: json contract, exit codes, one-line errors."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CASES_DIR, ROOT
+
+NORWAY = str(CASES_DIR / "norway_1949.yaml")
+PERSIA = str(CASES_DIR / "persia_1881.yaml")
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_analyze_json_contract():
+    proc = run("analyze", NORWAY, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    for key in ("verdict", "confidence", "threat_level", "support", "unknown", "fired"):
+        assert key in data
+    assert data["verdict"] == "balance"
+    assert set(data["support"]) == {"balance", "internal_balance", "bandwagon", "free_ride", "buck_pass",
+                                    "defect", "dissolve", "no_alignment"}
+    assert all(isinstance(v, (int, float)) for v in data["support"].values())
+    for item in data["fired"]:
+        assert {"rule", "propositions", "facts"} <= set(item)
+    assert data["case"]["title"].startswith("Norway")
+
+
+def test_analyze_several_cases_in_one_call_keeps_order():
+    proc = run("analyze", PERSIA, NORWAY, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert [d["case"]["state"] for d in data] == ["Persia", "Norway"]
+    assert [d["verdict"] for d in data] == ["bandwagon", "balance"]
+
+
+def test_analyze_text_is_readable():
+    proc = run("analyze", NORWAY)
+    assert proc.returncode == 0
+    assert "Verdict:      Balance" in proc.stdout
+    assert "Walt 1987" in proc.stdout
+
+
+def test_same_case_twice_gives_identical_json_across_processes():
+    assert run("analyze", NORWAY, "--format", "json").stdout == run("analyze", NORWAY, "--format", "json").stdout
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("answers:\n  state_strength: mighty\n", "unknown level 'mighty'"),
+    ("answers:\n  strength: weak\n", "unknown factor 'strength'"),
+    ("answers: [1, 2\n", "not valid YAML"),
+    ("", "file is empty"),
+    ("title: x\ntitle: y\n", "duplicate key 'title'"),
+    ("answers:\n  pivotal: !!python/object/apply:os.system ['echo hacked']\n", "not valid YAML"),
+    ("- just\n- a list\n", "must be a mapping"),
+])
+def test_bad_case_file_gives_one_line_and_exit_2(tmp_path, content, expected):
+    path = tmp_path / "broken.yaml"
+    path.write_text(content)
+    proc = run("analyze", str(path))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert str(path) in lines[0] and expected in lines[0]
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_missing_file_and_bad_arguments_exit_2(tmp_path):
+    proc = run("analyze", str(tmp_path / "absent.yaml"))
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+    proc = run("analyze", NORWAY, "--format", "docx")
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    proc = run("analyze", str(tmp_path))
+    assert proc.returncode == 2 and "directory" in proc.stderr
+
+
+def test_unwritable_output_exits_2_and_leaves_nothing(tmp_path):
+    target = tmp_path / "no-such-folder" / "out.json"
+    proc = run("analyze", NORWAY, "--format", "json", "-o", str(target))
+    assert proc.returncode == 2 and str(target) in proc.stderr
+    assert not target.parent.exists()
+
+
+def test_evaluate_prints_agreement():
+    proc = run("evaluate")
+    assert proc.returncode == 0, proc.stderr
+    assert "Agreement:" in proc.stdout and "Confusion" in proc.stdout
+    data = json.loads(run("evaluate", "--format", "json").stdout)
+    assert data["cases"] >= 25 and 0 <= data["agreement"] <= 1
+    assert sum(sum(row.values()) for row in data["confusion"].values()) == data["cases"]
+
+
+def test_validate_reports_counts_and_fails_on_bad_knowledge(tmp_path):
+    proc = run("validate")
+    assert proc.returncode == 0 and "rules" in proc.stdout and "cases" in proc.stdout
+    proc = run("validate", str(tmp_path))
+    assert proc.returncode == 2 and "questionnaire.yaml" in proc.stderr
+
+
+def test_command_line_analyze_does_not_import_qt():
+    code = ("import sys, io, contextlib; sys.argv=['main.py']; import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()): main.main(['analyze', %r, '--format', 'json'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))" % NORWAY)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

@@ -1,0 +1,167 @@
+"""The engine: each proposition's rules fire on a case built for them; the trace,
+why-not, unknowns and determinism behave as an analyst relies on."""
+import json
+import random
+
+import pytest
+
+from rules import Advisor, load_knowledge
+from rules import conditions as cond
+from conftest import make_case
+
+THREATENING = dict(threat_power="superior", proximity="neighbour", offensive_capability="high",
+                   intentions="aggressive")
+
+# proposition -> (answers of a case built for it, a rule citing it that must fire, expected verdict or None)
+PROPOSITION_CASES = {
+    "B1": (THREATENING, "B1-THREAT", "balance"),
+    "B2": (THREATENING, "B2-POWER", None),
+    "B3": (THREATENING, "B3-PROXIMITY", None),
+    "B4": (THREATENING, "B4-OFFENCE", None),
+    "B5": (THREATENING, "B5-INTENTIONS", None),
+    "B6": (dict(THREATENING, war_status="threat_defeated", current_alignment="against_threat"),
+           "B6-COALITION-DISSOLVES", "dissolve"),
+    "W1": (THREATENING, "W1-THREAT", None),
+    "W2": (THREATENING, "W2-POWER", None),
+    "W3": (THREATENING, "W3-PROXIMITY", None),
+    "W4": (THREATENING, "W4-OFFENCE", None),
+    "W5": (THREATENING, "W5-INTENTIONS", None),
+    "W6": (dict(THREATENING, threat_power="overwhelming", current_alignment="against_threat"),
+           "W6-COALITION-COLLAPSES", None),
+    "C1": (THREATENING, "C1-BALANCING-IS-THE-RULE", "balance"),
+    "C2": (dict(THREATENING, state_strength="weak", threat_power="overwhelming", ally_availability="none"),
+           "C2-WEAK-AND-ALONE", "bandwagon"),
+    "C3": (dict(THREATENING, state_strength="weak", ally_availability="certain"), "C3-FREE-RIDE", "free_ride"),
+    "C4": (dict(THREATENING, intentions="unalterably_aggressive"), "C4-UNALTERABLE-AGGRESSION", "balance"),
+    "C5": (dict(THREATENING, war_status="late_war", winning_side="threat"), "C5-THREAT-NEAR-VICTORY", None),
+}
+
+
+@pytest.mark.parametrize("proposition", sorted(PROPOSITION_CASES))
+def test_each_proposition_fires_on_a_case_built_for_it(advisor, kb, proposition):
+    answers, rule_id, expected = PROPOSITION_CASES[proposition]
+    assert proposition in kb.rule(rule_id).propositions
+    result = advisor.analyze(make_case(**answers))
+    fired = [f["rule"] for f in result.fired]
+    assert rule_id in fired
+    entry = next(f for f in result.fired if f["rule"] == rule_id)
+    assert proposition in entry["propositions"]
+    assert entry["facts"], "a fired rule names the facts it matched"
+    if expected:
+        assert result.verdict == expected
+
+
+def test_other_verdicts_are_reachable(advisor):
+    assert advisor.analyze(make_case()).verdict == "no_alignment"
+    great = advisor.analyze(make_case(**dict(THREATENING, state_strength="great_power", ally_availability="certain")))
+    assert great.verdict == "buck_pass"
+    alone = advisor.analyze(make_case(**dict(THREATENING, state_strength="strong", ally_availability="none")))
+    assert alone.verdict == "internal_balance"
+    losing = advisor.analyze(make_case(**dict(THREATENING, war_status="late_war", winning_side="threat",
+                                              current_alignment="against_threat")))
+    assert losing.verdict == "defect"
+
+
+def test_trace_is_in_firing_order_with_derivations_first(advisor):
+    result = advisor.analyze(make_case(**THREATENING))
+    steps = [f["step"] for f in result.fired]
+    assert steps == list(range(1, len(steps) + 1))
+    layers = [f["layer"] for f in result.fired]
+    assert layers == sorted(layers, key=lambda layer: layer != "derive")
+    first = result.fired[0]
+    assert first["rule"] == "D-THREAT" and first["asserted"] == {"threat_level": "severe"}
+    assert first["score"]["total"] == 2 + 2 + 2 + 2
+    # A rule that reads a derived fact fires after the rule that derived it.
+    position = {f["rule"]: i for i, f in enumerate(result.fired)}
+    assert position["D-SIGNIFICANT"] > position["D-THREAT"]
+    assert position["B1-THREAT"] > position["D-SIGNIFICANT"]
+    assert result.fired[position["B1-THREAT"]]["facts"] == {"significant_threat": "yes"}
+
+
+def test_support_combines_like_mycin(advisor):
+    result = advisor.analyze(make_case(**THREATENING))
+    detail = result.support_detail["balance"]
+    keep = 1.0
+    for item in detail["for"]:
+        keep *= 1 - item["cf"]
+    assert detail["mb"] == pytest.approx(1 - keep, abs=1e-3)
+    ranked = sorted(result.support.values(), reverse=True)
+    assert result.confidence == pytest.approx(ranked[0] - max(ranked[1], 0), abs=1e-3)
+
+
+def test_why_not_names_the_first_failed_condition(advisor):
+    result = advisor.analyze(make_case(**THREATENING))
+    free_ride = result.why_not["free_ride"]
+    blocked = {b["rule"]: b for b in free_ride["blocked"]}
+    assert "C3-FREE-RIDE" in blocked
+    failure = blocked["C3-FREE-RIDE"]["failed"][0]
+    assert failure["fact"] == "ally_availability" and failure["value"] == "probable"
+    assert failure["needs"] == ["certain"]
+    assert "ally availability is Probable; the rule needs Certain" == failure["text"]
+    bandwagon = result.why_not["bandwagon"]
+    assert "W1-THREAT" in bandwagon["for"]
+    assert bandwagon["support"] < result.support["balance"]
+
+
+def test_unknown_factors_are_listed_and_block_rules_honestly(advisor):
+    case = make_case(**dict(THREATENING, ally_availability="unknown", pivotal="unknown"))
+    result = advisor.analyze(case)
+    assert result.unknown == ["ally_availability", "pivotal"]
+    assert result.derived["allies_usable"]["level"] is None
+    blocked = {b["rule"]: b for b in result.why_not["balance"]["blocked"]}
+    failure = blocked["C3-LIKELY-SUPPORT"]["failed"][0]
+    assert failure["value"] == "unknown" and "unknown" in failure["text"]
+    # not(...) never fires on ignorance: neither allies rule fired.
+    fired = {f["rule"] for f in result.fired}
+    assert not fired & {"D-ALLIES-USABLE", "D-ALLIES-DOUBTFUL", "D-NO-ALLIES"}
+
+
+def test_unknown_threat_source_gives_an_estimated_threat_level(advisor):
+    result = advisor.analyze(make_case(**dict(THREATENING, intentions="unknown")))
+    score = result.threat_score
+    assert score["unknown"] == ["intentions"] and score["range"] == [6, 9]
+    assert score["estimated"] is True
+    settled = advisor.analyze(make_case(threat_power="lesser", proximity="unknown"))
+    assert settled.threat_score["estimated"] is False and settled.threat_level == "low"
+
+
+def test_same_case_twice_gives_identical_json(kb):
+    case = make_case(**THREATENING)
+    first = json.dumps(Advisor(kb).analyze(case).to_dict(), sort_keys=False)
+    again_same_engine = Advisor(kb)
+    again_same_engine.analyze(make_case(state_strength="weak"))
+    second = json.dumps(again_same_engine.analyze(case).to_dict(), sort_keys=False)
+    third = json.dumps(Advisor(load_knowledge()).analyze(case).to_dict(), sort_keys=False)
+    assert first == second == third
+
+
+def test_rete_and_the_condition_evaluator_agree(advisor, kb):
+    """On random cases, a rule fires in experta exactly when its declared
+    condition holds on the final facts: the explanation and the engine agree."""
+    rng = random.Random(7)
+    for _ in range(150):
+        answers = {}
+        for factor in kb.factors:
+            choice = rng.choice(factor.level_ids + ("unknown",) * (1 if rng.random() < 0.3 else 0))
+            if choice != "unknown":
+                answers[factor.id] = choice
+        result = advisor.analyze(make_case(**{f: answers.get(f, "unknown") for f in kb.factor_ids}),
+                                 explain=False)
+        fired = {f["rule"] for f in result.fired}
+        for spec in kb.rules:
+            if spec.condition is None:
+                assert spec.id in fired
+                continue
+            holds = cond.evaluate(spec.condition, result.facts) is True
+            assert holds == (spec.id in fired), (spec.id, answers)
+        assert not result.conflicts
+
+
+def test_worlds_run_their_own_rules(advisor):
+    case = make_case(**dict(THREATENING, state_strength="weak", threat_power="overwhelming",
+                            ally_availability="none"))
+    balancing = advisor.analyze(case, world="balancing")
+    bandwagoning = advisor.analyze(case, world="bandwagoning")
+    assert {p for f in balancing.fired for p in f["propositions"]}.isdisjoint({"W1", "W2", "C1"})
+    assert bandwagoning.verdict == "bandwagon"
+    assert balancing.verdict == "internal_balance"

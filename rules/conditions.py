@@ -63,7 +63,7 @@ def parse_leaf(raw, fact_levels, ordered, line=None):
         raise ConditionSyntaxError(
             f"condition on '{fact}' needs exactly one of {', '.join(OPERATORS)}", line)
     (op,) = ops
-    if fact not in fact_levels:
+    if not isinstance(fact, str) or fact not in fact_levels:
         raise ConditionSyntaxError(f"unknown fact '{fact}'", line)
     levels = fact_levels[fact]
     operand = raw[op]

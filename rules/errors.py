@@ -8,6 +8,8 @@ class AdvisorError(Exception):
     """
 
     def __init__(self, message, path=None, line=None):
+        # Always one line: messages from parsers may carry their own newlines.
+        message = " ".join(str(message).split())
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None

@@ -33,3 +33,21 @@ def atomic_write_bytes(path, data: bytes):
 
 def atomic_write_text(path, text: str):
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def safe_filename(title, suffix="", default="case", max_length=80):
+    """A file name derived from a case title that cannot leave its folder.
+
+    Path separators, '..', control characters and characters that some file
+    systems refuse are replaced; the result is never empty, hidden or reserved.
+    """
+    import re
+    import unicodedata
+    text = unicodedata.normalize("NFKC", str(title or ""))
+    text = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]+", " ", text)
+    text = re.sub(r"\s+", "_", text.strip())
+    text = text.strip("._-")[:max_length].rstrip("._-")
+    reserved = {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
+    if not text or text.upper() in reserved:
+        text = default
+    return text + suffix

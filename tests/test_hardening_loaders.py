@@ -1,0 +1,107 @@
+"""Hostile or broken input: refused fast, with one clear line naming the file;
+nothing executes, nothing is half-accepted."""
+import os
+import time
+
+import pytest
+
+from rules import CaseError, KnowledgeError, load_case, load_knowledge
+from rules.yamlio import MAX_DEPTH, MAX_FILE_BYTES
+from conftest import CASES_DIR
+
+BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8))
+
+
+def refused(tmp_path, content, name="case.yaml", mode="w"):
+    path = tmp_path / name
+    if mode == "w":
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    start = time.perf_counter()
+    with pytest.raises(CaseError) as info:
+        load_case(path, load_knowledge())
+    elapsed = time.perf_counter() - start
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message
+    return message, elapsed
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("title: !!python/object/apply:os.system ['touch /tmp/alliance_pwned']\n", "could not determine a constructor"),
+    ("title: !!python/name:os.system\n", "could not determine a constructor"),
+    (BOMB, "alias bomb"),
+    ("a:\n" + "".join("  " * (i + 1) + "- b:\n" for i in range(MAX_DEPTH + 5)) + "  " * (MAX_DEPTH + 7) + "1\n",
+     "nesting"),
+    ("[" * 5000 + "]" * 5000, "nesting"),
+    ("title: a\ntitle: b\n", "duplicate key 'title'"),
+    ("titel: a\n", "unknown key 'titel'"),
+    ("answers:\n  state_strength: [weak]\n", "level must be text"),
+    ("answers:\n  state_strength: mighty\n", "unknown level 'mighty'"),
+    ("answers: weak\n", "'answers' must be a mapping"),
+    ("year: soon\n", "'year' must be a whole number"),
+    ("title: {a: 1}\n", "'title' must be text"),
+    ("observed: conquer\n", "'observed' must be one of"),
+    ("sources: {a: 1}\n", "'sources' must be a list of text"),
+    ("", "file is empty"),
+    ("   \n\n", "file is empty"),
+    ("42\n", "must be a mapping"),
+    ("title: x\n  bad: indent\n", "not valid YAML"),
+])
+def test_hostile_and_broken_case_files(tmp_path, content, expected):
+    message, elapsed = refused(tmp_path, content)
+    assert expected in message
+    assert elapsed < 2.0
+    assert not os.path.exists("/tmp/alliance_pwned")
+
+
+def test_huge_file_is_refused_before_reading_it_all(tmp_path):
+    message, elapsed = refused(tmp_path, "notes: " + "x" * (MAX_FILE_BYTES + 10))
+    assert "larger than" in message and elapsed < 2.0
+
+
+def test_long_lists_are_refused_quickly(tmp_path):
+    message, elapsed = refused(tmp_path, "sources:\n" + "  - s\n" * 60_000)
+    assert "more than 100 sources" in message and elapsed < 2.0
+
+
+def test_bad_encoding(tmp_path):
+    message, _ = refused(tmp_path, b"title: \xff\xfe caf\xe9\n", mode="b")
+    assert "not UTF-8" in message
+
+
+def test_directory_and_unreadable_paths(tmp_path):
+    with pytest.raises(CaseError, match="is a directory"):
+        load_case(tmp_path, load_knowledge())
+    with pytest.raises(CaseError, match="no such file"):
+        load_case(tmp_path / "absent.yaml", load_knowledge())
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    with pytest.raises(CaseError, match="cannot read"):
+        load_case(blocker / "case.yaml", load_knowledge())
+
+
+def test_yes_no_and_unknown_are_accepted_forms(tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text("answers:\n  pivotal: no\n  state_strength: unknown\n  proximity:\n")
+    case = load_case(path, load_knowledge())
+    assert case.answers == {"pivotal": "no"}
+
+
+def test_utf8_bom_and_non_ascii_text_are_fine(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("\ufefftitle: Österreich und Preußen\nstate: Österreich\n".encode("utf-8"))
+    assert load_case(path, load_knowledge()).title == "Österreich und Preußen"
+
+
+def test_knowledge_pack_with_python_tag_is_refused(tmp_path):
+    import shutil
+    target = tmp_path / "kb"
+    shutil.copytree(CASES_DIR.parent, target)
+    rules = target / "rules.yaml"
+    rules.write_text(rules.read_text().replace("explanation: A state facing a real threat allies",
+                                               "explanation: !!python/object/apply:os.system ['id']\n    x: A", 1))
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(target)
+    assert "rules.yaml" in str(info.value)

@@ -22,6 +22,8 @@ def atomic_write_bytes(path, data: bytes):
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600; give the file the mode a plain open() would.
+        os.chmod(tmp, _existing_mode(path))
         os.replace(tmp, path)
     except OSError as exc:
         try:
@@ -29,6 +31,15 @@ def atomic_write_bytes(path, data: bytes):
         except OSError:
             pass
         raise ExportError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+def _existing_mode(path):
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_text(path, text: str):

@@ -1,7 +1,6 @@
 """Hostile or broken input: refused fast, with one clear line naming the file;
 nothing executes, nothing is half-accepted."""
 import os
-import time
 
 import pytest
 
@@ -19,13 +18,11 @@ def refused(tmp_path, content, name="case.yaml", mode="w"):
         path.write_text(content, encoding="utf-8")
     else:
         path.write_bytes(content)
-    start = time.perf_counter()
     with pytest.raises(CaseError) as info:
         load_case(path, load_knowledge())
-    elapsed = time.perf_counter() - start
     message = str(info.value)
     assert "\n" not in message and str(path) in message
-    return message, elapsed
+    return message
 
 
 @pytest.mark.parametrize("content, expected", [
@@ -50,24 +47,29 @@ def refused(tmp_path, content, name="case.yaml", mode="w"):
     ("title: x\n  bad: indent\n", "not valid YAML"),
 ])
 def test_hostile_and_broken_case_files(tmp_path, content, expected):
-    message, elapsed = refused(tmp_path, content)
+    message = refused(tmp_path, content)
     assert expected in message
-    assert elapsed < 2.0
     assert not os.path.exists("/tmp/alliance_pwned")
 
 
-def test_huge_file_is_refused_before_reading_it_all(tmp_path):
-    message, elapsed = refused(tmp_path, "notes: " + "x" * (MAX_FILE_BYTES + 10))
-    assert "larger than" in message and elapsed < 2.0
+def test_huge_file_is_refused_before_reading_it_all(tmp_path, monkeypatch):
+    import rules.yamlio
+    kb = load_knowledge()
+    path = tmp_path / "huge.yaml"
+    path.write_text("notes: " + "x" * (MAX_FILE_BYTES + 10))
+    monkeypatch.setattr(rules.yamlio, "parse_yaml_text", lambda *a, **k: pytest.fail("parsed a huge file"))
+    with pytest.raises(CaseError, match="larger than"):
+        load_case(path, kb)
 
 
-def test_long_lists_are_refused_quickly(tmp_path):
-    message, elapsed = refused(tmp_path, "sources:\n" + "  - s\n" * 60_000)
-    assert "more than 100 sources" in message and elapsed < 2.0
+def test_long_lists_are_refused(tmp_path):
+    # How long refusals take is measured in the benchmark, not asserted here.
+    message = refused(tmp_path, "sources:\n" + "  - s\n" * 60_000)
+    assert "more than 100 sources" in message
 
 
 def test_bad_encoding(tmp_path):
-    message, _ = refused(tmp_path, b"title: \xff\xfe caf\xe9\n", mode="b")
+    message = refused(tmp_path, b"title: \xff\xfe caf\xe9\n", mode="b")
     assert "not UTF-8" in message
 
 

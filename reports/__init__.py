@@ -1,0 +1,24 @@
+"""Reasoning reports (Markdown, HTML, PDF) and the figures shared with the app.
+
+Every format renders the one Result of the engine (built with ``extras=True``);
+none re-derives reasoning. JSON is ``result.to_dict()``, written by main.py.
+
+    write_report(result, fmt, path, paper="a4")   fmt in FORMATS: md, html, pdf, json
+    FORMATS                                        fmt -> file-dialog filter text
+    render_markdown(result, image_stem)            str (images named image_stem-chain.svg, ...)
+    render_html(result)                            str, one self-contained page
+    reports.figures                                layouts and SVG of the figures (no Qt)
+"""
+
+_EXPORTS = {"FORMATS": "export", "write_report": "export", "render_html": "html",
+            "render_markdown": "markdown"}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name):
+    # Imported on first use, so that the app can take reports.figures alone.
+    if name in _EXPORTS:
+        from importlib import import_module
+        return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,432 @@
+"""What a report says, independent of its format.
+
+``report_blocks(result)`` turns the one Result into a list of blocks (headings,
+paragraphs, tables, figures...). The Markdown, HTML and PDF renderers only format
+these blocks: the wording of a report lives here once, and no renderer re-derives
+any reasoning.
+"""
+import datetime
+import os
+from dataclasses import dataclass, field
+
+from . import figures
+from .figures import capital, signed
+
+
+
+# ------------------------------------------------------------------- the blocks
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text with one style: '' plain, 'b' strong, 'i' emphasis,
+    'code' an identifier, 'br' a line break (text ignored)."""
+    text: str
+    style: str = ""
+
+
+BR = Run("", "br")
+
+
+def b(text):
+    return Run(text, "b")
+
+
+def i(text):
+    return Run(text, "i")
+
+
+def code(text):
+    return Run(text, "code")
+
+
+@dataclass
+class Heading:
+    level: int               # 1 title, 2 section, 3 subsection
+    text: str
+    anchor: str = ""
+
+
+@dataclass
+class Para:
+    runs: list
+    kind: str = ""           # '' body, 'lead' a standfirst, 'small' a caption or note
+
+
+@dataclass
+class Bullets:
+    items: list              # each a list of runs
+    ordered: bool = False
+
+
+@dataclass
+class Table:
+    header: list             # column titles (plain text)
+    rows: list               # each a list of cells; a cell is a list of runs
+    kind: str = ""           # a hint for styling: 'answers', 'steps', 'support', ...
+    numeric: tuple = ()      # indices of right-aligned columns
+    widths: tuple = ()       # column widths in percent (HTML and PDF; Markdown ignores them)
+
+
+@dataclass
+class KeyValues:
+    rows: list               # (key text, list of runs)
+    kind: str = ""
+
+
+@dataclass
+class Figure:
+    key: str                 # 'chain', 'threat', 'support': also the image file suffix
+    svg: str
+    caption: list            # runs
+    alt: str
+    wide: bool = False       # wider than the text column (the inference chain)
+
+
+@dataclass
+class Report:
+    title: str
+    blocks: list = field(default_factory=list)
+    generated: str = ""
+
+    def figures(self):
+        return [blk for blk in self.blocks if isinstance(blk, Figure)]
+
+
+# ------------------------------------------------------------------ the words
+
+def _response_label(kb, response_id):
+    return kb.response(response_id).label if response_id else "no verdict"
+
+
+def _fact_runs(kb, facts, kinds=None):
+    """'Threat power: Overwhelming' per matched fact, derived facts in italics."""
+    runs = []
+    for n, (fact, level) in enumerate(facts.items()):
+        if n:
+            runs.append(BR)
+        text = f"{capital(kb.fact_label(fact))}: {kb.level_label(fact, level)}"
+        runs.append(i(text) if kinds and kinds.get(fact) == "derived" else Run(text))
+    return runs
+
+
+def _joined(runs_lists, sep="; "):
+    """Run lists one after the other, with ``sep`` (text or a Run) between them."""
+    out = []
+    for n, runs in enumerate(runs_lists):
+        if n:
+            out.append(sep if isinstance(sep, Run) else Run(sep))
+        out.extend(runs)
+    return out
+
+
+def case_heading(case):
+    parts = []
+    if case.state or case.threat:
+        parts.append(f"{case.state or 'A state'} facing {case.threat or 'a threat'}")
+    if case.year is not None:
+        parts.append(str(case.year))
+    return ", ".join(parts)
+
+
+def _summary(result):
+    kb, case = result.kb, result.case
+    rows = []
+    if result.verdict:
+        verdict = [Run("The theory predicts: "), b(result.verdict_label), Run(". "),
+                   Run(kb.response(result.verdict).meaning)]
+        if result.tie:
+            others = ", ".join(_response_label(kb, r) for r in result.tied_with)
+            verdict += [Run(f" A tie with {others}, broken in favour of the more common response "
+                            "(proposition C1: states balance far more often than they bandwagon).")]
+        runner = result.runner_up
+        rows.append(("Confidence", [b(f"{result.confidence:.2f}"), Run(
+            f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
+            f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1.")]))
+    else:
+        verdict = [b("No verdict"), Run(
+            f": no response reached the minimum support of {kb.scoring.min_support:.2f}.")]
+    if result.threat_level:
+        profile = figures.threat_profile(result)
+        estimate = (f", estimated: the unknown sources allow {profile.range[0]} to {profile.range[1]}"
+                    if profile.estimated else "")
+        rows.append(("Threat level", [b(result.threat_level), Run(
+            f": {profile.total} of {profile.maximum} points from the four sources of threat{estimate}.")]))
+    if case.observed:
+        agrees = case.observed == result.verdict
+        rows.append(("What the state did", [b(kb.response(case.observed).label), Run(
+            ": the theory's prediction agrees with the record." if agrees else
+            ": the record differs from the theory's prediction.")]))
+    world = kb.world(result.world)
+    rows.append(("World", [Run(f"{world.title}: {' '.join(world.description.split())}")]))
+    if result.unknown:
+        names = ", ".join(kb.fact_label(f) for f in result.unknown)
+        rows.append(("Unknown answers", [b(str(len(result.unknown))), Run(
+            f" ({names}): the engine reasoned without them; a rule that needed one did not fire.")]))
+    else:
+        rows.append(("Unknown answers", [Run("none: every question was answered.")]))
+    return [Para(verdict, "verdict"), KeyValues(rows, "summary")]
+
+
+def _case_section(result):
+    kb, case = result.kb, result.case
+    blocks = [Heading(2, "The case", "case")]
+    rows = []
+    for factor in kb.factors:
+        level = case.answers.get(factor.id)
+        if level is None:
+            rows.append([[Run(factor.question)], [b("Unknown")],
+                         [i("Not known to the analyst; the engine reasoned without it.")]])
+        else:
+            found = factor.level(level)
+            rows.append([[Run(factor.question)], [b(found.label)], [Run(found.meaning)]])
+    blocks.append(Table(["Question", "Answer", "What the answer means"], rows, "answers",
+                        widths=(42, 17, 41)))
+    if case.notes.strip():
+        blocks.append(Heading(3, "Analyst's notes", "notes"))
+        for paragraph in case.notes.split("\n\n"):
+            if paragraph.strip():
+                blocks.append(Para([Run(" ".join(paragraph.split()))]))
+    return blocks
+
+
+def _figures_section(result):
+    kb = result.kb
+    verdict = _response_label(kb, result.verdict)
+    profile = figures.threat_profile(result)
+    return [
+        Heading(2, "The reasoning at a glance", "figures"),
+        Figure("chain", figures.chain_svg(result), [
+            b("Inference chain. "),
+            Run("Read from left to right: the answers the rules read (unknown answers dashed), the facts "
+                "derived from them, every support rule that fired with its weight, and the responses it "
+                f"weighed on. The verdict, {verdict}, is outlined.")],
+            f"Inference chain from the answers through derived facts and rules to the verdict, {verdict}",
+            wide=True),
+        Figure("threat", figures.threat_svg(result), [
+            b("Threat profile. "),
+            Run("Each of the four sources of threat adds points on an equal footing (Walt 1987, p. 21); "
+                f"the total sets the threat level: {figures.threat_caption(profile)}.")],
+            f"Threat profile: {figures.threat_caption(profile)}"),
+        Figure("support", figures.support_svg(result), [
+            b("Support per response. "),
+            Run("The combined certainty factor of each response, from \u22121 (ruled out) to +1 (certain). "
+                "The verdict is the response with the most support; the confidence is its margin over "
+                "the runner-up.")],
+            f"Support per response; the verdict is {verdict}"),
+    ]
+
+
+def _conclusion_runs(kb, item):
+    if "asserted" in item:
+        return _joined([[i(capital(kb.fact_label(f))), Run(f": {kb.level_label(f, lv)}")]
+                        for f, lv in item["asserted"].items()], sep=BR)
+    return _joined([[b(signed(cf)), Run(f" {kb.response(r).label}")] for r, cf in item["effects"].items()],
+                   sep=BR)
+
+
+def _proposition_runs(kb, item):
+    return _joined([[code(p), Run(f" {kb.proposition(p).title} ({kb.proposition(p).citation})")]
+                    for p in item["propositions"]], sep=BR)
+
+
+def _reasoning_section(result):
+    kb = result.kb
+    n_derive = sum(1 for item in result.fired if item["layer"] == "derive")
+    n_support = len(result.fired) - n_derive
+    blocks = [Heading(2, "The reasoning, step by step", "reasoning"), Para([Run(
+        f"The engine fired {len(result.fired)} rules in this order: {n_derive} derived intermediate facts "
+        f"from the answers, then {n_support} lent weight for or against responses. Each rule rests on "
+        "propositions of Walt (1987), paraphrased below with their pages. The weights of the rules for a "
+        "response combine as certainty factors (Shortliffe and Buchanan 1975): independent of the order "
+        "of firing, never above 1.")])]
+    rows = []
+    for item in result.fired:
+        rule = [code(item["rule"]), BR, Run(item["explanation"])]
+        if item.get("score"):
+            score = item["score"]
+            points = ", ".join(f"{kb.fact_label(f)} {p}" for f, p in score["points"].items())
+            rule += [BR, i(f"Points: {points or 'none known'}; total {score['total']} of {score['maximum']}"
+                           + (" (estimated)" if score["estimated"] else "") + ".")]
+        rows.append([[Run(str(item["step"]))], rule, _fact_runs(kb, item["facts"], item["fact_kinds"]),
+                     _conclusion_runs(kb, item), _proposition_runs(kb, item)])
+    blocks.append(Table(["#", "Rule", "Matched facts", "Conclusion", "Proposition"], rows, "steps", (0,),
+                        (4, 38, 22, 15, 21)))
+    blocks.append(Para([Run("Facts in "), i("italics"), Run(" were derived by earlier rules; the others are "
+                                                          "answers to the questionnaire.")], "small"))
+
+    used = []
+    for item in result.fired:
+        used.extend(p for p in item["propositions"] if p not in used)
+    blocks.append(Heading(3, "The propositions these rules encode", "propositions"))
+    blocks.append(Bullets([[code(p), Run(" "), b(kb.proposition(p).title),
+                            Run(f" ({kb.proposition(p).citation}). {' '.join(kb.proposition(p).text.split())}")]
+                           for p in used]))
+    return blocks
+
+
+def _support_rows(result):
+    kb = result.kb
+    rows = []
+    for rid in figures.response_order(result):
+        detail = result.support_detail[rid]
+        label = [b(kb.response(rid).label)] if rid == result.verdict else [Run(kb.response(rid).label)]
+        rows.append([label, [Run(signed(result.support[rid]))],
+                     _joined([[code(x["rule"]), Run(f" {signed(x['cf'])}")] for x in detail["for"]], ", ")
+                     or [Run("\u2014")],
+                     _joined([[code(x["rule"]), Run(f" {signed(x['cf'])}")] for x in detail["against"]], ", ")
+                     or [Run("\u2014")]])
+    return rows
+
+
+def _why_not_section(result):
+    kb = result.kb
+    blocks = [Heading(2, "Why not the other responses", "why-not"),
+              Table(["Response", "Support", "Rules for it", "Rules against it"], _support_rows(result),
+                    "support", (1,), (20, 9, 46, 25))]
+    if not result.why_not:
+        return blocks
+    for rid in figures.response_order(result):
+        if rid == result.verdict:
+            continue
+        info = result.why_not[rid]
+        blocks.append(Heading(3, kb.response(rid).label, f"why-not-{rid}"))
+        blocks.append(Para([Run(info["summary"])]))
+        items = []
+        for blocked in info["blocked"]:
+            reasons = "; ".join(f["text"] for f in blocked["failed"]) or "its conditions did not hold"
+            items.append([code(blocked["rule"]), Run(
+                f" would have lent {signed(blocked['cf'])} ({', '.join(blocked['propositions'])}) but did not "
+                f"fire: {reasons}.")])
+        if items:
+            blocks.append(Bullets(items))
+    return blocks
+
+
+def _whatif_section(result, whatif):
+    kb = result.kb
+    blocks = [Heading(2, "What if", "what-if")]
+    if whatif.get("stable"):
+        blocks.append(Para([Run("No single changed answer changes the verdict: the prediction is stable.")]))
+    flips = whatif.get("flips") or []
+    if flips:
+        blocks.append(Para([Run("Changing any one of these answers, all else equal, changes the verdict:")]))
+        blocks.append(Table(["Question", "Answer now", "If it were", "The verdict would be"], [
+            [[Run(capital(kb.fact_label(f["factor"])))], [Run(kb.level_label(f["factor"], f["from"]))],
+             [Run(kb.level_label(f["factor"], f["to"]))],
+             [b(f.get("verdict_label") or _response_label(kb, f.get("verdict")))]]
+            for f in flips], "whatif"))
+    unknowns = whatif.get("unknowns") or {}
+    if unknowns:
+        blocks.append(Para([Run("For each unknown answer, the verdict if it were known:")]))
+        blocks.append(Table(["Unknown question", "Verdict for each possible answer"], [
+            [[Run(capital(kb.fact_label(factor)))], _by_level_runs(kb, factor, by_level)]
+            for factor, by_level in unknowns.items()], "unknowns", widths=(30, 70)))
+    return blocks
+
+
+def _by_level_runs(kb, factor, by_level):
+    verdicts = set(by_level.values())
+    if len(verdicts) == 1:
+        return [b(_response_label(kb, verdicts.pop())), Run(" whatever the answer")]
+    return _joined([[Run(f"{kb.level_label(factor, level)}: "), b(_response_label(kb, verdict))]
+                    for level, verdict in by_level.items()], "; ")
+
+
+def _worlds_section(result, worlds):
+    kb = result.kb
+    rows = []
+    for world in kb.worlds:
+        data = worlds.get(world.id)
+        if not data:
+            continue
+        rows.append([[b(data.get("title") or world.title)],
+                     [b(data.get("verdict_label") or _response_label(kb, data.get("verdict"))),
+                      Run(f" ({data.get('confidence', 0):.2f})")],
+                     [Run(" ".join((data.get("advice") or world.advice).split()))],
+                     [Run(" ".join((data.get("risk") or world.risk).split()))]])
+    return [Heading(2, "Three worlds", "worlds"), Para([Run(
+        "The prediction if only the balancing hypotheses held, if only the bandwagoning hypotheses held, "
+        "and under Walt's conditions, with each world's policy advice (Walt 1987, pp. 27-28). Confidence "
+        "in brackets.")]),
+        Table(["World", "Verdict", "Policy advice", "The risk of misjudging the world"], rows, "worlds",
+              widths=(15, 17, 36, 32))]
+
+
+def _analogues_section(result, analogues):
+    kb = result.kb
+    rows = []
+    for a in analogues:
+        title = a.get("title") or os.path.basename(str(a.get("file", "")))
+        year = f" ({a['year']})" if a.get("year") is not None else ""
+        differences = ", ".join(kb.fact_label(f) for f in a.get("differences") or []) or "none"
+        rows.append([[Run(title + year), BR, i(f"{a.get('state', '')} facing {a.get('threat', '')}")],
+                     [Run(f"{a.get('similarity', 0):.0%}")],
+                     [b(_response_label(kb, a.get("observed")))],
+                     [Run(_response_label(kb, a.get("predicted"))),
+                      Run(" (right)" if a.get("theory_right") else " (wrong)")],
+                     [Run(differences)]])
+    return [Heading(2, "Historical analogues", "analogues"), Para([Run(
+        "The recorded cases most like this one, and what those states did.")]),
+        Table(["Case", "Similarity", "What the state did", "The theory predicted", "Answers that differ"],
+              rows, "analogues", (1,))]
+
+
+def _references_section(result):
+    walt = [Run("Walt, Stephen M. "), i("The Origins of Alliances"), Run(
+        ". Ithaca, NY: Cornell University Press, 1987. Pages 17-33 are the basis of the knowledge base.")]
+    mycin = [Run("Shortliffe, Edward H., and Bruce G. Buchanan. \u201cA Model of Inexact Reasoning in "
+                 "Medicine.\u201d "), i("Mathematical Biosciences"), Run(
+        " 23 (1975): 351-379. The certainty-factor combination used to weigh the rules.")]
+    blocks = [Heading(2, "References", "references"), Bullets([walt, mycin])]
+    if result.case.sources:
+        blocks.append(Heading(3, "Sources of the case", "sources"))
+        blocks.append(Bullets([[Run(source)] for source in result.case.sources]))
+    return blocks
+
+
+def _reproduce_section(result, generated):
+    case = result.case
+    name = os.path.basename(case.path) if case.path else "CASE.yaml"
+    world = f" --world {result.world}" if result.world != "walt" else ""
+    return [Heading(2, "Reproducing this report", "reproduce"), Para([Run(
+        "The same case run on the same knowledge base version gives the same reasoning, step for step.")]),
+        KeyValues([
+        ("Knowledge base version", [code(result.knowledge_version), Run(" (a hash of the knowledge base)")]),
+        ("Generated", [Run(generated)]),
+        ("Case file", [code(name)] if case.path else [Run("not saved to a file")]),
+        ("Command", [code(f"python main.py analyze {name}{world} --format html -o report.html")]),
+    ], "reproduce")]
+
+
+def report_blocks(result, generated=None) -> Report:
+    """The whole report as blocks, in reading order."""
+    generated = generated or datetime.date.today().isoformat()
+    case = result.case
+    title = case.title or "Untitled case"
+    blocks = [Heading(1, title, "top")]
+    lead = case_heading(case)
+    blocks.append(Para([Run(f"{lead}. " if lead else ""),
+                        Run("A reasoning report on Walt's balance-of-threat theory.")], "lead"))
+    blocks += _summary(result)
+    blocks += _case_section(result)
+    blocks += _figures_section(result)
+    blocks += _reasoning_section(result)
+    blocks += _why_not_section(result)
+    if getattr(result, "whatif", None):
+        blocks += _whatif_section(result, result.whatif)
+    if getattr(result, "worlds", None):
+        blocks += _worlds_section(result, result.worlds)
+    if getattr(result, "analogues", None):
+        blocks += _analogues_section(result, result.analogues)
+    if result.conflicts:
+        blocks += [Heading(2, "Conflicts in the knowledge base", "conflicts"), Bullets([
+            [code(c["rule"]), Run(f" tried to set {c['fact']} to {c['levels'][1]}, already {c['levels'][0]}.")]
+            for c in result.conflicts])]
+    blocks += _references_section(result)
+    blocks += _reproduce_section(result, generated)
+    return Report(title, blocks, generated)
+
+
+def plain_text(runs):
+    """The runs without styles (for alt texts and the PDF outline)."""
+    return "".join("\n" if r.style == "br" else r.text for r in runs)

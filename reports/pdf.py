@@ -1,0 +1,281 @@
+"""The report as a PDF, made with Qt: QTextDocument pages painted onto a QPdfWriter,
+the figures painted as vectors with QtSvg, "page N of M" on every page.
+
+Qt is imported only here, and only when a PDF is asked for. The inference chain gets
+a landscape page of its own, where it is large enough to read.
+"""
+import os
+
+from rules.errors import ExportError
+
+from .content import Figure, Heading, Para, report_blocks
+from .html import blocks_html, runs_html
+from .figures import INK, MUTED
+
+PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
+DPI = 96                      # layout units are CSS pixels, as in the figures
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 64, 70, 70
+FONT_FAMILIES = ["Helvetica Neue", "Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
+
+# QTextDocument reads a subset of CSS 2.1: no pseudo-classes, borders on tables only.
+QT_STYLE = """
+body { color: %(ink)s; font-size: 9.5pt; }
+h1 { font-size: 20pt; margin-top: 0; margin-bottom: 4px; }
+h2 { font-size: 13.5pt; margin-top: 22px; margin-bottom: 6px; color: #102a43; }
+h3 { font-size: 11pt; margin-top: 14px; margin-bottom: 4px; }
+p { margin-top: 4px; margin-bottom: 4px; }
+p.lead { color: %(muted)s; font-size: 11pt; margin-bottom: 12px; }
+p.verdict { font-size: 13pt; color: #0f2c4f; background-color: #e6eef8; margin-top: 6px; margin-bottom: 6px; }
+p.small { color: %(muted)s; font-size: 8.5pt; }
+p.caption { color: %(muted)s; font-size: 8.5pt; margin-bottom: 12px; }
+code { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 8pt; color: #243b53; }
+table { border-collapse: collapse; margin-top: 6px; margin-bottom: 8px; }
+th { color: %(muted)s; font-size: 8pt; font-weight: bold; text-align: left; background-color: #f1f4f7;
+     padding: 4px; border-bottom: 1px solid #c5ced8; }
+td { padding: 4px; vertical-align: top; }
+table.grid td { font-size: 8.5pt; border-bottom: 1px solid #e3e8ee; }
+table.kv { margin-top: 4px; margin-bottom: 10px; }
+table.kv td { padding: 4px 8px; }
+li { margin-bottom: 3px; }
+""" % {"ink": INK, "muted": MUTED}
+
+
+_app = None     # the application we made, kept alive for every later PDF
+
+
+def _ensure_app():
+    """A QGuiApplication for painting; headless machines get the offscreen platform."""
+    global _app
+    if not os.environ.get("QT_QPA_PLATFORM") and not (os.environ.get("DISPLAY")
+                                                      or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtGui import QGuiApplication
+    if QGuiApplication.instance() is None:
+        _app = QGuiApplication(["alliance-advisor"])
+    return QGuiApplication.instance()
+
+
+def _split_at_wide_figure(report):
+    """(blocks before, the wide figure with its heading, blocks after)."""
+    for n, block in enumerate(report.blocks):
+        if isinstance(block, Figure) and block.wide:
+            head = n - 1 if n and isinstance(report.blocks[n - 1], Heading) else n
+            return report.blocks[:head], report.blocks[head:n + 1], report.blocks[n + 1:]
+    return report.blocks, [], []
+
+
+class _PdfPainter:
+    """Paints text documents and figures page by page onto one QPdfWriter."""
+
+    def __init__(self, writer, title, footer_left):
+        from PySide6.QtGui import QFont, QPainter
+        self.writer = writer
+        self.title = title
+        self.footer_left = footer_left
+        self.painter = QPainter()
+        self.font = QFont()
+        self.font.setFamilies(FONT_FAMILIES)
+        self.font.setPointSizeF(9.5)
+        self.page = 0
+        self.total = 0
+
+    # -- documents
+    def document(self, blocks, width):
+        from PySide6.QtCore import QSizeF, QUrl
+        from PySide6.QtGui import QImage, QTextDocument
+        doc = QTextDocument()
+        doc.setUseDesignMetrics(True)
+        doc.documentLayout().setPaintDevice(self.writer)
+        doc.setDefaultFont(self.font)
+        doc.setDefaultStyleSheet(QT_STYLE)
+        doc.setDocumentMargin(0)
+        figures = {}
+
+        def placeholder(fig):
+            w, h = _svg_size(fig.svg)
+            scale = min(1.0, width / w)
+            figures[fig.key] = (fig.svg, w * scale, h * scale)
+            blank = QImage(1, 1, QImage.Format_ARGB32)
+            blank.fill(0)
+            doc.addResource(QTextDocument.ImageResource, QUrl(f"figure:{fig.key}"), blank)
+            return (f'<p align="center"><img src="figure:{fig.key}" width="{w * scale:.0f}" '
+                    f'height="{h * scale:.0f}"></p><p class="caption">{runs_html(fig.caption)}</p>')
+
+        body = blocks_html(blocks, figure=placeholder, table_attrs=' width="100%" cellspacing="0"')
+        doc.setHtml(f"<body>{body}</body>")
+        doc.setPageSize(QSizeF(width, self.body_height()))
+        _keep_headings_with_next(doc, self.body_height())
+        return doc, figures
+
+    def body_height(self):
+        return self.writer.height() - MARGIN_TOP - MARGIN_BOTTOM
+
+    def body_width(self):
+        return self.writer.width() - 2 * MARGIN_X
+
+    # -- pages
+    def begin(self):
+        if not self.painter.begin(self.writer):
+            raise ExportError("Qt could not start painting the PDF")
+
+    def new_page(self):
+        if self.page:
+            self.writer.newPage()
+        self.page += 1
+        self._furniture()
+
+    def paint_document(self, doc, figures):
+        from PySide6.QtCore import QRectF
+        from PySide6.QtGui import QAbstractTextDocumentLayout
+        height = self.body_height()
+        placed = _figure_positions(doc, figures)
+        for page in range(doc.pageCount()):
+            self.new_page()
+            p = self.painter
+            p.save()
+            p.translate(MARGIN_X, MARGIN_TOP - page * height)
+            clip = QRectF(0, page * height, self.body_width(), height)
+            p.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = clip
+            doc.documentLayout().draw(p, context)
+            for svg, rect in placed:
+                if clip.intersects(rect):
+                    _paint_svg(p, svg, rect)
+            p.restore()
+
+    def paint_landscape_figure(self, heading, fig):
+        """A page of its own, turned, for the wide inference chain."""
+        from PySide6.QtCore import QRectF
+        from PySide6.QtGui import QPageLayout
+        self.writer.setPageOrientation(QPageLayout.Landscape)
+        self.new_page()
+        doc, _ = self.document([heading] if heading else [], self.body_width())
+        p = self.painter
+        p.save()
+        p.translate(MARGIN_X, MARGIN_TOP)
+        doc.drawContents(p)
+        top = doc.size().height() + 8
+        caption, _ = self.document([Para(fig.caption, "caption")], self.body_width())
+        room = self.body_height() - top - caption.size().height() - 8
+        w, h = _svg_size(fig.svg)
+        scale = min(self.body_width() / w, room / h)
+        rect = QRectF((self.body_width() - w * scale) / 2, top, w * scale, h * scale)
+        _paint_svg(p, fig.svg, rect)
+        p.translate(0, top + h * scale + 8)
+        caption.drawContents(p)
+        p.restore()
+        self.writer.setPageOrientation(QPageLayout.Portrait)
+
+    def end(self):
+        self.painter.end()
+
+    def _furniture(self):
+        """Running title at the top, the version and 'page N of M' at the bottom."""
+        from PySide6.QtCore import QRectF, Qt
+        from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
+        p = self.painter
+        p.save()
+        font = QFont(self.font)
+        font.setPointSizeF(7.5)
+        p.setFont(font)
+        p.setPen(QPen(QColor(MUTED)))
+        width = self.writer.width() - 2 * MARGIN_X
+        top = QRectF(MARGIN_X, MARGIN_TOP - 40, width, 16)
+        bottom = QRectF(MARGIN_X, self.writer.height() - MARGIN_BOTTOM + 24, width, 16)
+        title = QFontMetricsF(font).elidedText(self.title, Qt.ElideRight, width * 0.62)
+        p.drawText(top, Qt.AlignLeft | Qt.AlignVCenter, title)
+        p.drawText(top, Qt.AlignRight | Qt.AlignVCenter, "Alliance Advisor reasoning report")
+        p.setPen(QPen(QColor("#d5dce3"), 0.75))
+        p.drawLine(top.bottomLeft(), top.bottomRight())
+        p.setPen(QPen(QColor(MUTED)))
+        p.drawText(bottom, Qt.AlignLeft | Qt.AlignVCenter, self.footer_left)
+        p.drawText(bottom, Qt.AlignRight | Qt.AlignVCenter, f"page {self.page} of {self.total}")
+        p.restore()
+
+
+def _keep_headings_with_next(doc, page_height, room=90):
+    """Start a page before any heading that would sit in the last ``room`` pixels of
+    one (QTextDocument knows no 'break-after: avoid')."""
+    from PySide6.QtGui import QTextCursor, QTextFormat
+    layout = doc.documentLayout()
+    layout.documentSize()         # lay out the whole document first: positions are lazy
+    block = doc.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        if fmt.headingLevel():
+            top = layout.blockBoundingRect(block).top()
+            if top % page_height > page_height - room:
+                fmt.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
+                QTextCursor(block).setBlockFormat(fmt)
+                layout.documentSize()
+        block = block.next()
+
+
+def _svg_size(svg):
+    import re
+    match = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    return float(match.group(1)), float(match.group(2))
+
+
+def _paint_svg(painter, svg, rect):
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtSvg import QSvgRenderer
+    QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter, rect)
+
+
+def _figure_positions(doc, figures):
+    """Where the layout put each figure placeholder: [(svg, QRectF in document)]."""
+    from PySide6.QtCore import QRectF
+    placed = []
+    block = doc.begin()
+    while block.isValid():
+        origin = doc.documentLayout().blockBoundingRect(block).topLeft()
+        for piece in block:
+            fragment = piece.fragment()
+            fmt = fragment.charFormat()
+            name = fmt.toImageFormat().name() if fmt.isImageFormat() else ""
+            if not name.startswith("figure:"):
+                continue
+            svg, w, h = figures[name[len("figure:"):]]
+            offset = fragment.position() - block.position()
+            line = block.layout().lineForTextPosition(offset)
+            x = origin.x() + line.cursorToX(offset)[0]
+            y = origin.y() + line.y() + line.ascent() - h
+            placed.append((svg, QRectF(x, y, w, h)))
+        block = block.next()
+    return placed
+
+
+def render_pdf(result, paper="a4", report=None) -> bytes:
+    """The report as PDF bytes, on A4 or Letter paper."""
+    _ensure_app()
+    from PySide6.QtCore import QBuffer, QIODevice, QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+    report = report or report_blocks(result)
+    buffer = QBuffer()
+    buffer.open(QIODevice.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(DPI)
+    size = getattr(QPageSize.PageSizeId, PAPER_SIZES[paper])
+    writer.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
+    writer.setTitle(f"{report.title}: reasoning report")
+    writer.setCreator("Alliance Advisor")
+    footer = f"Knowledge base {result.knowledge_version} \u00b7 generated {report.generated}"
+    pages = _PdfPainter(writer, report.title, footer)
+    before, wide, after = _split_at_wide_figure(report)
+    width = pages.body_width()
+    first, first_figs = pages.document(before, width)
+    rest, rest_figs = pages.document(after, width)
+    pages.total = first.pageCount() + (1 if wide else 0) + rest.pageCount()
+    pages.begin()
+    try:
+        pages.paint_document(first, first_figs)
+        if wide:
+            heading = wide[0] if isinstance(wide[0], Heading) else None
+            pages.paint_landscape_figure(heading, wide[-1])
+        pages.paint_document(rest, rest_figs)
+    finally:
+        pages.end()
+    buffer.close()
+    return bytes(buffer.data())

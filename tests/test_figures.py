@@ -1,0 +1,130 @@
+"""The shared figures: the inference-chain layout, the threat profile, the SVGs."""
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from itertools import combinations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CASES_DIR, ROOT, make_case
+from rules import load_case, load_library
+from reports import figures
+
+SVG = "{http://www.w3.org/2000/svg}svg"
+
+
+@pytest.fixture(scope="module")
+def library_results(advisor, kb):
+    return [advisor.analyze(case) for case in load_library(CASES_DIR, kb)]
+
+
+@pytest.fixture(scope="module")
+def norway(advisor, kb):
+    return advisor.analyze(load_case(CASES_DIR / "norway_1949.yaml", kb))
+
+
+def overlapping(a, b, gap=1.0):
+    return (a.x < b.x + b.w + gap and b.x < a.x + a.w + gap and
+            a.y < b.y + b.h + gap and b.y < a.y + a.h + gap)
+
+
+def check_layout(result):
+    layout = figures.chain_layout(result)
+    ids = [n.id for n in layout.nodes]
+    assert len(ids) == len(set(ids))
+    for a, b in combinations(layout.nodes, 2):
+        assert not overlapping(a, b), f"{a.id} overlaps {b.id}"
+    for n in layout.nodes:
+        assert 0 <= n.x and n.x + n.w <= layout.width and 0 <= n.y and n.y + n.h <= layout.legend_y
+    for e in layout.edges:
+        assert e.source in ids and e.target in ids
+    support_rules = {item["rule"] for item in result.fired if item["layer"] == "support"}
+    assert support_rules == {n.rule_id for n in layout.nodes if n.kind == "rule"}
+    derived = {f for item in result.fired for f in item.get("asserted", {})}
+    assert derived == {n.fact for n in layout.nodes if n.kind == "derived"}
+    return layout
+
+
+def test_chain_layout_of_every_library_case_has_no_overlaps_and_every_support_rule(library_results):
+    for result in library_results:
+        check_layout(result)
+
+
+def test_chain_layout_is_deterministic(advisor, kb):
+    case = load_case(CASES_DIR / "norway_1949.yaml", kb)
+    first = figures.chain_layout(advisor.analyze(case))
+    again = figures.chain_layout(advisor.analyze(case))
+    assert first == again
+    assert figures.chain_svg(advisor.analyze(case)) == figures.chain_svg(advisor.analyze(case))
+
+
+def test_chain_layout_reads_left_to_right(norway):
+    layout = figures.chain_layout(norway)
+    x = {kind: {n.x for n in layout.nodes if n.kind == kind} for kind in ("answer", "derived", "rule", "response")}
+    assert max(x["answer"]) < min(x["derived"]) <= max(x["derived"]) < min(x["rule"]) < min(x["response"])
+    verdict = layout.node("response:balance")
+    assert verdict.emphasis and not layout.node("response:bandwagon").emphasis
+    # Every fired support rule feeds the responses it weighs on, in the sign of its weight.
+    edge = next(e for e in layout.edges if e.source == "rule:B1-THREAT")
+    assert edge.target == "response:balance" and edge.tone == "positive"
+    # A derive rule is folded into the fact it asserts.
+    assert layout.node("derived:threat_level").rule_id == "D-THREAT"
+    assert layout.node_at(verdict.x + 2, verdict.y + 2) is verdict
+
+
+def test_unknown_answers_are_shown_distinctly(advisor):
+    result = advisor.analyze(make_case(intentions="unknown", pivotal="unknown", threat_power="overwhelming",
+                                       proximity="neighbour"))
+    layout = check_layout(result)
+    assert layout.node("answer:intentions").tone == "unknown"
+    assert layout.node("answer:pivotal").tone == "unknown"
+    assert layout.node("answer:proximity").tone == "neutral"
+    # The threat score read the unknown source: that edge is drawn as unknown.
+    assert any(e.source == "answer:intentions" and e.tone == "unknown" for e in layout.edges)
+
+
+def test_opposing_rules_give_negative_edges(advisor, kb):
+    result = advisor.analyze(load_case(CASES_DIR / "britain_1939.yaml", kb))
+    layout = check_layout(result)
+    assert any(e.tone == "negative" and e.target == "response:bandwagon" for e in layout.edges)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_case_lays_out_without_overlaps(advisor, kb, data):
+    answers = {f.id: data.draw(st.sampled_from(f.level_ids + ("unknown",)), label=f.id) for f in kb.factors}
+    check_layout(advisor.analyze(make_case(**answers)))
+
+
+def test_threat_profile_follows_the_threat_score(norway, advisor):
+    profile = figures.threat_profile(norway)
+    assert [s.factor for s in profile] == ["threat_power", "proximity", "offensive_capability", "intentions"]
+    assert [(s.points, s.max_points) for s in profile] == [(3, 3), (2, 2), (2, 2), (2, 3)]
+    assert profile[0].level_label == "Overwhelming" and not any(s.unknown for s in profile)
+    assert (profile.total, profile.maximum, profile.band, profile.estimated) == (9, 10, "severe", False)
+    assert profile.bands[0] == ("low", 0, 2) and profile.bands[-1][0] == "severe"
+
+    estimated = figures.threat_profile(advisor.analyze(make_case(proximity="unknown", intentions="unknown")))
+    assert [s.unknown for s in estimated] == [False, True, False, True]
+    assert estimated[1].level_label == "unknown"
+
+
+def test_svgs_are_valid_and_escape_user_text(advisor):
+    case = make_case(title='<script>alert(1)</script> & "quotes" <img src=x onerror=alert(1)>')
+    result = advisor.analyze(case)
+    for render in (figures.chain_svg, figures.threat_svg, figures.support_svg):
+        svg = render(result)
+        root = ET.fromstring(svg)
+        assert root.tag == SVG
+        assert "<script" not in svg and "<img" not in svg
+        assert not any(el.tag.endswith("script") for el in root.iter())
+        assert "&lt;script&gt;" in svg
+
+
+def test_figures_do_not_import_qt():
+    code = ("import sys; import reports.figures, reports.markdown, reports.html, reports.content; "
+            "print(any(m.startswith('PySide6') for m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.stdout.strip() == "False", proc.stderr

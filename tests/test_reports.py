@@ -1,0 +1,289 @@
+"""Reasoning reports: export each format for a shipped case and read the file back."""
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES_DIR, ROOT
+from rules import ExportError, load_case
+from reports import FORMATS, render_html, render_markdown, write_report
+from reports.content import Heading, report_blocks
+from reports.markdown import escape_markdown
+
+NORWAY = CASES_DIR / "norway_1949.yaml"
+HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def norway(advisor, kb):
+    return advisor.analyze(load_case(NORWAY, kb), extras=True)
+
+
+@pytest.fixture(scope="module")
+def hostile(advisor, kb):
+    case = load_case(NORWAY, kb)
+    case.title = f"Norway {HOSTILE}"
+    case.state = "Norway <b>bold</b>"
+    case.threat = "[click](javascript:alert(1)) *x* | y"
+    case.notes = f"Notes {HOSTILE}\n\n# not a heading\n\n- not a list | `code`"
+    case.sources = [HOSTILE, "<a href='http://evil.example'>link</a>"]
+    return advisor.analyze(case, extras=True)
+
+
+class Page(HTMLParser):
+    """The tags, attributes and text of an HTML page."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.tags, self.attrs, self.text = [], [], []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def words(self):
+        """The visible text with whitespace normalised."""
+        return " ".join("".join(self.text).split())
+
+
+# ----------------------------------------------------------------------- HTML
+
+def test_html_report_is_self_contained_and_complete(norway, tmp_path):
+    out = tmp_path / "norway.html"
+    write_report(norway, "html", out)
+    page = Page(out.read_text(encoding="utf-8"))
+    text = page.words
+    assert "script" not in page.tags
+    assert not {"link", "iframe", "object", "embed", "img"} & set(page.tags)
+    assert not [v for k, v in page.attrs if k in ("src", "href") and v and not v.startswith("#")]
+    assert page.tags.count("svg") == 3                    # chain, threat profile, support: inline
+    assert "The theory predicts: Balance" in text
+    assert "0.10" in text and "severe" in text
+    for item in norway.fired:                              # every fired rule, with its page
+        assert item["rule"] in text
+    assert "How near is the threatening power?" in text and "Neighbour" in text
+    assert "Why not the other responses" in text and "C3-FREE-RIDE" in text
+    assert "The Origins of Alliances" in text and "Lundestad" in text
+    assert norway.knowledge_version in text
+
+
+def test_html_shows_hostile_user_text_and_runs_nothing(hostile):
+    html = render_html(hostile)
+    page = Page(html)
+    assert "script" not in page.tags and "img" not in page.tags and "b" not in page.tags
+    assert not any(k.startswith("on") for k, _ in page.attrs)
+    text = page.words
+    assert HOSTILE in text                                 # shown as text, title and notes alike
+    assert "<a href='http://evil.example'>link</a>" in text
+    assert "evil.example" not in " ".join(v or "" for _, v in page.attrs)
+
+
+def test_html_marks_unknown_answers(advisor, kb):
+    case = load_case(NORWAY, kb).with_answer("intentions", "unknown")
+    text = Page(render_html(advisor.analyze(case))).words
+    assert "Unknown" in text and "reasoned without it" in text
+    assert "estimated" in text or "Unknown answers" in text
+
+
+# ------------------------------------------------------------------- Markdown
+
+def test_markdown_images_resolve_to_valid_svg(norway, tmp_path):
+    out = tmp_path / "my report.md"
+    write_report(norway, "md", out)
+    text = out.read_text(encoding="utf-8")
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert len(links) == 3
+    for link in links:
+        image = out.parent / link.replace("%20", " ")
+        assert image.is_file(), link
+        assert ET.parse(image).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+    assert "The theory predicts: **Balance**" in text
+    assert "| Question | Answer | What the answer means |" in text
+    assert all(item["rule"] in text for item in norway.fired)
+
+
+def test_markdown_escapes_user_text(hostile, tmp_path):
+    text = render_markdown(hostile, "r")
+    assert "<script" not in text and "<img" not in text and "<b>" not in text and "<a " not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "[click](javascript" not in text               # no link can be formed
+    assert "\n# not a heading" not in text and "\n- not a list" not in text
+    # Table cells cannot be split by a user's pipe.
+    assert "y \\| " not in text or "\\|" in text
+
+
+@pytest.mark.parametrize("raw, literal", [
+    ("*a* _b_", "\\*a\\* \\_b\\_"),
+    ("[x](http://y)", "\\[x\\](http://y)"),
+    ("a | b", "a \\| b"),
+    ("<b>&", "&lt;b&gt;&amp;"),
+    ("line\nbreak", "line break"),
+])
+def test_escape_markdown(raw, literal):
+    assert escape_markdown(raw) == literal
+
+
+# ------------------------------------------------------------------------ PDF
+
+def _pdf(path):
+    from pypdf import PdfReader
+    return PdfReader(str(path))
+
+
+def _words(page):
+    # Text extraction splits words at kerning and joins others: compare without spaces.
+    return "".join(page.extract_text().split())
+
+
+def _squash(text):
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def pdfs(norway, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pdf")
+    out = {}
+    for paper in ("a4", "letter"):
+        out[paper] = folder / f"norway-{paper}.pdf"
+        write_report(norway, "pdf", out[paper], paper=paper)
+    return out
+
+
+def test_pdf_opens_holds_the_verdict_and_numbers_every_page(pdfs, norway):
+    reader = _pdf(pdfs["a4"])
+    pages = [_words(page) for page in reader.pages]
+    total = len(pages)
+    assert total >= 3
+    text = "\n".join(pages)
+    assert _squash("The theory predicts: Balance") in text
+    assert _squash("Norway joins the Atlantic alliance") in text
+    assert norway.knowledge_version in text
+    for number, page in enumerate(pages, 1):
+        assert f"page{number}of{total}" in page
+    # Nothing is lost to pagination: every section and every fired rule is there.
+    headings = [blk.text for blk in report_blocks(norway).blocks if isinstance(blk, Heading)]
+    assert "References" in headings and "What if" in headings
+    for heading in headings:
+        assert _squash(heading) in text
+    for item in norway.fired:
+        assert item["rule"] in text
+
+
+@pytest.mark.parametrize("paper, size", [("a4", (595, 842)), ("letter", (612, 792))])
+def test_pdf_paper_sizes(pdfs, paper, size):
+    reader = _pdf(pdfs[paper])
+    boxes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
+    assert boxes[0] == size
+    # The inference chain gets a landscape page of its own; the rest is portrait.
+    assert boxes.count(size[::-1]) == 1
+    assert all(box in (size, size[::-1]) for box in boxes)
+
+
+# ----------------------------------------------------------------------- JSON
+
+def test_json_round_trips(norway, tmp_path):
+    out = tmp_path / "norway.json"
+    write_report(norway, "json", out)
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(json.dumps(norway.to_dict()))
+
+
+# -------------------------------------------------------------------- failure
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_unwritable_path_raises_export_error_and_leaves_nothing(norway, tmp_path, fmt):
+    target = tmp_path / "missing" / f"report.{fmt}"
+    with pytest.raises(ExportError) as err:
+        write_report(norway, fmt, target)
+    assert str(target) in str(err.value)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_failed_markdown_export_removes_its_images(norway, tmp_path):
+    (tmp_path / "report.md").mkdir()                       # the report itself cannot be written
+    with pytest.raises(ExportError, match="report.md"):
+        write_report(norway, "md", tmp_path / "report.md")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+
+
+def test_unknown_format_and_paper(norway, tmp_path):
+    with pytest.raises(ExportError, match="unknown report format"):
+        write_report(norway, "docx", tmp_path / "r.docx")
+    with pytest.raises(ExportError, match="unknown paper size"):
+        write_report(norway, "pdf", tmp_path / "r.pdf", paper="a3")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_formats_are_dialog_filters():
+    assert set(FORMATS) == {"md", "html", "pdf", "json"}
+    assert all(re.fullmatch(r".+ \(\*\.\w+\)", text) for text in FORMATS.values())
+
+
+# ------------------------------------------------------------------ extras
+
+def test_extras_are_rendered_when_present(norway, kb):
+    result = norway
+    saved = {k: getattr(result, k, None) for k in ("whatif", "worlds", "analogues")}
+    try:
+        result.whatif = {"flips": [{"factor": "ally_availability", "from": "probable", "to": "none",
+                                    "verdict": "bandwagon", "verdict_label": "Bandwagon"}],
+                         "unknowns": {}, "stable": False}
+        result.worlds = {w.id: {"title": w.title, "verdict": "balance", "verdict_label": "Balance",
+                                "confidence": 0.5, "support": {}, "advice": w.advice, "risk": w.risk}
+                         for w in kb.worlds}
+        result.analogues = [{"file": "turkey_1947.yaml", "title": "Turkey stands firm", "year": 1947,
+                             "state": "Turkey", "threat": "Soviet Union", "similarity": 0.91,
+                             "observed": "balance", "predicted": "balance", "theory_right": True,
+                             "differences": ["proximity"]}]
+        text = Page(render_html(result)).words
+        markdown = render_markdown(result, "r")
+        for rendered in (text, markdown):
+            assert "What if" in rendered and "Three worlds" in rendered and "Historical analogues" in rendered
+            assert "Turkey stands firm" in rendered and "91%" in rendered
+            assert "A bandwagoning world" in rendered
+    finally:
+        for key, value in saved.items():
+            setattr(result, key, value)
+
+
+# ------------------------------------------------------------------------ CLI
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=180, env=env)
+
+
+def test_cli_writes_an_html_report(tmp_path):
+    out = tmp_path / "norway.html"
+    proc = run("analyze", str(NORWAY), "--format", "html", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "The theory predicts: Balance" in Page(out.read_text(encoding="utf-8")).words
+
+
+def test_cli_writes_a_pdf_on_a_headless_machine(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = tmp_path / "norway.pdf"
+    proc = run("analyze", str(NORWAY), "--format", "pdf", "--paper", "letter", "-o", str(out), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert _squash("The theory predicts: Balance") in _words(_pdf(out).pages[0])
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "pdf"])
+def test_cli_unwritable_path_exits_2_with_one_line(tmp_path, fmt):
+    out = tmp_path / "no" / "such" / f"report.{fmt}"
+    proc = run("analyze", str(NORWAY), "--format", fmt, "-o", str(out))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(out) in lines[0] and "Traceback" not in proc.stderr
+    assert not Path(tmp_path / "no").exists()

@@ -479,7 +479,8 @@ def _load_propositions(path, data, world_ids, factors, response_ids, fact_levels
             if response not in response_ids:
                 r.fail(f"{what}: static names unknown response '{response}'", snode.line)
             levels = factors[factor].level_ids
-            over = tuple(_level_id(v) for v in snode.get("over", [levels[0], levels[-1]]))
+            over = snode.get("over", [levels[0], levels[-1]])
+            over = tuple(_level_id(v) for v in over) if isinstance(over, list) else ()
             if len(over) != 2 or any(v not in levels for v in over) or levels.index(over[0]) >= levels.index(over[1]):
                 r.fail(f"{what}: static 'over' must name two levels of '{factor}', lowest first", snode.line)
             span = levels[levels.index(over[0]):levels.index(over[1]) + 1]
@@ -561,8 +562,8 @@ def _load_rules(path, data, factors, derived, propositions, responses, fact_leve
             for resp, cf in emap.items():
                 if resp not in response_ids:
                     r.fail(f"{what}: unknown response '{resp}'", emap.line_of(resp))
-                if isinstance(cf, bool) or not isinstance(cf, (int, float)) or not -1 < cf <= 1 or cf == 0:
-                    r.fail(f"{what}: weight for '{resp}' must be a non-zero number in (-1, 1]", emap.line_of(resp))
+                if isinstance(cf, bool) or not isinstance(cf, (int, float)) or not -1 <= cf <= 1 or cf == 0:
+                    r.fail(f"{what}: weight for '{resp}' must be a non-zero number in [-1, 1]", emap.line_of(resp))
                 effects.append((resp, float(cf)))
             if not effects:
                 r.fail(f"{what}: no effects", node.line_of("effects"))

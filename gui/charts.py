@@ -1,0 +1,420 @@
+"""Pictures of a result, painted with QPainter.
+
+The inference chain is painted from ``reports.figures.chain_layout`` and the
+threat profile from ``reports.figures.threat_profile``, so the app and the
+reports share one layout and one palette; this module only draws.
+"""
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+
+from reports import figures
+
+from .style import card
+
+SELECTED = QColor("#f2a900")
+MIN_SCALE = 0.55          # below this the diagram's text stops being readable: scroll instead
+MAX_SCALE = 1.15
+
+
+def _font(size_px, bold=False, italic=False):
+    font = QFont()
+    font.setPixelSize(max(1, round(size_px)))
+    font.setBold(bold)
+    font.setItalic(italic)
+    return font
+
+
+def _text(painter, x, y, text, size, colour, bold=False, align=Qt.AlignLeft, italic=False, width=None):
+    """Draw ``text`` with its baseline at y; ``align`` left (x is the start),
+    right (x is the end) or centre; elided to ``width`` when given."""
+    font = _font(size, bold, italic)
+    metrics = QFontMetricsF(font)
+    if width is not None:
+        text = metrics.elidedText(text, Qt.ElideRight, width)
+    advance = metrics.horizontalAdvance(text)
+    if align == Qt.AlignRight:
+        x -= advance
+    elif align == Qt.AlignHCenter:
+        x -= advance / 2
+    painter.setFont(font)
+    painter.setPen(QColor(colour))
+    painter.drawText(QPointF(x, y), text)
+    return advance
+
+
+def _box(painter, rect, fill, stroke=None, width=1.0, radius=0.0, dashed=False):
+    if stroke:
+        pen = QPen(QColor(stroke), width)
+        if dashed:
+            pen.setDashPattern([4, 3])
+        painter.setPen(pen)
+    else:
+        painter.setPen(Qt.NoPen)
+    painter.setBrush(QColor(fill))
+    painter.drawRoundedRect(rect, radius, radius)
+
+
+class _Figure(QWidget):
+    """A figure that shows a placeholder until it has a result."""
+
+    placeholder = "No result yet."
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.result = None
+        self.setMouseTracking(True)
+
+    def show_result(self, result):
+        self.result = result
+        self.relayout()
+        self.update()
+
+    def relayout(self):
+        """Recompute whatever depends on the result (subclasses)."""
+
+    def paintEvent(self, _event):
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.TextAntialiasing)
+        painter.fillRect(self.rect(), QColor("#ffffff"))
+        if self.result is None:
+            _text(painter, 16, 28, self.placeholder, 12, figures.MUTED)
+            return
+        self.paint(painter)
+
+    def paint(self, painter):
+        raise NotImplementedError
+
+
+# ------------------------------------------------------------ inference chain
+
+class ChainDiagram(_Figure):
+    """The inference chain: answers → derived facts → rules → responses.
+
+    Fits the width it is given (between MIN_SCALE and MAX_SCALE); Ctrl+wheel zooms
+    from there and a double-click fits again. Clicking a node reports the rule (or
+    question, or response) it stands for."""
+
+    ruleClicked = Signal(str)
+    factorClicked = Signal(str)
+    responseClicked = Signal(str)
+    zoomChanged = Signal()
+    placeholder = "The inference chain appears once the case is analysed."
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layout_ = None
+        self.selected_rule = None
+        self.scale = 1.0
+        self.zoom = 1.0                 # the user's factor on top of fitting the width
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+
+    def relayout(self):
+        self.layout_ = figures.chain_layout(self.result)
+        self.updateGeometry()
+
+    def fit_width(self, width):
+        """Choose the scale for an available width; returns the size to give the widget."""
+        if self.layout_ is None:
+            return QSize(width, 200)
+        self.scale = max(MIN_SCALE, min(MAX_SCALE, width / self.layout_.width)) * self.zoom
+        return QSize(max(width, round(self.layout_.width * self.scale)), round(self.layout_.height * self.scale))
+
+    def select_rule(self, rule_id):
+        self.selected_rule = rule_id
+        self.update()
+
+    def _node_at(self, pos):
+        if self.layout_ is None:
+            return None
+        offset = self._offset()
+        return self.layout_.node_at((pos.x() - offset) / self.scale, pos.y() / self.scale)
+
+    def _offset(self):
+        # Centre the diagram when the widget is wider than the drawing.
+        return max(0.0, (self.width() - self.layout_.width * self.scale) / 2)
+
+    def mouseMoveEvent(self, event):
+        node = self._node_at(event.position())
+        self.setCursor(Qt.PointingHandCursor if node else Qt.ArrowCursor)
+        if node and node.tooltip:
+            QToolTip.showText(event.globalPosition().toPoint(), node.tooltip, self)
+        else:
+            QToolTip.hideText()
+
+    def wheelEvent(self, event):
+        if not event.modifiers() & Qt.ControlModifier:
+            event.ignore()              # plain wheel scrolls the overview
+            return
+        step = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
+        self.zoom = max(0.5, min(3.0, self.zoom * step))
+        self.zoomChanged.emit()
+
+    def mouseDoubleClickEvent(self, _event):
+        self.zoom = 1.0
+        self.zoomChanged.emit()
+
+    def mousePressEvent(self, event):
+        node = self._node_at(event.position())
+        if node is None or event.button() != Qt.LeftButton:
+            return
+        if node.rule_id:
+            self.select_rule(node.rule_id)
+            self.ruleClicked.emit(node.rule_id)
+        elif node.kind == "answer":
+            self.factorClicked.emit(node.fact)
+        elif node.response:
+            self.responseClicked.emit(node.response)
+
+    def paint(self, painter):
+        layout = self.layout_
+        painter.translate(self._offset(), 0)
+        painter.scale(self.scale, self.scale)
+        for column in layout.columns:
+            _text(painter, column.x, figures.MARGIN + 12, column.title.upper(), figures.TITLE_SIZE - 2,
+                  figures.MUTED, bold=True)
+            painter.setPen(QPen(QColor(figures.GRID), 1))
+            painter.drawLine(QPointF(column.x, figures.MARGIN + 19), QPointF(column.x + column.w, figures.MARGIN + 19))
+        for edge in layout.edges:
+            self._paint_edge(painter, edge)
+        for node in layout.nodes:
+            self._paint_node(painter, node)
+        self._paint_legend(painter)
+
+    def _paint_edge(self, painter, edge):
+        x0, y0, c1x, c1y, c2x, c2y, x1, y1 = figures.edge_path(self.layout_, edge)
+        path = QPainterPath(QPointF(x0, y0))
+        path.cubicTo(QPointF(c1x, c1y), QPointF(c2x, c2y), QPointF(x1, y1))
+        colour = QColor(figures.edge_colour(edge))
+        colour.setAlphaF(figures.edge_opacity(edge))
+        pen = QPen(colour, 1.6 if edge.tone in ("positive", "negative") else 1.0)
+        if edge.tone == "unknown":
+            pen.setDashPattern([4, 3])
+        painter.setPen(pen)
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPath(path)
+
+    def _paint_node(self, painter, node):
+        stroke, fill, ink = figures.node_colours(node)
+        rect = QRectF(node.x, node.y, node.w, node.h)
+        selected = node.rule_id is not None and node.rule_id == self.selected_rule
+        _box(painter, rect, fill, SELECTED.name() if selected else stroke,
+             2.5 if selected else (2.0 if node.emphasis else 1.0), 5, node.tone == "unknown")
+        if node.compact:
+            _box(painter, QRectF(node.x, node.y, 4, node.h), stroke, radius=2)
+            baseline = node.y + node.h / 2 + 4
+            used = _text(painter, node.x + node.w - 8, baseline, node.sublabel, figures.SUBLABEL_SIZE, stroke,
+                         bold=True, align=Qt.AlignRight)
+            _text(painter, node.x + 12, baseline, node.label, figures.SUBLABEL_SIZE, ink, bold=True,
+                  width=node.w - used - 26)
+        else:
+            top = node.y + node.h / 2 - 3
+            _text(painter, node.x + 10, top, node.label, figures.LABEL_SIZE, ink, bold=True, width=node.w - 20)
+            colour = stroke if node.emphasis else figures.MUTED
+            _text(painter, node.x + 10, top + 15, node.sublabel, figures.SUBLABEL_SIZE, colour,
+                  bold=node.emphasis, italic=node.tone == "unknown", width=node.w - 20)
+
+    def _paint_legend(self, painter):
+        x, y = figures.MARGIN, self.layout_.legend_y + 20
+        for kind, text in (("neutral", "answer"), ("unknown", "unknown answer"), ("derived", "derived fact"),
+                           ("positive", "rule supports"), ("negative", "rule opposes"), ("verdict", "verdict")):
+            stroke, fill, _ink = figures.PALETTE[kind]
+            if kind in ("positive", "negative"):
+                painter.setPen(QPen(QColor(stroke), 2))
+                painter.drawLine(QPointF(x, y - 3), QPointF(x + 18, y - 3))
+            else:
+                _box(painter, QRectF(x, y - 9, 18, 12), fill, stroke, 2.0 if kind == "verdict" else 1.0, 3,
+                     kind == "unknown")
+            x += 24 + _text(painter, x + 24, y + 1, text, figures.SUBLABEL_SIZE, figures.MUTED) + 20
+        _text(painter, self.layout_.width - figures.MARGIN, y + 1, "click a node to explain it · Ctrl+wheel zooms",
+              figures.SUBLABEL_SIZE, figures.MUTED, align=Qt.AlignRight, italic=True)
+
+
+# ------------------------------------------------------------- threat profile
+
+class ThreatProfileChart(_Figure):
+    """The four sources of threat as point cells, and the total on the threat bands."""
+
+    placeholder = "The threat profile appears once the case is analysed."
+    ROW = 28
+    MARGIN = 16
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.profile = None
+        self.setMinimumHeight(250)
+
+    def relayout(self):
+        self.profile = figures.threat_profile(self.result)
+        self.setMinimumHeight(round(self.MARGIN * 2 + len(self.profile) * self.ROW + 110))
+
+    def sizeHint(self):
+        return QSize(460, self.minimumHeight())
+
+    def paint(self, painter):
+        profile, kb, m = self.profile, self.result.kb, self.MARGIN
+        label_font = QFontMetricsF(_font(figures.LABEL_SIZE, True))
+        label_w = max(label_font.horizontalAdvance(s.label) for s in profile) + 14
+        value_w = 150
+        most = max((s.max_points for s in profile), default=1)
+        bar_x = m + label_w
+        cell = max(12.0, min(34.0, (self.width() - bar_x - value_w - m) / most - 4))
+        value_x = bar_x + most * (cell + 4) + 10
+        top = m
+        stroke, fill, _ink = figures.PALETTE["derived"]
+        for i, source in enumerate(profile):
+            y = top + i * self.ROW
+            _text(painter, m, y + 15, source.label, figures.LABEL_SIZE, figures.INK, bold=True)
+            for p in range(source.max_points):
+                rect = QRectF(bar_x + p * (cell + 4), y + 2, cell, 18)
+                if source.unknown:
+                    _box(painter, rect, "#ffffff", figures.PALETTE["unknown"][0], 1, 3, dashed=True)
+                else:
+                    _box(painter, rect, stroke if p < source.points else fill, radius=3)
+            if source.unknown:
+                _text(painter, value_x, y + 15, "unknown", figures.SUBLABEL_SIZE, figures.MUTED, italic=True)
+            else:
+                used = _text(painter, value_x, y + 15, f"{source.points} / {source.max_points}",
+                             figures.SUBLABEL_SIZE, figures.INK, bold=True)
+                _text(painter, value_x + used + 8, y + 15, source.level_label, figures.SUBLABEL_SIZE,
+                      figures.MUTED, width=self.width() - value_x - used - 8 - m)
+        self._paint_total(painter, profile, kb, top + len(profile) * self.ROW + 16)
+
+    def _paint_total(self, painter, profile, kb, y):
+        m = self.MARGIN
+        heading = "TOTAL" + (" (ESTIMATED)" if profile.estimated else "")
+        _text(painter, m, y + 10, heading, figures.TITLE_SIZE - 2, figures.MUTED, bold=True)
+        y += 18
+        left, right = m, self.width() - m
+        unit = (right - left) / max(profile.maximum, 1)
+        for i, (level, first, last) in enumerate(profile.bands):
+            x0 = left + max(first - 0.5, 0) * unit
+            x1 = left + min(last + 0.5, profile.maximum) * unit
+            current = level == profile.band
+            colour = figures.BAND_COLOURS[min(i, len(figures.BAND_COLOURS) - 1)]
+            _box(painter, QRectF(x0, y, x1 - x0 - 2, 22), colour, figures.INK if current else None, 1.5, 3)
+            _text(painter, (x0 + x1) / 2, y + 15, kb.level_label("threat_level", level).capitalize(),
+                  figures.SUBLABEL_SIZE, figures.INK, bold=current, align=Qt.AlignHCenter)
+        if profile.estimated and profile.range[0] != profile.range[1]:
+            pen = QPen(QColor(figures.MUTED), 2)
+            pen.setDashPattern([4, 3])
+            painter.setPen(pen)
+            painter.drawLine(QPointF(left + profile.range[0] * unit, y + 30),
+                             QPointF(left + profile.range[1] * unit, y + 30))
+        mark = left + profile.total * unit
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor(figures.INK))
+        painter.drawPolygon(QPolygonF([QPointF(mark - 6, y + 36), QPointF(mark + 6, y + 36), QPointF(mark, y + 26)]))
+        painter.setFont(_font(figures.SUBLABEL_SIZE))
+        painter.setPen(QColor(figures.INK))
+        painter.drawText(QRectF(left, y + 44, right - left, 40), Qt.TextWordWrap, figures.threat_caption(profile))
+
+
+# -------------------------------------------------------------- support chart
+
+class SupportChart(_Figure):
+    """Support per response on a −1..+1 axis, the verdict emphasised."""
+
+    placeholder = "Support per response appears once the case is analysed."
+    ROW = 26
+    MARGIN = 16
+    responseClicked = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.order = []
+
+    def relayout(self):
+        self.order = figures.response_order(self.result)
+        self.setMinimumHeight(self.MARGIN * 2 + 4 + len(self.order) * self.ROW + 20)
+
+    def sizeHint(self):
+        return QSize(460, self.minimumHeight())
+
+    def _geometry(self):
+        kb, m = self.result.kb, self.MARGIN
+        metrics = QFontMetricsF(_font(figures.LABEL_SIZE, True))
+        label_w = max(metrics.horizontalAdvance(kb.response(r).label) for r in self.order) + 14
+        half = max(40.0, (self.width() - m * 2 - label_w - 50) / 2)
+        return m + label_w + half, half, m + 4
+
+    def mousePressEvent(self, event):
+        if self.result is None:
+            return
+        _axis, _half, top = self._geometry()
+        row = int((event.position().y() - top) // self.ROW)
+        if 0 <= row < len(self.order):
+            self.responseClicked.emit(self.order[row])
+
+    def paint(self, painter):
+        result, kb, m = self.result, self.result.kb, self.MARGIN
+        axis, half, top = self._geometry()
+        bottom = top + len(self.order) * self.ROW
+        for tick in (-1.0, -0.5, 0.0, 0.5, 1.0):
+            x = axis + tick * half
+            painter.setPen(QPen(QColor(figures.MUTED if tick == 0 else figures.GRID), 1))
+            painter.drawLine(QPointF(x, top - 4), QPointF(x, bottom))
+            _text(painter, x, bottom + 14, figures._signed(tick).replace(".00", ""), figures.SUBLABEL_SIZE - 1,
+                  figures.MUTED, align=Qt.AlignHCenter)
+        for i, rid in enumerate(self.order):
+            y = top + i * self.ROW
+            cf = result.support[rid]
+            verdict = rid == result.verdict
+            tone = "verdict" if verdict else ("positive" if cf > 0 else "negative" if cf < 0 else "neutral")
+            colour = figures.PALETTE[tone][0]
+            _text(painter, m, y + 15, kb.response(rid).label, figures.LABEL_SIZE,
+                  figures.INK if verdict else figures.MUTED, bold=verdict)
+            if cf:
+                _box(painter, QRectF(axis + min(cf, 0) * half, y + 4, abs(cf) * half, 16), colour, radius=2)
+            value_x = axis + cf * half + (6 if cf >= 0 else -6)
+            _text(painter, value_x, y + 16, figures._signed(cf), figures.SUBLABEL_SIZE,
+                  colour if cf else figures.MUTED, bold=verdict, align=Qt.AlignLeft if cf >= 0 else Qt.AlignRight)
+
+
+# ------------------------------------------------------------------ overview
+
+class OverviewView(QScrollArea):
+    """The three pictures together: the chain across the top, threat and support below."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(10, 10, 10, 10)
+        column.setSpacing(10)
+        self.chain = ChainDiagram()
+        self.chain.zoomChanged.connect(self._fit_chain)
+        self.threat = ThreatProfileChart()
+        self.support = SupportChart()
+        chain_card, chain_layout = card("Inference chain")
+        chain_layout.addWidget(self.chain)
+        column.addWidget(chain_card)
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        for title, chart in (("Threat profile", self.threat),
+                             ("Support per response (combined certainty factor)", self.support)):
+            frame, layout = card(title)
+            layout.addWidget(chart)
+            row.addWidget(frame, 1)
+        column.addLayout(row)
+        column.addStretch(1)
+        self.setWidget(body)
+
+    def show_result(self, result):
+        for figure in (self.chain, self.threat, self.support):
+            figure.show_result(result)
+        self._fit_chain()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_chain()
+
+    def _fit_chain(self):
+        # The chain card's inner width: the viewport less the margins of body and card.
+        size = self.chain.fit_width(self.viewport().width() - 2 * 10 - 2 * 14 - 2)
+        self.chain.setFixedHeight(size.height())
+        self.chain.setMinimumWidth(size.width())
+        self.chain.update()

@@ -1,0 +1,135 @@
+"""The case being edited: one model object that the widgets reflect.
+
+Every edit goes through the undo stack as a command that changes the model
+(never a widget); widgets listen to the model's signals and redraw. The stack's
+clean state is the "saved" state, so undoing back to it clears the unsaved mark.
+The Case inside is replaced, never mutated, so a case handed to the analysis
+thread cannot change under it.
+"""
+import dataclasses
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from rules.cases import Case
+from rules.knowledge import UNKNOWN
+
+# Case fields the details form edits, with how a command names them.
+DETAIL_FIELDS = {"title": "title", "year": "year", "state": "state", "threat": "threat",
+                 "observed": "observed response", "sources": "sources", "notes": "notes"}
+_TYPING_ID = 1          # consecutive typing in one text field merges into one undo step
+
+
+class _EditCommand(QUndoCommand):
+    """Set one answer (``key`` = ("answer", factor id)) or one detail ("detail", field)."""
+
+    def __init__(self, document, key, value, text):
+        super().__init__(text)
+        self.document = document
+        self.key = key
+        self.old = document.value(key)
+        self.new = value
+
+    def redo(self):
+        self.document._apply(self.key, self.new)
+
+    def undo(self):
+        self.document._apply(self.key, self.old)
+
+    def id(self):
+        return _TYPING_ID if self.key[0] == "detail" and self.key[1] != "observed" else -1
+
+    def mergeWith(self, other):
+        if other.key != self.key:
+            return False
+        self.new = other.new
+        if self.new == self.old:
+            self.setObsolete(True)      # typed and deleted again: no step left
+        return True
+
+
+class CaseDocument(QObject):
+    """The open case, where it lives on disk, and whether it has unsaved changes."""
+
+    answerChanged = Signal(str, str)       # factor id, level (``unknown`` included)
+    detailChanged = Signal(str)            # field name of DETAIL_FIELDS
+    caseReplaced = Signal()                # a whole new case (new, open, recover)
+    contentChanged = Signal()              # any of the three above: re-analyse
+    stateChanged = Signal()                # path, read-only or modified changed
+
+    def __init__(self, kb, parent=None):
+        super().__init__(parent)
+        self.kb = kb
+        self.case = Case()
+        self.path = None
+        self.read_only = False
+        self._recovered = False            # loaded from an autosave: unsaved until saved
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self.stateChanged)
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def modified(self):
+        return self._recovered or not self.undo_stack.isClean()
+
+    @property
+    def display_name(self):
+        return self.case.title.strip() or "Untitled case"
+
+    def value(self, key):
+        kind, name = key
+        if kind == "answer":
+            return self.case.answer(name)
+        return getattr(self.case, name)
+
+    def answered_count(self):
+        return len(self.case.answers)
+
+    # ------------------------------------------------------------------ editing
+    def set_answer(self, factor_id, level):
+        if self.read_only or self.case.answer(factor_id) == level:
+            return
+        factor = self.kb.factor(factor_id)
+        label = factor.label_of(level) if level != UNKNOWN else "Unknown"
+        self.undo_stack.push(_EditCommand(self, ("answer", factor_id), level,
+                                          f"Set {self.kb.fact_label(factor_id)} to {label}"))
+
+    def set_detail(self, name, value):
+        if self.read_only or getattr(self.case, name) == value:
+            return
+        self.undo_stack.push(_EditCommand(self, ("detail", name), value,
+                                          f"Edit {DETAIL_FIELDS[name]}"))
+
+    def _apply(self, key, value):
+        kind, name = key
+        if kind == "answer":
+            self.case = self.case.with_answer(name, value)
+            self.answerChanged.emit(name, value)
+        else:
+            self.case = dataclasses.replace(self.case, **{name: value})
+            self.detailChanged.emit(name)
+        self.contentChanged.emit()
+
+    # ---------------------------------------------------------- whole documents
+    def replace(self, case, path=None, read_only=False, recovered=False):
+        """Show another case: the undo history belongs to the old one and goes."""
+        self.case = case
+        self.path = path
+        self.read_only = read_only
+        self._recovered = recovered
+        self.undo_stack.clear()
+        self.caseReplaced.emit()
+        self.contentChanged.emit()
+        self.stateChanged.emit()
+
+    def mark_saved(self, path):
+        self.path = path
+        self.read_only = False
+        self._recovered = False
+        self.case = dataclasses.replace(self.case, path=path)
+        self.undo_stack.setClean()
+        self.stateChanged.emit()
+
+    def make_editable_copy(self):
+        """A read-only library case becomes a new, unsaved case with the same content."""
+        self.replace(dataclasses.replace(self.case, path=None), path=None, read_only=False)

@@ -1,0 +1,86 @@
+"""Toolbar and menu icons, drawn as simple line glyphs so they match each other
+on every platform (the icon theme is used instead where the desktop has one)."""
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+from .style import ACCENT, INK
+
+# Each glyph draws into a 24 x 24 box.
+
+
+def _points(*xy):
+    return [QPointF(x, y) for x, y in zip(xy[::2], xy[1::2])]
+
+
+def _page(p):
+    p.drawPolygon(_points(6, 3, 14, 3, 19, 8, 19, 21, 6, 21))
+    p.drawPolyline(_points(14, 3, 14, 8, 19, 8))
+
+
+def _new(p):
+    _page(p)
+    p.setPen(QPen(QColor(ACCENT), 2, c=Qt.RoundCap))
+    p.drawLine(QPointF(12.5, 11), QPointF(12.5, 18))
+    p.drawLine(QPointF(9, 14.5), QPointF(16, 14.5))
+
+
+def _open(p):
+    p.drawPolygon(_points(3, 6, 9, 6, 11, 8, 20, 8, 20, 19, 3, 19))
+    p.drawLine(QPointF(3, 11), QPointF(20, 11))
+
+
+def _save(p):
+    p.drawPolyline(_points(4, 14, 4, 20, 20, 20, 20, 14))
+    p.setPen(QPen(QColor(ACCENT), 2, c=Qt.RoundCap, j=Qt.RoundJoin))
+    p.drawLine(QPointF(12, 3), QPointF(12, 15))
+    p.drawPolyline(_points(7.5, 10.5, 12, 15, 16.5, 10.5))
+
+
+def _arrow(p, mirrored):
+    if mirrored:
+        p.translate(24, 0)
+        p.scale(-1, 1)
+    curve = QPainterPath(QPointF(7, 9))
+    curve.lineTo(15, 9)
+    curve.cubicTo(QPointF(22, 9), QPointF(22, 19), QPointF(15, 19))
+    curve.lineTo(9, 19)
+    p.drawPath(curve)
+    p.drawPolyline(_points(10.5, 5.5, 7, 9, 10.5, 12.5))
+
+
+def _library(p):
+    for x, top in ((4, 5), (9, 3), (14, 5)):
+        p.drawRoundedRect(QRectF(x, top, 4, 21 - top - 1), 1, 1)
+    p.setPen(QPen(QColor(ACCENT), 2, c=Qt.RoundCap))
+    p.drawLine(QPointF(19, 6), QPointF(21, 19))
+
+
+def _export(p):
+    p.drawPolyline(_points(15, 6, 15, 3, 5, 3, 5, 21, 15, 21, 15, 18))
+    p.setPen(QPen(QColor(ACCENT), 2, c=Qt.RoundCap, j=Qt.RoundJoin))
+    p.drawLine(QPointF(10, 12), QPointF(21, 12))
+    p.drawPolyline(_points(17.5, 8.5, 21, 12, 17.5, 15.5))
+
+
+GLYPHS = {"new": _new, "open": _open, "save": _save, "undo": lambda p: _arrow(p, False),
+          "redo": lambda p: _arrow(p, True), "library": _library, "export": _export}
+
+
+def glyph_icon(name):
+    """The named glyph as an icon (sharp at 1x and 2x), or None if there is none."""
+    draw = GLYPHS.get(name)
+    if draw is None:
+        return None
+    icon = QIcon()
+    for scale in (1, 2):
+        pixmap = QPixmap(24 * scale, 24 * scale)
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(Qt.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(QPen(QColor(INK), 1.6, c=Qt.RoundCap, j=Qt.RoundJoin))
+        painter.setBrush(Qt.NoBrush)
+        draw(painter)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon

@@ -1,0 +1,577 @@
+"""The main window: questionnaire and case library on the left, the live result
+and its explanations in the middle, one set of actions for menus and toolbar."""
+import os
+import re
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from rules.cases import Case, case_to_yaml, default_library_dir, load_case, parse_case_text
+from rules.errors import AdvisorError
+from rules.fileio import atomic_write_text
+
+from . import msgbox
+from .autosave import Autosave, find_orphans
+from .charts import OverviewView
+from .document import CaseDocument
+from .explain import ReasoningView, WhyNotView
+from .extras import AnaloguesView, WhatIfView, WorldsView
+from .icons import glyph_icon
+from .library import LibraryPanel
+from .live import LiveAnalysis
+from .questionnaire import QuestionnaireForm
+from .recent import RecentFiles
+from .style import BAD, esc
+from .verdict import VerdictBanner
+
+APP_NAME = "Alliance Advisor"
+CASE_FILTER = "Case files (*.yaml *.yml);;All files (*)"
+AUTOSAVE_MS = 2000            # unsaved work reaches the disk within two seconds
+STATE_VERSION = 1
+CITATION = ("Stephen M. Walt, <i>The Origins of Alliances</i> (Ithaca: Cornell University Press, 1987)")
+
+# Every action, declared once: name -> (text, shortcut, theme icon, glyph, tip, handler).
+ACTIONS = {
+    "new": ("&New Case", QKeySequence.New, "document-new", "new",
+            "Start a new case, every answer unknown", "new_case"),
+    "open": ("&Open…", QKeySequence.Open, "document-open", "open", "Open a case file", "open_dialog"),
+    "library": ("Open from &Library…", "Ctrl+L", "folder", "library",
+                "Browse the historical cases", "show_library"),
+    "save": ("&Save", QKeySequence.Save, "document-save", "save", "Save the case", "save"),
+    "save_as": ("Save &As…", QKeySequence.SaveAs, "document-save-as", None,
+                "Save the case under another name", "save_as"),
+    "export": ("&Export Report…", "Ctrl+E", "document-send", "export",
+               "Write the analysis as a report (HTML, PDF, Markdown, JSON)", "export_report"),
+    "quit": ("&Quit", QKeySequence.Quit, "application-exit", None, "Quit Alliance Advisor", "close"),
+    "edit_copy": ("Edit a &Copy", None, "edit-copy", None,
+                  "Make an editable copy of a read-only case", "edit_copy"),
+    "show_help": ("Show &Help in the Form", None, None, None,
+                  "Show each question's help under it", "set_help_visible"),
+    "about": ("&About Alliance Advisor", None, "help-about", None, "The program and its source", "show_about"),
+    "about_qt": ("About &Qt", None, None, None, "The Qt toolkit", "show_about_qt"),
+}
+MENUS = (("&File", ("new", "open", "recent", "library", None, "save", "save_as", None, "export", "paper",
+                    None, "quit")),
+         ("&Edit", ("undo", "redo", None, "edit_copy")),
+         ("&View", ("dock_form", "dock_library", None, "show_help")),
+         ("&Help", ("about", "about_qt")))
+TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "library", "export")
+PAPERS = (("a4", "A4"), ("letter", "US Letter"))
+
+
+def default_autosave_dir():
+    return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "autosave"
+
+
+def safe_file_stem(title):
+    """A file name from a case title that cannot leave the chosen folder."""
+    stem = re.sub(r"[^\w\-]+", "_", title, flags=re.UNICODE).strip("._")
+    return stem[:60] or "case"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, kb, settings=None, autosave_dir=None, persist=True):
+        """``persist`` False (screenshots) leaves no trace: no autosave, no saved window state."""
+        super().__init__()
+        self.kb = kb
+        self.settings = settings if settings is not None else QSettings()
+        self.persist = persist
+        self.recent = RecentFiles(self.settings)
+        self.document = CaseDocument(kb, self)
+        self.analysis = LiveAnalysis(kb, self)
+        self.autosave = Autosave(autosave_dir or default_autosave_dir()) if persist else None
+        self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave_timer.timeout.connect(self.autosave_now)
+
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
+        self._build_central()
+        self._build_docks()
+        self.actions_ = self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect()
+        self._restore_settings()
+        self._update_title()
+        self.analysis.request(self.document.case)
+
+    # ================================================================ building
+    def _build_central(self):
+        self.banner = VerdictBanner(self.kb)
+        self.overview = OverviewView()
+        self.reasoning = ReasoningView(self.kb)
+        self.why_not = WhyNotView(self.kb)
+        self.what_if = WhatIfView(self.kb)
+        self.worlds = WorldsView(self.kb)
+        self.analogues = AnaloguesView(self.kb)
+        self.tabs = QTabWidget(objectName="resultTabs", documentMode=False)
+        for widget, title in ((self.overview, "Overview"), (self.reasoning, "Reasoning"),
+                              (self.why_not, "Why / why not"), (self.what_if, "What if"),
+                              (self.worlds, "Three worlds"), (self.analogues, "Analogues")):
+            self.tabs.addTab(widget, title)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(6, 8, 10, 6)
+        column.setSpacing(8)
+        column.addWidget(self.banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+    def _build_docks(self):
+        self.form = QuestionnaireForm(self.document)
+        self.library = LibraryPanel(self.kb)
+        self.form_dock = self._dock("Questionnaire", "questionnaireDock", self.form)
+        self.library_dock = self._dock("Case Library", "libraryDock", self.library)
+        self.addDockWidget(Qt.LeftDockWidgetArea, self.form_dock)
+        self.tabifyDockWidget(self.form_dock, self.library_dock)
+        self.setTabPosition(Qt.LeftDockWidgetArea, QTabWidget.North)
+        self.form_dock.raise_()
+        self.resizeDocks([self.form_dock], [470], Qt.Horizontal)
+
+    def _dock(self, title, name, widget):
+        dock = QDockWidget(title, self, objectName=name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable
+                         | QDockWidget.DockWidgetFloatable)
+        dock.setAllowedAreas(Qt.LeftDockWidgetArea | Qt.RightDockWidgetArea)
+        dock.setTitleBarWidget(QWidget())       # the dock tabs name them; View shows and hides them
+        return dock
+
+    @staticmethod
+    def _icon(theme, glyph):
+        """The desktop's themed icon where it has one, else our own glyph."""
+        icon = QIcon.fromTheme(theme) if theme else QIcon()
+        if icon.isNull() and glyph:
+            icon = glyph_icon(glyph)
+        return icon
+
+    def _build_actions(self):
+        actions = {}
+        for name, (text, shortcut, theme, glyph, tip, handler) in ACTIONS.items():
+            action = self.addAction(self._icon(theme, glyph), text)
+            action.setObjectName(f"action:{name}")
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            actions[name] = action
+            if name == "show_help":
+                action.setCheckable(True)
+                action.toggled.connect(self.set_help_visible)
+            else:
+                action.triggered.connect(getattr(self, handler))
+        stack = self.document.undo_stack
+        for name, make, shortcut, theme in (("undo", stack.createUndoAction, QKeySequence.Undo, "edit-undo"),
+                                            ("redo", stack.createRedoAction, QKeySequence.Redo, "edit-redo")):
+            action = make(self, name.capitalize())
+            action.setObjectName(f"action:{name}")
+            action.setShortcut(QKeySequence(shortcut))
+            action.setIcon(self._icon(theme, name))
+            actions[name] = action
+        actions["dock_form"] = self.form_dock.toggleViewAction()
+        actions["dock_library"] = self.library_dock.toggleViewAction()
+        actions["dock_library"].setShortcut(QKeySequence("F9"))
+        return actions
+
+    def _build_menus(self):
+        bar = self.menuBar()
+        for title, names in MENUS:
+            menu = bar.addMenu(title)
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                elif name == "recent":
+                    self.recent_menu = menu.addMenu("Open &Recent")
+                    self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+                elif name == "paper":
+                    self._build_paper_menu(menu.addMenu("&Paper Size for PDF"))
+                else:
+                    menu.addAction(self.actions_[name])
+
+    def _build_paper_menu(self, menu):
+        current = self.settings.value("export/paper", "a4")
+        for paper, label in PAPERS:
+            action = menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(paper == current)
+            action.triggered.connect(lambda _checked=False, p=paper, m=menu: self._set_paper(p, m))
+
+    def _set_paper(self, paper, menu):
+        self.settings.setValue("export/paper", paper)
+        for action, (key, _label) in zip(menu.actions(), PAPERS):
+            action.setChecked(key == paper)
+
+    def _build_toolbar(self):
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        for name in TOOLBAR:
+            if name is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions_[name])
+        for name in ("undo", "redo"):        # their text names the step: keep the toolbar steady
+            toolbar.widgetForAction(self.actions_[name]).setToolButtonStyle(Qt.ToolButtonIconOnly)
+
+    def _build_status_bar(self):
+        bar = self.statusBar()
+        self.answered_label = QLabel()
+        self.analysis_label = QLabel()
+        self.autosave_label = QLabel()
+        self.autosave_label.setStyleSheet(f"color: {BAD};")
+        kb_label = QLabel(f"Knowledge base {self.kb.version[:8]}")
+        kb_label.setToolTip(f"{self.kb.directory}\nversion {self.kb.version}")
+        for label in (self.autosave_label, self.answered_label, self.analysis_label, kb_label):
+            bar.addPermanentWidget(label)
+
+    def _connect(self):
+        document = self.document
+        document.contentChanged.connect(self._content_changed)
+        document.stateChanged.connect(self._state_changed)
+        self.analysis.resultReady.connect(self._show_result)
+        self.analysis.failed.connect(self._show_failure)
+        self.analysis.busyChanged.connect(self._show_busy)
+        self.form.editCopyRequested.connect(self.edit_copy)
+        self.library.caseRequested.connect(lambda path: self.open_path(path, read_only=True))
+        self.library_dock.visibilityChanged.connect(self._library_visible)
+        self.overview.chain.ruleClicked.connect(self.show_rule)
+        self.overview.chain.factorClicked.connect(self.show_question)
+        self.overview.chain.responseClicked.connect(self.show_why_not)
+        self.overview.support.responseClicked.connect(self.show_why_not)
+        self.why_not.ruleRequested.connect(self.show_rule)
+        self.what_if.answerSuggested.connect(self._try_answer)
+        self.analogues.caseRequested.connect(self._open_analogue)
+
+    # ================================================================ settings
+    def _restore_settings(self):
+        show_help = self.settings.value("view/show_help", True, type=bool)
+        self.actions_["show_help"].setChecked(show_help)
+        self.set_help_visible(show_help)
+        if not self.persist:
+            return
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state, STATE_VERSION)
+
+    def _save_settings(self):
+        if not self.persist:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(STATE_VERSION))
+        self.settings.sync()
+
+    def set_help_visible(self, visible):
+        self.form.set_help_visible(visible)
+        self.settings.setValue("view/show_help", bool(visible))
+
+    # ============================================================ live result
+    def _content_changed(self):
+        self.analysis.request(self.document.case)
+        self._update_title()
+        self.answered_label.setText(f"{self.document.answered_count()} of {len(self.kb.factors)} answered")
+        if self.autosave is not None and not self._autosave_timer.isActive():
+            self._autosave_timer.start()
+
+    def _show_result(self, result):
+        self.banner.show_result(result)
+        for view in (self.overview, self.reasoning, self.why_not, self.what_if, self.worlds, self.analogues):
+            view.show_result(result)
+        self.analysis_label.setText("Up to date")
+
+    def _show_failure(self, message):
+        self.banner.show_error(message)
+        self.analysis_label.setText("Analysis failed")
+        self.statusBar().showMessage(message, 10000)
+
+    def _show_busy(self, busy):
+        self.banner.set_busy(busy)
+        self.analysis_label.setText("Analysing…" if busy else "Up to date")
+
+    def show_rule(self, rule_id):
+        self.reasoning.select_rule(rule_id)
+        self.overview.chain.select_rule(rule_id)
+        self.tabs.setCurrentWidget(self.reasoning)
+
+    def show_why_not(self, response_id):
+        self.why_not.select_response(response_id)
+        self.tabs.setCurrentWidget(self.why_not)
+
+    def show_question(self, factor_id):
+        self.form_dock.show()
+        self.form_dock.raise_()
+        question = self.form.questions[factor_id]
+        self.form.ensureWidgetVisible(question)
+        question.combo.setFocus()
+
+    def _try_answer(self, factor_id, level):
+        if self.document.read_only:
+            self.statusBar().showMessage("This case is read-only: use Edit a Copy to try other answers.", 6000)
+            return
+        self.document.set_answer(factor_id, level)
+
+    def wait_for_result(self, timeout_ms=20000):
+        """Block (processing events) until the result matches the current case.
+        For the screenshot command and tests; the app itself never waits."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while self.analysis.pending and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.005)
+        return not self.analysis.pending
+
+    # ================================================================== files
+    def _state_changed(self):
+        self._update_title()
+        if not self.document.modified:
+            self._discard_autosave()
+        self.actions_["edit_copy"].setEnabled(self.document.read_only)
+
+    def _update_title(self):
+        document = self.document
+        name = document.display_name + (" (read-only)" if document.read_only else "")
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(document.modified)
+        self.setWindowFilePath(document.path or "")
+
+    def maybe_save(self):
+        """Before the case goes away: True when it may (saved, discarded or unchanged)."""
+        if not self.document.modified:
+            return True
+        choice = msgbox.ask_save_changes(self, self.document.display_name)
+        if choice == msgbox.SAVE:
+            return self.save()
+        return choice == msgbox.DISCARD
+
+    def new_case(self):
+        if self.maybe_save():
+            self.document.replace(Case())
+            self.statusBar().showMessage("New case: every answer unknown", 4000)
+
+    def open_dialog(self):
+        path = msgbox.get_open_path(self, "Open Case", self._last_directory(), CASE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path, read_only=False):
+        """Open a case file; a bad one gets a dialog and the current case stays.
+        Cases of the historical library always open read-only."""
+        path = os.path.abspath(path)
+        read_only = read_only or Path(path).resolve().parent == default_library_dir(self.kb).resolve()
+        try:
+            case = load_case(path, self.kb)
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot open case", str(exc))
+            if not os.path.exists(path):
+                self.recent.remove(path)
+            return False
+        if not self.maybe_save():
+            return False
+        self.document.replace(case, path=path, read_only=read_only)
+        if not read_only:
+            self.recent.add(path)
+            self.settings.setValue("files/last_dir", os.path.dirname(path))
+        self.form_dock.raise_()
+        self.statusBar().showMessage(f"Opened {path}" + (" (read-only)" if read_only else ""), 5000)
+        return True
+
+    def save(self):
+        if self.document.read_only or not self.document.path:
+            return self.save_as()
+        return self._write_case(self.document.path)
+
+    def save_as(self):
+        suggested = self.document.path if not self.document.read_only and self.document.path else os.path.join(
+            self._last_directory(), safe_file_stem(self.document.display_name) + ".yaml")
+        path, _chosen = msgbox.get_save_path(self, "Save Case As", suggested, CASE_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".yaml"
+        return self._write_case(path)
+
+    def _write_case(self, path):
+        """Atomic: a failed write leaves the old file and keeps the work in memory."""
+        path = os.path.abspath(path)
+        try:
+            atomic_write_text(path, case_to_yaml(self.document.case, self.kb))
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot save case", str(exc))
+            return False
+        except OSError as exc:
+            msgbox.error(self, "Cannot save case", f"{path}: {exc.strerror or exc}")
+            return False
+        self.document.mark_saved(path)
+        self.recent.add(path)
+        self.settings.setValue("files/last_dir", os.path.dirname(path))
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def edit_copy(self):
+        if self.document.read_only:
+            self.document.make_editable_copy()
+            self.statusBar().showMessage("An editable copy: Save As to keep it", 5000)
+
+    def _last_directory(self):
+        return self.settings.value("files/last_dir", "") or str(Path.home())
+
+    def _fill_recent_menu(self):
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.recent.paths()
+        for path in paths:
+            action = menu.addAction(os.path.basename(path))
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
+        if paths:
+            menu.addSeparator()
+            menu.addAction("Clear Menu", self.recent.clear)
+        else:
+            menu.addAction("No recent cases").setEnabled(False)
+
+    def _library_visible(self, visible):
+        if visible:
+            self.library.ensure_loaded()
+
+    def show_library(self):
+        self.library_dock.show()
+        self.library_dock.raise_()
+        self.library.focus_filter()
+
+    def _open_analogue(self, file):
+        if not file:
+            return
+        path = Path(file)
+        if not path.is_absolute():
+            path = default_library_dir(self.kb) / path
+        self.open_path(str(path), read_only=True)
+
+    # ----------------------------------------------------------- drag and drop
+    @staticmethod
+    def _dropped_case(mime):
+        for url in mime.urls():
+            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in (".yaml", ".yml"):
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event):
+        if self._dropped_case(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):
+        path = self._dropped_case(event.mimeData())
+        if path:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_path(path))    # not inside the drag's event loop
+
+    # ================================================================= export
+    def export_report(self):
+        try:
+            import reports
+            formats = reports.FORMATS
+        except (ImportError, AttributeError):
+            msgbox.error(self, "Export", "Reports are not available: the reports package is not installed.")
+            return
+        if not self.wait_for_result(5000) or self.analysis.result is None:
+            msgbox.error(self, "Export", "There is no analysis to export yet.")
+            return
+        filters = ";;".join(formats.values())
+        suggested = os.path.join(self._last_directory(), safe_file_stem(self.document.display_name))
+        path, chosen = msgbox.get_save_path(self, "Export Report", suggested, filters)
+        if not path:
+            return
+        fmt = next((key for key, flt in formats.items() if flt == chosen), None)
+        fmt = fmt or Path(path).suffix.lstrip(".").lower()
+        if fmt not in formats:
+            msgbox.error(self, "Export", f"{path}: choose one of the formats {', '.join(formats)}")
+            return
+        if not Path(path).suffix:
+            path += "." + fmt
+        paper = self.settings.value("export/paper", "a4")
+        try:
+            reports.write_report(self.analysis.result, fmt, path, paper=paper)
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot export", str(exc))
+            return
+        except OSError as exc:
+            msgbox.error(self, "Cannot export", f"{path}: {exc.strerror or exc}")
+            return
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    # =============================================================== autosave
+    def autosave_now(self):
+        """Write the unsaved case to this session's autosave file (atomic)."""
+        self._autosave_timer.stop()
+        if self.autosave is None or not self.document.modified:
+            return
+        try:
+            self.autosave.write(case_to_yaml(self.document.case, self.kb), origin=self.document.path)
+        except (AdvisorError, OSError) as exc:
+            # Not a dialog every two seconds: a standing warning in the status bar.
+            self.autosave_label.setText("Autosave failed")
+            self.autosave_label.setToolTip(str(exc))
+            return
+        self.autosave_label.clear()
+
+    def _discard_autosave(self):
+        self._autosave_timer.stop()
+        if self.autosave is not None:
+            self.autosave.discard()
+
+    def offer_recovery(self):
+        """Offer back a case that a session which did not close left unsaved."""
+        if self.autosave is None:
+            return False
+        orphans = find_orphans(self.autosave.directory)
+        recovered = False
+        for orphan in orphans:
+            if recovered:
+                orphan.release()            # offered again next time
+                continue
+            try:
+                case = parse_case_text(orphan.case_yaml, self.kb, path=str(orphan.path))
+            except AdvisorError as exc:
+                msgbox.error(self, "Cannot recover autosave", str(exc))
+                orphan.release()
+                continue
+            if msgbox.ask_recover(self, case.title or "Untitled case", orphan.when):
+                case.path = orphan.origin
+                self.document.replace(case, path=orphan.origin, recovered=True)
+                self.autosave_now()         # ours now, before the orphan goes
+                recovered = True
+            orphan.remove()
+        return recovered
+
+    # ================================================================ closing
+    def closeEvent(self, event):
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._discard_autosave()
+        self._save_settings()
+        self.analysis.shutdown()
+        event.accept()
+
+    # =================================================================== help
+    def show_about(self):
+        msgbox.about(self, f"About {APP_NAME}", (
+            f"<h3>{APP_NAME}</h3>"
+            f"<p>An expert system for the balance-of-threat theory of alliances: describe a state's "
+            f"situation, and it predicts whether the state balances, bandwagons or does something else "
+            f"the theory names, and explains every step.</p>"
+            f"<p>Source: {CITATION}, pp. 17–33. The knowledge base paraphrases the book's propositions "
+            f"and cites their pages; it quotes none of its sentences.</p>"
+            f"<p class='muted'>Knowledge base {esc(self.kb.version[:12])} from {esc(self.kb.directory)}.</p>"))
+
+    def show_about_qt(self):
+        QApplication.aboutQt()

@@ -1,0 +1,172 @@
+"""The verdict banner: predicted response, confidence, threat level, and the
+observed response of a historical case beside the prediction."""
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from .style import BAD, FAINT, GOOD, MUTED, RULE_LINE, esc, fact_title, response_colour, threat_colour
+
+
+class Meter(QWidget):
+    """A thin horizontal gauge for a value in [0, 1]."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.value = 0.0
+        self.colour = QColor(FAINT)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+
+    def sizeHint(self):
+        return QSize(160, 10)
+
+    def set_value(self, value, colour):
+        self.value = max(0.0, min(1.0, value))
+        self.colour = QColor(colour)
+        self.update()
+
+    def paintEvent(self, _event):
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        track = QRectF(self.rect()).adjusted(0.5, 1.5, -0.5, -1.5)
+        radius = track.height() / 2
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor("#e6eaf0"))
+        painter.drawRoundedRect(track, radius, radius)
+        if self.value > 0:
+            filled = QRectF(track.left(), track.top(), max(track.height(), track.width() * self.value),
+                            track.height())
+            painter.setBrush(self.colour)
+            painter.drawRoundedRect(filled, radius, radius)
+
+
+def _caption(text):
+    return QLabel(text.upper(), objectName="caption")
+
+
+def _chip_css(colour):
+    return (f"background: {colour}; color: white; border-radius: 10px; padding: 2px 10px; "
+            f"font-weight: 700;")
+
+
+class VerdictBanner(QFrame):
+    """The answer at a glance, at the top of the results."""
+
+    def __init__(self, kb, parent=None):
+        super().__init__(parent, objectName="card")
+        self.kb = kb
+        grid = QGridLayout(self)
+        grid.setContentsMargins(18, 14, 18, 14)
+        grid.setHorizontalSpacing(28)
+        grid.setVerticalSpacing(4)
+
+        self.verdict_caption = _caption("Predicted response")
+        self.verdict = QLabel("…", objectName="verdict")
+        self.meaning = QLabel(wordWrap=True)
+        self.meaning.setStyleSheet(f"color: {MUTED};")
+        left = QVBoxLayout()
+        left.setSpacing(2)
+        for widget in (self.verdict_caption, self.verdict, self.meaning):
+            left.addWidget(widget)
+        grid.addLayout(left, 0, 0, 2, 1)
+
+        self.confidence_meter = Meter()
+        self.confidence = QLabel()
+        self.threat_chip = QLabel()
+        self.threat_points = QLabel()
+        self.observed = QLabel()
+        self.observed_caption = _caption("Observed")
+        self.observed_verdict = QLabel()
+        columns = ((_caption("Confidence"), self.confidence_meter, self.confidence),
+                   (_caption("Threat level"), self.threat_chip, self.threat_points),
+                   (self.observed_caption, self.observed, self.observed_verdict))
+        for col, widgets in enumerate(columns, 1):
+            box = QVBoxLayout()
+            box.setSpacing(4)
+            for widget in widgets:
+                box.addWidget(widget, 0, Qt.AlignLeft if widget is not self.confidence_meter else Qt.Alignment())
+            box.addStretch(1)
+            grid.addLayout(box, 0, col, 2, 1)
+        for label in (self.confidence, self.threat_points, self.observed_verdict):
+            label.setStyleSheet(f"color: {MUTED};")
+        self.unknown = QLabel(wordWrap=True)
+        self.unknown.setStyleSheet(f"color: {MUTED}; border-top: 1px solid {RULE_LINE}; padding-top: 6px;")
+        grid.addWidget(self.unknown, 2, 0, 1, 4)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(2, 1)
+        grid.setColumnStretch(3, 2)
+        self.show_waiting()
+
+    # ------------------------------------------------------------------ states
+    def _verdict_text(self, text, colour, size=22):
+        self.verdict.setText(esc(text))
+        self.verdict.setStyleSheet(f"font-size: {size}pt; font-weight: 700; color: {colour};")
+
+    def show_waiting(self):
+        self._verdict_text("Analysing…", FAINT)
+        self.meaning.setText("The engine is starting.")
+
+    def set_busy(self, busy):
+        """A newer analysis is running: grey out what is shown until it arrives."""
+        self.verdict_caption.setText("ANALYSING…" if busy else "PREDICTED RESPONSE")
+        self.verdict.setEnabled(not busy)
+
+    def show_error(self, message):
+        self._verdict_text("No result", BAD, 18)
+        self.meaning.setText(message)
+
+    def show_result(self, result):
+        kb = self.kb
+        case = result.case
+        if result.verdict:
+            self._verdict_text(result.verdict_label, response_colour(kb, result.verdict).name())
+            meaning = kb.response(result.verdict).meaning
+            if result.tie:
+                meaning += "  (A tie, broken in favour of the more common response.)"
+            self.meaning.setText(meaning)
+            colour = response_colour(kb, result.verdict)
+            runner = kb.response(result.runner_up).label if result.runner_up else "—"
+            self.confidence.setText(f"{result.confidence:.2f} ahead of {runner}")
+        else:
+            self._verdict_text("No verdict", FAINT)
+            self.meaning.setText("No response reached the minimum support.")
+            colour = QColor(FAINT)
+            self.confidence.setText("—")
+        self.confidence_meter.set_value(result.confidence, colour)
+        self._show_threat(result)
+        self._show_observed(case.observed, result)
+        if result.unknown:
+            names = ", ".join(fact_title(kb, fid) for fid in result.unknown)
+            self.unknown.setText(f"Reasoned without {len(result.unknown)} unknown answer"
+                                 f"{'s' if len(result.unknown) != 1 else ''}: {esc(names)}.")
+        else:
+            self.unknown.setText("Every question is answered.")
+
+    def _show_threat(self, result):
+        levels = tuple(self.kb.derived_fact("threat_level").levels)
+        level = result.threat_level
+        colour = threat_colour(levels, level).name() if level else FAINT
+        self.threat_chip.setText((level or "unknown").replace("_", " ").capitalize())
+        self.threat_chip.setStyleSheet(_chip_css(colour))
+        score = result.threat_score
+        if score:
+            text = f"{score['total']} of {score['maximum']} points"
+            if score.get("estimated"):
+                text += " (estimated)"
+            self.threat_points.setText(text)
+        else:
+            self.threat_points.setText("")
+
+    def _show_observed(self, observed, result):
+        shown = bool(observed)
+        for widget in (self.observed_caption, self.observed, self.observed_verdict):
+            widget.setVisible(shown)
+        if not shown:
+            return
+        label = self.kb.response(observed).label
+        self.observed.setText(label)
+        self.observed.setStyleSheet(_chip_css(response_colour(self.kb, observed).name()))
+        if result.verdict == observed:
+            self.observed_verdict.setText(f"<span style='color:{GOOD}; font-weight:600'>✓ Prediction agrees</span>")
+        else:
+            self.observed_verdict.setText(f"<span style='color:{BAD}; font-weight:600'>✗ Prediction differs</span>")

@@ -1,0 +1,592 @@
+"""The desktop app, driven as a user would: headless (QT_QPA_PLATFORM=offscreen),
+with every modal prompt replaced (gui.msgbox) so no test blocks on a dialog."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import QDropEvent, QWheelEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
+
+from conftest import CASES_DIR, ROOT  # noqa: E402
+from gui import msgbox  # noqa: E402
+from gui.app import create_application  # noqa: E402
+from gui.charts import OverviewView  # noqa: E402
+from gui.mainwindow import MainWindow  # noqa: E402
+from rules import Advisor, load_case  # noqa: E402
+
+NORWAY = CASES_DIR / "norway_1949.yaml"
+
+
+class Prompts:
+    """Stands in for gui.msgbox: records what the app asked and answers as told."""
+
+    def __init__(self):
+        self.errors = []
+        self.asked_save = []
+        self.save_answer = msgbox.DISCARD
+        self.recover_answer = True
+        self.open_path = None
+        self.save_path = None
+        self.recover_offers = []
+
+    def error(self, parent, title, text):
+        self.errors.append(text)
+
+    def ask_save_changes(self, parent, name):
+        self.asked_save.append(name)
+        return self.save_answer
+
+    def ask_recover(self, parent, name, when):
+        self.recover_offers.append(name)
+        return self.recover_answer
+
+    def get_open_path(self, parent, title, directory, filters):
+        return self.open_path
+
+    def get_save_path(self, parent, title, suggested, filters):
+        return (self.save_path, None) if self.save_path else (None, None)
+
+    def about(self, parent, title, html):
+        self.errors.append(("about", html))
+
+
+@pytest.fixture
+def prompts(monkeypatch):
+    fake = Prompts()
+    for name in ("error", "ask_save_changes", "ask_recover", "get_open_path", "get_save_path", "about"):
+        monkeypatch.setattr(msgbox, name, getattr(fake, name))
+    return fake
+
+
+@pytest.fixture
+def settings_path(tmp_path):
+    return str(tmp_path / "settings.ini")
+
+
+@pytest.fixture(scope="session")
+def app(qapp):
+    return create_application()
+
+
+@pytest.fixture
+def make_window(app, qtbot, kb, tmp_path, settings_path, prompts):
+    windows = []
+
+    def make(autosave_dir=None):
+        window = MainWindow(kb, settings=QSettings(settings_path, QSettings.IniFormat),
+                            autosave_dir=autosave_dir or tmp_path / "autosave")
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    prompts.save_answer = msgbox.DISCARD        # teardown closes windows: never block
+    for window in windows:
+        window.analysis.shutdown()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
+def wait_for_result(qtbot, window):
+    qtbot.waitUntil(lambda: not window.analysis.pending and window.analysis.result is not None, timeout=20000)
+
+
+def answer(window, factor_id, level):
+    """Choose a level in the questionnaire, as a user picking from the list."""
+    combo = window.form.questions[factor_id].combo
+    index = combo.findData(level)
+    assert index >= 0, (factor_id, level)
+    combo.setCurrentIndex(index)
+
+
+def shown_verdict(window):
+    return window.banner.verdict.text()
+
+
+# ------------------------------------------------------------ questionnaire
+
+def test_questionnaire_is_generated_from_the_knowledge_base(window, kb):
+    assert set(window.form.questions) == set(kb.factor_ids)
+    for factor in kb.factors:
+        question = window.form.questions[factor.id]
+        combo = question.combo
+        assert [combo.itemData(i) for i in range(combo.count())] == ["unknown", *factor.level_ids]
+        assert combo.currentData() == "unknown"           # a new case knows nothing
+        assert combo.itemData(1, Qt.ToolTipRole) == factor.levels[0].meaning
+        assert question.question.toolTip() == factor.help
+    titles = {label.text() for label in window.form.findChildren(QLabel)}
+    assert {section.title for section in kb.sections} <= titles
+
+
+def test_export_writes_a_report_and_a_bad_folder_gets_a_dialog(qtbot, window, prompts, tmp_path):
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    prompts.save_path = str(tmp_path / "norway.html")
+    window.actions_["export"].trigger()
+    assert prompts.errors == []
+    assert "Norway joins the Atlantic alliance" in (tmp_path / "norway.html").read_text()
+    prompts.save_path = str(tmp_path / "missing" / "norway.md")
+    window.actions_["export"].trigger()
+    assert len(prompts.errors) == 1 and "missing" in prompts.errors[0] and "\n" not in prompts.errors[0]
+
+
+def test_about_box_names_the_source(window, prompts):
+    window.actions_["about"].trigger()
+    kind, html = prompts.errors[-1]
+    assert "The Origins of Alliances" in html and "Walt" in html and "1987" in html
+
+
+def test_help_text_preference_is_kept_in_settings(make_window, kb):
+    first = make_window()
+    factor = kb.factors[0].id
+    assert first.form.questions[factor].help.isVisible()
+    first.actions_["show_help"].setChecked(False)
+    assert not first.form.questions[factor].help.isVisible()
+    first.settings.sync()
+    second = make_window()
+    assert not second.actions_["show_help"].isChecked()
+    assert not second.form.questions[factor].help.isVisible()
+
+
+# -------------------------------------------------------------- live result
+
+def test_answers_change_the_verdict_live(qtbot, window):
+    for factor, level in (("state_strength", "weak"), ("threat_power", "overwhelming"),
+                          ("proximity", "neighbour"), ("ally_availability", "none")):
+        answer(window, factor, level)
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
+    assert window.banner.threat_chip.text() == "Severe"
+    answer(window, "ally_availability", "probable")
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Balance", timeout=10000)
+    assert "4 of 11 answered" == window.answered_label.text()
+
+
+def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
+    answer(window, "state_strength", "weak")
+    answer(window, "threat_power", "overwhelming")
+    answer(window, "proximity", "neighbour")
+    answer(window, "ally_availability", "none")
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
+    assert window.isWindowModified()
+    window.actions_["undo"].trigger()
+    assert window.document.case.answer("ally_availability") == "unknown"
+    assert window.form.questions["ally_availability"].combo.currentData() == "unknown"
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Balance", timeout=10000)
+    window.actions_["redo"].trigger()
+    assert window.form.questions["ally_availability"].combo.currentData() == "none"
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
+    for _ in range(4):
+        window.actions_["undo"].trigger()
+    assert window.document.case.answers == {}
+    assert not window.isWindowModified()              # back at the saved state
+
+
+def test_typing_a_title_is_one_undo_step(qtbot, window):
+    qtbot.keyClicks(window.form.title, "Belgium 1914")
+    assert window.document.case.title == "Belgium 1914"
+    assert window.windowTitle().startswith("Belgium 1914")
+    assert window.document.undo_stack.count() == 1
+    window.actions_["undo"].trigger()
+    assert window.form.title.text() == ""
+    assert window.document.case.title == ""
+
+
+def test_rapid_edits_never_leave_a_stale_verdict(qtbot, window, kb):
+    levels = ["weak", "middle", "strong", "great_power"]
+    allies = ["none", "doubtful", "probable", "certain"]
+    for i in range(24):
+        answer(window, "state_strength", levels[i % 4])
+        answer(window, "ally_availability", allies[(i * 3) % 4])
+        answer(window, "threat_power", "overwhelming" if i % 2 else "lesser")
+    wait_for_result(qtbot, window)
+    expected = Advisor(kb).analyze(window.document.case)
+    assert window.analysis.result.case.answers == window.document.case.answers
+    assert shown_verdict(window) == expected.verdict_label
+
+
+def test_a_late_result_for_an_older_request_is_dropped(qtbot, window, kb):
+    answer(window, "state_strength", "weak")
+    wait_for_result(qtbot, window)
+    shown = shown_verdict(window)
+    stale = Advisor(kb).analyze(load_case(NORWAY, kb))
+    window.analysis._on_finished(window.analysis.generation - 1, stale)
+    assert window.analysis.result.case.answers == {"state_strength": "weak"}
+    assert shown_verdict(window) == shown
+
+
+# ---------------------------------------------------------- case files
+
+def test_library_case_opens_read_only_with_observed_beside_prediction(qtbot, window):
+    window.actions_["library"].trigger()
+    tree = window.library.tree
+    item = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                if tree.topLevelItem(i).data(0, Qt.UserRole).endswith("norway_1949.yaml"))
+    tree.itemActivated.emit(item, 0)
+    wait_for_result(qtbot, window)
+    assert window.document.read_only
+    assert "(read-only)" in window.windowTitle()
+    assert window.form.title.text() == "Norway joins the Atlantic alliance"
+    assert not window.form.questions["state_strength"].combo.isEnabled()
+    assert shown_verdict(window) == "Balance"
+    assert window.banner.observed.text() == "Balance"
+    assert "agrees" in window.banner.observed_verdict.text()
+    window.document.set_answer("state_strength", "strong")     # read-only: refused
+    assert window.document.case.answer("state_strength") == "weak"
+
+
+def test_a_disagreeing_library_case_says_so(qtbot, window, kb):
+    advisor = Advisor(kb)
+    wrong = next(p for p in sorted(CASES_DIR.glob("*.yaml"))
+                 if (c := load_case(p, kb)).observed and advisor.analyze(c).verdict != c.observed)
+    window.open_path(str(wrong))
+    wait_for_result(qtbot, window)
+    assert "differs" in window.banner.observed_verdict.text()
+
+
+def test_save_and_reopen_loses_nothing(qtbot, make_window, prompts, tmp_path, kb):
+    window = make_window()
+    answer(window, "state_strength", "middle")
+    answer(window, "pivotal", "yes")
+    answer(window, "war_status", "early_war")
+    qtbot.keyClicks(window.form.title, "A test: quotes ' \" and ")
+    window.form.title.insert("ünïcode")                # QTest types ASCII only
+    qtbot.keyClicks(window.form.year, "1939")
+    window.form.observed.setCurrentIndex(window.form.observed.findData("bandwagon"))
+    window.form.notes.setPlainText("line one\nline two: with a colon")
+    window.form.sources.setPlainText("Walt 1987, p. 19\n\nAnother source")
+    prompts.save_path = str(tmp_path / "saved")
+    window.actions_["save"].trigger()
+    assert not window.isWindowModified()
+    saved = tmp_path / "saved.yaml"
+    assert saved.exists() and window.document.path == str(saved)
+    expected = window.document.case.to_dict(kb)
+    reopened = make_window()
+    assert reopened.open_path(str(saved))
+    assert reopened.document.case.to_dict(kb) == expected
+    assert expected["sources"] == ["Walt 1987, p. 19", "Another source"]
+    assert expected["year"] == 1939 and expected["observed"] == "bandwagon"
+    assert reopened.form.notes.toPlainText() == "line one\nline two: with a colon"
+    assert reopened.recent.paths()[0] == str(saved)
+
+
+def test_a_failing_save_shows_a_dialog_and_keeps_the_work(qtbot, window, prompts, tmp_path):
+    answer(window, "state_strength", "weak")
+    prompts.save_path = str(tmp_path / "no such folder" / "case.yaml")
+    assert window.save() is False
+    assert len(prompts.errors) == 1 and "no such folder" in prompts.errors[0]
+    assert "\n" not in prompts.errors[0]
+    assert window.isWindowModified()
+    assert window.document.case.answer("state_strength") == "weak"
+
+
+def test_save_over_a_file_is_atomic_and_keeps_the_old_file_on_failure(qtbot, window, prompts, tmp_path,
+                                                                     monkeypatch):
+    target = tmp_path / "case.yaml"
+    prompts.save_path = str(target)
+    answer(window, "state_strength", "weak")
+    assert window.save()
+    before = target.read_text()
+    answer(window, "state_strength", "strong")
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", full_disk)
+        assert window.save() is False
+    assert target.read_text() == before
+    assert "No space left" in prompts.errors[-1]
+    assert window.document.case.answer("state_strength") == "strong" and window.isWindowModified()
+
+
+def test_an_invalid_case_file_gets_a_dialog_not_a_crash(qtbot, window, prompts, tmp_path):
+    answer(window, "state_strength", "weak")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: broken\nanswers:\n  state_strength: enormous\n")
+    prompts.open_path = str(bad)
+    window.actions_["open"].trigger()
+    assert len(prompts.errors) == 1
+    assert prompts.errors[0].startswith(f"{bad}:3: ") and "enormous" in prompts.errors[0]
+    assert window.document.case.answer("state_strength") == "weak"     # the work stays
+    assert prompts.asked_save == []                     # nothing was about to be replaced
+
+
+def test_dropping_a_case_file_opens_it(qtbot, window, prompts):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(NORWAY))])
+    event = QDropEvent(QPointF(200, 200), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: window.document.path == str(NORWAY), timeout=5000)
+    assert event.isAccepted()
+    wait_for_result(qtbot, window)
+    assert shown_verdict(window) == "Balance"
+
+
+def test_recent_files_menu_reopens_a_case(qtbot, make_window, prompts, tmp_path):
+    window = make_window()
+    prompts.save_path = str(tmp_path / "recent.yaml")
+    answer(window, "proximity", "neighbour")
+    window.save()
+    window.new_case()
+    assert window.document.case.answers == {}
+    window.recent_menu.aboutToShow.emit()
+    entry = next(a for a in window.recent_menu.actions() if a.text() == "recent.yaml")
+    entry.trigger()
+    assert window.document.case.answer("proximity") == "neighbour"
+    (tmp_path / "recent.yaml").unlink()                 # gone since: a dialog, and off the list
+    window.recent_menu.aboutToShow.emit()
+    next(a for a in window.recent_menu.actions() if a.text() == "recent.yaml").trigger()
+    assert len(prompts.errors) == 1 and "recent.yaml" in prompts.errors[0]
+    assert window.recent.paths() == []
+
+
+def test_edit_a_copy_of_a_library_case(qtbot, window, prompts, tmp_path):
+    window.open_path(str(NORWAY))
+    assert window.document.read_only
+    window.actions_["edit_copy"].trigger()
+    assert not window.document.read_only and window.document.path is None
+    answer(window, "ally_availability", "none")
+    prompts.save_path = str(tmp_path / "copy.yaml")
+    window.actions_["save"].trigger()              # a copy has no file yet: Save As
+    assert (tmp_path / "copy.yaml").exists()
+    assert NORWAY.read_text().count("ally_availability: probable") == 1
+
+
+# ------------------------------------------------------------ nothing lost
+
+def test_closing_with_unsaved_changes_prompts_and_cancel_keeps_the_window(qtbot, window, prompts):
+    window.new_case()                                   # nothing to lose: no question
+    answer(window, "state_strength", "weak")
+    prompts.save_answer = msgbox.CANCEL
+    assert window.close() is False
+    assert prompts.asked_save == ["Untitled case"]
+    assert window.isVisible() and window.document.case.answer("state_strength") == "weak"
+    prompts.save_answer = msgbox.DISCARD
+    assert window.close() is True
+
+
+def test_closing_with_save_writes_the_file(qtbot, window, prompts, tmp_path):
+    answer(window, "state_strength", "great_power")
+    prompts.save_answer = msgbox.SAVE
+    prompts.save_path = str(tmp_path / "on-close.yaml")
+    assert window.close() is True
+    assert "great_power" in (tmp_path / "on-close.yaml").read_text()
+
+
+def test_autosave_is_offered_back_after_a_crash(qtbot, make_window, prompts, tmp_path):
+    crashed = make_window()
+    answer(crashed, "state_strength", "weak")
+    answer(crashed, "ally_availability", "none")
+    qtbot.keyClicks(crashed.form.title, "Unsaved work")
+    crashed.autosave_now()
+    assert list((tmp_path / "autosave").glob("autosave-*.json"))
+    crashed.autosave.release()          # what the end of its process does to the lock
+
+    fresh = make_window()
+    assert fresh.offer_recovery() is True
+    assert prompts.recover_offers == ["Unsaved work"]
+    assert fresh.document.case.answers == {"state_strength": "weak", "ally_availability": "none"}
+    assert fresh.document.modified and fresh.isWindowModified()
+    wait_for_result(qtbot, fresh)
+    assert shown_verdict(fresh) == Advisor(fresh.kb).analyze(fresh.document.case).verdict_label
+    # Recovered once: the next start offers nothing more (fresh holds its own autosave).
+    assert make_window().offer_recovery() is False
+
+
+def test_a_running_sessions_autosave_is_not_offered(make_window, prompts):
+    running = make_window()
+    answer(running, "state_strength", "weak")
+    running.autosave_now()
+    assert make_window().offer_recovery() is False
+    assert prompts.recover_offers == []
+
+
+def test_saving_removes_the_autosave(qtbot, window, prompts, tmp_path):
+    answer(window, "state_strength", "weak")
+    window.autosave_now()
+    assert list((tmp_path / "autosave").glob("autosave-*.json"))
+    prompts.save_path = str(tmp_path / "saved.yaml")
+    window.save()
+    assert not list((tmp_path / "autosave").glob("autosave-*.json"))
+
+
+def test_autosave_survives_a_hard_kill(make_window, prompts, tmp_path):
+    autosave = tmp_path / "autosave"
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from PySide6.QtCore import QSettings
+        from gui.app import create_application
+        from gui.mainwindow import MainWindow
+        from rules import load_knowledge
+        app = create_application()
+        window = MainWindow(load_knowledge(), settings=QSettings({str(tmp_path / 'child.ini')!r},
+                            QSettings.IniFormat), autosave_dir={str(autosave)!r})
+        window.show()
+        window.document.set_answer("state_strength", "weak")
+        window.document.set_answer("threat_power", "overwhelming")
+        window.document.set_detail("title", "Killed mid-edit")
+        window._autosave_timer.setInterval(50)
+        while not list(__import__("pathlib").Path({str(autosave)!r}).glob("autosave-*.json")):
+            app.processEvents()
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    window = make_window(autosave_dir=autosave)
+    assert window.offer_recovery() is True
+    assert prompts.recover_offers == ["Killed mid-edit"]
+    assert window.document.case.answers == {"state_strength": "weak", "threat_power": "overwhelming"}
+
+
+# ------------------------------------------------------------- explanation
+
+def test_reasoning_lists_fired_rules_and_explains_the_selected_one(qtbot, window, kb):
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    result = window.analysis.result
+    table = window.reasoning.table
+    assert table.topLevelItemCount() == len(result.fired)
+    assert [table.topLevelItem(i).text(1) for i in range(3)] == [f["rule"] for f in result.fired[:3]]
+    support_rule = next(f for f in result.fired if f["layer"] == "support")
+    row = next(table.topLevelItem(i) for i in range(table.topLevelItemCount())
+               if table.topLevelItem(i).text(1) == support_rule["rule"])
+    table.setCurrentItem(row)
+    text = window.reasoning.detail.toPlainText()
+    spec = kb.rule(support_rule["rule"])
+    assert spec.explanation in text
+    for pid in spec.propositions:
+        assert kb.proposition(pid).citation in text
+    assert "✓" in text and "When" in text            # the condition tree, marked
+
+
+def test_why_not_names_the_failed_condition(qtbot, window, kb):
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    window.show_why_not("bandwagon")
+    text = window.why_not.detail.toPlainText()
+    blocked = window.analysis.result.why_not["bandwagon"]["blocked"]
+    assert text.startswith("Why not Bandwagon?")
+    assert blocked and blocked[0]["failed"][0]["text"] in text
+    window.why_not.detail.anchorClicked.emit(QUrl(f"rule:{blocked[0]['rule']}"))
+    assert window.tabs.currentWidget() is window.reasoning
+    assert "did not fire" in window.reasoning.detail.toPlainText()
+
+
+def test_clicking_a_rule_in_the_chain_diagram_selects_it(qtbot, window):
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    diagram = window.overview.chain
+    node = next(n for n in diagram.layout_.nodes if n.kind == "rule")
+    x = diagram._offset() + (node.x + node.w / 2) * diagram.scale
+    y = (node.y + node.h / 2) * diagram.scale
+    qtbot.mouseClick(diagram, Qt.LeftButton, pos=QPoint(round(x), round(y)))
+    assert window.tabs.currentWidget() is window.reasoning
+    assert window.reasoning.selected_rule() == node.rule_id
+
+
+def test_every_library_case_is_drawn(app, qtbot, advisor, kb):
+    """Each shipped case: its figures paint (a paint error fails the test through
+    pytest-qt) and show what the result holds."""
+    overview = OverviewView()
+    qtbot.addWidget(overview)
+    overview.resize(900, 600)
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        result = advisor.analyze(load_case(path, kb))
+        overview.show_result(result)
+        assert not overview.grab().toImage().isNull()
+        assert {n.rule_id for n in overview.chain.layout_.nodes if n.kind == "rule"} == {
+            f["rule"] for f in result.fired if f["layer"] == "support" and f.get("effects")}
+        assert overview.threat.profile.band == result.threat_level
+
+
+def test_ctrl_wheel_zooms_the_chain_and_double_click_fits_it_again(qtbot, window):
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    diagram = window.overview.chain
+    fitted = diagram.height()
+    centre = QPointF(diagram.width() / 2, diagram.height() / 2)
+    wheel = QWheelEvent(centre, diagram.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120), Qt.NoButton,
+                        Qt.ControlModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(diagram, wheel)
+    assert diagram.height() > fitted
+    qtbot.mouseDClick(diagram, Qt.LeftButton, pos=QPoint(5, 5))
+    assert diagram.height() == fitted
+
+
+def test_extra_analyses_render_when_the_result_has_them(qtbot, window, kb):
+    result = Advisor(kb).analyze(load_case(NORWAY, kb))
+    for view in (window.what_if, window.worlds, window.analogues):
+        view.show_result(result)
+        assert view.currentWidget() is view.placeholder      # not provided: said so
+    result.whatif = {"flips": [{"factor": "ally_availability", "from": "probable", "to": "none",
+                                "verdict": "bandwagon", "verdict_label": "Bandwagon"}],
+                     "unknowns": {}, "stable": False}
+    result.worlds = {w: {"title": kb.world(w).title, "verdict": "balance", "verdict_label": "Balance",
+                         "confidence": 0.5, "support": {}, "advice": "advice " + w, "risk": "risk"}
+                     for w in ("balancing", "bandwagoning", "walt")}
+    result.analogues = [{"file": "turkey_1947.yaml", "title": "Turkey", "year": 1947, "state": "Turkey",
+                         "threat": "USSR", "similarity": 0.9, "observed": "balance", "predicted": "balance",
+                         "theory_right": True, "differences": ["proximity"]}]
+    for view in (window.what_if, window.worlds, window.analogues):
+        view.show_result(result)
+        assert view.currentWidget() is view.content
+    flip = window.what_if.tree.topLevelItem(0).child(0)
+    assert [flip.text(c) for c in range(4)] == ["Ally availability", "Probable", "None", "Bandwagon"]
+    window.what_if.tree.itemDoubleClicked.emit(flip, 0)         # try it: an undoable edit
+    assert window.document.case.answer("ally_availability") == "none"
+    assert window.analogues.tree.topLevelItem(0).text(0) == "90%"
+    window.analogues.tree.itemDoubleClicked.emit(window.analogues.tree.topLevelItem(0), 0)
+    assert window.document.path == str(CASES_DIR / "turkey_1947.yaml") and window.document.read_only
+
+
+# ---------------------------------------------------------------- commands
+
+def _run_main(*args, env_changes=None, drop=()):
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(env_changes or {})
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_screenshot_command_writes_a_png(tmp_path):
+    out = tmp_path / "shot.png"
+    home = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path),
+            "QT_QPA_PLATFORM": "offscreen"}
+    proc = _run_main("gui", "--screenshot", str(out), "--case", str(NORWAY), env_changes=home)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert proc.stderr == ""
+    from PySide6.QtGui import QImage
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1400, 900)
+
+
+def test_screenshot_with_a_bad_case_is_one_line_and_exit_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("answers: [1, 2\n")
+    proc = _run_main("gui", "--screenshot", str(tmp_path / "x.png"), "--case", str(bad),
+                     env_changes={"QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(str(bad))
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_without_a_display_the_app_says_what_to_do(tmp_path):
+    proc = _run_main(drop=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"),
+                     env_changes={"HOME": str(tmp_path)})
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1
+    assert "no display" in proc.stderr and "QT_QPA_PLATFORM=offscreen" in proc.stderr
+    assert "Traceback" not in proc.stderr

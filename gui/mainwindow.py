@@ -1,7 +1,6 @@
 """The main window: questionnaire and case library on the left, the live result
 and its explanations in the middle, one set of actions for menus and toolbar."""
 import os
-import re
 import time
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QT
 
 from rules.cases import Case, case_to_yaml, default_library_dir, load_case, parse_case_text
 from rules.errors import AdvisorError
-from rules.fileio import atomic_write_text
+from rules.fileio import atomic_write_text, safe_filename
 
 from . import msgbox
 from .autosave import Autosave, find_orphans
@@ -64,12 +63,6 @@ PAPERS = (("a4", "A4"), ("letter", "US Letter"))
 
 def default_autosave_dir():
     return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "autosave"
-
-
-def safe_file_stem(title):
-    """A file name from a case title that cannot leave the chosen folder."""
-    stem = re.sub(r"[^\w\-]+", "_", title, flags=re.UNICODE).strip("._")
-    return stem[:60] or "case"
 
 
 class MainWindow(QMainWindow):
@@ -391,7 +384,7 @@ class MainWindow(QMainWindow):
 
     def save_as(self):
         suggested = self.document.path if not self.document.read_only and self.document.path else os.path.join(
-            self._last_directory(), safe_file_stem(self.document.display_name) + ".yaml")
+            self._last_directory(), safe_filename(self.document.display_name, ".yaml"))
         path, _chosen = msgbox.get_save_path(self, "Save Case As", suggested, CASE_FILTER)
         if not path:
             return False
@@ -486,7 +479,7 @@ class MainWindow(QMainWindow):
             msgbox.error(self, "Export", "There is no analysis to export yet.")
             return
         filters = ";;".join(formats.values())
-        suggested = os.path.join(self._last_directory(), safe_file_stem(self.document.display_name))
+        suggested = os.path.join(self._last_directory(), safe_filename(self.document.display_name))
         path, chosen = msgbox.get_save_path(self, "Export Report", suggested, filters)
         if not path:
             return

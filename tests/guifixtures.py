@@ -1,0 +1,115 @@
+"""Shared fixtures for the app tests: headless, every modal prompt replaced
+(gui.msgbox) so no test blocks on a dialog."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import QDropEvent, QWheelEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
+
+from conftest import CASES_DIR, ROOT  # noqa: E402
+from gui import msgbox  # noqa: E402
+from gui.app import create_application  # noqa: E402
+from gui.charts import OverviewView  # noqa: E402
+from gui.mainwindow import MainWindow  # noqa: E402
+from rules import Advisor, load_case  # noqa: E402
+
+NORWAY = CASES_DIR / "norway_1949.yaml"
+
+
+class Prompts:
+    """Stands in for gui.msgbox: records what the app asked and answers as told."""
+
+    def __init__(self):
+        self.errors = []
+        self.asked_save = []
+        self.save_answer = msgbox.DISCARD
+        self.recover_answer = True
+        self.open_path = None
+        self.save_path = None
+        self.recover_offers = []
+
+    def error(self, parent, title, text):
+        self.errors.append(text)
+
+    def ask_save_changes(self, parent, name):
+        self.asked_save.append(name)
+        return self.save_answer
+
+    def ask_recover(self, parent, name, when):
+        self.recover_offers.append(name)
+        return self.recover_answer
+
+    def get_open_path(self, parent, title, directory, filters):
+        return self.open_path
+
+    def get_save_path(self, parent, title, suggested, filters):
+        return (self.save_path, None) if self.save_path else (None, None)
+
+    def about(self, parent, title, html):
+        self.errors.append(("about", html))
+
+
+@pytest.fixture
+def prompts(monkeypatch):
+    fake = Prompts()
+    for name in ("error", "ask_save_changes", "ask_recover", "get_open_path", "get_save_path", "about"):
+        monkeypatch.setattr(msgbox, name, getattr(fake, name))
+    return fake
+
+
+@pytest.fixture
+def settings_path(tmp_path):
+    return str(tmp_path / "settings.ini")
+
+
+@pytest.fixture(scope="session")
+def app(qapp):
+    return create_application()
+
+
+@pytest.fixture
+def make_window(app, qtbot, kb, tmp_path, settings_path, prompts):
+    windows = []
+
+    def make(autosave_dir=None):
+        window = MainWindow(kb, settings=QSettings(settings_path, QSettings.IniFormat),
+                            autosave_dir=autosave_dir or tmp_path / "autosave")
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    prompts.save_answer = msgbox.DISCARD        # teardown closes windows: never block
+    for window in windows:
+        window.analysis.shutdown()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
+def wait_for_result(qtbot, window):
+    qtbot.waitUntil(lambda: not window.analysis.pending and window.analysis.result is not None, timeout=20000)
+
+
+def answer(window, factor_id, level):
+    """Choose a level in the questionnaire, as a user picking from the list."""
+    combo = window.form.questions[factor_id].combo
+    index = combo.findData(level)
+    assert index >= 0, (factor_id, level)
+    combo.setCurrentIndex(index)
+
+
+def shown_verdict(window):
+    return window.banner.verdict.text()

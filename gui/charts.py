@@ -355,7 +355,7 @@ class SupportChart(_Figure):
             x = axis + tick * half
             painter.setPen(QPen(QColor(figures.MUTED if tick == 0 else figures.GRID), 1))
             painter.drawLine(QPointF(x, top - 4), QPointF(x, bottom))
-            _text(painter, x, bottom + 14, figures._signed(tick).replace(".00", ""), figures.SUBLABEL_SIZE - 1,
+            _text(painter, x, bottom + 14, figures.signed(tick).replace(".00", ""), figures.SUBLABEL_SIZE - 1,
                   figures.MUTED, align=Qt.AlignHCenter)
         for i, rid in enumerate(self.order):
             y = top + i * self.ROW
@@ -368,7 +368,7 @@ class SupportChart(_Figure):
             if cf:
                 _box(painter, QRectF(axis + min(cf, 0) * half, y + 4, abs(cf) * half, 16), colour, radius=2)
             value_x = axis + cf * half + (6 if cf >= 0 else -6)
-            _text(painter, value_x, y + 16, figures._signed(cf), figures.SUBLABEL_SIZE,
+            _text(painter, value_x, y + 16, figures.signed(cf), figures.SUBLABEL_SIZE,
                   colour if cf else figures.MUTED, bold=verdict, align=Qt.AlignLeft if cf >= 0 else Qt.AlignRight)
 
 

@@ -31,10 +31,16 @@ API (coordinates in pixels at 96 dpi, origin top left; a node's x, y is its top 
   estimates the layout uses (the app may measure with QFontMetrics instead).
 """
 from dataclasses import dataclass, field
+from html import escape as _html_escape
 from typing import Optional
-from xml.sax.saxutils import escape
 
 from rules.knowledge import UNKNOWN
+
+
+def escape(text):
+    """XML-escape text for SVG (quotes too). html.escape rather than xml.sax's,
+    which drags urllib and http.client into the app's start-up."""
+    return _html_escape(str(text), quote=True)
 
 # One calm palette for every figure (and for the app, so screen and paper agree):
 # tone -> (stroke, fill, text).
@@ -187,7 +193,6 @@ def signed(value):
     return f"{value:+.2f}".replace("-", "\u2212") if round(value, 2) else "0.00"
 
 
-_signed = signed      # the name gui/charts.py first imported
 
 
 # ------------------------------------------------------------- chain layout
@@ -474,7 +479,7 @@ def threat_profile(result) -> ThreatProfile:
 
 def _svg_open(width, height, title):
     return [f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-family="{escape(FONT_FAMILY, {chr(34): "&quot;"})}">',
+            f'viewBox="0 0 {width} {height}" font-family="{escape(FONT_FAMILY)}">',
             f"<title>{escape(title)}</title>",
             f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>']
 

@@ -44,15 +44,17 @@ _app = None     # the application we made, kept alive for every later PDF
 
 
 def _ensure_app():
-    """A QGuiApplication for painting; headless machines get the offscreen platform."""
+    """An application object for painting; headless machines get the offscreen platform."""
     global _app
     if not os.environ.get("QT_QPA_PLATFORM") and not (os.environ.get("DISPLAY")
                                                       or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtGui import QGuiApplication
-    if QGuiApplication.instance() is None:
-        _app = QGuiApplication(["alliance-advisor"])
-    return QGuiApplication.instance()
+    # A full QApplication, not a QGuiApplication: if the app (or its tests) later
+    # runs in the same process, it needs widgets, and Qt allows one application.
+    from PySide6.QtWidgets import QApplication
+    if QApplication.instance() is None:
+        _app = QApplication(["alliance-advisor"])
+    return QApplication.instance()
 
 
 def _split_at_wide_figure(report):

@@ -165,13 +165,26 @@ def test_autosave_survives_a_hard_kill(make_window, prompts, tmp_path):
         window.document.set_answer("threat_power", "overwhelming")
         window.document.set_detail("title", "Killed mid-edit")
         window._autosave_timer.setInterval(50)
+        import time
+        deadline = time.monotonic() + 60                  # never hang the suite
         while not list(__import__("pathlib").Path({str(autosave)!r}).glob("autosave-*.json")):
             app.processEvents()
-        os.kill(os.getpid(), signal.SIGKILL)
+            if time.monotonic() > deadline:
+                sys.exit("no autosave was written")
+        print("autosaved", flush=True)
+        while True:                       # still running, still editable, when killed
+            app.processEvents()
     """)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "autosaved", proc.stderr.read()
+        proc.send_signal(signal.SIGKILL)                # the hard kill comes from outside
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
     window = make_window(autosave_dir=autosave)
     assert window.offer_recovery() is True
     assert prompts.recover_offers == ["Killed mid-edit"]

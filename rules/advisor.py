@@ -25,6 +25,21 @@ def combine_mycin(cfs):
     return mb, md, cf
 
 
+def decide(kb: KnowledgeBase, cf):
+    """The verdict from the combined support ``cf`` {response: CF}, as declared in
+    responses.yaml: (verdict or None, margin, tie, tied responses, ranking)."""
+    scoring = kb.scoring
+    rank = {rid: i for i, rid in enumerate(scoring.tie_order)}
+    ordered = sorted(kb.response_ids, key=lambda r: (-cf[r], rank[r]))
+    best = ordered[0]
+    top = cf[best]
+    if top < scoring.min_support:
+        return None, 0.0, False, [], ordered
+    tied = [r for r in ordered[1:] if top - cf[r] <= scoring.tie_tolerance]
+    margin = top - max(cf[ordered[1]], 0.0)
+    return best, margin, bool(tied), tied, ordered
+
+
 def _r(x):
     return round(x, 4) + 0.0
 
@@ -69,6 +84,20 @@ class Advisor:
     def __init__(self, kb: KnowledgeBase = None):
         self.kb = kb or load_knowledge()
         self.pool = EnginePool(self.kb)
+        # What the explanation quotes of each rule, worked out once per knowledge
+        # base instead of once per case (the profile showed it per fired rule).
+        kb = self.kb
+        self._quoted = {spec.id: ([kb.proposition(p).citation for p in spec.propositions], spec.explanation,
+                                  spec.derive) for spec in kb.rules}
+        self._effects = {spec.id: {k: _r(v) for k, v in spec.effects} for spec in kb.rules}
+        self._rounded = {cf: _r(cf) for spec in kb.rules for _, cf in spec.effects}
+        self._labels = {r.id: r.label for r in kb.responses}
+        self._supporters = {}       # world -> {response: [(rule, rounded cf)]}
+        # Why a rule did not fire depends only on the levels of the facts it reads,
+        # so each rule's described failures are remembered per those levels (at
+        # most the product of their level counts per rule), never per case.
+        self._reads = {spec.id: spec.facts_read() for spec in kb.rules if spec.condition is not None}
+        self._failures = {}         # (rule, levels of the facts it reads) -> described failures
 
     # ------------------------------------------------------------------ running
     def analyze(self, case: Case, world="walt", explain=True, extras=False) -> Result:
@@ -100,17 +129,7 @@ class Advisor:
         return support
 
     def _verdict(self, support):
-        scoring = self.kb.scoring
-        rank = {rid: i for i, rid in enumerate(scoring.tie_order)}
-        ordered = sorted(self.kb.response_ids, key=lambda r: (-support[r]["cf"], rank[r]))
-        best = ordered[0]
-        top = support[best]["cf"]
-        if top < scoring.min_support:
-            return None, 0.0, False, [], ordered
-        tied = [r for r in ordered[1:] if top - support[r]["cf"] <= scoring.tie_tolerance]
-        runner = ordered[1]
-        margin = top - max(support[runner]["cf"], 0.0)
-        return best, margin, bool(tied), tied, ordered
+        return decide(self.kb, {r: s["cf"] for r, s in support.items()})
 
     # ------------------------------------------------------------- explanation
     def build_result(self, case: Case, raw: RawRun, world="walt", explain=True) -> Result:
@@ -121,31 +140,32 @@ class Advisor:
         facts.update(raw.derived)
         fired = []
         threat_score = None
+        derived_by = {}
+        quoted = self._quoted
         for step, entry in enumerate(raw.trace, 1):
-            spec = kb.rule(entry["rule"])
-            item = {"step": step, "rule": entry["rule"], "layer": entry["layer"],
-                    "propositions": entry["propositions"],
-                    "citations": [kb.proposition(p).citation for p in entry["propositions"]],
+            rule_id = entry["rule"]
+            citations, explanation, derives = quoted[rule_id]
+            item = {"step": step, "rule": rule_id, "layer": entry["layer"],
+                    "propositions": entry["propositions"], "citations": list(citations),
                     "facts": entry["facts"], "fact_kinds": entry["fact_kinds"],
-                    "bindings": entry["bindings"], "explanation": spec.explanation}
+                    "bindings": entry["bindings"], "explanation": explanation}
             if "asserted" in entry:
                 item["asserted"] = entry["asserted"]
+                for fact in entry["asserted"]:
+                    derived_by.setdefault(fact, rule_id)
             if "effects" in entry:
-                item["effects"] = {k: _r(v) for k, v in entry["effects"].items()}
+                item["effects"] = dict(self._effects[rule_id])
             if "score" in entry:
                 item["score"] = entry["score"]
-                threat_score = entry["score"] if spec.derive == "threat_level" else threat_score
+                threat_score = entry["score"] if derives == "threat_level" else threat_score
             fired.append(item)
-        derived_by = {}
-        for entry in raw.trace:
-            for fact in entry.get("asserted", {}):
-                derived_by.setdefault(fact, entry["rule"])
         derived = {d.id: {"level": raw.derived.get(d.id), "rule": derived_by.get(d.id)}
                    for d in kb.derived}
+        rounded = self._rounded
         support_detail = {
             r: {"cf": _r(s["cf"]), "mb": _r(s["mb"]), "md": _r(s["md"]),
-                "for": [{"rule": rid, "cf": _r(cf)} for rid, cf in s["items"] if cf > 0],
-                "against": [{"rule": rid, "cf": _r(cf)} for rid, cf in s["items"] if cf < 0]}
+                "for": [{"rule": rid, "cf": rounded[cf]} for rid, cf in s["items"] if cf > 0],
+                "against": [{"rule": rid, "cf": rounded[cf]} for rid, cf in s["items"] if cf < 0]}
             for r, s in support.items()}
         runner_up = None
         if verdict is not None:
@@ -154,38 +174,61 @@ class Advisor:
         return Result(
             kb=kb, case=case, world=world, knowledge_version=kb.version,
             verdict=verdict,
-            verdict_label=kb.response(verdict).label if verdict else "No verdict",
+            verdict_label=self._labels[verdict] if verdict else "No verdict",
             confidence=_r(margin), tie=tie, tied_with=tied, runner_up=runner_up,
             threat_level=raw.derived.get("threat_level"), threat_score=threat_score,
-            support={r: _r(s["cf"]) for r, s in support.items()},
+            support={r: s["cf"] for r, s in support_detail.items()},
             support_detail=support_detail,
             unknown=[fid for fid in kb.factor_ids if fid not in raw.answers],
             derived=derived, fired=fired, why_not=why_not, conflicts=raw.conflicts,
             facts=facts,
         )
 
+    def _supporters_in(self, world):
+        """{response: [(rule, rounded cf)]}: the rules of the world that support it."""
+        if world not in self._supporters:
+            in_world = self.kb.rules_in_world(world)
+            self._supporters[world] = {
+                response: [(spec, _r(spec.effect_on(response))) for spec in in_world
+                           if spec.effect_on(response) > 0]
+                for response in self.kb.response_ids}
+        return self._supporters[world]
+
     def why_not_all(self, raw, facts, support, world, verdict):
-        kb = self.kb
         fired_ids = {entry["rule"] for entry in raw.trace}
-        in_world = kb.rules_in_world(world)
+        failed = {}                 # rule -> its first failed conditions, once per case
         out = {}
-        for response in kb.response_ids:
+        for response, supporters in self._supporters_in(world).items():
             blocked = []
-            for spec in in_world:
-                if spec.effect_on(response) > 0 and spec.id not in fired_ids:
-                    failures = cond.first_failure(spec.condition, facts) if spec.condition else []
-                    blocked.append({"rule": spec.id, "cf": _r(spec.effect_on(response)),
-                                    "propositions": list(spec.propositions),
-                                    "failed": [self.describe_failure(leaf, facts) for leaf in failures]})
-            s = support[response]
+            for spec, cf in supporters:
+                if spec.id in fired_ids:
+                    continue
+                described = failed.get(spec.id)
+                if described is None:
+                    described = failed[spec.id] = self._failures_of(spec, facts)
+                blocked.append({"rule": spec.id, "cf": cf, "propositions": list(spec.propositions),
+                                "failed": [dict(f, needs=list(f["needs"])) for f in described]})
+            items = support[response]["items"]
+            backing = [rid for rid, cf in items if cf > 0]
+            opposing = [rid for rid, cf in items if cf < 0]
             out[response] = {
-                "support": _r(s["cf"]),
-                "for": [rid for rid, cf in s["items"] if cf > 0],
-                "against": [rid for rid, cf in s["items"] if cf < 0],
+                "support": _r(support[response]["cf"]),
+                "for": backing,
+                "against": opposing,
                 "blocked": blocked,
-                "summary": self._why_not_summary(response, verdict, support, blocked),
+                "summary": self._why_not_summary(response, verdict, support, blocked, len(backing), len(opposing)),
             }
         return out
+
+    def _failures_of(self, spec, facts):
+        """Why ``spec`` did not fire: its first failed conditions, described."""
+        if spec.condition is None:
+            return []
+        key = (spec.id, tuple(map(facts.get, self._reads[spec.id])))
+        if key not in self._failures:
+            self._failures[key] = [self.describe_failure(leaf, facts)
+                                   for leaf in cond.first_failure(spec.condition, facts)]
+        return self._failures[key]
 
     def describe_failure(self, leaf: cond.Leaf, facts):
         kb = self.kb
@@ -205,19 +248,16 @@ class Advisor:
             return self.kb.factor(fact).level_ids
         return self.kb.derived_fact(fact).levels
 
-    def _why_not_summary(self, response, verdict, support, blocked):
-        kb = self.kb
-        label = kb.response(response).label
+    def _why_not_summary(self, response, verdict, support, blocked, n_for, n_against):
+        label = self._labels[response]
         cf = support[response]["cf"]
         if verdict is None:
             return f"No response reached the minimum support; {label} has {cf:+.2f}."
         if response == verdict:
             return f"{label} is the verdict with support {cf:+.2f}."
         top = support[verdict]["cf"]
-        n_for = sum(1 for _, c in support[response]["items"] if c > 0)
-        n_against = sum(1 for _, c in support[response]["items"] if c < 0)
         parts = [f"{label} has support {cf:+.2f} against {top:+.2f} for "
-                 f"{kb.response(verdict).label}"]
+                 f"{self._labels[verdict]}"]
         parts.append(f"{n_for} rule(s) fired for it and {n_against} against it")
         if blocked:
             parts.append(f"{len(blocked)} rule(s) that would support it did not fire")

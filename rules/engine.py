@@ -2,27 +2,273 @@
 
 One engine class is built per world (the rules that hold in it) the first time
 that world is needed, and one instance of it is reused with ``reset()`` between
-cases: building the RETE network is the expensive part.
+cases: building the matcher's network is the expensive part.
 
 The trace is captured at the agenda: a thin Agenda subclass remembers the
 activation it hands out, so every firing is recorded with its rule, the facts it
 matched and its bindings, in firing order. Rule priorities (salience) are unique
 per rule, so the same case always fires the same rules in the same order.
+
+Speed (issue 6; ``python -m bench`` measures it against CLIPS): the engines are
+experta KnowledgeEngines whose rules fire through experta's agenda and depth
+strategy, with the parts the profile showed slow replaced by leaner ones that
+do the same: the RETE matcher (:class:`IndexedMatcher`, same activations), the
+strategy's cached key, Fact's per-value freezing, the fact list's declare, the
+checks in declare() and reset(), and the run loop's log formatting. A test
+(tests/test_clips_oracle.py) checks the trace against experta's stock parts.
 """
+import inspect
+
 from .experta_compat import AND, MATCH, OR, P, Agenda, Fact, KnowledgeEngine, Rule
+# experta_compat (above) has restored the collections aliases experta needs.
+from experta.abstract import Matcher
+from experta.activation import Activation
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
+from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
+from experta.matchers.rete.utils import generate_checks
+from experta import watchers
+from experta.fact import InitialFact
+from experta.factlist import FactList
+from experta.strategies import DepthStrategy
 from . import conditions as cond
 from .knowledge import UNKNOWN, KnowledgeBase, RuleSpec
 
-DERIVE_BASE = 100_000
+# Salience bands per layer; they stay inside CLIPS's range (-10000..10000) so the
+# CLIPS reference backend (bench/) runs the rules with exactly these priorities.
+DERIVE_BASE = 5_000
 SUPPORT_BASE = 0
 
 
-class Answer(Fact):
+def salience(spec: RuleSpec):
+    """A rule's priority: its layer's band, then its order in rules.yaml (unique)."""
+    return (DERIVE_BASE if spec.layer == "derive" else SUPPORT_BASE) - spec.index
+
+
+class _NamedFact(Fact):
+    """An experta fact given by keyword. ``Fact.__init__`` passes every value
+    through ``experta.utils.freeze`` (a functools.singledispatch) to make it
+    hashable; ours are strings, or field constraints in patterns, hashable
+    already, and the profile put that freezing at a fifth of declaring a case."""
+
+    def __init__(self, **fields):
+        dict.update(self, fields)
+
+
+class Answer(_NamedFact):
     """An answer to the questionnaire: ``Answer(factor=..., level=...)``."""
 
 
-class DerivedFact(Fact):
+class DerivedFact(_NamedFact):
     """A fact derived by a rule: ``DerivedFact(fact=..., level=...)``."""
+
+
+class _Pattern:
+    """One distinct fact pattern of the rules, with the facts it has matched."""
+
+    __slots__ = ("checks", "alone", "joins", "memory", "fact_type", "literals")
+
+    def __init__(self, fact):
+        checks = list(generate_checks(fact))
+        for check in checks:
+            if isinstance(check, FeatureCheck) and _negated(check.how):
+                raise TypeError(f"{fact!r}: negated field constraints are not supported")
+        # experta captures every fact under a generated name; only captures the
+        # rule asked for (``AS.name << Fact(...)``) reach the context.
+        self.checks = [c for c in checks if not (isinstance(c, FactCapture) and c.bind.startswith("__pattern_"))]
+        self.alone = []             # rules with an alternative that is this pattern alone
+        self.joins = []             # (conjunction, position) of the longer alternatives
+        self.memory = []            # (fact, bindings) in declaration order
+        self.fact_type = next(c.fact_type for c in checks if isinstance(c, TypeCheck))
+        self.literals = {c.what: c.how.value for c in checks
+                         if isinstance(c, FeatureCheck) and isinstance(c.how, L) and c.how.__bind__ is None}
+
+    def overlaps(self, other):
+        """Whether some fact could match both patterns."""
+        return self.fact_type is other.fact_type and all(
+            other.literals.get(what, value) == value for what, value in self.literals.items())
+
+    def match(self, fact):
+        """The bindings this fact gives the pattern (experta's own checks), or None."""
+        bindings = {}
+        for check in self.checks:
+            result = check(fact)
+            if not result:
+                return None
+            if result is not True:
+                for key, value in result.items():
+                    if bindings.setdefault(key, value) != value:
+                        return None
+        return bindings
+
+
+def _negated(constraint):
+    """Whether a field constraint holds a negation (``~L(...)``, ``~P(...)``)."""
+    return isinstance(constraint, NOTFC) or (
+        isinstance(constraint, (ANDFC, ORFC)) and any(_negated(part) for part in constraint))
+
+
+class _Conjunction:
+    """One alternative of a rule's condition (a branch of its DNF)."""
+
+    __slots__ = ("rule", "patterns", "seen", "filled")
+
+    def __init__(self, rule, patterns):
+        self.rule = rule
+        self.patterns = patterns
+        self.filled = 0             # positions whose pattern has matched some fact
+        # Two distinct facts can fill the same positions in two orders only if two
+        # positions can match the same facts; only then are repeats possible, and
+        # remembered (as experta's conflict-set node does).
+        self.seen = set() if any(a.overlaps(b) for i, a in enumerate(patterns) for b in patterns[i + 1:]) \
+            else None
+
+
+def _alternatives(rule, element):
+    """A rule's conditions in disjunctive normal form: a list of conjunctions of
+    fact patterns. (experta's own DNF does the same for every CE, far slower; it
+    was half of building an engine, which the command line pays on every call.)"""
+    if isinstance(element, Fact):
+        return [[element]]
+    if isinstance(element, OR):
+        return [conjunction for part in element for conjunction in _alternatives(rule, part)]
+    if isinstance(element, (AND, Rule)):
+        conjunctions = [[]]
+        for part in element:
+            conjunctions = [a + b for a in conjunctions for b in _alternatives(rule, part)]
+        return conjunctions
+    raise TypeError(f"{rule!r}: only fact patterns joined by AND/OR are supported")
+
+
+class IndexedMatcher(Matcher):
+    """experta's Matcher interface, with the alpha network as a hash table.
+
+    The profile showed experta's ReteMatcher spending most of each case passing
+    token copies through some 400 nodes and asking every conflict-set node for
+    news after each change. The rules compiled here are fact patterns joined by
+    AND/OR, whose field tests are pure functions of a fact's values (membership
+    in a set of levels). So the patterns a fact satisfies are worked out once per
+    distinct fact content, with experta's own checks, and remembered (a table
+    bounded by the facts the questionnaire allows, never keyed by a case); a new
+    fact is then joined only into the conjunctions that hold one of its patterns.
+    The activations, and so the agenda and the firing order, are experta's.
+    """
+
+    def __init__(self, engine):
+        super().__init__(engine)
+        self._patterns = {}         # pattern Fact -> _Pattern (one per distinct pattern)
+        self._matches = {}          # fact content -> [(_Pattern, bindings)]
+        self._live = []             # activations produced since the last reset
+        self._filled = []           # patterns that have matched some fact since the reset
+        self._remembering = []      # conjunctions that remember their matches
+        for rule in engine.get_rules():
+            # As experta's RETE does: an unbound copy of the rule, and a rule with
+            # no patterns matches the initial fact.
+            unbound = rule.new_conditions(*rule)
+            for patterns in _alternatives(rule, rule):
+                conjunction = _Conjunction(unbound, [self._pattern(p) for p in patterns or [InitialFact()]])
+                if len(conjunction.patterns) == 1:
+                    conjunction.patterns[0].alone.append(unbound)
+                for position, pattern in enumerate(conjunction.patterns):
+                    if len(conjunction.patterns) > 1:
+                        pattern.joins.append((conjunction, position))
+                if conjunction.seen is not None:
+                    self._remembering.append(conjunction)
+
+    def _pattern(self, fact):
+        if fact not in self._patterns:
+            self._patterns[fact] = _Pattern(fact)
+        return self._patterns[fact]
+
+    def _patterns_of(self, fact):
+        content = dict(fact)
+        del content["__factid__"]               # the one special key a declared fact has
+        content = (type(fact), tuple(content.items()))
+        found = self._matches.get(content)
+        if found is None:
+            found = []
+            for pattern in self._patterns.values():
+                bindings = pattern.match(fact)
+                if bindings is not None:
+                    found.append((pattern, bindings))
+            self._matches[content] = found
+        return found
+
+    def changes(self, adding=None, deleting=None):
+        added, removed = [], []
+        for fact in deleting or ():
+            for pattern, _ in self._patterns_of(fact):
+                pattern.memory = [m for m in pattern.memory if m[0] is not fact]
+                if not pattern.memory:
+                    for conjunction, _ in pattern.joins:
+                        conjunction.filled -= 1
+            removed += [a for a in self._live if fact in a.facts]
+            self._live = [a for a in self._live if fact not in a.facts]
+        for fact in adding or ():
+            found = self._patterns_of(fact)
+            for pattern, bindings in found:
+                if not pattern.memory:
+                    self._filled.append(pattern)
+                    for conjunction, _ in pattern.joins:
+                        conjunction.filled += 1
+                pattern.memory.append((fact, bindings))
+            for pattern, bindings in found:
+                added += [Activation(rule, (fact,), dict(bindings)) for rule in pattern.alone]
+                for conjunction, position in pattern.joins:
+                    # Usually a partner fact is still missing: nothing to join.
+                    if conjunction.filled == len(conjunction.patterns):
+                        self._join(conjunction, position, fact, bindings, added)
+        self._live += added
+        return added, removed
+
+    @staticmethod
+    def _join(conjunction, at, fact, bindings, out):
+        """Every complete match of ``conjunction`` with ``fact`` at position ``at``.
+        Positions before ``at`` take only other facts, so a match in which the
+        fact fills several positions is found once."""
+        partial = [([], {})]
+        for position, pattern in enumerate(conjunction.patterns):
+            if position == at:
+                options = ((fact, bindings),)
+            elif position < at:
+                options = [m for m in pattern.memory if m[0] is not fact]
+            else:
+                options = pattern.memory
+            partial = [(facts + [other], {**context, **more}) for facts, context in partial
+                       for other, more in options
+                       if all(context.get(k, v) == v for k, v in more.items())]
+            if not partial:
+                return
+        seen = conjunction.seen
+        for facts, context in partial:
+            if seen is not None:
+                key = (frozenset(facts), frozenset(context.items()))
+                if key in seen:
+                    continue
+                seen.add(key)
+            out.append(Activation(conjunction.rule, facts, context))
+
+    def reset(self):
+        for pattern in self._filled:
+            if pattern.memory:
+                pattern.memory = []
+                for conjunction, _ in pattern.joins:
+                    conjunction.filled -= 1
+        for conjunction in self._remembering:
+            conjunction.seen = set()
+        self._filled, self._live = [], []
+
+
+class _DepthStrategy(DepthStrategy):
+    """experta's depth strategy, with the key computed directly: its lru_cache
+    hashed the whole rule and activation on every call, which cost more than
+    the key itself."""
+
+    def get_key(self, activation):
+        return (activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True))
+
+
+def _fact_id(fact):
+    return fact["__factid__"]
 
 
 class _TracingAgenda(Agenda):
@@ -35,18 +281,91 @@ class _TracingAgenda(Agenda):
         return self.current
 
 
+class _FactList(FactList):
+    """experta's fact list. For the facts of this module, declare() does what
+    FactList.declare does (validate, refuse a duplicate, number the fact, tell
+    the FACTS watcher) in fewer calls: the profile had it at a tenth of a case."""
+
+    def declare(self, fact):
+        if not isinstance(fact, _NamedFact) or "__factid__" in fact:
+            return super().declare(fact)
+        fact.validate()
+        fact_id = frozenset([fact.__class__, *fact.items()])     # FactList._get_fact_id
+        if not self.duplication and fact_id in self.reference_counter:
+            return None
+        index = self.last_index
+        dict.__setitem__(fact, "__factid__", index)
+        self[index] = fact
+        self.last_index = index + 1
+        self.added.append(fact)
+        self.reference_counter[fact_id] = self.reference_counter.get(fact_id, 0) + 1
+        watchers.FACTS.info(" ==> %s: %r", fact, fact)
+        return fact
+
+
 class _TracingEngine(KnowledgeEngine):
     """Base class of the compiled engines; records what fires."""
 
+    __matcher__ = IndexedMatcher
+    __strategy__ = _DepthStrategy
+    _deffacts = None
+
+    def get_deffacts(self):
+        # experta looks them up with inspect.getmembers, and reads each one's
+        # signature, on every reset; they belong to the class and never change.
+        if self._deffacts is None:
+            self._deffacts = []
+            for deffacts in super().get_deffacts():
+                parameters = inspect.signature(deffacts).parameters.values()
+                takes_all = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters)
+                self._deffacts.append((deffacts, None if takes_all else {p.name for p in parameters}))
+        return self._deffacts
+
     def reset(self, **kwargs):
-        super().reset(**kwargs)
-        agenda = _TracingAgenda()
-        agenda.activations = self.agenda.activations
-        self.agenda = agenda
-        self.trace = []
-        self.fired_ids = set()
-        self.derived = {}
-        self.conflicts = []
+        """KnowledgeEngine.reset with this engine's agenda and fact list: the
+        agenda, the facts and the matcher emptied, the deffacts declared."""
+        self.agenda = _TracingAgenda()
+        self.facts = _FactList()
+        self.matcher.reset()
+        self.trace, self.fired_ids, self.derived, self.conflicts = [], set(), {}, []
+        for deffacts, accepted in self.get_deffacts():
+            wanted = kwargs if accepted is None else {k: v for k, v in kwargs.items() if k in accepted}
+            for fact in deffacts(**wanted):
+                self.facts.declare(fact)
+        self._update_agenda()
+        self.running = False
+
+    def declare(self, *facts):
+        """KnowledgeEngine.declare. Answers and derived facts are built in this
+        module from levels the knowledge base has validated, so they skip its
+        checks for field constraints and nested keys (a pass over every value)."""
+        if not all(isinstance(fact, _NamedFact) for fact in facts):
+            return super().declare(*facts)
+        last = None
+        for fact in facts:
+            last = self.facts.declare(fact)
+        if not self.running:
+            self._update_agenda()
+        return last
+
+    def _update_agenda(self):
+        added, removed = self.get_activations()
+        self.strategy.update_agenda(self.agenda, added, removed)
+
+    def run(self, steps=float("inf")):
+        """experta's run loop without its per-firing log formatting (it joins the
+        facts of every activation into a string even when no watcher listens),
+        and asking the matcher for news only when the facts have changed."""
+        self.running = True
+        while steps > 0 and self.running:
+            if self.facts.added or self.facts.removed:
+                self._update_agenda()
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            activation.rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
+        self.running = False
 
     def _on_fire(self, spec: RuleSpec, context):
         if spec.id in self.fired_ids:
@@ -54,15 +373,16 @@ class _TracingEngine(KnowledgeEngine):
             # counts once, on the first.
             return
         self.fired_ids.add(spec.id)
-        activation = self.agenda.current
-        matched = sorted((f for f in activation.facts if isinstance(f, (Answer, DerivedFact))),
-                         key=lambda f: f["__factid__"])
         facts = {}
         kinds = {}
-        for fact in matched:
-            name = fact["factor"] if isinstance(fact, Answer) else fact["fact"]
-            facts[name] = fact["level"]
-            kinds[name] = "answer" if isinstance(fact, Answer) else "derived"
+        matched = self.agenda.current.facts
+        for fact in sorted(matched, key=_fact_id) if len(matched) > 1 else matched:
+            if type(fact) is Answer:
+                facts[fact["factor"]] = fact["level"]
+                kinds[fact["factor"]] = "answer"
+            elif type(fact) is DerivedFact:
+                facts[fact["fact"]] = fact["level"]
+                kinds[fact["fact"]] = "derived"
         entry = {"rule": spec.id, "layer": spec.layer, "propositions": list(spec.propositions),
                  "facts": facts, "fact_kinds": kinds,
                  "bindings": {k: v for k, v in sorted(context.items()) if not k.startswith("_")}}
@@ -152,7 +472,6 @@ def _compile_condition(node, kb: KnowledgeBase, cache):
 
 
 def _compile_rule(spec: RuleSpec, kb: KnowledgeBase, cache):
-    salience = (DERIVE_BASE if spec.layer == "derive" else SUPPORT_BASE) - spec.index
     if spec.derive:
         patterns = [Answer(factor=factor, level=getattr(MATCH, factor)) for factor, _ in spec.score]
     else:
@@ -162,7 +481,7 @@ def _compile_rule(spec: RuleSpec, kb: KnowledgeBase, cache):
         engine._on_fire(spec, context)
 
     rhs.__name__ = "rule_" + spec.id.replace("-", "_")
-    return Rule(*patterns, salience=salience)(rhs)
+    return Rule(*patterns, salience=salience(spec))(rhs)
 
 
 def compile_engine_class(kb: KnowledgeBase, rules):

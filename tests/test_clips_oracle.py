@@ -1,0 +1,115 @@
+"""Oracles for the engine. CLIPS: the same knowledge base compiled to CLIPS rules
+(bench/) must fire the same rules and reach the same verdict as the experta
+engine. experta's own parts: the engine's faster matcher, strategy and fact list
+must leave the trace exactly as experta's stock ones make it."""
+import dataclasses
+import random
+
+import pytest
+
+pytest.importorskip("clips")     # the clipspy distribution installs the module `clips`
+
+from bench.clips_backend import ClipsBackend, compile_program  # noqa: E402
+from bench.workload import generated_cases  # noqa: E402
+from rules import load_library  # noqa: E402
+from rules.engine import Answer, compile_engine_class  # noqa: E402
+from rules.experta_compat import NOT, KnowledgeEngine, Rule  # noqa: E402
+from rules.knowledge import UNKNOWN  # noqa: E402
+from conftest import CASES_DIR  # noqa: E402
+
+
+def sample(kb, n, seed):
+    """n of the benchmark's generated cases, drawn at random (about one answer in ten unknown)."""
+    return random.Random(seed).sample(generated_cases(kb), n)
+
+
+def disagreements(advisor, clips, cases, world="walt"):
+    found = []
+    for case in cases:
+        result = advisor.analyze(case, world=world, explain=False)
+        run = clips.run(case.answers)
+        derived = {fact: d["level"] for fact, d in result.derived.items() if d["level"] is not None}
+        if (result.verdict, [f["rule"] for f in result.fired], derived) != \
+                (run.verdict, run.fired, clips.derived_facts()):
+            found.append((case.answers, result.verdict, run.verdict))
+    return found
+
+
+@pytest.mark.parametrize("world, n", [("walt", 300), ("balancing", 150), ("bandwagoning", 150)])
+def test_experta_and_clips_agree_on_random_cases(advisor, kb, world, n):
+    # Same verdict, same rules in the same firing order, same derived facts
+    # (including threat levels estimated from unknown sources).
+    assert disagreements(advisor, ClipsBackend(kb, world), sample(kb, n, seed=len(world)), world) == []
+
+
+def test_experta_and_clips_agree_on_the_historical_library(advisor, kb):
+    cases = load_library(CASES_DIR, kb)
+    assert disagreements(advisor, ClipsBackend(kb), cases) == []
+
+
+def test_every_rule_fires_somewhere_in_clips(kb):
+    clips = ClipsBackend(kb)
+    fired = set()
+    for case in generated_cases(kb)[:400]:
+        fired.update(clips.run(case.answers).fired)
+    assert fired == {spec.id for spec in kb.rules_in_world("walt")}
+
+
+def test_the_oracle_notices_a_rule_that_differs(advisor, kb):
+    # CLIPS compiled from a knowledge base in which one rule reads another level:
+    # the comparison must report it, or it would prove nothing.
+    changed = [dataclasses.replace(spec, condition=dataclasses.replace(spec.condition,
+                                                                       allowed=frozenset({"no"})))
+               if spec.id == "B1-THREAT" else spec for spec in kb.rules]
+    other = dataclasses.replace(kb, rules=tuple(changed))
+    found = disagreements(advisor, ClipsBackend(other), sample(kb, 100, seed=1))
+    assert found
+
+
+def test_the_clips_program_is_deterministic_and_covers_every_rule(kb):
+    program = compile_program(kb, kb.rules)
+    assert program == compile_program(kb, kb.rules)
+    rules = [c for c in program if c.startswith("(defrule ")]
+    assert len(rules) == len(kb.rules)
+    assert all("(declare (salience " in c for c in rules)
+
+
+def test_the_engine_traces_exactly_as_stock_experta_does(kb):
+    # The engine replaces experta's matcher, strategy key, fact list, declare,
+    # reset and run loop for speed; the same rules on experta's own parts must
+    # fire in the same order on the same facts with the same bindings.
+    from experta.matchers import ReteMatcher
+    from experta.strategies import DepthStrategy
+    from rules.engine import _TracingAgenda
+    fast = compile_engine_class(kb, kb.rules_in_world("walt"))
+
+    class Stock(fast):
+        __matcher__ = ReteMatcher
+        __strategy__ = DepthStrategy
+        declare = KnowledgeEngine.declare
+        get_deffacts = KnowledgeEngine.get_deffacts
+        run = KnowledgeEngine.run
+
+        def reset(self):
+            KnowledgeEngine.reset(self)
+            agenda = _TracingAgenda()
+            agenda.activations = self.agenda.activations
+            self.agenda = agenda
+            self.trace, self.fired_ids, self.derived, self.conflicts = [], set(), {}, []
+
+    engines = fast(), Stock()
+    for case in sample(kb, 60, seed=6):
+        runs = []
+        for engine in engines:
+            engine.reset()
+            engine.declare(*[Answer(factor=f, level=case.answers.get(f, UNKNOWN)) for f in kb.factor_ids])
+            engine.run()
+            runs.append((engine.trace, engine.derived, engine.conflicts))
+        assert runs[0] == runs[1], case.answers
+
+
+def test_the_fast_matcher_refuses_conditions_it_cannot_match(kb):
+    engine_class = compile_engine_class(kb, kb.rules[:1])
+    unsupported = Rule(NOT(Answer(factor="pivotal", level="yes")))(lambda engine: None)
+    with pytest.raises(TypeError, match="only fact patterns"):
+        type("Unsupported", (engine_class,), {"rule": unsupported})()

@@ -90,7 +90,6 @@ class Advisor:
         self._quoted = {spec.id: ([kb.proposition(p).citation for p in spec.propositions], spec.explanation,
                                   spec.derive) for spec in kb.rules}
         self._effects = {spec.id: {k: _r(v) for k, v in spec.effects} for spec in kb.rules}
-        self._rounded = {cf: _r(cf) for spec in kb.rules for _, cf in spec.effects}
         self._labels = {r.id: r.label for r in kb.responses}
         self._supporters = {}       # world -> {response: [(rule, rounded cf)]}
         # Why a rule did not fire depends only on the levels of the facts it reads,
@@ -110,13 +109,6 @@ class Advisor:
             add_extras(self, result)
         return result
 
-    def verdict_of(self, answers, world="walt"):
-        """Only the verdict (for sweeps and what-if): no explanation built."""
-        raw = self.pool.run(answers, world)
-        support = self._support(raw)
-        return self._verdict(support)[0]
-
-    # ----------------------------------------------------------------- scoring
     def _support(self, raw: RawRun):
         contributions = {rid: [] for rid in self.kb.response_ids}
         for entry in raw.trace:
@@ -161,11 +153,10 @@ class Advisor:
             fired.append(item)
         derived = {d.id: {"level": raw.derived.get(d.id), "rule": derived_by.get(d.id)}
                    for d in kb.derived}
-        rounded = self._rounded
         support_detail = {
             r: {"cf": _r(s["cf"]), "mb": _r(s["mb"]), "md": _r(s["md"]),
-                "for": [{"rule": rid, "cf": rounded[cf]} for rid, cf in s["items"] if cf > 0],
-                "against": [{"rule": rid, "cf": rounded[cf]} for rid, cf in s["items"] if cf < 0]}
+                "for": [{"rule": rid, "cf": _r(cf)} for rid, cf in s["items"] if cf > 0],
+                "against": [{"rule": rid, "cf": _r(cf)} for rid, cf in s["items"] if cf < 0]}
             for r, s in support.items()}
         runner_up = None
         if verdict is not None:

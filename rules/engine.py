@@ -303,6 +303,49 @@ class _FactList(FactList):
         return fact
 
 
+def score_rule(spec: RuleSpec, facts):
+    """A score rule: add the points of the known components, pick the band.
+
+    With unknown components the band is settled only if every completion of
+    the unknowns falls in the same band; otherwise the known points are
+    scaled up to the full range and the result is marked as estimated.
+    """
+    points, low, high, missing = {}, 0, 0, []
+    full = 0
+    for factor, table in spec.score:
+        values = dict(table)
+        top = max(values.values())
+        full += top
+        level = facts.get(factor, UNKNOWN)
+        if level == UNKNOWN:
+            missing.append(factor)
+            high += top
+            low += min(values.values())
+        else:
+            points[factor] = values[level]
+            low += values[level]
+            high += values[level]
+
+    def band(total):
+        for b in spec.bands:
+            if total <= b.up_to:
+                return b.level
+        return spec.bands[-1].level
+
+    estimated = False
+    if band(low) == band(high):
+        total = low
+        level = band(low)
+    else:
+        known_top = full - sum(max(dict(t).values()) for f, t in spec.score if f in missing)
+        total = round(low * full / known_top) if known_top else 0
+        level = band(total)
+        estimated = True
+    return {"score": {"points": points, "total": low if not missing else total, "maximum": full,
+                      "range": [low, high], "unknown": missing, "estimated": estimated},
+            "asserted": {spec.derive: level}}
+
+
 class _TracingEngine(KnowledgeEngine):
     """Base class of the compiled engines; records what fires."""
 
@@ -387,7 +430,7 @@ class _TracingEngine(KnowledgeEngine):
                  "facts": facts, "fact_kinds": kinds,
                  "bindings": {k: v for k, v in sorted(context.items()) if not k.startswith("_")}}
         if spec.derive:
-            entry.update(self._score(spec, facts))
+            entry.update(score_rule(spec, facts))
             asserts = ((spec.derive, entry["asserted"][spec.derive]),)
         else:
             asserts = spec.asserts
@@ -405,51 +448,6 @@ class _TracingEngine(KnowledgeEngine):
                     self.derived[fact] = level
                     self.declare(DerivedFact(fact=fact, level=level))
         self.trace.append(entry)
-
-    @staticmethod
-    def _score(spec: RuleSpec, facts):
-        """A score rule: add the points of the known components, pick the band.
-
-        With unknown components the band is settled only if every completion of
-        the unknowns falls in the same band; otherwise the known points are
-        scaled up to the full range and the result is marked as estimated.
-        """
-        points, low, high, missing = {}, 0, 0, []
-        full = 0
-        for factor, table in spec.score:
-            values = dict(table)
-            top = max(values.values())
-            full += top
-            level = facts.get(factor, UNKNOWN)
-            if level == UNKNOWN:
-                missing.append(factor)
-                high += top
-                low += min(values.values())
-            else:
-                points[factor] = values[level]
-                low += values[level]
-                high += values[level]
-
-        def band(total):
-            for b in spec.bands:
-                if total <= b.up_to:
-                    return b.level
-            return spec.bands[-1].level
-
-        estimated = False
-        if band(low) == band(high):
-            total = low
-            level = band(low)
-        else:
-            known_top = full - sum(max(dict(t).values()) for f, t in spec.score if f in missing)
-            total = round(low * full / known_top) if known_top else 0
-            level = band(total)
-            estimated = True
-        return {"score": {"points": points, "total": low if not missing else total, "maximum": full,
-                          "range": [low, high], "unknown": missing, "estimated": estimated},
-                "asserted": {spec.derive: level}}
-
-
 def _predicate(cache, allowed):
     """One predicate object per level set, so the RETE network can share nodes."""
     key = tuple(sorted(allowed))

@@ -9,7 +9,7 @@ and the experta engine costs milliseconds each. This evaluator runs the very sam
 - derive rules fire like the experta agenda picks them: always the enabled rule
   declared first, until none is left. A rule fires once; the first level asserted
   for a fact stands and a different later one is a conflict, as in rules/engine.py;
-- the score rule is tabulated once from ``engine._TracingEngine._score`` over every
+- the score rule is tabulated once from ``engine.score_rule`` over every
   combination of its factors' levels (unknown included), so both paths band alike;
 - support rules then fire on the final facts, and the support and the verdict come
   from ``advisor.combine_mycin`` and ``advisor.decide``, the engine's own scoring.
@@ -22,7 +22,7 @@ from itertools import product
 
 from . import conditions as cond
 from .advisor import combine_mycin, decide
-from .engine import _TracingEngine
+from .engine import score_rule
 from .knowledge import UNKNOWN, KnowledgeBase
 
 
@@ -107,7 +107,7 @@ class FastPath:
         table = {}
         for combo in product(*[(UNKNOWN,) + self.levels[s] for s in slots]):
             facts = dict(zip((factor for factor, _ in spec.score), combo))
-            level = _TracingEngine._score(spec, facts)["asserted"][spec.derive]
+            level = score_rule(spec, facts)["asserted"][spec.derive]
             key = tuple(0 if lv == UNKNOWN else self.bit[s][lv] for s, lv in zip(slots, combo))
             table[key] = self.bit[target][level]
         return lambda v: table[tuple(v[s] for s in slots)]

@@ -5,6 +5,8 @@
     python main.py evaluate [DIR]       agreement with the historical library
     python main.py validate [DIR]       check a knowledge base
     python main.py verify [DIR]         sweep the questionnaire space
+    python main.py explain B3           where a proposition lives and what encodes it
+    python main.py schema               the JSON Schema of the result object
     python main.py gui --screenshot OUT render the main window to a PNG
 
 Bad input of any kind ends with one line on stderr naming the file and the
@@ -27,7 +29,12 @@ class _Parser(argparse.ArgumentParser):
 
 def _advisor(args):
     from rules import Advisor, load_knowledge
-    return Advisor(load_knowledge(getattr(args, "knowledge", None)))
+    advisor = Advisor(load_knowledge(getattr(args, "knowledge", None)))
+    world = getattr(args, "world", None)
+    worlds = [w.id for w in advisor.kb.worlds]
+    if world is not None and world not in worlds:
+        raise _usage(f"unknown world '{world}' (this knowledge base has {', '.join(worlds)})")
+    return advisor
 
 
 def _emit(text, output):
@@ -40,7 +47,7 @@ def _emit(text, output):
 
 def cmd_analyze(args):
     from rules import load_case
-    from rules.textreport import render_text
+    from presentation.text import render_text
     advisor = _advisor(args)
     cases = [load_case(path, advisor.kb) for path in args.cases]   # validate all first
     if args.format in ("md", "html", "pdf"):
@@ -62,7 +69,8 @@ def cmd_analyze(args):
 
 
 def cmd_evaluate(args):
-    from rules.evaluation import evaluate, render_evaluation_text
+    from presentation.text import render_evaluation_text
+    from rules.evaluation import evaluate
     advisor = _advisor(args)
     table = evaluate(advisor, args.directory)
     if args.format == "json":
@@ -85,8 +93,43 @@ def cmd_validate(args):
 
 
 def cmd_verify(args):
-    from rules.verify import run_verify_command
-    return run_verify_command(args)
+    """Sweep the knowledge base: exit 0 clean, 1 findings, 130 interrupted."""
+    from presentation.text import Progress, render_verify_text
+    from rules.verify import verify
+    directory = args.directory or getattr(args, "knowledge", None)
+    progress = Progress(0, enabled=not args.no_progress and sys.stderr.isatty())
+
+    def advance(done, total):
+        progress.total = total
+        progress.advance(done - progress.done)
+
+    try:
+        report = verify(directory, sample=args.sample, seed=args.seed, jobs=args.jobs, progress=advance)
+    except KeyboardInterrupt:
+        print("verify: interrupted; partial results discarded", file=sys.stderr)
+        return 130
+    finally:
+        progress.close()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_verify_text(report))
+    return 0 if report["ok"] else 1
+
+
+def cmd_explain(args):
+    from presentation.text import render_proposition_map
+    from rules import load_knowledge
+    from rules.atlas import proposition_map
+    kb = load_knowledge(getattr(args, "knowledge", None))
+    _emit(render_proposition_map(kb, proposition_map(kb, args.proposition)), None)
+    return 0
+
+
+def cmd_schema(args):
+    from rules.result import json_schema
+    _emit(json.dumps(json_schema(), indent=2) + "\n", args.output)
+    return 0
 
 
 def cmd_gui(args):
@@ -112,8 +155,9 @@ def build_parser():
     p.add_argument("cases", nargs="+", metavar="CASE.yaml")
     p.add_argument("--format", choices=("text", "json", "md", "html", "pdf"), default="text")
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
-    p.add_argument("--world", choices=("walt", "balancing", "bandwagoning"), default="walt",
-                   help="which hypotheses hold (default: walt, the conditions decide)")
+    p.add_argument("--world", metavar="WORLD",
+                   help="which hypotheses hold: a world of the knowledge base (responses.yaml), "
+                        "by default its own (theory.yaml: walt, where Walt's conditions decide)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     p.set_defaults(func=cmd_analyze)
 
@@ -134,6 +178,14 @@ def build_parser():
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("explain", help="where a proposition lives, the rules that encode it and what they need")
+    p.add_argument("proposition", metavar="PROPOSITION", help="a proposition id, e.g. B3 or C2")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of --format json output")
+    p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("gui", help="the desktop app (also the default)")
     p.add_argument("--screenshot", metavar="OUT.png", help="render the main window to a PNG and exit")

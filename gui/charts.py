@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from reports import figures
+from presentation import figures
 
 from .style import card
 
@@ -294,7 +294,7 @@ class ThreatProfileChart(_Figure):
             current = level == profile.band
             colour = figures.BAND_COLOURS[min(i, len(figures.BAND_COLOURS) - 1)]
             _box(painter, QRectF(x0, y, x1 - x0 - 2, 22), colour, figures.INK if current else None, 1.5, 3)
-            _text(painter, (x0 + x1) / 2, y + 15, kb.level_label("threat_level", level).capitalize(),
+            _text(painter, (x0 + x1) / 2, y + 15, kb.level_label(kb.theory.threat_fact, level).capitalize(),
                   figures.SUBLABEL_SIZE, figures.INK, bold=current, align=Qt.AlignHCenter)
         if profile.estimated and profile.range[0] != profile.range[1]:
             pen = QPen(QColor(figures.MUTED), 2)

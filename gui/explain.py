@@ -6,6 +6,7 @@ from PySide6.QtCore import QUrl, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem
 
+from presentation.wording import failure_text, why_not_summary
 from rules import conditions as cond
 
 from .style import BAD, DOCUMENT_CSS, FAINT, GOOD, MUTED, esc, fact_levels, fact_title, response_colour
@@ -24,9 +25,9 @@ def facts_text(kb, facts):
 
 
 def outcome_text(kb, item):
-    if "asserted" in item:
-        return "⇒ " + ", ".join(f"{kb.fact_label(f)} = {kb.level_label(f, lv)}" for f, lv in item["asserted"].items())
-    return ", ".join(f"{kb.response(r).label} {cf:+.2f}" for r, cf in item.get("effects", {}).items())
+    if item.asserted is not None:
+        return "⇒ " + ", ".join(f"{kb.fact_label(f)} = {kb.level_label(f, lv)}" for f, lv in item.asserted.items())
+    return ", ".join(f"{kb.response(r).label} {cf:+.2f}" for r, cf in (item.effects or {}).items())
 
 
 def make_browser():
@@ -53,7 +54,7 @@ def condition_html(kb, node, facts):
 
 
 def _score_html(kb, spec, fired):
-    points = (fired or {}).get("score", {}).get("points", {})
+    points = fired.score.points if fired is not None and fired.score is not None else {}
     rows = []
     for factor, table in spec.score:
         scale = ", ".join(f"{esc(kb.level_label(factor, lv))} {p}" for lv, p in table)
@@ -69,8 +70,8 @@ def _score_html(kb, spec, fired):
 
 def rule_html(kb, rule_id, result):
     spec = kb.rule(rule_id)
-    fired = next((item for item in result.fired if item["rule"] == rule_id), None)
-    status = (f"fired at step {fired['step']}" if fired
+    fired = next((item for item in result.fired if item.rule == rule_id), None)
+    status = (f"fired at step {fired.step}" if fired
               else "<span class='bad'>did not fire</span> for this case")
     parts = [f"<h2>{esc(rule_id)}</h2>",
              f"<p class='muted'>{esc(spec.kind.capitalize())} rule · {status}</p>",
@@ -86,7 +87,7 @@ def rule_html(kb, rule_id, result):
     else:
         parts.append("<h3>When</h3><ul>" + condition_html(kb, spec.condition, result.facts) + "</ul>")
     if fired:
-        parts.append("<h3>Matched</h3><p>" + esc(facts_text(kb, fired["facts"])) + "</p>")
+        parts.append("<h3>Matched</h3><p>" + esc(facts_text(kb, fired.facts)) + "</p>")
         parts.append("<h3>Concluded</h3><p>" + esc(outcome_text(kb, fired)) + "</p>")
     elif spec.effects:
         effects = ", ".join(f"{kb.response(r).label} {cf:+.2f}" for r, cf in spec.effects)
@@ -132,21 +133,21 @@ class ReasoningView(QSplitter):
         self.table.blockSignals(True)
         self.table.clear()
         for item in result.fired:
-            row = QTreeWidgetItem([str(item["step"]), item["rule"], facts_text(self.kb, item["facts"]),
-                                   outcome_text(self.kb, item), "; ".join(dict.fromkeys(item["citations"]))])
-            row.setData(0, Qt.UserRole, item["rule"])
+            row = QTreeWidgetItem([str(item.step), item.rule, facts_text(self.kb, item.facts),
+                                   outcome_text(self.kb, item), "; ".join(dict.fromkeys(item.citations))])
+            row.setData(0, Qt.UserRole, item.rule)
             row.setTextAlignment(0, Qt.AlignRight | Qt.AlignVCenter)
             for column in (2, 3, 4):
                 row.setToolTip(column, row.text(column))
-            if item["layer"] == "derive":
+            if item.layer == "derive":
                 row.setForeground(1, QColor(MUTED))
-            for response, cf in item.get("effects", {}).items():
+            for response, cf in (item.effects or {}).items():
                 if cf > 0:
                     row.setForeground(3, response_colour(self.kb, response))
                     break
             self.table.addTopLevelItem(row)
         self.table.blockSignals(False)
-        self.select_rule(kept or (result.fired[0]["rule"] if result.fired else None))
+        self.select_rule(kept or (result.fired[0].rule if result.fired else None))
 
     def selected_rule(self):
         item = self.table.currentItem()
@@ -188,28 +189,28 @@ def why_not_html(kb, result, response_id):
     question = f"Why {label}?" if response_id == result.verdict else f"Why not {label}?"
     colour = response_colour(kb, response_id).name()
     parts = [f"<h2 style='color:{colour}'>{esc(question)}</h2>",
-             f"<p>{esc(info['summary'])}</p>",
-             f"<p class='muted'>{esc(kb.response(response_id).meaning)} Support {detail['cf']:+.2f} "
-             f"(belief {detail['mb']:.2f}, disbelief {detail['md']:.2f}).</p>"]
+             f"<p>{esc(why_not_summary(result, response_id))}</p>",
+             f"<p class='muted'>{esc(kb.response(response_id).meaning)} Support {detail.cf:+.2f} "
+             f"(belief {detail.mb:.2f}, disbelief {detail.md:.2f}).</p>"]
 
     def rules(title, entries, sign_class):
         if not entries:
             return
         parts.append(f"<h3>{title}</h3><ul>")
         for entry in entries:
-            spec = kb.rule(entry["rule"])
+            spec = kb.rule(entry.rule)
             cites = "; ".join(kb.proposition(p).citation for p in spec.propositions)
-            parts.append(f"<li>{rule_link(entry['rule'])} <span class='{sign_class}'>{entry['cf']:+.2f}</span> "
+            parts.append(f"<li>{rule_link(entry.rule)} <span class='{sign_class}'>{entry.cf:+.2f}</span> "
                          f"{esc(spec.explanation)} <span class='muted'>({esc(cites)})</span></li>")
         parts.append("</ul>")
 
-    rules("Rules that fired for it", detail["for"], "good")
-    rules("Rules that fired against it", detail["against"], "bad")
-    if info["blocked"]:
+    rules("Rules that fired for it", detail.for_, "good")
+    rules("Rules that fired against it", detail.against, "bad")
+    if info.blocked:
         parts.append("<h3>Rules that would support it but did not fire</h3><ul>")
-        for blocked in info["blocked"]:
-            reasons = "; ".join(f["text"] for f in blocked["failed"]) or "its condition does not hold"
-            parts.append(f"<li>{rule_link(blocked['rule'])} <span class='faint'>{blocked['cf']:+.2f}</span> "
+        for blocked in info.blocked:
+            reasons = "; ".join(failure_text(kb, f) for f in blocked.failed) or "its condition does not hold"
+            parts.append(f"<li>{rule_link(blocked.rule)} <span class='faint'>{blocked.cf:+.2f}</span> "
                          f"— {esc(reasons)}</li>")
         parts.append("</ul>")
     return "".join(parts)

@@ -26,7 +26,7 @@ class _ExtraPanel(QStackedWidget):
         self.addWidget(self.content)
 
     def show_result(self, result):
-        data = getattr(result, self.attribute, None)
+        data = getattr(result, self.attribute)
         if data is None:
             self.setCurrentWidget(self.placeholder)
             return
@@ -89,21 +89,21 @@ class WhatIfView(_ExtraPanel):
         return box
 
     def fill(self, data, result):
-        if data.get("stable"):
+        if data.stable:
             self.headline.setText(f"<span style='color:{GOOD}'>The verdict is stable:</span> no single "
                                   f"change of a known answer alters it.")
         else:
-            count = len(data["flips"])
+            count = len(data.flips)
             self.headline.setText(f"<span style='color:{BAD}'>{count} single change{'s' if count != 1 else ''}"
                                   f"</span> of an answer would change the verdict.")
         self.tree.clear()
-        if data["flips"]:
+        if data.flips:
             group = _group(self.tree, "Single changes that alter the verdict")
-            for flip in data["flips"]:
-                self._row(group, flip["factor"], flip["from"], flip["to"], flip["verdict"])
-        if data.get("unknowns"):
+            for flip in data.flips:
+                self._row(group, flip.factor, flip.from_, flip.to, flip.verdict)
+        if data.unknowns:
             group = _group(self.tree, "What the unknown answers could change")
-            for factor, outcomes in data["unknowns"].items():
+            for factor, outcomes in data.unknowns.items():
                 for level, verdict in outcomes.items():
                     self._row(group, factor, "unknown", level, verdict)
         self.tree.expandAll()
@@ -146,18 +146,18 @@ class WorldsView(_ExtraPanel):
             if widget:
                 widget.deleteLater()
         for world_id, world in data.items():
-            frame, layout = card(world.get("title") or world_id)
+            frame, layout = card(world.title)
             if world_id == result.world:
                 frame.setStyleSheet("QFrame#card { border: 2px solid #2f5d8a; }")
-            colour = response_colour(self.kb, world.get("verdict")).name()
+            colour = response_colour(self.kb, world.verdict).name()
             verdict = QLabel(f"<span style='font-size:16pt; font-weight:700; color:{colour}'>"
-                             f"{esc(world.get('verdict_label') or 'No verdict')}</span>"
-                             f"<br><span style='color:{MUTED}'>confidence {world.get('confidence', 0):.2f}</span>")
+                             f"{esc(world.verdict_label)}</span>"
+                             f"<br><span style='color:{MUTED}'>confidence {world.confidence:.2f}</span>")
             layout.addWidget(verdict)
-            for caption, key in (("Policy advice", "advice"), ("If the world is misjudged", "risk")):
-                if world.get(key):
+            for caption, text in (("Policy advice", world.advice), ("If the world is misjudged", world.risk)):
+                if text:
                     layout.addWidget(QLabel(caption.upper(), objectName="caption"))
-                    layout.addWidget(QLabel(esc(world[key]), wordWrap=True))
+                    layout.addWidget(QLabel(esc(text), wordWrap=True))
             layout.addStretch(1)
             self.row.addWidget(frame, 1)
 
@@ -192,17 +192,17 @@ class AnaloguesView(_ExtraPanel):
         kb = self.kb
         self.tree.clear()
         for analogue in data:
-            title = analogue["title"] + (f" ({analogue['year']})" if analogue.get("year") else "")
-            observed = kb.response(analogue["observed"]).label if analogue.get("observed") else "—"
-            predicted = kb.response(analogue["predicted"]).label if analogue.get("predicted") else "No verdict"
-            right = "✓ right" if analogue.get("theory_right") else "✗ wrong"
-            differs = ", ".join(fact_title(kb, f) for f in analogue.get("differences", [])) or "nothing"
-            row = QTreeWidgetItem([f"{analogue['similarity']:.0%}", title, observed, predicted, right, differs])
-            row.setData(0, Qt.UserRole, analogue.get("file"))
+            title = analogue.title + (f" ({analogue.year})" if analogue.year else "")
+            observed = kb.response(analogue.observed).label if analogue.observed else "—"
+            predicted = kb.response(analogue.predicted).label if analogue.predicted else "No verdict"
+            right = "✓ right" if analogue.theory_right else "✗ wrong"
+            differs = ", ".join(fact_title(kb, f) for f in analogue.differences) or "nothing"
+            row = QTreeWidgetItem([f"{analogue.similarity:.0%}", title, observed, predicted, right, differs])
+            row.setData(0, Qt.UserRole, analogue.file)
             row.setTextAlignment(0, Qt.AlignRight | Qt.AlignVCenter)
-            row.setToolTip(1, f"{title}\n{analogue.get('state', '')} facing {analogue.get('threat', '')}")
+            row.setToolTip(1, f"{title}\n{analogue.state} facing {analogue.threat}")
             row.setToolTip(5, differs)
-            row.setForeground(2, response_colour(kb, analogue.get("observed")))
-            row.setForeground(3, response_colour(kb, analogue.get("predicted")))
-            row.setForeground(4, QColor(GOOD if analogue.get("theory_right") else BAD))
+            row.setForeground(2, response_colour(kb, analogue.observed))
+            row.setForeground(3, response_colour(kb, analogue.predicted))
+            row.setForeground(4, QColor(GOOD if analogue.theory_right else BAD))
             self.tree.addTopLevelItem(row)

@@ -4,6 +4,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from presentation.wording import tie_note
 from .style import BAD, FAINT, GOOD, MUTED, RULE_LINE, esc, fact_title, response_colour, threat_colour
 
 
@@ -122,7 +123,7 @@ class VerdictBanner(QFrame):
             self._verdict_text(result.verdict_label, response_colour(kb, result.verdict).name())
             meaning = kb.response(result.verdict).meaning
             if result.tie:
-                meaning += "  (A tie, broken in favour of the more common response.)"
+                meaning += "  " + tie_note(kb, result)
             self.meaning.setText(meaning)
             colour = response_colour(kb, result.verdict)
             runner = kb.response(result.runner_up).label if result.runner_up else "—"
@@ -143,15 +144,15 @@ class VerdictBanner(QFrame):
             self.unknown.setText("Every question is answered.")
 
     def _show_threat(self, result):
-        levels = tuple(self.kb.derived_fact("threat_level").levels)
+        levels = tuple(self.kb.derived_fact(self.kb.theory.threat_fact).levels)
         level = result.threat_level
         colour = threat_colour(levels, level).name() if level else FAINT
         self.threat_chip.setText((level or "unknown").replace("_", " ").capitalize())
         self.threat_chip.setStyleSheet(_chip_css(colour))
         score = result.threat_score
         if score:
-            text = f"{score['total']} of {score['maximum']} points"
-            if score.get("estimated"):
+            text = f"{score.total} of {score.maximum} points"
+            if score.estimated:
                 text += " (estimated)"
             self.threat_points.setText(text)
         else:

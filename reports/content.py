@@ -9,8 +9,8 @@ import datetime
 import os
 from dataclasses import dataclass, field
 
-from . import figures
-from .figures import capital, signed
+from presentation import figures, wording
+from presentation.figures import capital, signed
 
 
 
@@ -135,9 +135,7 @@ def _summary(result):
         verdict = [Run("The theory predicts: "), b(result.verdict_label), Run(". "),
                    Run(kb.response(result.verdict).meaning)]
         if result.tie:
-            others = ", ".join(_response_label(kb, r) for r in result.tied_with)
-            verdict += [Run(f" A tie with {others}, broken in favour of the more common response "
-                            "(proposition C1: states balance far more often than they bandwagon).")]
+            verdict += [Run(" " + wording.tie_note(kb, result))]
         runner = result.runner_up
         rows.append(("Confidence", [b(f"{result.confidence:.2f}"), Run(
             f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
@@ -217,21 +215,21 @@ def _figures_section(result):
 
 
 def _conclusion_runs(kb, item):
-    if "asserted" in item:
+    if item.asserted is not None:
         return _joined([[i(capital(kb.fact_label(f))), Run(f": {kb.level_label(f, lv)}")]
-                        for f, lv in item["asserted"].items()], sep=BR)
-    return _joined([[b(signed(cf)), Run(f" {kb.response(r).label}")] for r, cf in item["effects"].items()],
+                        for f, lv in item.asserted.items()], sep=BR)
+    return _joined([[b(signed(cf)), Run(f" {kb.response(r).label}")] for r, cf in (item.effects or {}).items()],
                    sep=BR)
 
 
 def _proposition_runs(kb, item):
     return _joined([[code(p), Run(f" {kb.proposition(p).title} ({kb.proposition(p).citation})")]
-                    for p in item["propositions"]], sep=BR)
+                    for p in item.propositions], sep=BR)
 
 
 def _reasoning_section(result):
     kb = result.kb
-    n_derive = sum(1 for item in result.fired if item["layer"] == "derive")
+    n_derive = sum(1 for item in result.fired if item.layer == "derive")
     n_support = len(result.fired) - n_derive
     blocks = [Heading(2, "The reasoning, step by step", "reasoning"), Para([Run(
         f"The engine fired {len(result.fired)} rules in this order: {n_derive} derived intermediate facts "
@@ -241,13 +239,13 @@ def _reasoning_section(result):
         "of firing, never above 1.")])]
     rows = []
     for item in result.fired:
-        rule = [code(item["rule"]), BR, Run(item["explanation"])]
-        if item.get("score"):
-            score = item["score"]
-            points = ", ".join(f"{kb.fact_label(f)} {p}" for f, p in score["points"].items())
-            rule += [BR, i(f"Points: {points or 'none known'}; total {score['total']} of {score['maximum']}"
-                           + (" (estimated)" if score["estimated"] else "") + ".")]
-        rows.append([[Run(str(item["step"]))], rule, _fact_runs(kb, item["facts"], item["fact_kinds"]),
+        rule = [code(item.rule), BR, Run(item.explanation)]
+        if item.score:
+            score = item.score
+            points = ", ".join(f"{kb.fact_label(f)} {p}" for f, p in score.points.items())
+            rule += [BR, i(f"Points: {points or 'none known'}; total {score.total} of {score.maximum}"
+                           + (" (estimated)" if score.estimated else "") + ".")]
+        rows.append([[Run(str(item.step))], rule, _fact_runs(kb, item.facts, item.fact_kinds),
                      _conclusion_runs(kb, item), _proposition_runs(kb, item)])
     blocks.append(Table(["#", "Rule", "Matched facts", "Conclusion", "Proposition"], rows, "steps", (0,),
                         (4, 38, 22, 15, 21)))
@@ -256,7 +254,7 @@ def _reasoning_section(result):
 
     used = []
     for item in result.fired:
-        used.extend(p for p in item["propositions"] if p not in used)
+        used.extend(p for p in item.propositions if p not in used)
     blocks.append(Heading(3, "The propositions these rules encode", "propositions"))
     blocks.append(Bullets([[code(p), Run(" "), b(kb.proposition(p).title),
                             Run(f" ({kb.proposition(p).citation}). {' '.join(kb.proposition(p).text.split())}")]
@@ -271,9 +269,9 @@ def _support_rows(result):
         detail = result.support_detail[rid]
         label = [b(kb.response(rid).label)] if rid == result.verdict else [Run(kb.response(rid).label)]
         rows.append([label, [Run(signed(result.support[rid]))],
-                     _joined([[code(x["rule"]), Run(f" {signed(x['cf'])}")] for x in detail["for"]], ", ")
+                     _joined([[code(x.rule), Run(f" {signed(x.cf)}")] for x in detail.for_], ", ")
                      or [Run("\u2014")],
-                     _joined([[code(x["rule"]), Run(f" {signed(x['cf'])}")] for x in detail["against"]], ", ")
+                     _joined([[code(x.rule), Run(f" {signed(x.cf)}")] for x in detail.against], ", ")
                      or [Run("\u2014")]])
     return rows
 
@@ -290,12 +288,12 @@ def _why_not_section(result):
             continue
         info = result.why_not[rid]
         blocks.append(Heading(3, kb.response(rid).label, f"why-not-{rid}"))
-        blocks.append(Para([Run(info["summary"])]))
+        blocks.append(Para([Run(wording.why_not_summary(result, rid))]))
         items = []
-        for blocked in info["blocked"]:
-            reasons = "; ".join(f["text"] for f in blocked["failed"]) or "its conditions did not hold"
-            items.append([code(blocked["rule"]), Run(
-                f" would have lent {signed(blocked['cf'])} ({', '.join(blocked['propositions'])}) but did not "
+        for blocked in info.blocked:
+            reasons = "; ".join(wording.failure_text(kb, f) for f in blocked.failed) or "its conditions did not hold"
+            items.append([code(blocked.rule), Run(
+                f" would have lent {signed(blocked.cf)} ({', '.join(blocked.propositions)}) but did not "
                 f"fire: {reasons}.")])
         if items:
             blocks.append(Bullets(items))
@@ -305,17 +303,17 @@ def _why_not_section(result):
 def _whatif_section(result, whatif):
     kb = result.kb
     blocks = [Heading(2, "What if", "what-if")]
-    if whatif.get("stable"):
+    if whatif.stable:
         blocks.append(Para([Run("No single changed answer changes the verdict: the prediction is stable.")]))
-    flips = whatif.get("flips") or []
+    flips = whatif.flips
     if flips:
         blocks.append(Para([Run("Changing any one of these answers, all else equal, changes the verdict:")]))
         blocks.append(Table(["Question", "Answer now", "If it were", "The verdict would be"], [
-            [[Run(capital(kb.fact_label(f["factor"])))], [Run(kb.level_label(f["factor"], f["from"]))],
-             [Run(kb.level_label(f["factor"], f["to"]))],
-             [b(f.get("verdict_label") or _response_label(kb, f.get("verdict")))]]
+            [[Run(capital(kb.fact_label(f.factor)))], [Run(kb.level_label(f.factor, f.from_))],
+             [Run(kb.level_label(f.factor, f.to))],
+             [b(_response_label(kb, f.verdict))]]
             for f in flips], "whatif"))
-    unknowns = whatif.get("unknowns") or {}
+    unknowns = whatif.unknowns
     if unknowns:
         blocks.append(Para([Run("For each unknown answer, the verdict if it were known:")]))
         blocks.append(Table(["Unknown question", "Verdict for each possible answer"], [
@@ -339,11 +337,11 @@ def _worlds_section(result, worlds):
         data = worlds.get(world.id)
         if not data:
             continue
-        rows.append([[b(data.get("title") or world.title)],
-                     [b(data.get("verdict_label") or _response_label(kb, data.get("verdict"))),
-                      Run(f" ({data.get('confidence', 0):.2f})")],
-                     [Run(" ".join((data.get("advice") or world.advice).split()))],
-                     [Run(" ".join((data.get("risk") or world.risk).split()))]])
+        rows.append([[b(data.title)],
+                     [b(data.verdict_label),
+                      Run(f" ({data.confidence:.2f})")],
+                     [Run(" ".join(data.advice.split()))],
+                     [Run(" ".join(data.risk.split()))]])
     return [Heading(2, "Three worlds", "worlds"), Para([Run(
         "The prediction if only the balancing hypotheses held, if only the bandwagoning hypotheses held, "
         "and under Walt's conditions, with each world's policy advice (Walt 1987, pp. 27-28). Confidence "
@@ -356,14 +354,14 @@ def _analogues_section(result, analogues):
     kb = result.kb
     rows = []
     for a in analogues:
-        title = a.get("title") or os.path.basename(str(a.get("file", "")))
-        year = f" ({a['year']})" if a.get("year") is not None else ""
-        differences = ", ".join(kb.fact_label(f) for f in a.get("differences") or []) or "none"
-        rows.append([[Run(title + year), BR, i(f"{a.get('state', '')} facing {a.get('threat', '')}")],
-                     [Run(f"{a.get('similarity', 0):.0%}")],
-                     [b(_response_label(kb, a.get("observed")))],
-                     [Run(_response_label(kb, a.get("predicted"))),
-                      Run(" (right)" if a.get("theory_right") else " (wrong)")],
+        title = a.title or a.file
+        year = f" ({a.year})" if a.year is not None else ""
+        differences = ", ".join(kb.fact_label(f) for f in a.differences) or "none"
+        rows.append([[Run(title + year), BR, i(f"{a.state} facing {a.threat}")],
+                     [Run(f"{a.similarity:.0%}")],
+                     [b(_response_label(kb, a.observed))],
+                     [Run(_response_label(kb, a.predicted)),
+                      Run(" (right)" if a.theory_right else " (wrong)")],
                      [Run(differences)]])
     return [Heading(2, "Historical analogues", "analogues"), Para([Run(
         "The recorded cases most like this one, and what those states did.")]),
@@ -372,12 +370,13 @@ def _analogues_section(result, analogues):
 
 
 def _references_section(result):
-    walt = [Run("Walt, Stephen M. "), i("The Origins of Alliances"), Run(
-        ". Ithaca, NY: Cornell University Press, 1987. Pages 17-33 are the basis of the knowledge base.")]
-    mycin = [Run("Shortliffe, Edward H., and Bruce G. Buchanan. \u201cA Model of Inexact Reasoning in "
-                 "Medicine.\u201d "), i("Mathematical Biosciences"), Run(
-        " 23 (1975): 351-379. The certainty-factor combination used to weigh the rules.")]
-    blocks = [Heading(2, "References", "references"), Bullets([walt, mycin])]
+    theory = result.kb.theory
+    source = theory.source
+    walt = [Run(f"{source.author.split()[-1]}, {' '.join(source.author.split()[:-1])}. "), i(source.title),
+            Run(f". {source.place}: {source.publisher}, {source.year}. Pages {source.pages} are the basis of the "
+                "knowledge base.")]
+    blocks = [Heading(2, "References", "references"),
+              Bullets([walt] + [[Run(text)] for _, text in theory.references])]
     if result.case.sources:
         blocks.append(Heading(3, "Sources of the case", "sources"))
         blocks.append(Bullets([[Run(source)] for source in result.case.sources]))
@@ -387,7 +386,7 @@ def _references_section(result):
 def _reproduce_section(result, generated):
     case = result.case
     name = os.path.basename(case.path) if case.path else "CASE.yaml"
-    world = f" --world {result.world}" if result.world != "walt" else ""
+    world = f" --world {result.world}" if result.world != result.kb.theory.default_world else ""
     return [Heading(2, "Reproducing this report", "reproduce"), Para([Run(
         "The same case run on the same knowledge base version gives the same reasoning, step for step.")]),
         KeyValues([
@@ -412,15 +411,15 @@ def report_blocks(result, generated=None) -> Report:
     blocks += _figures_section(result)
     blocks += _reasoning_section(result)
     blocks += _why_not_section(result)
-    if getattr(result, "whatif", None):
+    if result.whatif is not None:
         blocks += _whatif_section(result, result.whatif)
-    if getattr(result, "worlds", None):
+    if result.worlds is not None:
         blocks += _worlds_section(result, result.worlds)
-    if getattr(result, "analogues", None):
+    if result.analogues:
         blocks += _analogues_section(result, result.analogues)
     if result.conflicts:
         blocks += [Heading(2, "Conflicts in the knowledge base", "conflicts"), Bullets([
-            [code(c["rule"]), Run(f" tried to set {c['fact']} to {c['levels'][1]}, already {c['levels'][0]}.")]
+            [code(c.rule), Run(f" tried to set {c.fact} to {c.levels[1]}, already {c.levels[0]}.")]
             for c in result.conflicts])]
     blocks += _references_section(result)
     blocks += _reproduce_section(result, generated)

@@ -4,7 +4,7 @@ import re
 from html import escape
 
 from .content import Bullets, Figure, Heading, KeyValues, Para, Run, Table, report_blocks
-from .figures import FONT_FAMILY
+from presentation.figures import FONT_FAMILY
 
 # Even if some text slipped through unescaped, the page may run no script and load
 # nothing from outside.

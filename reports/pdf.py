@@ -10,7 +10,7 @@ from rules.errors import ExportError
 
 from .content import Figure, Heading, Para, report_blocks
 from .html import blocks_html, runs_html
-from .figures import INK, MUTED
+from presentation.figures import INK, MUTED
 
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 DPI = 96                      # layout units are CSS pixels, as in the figures

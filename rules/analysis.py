@@ -1,89 +1,88 @@
 """Analyses beyond the verdict: what-if, the three worlds, historical analogues.
 
-Each is computed with the fast evaluator (rules/fastpath.py), which runs the same
-rules as the experta engine, and attached to the Result the engine produced, so
-the app, the command line and the reports render them without reasoning again.
+Each runs on the vectorised evaluator (rules/vector.py), generated from the same rule
+program as the experta engine, in one batch per analysis; the advisor puts them in
+the Result it builds, so the views render them without reasoning again.
 """
-import weakref
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 from math import ceil
 from pathlib import Path
+from typing import Optional
 
-from .advisor import _r
-from .cases import default_library_dir, load_case
+from .cases import Case, default_library_dir, load_case
 from .errors import CaseError
-from .fastpath import FastPath
+from .knowledge import KnowledgeBase
+from .result import Analogue, Flip, WhatIf, WorldOutcome
+from .vector import Vector
 
 # A library case compared on fewer than half the questionnaire's factors ranks
 # below every case compared on more: its similarity rests on too little.
 MIN_COMPARED_SHARE = 0.5
 ANALOGUES = 5
 
-_analysts = weakref.WeakKeyDictionary()     # advisor -> its Analyst
 
-
-def analyst(advisor):
-    """The advisor's Analyst, built on first use and kept as long as the advisor."""
-    if advisor not in _analysts:
-        _analysts[advisor] = Analyst(advisor.kb)
-    return _analysts[advisor]
-
-
-def add_extras(advisor, result):
-    """Attach ``whatif``, ``worlds`` and ``analogues`` to a result (issue 5)."""
-    helper = analyst(advisor)
-    result.whatif = helper.whatif(result.case.answers, result.world)
-    result.worlds = helper.worlds(result.case.answers)
-    result.analogues = helper.analogues(result.case, result.world)
-    return result
+def _r(x: float) -> float:
+    return round(float(x), 4) + 0.0
 
 
 class Analyst:
     """What-if, worlds and analogues for one knowledge base."""
 
-    def __init__(self, kb):
+    def __init__(self, kb: KnowledgeBase, vector: Vector):
         self.kb = kb
-        self.fast = FastPath(kb)
-        self._library = None        # [(case, {world: predicted verdict})], read once
-        self._predicted = {}        # world -> predictions for the library, made once
+        self.vector = vector
+        self._library: Optional[list[Case]] = None   # read once
+        self._predicted: dict[str, list[Optional[str]]] = {}
 
-    def _label(self, verdict):
+    def _label(self, verdict: Optional[str]) -> str:
         return self.kb.response(verdict).label if verdict else "No verdict"
 
     # ----------------------------------------------------------------- what if
-    def whatif(self, answers, world="walt"):
+    def whatif(self, answers: Mapping[str, str], world: str,
+               without: Iterable[str] = ()) -> tuple[WhatIf, Optional[str]]:
         """Every single change of a known answer that changes the verdict, and the
-        verdict under each level of every unknown factor."""
-        verdict = self.fast.verdict(answers, world)
-        flips, unknowns = [], {}
+        verdict under each level of every unknown factor; with the verdict of the
+        answers themselves, for the advisor to check against the engine of record."""
+        variants: list[tuple[str, Optional[str], str]] = []
+        rows: list[Mapping[str, str]] = [answers]
         for factor in self.kb.factors:
             current = answers.get(factor.id)
-            outcomes = {level: self.fast.verdict({**answers, factor.id: level}, world)
-                        for level in factor.level_ids if level != current}
+            for level in factor.level_ids:
+                if level != current:
+                    variants.append((factor.id, current, level))
+                    rows.append({**answers, factor.id: level})
+        verdicts = self.vector.verdicts(rows, world, without)
+        baseline = verdicts[0]
+        flips, unknowns = [], {}
+        for (factor_id, current, level), new in zip(variants, verdicts[1:]):
             if current is None:
-                unknowns[factor.id] = outcomes
-                continue
-            flips += [{"factor": factor.id, "from": current, "to": level,
-                       "verdict": new, "verdict_label": self._label(new)}
-                      for level, new in outcomes.items() if new != verdict]
-        stable = not flips and all(v == verdict for levels in unknowns.values() for v in levels.values())
-        return {"flips": flips, "unknowns": unknowns, "stable": stable}
+                unknowns.setdefault(factor_id, {})[level] = new
+            elif new != baseline:
+                flips.append(Flip(factor_id, current, level, new))
+        stable = not flips and all(v == baseline for levels in unknowns.values() for v in levels.values())
+        return WhatIf(tuple(flips), unknowns, stable), baseline
 
     # ------------------------------------------------------------ three worlds
-    def worlds(self, answers):
+    def worlds(self, answers: Mapping[str, str]) -> dict[str, WorldOutcome]:
         """The verdict in each world, with the world's advice and the risk of
         misjudging which world one is in."""
+        batch = self.vector.run(self.vector.encode([answers]))
         out = {}
         for world in self.kb.worlds:
-            outcome = self.fast.evaluate(answers, world.id)
-            out[world.id] = {"title": world.title, "verdict": outcome.verdict,
-                             "verdict_label": self._label(outcome.verdict),
-                             "confidence": _r(outcome.confidence),
-                             "support": {r: _r(cf) for r, cf in outcome.support.items()},
-                             "advice": world.advice, "risk": world.risk}
+            code = int(batch.verdict[world.id][0])
+            verdict = self.vector.responses[code] if code >= 0 else None
+            support = batch.support[world.id][0]
+            out[world.id] = WorldOutcome(
+                world=world.id, title=world.title, verdict=verdict, verdict_label=self._label(verdict),
+                confidence=_r(batch.margin[world.id][0]),
+                support={r: _r(cf) for r, cf in zip(self.vector.responses, support.tolist())},
+                advice=world.advice, risk=world.risk)
         return out
 
     # --------------------------------------------------------------- analogues
-    def library(self):
+    def library(self) -> list[Case]:
         """The recorded cases with an observed response. A library file that does
         not load is left out here; ``main.py validate`` names it."""
         if self._library is None:
@@ -100,12 +99,12 @@ class Analyst:
             self._library = cases
         return self._library
 
-    def predictions(self, world):
+    def predictions(self, world: str) -> list[Optional[str]]:
         if world not in self._predicted:
-            self._predicted[world] = [self.fast.verdict(c.answers, world) for c in self.library()]
+            self._predicted[world] = self.vector.verdicts([c.answers for c in self.library()], world)
         return self._predicted[world]
 
-    def similarity(self, answers, other):
+    def similarity(self, answers: Mapping[str, str], other: Mapping[str, str]) -> tuple[float, int, list[str]]:
         """(similarity in [0, 1], factors compared, factors that differ).
 
         Each factor weighs what the questionnaire's ``similarity`` declares; an
@@ -129,20 +128,19 @@ class Analyst:
             weight += factor.similarity
         return (earned / weight if weight else 0.0), compared, differences
 
-    def analogues(self, case, world="walt", count=ANALOGUES):
+    def analogues(self, case: Case, world: str, count: int = ANALOGUES) -> tuple[Analogue, ...]:
         """The library cases most like ``case`` (never the case's own file)."""
         own = Path(case.path).resolve() if case.path else None
         enough = ceil(MIN_COMPARED_SHARE * len(self.kb.factors))
         ranked = []
         for other, predicted in zip(self.library(), self.predictions(world)):
-            if own is not None and Path(other.path).resolve() == own:
+            if own is not None and other.path and Path(other.path).resolve() == own:
                 continue
             score, compared, differences = self.similarity(case.answers, other.answers)
             ranked.append(((compared >= enough, score, compared), other, predicted, score, compared, differences))
         ranked.sort(key=lambda item: item[0], reverse=True)     # stable: ties keep file order
-        return [{"file": Path(other.path).name, "title": other.title, "year": other.year,
-                 "state": other.state, "threat": other.threat, "similarity": _r(score),
-                 "compared": compared, "observed": other.observed,
-                 "predicted": predicted, "theory_right": predicted == other.observed,
-                 "differences": differences}
-                for _, other, predicted, score, compared, differences in ranked[:count]]
+        return tuple(Analogue(file=Path(other.path or "").name, title=other.title, year=other.year,
+                              state=other.state, threat=other.threat, similarity=_r(score), compared=compared,
+                              observed=other.observed or "", predicted=predicted,
+                              theory_right=predicted == other.observed, differences=tuple(differences))
+                     for _, other, predicted, score, compared, differences in ranked[:count])

@@ -190,3 +190,11 @@ def satisfiable_conjunction(conjunction):
         if not allowed[leaf.fact]:
             return False
     return True
+
+
+def condition_text(node) -> str:
+    """A condition tree as one line, as declared ("(a and (b or c))")."""
+    if isinstance(node, Leaf):
+        return node.text
+    joiner = " and " if isinstance(node, All) else " or "
+    return "(" + joiner.join(condition_text(child) for child in node.children) + ")"

@@ -1,13 +1,14 @@
-"""Compile the knowledge base into experta engines and run cases through them.
+"""The experta engine of record, generated from the rule program (rules/program.py).
 
-One engine class is built per world (the rules that hold in it) the first time
-that world is needed, and one instance of it is reused with ``reset()`` between
+One engine class is built per world (the program's rules that hold in it, less any
+left out for an ablation) the first time it is needed, and one instance of it is reused with ``reset()`` between
 cases: building the matcher's network is the expensive part.
 
 The trace is captured at the agenda: a thin Agenda subclass remembers the
 activation it hands out, so every firing is recorded with its rule, the facts it
-matched and its bindings, in firing order. Rule priorities (salience) are unique
-per rule, so the same case always fires the same rules in the same order.
+matched and its bindings, in firing order. Each rule's salience is its priority
+in the program, unique per rule, so the same case always fires the same rules in
+the same order; the program's conflict policy settles what a rule asserts.
 
 Speed (issue 6; ``python -m bench`` measures it against CLIPS): the engines are
 experta KnowledgeEngines whose rules fire through experta's agenda and depth
@@ -17,31 +18,18 @@ strategy's cached key, Fact's per-value freezing, the fact list's declare, the
 checks in declare() and reset(), and the run loop's log formatting. A test
 (tests/test_clips_oracle.py) checks the trace against experta's stock parts.
 """
+from __future__ import annotations
+
 import inspect
+from collections.abc import Mapping
+from typing import Any
 
-from .experta_compat import AND, MATCH, OR, P, Agenda, Fact, KnowledgeEngine, Rule
-# experta_compat (above) has restored the collections aliases experta needs.
-from experta.abstract import Matcher
-from experta.activation import Activation
-from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
-from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
-from experta.matchers.rete.utils import generate_checks
-from experta import watchers
-from experta.fact import InitialFact
-from experta.factlist import FactList
-from experta.strategies import DepthStrategy
 from . import conditions as cond
-from .knowledge import UNKNOWN, KnowledgeBase, RuleSpec
-
-# Salience bands per layer; they stay inside CLIPS's range (-10000..10000) so the
-# CLIPS reference backend (bench/) runs the rules with exactly these priorities.
-DERIVE_BASE = 5_000
-SUPPORT_BASE = 0
-
-
-def salience(spec: RuleSpec):
-    """A rule's priority: its layer's band, then its order in rules.yaml (unique)."""
-    return (DERIVE_BASE if spec.layer == "derive" else SUPPORT_BASE) - spec.index
+from .experta_compat import (AND, MATCH, OR, P, Activation, Agenda, DepthStrategy, Fact, FactCapture, FactList,
+                             FeatureCheck, InitialFact, KnowledgeEngine, L, Matcher, Rule, TypeCheck, generate_checks,
+                             negated_constraint, watchers)
+from .knowledge import UNKNOWN
+from .program import Program, ProgramRule, settle
 
 
 class _NamedFact(Fact):
@@ -70,7 +58,7 @@ class _Pattern:
     def __init__(self, fact):
         checks = list(generate_checks(fact))
         for check in checks:
-            if isinstance(check, FeatureCheck) and _negated(check.how):
+            if isinstance(check, FeatureCheck) and negated_constraint(check.how):
                 raise TypeError(f"{fact!r}: negated field constraints are not supported")
         # experta captures every fact under a generated name; only captures the
         # rule asked for (``AS.name << Fact(...)``) reach the context.
@@ -99,12 +87,6 @@ class _Pattern:
                     if bindings.setdefault(key, value) != value:
                         return None
         return bindings
-
-
-def _negated(constraint):
-    """Whether a field constraint holds a negation (``~L(...)``, ``~P(...)``)."""
-    return isinstance(constraint, NOTFC) or (
-        isinstance(constraint, (ANDFC, ORFC)) and any(_negated(part) for part in constraint))
 
 
 class _Conjunction:
@@ -303,49 +285,6 @@ class _FactList(FactList):
         return fact
 
 
-def score_rule(spec: RuleSpec, facts):
-    """A score rule: add the points of the known components, pick the band.
-
-    With unknown components the band is settled only if every completion of
-    the unknowns falls in the same band; otherwise the known points are
-    scaled up to the full range and the result is marked as estimated.
-    """
-    points, low, high, missing = {}, 0, 0, []
-    full = 0
-    for factor, table in spec.score:
-        values = dict(table)
-        top = max(values.values())
-        full += top
-        level = facts.get(factor, UNKNOWN)
-        if level == UNKNOWN:
-            missing.append(factor)
-            high += top
-            low += min(values.values())
-        else:
-            points[factor] = values[level]
-            low += values[level]
-            high += values[level]
-
-    def band(total):
-        for b in spec.bands:
-            if total <= b.up_to:
-                return b.level
-        return spec.bands[-1].level
-
-    estimated = False
-    if band(low) == band(high):
-        total = low
-        level = band(low)
-    else:
-        known_top = full - sum(max(dict(t).values()) for f, t in spec.score if f in missing)
-        total = round(low * full / known_top) if known_top else 0
-        level = band(total)
-        estimated = True
-    return {"score": {"points": points, "total": low if not missing else total, "maximum": full,
-                      "range": [low, high], "unknown": missing, "estimated": estimated},
-            "asserted": {spec.derive: level}}
-
-
 class _TracingEngine(KnowledgeEngine):
     """Base class of the compiled engines; records what fires."""
 
@@ -410,14 +349,14 @@ class _TracingEngine(KnowledgeEngine):
             activation.rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
         self.running = False
 
-    def _on_fire(self, spec: RuleSpec, context):
-        if spec.id in self.fired_ids:
+    def _on_fire(self, rule: ProgramRule, context: Mapping[str, Any]) -> None:
+        if rule.id in self.fired_ids:
             # A rule with alternatives ("any") can match along two branches; it
-            # counts once, on the first.
+            # counts once, on the first (the program's agenda policy).
             return
-        self.fired_ids.add(spec.id)
-        facts = {}
-        kinds = {}
+        self.fired_ids.add(rule.id)
+        facts: dict[str, str] = {}
+        kinds: dict[str, str] = {}
         matched = self.agenda.current.facts
         for fact in sorted(matched, key=_fact_id) if len(matched) > 1 else matched:
             if type(fact) is Answer:
@@ -426,30 +365,33 @@ class _TracingEngine(KnowledgeEngine):
             elif type(fact) is DerivedFact:
                 facts[fact["fact"]] = fact["level"]
                 kinds[fact["fact"]] = "derived"
-        entry = {"rule": spec.id, "layer": spec.layer, "propositions": list(spec.propositions),
-                 "facts": facts, "fact_kinds": kinds,
-                 "bindings": {k: v for k, v in sorted(context.items()) if not k.startswith("_")}}
-        if spec.derive:
-            entry.update(score_rule(spec, facts))
-            asserts = ((spec.derive, entry["asserted"][spec.derive]),)
+        entry: dict[str, Any] = {"rule": rule.id, "facts": facts, "fact_kinds": kinds,
+                                 "bindings": {k: v for k, v in sorted(context.items()) if not k.startswith("_")}}
+        if rule.score is not None:
+            outcome = rule.score.outcome(facts)
+            entry["score"] = outcome
+            asserts: tuple[tuple[str, str], ...] = ((rule.score.target, outcome.level),)
         else:
-            asserts = spec.asserts
-            if spec.effects:
-                entry["effects"] = dict(spec.effects)
+            asserts = rule.asserts
+        if rule.effects:
+            entry["effects"] = rule.effects
         if asserts:
-            entry.setdefault("asserted", {})
-            for fact, level in asserts:
-                known = self.derived.get(fact)
-                if known is not None and known != level:
-                    self.conflicts.append({"fact": fact, "levels": [known, level], "rule": spec.id})
+            entry["asserted"] = {}
+            for fact_name, level in asserts:
+                known = self.derived.get(fact_name)
+                stands, conflict = settle(known, level)
+                if conflict:
+                    self.conflicts.append((fact_name, known, level, rule.id))
                     continue
-                entry["asserted"][fact] = level
+                entry["asserted"][fact_name] = level
                 if known is None:
-                    self.derived[fact] = level
-                    self.declare(DerivedFact(fact=fact, level=level))
+                    self.derived[fact_name] = stands
+                    self.declare(DerivedFact(fact=fact_name, level=stands))
         self.trace.append(entry)
-def _predicate(cache, allowed):
-    """One predicate object per level set, so the RETE network can share nodes."""
+
+
+def _predicate(cache: dict[tuple[str, ...], Any], allowed: frozenset[str]) -> Any:
+    """One predicate object per level set, so the matcher can share patterns."""
     key = tuple(sorted(allowed))
     if key not in cache:
         members = frozenset(allowed)
@@ -457,46 +399,47 @@ def _predicate(cache, allowed):
     return cache[key]
 
 
-def _compile_condition(node, kb: KnowledgeBase, cache):
+def _compile_condition(node: Any, program: Program, cache: dict[tuple[str, ...], Any]) -> Any:
     if isinstance(node, cond.Leaf):
         test = _predicate(cache, node.allowed)
-        if node.fact in kb._factor_index:
+        if program.slot(node.fact).kind == "answer":
             return Answer(factor=node.fact, level=getattr(MATCH, node.fact) & test)
         return DerivedFact(fact=node.fact, level=getattr(MATCH, node.fact) & test)
-    parts = [_compile_condition(child, kb, cache) for child in node.children]
+    parts = [_compile_condition(child, program, cache) for child in node.children]
     if len(parts) == 1:
         return parts[0]
     return AND(*parts) if isinstance(node, cond.All) else OR(*parts)
 
 
-def _compile_rule(spec: RuleSpec, kb: KnowledgeBase, cache):
-    if spec.derive:
-        patterns = [Answer(factor=factor, level=getattr(MATCH, factor)) for factor, _ in spec.score]
+def _compile_rule(rule: ProgramRule, program: Program, cache: dict[tuple[str, ...], Any]) -> Any:
+    if rule.score is not None:
+        patterns = [Answer(factor=factor, level=getattr(MATCH, factor)) for factor in rule.score.factors]
     else:
-        patterns = [_compile_condition(spec.condition, kb, cache)]
+        patterns = [_compile_condition(rule.condition, program, cache)]
 
-    def rhs(engine, **context):
-        engine._on_fire(spec, context)
+    def rhs(engine: _TracingEngine, **context: Any) -> None:
+        engine._on_fire(rule, context)
 
-    rhs.__name__ = "rule_" + spec.id.replace("-", "_")
-    return Rule(*patterns, salience=salience(spec))(rhs)
+    rhs.__name__ = "rule_" + rule.id.replace("-", "_")
+    return Rule(*patterns, salience=rule.priority)(rhs)
 
 
-def compile_engine_class(kb: KnowledgeBase, rules):
-    """Build a KnowledgeEngine subclass holding the given rules."""
-    cache = {}
-    namespace = {}
-    for spec in rules:
-        namespace[f"r{spec.index:04d}_{spec.id.replace('-', '_')}"] = _compile_rule(spec, kb, cache)
+def compile_engine_class(program: Program, rules: tuple[ProgramRule, ...]) -> type[_TracingEngine]:
+    """Build a KnowledgeEngine subclass holding the given rules of the program."""
+    cache: dict[tuple[str, ...], Any] = {}
+    namespace = {f"r{rule.index:04d}_{rule.id.replace('-', '_')}": _compile_rule(rule, program, cache)
+                 for rule in rules}
     return type("AllianceEngine", (_TracingEngine,), namespace)
 
 
 class RawRun:
-    """What one engine run produced, before scoring and explanation."""
+    """What one engine run produced: the trace, the derived facts and the conflicts,
+    as (fact, level that stood, level refused, rule)."""
 
     __slots__ = ("answers", "trace", "derived", "conflicts")
 
-    def __init__(self, answers, trace, derived, conflicts):
+    def __init__(self, answers: dict[str, str], trace: list[dict[str, Any]], derived: dict[str, str],
+                 conflicts: list[tuple[str, str, str, str]]):
         self.answers = answers
         self.trace = trace
         self.derived = derived
@@ -504,21 +447,22 @@ class RawRun:
 
 
 class EnginePool:
-    """One reusable engine per world, built on first use."""
+    """One reusable engine per world (and per set of left-out rules), built on first use."""
 
-    def __init__(self, kb: KnowledgeBase):
-        self.kb = kb
-        self._engines = {}
+    def __init__(self, program: Program):
+        self.program = program
+        self._engines: dict[tuple[str, frozenset[str]], _TracingEngine] = {}
 
-    def engine(self, world="walt"):
-        if world not in self._engines:
-            cls = compile_engine_class(self.kb, self.kb.rules_in_world(world))
-            self._engines[world] = cls()
-        return self._engines[world]
+    def engine(self, world: str, without: frozenset[str] = frozenset()) -> _TracingEngine:
+        key = (world, without)
+        if key not in self._engines:
+            cls = compile_engine_class(self.program, self.program.rules_in(world, without))
+            self._engines[key] = cls()
+        return self._engines[key]
 
-    def run(self, answers: dict, world="walt") -> RawRun:
-        engine = self.engine(world)
+    def run(self, answers: Mapping[str, str], world: str, without: frozenset[str] = frozenset()) -> RawRun:
+        engine = self.engine(world, without)
         engine.reset()
-        engine.declare(*[Answer(factor=fid, level=answers.get(fid, UNKNOWN)) for fid in self.kb.factor_ids])
+        engine.declare(*[Answer(factor=fid, level=answers.get(fid, UNKNOWN)) for fid in self.program.factors])
         engine.run()
         return RawRun(dict(answers), engine.trace, dict(engine.derived), list(engine.conflicts))

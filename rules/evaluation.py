@@ -1,4 +1,5 @@
-"""Agreement of the theory's predictions with what states actually did."""
+"""Agreement of the theory's predictions with what states actually did (plain data;
+presentation/text.py renders it)."""
 from pathlib import Path
 
 from .advisor import Advisor
@@ -30,25 +31,3 @@ def evaluate(advisor: Advisor, directory=None):
             "agreement": round(agreed / len(rows), 4) if rows else None,
             "rows": rows, "confusion": confusion, "per_response": per_response,
             "knowledge_version": kb.version}
-
-
-def render_evaluation_text(table, kb) -> str:
-    lines = [f"Cases: {table['cases']} from {table['directory']}", ""]
-    lines.append(f"{'case':32s} {'predicted':17s} {'observed':17s}")
-    for row in table["rows"]:
-        mark = "" if row["agree"] else "  <- differs"
-        lines.append(f"{row['file'][:32]:32s} {str(row['predicted']):17s} {row['observed']:17s}{mark}")
-    lines.append("")
-    if table["cases"]:
-        lines.append(f"Agreement: {table['agree']}/{table['cases']} = {table['agreement']:.1%}")
-    lines.append("")
-    responses = list(kb.response_ids)
-    short = {rid: rid[:8] for rid in responses}
-    lines.append("Confusion (rows: observed, columns: predicted)")
-    lines.append(" " * 18 + " ".join(f"{short[r]:>8s}" for r in responses) + f" {'none':>8s}")
-    for obs in responses:
-        row = table["confusion"][obs]
-        if not any(row.values()):
-            continue
-        lines.append(f"{obs:18s}" + " ".join(f"{row[p]:8d}" for p in responses) + f" {row['none']:8d}")
-    return "\n".join(lines) + "\n"

@@ -1,20 +1,31 @@
-"""The one place experta is imported.
+"""The one place experta is imported; every other module takes experta's names from here.
 
-experta 1.9.4 pins frozendict 1.2, whose ``frozendict`` subclasses
-``collections.Mapping``; that alias was removed in Python 3.10.  Rather than
+experta 1.9.4, its last release, pins frozendict 1.2, whose ``frozendict``
+subclasses ``collections.Mapping``, an alias Python 3.10 removed. Rather than
 install an unpinned frozendict (``pip check`` would then report a broken
-requirement) or vendor a patched experta, we install exactly what experta asks
-for and restore the alias, once, before the first import.  Every other module
-imports experta names from here.
+requirement) or vendor a patched experta, the project installs exactly what
+experta asks for and restores the aliases once, in ``rules/__init__.py``, which
+Python runs before any module of the package, and so before this one. Nothing in
+the project imports experta by another path (ruff's banned-api rule refuses it).
 """
-import collections
-import collections.abc
+from experta import AND, AS, MATCH, NOT, OR, P, Fact, KnowledgeEngine, Rule
+from experta import watchers
+from experta.abstract import Matcher
+from experta.activation import Activation
+from experta.agenda import Agenda
+from experta.fact import InitialFact
+from experta.factlist import FactList
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L
+from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
+from experta.matchers.rete.utils import generate_checks
+from experta.strategies import DepthStrategy
 
-for _name in ("Mapping", "MutableMapping", "Sequence", "Iterable", "Callable", "Hashable"):
-    if not hasattr(collections, _name):
-        setattr(collections, _name, getattr(collections.abc, _name))
+__all__ = ["AND", "AS", "MATCH", "NOT", "OR", "P", "Fact", "KnowledgeEngine", "Rule", "Agenda", "Activation",
+           "DepthStrategy", "FactCapture", "FactList", "FeatureCheck", "InitialFact", "L", "Matcher", "TypeCheck",
+           "generate_checks", "watchers", "negated_constraint"]
 
-from experta import AND, AS, MATCH, NOT, OR, P, Fact, KnowledgeEngine, Rule  # noqa: E402
-from experta.agenda import Agenda  # noqa: E402
 
-__all__ = ["AND", "AS", "MATCH", "NOT", "OR", "P", "Fact", "KnowledgeEngine", "Rule", "Agenda"]
+def negated_constraint(constraint: object) -> bool:
+    """Whether a field constraint holds a negation (``~L(...)``, ``~P(...)``)."""
+    return isinstance(constraint, NOTFC) or (
+        isinstance(constraint, (ANDFC, ORFC)) and any(negated_constraint(part) for part in constraint))

@@ -6,7 +6,7 @@ knowledge base that is inconsistent, naming the file, the line and the id.
 """
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -15,7 +15,7 @@ from .errors import KnowledgeError
 from .yamlio import read_yaml_file
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-FILES = ("questionnaire.yaml", "propositions.yaml", "responses.yaml", "rules.yaml")
+FILES = ("questionnaire.yaml", "propositions.yaml", "responses.yaml", "rules.yaml", "theory.yaml")
 UNKNOWN = "unknown"
 LAYERS = ("derive", "support")
 GROUPS = ("balancing", "bandwagoning", "conditions", "reasoning")
@@ -95,11 +95,13 @@ class Proposition:
     worlds: tuple
     mirror: Optional[str]
     statics: tuple
+    source: str = ""                # the source's short citation, from theory.yaml
+    line: Optional[int] = None      # where it stands in propositions.yaml
 
     @property
-    def citation(self):
-        return f"Walt 1987, p. {self.pages}" if "-" not in self.pages and "," not in self.pages \
-            else f"Walt 1987, pp. {self.pages}"
+    def citation(self) -> str:
+        return f"{self.source}, p. {self.pages}" if "-" not in self.pages and "," not in self.pages \
+            else f"{self.source}, pp. {self.pages}"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,30 @@ class World:
     propositions: tuple
     advice: str
     risk: str
+
+
+@dataclass(frozen=True)
+class Source:
+    short: str
+    author: str
+    title: str
+    publisher: str
+    place: str
+    year: int
+    pages: str
+    bibliography: str
+
+
+@dataclass(frozen=True)
+class Theory:
+    """What the engine and the views take as given about the theory (theory.yaml)."""
+
+    default_world: str
+    threat_fact: str
+    balancing_responses: tuple
+    bandwagoning_responses: tuple
+    source: Source
+    references: tuple           # ((id, text), ...)
 
 
 @dataclass(frozen=True)
@@ -175,6 +201,7 @@ class KnowledgeBase:
     worlds: tuple
     rules: tuple
     scoring: Scoring
+    theory: Theory
     version: str
     _factor_index: dict = field(default_factory=dict, repr=False)
     _derived_index: dict = field(default_factory=dict, repr=False)
@@ -320,11 +347,48 @@ def load_knowledge(directory=None) -> KnowledgeBase:
     worlds = _build_worlds(directory / FILES[2], worlds_raw, {p.id for p in propositions})
     rules = _load_rules(directory / FILES[3], raw[FILES[3]], factors, derived, propositions,
                         responses, fact_levels, ordered)
+    theory = _load_theory(directory / FILES[4], raw[FILES[4]], world_ids, {r.id for r in responses},
+                          {d.id for d in derived})
+    propositions = tuple(replace(p, source=theory.source.short) for p in propositions)
     kb = KnowledgeBase(directory=directory, sections=sections, factors=factors, derived=derived,
                        propositions=propositions, responses=responses, worlds=worlds,
-                       rules=rules, scoring=scoring, version=digest.hexdigest()[:12])
+                       rules=rules, scoring=scoring, theory=theory, version=digest.hexdigest()[:12])
     _cross_check(kb, directory)
     return kb
+
+
+def _load_theory(path, data, world_ids, response_ids, derived_ids):
+    r = _Reader(path)
+    r.keys(data, ("default_world", "threat_fact", "balancing_responses", "bandwagoning_responses", "source",
+                  "references"), "theory")
+    world = r.text(data, "default_world", "theory")
+    if world not in world_ids:
+        r.fail(f"theory: unknown default world '{world}'", data.line_of("default_world"))
+    threat = r.text(data, "threat_fact", "theory")
+    if threat not in derived_ids:
+        r.fail(f"theory: threat_fact '{threat}' is not a derived fact", data.line_of("threat_fact"))
+    groups = {}
+    for key in ("balancing_responses", "bandwagoning_responses"):
+        ids = tuple(map(str, r.seq(data.get(key), key, data.line_of(key))))
+        for rid in ids:
+            if rid not in response_ids:
+                r.fail(f"theory: {key} names unknown response '{rid}'", data.line_of(key))
+        groups[key] = ids
+    snode = r.mapping(data.get("source"), "source", data.line_of("source"))
+    fields = ("short", "author", "title", "publisher", "place", "year", "pages", "bibliography")
+    r.keys(snode, fields, "theory source")
+    values = {k: r.text(snode, k, "theory source") for k in fields}
+    if not values["year"].isdigit():
+        r.fail("theory source: 'year' must be a whole number", snode.line_of("year"))
+    source = Source(**{**values, "year": int(values["year"]),
+                       "bibliography": " ".join(values["bibliography"].split())})
+    references = []
+    for node in r.seq(data.get("references", []), "references", data.line_of("references")):
+        r.mapping(node, "a reference")
+        r.keys(node, ("id", "text"), "reference")
+        references.append((r.text(node, "id", "reference"), " ".join(r.text(node, "text", "reference").split())))
+    return Theory(world, threat, groups["balancing_responses"], groups["bandwagoning_responses"], source,
+                  tuple(references))
 
 
 def _load_questionnaire(path, data):
@@ -409,8 +473,8 @@ def _load_responses(path, data):
         r.keys(node, ("id", "title", "description", "propositions", "advice", "risk"), f"world '{wid}'")
         worlds.append(node)
     r.unique([(w["id"], w.line) for w in worlds], "world")
-    if {w["id"] for w in worlds} != {"balancing", "bandwagoning", "walt"}:
-        r.fail("worlds must be exactly balancing, bandwagoning and walt", data.line_of("worlds"))
+    if not worlds:
+        r.fail("declares no world", data.line_of("worlds"))
     return responses, worlds, scoring
 
 
@@ -493,7 +557,8 @@ def _load_propositions(path, data, world_ids, factors, response_ids, fact_levels
             statics.append(Static(world, factor, response, tuple(span), when))
         props.append((Proposition(pid, group, r.text(node, "title", what), r.text(node, "text", what),
                                   r.text(node, "pages", what), worlds,
-                                  str(node["mirror"]) if node.get("mirror") else None, tuple(statics)),
+                                  str(node["mirror"]) if node.get("mirror") else None, tuple(statics),
+                                  line=node.line),
                       node.line))
     r.unique([(p.id, line) for p, line in props], "proposition")
     ids = {p.id for p, _ in props}

@@ -1,340 +1,335 @@
-"""Verify a knowledge base by sweeping the whole questionnaire space (issue 5).
+"""Verify a knowledge base by sweeping the whole questionnaire space.
 
-``python main.py verify [KNOWLEDGE_DIR]`` runs every combination of levels (or a
-random sample with ``--sample N``) through the fast evaluator in all three worlds
-and reports what a rule-base verifier would:
+:func:`verify` runs every combination of levels (or a random sample) through the
+vectorised evaluator (rules/vector.py) in every world and reports, as plain data,
+what a rule-base verifier would:
 
 - rules that never fire (dead; with a sample: unseen) and rules that always fire;
 - combinations with no verdict (gaps) and with a tie between responses;
 - the share of the space each verdict takes in each world, and whether balancing
-  dominates in Walt's world as proposition C1 says;
+  dominates in the default world as proposition C1 says (the responses that count as
+  balancing are declared in theory.yaml);
 - the comparative statics the propositions declare (``statics`` in
   propositions.yaml): raising a factor one level, all else fixed, must never lower
-  the support for the response the proposition predicts; every place it does is a
-  contradiction of the theory;
-- conflicts: two derive rules asserting different levels of one fact.
+  the support for the response the proposition predicts;
+- conflicts: two derive rules asserting different levels of one fact;
+- a cross-check of the vectorised evaluator against the experta engine of record on
+  a random sample of the space in every world: any disagreement fails the run.
 
-Contradictions (statics violations, conflicting derivations, a failed C1 check)
-and, in a full sweep, dead rules make the exit status 1. A sample cannot prove a
-rule dead: rules it never saw fire are reported as unseen.
-
-The space is split into chunks by its slowest-varying factors and swept by worker
-processes, each with its own knowledge base and evaluator; the parent keeps only
-compact arrays (a verdict code per combination and world, the supports the statics
-need), so memory stays modest.
+Contradictions (statics violations, conflicting derivations, a failed C1 check, a
+disagreement of the engines) and, in a full sweep, dead rules make ``ok`` false.
+The space is swept in chunks, by worker processes when there are several cores.
+The command line (main.py) parses arguments and renders the report; nothing here
+prints.
 """
-import heapq
-import json
+from __future__ import annotations
+
 import multiprocessing
-import os
 import random
 import signal
-import sys
-import textwrap
 import time
-from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from math import prod
+from pathlib import Path
+from typing import Any, Optional
 
-from .errors import AdvisorError
-from .fastpath import FastPath
-from .knowledge import load_knowledge
+import numpy as np
+
 from . import conditions as cond
+from .engine import EnginePool
+from .errors import AdvisorError
+from .knowledge import KnowledgeBase, Static, load_knowledge
+from .program import Program, compile_program, decide, support_of
+from .vector import Vector
 
 EPSILON = 1e-9          # a support lower by less than this is not a fall
 EXAMPLES = 3            # examples kept per finding
+CHUNK = 1 << 15         # combinations per chunk of the sweep
+CROSS_CHECK = 300       # combinations the experta engine re-runs in every world
 NO_VERDICT = -1
-EXIT_OK, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 130
-BALANCING_RESPONSES = ("balance", "internal_balance")   # C1 counts both ways of balancing (p. 30)
 
 
 class Space:
     """Every combination of the questionnaire's levels, numbered in mixed radix with
     the first factor varying slowest."""
 
-    def __init__(self, kb):
+    def __init__(self, kb: KnowledgeBase):
         self.factors = [f.id for f in kb.factors]
         self.levels = [f.level_ids for f in kb.factors]
         self.sizes = [len(lv) for lv in self.levels]
         self.total = prod(self.sizes)
         self.strides = [prod(self.sizes[i + 1:]) for i in range(len(self.sizes))]
 
-    def decode(self, index):
+    def decode(self, index: int) -> list[int]:
         return [(index // stride) % size for stride, size in zip(self.strides, self.sizes)]
 
-    def level(self, index, factor):
+    def level(self, index: Any, factor: int) -> Any:
         return (index // self.strides[factor]) % self.sizes[factor]
 
-    def answers(self, index):
+    def level_codes(self, indices: Any) -> Any:
+        """(len(indices), factors) int8 level codes of the combinations ``indices``."""
+        indices = np.asarray(indices, dtype=np.int64)
+        return ((indices[:, None] // np.array(self.strides)) % np.array(self.sizes)).astype(np.int8)
+
+    def answers(self, index: int) -> dict[str, str]:
         return {fid: levels[i] for fid, levels, i in zip(self.factors, self.levels, self.decode(index))}
 
-    def chunks_by_prefix(self, wanted):
-        """Contiguous ranges, one per setting of the slowest-varying factors, at least
-        ``wanted`` of them where the space allows."""
-        count, size = 1, self.total
-        for factor_size in self.sizes:
-            if count >= wanted:
-                break
-            count *= factor_size
-            size //= factor_size
-        return [range(start, start + size) for start in range(0, self.total, size)]
+
+@dataclass
+class Sweep:
+    """The arrays of a sweep, one entry per combination swept (in ``indices`` order)."""
+
+    indices: Any                    # combination numbers, ascending
+    verdicts: dict[str, Any]        # world -> int8 response code (-1 none)
+    ties: dict[str, Any]            # world -> bool
+    supports: dict[tuple[str, str], Any]   # (world, response) -> float64, the ones statics compare
+    when: list[Optional[Any]]       # per static: bool, whether its `when` holds
+    fires: Any                      # rule -> combinations where it fired (in a world it runs in)
+    conflicts: Any                  # derive rule -> combinations where its assertion conflicted
+    conflict_examples: dict[int, list[int]]
 
 
 class Sweeper:
-    """Evaluates combinations into compact arrays. One per process."""
+    """Evaluates combinations in chunks. One per process."""
 
-    def __init__(self, kb):
+    def __init__(self, kb: KnowledgeBase, program: Optional[Program] = None):
         self.kb = kb
-        self.fast = FastPath(kb)
+        self.program = program or compile_program(kb)
+        self.vector = Vector(self.program)
         self.space = Space(kb)
-        self.worlds = [w.id for w in kb.worlds]
-        self.response_index = {rid: i for i, rid in enumerate(kb.response_ids)}
+        self.worlds = list(self.program.worlds)
         self.statics = [(prop, static) for prop in kb.propositions for static in prop.statics]
-        # Only the supports the statics compare are kept per combination.
         self.tracked = sorted({(s.world, s.response) for _, s in self.statics})
-        self.when_tests = [self.fast.compile(s.when) if s.when is not None else None
-                           for _, s in self.statics]
-        self.n_rules = len(self.fast.derive_ids) + len(self.fast.support_ids)
+        self._when = [self.vector.condition(s.when) if s.when is not None else None for _, s in self.statics]
+        self._response = {r: i for i, r in enumerate(self.program.responses)}
 
-    def run(self, indices, counted):
-        """Evaluate the combinations ``indices``. Rule firings and conflicts are
-        counted only when ``counted`` (a sample's neighbours serve the statics only)."""
-        fast, space = self.fast, self.space
-        n = len(indices)
-        verdicts = {w: array("b", bytes(n)) for w in self.worlds}
-        ties = {w: array("b", bytes(n)) for w in self.worlds}
-        supports = {pair: array("d", bytes(8 * n)) for pair in self.tracked}
-        when = [array("b", bytes(n)) if test else None for test in self.when_tests]
-        fires = [0] * self.n_rules
-        n_derive = len(fast.derive_ids)
-        conflicts = {}          # fact -> [count, example indices]
-        tracked_by_world = {w: [(pair, self.response_index[pair[1]]) for pair in self.tracked if pair[0] == w]
-                            for w in self.worlds}
-        for k, index in enumerate(indices):
-            v = fast.encode_levels(space.decode(index))
-            fired_derive, clashes = fast.derive(v)
-            fired_support = fast.support_fired(v)
-            if counted:
-                for i in fired_derive:
-                    fires[i] += 1
-                for i in fired_support:
-                    fires[n_derive + i] += 1
-                for _, slot, _, _ in clashes:
-                    entry = conflicts.setdefault(fast.names[slot], [0, []])
-                    entry[0] += 1
-                    if len(entry[1]) < EXAMPLES:
-                        entry[1].append(index)
-            for world in self.worlds:
-                support = fast.support(fired_support, world)
-                verdict, _, tie, _, _ = fast.decide(support)
-                verdicts[world][k] = self.response_index[verdict] if verdict else NO_VERDICT
-                ties[world][k] = tie
-                for pair, r in tracked_by_world[world]:
-                    supports[pair][k] = support[r]
-            for flags, test in zip(when, self.when_tests):
-                if test:
-                    flags[k] = 1 if test(v) else 0
-        return {"n": n, "verdicts": verdicts, "ties": ties, "supports": supports, "when": when,
-                "fires": fires if counted else None, "conflicts": conflicts if counted else None}
+    def run(self, indices: Any, without: Sequence[str] = ()) -> Sweep:
+        """Evaluate the combinations ``indices`` (ascending)."""
+        indices = np.asarray(indices, dtype=np.int64)
+        batch = self.vector.run(self.vector.from_levels(self.space.level_codes(indices)), self.worlds, without)
+        fired_any = np.zeros(len(self.program.rules), dtype=np.int64)
+        union = np.zeros_like(batch.fired[self.worlds[0]])
+        for world in self.worlds:
+            union |= batch.fired[world]
+        fired_any += union.sum(axis=0)
+        examples: dict[int, list[int]] = {}
+        for i in range(batch.conflicts.shape[1]):
+            where = np.flatnonzero(batch.conflicts[:, i])[:EXAMPLES]
+            if len(where):
+                examples[i] = indices[where].tolist()
+        return Sweep(
+            indices=indices,
+            verdicts={w: batch.verdict[w].astype(np.int8) for w in self.worlds},
+            ties={w: batch.tied[w].any(axis=1) for w in self.worlds},
+            supports={(w, r): batch.support[w][:, self._response[r]] for w, r in self.tracked},
+            when=[test(batch.codes) if test is not None else None for test in self._when],
+            fires=fired_any, conflicts=batch.conflicts.sum(axis=0), conflict_examples=examples)
+
+
+def _merge(parts: list[Sweep]) -> Sweep:
+    parts.sort(key=lambda p: int(p.indices[0]) if len(p.indices) else -1)
+    cat = np.concatenate
+    examples: dict[int, list[int]] = {}
+    for part in parts:
+        for rule, found in part.conflict_examples.items():
+            examples[rule] = sorted(examples.get(rule, []) + found)[:EXAMPLES]
+    return Sweep(
+        indices=cat([p.indices for p in parts]),
+        verdicts={w: cat([p.verdicts[w] for p in parts]) for w in parts[0].verdicts},
+        ties={w: cat([p.ties[w] for p in parts]) for w in parts[0].ties},
+        supports={k: cat([p.supports[k] for p in parts]) for k in parts[0].supports},
+        when=[None if w is None else cat([p.when[k] for p in parts]) for k, w in enumerate(parts[0].when)],
+        fires=sum(p.fires for p in parts), conflicts=sum(p.conflicts for p in parts),
+        conflict_examples=examples)
 
 
 # ------------------------------------------------------------------ workers
-_WORKER = None
+_WORKER: Optional[Sweeper] = None
 
 
-def _init_worker(directory):
+def _init_worker(directory: str) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C
     _WORKER = Sweeper(load_knowledge(directory))
 
 
-def _run_task(task):
-    position, indices, counted = task
-    return position, _WORKER.run(indices, counted)
+def _run_task(task: tuple[Any, tuple[str, ...]]) -> Sweep:
+    assert _WORKER is not None
+    return _WORKER.run(*task)
 
 
-class Progress:
-    """A one-line progress bar on stderr, drawn only for a terminal."""
+def sweep(sweeper: Sweeper, indices: Any, jobs: int = 1, without: Sequence[str] = (),
+          progress: Optional[Callable[[int], None]] = None) -> Sweep:
+    """Evaluate ``indices`` in chunks, in ``jobs`` processes (0: every core)."""
+    indices = np.asarray(indices, dtype=np.int64)
+    chunks = [indices[i:i + CHUNK] for i in range(0, len(indices), CHUNK)] or [indices]
+    jobs = jobs or multiprocessing.cpu_count() or 1
+    parts = []
+    if jobs == 1 or len(chunks) == 1:
+        for chunk in chunks:
+            parts.append(sweeper.run(chunk, without))
+            if progress:
+                progress(len(chunk))
+        return _merge(parts)
+    global _WORKER
+    context = multiprocessing.get_context()
+    if context.get_start_method() == "fork":
+        # Forked workers inherit this sweeper, compiled already.
+        _WORKER = sweeper
+        pool = context.Pool(min(jobs, len(chunks)), initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+    else:
+        pool = context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(str(sweeper.kb.directory),))
+    try:
+        for part in pool.imap_unordered(_run_task, [(c, tuple(without)) for c in chunks]):
+            parts.append(part)
+            if progress:
+                progress(len(part.indices))
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+    return _merge(parts)
 
-    WIDTH = 30
 
-    def __init__(self, total, enabled, stream=None):
-        self.stream = stream or sys.stderr
-        self.total, self.enabled, self.done = total, enabled, 0
-        self.start = time.monotonic()
-        fancy = (getattr(self.stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
-        self.full, self.empty = ("█", "░") if fancy else ("#", "-")
-
-    def advance(self, n):
-        self.done += n
-        if not self.enabled:
-            return
-        filled = int(self.WIDTH * self.done / self.total) if self.total else self.WIDTH
-        elapsed = time.monotonic() - self.start
-        self.stream.write(f"\rverify {self.full * filled}{self.empty * (self.WIDTH - filled)} "
-                          f"{self.done / self.total:4.0%}  {self.done:,}/{self.total:,}  {elapsed:4.0f} s ")
-        self.stream.flush()
-
-    def close(self):
-        if self.enabled:
-            self.stream.write("\r" + " " * (self.WIDTH + 60) + "\r")
-            self.stream.flush()
+# ---------------------------------------------------------------- cross-check
+def cross_check(sweeper: Sweeper, indices: Sequence[int]) -> dict[str, Any]:
+    """Run ``indices`` through the experta engine and the vectorised evaluator in
+    every world; the combinations on which they differ in verdict, fired rules or
+    derived facts."""
+    program, vector, space = sweeper.program, sweeper.vector, sweeper.space
+    pool = EnginePool(program)
+    answers = [space.answers(int(i)) for i in indices]
+    batch = vector.run(vector.encode(answers))
+    found = []
+    for world in sweeper.worlds:
+        for row, given in enumerate(answers):
+            raw = pool.run(given, world)
+            order = [e["rule"] for e in raw.trace]
+            verdict = decide(program, {r: s[2] for r, s in
+                                       support_of(program, [e["rule"] for e in raw.trace if "effects" in e]).items()})
+            code = int(batch.verdict[world][row])
+            theirs = program.responses[code] if code >= 0 else None
+            derived = vector.decode(batch.codes[row], derived=True)
+            mine = {**given, **raw.derived}
+            if (verdict.verdict, order, mine) != (theirs, vector.fired_ids(batch, world, row), derived):
+                found.append({"world": world, "answers": given, "experta": verdict.verdict, "vectorised": theirs})
+    return {"combinations": len(answers), "worlds": len(sweeper.worlds), "disagreements": len(found),
+            "examples": found[:EXAMPLES]}
 
 
 # ------------------------------------------------------------------- sweep
-def verify(directory=None, sample=None, seed=1987, jobs=0, progress=False):
-    """Sweep a knowledge base; return the report as plain data (see module doc)."""
+def verify(directory: Optional[str | Path] = None, sample: Optional[int] = None, seed: int = 1987, jobs: int = 0,
+           progress: Optional[Callable[[int, int], None]] = None) -> dict[str, Any]:
+    """Sweep a knowledge base; return the report as plain data (see module doc).
+    ``progress(done, total)`` is called as chunks finish."""
+    if sample is not None and sample < 1:
+        raise AdvisorError(f"--sample must be at least 1, not {sample}", "verify")
+    if jobs < 0:
+        raise AdvisorError(f"--jobs must be 0 (all cores) or more, not {jobs}", "verify")
     started = time.monotonic()
     kb = load_knowledge(directory)
     sweeper = Sweeper(kb)
     space = sweeper.space
     full = sample is None or sample >= space.total
-    jobs = jobs or os.cpu_count() or 1
+    rng = random.Random(seed)
     if full:
-        base = range(space.total)
-        tasks = [(chunk.start, chunk, True) for chunk in space.chunks_by_prefix(16 * jobs)]
-        evaluated = space.total
-        position = None
+        base = np.arange(space.total, dtype=np.int64)
+        wanted = base
     else:
-        base = sorted(random.Random(seed).sample(range(space.total), sample))
-        neighbours = sorted({up for _, static in sweeper.statics
-                             for _, ups in _raise_segments(space, static, base) for up in ups} - set(base))
-        order = base + neighbours
-        position = {index: p for p, index in enumerate(order)}
-        size = max(250, len(order) // (8 * jobs) + 1)
-        tasks = [(p, base[p:p + size], True) for p in range(0, len(base), size)]
-        tasks += [(len(base) + p, neighbours[p:p + size], False) for p in range(0, len(neighbours), size)]
-        evaluated = len(order)
-    store = _Store(sweeper, evaluated)
-    bar = Progress(evaluated, progress)
-    try:
-        for p, chunk in _execute(tasks, jobs, kb.directory, sweeper):
-            store.put(p, chunk)
-            bar.advance(chunk["n"])
-    finally:
-        bar.close()
-    report = _report(kb, sweeper, store, base, position, full, seed)
-    report["jobs"] = jobs
+        base = np.array(sorted(rng.sample(range(space.total), sample)), dtype=np.int64)
+        # The statics compare each sampled combination with its raised neighbours.
+        neighbours = [base]
+        for _, static in sweeper.statics:
+            f = space.factors.index(static.factor)
+            lows = base[_raisable(space, static, base)]
+            neighbours.append(lows + space.strides[f])
+        wanted = np.unique(np.concatenate(neighbours))
+    done = [0]
+
+    def advance(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], len(wanted))
+
+    swept = sweep(sweeper, wanted, jobs, progress=advance)
+    checked = rng.sample(range(space.total), min(CROSS_CHECK, space.total))
+    report = _report(kb, sweeper, swept, base, full, seed, cross_check(sweeper, checked))
+    report["jobs"] = jobs or multiprocessing.cpu_count()
     report["seconds"] = round(time.monotonic() - started, 1)
     return report
 
 
-def _execute(tasks, jobs, directory, sweeper):
-    """Yield (position, chunk) as tasks finish: in this process for one job, else in
-    a pool whose workers build their own knowledge base."""
-    if jobs == 1 or len(tasks) == 1:
-        for position, indices, counted in tasks:
-            yield position, sweeper.run(indices, counted)
-        return
-    pool = multiprocessing.get_context().Pool(min(jobs, len(tasks)), initializer=_init_worker,
-                                              initargs=(str(directory),))
-    try:
-        yield from pool.imap_unordered(_run_task, tasks)
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
-
-
-class _Store:
-    """The parent's compact arrays, one slot per evaluated combination."""
-
-    def __init__(self, sweeper, n):
-        self.verdicts = {w: array("b", bytes(n)) for w in sweeper.worlds}
-        self.ties = {w: array("b", bytes(n)) for w in sweeper.worlds}
-        self.supports = {pair: array("d", bytes(8 * n)) for pair in sweeper.tracked}
-        self.when = [array("b", bytes(n)) if test else None for test in sweeper.when_tests]
-        self.fires = [0] * sweeper.n_rules
-        self.conflicts = {}
-
-    def put(self, p, chunk):
-        end = p + chunk["n"]
-        for world, codes in chunk["verdicts"].items():
-            self.verdicts[world][p:end] = codes
-            self.ties[world][p:end] = chunk["ties"][world]
-        for pair, values in chunk["supports"].items():
-            self.supports[pair][p:end] = values
-        for mine, theirs in zip(self.when, chunk["when"]):
-            if mine is not None:
-                mine[p:end] = theirs
-        if chunk["fires"] is not None:
-            self.fires = [a + b for a, b in zip(self.fires, chunk["fires"])]
-            for fact, (count, examples) in chunk["conflicts"].items():
-                entry = self.conflicts.setdefault(fact, [0, []])
-                entry[0] += count
-                entry[1] = sorted(entry[1] + examples)[:EXAMPLES]
-
-
-def _raise_segments(space, static, base):
-    """Every place the static checks, as pairs (combinations, the same combinations
-    with the static's factor one level higher), for the combinations in ``base``
-    whose level of the factor lies within ``over``, below its top.
-
-    For the whole space the pairs come as aligned ranges, so the arrays can be
-    sliced (long runs, whichever way the factor's stride falls); for a sample,
-    as lists."""
-    factor = space.factors.index(static.factor)
-    levels = space.levels[factor]
+def _raisable(space: Space, static: Static, indices: Any) -> Any:
+    """Mask of the combinations whose level of the static's factor can be raised within ``over``."""
+    f = space.factors.index(static.factor)
+    levels = space.levels[f]
     low, high = levels.index(static.over[0]), levels.index(static.over[-1])
-    stride = space.strides[factor]
-    if isinstance(base, range):
-        block = stride * space.sizes[factor]
-        for level in range(low, high):
-            if stride >= space.total // block:      # long runs inside each block
-                runs = (range(start, start + stride) for start in range(level * stride, space.total, block))
-            else:                                   # long runs across the blocks
-                runs = (range(offset, space.total, block)
-                        for offset in range(level * stride, (level + 1) * stride))
-            for run in runs:
-                yield run, range(run.start + stride, run.stop + stride, run.step)
-        return
-    lows = [index for index in base if low <= space.level(index, factor) < high]
-    yield lows, [index + stride for index in lows]
+    level = space.level(indices, f)
+    return (level >= low) & (level < high)
+
+
+def raise_pairs(space: Space, static: Static, indices: Any) -> tuple[Any, Any]:
+    """Every place the static checks among ``indices``: (combinations, the same with
+    the static's factor one level higher)."""
+    lows = indices[_raisable(space, static, indices)]
+    return lows, lows + space.strides[space.factors.index(static.factor)]
 
 
 # ------------------------------------------------------------------ report
-def _report(kb, sweeper, store, base, position, full, seed):
-    space, fast = sweeper.space, sweeper.fast
+def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: bool, seed: int,
+            check: dict[str, Any]) -> dict[str, Any]:
+    space, program = sweeper.space, sweeper.program
+    position = np.searchsorted(swept.indices, base)
     n_base = len(base)
-    rule_ids = fast.derive_ids + fast.support_ids
-    runs_in = {rid: [w for w in sweeper.worlds if rid in {r.id for r in kb.rules_in_world(w)}]
-               for rid in rule_ids}
+    in_base = np.zeros(len(swept.indices), dtype=bool)
+    in_base[position] = True
     rules = []
-    for rid, count in zip(rule_ids, store.fires):
-        count = count if runs_in[rid] else 0        # a rule in no world never fires
-        rules.append({"id": rid, "kind": kb.rule(rid).kind, "fires": count,
-                      "share": round(count / n_base, 6), "worlds": runs_in[rid]})
+    # Fires are counted over the whole sweep; for a sample, over what was swept.
+    counted = n_base if full else len(swept.indices)
+    for rule, count in zip(program.rules, swept.fires.tolist()):
+        rules.append({"id": rule.id, "kind": "score" if rule.score else rule.layer, "fires": int(count),
+                      "share": round(count / counted, 6), "worlds": sorted(rule.worlds)})
     never = [r["id"] for r in rules if r["fires"] == 0]
-    always = [r["id"] for r in rules if r["fires"] == n_base]
+    always = [r["id"] for r in rules if r["fires"] == counted]
 
     worlds = {}
     for world in sweeper.worlds:
-        codes = store.verdicts[world][:n_base]
-        counts = {rid: codes.count(i) for i, rid in enumerate(kb.response_ids)}
-        gaps = codes.count(NO_VERDICT)
-        tie_flags = store.ties[world][:n_base]
-        gap_at = [p for p in range(n_base) if codes[p] == NO_VERDICT][:EXAMPLES]
-        tie_at = [p for p in range(n_base) if tie_flags[p]][:EXAMPLES]
+        codes = swept.verdicts[world][position]
+        counts = {rid: int((codes == i).sum()) for i, rid in enumerate(program.responses)}
+        tie_flags = swept.ties[world][position]
+        gap_at = np.flatnonzero(codes == NO_VERDICT)[:EXAMPLES]
+        tie_at = np.flatnonzero(tie_flags)[:EXAMPLES]
         worlds[world] = {
             "title": kb.world(world).title,
             "shares": {rid: round(c / n_base, 6) for rid, c in counts.items()},
             "counts": counts,
-            "gaps": {"count": gaps, "examples": [_verdict_example(fast, space, base[p], world) for p in gap_at]},
-            "ties": {"count": sum(tie_flags),
-                     "examples": [_verdict_example(fast, space, base[p], world) for p in tie_at]},
+            "gaps": {"count": int((codes == NO_VERDICT).sum()),
+                     "examples": [_verdict_example(sweeper, int(base[p]), world) for p in gap_at]},
+            "ties": {"count": int(tie_flags.sum()),
+                     "examples": [_verdict_example(sweeper, int(base[p]), world) for p in tie_at]},
         }
-    walt = worlds["walt"]["shares"]
-    balancing = sum(walt.get(r, 0.0) for r in BALANCING_RESPONSES)
-    c1 = {"balancing_share": round(balancing, 6), "bandwagoning_share": walt.get("bandwagon", 0.0),
-          "holds": balancing > walt.get("bandwagon", 0.0)}
+    theory = kb.theory
+    shares = worlds[theory.default_world]["shares"]
+    balancing = sum(shares.get(r, 0.0) for r in theory.balancing_responses)
+    bandwagoning = sum(shares.get(r, 0.0) for r in theory.bandwagoning_responses)
+    c1 = {"world": theory.default_world, "balancing_share": round(balancing, 6),
+          "bandwagoning_share": round(bandwagoning, 6), "holds": balancing > bandwagoning}
 
-    conflicts = {"count": sum(c for c, _ in store.conflicts.values()),
-                 "by_fact": {fact: c for fact, (c, _) in sorted(store.conflicts.items())},
-                 "examples": [_conflict_example(fast, space, index)
-                              for _, examples in sorted(store.conflicts.items()) for index in examples]}
+    derive = program.derive_rules
+    by_fact: dict[str, int] = {}
+    for rule, count in zip(derive, swept.conflicts.tolist()):
+        if count:
+            fact = rule.score.target if rule.score else rule.asserts[0][0]
+            by_fact[fact] = by_fact.get(fact, 0) + int(count)
+    conflicts = {"count": int(swept.conflicts.sum()), "by_fact": dict(sorted(by_fact.items())),
+                 "examples": [_conflict_example(sweeper, index)
+                              for _, found in sorted(swept.conflict_examples.items()) for index in found]}
 
-    statics = [_check_static(sweeper, store, prop, static, flags, base, position)
-               for (prop, static), flags in zip(sweeper.statics, store.when)]
-    contradictions = sum(s["violations"] for s in statics) + conflicts["count"] + (0 if c1["holds"] else 1)
+    statics = [_check_static(sweeper, swept, prop.id, static, flags, base)
+               for (prop, static), flags in zip(sweeper.statics, swept.when)]
+    contradictions = (sum(s["violations"] for s in statics) + conflicts["count"] + (0 if c1["holds"] else 1)
+                      + check["disagreements"])
     return {
         "knowledge": {"directory": str(kb.directory), "version": kb.version},
         "mode": "full" if full else "sample",
@@ -348,171 +343,48 @@ def _report(kb, sweeper, store, base, position, full, seed):
         "c1": c1,
         "conflicts": conflicts,
         "statics": statics,
+        "cross_check": check,
         "contradictions": contradictions,
         "ok": contradictions == 0 and not (full and never),
     }
 
 
-def _check_static(sweeper, store, prop, static, when, base, position):
-    """Count the places where raising the factor lowers the support (see module doc)."""
-    values = store.supports[(static.world, static.response)]
-
-    def take(array_, indices):
-        if position is None:        # the whole space: indices are ranges
-            return array_[indices.start:indices.stop:indices.step]
-        return [array_[position[i]] for i in indices]
-
-    checked = violations = 0
-    worst = []          # the largest falls, kept as a small heap
-    for lows, highs in _raise_segments(sweeper.space, static, base):
-        before, after = take(values, lows), take(values, highs)
-        holds = None if when is None else [a and b for a, b in zip(take(when, lows), take(when, highs))]
-        checked += len(lows) if holds is None else sum(holds)
-        for k in [k for k, (x, y) in enumerate(zip(before, after))
-                  if x - y > EPSILON and (holds is None or holds[k])]:
-            violations += 1
-            item = (before[k] - after[k], -lows[k], before[k], after[k])
-            if len(worst) < EXAMPLES:
-                heapq.heappush(worst, item)
-            else:
-                heapq.heappushpop(worst, item)
+def _check_static(sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, when: Optional[Any],
+                  base: Any) -> dict[str, Any]:
+    """Count the places where raising the factor lowers the support."""
     space = sweeper.space
+    values = swept.supports[(static.world, static.response)]
+    lows, highs = raise_pairs(space, static, base)
+    at_low, at_high = np.searchsorted(swept.indices, lows), np.searchsorted(swept.indices, highs)
+    falls = values[at_low] - values[at_high]
+    holds = np.ones(len(lows), dtype=bool) if when is None else when[at_low] & when[at_high]
+    bad = (falls > EPSILON) & holds
+    worst = np.argsort(-np.where(bad, falls, -np.inf), kind="stable")[:min(EXAMPLES, int(bad.sum()))]
     examples = []
-    for _, neg_low, before, after in sorted(worst, reverse=True):
-        answers = space.answers(-neg_low)
-        raised = space.answers(-neg_low + space.strides[space.factors.index(static.factor)])
+    for k in worst:
+        answers = space.answers(int(lows[k]))
+        raised = space.answers(int(highs[k]))
         examples.append({"answers": answers, "from": answers[static.factor], "to": raised[static.factor],
-                         "before": round(before, 4), "after": round(after, 4)})
-    return {"proposition": prop.id, "world": static.world, "factor": static.factor,
+                         "before": round(float(values[at_low[k]]), 4), "after": round(float(values[at_high[k]]), 4)})
+    return {"proposition": prop_id, "world": static.world, "factor": static.factor,
             "response": static.response, "over": list(static.over),
-            "when": condition_text(static.when) if static.when is not None else None,
-            "checked": checked, "violations": violations, "examples": examples}
+            "when": cond.condition_text(static.when) if static.when is not None else None,
+            "checked": int(holds.sum()), "violations": int(bad.sum()), "examples": examples}
 
 
-def condition_text(node):
-    if isinstance(node, cond.Leaf):
-        return node.text
-    joiner = " and " if isinstance(node, cond.All) else " or "
-    return "(" + joiner.join(condition_text(child) for child in node.children) + ")"
+def _verdict_example(sweeper: Sweeper, index: int, world: str) -> dict[str, Any]:
+    answers = sweeper.space.answers(index)
+    batch = sweeper.vector.run(sweeper.vector.encode([answers]), (world,))
+    support = dict(zip(sweeper.program.responses, batch.support[world][0].tolist()))
+    code = int(batch.verdict[world][0])
+    decision = decide(sweeper.program, support)
+    top = decision.ranking[:1 + len(decision.tied_with)] if decision.tie else decision.ranking[:2]
+    return {"answers": answers, "verdict": sweeper.program.responses[code] if code >= 0 else None,
+            "support": {r: round(support[r], 4) for r in top}}
 
 
-def _verdict_example(fast, space, index, world):
-    answers = space.answers(index)
-    outcome = fast.evaluate(answers, world)
-    top = outcome.ranking[:1 + len(outcome.tied_with)] if outcome.tie else outcome.ranking[:2]
-    return {"answers": answers, "verdict": outcome.verdict,
-            "support": {r: round(outcome.support[r], 4) for r in top}}
-
-
-def _conflict_example(fast, space, index):
-    answers = space.answers(index)
-    return {"answers": answers, "conflicts": fast.evaluate(answers).conflicts}
-
-
-# ---------------------------------------------------------------- rendering
-def _example(finding, answers, indent):
-    """A finding and the combination it was found at, wrapped for the terminal."""
-    at = ", ".join(f"{k}={v}" for k, v in answers.items())
-    return textwrap.fill(f"{finding} at {at}", width=100, initial_indent=" " * indent,
-                         subsequent_indent=" " * (indent + 4), break_on_hyphens=False)
-
-
-def render_verify_text(report):
-    lines = []
-    kb = report["knowledge"]
-    lines.append(f"Knowledge base {kb['directory']} (version {kb['version']})")
-    if report["mode"] == "full":
-        lines.append(f"Swept all {report['space']:,} combinations of {report['factors']} factors in "
-                     f"{len(report['worlds'])} worlds ({report['jobs']} worker(s), {report['seconds']} s).")
-    else:
-        lines.append(f"Swept a random sample of {report['combinations']:,} of {report['space']:,} "
-                     f"combinations (seed {report['seed']}) in {len(report['worlds'])} worlds "
-                     f"({report['jobs']} worker(s), {report['seconds']} s).")
-    lines.append("")
-
-    rules = report["rules"]
-    lines.append(f"Rules: {len(rules)}")
-    if report["mode"] == "full":
-        lines.append(f"  dead (never fire): {', '.join(report['dead']) or 'none'}")
-    else:
-        lines.append(f"  unseen in the sample (not proof of dead rules): {', '.join(report['unseen']) or 'none'}")
-    kinds = {r["id"]: r["kind"] for r in rules}
-    always = [rid + (" (a score rule: runs on every case by design)" if kinds[rid] == "score" else "")
-              for rid in report["always"]]
-    lines.append(f"  always fire:       {', '.join(always) or 'none'}")
-    lines.append("")
-
-    worlds = list(report["worlds"])
-    responses = list(report["worlds"][worlds[0]]["shares"])
-    lines.append("Share of the space per verdict")
-    lines.append(f"  {'':18s}" + "".join(f"{w:>14s}" for w in worlds))
-    for rid in responses:
-        lines.append(f"  {rid:18s}" + "".join(f"{report['worlds'][w]['shares'][rid]:14.1%}" for w in worlds))
-    n = report["combinations"]
-    lines.append(f"  {'no verdict (gap)':18s}" + "".join(
-        f"{report['worlds'][w]['gaps']['count'] / n:14.1%}" for w in worlds))
-    lines.append(f"  {'tie':18s}" + "".join(f"{report['worlds'][w]['ties']['count'] / n:14.1%}" for w in worlds))
-    c1 = report["c1"]
-    lines.append(f"C1 (balancing is the rule): in Walt's world balancing takes {c1['balancing_share']:.1%} of "
-                 f"the space, bandwagoning {c1['bandwagoning_share']:.1%}: "
-                 + ("holds." if c1["holds"] else "CONTRADICTED."))
-    lines.append("")
-
-    for kind, title in (("gaps", "Gaps (no response reaches the minimum support)"),
-                        ("ties", "Ties between responses")):
-        lines.append(f"{title}: " + ", ".join(f"{w} {report['worlds'][w][kind]['count']:,}" for w in worlds))
-        for w in worlds:
-            for ex in report["worlds"][w][kind]["examples"]:
-                support = ", ".join(f"{r} {cf:+.2f}" for r, cf in ex["support"].items())
-                lines.append(_example(f"{w}: {support}", ex["answers"], 2))
-    lines.append("")
-
-    conflicts = report["conflicts"]
-    lines.append(f"Conflicting derivations: {conflicts['count']:,}")
-    for fact, count in conflicts["by_fact"].items():
-        lines.append(f"  {fact}: {count:,}")
-    for ex in conflicts["examples"]:
-        what = "; ".join(f"{c['rule']} asserts {c['fact']}={c['levels'][1]} after {c['levels'][0]}"
-                         for c in ex["conflicts"])
-        lines.append(_example(what, ex["answers"], 2))
-    lines.append("")
-
-    lines.append("Comparative statics (raise the factor one level, all else fixed; "
-                 "support for the response must not fall)")
-    for s in report["statics"]:
-        span = f"{s['over'][0]}..{s['over'][-1]}"
-        when = f" when {s['when']}" if s["when"] else ""
-        verdict = "ok" if not s["violations"] else f"{s['violations']:,} VIOLATIONS"
-        lines.append(f"  {s['proposition']:3s} {s['world']:13s} {s['factor']} ({span}) -> {s['response']}{when}: "
-                     f"{s['checked']:,} checked, {verdict}")
-        for ex in s["examples"]:
-            lines.append(_example(f"{s['factor']} {ex['from']} -> {ex['to']}: {s['response']} "
-                                  f"{ex['before']:+.2f} -> {ex['after']:+.2f}", ex["answers"], 6))
-    lines.append("")
-    problems = []
-    if report["dead"]:
-        problems.append(f"{len(report['dead'])} dead rule(s)")
-    if report["contradictions"]:
-        problems.append(f"{report['contradictions']:,} contradiction(s) of the theory")
-    lines.append("Result: " + ("OK" if report["ok"] else "FAILED, " + ", ".join(problems)))
-    return "\n".join(lines) + "\n"
-
-
-def run_verify_command(args):
-    """``main.py verify``: returns the exit code (0 clean, 1 findings, 130 interrupted)."""
-    if args.sample is not None and args.sample < 1:
-        raise AdvisorError(f"--sample must be at least 1, not {args.sample}", "verify")
-    if args.jobs < 0:
-        raise AdvisorError(f"--jobs must be 0 (all cores) or more, not {args.jobs}", "verify")
-    directory = args.directory or getattr(args, "knowledge", None)
-    progress = not args.no_progress and sys.stderr.isatty()
-    try:
-        report = verify(directory, sample=args.sample, seed=args.seed, jobs=args.jobs, progress=progress)
-    except KeyboardInterrupt:
-        print("verify: interrupted; partial results discarded", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if args.format == "json":
-        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(render_verify_text(report))
-    return EXIT_OK if report["ok"] else EXIT_FINDINGS
+def _conflict_example(sweeper: Sweeper, index: int) -> dict[str, Any]:
+    answers = sweeper.space.answers(index)
+    raw = EnginePool(sweeper.program).run(answers, sweeper.kb.theory.default_world)
+    return {"answers": answers, "conflicts": [{"fact": f, "levels": [known, refused], "rule": rule}
+                                              for f, known, refused, rule in raw.conflicts]}

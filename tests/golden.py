@@ -48,7 +48,8 @@ def reasoning(data, extras=False):
         record["why_not"] = {r: {k: w[k] for k in ("support", "for", "against")} |
                              {"blocked": [(b["rule"], [f["fact"] for f in b["failed"]]) for b in w["blocked"]]}
                              for r, w in data["why_not"].items()}
-        record["whatif"] = data["whatif"]
+        record["whatif"] = {**data["whatif"], "flips": [{k: v for k, v in flip.items() if k != "verdict_label"}
+                                                        for flip in data["whatif"]["flips"]]}
         record["worlds"] = {w: {k: v[k] for k in ("verdict", "confidence", "support")}
                             for w, v in data["worlds"].items()}
         record["analogues"] = [(a["file"], a["similarity"], a["predicted"]) for a in data["analogues"]]

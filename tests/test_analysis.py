@@ -7,7 +7,7 @@ import pytest
 
 import main
 from rules import Advisor, Case, load_case, load_knowledge
-from rules.analysis import Analyst
+from rules.result import Flip
 from conftest import CASES_DIR, make_case
 
 # A weak state next to an overwhelming, aggressive great power that can strike fast.
@@ -24,13 +24,12 @@ def test_a_case_one_step_from_flipping_shows_that_flip(advisor):
     case = make_case(**EXPOSED, ally_availability="none")
     result = advisor.analyze(case, extras=True)
     assert result.verdict == "bandwagon"
-    flips = result.whatif["flips"]
-    assert {"factor": "ally_availability", "from": "none", "to": "probable",
-            "verdict": "balance", "verdict_label": "Balance"} in flips
-    assert not result.whatif["stable"]
+    flips = result.whatif.flips
+    assert Flip("ally_availability", "none", "probable", "balance") in flips
+    assert not result.whatif.stable
     # Complete and correct: every single change is listed exactly when the engine's
     # verdict for it differs.
-    listed = {(f["factor"], f["to"]): f["verdict"] for f in flips}
+    listed = {(f.factor, f.to): f.verdict for f in flips}
     for factor in advisor.kb.factors:
         for level in factor.level_ids:
             if level == case.answers[factor.id]:
@@ -45,7 +44,7 @@ def test_a_case_one_step_from_flipping_shows_that_flip(advisor):
 def test_a_case_with_two_unknowns_lists_both_with_every_level(advisor, kb):
     case = make_case(**EXPOSED, ally_availability="unknown", communication="unknown")
     result = advisor.analyze(case, extras=True)
-    unknowns = result.whatif["unknowns"]
+    unknowns = result.whatif.unknowns
     assert set(unknowns) == {"ally_availability", "communication"}
     for factor_id, verdicts in unknowns.items():
         assert list(verdicts) == list(kb.factor(factor_id).level_ids)
@@ -54,8 +53,8 @@ def test_a_case_with_two_unknowns_lists_both_with_every_level(advisor, kb):
     # Knowing the allies would settle it either way, so the verdict is not stable.
     assert unknowns["ally_availability"]["none"] == "bandwagon"
     assert unknowns["ally_availability"]["probable"] == "balance"
-    assert not result.whatif["stable"]
-    assert all(f["factor"] not in unknowns for f in result.whatif["flips"])
+    assert not result.whatif.stable
+    assert all(f.factor not in unknowns for f in result.whatif.flips)
 
 
 def test_an_unknown_that_cannot_matter_gives_one_verdict_and_stable_follows(advisor):
@@ -65,35 +64,35 @@ def test_an_unknown_that_cannot_matter_gives_one_verdict_and_stable_follows(advi
                      intentions="aggressive", war_status="late_war", winning_side="threat",
                      current_alignment="against_threat", pivotal="unknown")
     whatif = advisor.analyze(case, extras=True).whatif
-    assert set(whatif["unknowns"]["pivotal"].values()) == {"defect"}
+    assert set(whatif.unknowns["pivotal"].values()) == {"defect"}
     # The verdict still hangs on the war being settled, so it is not stable.
-    assert any(f["factor"] == "winning_side" for f in whatif["flips"])
-    assert whatif["stable"] is (not whatif["flips"] and all(
-        len(set(levels.values())) == 1 for levels in whatif["unknowns"].values()))
+    assert any(f.factor == "winning_side" for f in whatif.flips)
+    assert whatif.stable is (not whatif.flips and all(
+        len(set(levels.values())) == 1 for levels in whatif.unknowns.values()))
 
 
 def test_the_three_worlds_differ_where_the_theory_says(advisor, kb):
     alone = advisor.analyze(make_case(**EXPOSED, ally_availability="none"), extras=True).worlds
-    assert alone["balancing"]["verdict"] in ("internal_balance", "balance")
-    assert alone["bandwagoning"]["verdict"] == "bandwagon"
-    assert alone["walt"]["verdict"] == "bandwagon"
+    assert alone["balancing"].verdict in ("internal_balance", "balance")
+    assert alone["bandwagoning"].verdict == "bandwagon"
+    assert alone["walt"].verdict == "bandwagon"
     helped = advisor.analyze(make_case(**EXPOSED, ally_availability="probable"), extras=True).worlds
-    assert helped["walt"]["verdict"] == "balance"
-    assert helped["bandwagoning"]["verdict"] == "bandwagon"
+    assert helped["walt"].verdict == "balance"
+    assert helped["bandwagoning"].verdict == "bandwagon"
     for world in kb.worlds:
         entry = alone[world.id]
-        assert (entry["title"], entry["advice"], entry["risk"]) == (world.title, world.advice, world.risk)
-        assert entry["verdict_label"] == kb.response(entry["verdict"]).label
-        assert entry["verdict"] == verdict_by_engine(advisor, make_case(**EXPOSED, ally_availability="none"),
+        assert (entry.title, entry.advice, entry.risk) == (world.title, world.advice, world.risk)
+        assert entry.verdict_label == kb.response(entry.verdict).label
+        assert entry.verdict == verdict_by_engine(advisor, make_case(**EXPOSED, ally_availability="none"),
                                                      world.id)
-        assert max(entry["support"], key=entry["support"].get) == entry["verdict"]
+        assert max(entry.support, key=entry.support.get) == entry.verdict
 
 
 def test_the_world_of_the_run_matches_its_result(advisor):
     case = make_case(**EXPOSED, ally_availability="doubtful")
     result = advisor.analyze(case, world="bandwagoning", extras=True)
     mine = result.worlds["bandwagoning"]
-    assert (mine["verdict"], mine["confidence"], mine["support"]) == (result.verdict, result.confidence,
+    assert (mine.verdict, mine.confidence, mine.support) == (result.verdict, result.confidence,
                                                                        result.support)
 
 
@@ -101,26 +100,26 @@ def test_an_identical_library_case_ranks_first(advisor, kb):
     norway = load_case(NORWAY, kb)
     copy = Case(title="my reading of Norway", answers=dict(norway.answers))
     first = advisor.analyze(copy, extras=True).analogues[0]
-    assert first["file"] == "norway_1949.yaml"
-    assert (first["similarity"], first["compared"], first["differences"]) == (1.0, 11, [])
-    assert first["observed"] == "balance" and first["predicted"] == "balance" and first["theory_right"]
+    assert first.file == "norway_1949.yaml"
+    assert (first.similarity, first.compared, first.differences) == (1.0, 11, ())
+    assert first.observed == "balance" and first.predicted == "balance" and first.theory_right
     # The library file itself is not its own analogue.
     analogues = advisor.analyze(norway, extras=True).analogues
-    assert len(analogues) == 5 and "norway_1949.yaml" not in [a["file"] for a in analogues]
-    assert [a["similarity"] for a in analogues] == sorted((a["similarity"] for a in analogues), reverse=True)
+    assert len(analogues) == 5 and "norway_1949.yaml" not in [a.file for a in analogues]
+    assert [a.similarity for a in analogues] == sorted((a.similarity for a in analogues), reverse=True)
 
 
 def test_unknown_answers_are_left_out_of_the_comparison(advisor, kb):
     norway = load_case(NORWAY, kb)
     vague = Case(answers={k: v for k, v in norway.answers.items() if k not in ("pivotal", "communication")})
     analogues = advisor.analyze(vague, extras=True).analogues
-    assert analogues[0]["file"] == "norway_1949.yaml"
-    assert (analogues[0]["similarity"], analogues[0]["compared"]) == (1.0, 9)
-    assert all("pivotal" not in a["differences"] and "communication" not in a["differences"] for a in analogues)
+    assert analogues[0].file == "norway_1949.yaml"
+    assert (analogues[0].similarity, analogues[0].compared) == (1.0, 9)
+    assert all("pivotal" not in a.differences and "communication" not in a.differences for a in analogues)
 
 
 def test_ordered_factors_earn_partial_credit(kb):
-    analyst = Analyst(kb)
+    analyst = Advisor(kb).analyst
     base = make_case().answers
     total = sum(f.similarity for f in kb.factors)
     weight = kb.factor("state_strength").similarity
@@ -145,9 +144,9 @@ def test_a_case_compared_on_too_few_factors_ranks_below(tmp_path):
     (kb_dir / "cases" / "broken.yaml").write_text("answers: [1, 2\n")     # left out, not fatal
     advisor = Advisor(load_knowledge(kb_dir))
     analogues = advisor.analyze(Case(answers=query), extras=True).analogues
-    assert [a["file"] for a in analogues] == ["near.yaml", "far.yaml", "few.yaml"]
-    assert analogues[2]["similarity"] == 1.0 and analogues[2]["compared"] == 3
-    assert analogues[1]["similarity"] < 1.0 and analogues[1]["compared"] == 11
+    assert [a.file for a in analogues] == ["near.yaml", "far.yaml", "few.yaml"]
+    assert analogues[2].similarity == 1.0 and analogues[2].compared == 3
+    assert analogues[1].similarity < 1.0 and analogues[1].compared == 11
 
 
 def test_json_carries_the_extras(capsys):

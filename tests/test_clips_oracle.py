@@ -9,12 +9,13 @@ import pytest
 
 pytest.importorskip("clips")     # the clipspy distribution installs the module `clips`
 
-from bench.clips_backend import ClipsBackend, compile_program  # noqa: E402
+from bench.clips_backend import ClipsBackend, compile_clips  # noqa: E402
 from bench.workload import generated_cases  # noqa: E402
 from rules import load_library  # noqa: E402
 from rules.engine import Answer, compile_engine_class  # noqa: E402
 from rules.experta_compat import NOT, KnowledgeEngine, Rule  # noqa: E402
 from rules.knowledge import UNKNOWN  # noqa: E402
+from rules.program import compile_program  # noqa: E402
 from conftest import CASES_DIR  # noqa: E402
 
 
@@ -28,8 +29,8 @@ def disagreements(advisor, clips, cases, world="walt"):
     for case in cases:
         result = advisor.analyze(case, world=world, explain=False)
         run = clips.run(case.answers)
-        derived = {fact: d["level"] for fact, d in result.derived.items() if d["level"] is not None}
-        if (result.verdict, [f["rule"] for f in result.fired], derived) != \
+        derived = {fact: d.level for fact, d in result.derived.items() if d.level is not None}
+        if (result.verdict, [f.rule for f in result.fired], derived) != \
                 (run.verdict, run.fired, clips.derived_facts()):
             found.append((case.answers, result.verdict, run.verdict))
     return found
@@ -39,16 +40,16 @@ def disagreements(advisor, clips, cases, world="walt"):
 def test_experta_and_clips_agree_on_random_cases(advisor, kb, world, n):
     # Same verdict, same rules in the same firing order, same derived facts
     # (including threat levels estimated from unknown sources).
-    assert disagreements(advisor, ClipsBackend(kb, world), sample(kb, n, seed=len(world)), world) == []
+    assert disagreements(advisor, ClipsBackend(advisor.program, world), sample(kb, n, seed=len(world)), world) == []
 
 
 def test_experta_and_clips_agree_on_the_historical_library(advisor, kb):
     cases = load_library(CASES_DIR, kb)
-    assert disagreements(advisor, ClipsBackend(kb), cases) == []
+    assert disagreements(advisor, ClipsBackend(advisor.program), cases) == []
 
 
 def test_every_rule_fires_somewhere_in_clips(kb):
-    clips = ClipsBackend(kb)
+    clips = ClipsBackend(compile_program(kb))
     fired = set()
     for case in generated_cases(kb)[:400]:
         fired.update(clips.run(case.answers).fired)
@@ -62,14 +63,15 @@ def test_the_oracle_notices_a_rule_that_differs(advisor, kb):
                                                                        allowed=frozenset({"no"})))
                if spec.id == "B1-THREAT" else spec for spec in kb.rules]
     other = dataclasses.replace(kb, rules=tuple(changed))
-    found = disagreements(advisor, ClipsBackend(other), sample(kb, 100, seed=1))
+    found = disagreements(advisor, ClipsBackend(compile_program(other)), sample(kb, 100, seed=1))
     assert found
 
 
 def test_the_clips_program_is_deterministic_and_covers_every_rule(kb):
-    program = compile_program(kb, kb.rules)
-    assert program == compile_program(kb, kb.rules)
-    rules = [c for c in program if c.startswith("(defrule ")]
+    program = compile_program(kb)
+    text = compile_clips(program, program.rules)
+    assert text == compile_clips(compile_program(kb), program.rules)
+    rules = [c for c in text if c.startswith("(defrule ")]
     assert len(rules) == len(kb.rules)
     assert all("(declare (salience " in c for c in rules)
 
@@ -81,7 +83,8 @@ def test_the_engine_traces_exactly_as_stock_experta_does(kb):
     from experta.matchers import ReteMatcher
     from experta.strategies import DepthStrategy
     from rules.engine import _TracingAgenda
-    fast = compile_engine_class(kb, kb.rules_in_world("walt"))
+    program = compile_program(kb)
+    fast = compile_engine_class(program, program.rules_in("walt"))
 
     class Stock(fast):
         __matcher__ = ReteMatcher
@@ -109,7 +112,8 @@ def test_the_engine_traces_exactly_as_stock_experta_does(kb):
 
 
 def test_the_fast_matcher_refuses_conditions_it_cannot_match(kb):
-    engine_class = compile_engine_class(kb, kb.rules[:1])
+    program = compile_program(kb)
+    engine_class = compile_engine_class(program, program.rules[:1])
     unsupported = Rule(NOT(Answer(factor="pivotal", level="yes")))(lambda engine: None)
     with pytest.raises(TypeError, match="only fact patterns"):
         type("Unsupported", (engine_class,), {"rule": unsupported})()

@@ -5,6 +5,7 @@ import random
 
 import pytest
 
+from presentation.wording import failure_text
 from rules import Advisor, load_knowledge
 from rules import conditions as cond
 from conftest import make_case
@@ -42,11 +43,11 @@ def test_each_proposition_fires_on_a_case_built_for_it(advisor, kb, proposition)
     answers, rule_id, expected = PROPOSITION_CASES[proposition]
     assert proposition in kb.rule(rule_id).propositions
     result = advisor.analyze(make_case(**answers))
-    fired = [f["rule"] for f in result.fired]
+    fired = [f.rule for f in result.fired]
     assert rule_id in fired
-    entry = next(f for f in result.fired if f["rule"] == rule_id)
-    assert proposition in entry["propositions"]
-    assert entry["facts"], "a fired rule names the facts it matched"
+    entry = next(f for f in result.fired if f.rule == rule_id)
+    assert proposition in entry.propositions
+    assert entry.facts, "a fired rule names the facts it matched"
     if expected:
         assert result.verdict == expected
 
@@ -64,27 +65,27 @@ def test_other_verdicts_are_reachable(advisor):
 
 def test_trace_is_in_firing_order_with_derivations_first(advisor):
     result = advisor.analyze(make_case(**THREATENING))
-    steps = [f["step"] for f in result.fired]
+    steps = [f.step for f in result.fired]
     assert steps == list(range(1, len(steps) + 1))
-    layers = [f["layer"] for f in result.fired]
+    layers = [f.layer for f in result.fired]
     assert layers == sorted(layers, key=lambda layer: layer != "derive")
     first = result.fired[0]
-    assert first["rule"] == "D-THREAT" and first["asserted"] == {"threat_level": "severe"}
-    assert first["score"]["total"] == 2 + 2 + 2 + 2
+    assert first.rule == "D-THREAT" and first.asserted == {"threat_level": "severe"}
+    assert first.score.total == 2 + 2 + 2 + 2
     # A rule that reads a derived fact fires after the rule that derived it.
-    position = {f["rule"]: i for i, f in enumerate(result.fired)}
+    position = {f.rule: i for i, f in enumerate(result.fired)}
     assert position["D-SIGNIFICANT"] > position["D-THREAT"]
     assert position["B1-THREAT"] > position["D-SIGNIFICANT"]
-    assert result.fired[position["B1-THREAT"]]["facts"] == {"significant_threat": "yes"}
+    assert result.fired[position["B1-THREAT"]].facts == {"significant_threat": "yes"}
 
 
 def test_support_combines_like_mycin(advisor):
     result = advisor.analyze(make_case(**THREATENING))
     detail = result.support_detail["balance"]
     keep = 1.0
-    for item in detail["for"]:
-        keep *= 1 - item["cf"]
-    assert detail["mb"] == pytest.approx(1 - keep, abs=1e-3)
+    for item in detail.for_:
+        keep *= 1 - item.cf
+    assert detail.mb == pytest.approx(1 - keep, abs=1e-3)
     ranked = sorted(result.support.values(), reverse=True)
     assert result.confidence == pytest.approx(ranked[0] - max(ranked[1], 0), abs=1e-3)
 
@@ -92,37 +93,37 @@ def test_support_combines_like_mycin(advisor):
 def test_why_not_names_the_first_failed_condition(advisor):
     result = advisor.analyze(make_case(**THREATENING))
     free_ride = result.why_not["free_ride"]
-    blocked = {b["rule"]: b for b in free_ride["blocked"]}
+    blocked = {b.rule: b for b in free_ride.blocked}
     assert "C3-FREE-RIDE" in blocked
-    failure = blocked["C3-FREE-RIDE"]["failed"][0]
-    assert failure["fact"] == "ally_availability" and failure["value"] == "probable"
-    assert failure["needs"] == ["certain"]
-    assert "ally availability is Probable; the rule needs Certain" == failure["text"]
+    failure = blocked["C3-FREE-RIDE"].failed[0]
+    assert failure.fact == "ally_availability" and failure.value == "probable"
+    assert failure.needs == ("certain",)
+    assert "ally availability is Probable; the rule needs Certain" == failure_text(advisor.kb, failure)
     bandwagon = result.why_not["bandwagon"]
-    assert "W1-THREAT" in bandwagon["for"]
-    assert bandwagon["support"] < result.support["balance"]
+    assert "W1-THREAT" in bandwagon.for_
+    assert bandwagon.support < result.support["balance"]
 
 
 def test_unknown_factors_are_listed_and_block_rules_honestly(advisor):
     case = make_case(**dict(THREATENING, ally_availability="unknown", pivotal="unknown"))
     result = advisor.analyze(case)
-    assert result.unknown == ["ally_availability", "pivotal"]
-    assert result.derived["allies_usable"]["level"] is None
-    blocked = {b["rule"]: b for b in result.why_not["balance"]["blocked"]}
-    failure = blocked["C3-LIKELY-SUPPORT"]["failed"][0]
-    assert failure["value"] == "unknown" and "unknown" in failure["text"]
+    assert result.unknown == ("ally_availability", "pivotal")
+    assert result.derived["allies_usable"].level is None
+    blocked = {b.rule: b for b in result.why_not["balance"].blocked}
+    failure = blocked["C3-LIKELY-SUPPORT"].failed[0]
+    assert failure.value == "unknown" and "unknown" in failure_text(advisor.kb, failure)
     # not(...) never fires on ignorance: neither allies rule fired.
-    fired = {f["rule"] for f in result.fired}
+    fired = {f.rule for f in result.fired}
     assert not fired & {"D-ALLIES-USABLE", "D-ALLIES-DOUBTFUL", "D-NO-ALLIES"}
 
 
 def test_unknown_threat_source_gives_an_estimated_threat_level(advisor):
     result = advisor.analyze(make_case(**dict(THREATENING, intentions="unknown")))
     score = result.threat_score
-    assert score["unknown"] == ["intentions"] and score["range"] == [6, 9]
-    assert score["estimated"] is True
+    assert score.unknown == ("intentions",) and score.range == (6, 9)
+    assert score.estimated is True
     settled = advisor.analyze(make_case(threat_power="lesser", proximity="unknown"))
-    assert settled.threat_score["estimated"] is False and settled.threat_level == "low"
+    assert settled.threat_score.estimated is False and settled.threat_level == "low"
 
 
 def test_same_case_twice_gives_identical_json(kb):
@@ -147,7 +148,7 @@ def test_rete_and_the_condition_evaluator_agree(advisor, kb):
                 answers[factor.id] = choice
         result = advisor.analyze(make_case(**{f: answers.get(f, "unknown") for f in kb.factor_ids}),
                                  explain=False)
-        fired = {f["rule"] for f in result.fired}
+        fired = {f.rule for f in result.fired}
         for spec in kb.rules:
             if spec.condition is None:
                 assert spec.id in fired
@@ -162,6 +163,6 @@ def test_worlds_run_their_own_rules(advisor):
                             ally_availability="none"))
     balancing = advisor.analyze(case, world="balancing")
     bandwagoning = advisor.analyze(case, world="bandwagoning")
-    assert {p for f in balancing.fired for p in f["propositions"]}.isdisjoint({"W1", "W2", "C1"})
+    assert {p for f in balancing.fired for p in f.propositions}.isdisjoint({"W1", "W2", "C1"})
     assert bandwagoning.verdict == "bandwagon"
     assert balancing.verdict == "internal_balance"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import CASES_DIR, ROOT, make_case
 from rules import load_case, load_library
-from reports import figures
+from presentation import figures
 
 SVG = "{http://www.w3.org/2000/svg}svg"
 
@@ -40,9 +40,9 @@ def check_layout(result):
         assert 0 <= n.x and n.x + n.w <= layout.width and 0 <= n.y and n.y + n.h <= layout.legend_y
     for e in layout.edges:
         assert e.source in ids and e.target in ids
-    support_rules = {item["rule"] for item in result.fired if item["layer"] == "support"}
+    support_rules = {item.rule for item in result.fired if item.layer == "support"}
     assert support_rules == {n.rule_id for n in layout.nodes if n.kind == "rule"}
-    derived = {f for item in result.fired for f in item.get("asserted", {})}
+    derived = {f for item in result.fired for f in item.asserted or {}}
     assert derived == {n.fact for n in layout.nodes if n.kind == "derived"}
     return layout
 
@@ -124,7 +124,7 @@ def test_svgs_are_valid_and_escape_user_text(advisor):
 
 
 def test_figures_do_not_import_qt():
-    code = ("import sys; import reports.figures, reports.markdown, reports.html, reports.content; "
+    code = ("import sys; import presentation.figures, reports.markdown, reports.html, reports.content; "
             "print(any(m.startswith('PySide6') for m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout.strip() == "False", proc.stderr

@@ -1,6 +1,10 @@
 """The desktop app, driven as a user would: headless (QT_QPA_PLATFORM=offscreen),
 with every modal prompt replaced (gui.msgbox) so no test blocks on a dialog."""
+import dataclasses
+
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the hardening tests)
+from presentation.wording import failure_text
+from rules.result import Analogue, Flip, WhatIf, WorldOutcome
 
 
 # ------------------------------------------------------------ questionnaire
@@ -183,13 +187,13 @@ def test_reasoning_lists_fired_rules_and_explains_the_selected_one(qtbot, window
     result = window.analysis.result
     table = window.reasoning.table
     assert table.topLevelItemCount() == len(result.fired)
-    assert [table.topLevelItem(i).text(1) for i in range(3)] == [f["rule"] for f in result.fired[:3]]
-    support_rule = next(f for f in result.fired if f["layer"] == "support")
+    assert [table.topLevelItem(i).text(1) for i in range(3)] == [f.rule for f in result.fired[:3]]
+    support_rule = next(f for f in result.fired if f.layer == "support")
     row = next(table.topLevelItem(i) for i in range(table.topLevelItemCount())
-               if table.topLevelItem(i).text(1) == support_rule["rule"])
+               if table.topLevelItem(i).text(1) == support_rule.rule)
     table.setCurrentItem(row)
     text = window.reasoning.detail.toPlainText()
-    spec = kb.rule(support_rule["rule"])
+    spec = kb.rule(support_rule.rule)
     assert spec.explanation in text
     for pid in spec.propositions:
         assert kb.proposition(pid).citation in text
@@ -201,10 +205,10 @@ def test_why_not_names_the_failed_condition(qtbot, window, kb):
     wait_for_result(qtbot, window)
     window.show_why_not("bandwagon")
     text = window.why_not.detail.toPlainText()
-    blocked = window.analysis.result.why_not["bandwagon"]["blocked"]
+    blocked = window.analysis.result.why_not["bandwagon"].blocked
     assert text.startswith("Why not Bandwagon?")
-    assert blocked and blocked[0]["failed"][0]["text"] in text
-    window.why_not.detail.anchorClicked.emit(QUrl(f"rule:{blocked[0]['rule']}"))
+    assert blocked and failure_text(kb, blocked[0].failed[0]) in text
+    window.why_not.detail.anchorClicked.emit(QUrl(f"rule:{blocked[0].rule}"))
     assert window.tabs.currentWidget() is window.reasoning
     assert "did not fire" in window.reasoning.detail.toPlainText()
 
@@ -232,7 +236,7 @@ def test_every_library_case_is_drawn(app, qtbot, advisor, kb):
         overview.show_result(result)
         assert not overview.grab().toImage().isNull()
         assert {n.rule_id for n in overview.chain.layout_.nodes if n.kind == "rule"} == {
-            f["rule"] for f in result.fired if f["layer"] == "support" and f.get("effects")}
+            f.rule for f in result.fired if f.layer == "support" and f.effects}
         assert overview.threat.profile.band == result.threat_level
 
 
@@ -255,15 +259,13 @@ def test_extra_analyses_render_when_the_result_has_them(qtbot, window, kb):
     for view in (window.what_if, window.worlds, window.analogues):
         view.show_result(result)
         assert view.currentWidget() is view.placeholder      # not provided: said so
-    result.whatif = {"flips": [{"factor": "ally_availability", "from": "probable", "to": "none",
-                                "verdict": "bandwagon", "verdict_label": "Bandwagon"}],
-                     "unknowns": {}, "stable": False}
-    result.worlds = {w: {"title": kb.world(w).title, "verdict": "balance", "verdict_label": "Balance",
-                         "confidence": 0.5, "support": {}, "advice": "advice " + w, "risk": "risk"}
-                     for w in ("balancing", "bandwagoning", "walt")}
-    result.analogues = [{"file": "turkey_1947.yaml", "title": "Turkey", "year": 1947, "state": "Turkey",
-                         "threat": "USSR", "similarity": 0.9, "observed": "balance", "predicted": "balance",
-                         "theory_right": True, "differences": ["proximity"]}]
+    result = dataclasses.replace(
+        result,
+        whatif=WhatIf((Flip("ally_availability", "probable", "none", "bandwagon"),), {}, False),
+        worlds={w: WorldOutcome(w, kb.world(w).title, "balance", "Balance", 0.5, {}, "advice " + w, "risk")
+                for w in ("balancing", "bandwagoning", "walt")},
+        analogues=(Analogue("turkey_1947.yaml", "Turkey", 1947, "Turkey", "USSR", 0.9, 11, "balance", "balance",
+                            True, ("proximity",)),))
     for view in (window.what_if, window.worlds, window.analogues):
         view.show_result(result)
         assert view.currentWidget() is view.content

@@ -1,4 +1,5 @@
 """Reasoning reports: export each format for a shipped case and read the file back."""
+import dataclasses
 import json
 import os
 import re
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES_DIR, ROOT
+from rules.result import Analogue, Flip, WhatIf, WorldOutcome
 from rules import ExportError, load_case
 from reports import FORMATS, render_html, render_markdown, write_report
 from reports.content import Heading, report_blocks
@@ -72,7 +74,7 @@ def test_html_report_is_self_contained_and_complete(norway, tmp_path):
     assert "The theory predicts: Balance" in text
     assert "0.10" in text and "severe" in text
     for item in norway.fired:                              # every fired rule, with its page
-        assert item["rule"] in text
+        assert item.rule in text
     assert "How near is the threatening power?" in text and "Neighbour" in text
     assert "Why not the other responses" in text and "C3-FREE-RIDE" in text
     assert "The Origins of Alliances" in text and "Lundestad" in text
@@ -111,7 +113,7 @@ def test_markdown_images_resolve_to_valid_svg(norway, tmp_path):
         assert ET.parse(image).getroot().tag == "{http://www.w3.org/2000/svg}svg"
     assert "The theory predicts: **Balance**" in text
     assert "| Question | Answer | What the answer means |" in text
-    assert all(item["rule"] in text for item in norway.fired)
+    assert all(item.rule in text for item in norway.fired)
 
 
 def test_markdown_escapes_user_text(hostile, tmp_path):
@@ -178,7 +180,7 @@ def test_pdf_opens_holds_the_verdict_and_numbers_every_page(pdfs, norway):
     for heading in headings:
         assert _squash(heading) in text
     for item in norway.fired:
-        assert item["rule"] in text
+        assert item.rule in text
 
 
 @pytest.mark.parametrize("paper, size", [("a4", (595, 842)), ("letter", (612, 792))])
@@ -233,28 +235,19 @@ def test_formats_are_dialog_filters():
 # ------------------------------------------------------------------ extras
 
 def test_extras_are_rendered_when_present(norway, kb):
-    result = norway
-    saved = {k: getattr(result, k, None) for k in ("whatif", "worlds", "analogues")}
-    try:
-        result.whatif = {"flips": [{"factor": "ally_availability", "from": "probable", "to": "none",
-                                    "verdict": "bandwagon", "verdict_label": "Bandwagon"}],
-                         "unknowns": {}, "stable": False}
-        result.worlds = {w.id: {"title": w.title, "verdict": "balance", "verdict_label": "Balance",
-                                "confidence": 0.5, "support": {}, "advice": w.advice, "risk": w.risk}
-                         for w in kb.worlds}
-        result.analogues = [{"file": "turkey_1947.yaml", "title": "Turkey stands firm", "year": 1947,
-                             "state": "Turkey", "threat": "Soviet Union", "similarity": 0.91,
-                             "observed": "balance", "predicted": "balance", "theory_right": True,
-                             "differences": ["proximity"]}]
-        text = Page(render_html(result)).words
-        markdown = render_markdown(result, "r")
-        for rendered in (text, markdown):
-            assert "What if" in rendered and "Three worlds" in rendered and "Historical analogues" in rendered
-            assert "Turkey stands firm" in rendered and "91%" in rendered
-            assert "A bandwagoning world" in rendered
-    finally:
-        for key, value in saved.items():
-            setattr(result, key, value)
+    result = dataclasses.replace(
+        norway,
+        whatif=WhatIf((Flip("ally_availability", "probable", "none", "bandwagon"),), {}, False),
+        worlds={w.id: WorldOutcome(w.id, w.title, "balance", "Balance", 0.5, {}, w.advice, w.risk)
+                for w in kb.worlds},
+        analogues=(Analogue("turkey_1947.yaml", "Turkey stands firm", 1947, "Turkey", "Soviet Union", 0.91, 11,
+                            "balance", "balance", True, ("proximity",)),))
+    text = Page(render_html(result)).words
+    markdown = render_markdown(result, "r")
+    for rendered in (text, markdown):
+        assert "What if" in rendered and "Three worlds" in rendered and "Historical analogues" in rendered
+        assert "Turkey stands firm" in rendered and "91%" in rendered
+        assert "A bandwagoning world" in rendered
 
 
 # ------------------------------------------------------------------------ CLI

@@ -8,13 +8,15 @@ import sys
 import time
 from io import StringIO
 
+import numpy as np
 import pytest
 
 import main
 from conftest import ROOT
 from rules import load_knowledge
 from rules.knowledge import Static
-from rules.verify import Progress, Space, _raise_segments, verify
+from presentation.text import Progress
+from rules.verify import Space, raise_pairs, verify
 
 QUESTIONNAIRE = """
 sections:
@@ -79,6 +81,15 @@ propositions:
   - {id: R3, group: reasoning, title: Threat, text: t, pages: "21", worlds: [balancing, bandwagoning, walt]}
 """
 
+THEORY = """
+default_world: walt
+threat_fact: significant_threat
+balancing_responses: [balance]
+bandwagoning_responses: [bandwagon]
+source: {short: Walt 1987, author: Stephen M. Walt, title: The Origins of Alliances, publisher: Cornell University
+         Press, place: Ithaca, year: 1987, pages: 17-33, bibliography: Walt 1987.}
+"""
+
 # One rule per line: id, layer, propositions, explanation, condition, conclusion.
 RULES = """
 derived:
@@ -116,11 +127,15 @@ BACKFIRE_RULE = """
 """
 
 
-def write_tiny_kb(directory, extra_rules=""):
+def write_tiny_kb(directory, extra_rules="", extra_factors=0):
     """A three-factor knowledge base (12 combinations) in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name, text in (("questionnaire.yaml", QUESTIONNAIRE), ("responses.yaml", RESPONSES),
-                       ("propositions.yaml", PROPOSITIONS), ("rules.yaml", RULES + extra_rules)):
+    questionnaire = QUESTIONNAIRE + "".join(
+        f"  - {{id: extra_{n}, section: situation, question: q, help: h, ordered: true, levels: "
+        f"[{{id: low, label: L, meaning: m}}, {{id: high, label: H, meaning: m}}]}}\n" for n in range(extra_factors))
+    for name, text in (("questionnaire.yaml", questionnaire), ("responses.yaml", RESPONSES),
+                       ("propositions.yaml", PROPOSITIONS), ("rules.yaml", RULES + extra_rules),
+                       ("theory.yaml", THEORY)):
         (directory / name).write_text(text.lstrip())
     return directory
 
@@ -234,12 +249,14 @@ def test_progress_bar_draws_and_clears_one_line():
     assert quiet.getvalue() == ""
 
 
-def test_ctrl_c_stops_the_sweep_cleanly():
-    # Like a terminal, deliver SIGINT to the whole process group (workers included).
-    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "verify", "--jobs", "2"],
+def test_ctrl_c_stops_the_sweep_cleanly(tmp_path):
+    # A knowledge base whose space (3 million combinations) takes far longer to sweep
+    # than the wait. Like a terminal, deliver SIGINT to the whole process group.
+    kb_dir = write_tiny_kb(tmp_path / "kb", extra_factors=18)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "verify", str(kb_dir), "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             start_new_session=True)
-    time.sleep(2.5)
+    time.sleep(2.0)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
@@ -248,19 +265,17 @@ def test_ctrl_c_stops_the_sweep_cleanly():
 
 
 @pytest.mark.parametrize("factor", ["state_strength", "threat_power", "ally_availability"])
-def test_sliced_sweep_visits_every_raise_once(tmp_path, factor):
-    # The whole-space walk slices the arrays along or across blocks depending on
-    # the factor's stride; it must pair the same combinations as the plain walk.
+def test_raising_a_factor_visits_every_raise_once(tmp_path, factor):
+    # Every combination whose level of the factor can rise is paired, once, with the
+    # combination one level higher in that factor and the same in every other.
     kb = load_knowledge(write_tiny_kb(tmp_path / "kb"))
     space = Space(kb)
-    static = Static("walt", factor, "balance", kb.factor(factor).level_ids, None)
-    sliced = sorted(pair for lows, highs in _raise_segments(space, static, range(space.total))
-                    for pair in zip(lows, highs))
-    plain = sorted(pair for lows, highs in _raise_segments(space, static, list(range(space.total)))
-                   for pair in zip(lows, highs))
-    assert sliced == plain and len(set(sliced)) == len(sliced)
-    for low, high in sliced:
+    levels = kb.factor(factor).level_ids
+    static = Static("walt", factor, "balance", levels, None)
+    lows, highs = raise_pairs(space, static, np.arange(space.total))
+    pairs = sorted(zip(lows.tolist(), highs.tolist()))
+    assert len(set(pairs)) == len(pairs) == space.total // len(levels) * (len(levels) - 1)
+    for low, high in pairs:
         before, after = space.answers(low), space.answers(high)
-        levels = kb.factor(factor).level_ids
         assert levels.index(after[factor]) == levels.index(before[factor]) + 1
         assert {k: v for k, v in before.items() if k != factor} == {k: v for k, v in after.items() if k != factor}

@@ -35,6 +35,7 @@ from html import escape as _html_escape
 from typing import Optional
 
 from rules.knowledge import UNKNOWN
+from rules.result import ThreatScore
 
 
 def escape(text):
@@ -215,7 +216,7 @@ def response_order(result):
 
 def _main_effect(item):
     """The response a support rule weighs on most (it is grouped under it)."""
-    return max(item["effects"].items(), key=lambda kv: (abs(kv[1]), kv[0]))[0]
+    return max(item.effects.items(), key=lambda kv: (abs(kv[1]), kv[0]))[0]
 
 
 def _tone(value):
@@ -232,32 +233,32 @@ def chain_layout(result) -> ChainLayout:
     """
     kb = result.kb
     fired = result.fired
-    support_items = [item for item in fired if item["layer"] == "support" and item.get("effects")]
-    derive_items = [item for item in fired if item.get("asserted")]
+    support_items = [item for item in fired if item.layer == "support" and item.effects]
+    derive_items = [item for item in fired if item.asserted]
 
     # --- nodes, by column, before placement
     edges = []
     derived_nodes, depth = {}, {}
     for item in derive_items:
-        for fact, level in item["asserted"].items():
+        for fact, level in item.asserted.items():
             if fact in derived_nodes:
                 continue
-            reads = [f for f, kind in item["fact_kinds"].items() if kind == "derived"]
+            reads = [f for f, kind in item.fact_kinds.items() if kind == "derived"]
             depth[fact] = 1 + max((depth.get(f, 0) for f in reads), default=0)
             sub = kb.level_label(fact, level)
-            score = item.get("score")
-            if score and score.get("estimated"):
+            score = item.score
+            if score and score.estimated:
                 sub += " (estimated)"
             derived_nodes[fact] = Node(
                 id=f"derived:{fact}", kind="derived", label=kb.fact_label(fact),
-                sublabel=f"{sub} \u00b7 {item['rule']}", x=0, y=0, w=0, h=NODE_H,
-                rule_id=item["rule"], fact=fact, tone="neutral",
-                tooltip=f"{kb.fact_label(fact)}: {sub}\nDerived by {item['rule']}: {item['explanation']}")
+                sublabel=f"{sub} \u00b7 {item.rule}", x=0, y=0, w=0, h=NODE_H,
+                rule_id=item.rule, fact=fact, tone="neutral",
+                tooltip=f"{kb.fact_label(fact)}: {sub}\nDerived by {item.rule}: {item.explanation}")
             edges += _fact_edges(item, f"derived:{fact}")
 
     answers_read = set()
     for item in fired:
-        answers_read.update(f for f, kind in item["fact_kinds"].items() if kind == "answer")
+        answers_read.update(f for f, kind in item.fact_kinds.items() if kind == "answer")
     answer_nodes = {}
     for factor in kb.factors:
         known = factor.id in result.case.answers
@@ -274,23 +275,23 @@ def chain_layout(result) -> ChainLayout:
             tooltip=f"{factor.question}\n{label}" + ("" if known else " (the engine reasoned without it)"))
 
     response_rank = {rid: i for i, rid in enumerate(response_order(result))}
-    support_items.sort(key=lambda item: (response_rank[_main_effect(item)], item["step"]))
+    support_items.sort(key=lambda item: (response_rank[_main_effect(item)], item.step))
     rule_nodes = []
     for item in support_items:
-        effects = item["effects"]
+        effects = item.effects
         signs = {_tone(cf) for cf in effects.values()}
         sub = " ".join(signed(cf) for cf in effects.values())
         tip = "; ".join(f"{signed(cf)} {kb.response(r).label}" for r, cf in effects.items())
         rule_nodes.append(Node(
-            id=f"rule:{item['rule']}", kind="rule", label=item["rule"], sublabel=sub,
-            x=0, y=0, w=0, h=RULE_H, rule_id=item["rule"],
+            id=f"rule:{item.rule}", kind="rule", label=item.rule, sublabel=sub,
+            x=0, y=0, w=0, h=RULE_H, rule_id=item.rule,
             tone=signs.pop() if len(signs) == 1 else "neutral",
-            tooltip=f"{item['rule']} ({'; '.join(item['citations'])}): {item['explanation']}\n{tip}"))
-        edges += _fact_edges(item, f"rule:{item['rule']}")
+            tooltip=f"{item.rule} ({'; '.join(item.citations)}): {item.explanation}\n{tip}"))
+        edges += _fact_edges(item, f"rule:{item.rule}")
         for response, cf in effects.items():
-            edges.append(Edge(f"rule:{item['rule']}", f"response:{response}", _tone(cf)))
+            edges.append(Edge(f"rule:{item.rule}", f"response:{response}", _tone(cf)))
 
-    touched = {r for item in support_items for r in item["effects"]}
+    touched = {r for item in support_items for r in item.effects}
     response_nodes = []
     for rid in sorted(touched, key=response_rank.get):
         cf = result.support[rid]
@@ -335,8 +336,8 @@ def chain_layout(result) -> ChainLayout:
 
 def _fact_edges(item, target):
     """Edges from the facts a fired rule read; a threat score also reads unknown answers."""
-    return [Edge(f"{kind}:{f}", target, "unknown" if item["facts"].get(f) == UNKNOWN else "neutral")
-            for f, kind in item["fact_kinds"].items()]
+    return [Edge(f"{kind}:{f}", target, "unknown" if item.facts.get(f) == UNKNOWN else "neutral")
+            for f, kind in item.fact_kinds.items()]
 
 
 def _unique(edges):
@@ -449,30 +450,31 @@ def _fit(col, wanted, top, bottom):
 # ------------------------------------------------------------- threat profile
 
 def _score_rule(kb):
-    return next(r for r in kb.rules if r.derive == "threat_level")
+    return next(r for r in kb.rules if r.derive == kb.theory.threat_fact)
 
 
 def threat_profile(result) -> ThreatProfile:
     """The four sources of threat with their points, from ``result.threat_score``."""
     kb = result.kb
     rule = _score_rule(kb)
-    score = result.threat_score or {"points": {}, "total": 0, "maximum": 0, "range": [0, 0],
-                                     "unknown": [f for f, _ in rule.score], "estimated": False}
+    score = result.threat_score
+    if score is None:
+        score = ThreatScore({}, 0, 0, (0, 0), tuple(f for f, _ in rule.score), False)
     sources = []
     for factor, table in rule.score:
-        known = factor in score["points"]
+        known = factor in score.points
         sources.append(ThreatSource(
             factor=factor, label=capital(kb.fact_label(factor)),
             level_label=kb.level_label(factor, result.case.answers.get(factor)),
-            points=score["points"].get(factor, 0), max_points=max(p for _, p in table),
+            points=score.points.get(factor, 0), max_points=max(p for _, p in table),
             unknown=not known))
     bands, start = [], 0
     for band in rule.bands:
         bands.append((band.level, start, band.up_to))
         start = band.up_to + 1
-    return ThreatProfile(sources=sources, total=score["total"], maximum=score["maximum"],
-                         band=result.threat_level, estimated=bool(score["estimated"]),
-                         range=tuple(score["range"]), bands=bands)
+    return ThreatProfile(sources=sources, total=score.total, maximum=score.maximum,
+                         band=result.threat_level, estimated=score.estimated,
+                         range=score.range, bands=bands)
 
 
 # ------------------------------------------------------------------ SVG output
@@ -657,7 +659,7 @@ def threat_svg(result) -> str:
         current = level == profile.band
         out.append(_rect(x0, total_y, x1 - x0 - 2, 22, BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)],
                          INK if current else "none", 1.5))
-        out.append(_text((x0 + x1) / 2, total_y + 15, kb.level_label("threat_level", level),
+        out.append(_text((x0 + x1) / 2, total_y + 15, kb.level_label(kb.theory.threat_fact, level),
                          SUBLABEL_SIZE, INK, current, "middle"))
     if profile.estimated and profile.range[0] != profile.range[1]:
         lo, hi = (bar_x + v * unit for v in profile.range)

@@ -1,0 +1,277 @@
+"""Plain-text renderings for the terminal: a result, a verify report, an evaluation.
+
+No reasoning here: each only formats what the engine's objects already hold, in the
+wording of presentation/wording.py.
+"""
+from __future__ import annotations
+
+import sys
+import textwrap
+import time
+from typing import Any
+
+from rules.knowledge import KnowledgeBase
+from rules.result import Result
+
+from .wording import conflict_text, failure_text, signed, tie_note, why_not_summary
+
+
+def render_text(result: Result) -> str:
+    kb = result.kb
+    assert kb is not None
+    case = result.case
+    lines = []
+    heading = case.title or "Untitled case"
+    if case.year:
+        heading += f" ({case.year})"
+    lines.append(heading)
+    lines.append("=" * len(heading))
+    if case.state or case.threat:
+        lines.append(f"{case.state or '?'} facing {case.threat or '?'}")
+    lines.append("")
+    if result.verdict:
+        lines.append(f"Verdict:      {result.verdict_label} ({result.verdict})")
+        lines.append(f"              {kb.response(result.verdict).meaning}")
+        if result.tie:
+            lines.append(f"              {tie_note(kb, result)}")
+    else:
+        lines.append("Verdict:      none (no response reached the minimum support)")
+    lines.append(f"Confidence:   {result.confidence:.2f} (margin over {result.runner_up or '-'})")
+    estimated = " (estimated)" if result.threat_score and result.threat_score.estimated else ""
+    lines.append(f"Threat level: {result.threat_level or 'unknown'}{estimated}")
+    if result.world != kb.theory.default_world:
+        lines.append(f"World:        {kb.world(result.world).title}")
+    if result.unknown:
+        lines.append(f"Unknown:      {', '.join(result.unknown)} (reasoned without them)")
+    lines.append("")
+    lines.append("Support")
+    for rid, cf in sorted(result.support.items(), key=lambda kv: -kv[1]):
+        bar = "#" * int(round(max(cf, 0) * 30))
+        lines.append(f"  {kb.response(rid).label:24s} {signed(cf)}  {bar}")
+    lines.append("")
+    lines.append("Reasoning (rules in firing order)")
+    for item in result.fired:
+        facts = ", ".join(f"{k}={v}" for k, v in item.facts.items())
+        if item.asserted is not None:
+            outcome = "=> " + ", ".join(f"{k}={v}" for k, v in item.asserted.items())
+        else:
+            outcome = "=> " + ", ".join(f"{k} {signed(v)}" for k, v in (item.effects or {}).items())
+        lines.append(f"  {item.step:2d}. {item.rule} [{'; '.join(item.citations)}]")
+        lines.append(f"      on {facts}")
+        lines.append(f"      {outcome}")
+    if result.why_not and result.verdict:
+        lines.append("")
+        lines.append("Why not the others")
+        for rid, info in result.why_not.items():
+            if rid == result.verdict:
+                continue
+            lines.append(f"  {kb.response(rid).label}: {why_not_summary(result, rid)}")
+            for blocked in info.blocked[:3]:
+                reason = failure_text(kb, blocked.failed[0]) if blocked.failed else "blocked"
+                lines.append(f"      {blocked.rule}: {reason}")
+    if result.conflicts:
+        lines.append("")
+        lines.append("Conflicts in the knowledge base: " + "; ".join(conflict_text(c) for c in result.conflicts))
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------- explain
+def _shown(path: Any) -> str:
+    """A path relative to the working folder where it lies below it."""
+    import os
+
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
+    """``main.py explain P``: where a proposition lives and what encodes it."""
+    from rules.atlas import condition_text
+
+    prop = found.proposition
+    heading = f"{prop.id}: {prop.title} ({prop.citation})"
+    lines = [heading, "=" * len(heading), ""]
+    lines += textwrap.wrap(" ".join(prop.text.split()), 88)
+    lines.append("")
+    lines.append(f"Declared in   {_shown(found.file)}:{prop.line}  (group: {prop.group})")
+    lines.append(f"Holds in      {', '.join(kb.world(w).title for w in found.worlds)}")
+    if found.factors:
+        lines.append(f"Questions     {', '.join(found.factors)} (knowledge/questionnaire.yaml) name it")
+    if prop.mirror:
+        lines.append(f"Mirror of     {prop.mirror}")
+    for static in prop.statics:
+        lines.append(f"Claims        in {static.world}: raising {static.factor} never lowers support for "
+                     f"{static.response}" + (f" (when {condition_text(static.when)})" if static.when else ""))
+    lines.append("")
+
+    def rule_lines(entry: Any, indent: str) -> list[str]:
+        rule = entry.rule
+        out = [f"{indent}{rule.id}  [{rule.layer}]  {_shown(entry.file)}:{rule.line}"]
+        out.append(f"{indent}    when  {condition_text(rule.condition)}")
+        if rule.derive:
+            out.append(f"{indent}    sets  {rule.derive} from the points of {', '.join(f for f, _ in rule.score)}")
+        for fact, level in rule.asserts:
+            out.append(f"{indent}    sets  {fact} = {level}")
+        if rule.effects:
+            out.append(f"{indent}    lends " + ", ".join(f"{r} {signed(cf)}" for r, cf in rule.effects))
+        return out
+
+    lines.append(f"Encoded by {len(found.encoded_by)} rule(s)")
+    for entry in found.encoded_by:
+        lines += rule_lines(entry, "  ")
+    if found.upstream:
+        lines.append("")
+        lines.append("The derived facts these rules need, and the rules that derive them")
+        for fact, entries in found.upstream:
+            lines.append(f"  {fact}: {kb.derived_fact(fact).label}")
+            for entry in entries:
+                lines += rule_lines(entry, "    ")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ evaluate
+def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
+    lines = [f"Cases: {table['cases']} from {table['directory']}", ""]
+    lines.append(f"{'case':32s} {'predicted':17s} {'observed':17s}")
+    for row in table["rows"]:
+        mark = "" if row["agree"] else "  <- differs"
+        lines.append(f"{row['file'][:32]:32s} {str(row['predicted']):17s} {row['observed']:17s}{mark}")
+    lines.append("")
+    if table["cases"]:
+        lines.append(f"Agreement: {table['agree']}/{table['cases']} = {table['agreement']:.1%}")
+    lines.append("")
+    responses = list(kb.response_ids)
+    short = {rid: rid[:8] for rid in responses}
+    lines.append("Confusion (rows: observed, columns: predicted)")
+    lines.append(" " * 18 + " ".join(f"{short[r]:>8s}" for r in responses) + f" {'none':>8s}")
+    for obs in responses:
+        row = table["confusion"][obs]
+        if not any(row.values()):
+            continue
+        lines.append(f"{obs:18s}" + " ".join(f"{row[p]:8d}" for p in responses) + f" {row['none']:8d}")
+    return "\n".join(lines) + "\n"
+
+
+# -------------------------------------------------------------------- verify
+def _example(finding: str, answers: dict[str, str], indent: int) -> str:
+    """A finding and the combination it was found at, wrapped for the terminal."""
+    at = ", ".join(f"{k}={v}" for k, v in answers.items())
+    return textwrap.fill(f"{finding} at {at}", width=100, initial_indent=" " * indent,
+                         subsequent_indent=" " * (indent + 4), break_on_hyphens=False)
+
+
+def render_verify_text(report: dict[str, Any]) -> str:
+    lines = []
+    kb = report["knowledge"]
+    lines.append(f"Knowledge base {kb['directory']} (version {kb['version']})")
+    if report["mode"] == "full":
+        lines.append(f"Swept all {report['space']:,} combinations of {report['factors']} factors in "
+                     f"{len(report['worlds'])} worlds ({report['jobs']} worker(s), {report['seconds']} s).")
+    else:
+        lines.append(f"Swept a random sample of {report['combinations']:,} of {report['space']:,} "
+                     f"combinations (seed {report['seed']}) in {len(report['worlds'])} worlds "
+                     f"({report['jobs']} worker(s), {report['seconds']} s).")
+    lines.append("")
+
+    rules = report["rules"]
+    lines.append(f"Rules: {len(rules)}")
+    if report["mode"] == "full":
+        lines.append(f"  dead (never fire): {', '.join(report['dead']) or 'none'}")
+    else:
+        lines.append(f"  unseen in the sample (not proof of dead rules): {', '.join(report['unseen']) or 'none'}")
+    kinds = {r["id"]: r["kind"] for r in rules}
+    always = [rid + (" (a score rule: runs on every case by design)" if kinds[rid] == "score" else "")
+              for rid in report["always"]]
+    lines.append(f"  always fire:       {', '.join(always) or 'none'}")
+    lines.append("")
+
+    worlds = list(report["worlds"])
+    responses = list(report["worlds"][worlds[0]]["shares"])
+    lines.append("Share of the space per verdict")
+    lines.append(f"  {'':18s}" + "".join(f"{w:>14s}" for w in worlds))
+    for rid in responses:
+        lines.append(f"  {rid:18s}" + "".join(f"{report['worlds'][w]['shares'][rid]:14.1%}" for w in worlds))
+    n = report["combinations"]
+    lines.append(f"  {'no verdict (gap)':18s}" + "".join(
+        f"{report['worlds'][w]['gaps']['count'] / n:14.1%}" for w in worlds))
+    lines.append(f"  {'tie':18s}" + "".join(f"{report['worlds'][w]['ties']['count'] / n:14.1%}" for w in worlds))
+    c1 = report["c1"]
+    lines.append(f"C1 (balancing is the rule): in {report['worlds'][c1['world']]['title']} balancing takes "
+                 f"{c1['balancing_share']:.1%} of "
+                 f"the space, bandwagoning {c1['bandwagoning_share']:.1%}: "
+                 + ("holds." if c1["holds"] else "CONTRADICTED."))
+    lines.append("")
+
+    for kind, title in (("gaps", "Gaps (no response reaches the minimum support)"),
+                        ("ties", "Ties between responses")):
+        lines.append(f"{title}: " + ", ".join(f"{w} {report['worlds'][w][kind]['count']:,}" for w in worlds))
+        for w in worlds:
+            for ex in report["worlds"][w][kind]["examples"]:
+                support = ", ".join(f"{r} {cf:+.2f}" for r, cf in ex["support"].items())
+                lines.append(_example(f"{w}: {support}", ex["answers"], 2))
+    lines.append("")
+
+    conflicts = report["conflicts"]
+    lines.append(f"Conflicting derivations: {conflicts['count']:,}")
+    for fact, count in conflicts["by_fact"].items():
+        lines.append(f"  {fact}: {count:,}")
+    for ex in conflicts["examples"]:
+        what = "; ".join(f"{c['rule']} asserts {c['fact']}={c['levels'][1]} after {c['levels'][0]}"
+                         for c in ex["conflicts"])
+        lines.append(_example(what, ex["answers"], 2))
+    lines.append("")
+
+    lines.append("Comparative statics (raise the factor one level, all else fixed; "
+                 "support for the response must not fall)")
+    for s in report["statics"]:
+        span = f"{s['over'][0]}..{s['over'][-1]}"
+        when = f" when {s['when']}" if s["when"] else ""
+        verdict = "ok" if not s["violations"] else f"{s['violations']:,} VIOLATIONS"
+        lines.append(f"  {s['proposition']:3s} {s['world']:13s} {s['factor']} ({span}) -> {s['response']}{when}: "
+                     f"{s['checked']:,} checked, {verdict}")
+        for ex in s["examples"]:
+            lines.append(_example(f"{s['factor']} {ex['from']} -> {ex['to']}: {s['response']} "
+                                  f"{ex['before']:+.2f} -> {ex['after']:+.2f}", ex["answers"], 6))
+    lines.append("")
+    check = report["cross_check"]
+    lines.append(f"Engines cross-checked: experta and the vectorised evaluator on {check['combinations']:,} "
+                 f"random combinations in {check['worlds']} worlds: {check['disagreements']} disagreement(s)")
+    for ex in check["examples"]:
+        lines.append(_example(f"{ex['world']}: experta {ex['experta']}, vectorised {ex['vectorised']}",
+                              ex["answers"], 2))
+    lines.append("")
+    problems = []
+    if report["dead"]:
+        problems.append(f"{len(report['dead'])} dead rule(s)")
+    if report["contradictions"]:
+        problems.append(f"{report['contradictions']:,} contradiction(s) of the theory")
+    lines.append("Result: " + ("OK" if report["ok"] else "FAILED, " + ", ".join(problems)))
+    return "\n".join(lines) + "\n"
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only for a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, total, enabled, stream=None):
+        self.stream = stream or sys.stderr
+        self.total, self.enabled, self.done = total, enabled, 0
+        self.start = time.monotonic()
+        fancy = (getattr(self.stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
+        self.full, self.empty = ("█", "░") if fancy else ("#", "-")
+
+    def advance(self, n):
+        self.done += n
+        if not self.enabled:
+            return
+        filled = int(self.WIDTH * self.done / self.total) if self.total else self.WIDTH
+        elapsed = time.monotonic() - self.start
+        self.stream.write(f"\rverify {self.full * filled}{self.empty * (self.WIDTH - filled)} "
+                          f"{self.done / self.total:4.0%}  {self.done:,}/{self.total:,}  {elapsed:4.0f} s ")
+        self.stream.flush()
+
+    def close(self):
+        if self.enabled:
+            self.stream.write("\r" + " " * (self.WIDTH + 60) + "\r")
+            self.stream.flush()

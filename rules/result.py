@@ -1,0 +1,340 @@
+"""The one result type: what the engine concluded about a case, as frozen dataclasses.
+
+A :class:`Result` is complete when it is built (rules/advisor.py builds it once,
+analyses included); the app, the command line and every report render it and none
+re-derives reasoning. :func:`to_dict` and :func:`from_dict` turn it into plain data
+and back (the ``--format json`` output), and :func:`json_schema` describes that data;
+``docs/result.schema.json`` is generated from it (``python main.py schema``) and a
+test checks that every json output meets it.
+
+The types hold facts, never sentences made for one view: the wording lives in the
+presentation layer. Mappings inside are plain dicts, frozen by convention.
+"""
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+from .cases import Case, case_from_data
+from .knowledge import KnowledgeBase
+
+SCHEMA_VERSION = 2
+
+
+def _json(name: str) -> dict[str, str]:
+    """Field metadata: the field's key in the json (for names Python reserves)."""
+    return {"json": name}
+
+
+@dataclass(frozen=True)
+class ThreatScore:
+    """How the score rule built the threat level from its four sources."""
+
+    points: dict[str, int]          # factor -> points, the known sources
+    total: int                      # scaled up to the full range when estimated
+    maximum: int
+    range: tuple[int, int]          # the lowest and highest totals the unknowns allow
+    unknown: tuple[str, ...]        # the sources that are unknown
+    estimated: bool                 # the unknowns leave the band open
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    """One step of the trace: a rule that fired, on which facts, with what outcome."""
+
+    step: int
+    rule: str
+    layer: str
+    propositions: tuple[str, ...]
+    citations: tuple[str, ...]
+    facts: dict[str, str]           # the facts it matched: fact -> level
+    fact_kinds: dict[str, str]      # fact -> "answer" or "derived"
+    bindings: dict[str, str]
+    explanation: str
+    asserted: Optional[dict[str, str]] = None
+    effects: Optional[dict[str, float]] = None
+    score: Optional[ThreatScore] = None
+
+
+@dataclass(frozen=True)
+class DerivedValue:
+    level: Optional[str]            # None: no rule derived it
+    rule: Optional[str]             # the rule that derived it
+
+
+@dataclass(frozen=True)
+class Contribution:
+    rule: str
+    cf: float
+
+
+@dataclass(frozen=True)
+class Support:
+    """The combined support of one response (MYCIN: belief, disbelief, certainty)."""
+
+    cf: float
+    mb: float
+    md: float
+    for_: tuple[Contribution, ...] = field(metadata=_json("for"))
+    against: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A condition that kept a rule from firing."""
+
+    fact: str
+    value: str                      # the fact's level, or "unknown"
+    needs: tuple[str, ...]          # the levels that would satisfy it
+    condition: str                  # the condition as declared, e.g. "threat_level at least high"
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A rule that would have supported a response but did not fire."""
+
+    rule: str
+    cf: float
+    propositions: tuple[str, ...]
+    failed: tuple[Failure, ...]
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """Why a response has the support it has."""
+
+    support: float
+    for_: tuple[str, ...] = field(metadata=_json("for"))      # rules that fired for it
+    against: tuple[str, ...]        # rules that fired against it
+    blocked: tuple[Blocked, ...]    # rules for it that did not fire, and why
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two derive rules asserted different levels of one fact; the first stood."""
+
+    fact: str
+    levels: tuple[str, str]         # (the level that stood, the level refused)
+    rule: str                       # the rule whose assertion was refused
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A single change of answer that changes the verdict."""
+
+    factor: str
+    from_: str = field(metadata=_json("from"))
+    to: str
+    verdict: Optional[str]
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    flips: tuple[Flip, ...]
+    unknowns: dict[str, dict[str, Optional[str]]]   # unknown factor -> level -> verdict
+    stable: bool                    # no single change, and no completion of one unknown, moves it
+
+
+@dataclass(frozen=True)
+class WorldOutcome:
+    """The verdict in one world, with the world's advice (quoted from the knowledge base)."""
+
+    world: str
+    title: str
+    verdict: Optional[str]
+    verdict_label: str
+    confidence: float
+    support: dict[str, float]
+    advice: str
+    risk: str
+
+
+@dataclass(frozen=True)
+class Analogue:
+    """A recorded case like this one, and what that state did."""
+
+    file: str
+    title: str
+    year: Optional[int]
+    state: str
+    threat: str
+    similarity: float
+    compared: int                   # factors compared (known on both sides)
+    observed: str
+    predicted: Optional[str]
+    theory_right: bool
+    differences: tuple[str, ...]    # the compared factors whose answers differ
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the engine concluded about one case in one world."""
+
+    case: Case
+    world: str
+    knowledge_version: str
+    verdict: Optional[str]          # None: no response reached the minimum support
+    verdict_label: str
+    confidence: float               # margin of the verdict's support over the runner-up
+    tie: bool
+    tied_with: tuple[str, ...]
+    runner_up: Optional[str]
+    threat_level: Optional[str]
+    threat_score: Optional[ThreatScore]
+    support: dict[str, float]       # response -> combined certainty factor
+    support_detail: dict[str, Support]
+    unknown: tuple[str, ...]        # factors not answered
+    facts: dict[str, str]           # every known fact at the end: answers and derived facts
+    derived: dict[str, DerivedValue]
+    fired: tuple[FiredRule, ...]    # in firing order
+    why_not: Optional[dict[str, WhyNot]]    # None when not explained
+    conflicts: tuple[Conflict, ...]
+    whatif: Optional[WhatIf] = None
+    worlds: Optional[dict[str, WorldOutcome]] = None
+    analogues: Optional[tuple[Analogue, ...]] = None
+    kb: Optional[KnowledgeBase] = field(default=None, compare=False, repr=False,
+                                        metadata={"json": None})
+
+    def to_dict(self, with_case: bool = True) -> dict[str, Any]:
+        data = to_dict(self)
+        if not with_case:
+            del data["case"]
+        return data
+
+
+# ------------------------------------------------------------ plain data
+
+def _key(f: dataclasses.Field[Any]) -> Optional[str]:
+    return f.metadata.get("json", f.name) if "json" in f.metadata else f.name
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Case):
+        return value.to_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {"schema": SCHEMA_VERSION} if isinstance(value, Result) else {}
+        for f in dataclasses.fields(value):
+            key = _key(f)
+            if key is not None:
+                out[key] = _encode(getattr(value, f.name))
+        return out
+    if isinstance(value, (tuple, list)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+def to_dict(result: Result) -> dict[str, Any]:
+    """The result as plain data (json-ready), case first."""
+    data = _encode(result)
+    return {"case": data.pop("case"), **data}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, globalns=globals())
+
+
+def _decode(tp: Any, value: Any, kb: Optional[KnowledgeBase]) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return None if value is None else _decode(args[0], value, kb)
+    if tp is Case:
+        if kb is None:
+            return Case(**{k: v for k, v in value.items() if k != "answers"},
+                        answers={f: lv for f, lv in value["answers"].items() if lv != "unknown"})
+        return case_from_data(value, kb)
+    if dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        kwargs = {}
+        for f in dataclasses.fields(tp):
+            key = _key(f)
+            if key is not None and key in value:
+                kwargs[f.name] = _decode(hints[f.name], value[key], kb)
+        if tp is Result:
+            kwargs["kb"] = kb
+        return tp(**kwargs)
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], v, kb) for v in value)
+        return tuple(_decode(a, v, kb) for a, v in zip(args, value))
+    if origin is dict:
+        _, inner = typing.get_args(tp)
+        return {k: _decode(inner, v, kb) for k, v in value.items()}
+    if tp is float and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def from_dict(data: dict[str, Any], kb: Optional[KnowledgeBase] = None) -> Result:
+    """A Result from :func:`to_dict`'s data; with ``kb`` the case is validated against it."""
+    result: Result = _decode(Result, data, kb)
+    return result
+
+
+# ---------------------------------------------------------------- schema
+
+def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return {"anyOf": [_schema_of(args[0], defs), {"type": "null"}]}
+    if tp is Case:
+        return {"$ref": "#/$defs/Case"}
+    if dataclasses.is_dataclass(tp):
+        name = tp.__name__
+        if name not in defs:
+            defs[name] = {}
+            hints = _hints(tp)
+            props, required = {}, []
+            for f in dataclasses.fields(tp):
+                key = _key(f)
+                if key is None:
+                    continue
+                props[key] = _schema_of(hints[f.name], defs)
+                if f.default is dataclasses.MISSING or tp is Result:
+                    required.append(key)
+            if tp is Result:
+                props["schema"] = {"const": SCHEMA_VERSION}
+                required = ["schema", *[k for k in required if k not in ("whatif", "worlds", "analogues")]]
+            defs[name] = {"type": "object", "properties": props, "required": required,
+                          "additionalProperties": False}
+            if tp.__doc__:
+                defs[name]["description"] = " ".join(tp.__doc__.split())
+        return {"$ref": f"#/$defs/{name}"}
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return {"type": "array", "items": _schema_of(args[0], defs)}
+        return {"type": "array", "prefixItems": [_schema_of(a, defs) for a in args],
+                "minItems": len(args), "maxItems": len(args)}
+    if origin is dict:
+        _, inner = typing.get_args(tp)
+        return {"type": "object", "additionalProperties": _schema_of(inner, defs)}
+    simple = {str: "string", int: "integer", float: "number", bool: "boolean"}
+    if tp in simple:
+        return {"type": simple[tp]}
+    raise TypeError(f"no schema for {tp!r}")
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of :func:`to_dict`'s output."""
+    defs: dict[str, Any] = {}
+    root = _schema_of(Result, defs)
+    defs["Case"] = {
+        "type": "object", "description": "The case, in the case file format, every factor listed.",
+        "properties": {"title": {"type": "string"}, "year": {"type": ["integer", "null"]},
+                       "state": {"type": "string"}, "threat": {"type": "string"},
+                       "answers": {"type": "object", "additionalProperties": {"type": "string"}},
+                       "observed": {"type": "string"},
+                       "sources": {"type": "array", "items": {"type": "string"}},
+                       "notes": {"type": "string"}},
+        "required": ["title", "year", "state", "threat", "answers", "sources", "notes"],
+        "additionalProperties": False}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "Alliance Advisor result", **root, "$defs": defs}

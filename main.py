@@ -46,8 +46,8 @@ def _emit(text, output):
 
 
 def cmd_analyze(args):
-    from rules import load_case
     from presentation.text import render_text
+    from rules import load_case
     advisor = _advisor(args)
     cases = [load_case(path, advisor.kb) for path in args.cases]   # validate all first
     if args.format in ("md", "html", "pdf"):

@@ -10,9 +10,9 @@ generated from becomes a CLIPS program:
 - one defrule per rule, with the program's priority as its salience; a condition
   tree becomes patterns with literal membership constraints
   (``(level ?f&weak|middle)``) joined by ``and``/``or``;
-- the score rule is the program's score table: one ``score-entry`` fact per
-  combination of its factors' levels (unknown included), joined with the answers,
-  so CLIPS bands no score of its own;
+- the score rule is the program's score table, as a deffunction of nested
+  ``switch`` expressions over its factors' levels (unknown included), so CLIPS
+  bands no score of its own;
 - the conflict policy (the first level asserted for a fact stands) is the
   ``derive`` deffunction;
 - every rule's RHS appends its id to the ``?*trace*`` global; a ``(not (fired
@@ -67,24 +67,29 @@ def _record(rule: ProgramRule):
     return f'(assert (fired (rule {rule.id}))) (bind ?*trace* (str-cat ?*trace* "{rule.id} "))'
 
 
+def _lookup(table, factors, combo):
+    """The score table as nested ``switch`` expressions over the factors' levels."""
+    if not factors:
+        return table.outcomes[tuple(combo)].level
+    factor, rest = factors[0], factors[1:]
+    levels = sorted({key[len(combo)] for key in table.outcomes})
+    cases = " ".join(f"(case {level} then {_lookup(table, rest, [*combo, level])})" for level in levels)
+    return f"(switch ?{factor} {cases})"
+
+
 def _score_constructs(rule: ProgramRule):
-    """The score table as a template, its entries as deffacts, and the rule that joins them."""
+    """The program's score table as a deffunction of nested switches, and the rule
+    that calls it: CLIPS looks the band up, it bands no score of its own."""
     table = rule.score
-    slots = " ".join(f"(slot {factor})" for factor in table.factors)
-    template = f"(deftemplate {rule.id}-entry {slots} (slot level))"
-    entries = " ".join(
-        f"({rule.id}-entry " + " ".join(f"({f} {lv})" for f, lv in zip(table.factors, combo))
-        + f" (level {outcome.level}))" for combo, outcome in sorted(table.outcomes.items()))
-    facts = f"(deffacts {rule.id}-table {entries})"
+    arguments = " ".join(f"?{f}" for f in table.factors)
+    function = f"(deffunction {rule.id}-level ({arguments}) {_lookup(table, list(table.factors), [])})"
     answers = " ".join(f"(answer (factor {f}) (level ?{f}))" for f in table.factors)
-    lookup = f"({rule.id}-entry " + " ".join(f"({f} ?{f})" for f in table.factors) + " (level ?level))"
     defrule = f"""(defrule {rule.id} (declare (salience {rule.priority}))
   (not (fired (rule {rule.id})))
   {answers}
-  {lookup}
   =>
-  {_record(rule)} (derive {table.target} ?level))"""
-    return [template, facts, defrule]
+  {_record(rule)} (derive {table.target} ({rule.id}-level {arguments})))"""
+    return [function, defrule]
 
 
 def compile_rule(rule: ProgramRule, program: Program):

@@ -86,6 +86,7 @@ def _screenshot(app, kb, case_path, out):
 
     from rules.errors import ExportError
     from rules.fileio import atomic_write_bytes
+
     from .mainwindow import MainWindow
     qInstallMessageHandler(_quiet_offscreen_warnings)
     # Throw-away settings: the picture never depends on (or changes) the user's

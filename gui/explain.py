@@ -2,7 +2,7 @@
 and "why not" for any response. Both only format what the Result holds; the
 condition tree comes from the knowledge base and is evaluated on the Result's
 facts only to mark which parts held."""
-from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem
 

@@ -3,11 +3,19 @@ historical analogues. Each renders its part of the Result when the engine
 provides it (``result.whatif``, ``.worlds``, ``.analogues``) and says so when not."""
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QScrollArea, QStackedWidget,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .style import card
-from .style import BAD, GOOD, MUTED, esc, fact_title, response_colour
+from .style import BAD, GOOD, MUTED, card, esc, fact_title, response_colour
 
 
 class _ExtraPanel(QStackedWidget):

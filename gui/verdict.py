@@ -5,6 +5,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from presentation.wording import tie_note
+
 from .style import BAD, FAINT, GOOD, MUTED, RULE_LINE, esc, fact_title, response_colour, threat_colour
 
 

@@ -32,7 +32,6 @@ API (coordinates in pixels at 96 dpi, origin top left; a node's x, y is its top 
 """
 from dataclasses import dataclass, field
 from html import escape as _html_escape
-from typing import Optional
 
 from rules.knowledge import UNKNOWN
 from rules.result import ThreatScore
@@ -76,9 +75,9 @@ class Node:
     y: float
     w: float
     h: float
-    rule_id: Optional[str] = None   # the rule to show when the node is selected
-    fact: Optional[str] = None
-    response: Optional[str] = None
+    rule_id: str | None = None   # the rule to show when the node is selected
+    fact: str | None = None
+    response: str | None = None
     emphasis: bool = False          # the verdict
     tone: str = "neutral"           # 'positive' | 'negative' | 'neutral' | 'unknown'
     tooltip: str = ""
@@ -119,7 +118,7 @@ class ChainLayout:
     def node(self, node_id) -> Node:
         return next(n for n in self.nodes if n.id == node_id)
 
-    def node_at(self, px, py) -> Optional[Node]:
+    def node_at(self, px, py) -> Node | None:
         return next((n for n in self.nodes if n.contains(px, py)), None)
 
 
@@ -139,7 +138,7 @@ class ThreatProfile:
     sources: list
     total: int
     maximum: int
-    band: Optional[str]             # the threat level
+    band: str | None             # the threat level
     estimated: bool
     range: tuple                    # (lowest, highest) total the unknowns allow
     bands: list                     # [(level, first point, last point)]

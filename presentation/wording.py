@@ -6,13 +6,11 @@ the same words.
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from rules.knowledge import KnowledgeBase
 from rules.result import Failure, Result
 
 
-def response_label(kb: KnowledgeBase, response_id: Optional[str]) -> str:
+def response_label(kb: KnowledgeBase, response_id: str | None) -> str:
     return kb.response(response_id).label if response_id else "No verdict"
 
 

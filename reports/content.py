@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from presentation import figures, wording
 from presentation.figures import capital, signed
 
-
-
 # ------------------------------------------------------------------- the blocks
 
 @dataclass(frozen=True)

@@ -3,61 +3,62 @@ no outside resource, made to print well."""
 import re
 from html import escape
 
-from .content import Bullets, Figure, Heading, KeyValues, Para, Run, Table, report_blocks
 from presentation.figures import FONT_FAMILY
+
+from .content import Bullets, Figure, Heading, KeyValues, Para, Run, Table, report_blocks
 
 # Even if some text slipped through unescaped, the page may run no script and load
 # nothing from outside.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-STYLE = """
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #f6f8fa; color: #1f2933; font: 15px/1.55 %(font)s; }
-main { max-width: 980px; margin: 0 auto; padding: 40px 48px 56px; background: #fff;
-       box-shadow: 0 1px 3px rgba(15, 30, 50, .08); }
-h1 { font-size: 30px; line-height: 1.2; margin: 0 0 6px; letter-spacing: -.01em; }
-h2 { font-size: 21px; margin: 44px 0 12px; padding-bottom: 6px; border-bottom: 1px solid #d5dce3; }
-h3 { font-size: 16px; margin: 26px 0 6px; }
-p { margin: 8px 0; }
-p.lead { color: #52606d; font-size: 17px; margin-bottom: 22px; }
-p.small, figcaption { color: #52606d; font-size: 13px; }
-code { font: 12.5px/1.3 ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace;
-       background: #eef2f6; border-radius: 3px; padding: 1px 4px; white-space: nowrap; color: #243b53; }
-table { border-collapse: collapse; width: 100%%; margin: 12px 0; font-size: 13.5px; }
-th { text-align: left; font-weight: 600; color: #52606d; font-size: 12px; text-transform: uppercase;
-     letter-spacing: .03em; border-bottom: 2px solid #d5dce3; padding: 6px 10px 6px 0; }
-td { vertical-align: top; border-bottom: 1px solid #e6ebf0; padding: 7px 10px 7px 0; }
-td.num, th.num { text-align: right; white-space: nowrap; }
-table.steps td:first-child { color: #7b8794; }
-table.kv { margin: 0; }
-table.kv td { border: 0; padding: 5px 14px 5px 0; }
-table.kv td:first-child { width: 11em; color: #52606d; font-weight: 600; }
-p.verdict { border-left: 4px solid #1d4e89; background: #f3f7fc; padding: 14px 18px; margin: 18px 0 10px;
-            border-radius: 0 6px 6px 0; font-size: 17px; }
-p.verdict strong { color: #1d4e89; font-size: 20px; }
-ul { padding-left: 22px; }
-li { margin: 5px 0; }
-figure { margin: 22px 0 30px; break-inside: avoid; }
-figure svg { display: block; width: 100%%; height: auto; margin: 0 auto; }
-figure.wide { width: 96vw; max-width: 1480px; position: relative; left: 50%%; transform: translateX(-50%%);
-              overflow-x: auto; }
-figure.wide figcaption { max-width: 884px; margin: 8px auto 0; }
-footer { margin-top: 40px; color: #7b8794; font-size: 12px; }
-@page { margin: 16mm 15mm 18mm; }
-@page wide { size: landscape; }
-@media print {
-  body { background: #fff; font-size: 10pt; }
-  main { max-width: none; padding: 0; box-shadow: none; }
-  h2 { break-after: avoid; margin-top: 28px; }
-  h3 { break-after: avoid; }
-  tr, li, p.verdict { break-inside: avoid; }
-  thead { display: table-header-group; }
-  section.wide-page { page: wide; }
-  figure.wide { width: 100%%; max-width: none; left: 0; transform: none; overflow: visible; }
-  code { background: none; padding: 0; }
-}
-""" % {"font": FONT_FAMILY}
+STYLE = f"""
+:root {{ color-scheme: light; }}
+* {{ box-sizing: border-box; }}
+body {{ margin: 0; background: #f6f8fa; color: #1f2933; font: 15px/1.55 {FONT_FAMILY}; }}
+main {{ max-width: 980px; margin: 0 auto; padding: 40px 48px 56px; background: #fff;
+       box-shadow: 0 1px 3px rgba(15, 30, 50, .08); }}
+h1 {{ font-size: 30px; line-height: 1.2; margin: 0 0 6px; letter-spacing: -.01em; }}
+h2 {{ font-size: 21px; margin: 44px 0 12px; padding-bottom: 6px; border-bottom: 1px solid #d5dce3; }}
+h3 {{ font-size: 16px; margin: 26px 0 6px; }}
+p {{ margin: 8px 0; }}
+p.lead {{ color: #52606d; font-size: 17px; margin-bottom: 22px; }}
+p.small, figcaption {{ color: #52606d; font-size: 13px; }}
+code {{ font: 12.5px/1.3 ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace;
+       background: #eef2f6; border-radius: 3px; padding: 1px 4px; white-space: nowrap; color: #243b53; }}
+table {{ border-collapse: collapse; width: 100%; margin: 12px 0; font-size: 13.5px; }}
+th {{ text-align: left; font-weight: 600; color: #52606d; font-size: 12px; text-transform: uppercase;
+     letter-spacing: .03em; border-bottom: 2px solid #d5dce3; padding: 6px 10px 6px 0; }}
+td {{ vertical-align: top; border-bottom: 1px solid #e6ebf0; padding: 7px 10px 7px 0; }}
+td.num, th.num {{ text-align: right; white-space: nowrap; }}
+table.steps td:first-child {{ color: #7b8794; }}
+table.kv {{ margin: 0; }}
+table.kv td {{ border: 0; padding: 5px 14px 5px 0; }}
+table.kv td:first-child {{ width: 11em; color: #52606d; font-weight: 600; }}
+p.verdict {{ border-left: 4px solid #1d4e89; background: #f3f7fc; padding: 14px 18px; margin: 18px 0 10px;
+            border-radius: 0 6px 6px 0; font-size: 17px; }}
+p.verdict strong {{ color: #1d4e89; font-size: 20px; }}
+ul {{ padding-left: 22px; }}
+li {{ margin: 5px 0; }}
+figure {{ margin: 22px 0 30px; break-inside: avoid; }}
+figure svg {{ display: block; width: 100%; height: auto; margin: 0 auto; }}
+figure.wide {{ width: 96vw; max-width: 1480px; position: relative; left: 50%; transform: translateX(-50%);
+              overflow-x: auto; }}
+figure.wide figcaption {{ max-width: 884px; margin: 8px auto 0; }}
+footer {{ margin-top: 40px; color: #7b8794; font-size: 12px; }}
+@page {{ margin: 16mm 15mm 18mm; }}
+@page wide {{ size: landscape; }}
+@media print {{
+  body {{ background: #fff; font-size: 10pt; }}
+  main {{ max-width: none; padding: 0; box-shadow: none; }}
+  h2 {{ break-after: avoid; margin-top: 28px; }}
+  h3 {{ break-after: avoid; }}
+  tr, li, p.verdict {{ break-inside: avoid; }}
+  thead {{ display: table-header-group; }}
+  section.wide-page {{ page: wide; }}
+  figure.wide {{ width: 100%; max-width: none; left: 0; transform: none; overflow: visible; }}
+  code {{ background: none; padding: 0; }}
+}}
+"""
 
 
 def runs_html(runs):

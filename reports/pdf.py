@@ -6,11 +6,11 @@ a landscape page of its own, where it is large enough to read.
 """
 import os
 
+from presentation.figures import INK, MUTED
 from rules.errors import ExportError
 
 from .content import Figure, Heading, Para, report_blocks
 from .html import blocks_html, runs_html
-from presentation.figures import INK, MUTED
 
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 DPI = 96                      # layout units are CSS pixels, as in the figures
@@ -18,26 +18,26 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 64, 70, 70
 FONT_FAMILIES = ["Helvetica Neue", "Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
 
 # QTextDocument reads a subset of CSS 2.1: no pseudo-classes, borders on tables only.
-QT_STYLE = """
-body { color: %(ink)s; font-size: 9.5pt; }
-h1 { font-size: 20pt; margin-top: 0; margin-bottom: 4px; }
-h2 { font-size: 13.5pt; margin-top: 22px; margin-bottom: 6px; color: #102a43; }
-h3 { font-size: 11pt; margin-top: 14px; margin-bottom: 4px; }
-p { margin-top: 4px; margin-bottom: 4px; }
-p.lead { color: %(muted)s; font-size: 11pt; margin-bottom: 12px; }
-p.verdict { font-size: 13pt; color: #0f2c4f; background-color: #e6eef8; margin-top: 6px; margin-bottom: 6px; }
-p.small { color: %(muted)s; font-size: 8.5pt; }
-p.caption { color: %(muted)s; font-size: 8.5pt; margin-bottom: 12px; }
-code { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 8pt; color: #243b53; }
-table { border-collapse: collapse; margin-top: 6px; margin-bottom: 8px; }
-th { color: %(muted)s; font-size: 8pt; font-weight: bold; text-align: left; background-color: #f1f4f7;
-     padding: 4px; border-bottom: 1px solid #c5ced8; }
-td { padding: 4px; vertical-align: top; }
-table.grid td { font-size: 8.5pt; border-bottom: 1px solid #e3e8ee; }
-table.kv { margin-top: 4px; margin-bottom: 10px; }
-table.kv td { padding: 4px 8px; }
-li { margin-bottom: 3px; }
-""" % {"ink": INK, "muted": MUTED}
+QT_STYLE = f"""
+body {{ color: {INK}; font-size: 9.5pt; }}
+h1 {{ font-size: 20pt; margin-top: 0; margin-bottom: 4px; }}
+h2 {{ font-size: 13.5pt; margin-top: 22px; margin-bottom: 6px; color: #102a43; }}
+h3 {{ font-size: 11pt; margin-top: 14px; margin-bottom: 4px; }}
+p {{ margin-top: 4px; margin-bottom: 4px; }}
+p.lead {{ color: {MUTED}; font-size: 11pt; margin-bottom: 12px; }}
+p.verdict {{ font-size: 13pt; color: #0f2c4f; background-color: #e6eef8; margin-top: 6px; margin-bottom: 6px; }}
+p.small {{ color: {MUTED}; font-size: 8.5pt; }}
+p.caption {{ color: {MUTED}; font-size: 8.5pt; margin-bottom: 12px; }}
+code {{ font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 8pt; color: #243b53; }}
+table {{ border-collapse: collapse; margin-top: 6px; margin-bottom: 8px; }}
+th {{ color: {MUTED}; font-size: 8pt; font-weight: bold; text-align: left; background-color: #f1f4f7;
+     padding: 4px; border-bottom: 1px solid #c5ced8; }}
+td {{ padding: 4px; vertical-align: top; }}
+table.grid td {{ font-size: 8.5pt; border-bottom: 1px solid #e3e8ee; }}
+table.kv {{ margin-top: 4px; margin-bottom: 10px; }}
+table.kv td {{ padding: 4px 8px; }}
+li {{ margin-bottom: 3px; }}
+"""
 
 
 _app = None     # the application we made, kept alive for every later PDF

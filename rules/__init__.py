@@ -19,11 +19,11 @@ def _restore_collections_aliases() -> None:
 
 _restore_collections_aliases()
 
+from .advisor import Advisor  # noqa: E402
+from .cases import Case, case_to_yaml, load_case, load_library, parse_case_text  # noqa: E402
 from .errors import AdvisorError, CaseError, ExportError, KnowledgeError  # noqa: E402
 from .knowledge import UNKNOWN, KnowledgeBase, load_knowledge  # noqa: E402
-from .cases import Case, case_to_yaml, load_case, load_library, parse_case_text  # noqa: E402
 from .result import Result  # noqa: E402
-from .advisor import Advisor  # noqa: E402
 
 __all__ = ["AdvisorError", "CaseError", "ExportError", "KnowledgeError", "UNKNOWN", "KnowledgeBase",
            "load_knowledge", "Case", "case_to_yaml", "load_case", "load_library", "parse_case_text",

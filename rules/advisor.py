@@ -9,7 +9,7 @@ ours, raised as :class:`EngineDisagreement`, never shown as a result.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from . import conditions as cond
 from .analysis import Analyst
@@ -17,9 +17,21 @@ from .cases import Case
 from .engine import EnginePool, RawRun
 from .knowledge import UNKNOWN, KnowledgeBase, load_knowledge
 from .program import Program, compile_program, decide, support_of
-from .result import (Blocked, Conflict, Contribution, DerivedValue, Failure, FiredRule, Result, Support,
-                     ThreatScore, WhyNot)
-from .vector import Vector
+from .result import (
+    Blocked,
+    Conflict,
+    Contribution,
+    DerivedValue,
+    Failure,
+    FiredRule,
+    Result,
+    Support,
+    ThreatScore,
+    WhyNot,
+)
+
+if TYPE_CHECKING:
+    from .vector import Vector
 
 
 class EngineDisagreement(RuntimeError):
@@ -33,12 +45,11 @@ def _r(x: float) -> float:
 class Advisor:
     """Runs cases through the knowledge base. Build once, reuse for many cases."""
 
-    def __init__(self, kb: Optional[KnowledgeBase] = None):
+    def __init__(self, kb: KnowledgeBase | None = None):
         self.kb = kb or load_knowledge()
         self.program: Program = compile_program(self.kb)
         self.pool = EnginePool(self.program)
-        self.vector = Vector(self.program)
-        self.analyst = Analyst(self.kb, self.vector)
+        self._analyst: Analyst | None = None
         kb = self.kb
         # What the explanation quotes of each rule, worked out once per knowledge base.
         self._quoted = {spec.id: (tuple(kb.proposition(p).citation for p in spec.propositions), spec.explanation)
@@ -47,14 +58,28 @@ class Advisor:
         self._supporters: dict[str, dict[str, list[tuple[Any, float]]]] = {}
         # Why a rule did not fire depends only on the levels of the facts it reads,
         # so its failures are remembered per those levels, never per case.
-        self._failures: dict[tuple[str, tuple[Optional[str], ...]], tuple[Failure, ...]] = {}
+        self._failures: dict[tuple[str, tuple[str | None, ...]], tuple[Failure, ...]] = {}
+
+    @property
+    def analyst(self) -> Analyst:
+        """What-if, worlds and analogues, on the vectorised evaluator. Built on first
+        use, so that an engine that only explains never loads numpy."""
+        if self._analyst is None:
+            from .vector import Vector
+
+            self._analyst = Analyst(self.kb, Vector(self.program))
+        return self._analyst
+
+    @property
+    def vector(self) -> Vector:
+        return self.analyst.vector
 
     @property
     def default_world(self) -> str:
         return self.kb.theory.default_world
 
     # ------------------------------------------------------------------ running
-    def analyze(self, case: Case, world: Optional[str] = None, explain: bool = True, extras: bool = False,
+    def analyze(self, case: Case, world: str | None = None, explain: bool = True, extras: bool = False,
                 without: Iterable[str] = ()) -> Result:
         """Run one case in ``world`` (default: Walt's). ``extras`` adds what-if, the
         three worlds and the historical analogues; ``without`` leaves rules out."""

@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from math import ceil
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING
 
 from .cases import Case, default_library_dir, load_case
 from .errors import CaseError
 from .knowledge import KnowledgeBase
 from .result import Analogue, Flip, WhatIf, WorldOutcome
-from .vector import Vector
+
+if TYPE_CHECKING:
+    from .vector import Vector
 
 # A library case compared on fewer than half the questionnaire's factors ranks
 # below every case compared on more: its similarity rests on too little.
@@ -33,19 +35,19 @@ class Analyst:
     def __init__(self, kb: KnowledgeBase, vector: Vector):
         self.kb = kb
         self.vector = vector
-        self._library: Optional[list[Case]] = None   # read once
-        self._predicted: dict[str, list[Optional[str]]] = {}
+        self._library: list[Case] | None = None   # read once
+        self._predicted: dict[str, list[str | None]] = {}
 
-    def _label(self, verdict: Optional[str]) -> str:
+    def _label(self, verdict: str | None) -> str:
         return self.kb.response(verdict).label if verdict else "No verdict"
 
     # ----------------------------------------------------------------- what if
     def whatif(self, answers: Mapping[str, str], world: str,
-               without: Iterable[str] = ()) -> tuple[WhatIf, Optional[str]]:
+               without: Iterable[str] = ()) -> tuple[WhatIf, str | None]:
         """Every single change of a known answer that changes the verdict, and the
         verdict under each level of every unknown factor; with the verdict of the
         answers themselves, for the advisor to check against the engine of record."""
-        variants: list[tuple[str, Optional[str], str]] = []
+        variants: list[tuple[str, str | None, str]] = []
         rows: list[Mapping[str, str]] = [answers]
         for factor in self.kb.factors:
             current = answers.get(factor.id)
@@ -99,7 +101,7 @@ class Analyst:
             self._library = cases
         return self._library
 
-    def predictions(self, world: str) -> list[Optional[str]]:
+    def predictions(self, world: str) -> list[str | None]:
         if world not in self._predicted:
             self._predicted[world] = self.vector.verdicts([c.answers for c in self.library()], world)
         return self._predicted[world]

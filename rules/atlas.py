@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from . import conditions as cond
 from .errors import AdvisorError
@@ -64,6 +63,6 @@ def proposition_map(kb: KnowledgeBase, proposition_id: str) -> PropositionMap:
                           prop.worlds, factors)
 
 
-def condition_text(node: Optional[object]) -> str:
+def condition_text(node: object | None) -> str:
     """A rule's condition as one line; a score rule has none."""
     return "always (a score rule)" if node is None else cond.condition_text(node)

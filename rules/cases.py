@@ -2,7 +2,6 @@
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
@@ -18,14 +17,14 @@ MAX_SOURCES = 100
 @dataclass
 class Case:
     title: str = ""
-    year: Optional[int] = None
+    year: int | None = None
     state: str = ""
     threat: str = ""
     answers: dict = field(default_factory=dict)   # factor id -> level id (unknown left out)
-    observed: Optional[str] = None
+    observed: str | None = None
     sources: list = field(default_factory=list)
     notes: str = ""
-    path: Optional[str] = None                    # where it was read from, if anywhere
+    path: str | None = None                    # where it was read from, if anywhere
 
     def answer(self, factor_id):
         return self.answers.get(factor_id, UNKNOWN)

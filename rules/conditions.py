@@ -9,7 +9,6 @@ experta network and the explanation agree on what blocks a rule.
 """
 from dataclasses import dataclass
 from itertools import product
-from typing import Optional
 
 OPERATORS = ("is", "in", "at_least", "at_most")
 
@@ -125,7 +124,7 @@ def parse_condition(raw, fact_levels, ordered, line=None):
     return _parse(raw, line)
 
 
-def evaluate(node, facts) -> Optional[bool]:
+def evaluate(node, facts) -> bool | None:
     """Kleene three-valued evaluation: True, False, or None (blocked by an unknown)."""
     if isinstance(node, Leaf):
         return node.value(facts)

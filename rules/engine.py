@@ -25,9 +25,28 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import conditions as cond
-from .experta_compat import (AND, MATCH, OR, P, Activation, Agenda, DepthStrategy, Fact, FactCapture, FactList,
-                             FeatureCheck, InitialFact, KnowledgeEngine, L, Matcher, Rule, TypeCheck, generate_checks,
-                             negated_constraint, watchers)
+from .experta_compat import (
+    AND,
+    MATCH,
+    OR,
+    Activation,
+    Agenda,
+    DepthStrategy,
+    Fact,
+    FactCapture,
+    FactList,
+    FeatureCheck,
+    InitialFact,
+    KnowledgeEngine,
+    L,
+    Matcher,
+    P,
+    Rule,
+    TypeCheck,
+    generate_checks,
+    negated_constraint,
+    watchers,
+)
 from .knowledge import UNKNOWN
 from .program import Program, ProgramRule, settle
 

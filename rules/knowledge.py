@@ -5,10 +5,8 @@ these YAML files; this module turns them into immutable objects and refuses a
 knowledge base that is inconsistent, naming the file, the line and the id.
 """
 import hashlib
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
 
 from . import conditions as cond
 from .errors import KnowledgeError
@@ -82,7 +80,7 @@ class Static:
     factor: str
     response: str
     over: tuple            # the levels of the factor the claim spans, in order
-    when: Optional[object]  # a condition tree restricting the claim, or None
+    when: object | None  # a condition tree restricting the claim, or None
 
 
 @dataclass(frozen=True)
@@ -93,10 +91,10 @@ class Proposition:
     text: str
     pages: str
     worlds: tuple
-    mirror: Optional[str]
+    mirror: str | None
     statics: tuple
     source: str = ""                # the source's short citation, from theory.yaml
-    line: Optional[int] = None      # where it stands in propositions.yaml
+    line: int | None = None      # where it stands in propositions.yaml
 
     @property
     def citation(self) -> str:
@@ -157,13 +155,13 @@ class RuleSpec:
     layer: str
     propositions: tuple
     explanation: str
-    condition: Optional[object] = None      # condition tree (None for score rules)
+    condition: object | None = None      # condition tree (None for score rules)
     asserts: tuple = ()                     # ((derived fact, level), ...)
     effects: tuple = ()                     # ((response, cf), ...)
-    derive: Optional[str] = None            # score rules: the derived fact
+    derive: str | None = None            # score rules: the derived fact
     score: tuple = ()                       # ((factor, ((level, points), ...)), ...)
     bands: tuple = ()
-    line: Optional[int] = None
+    line: int | None = None
     index: int = 0
 
     @property

@@ -16,7 +16,7 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 from .cases import Case, case_from_data
 from .knowledge import KnowledgeBase
@@ -54,19 +54,23 @@ class FiredRule:
     fact_kinds: dict[str, str]      # fact -> "answer" or "derived"
     bindings: dict[str, str]
     explanation: str
-    asserted: Optional[dict[str, str]] = None
-    effects: Optional[dict[str, float]] = None
-    score: Optional[ThreatScore] = None
+    asserted: dict[str, str] | None = None
+    effects: dict[str, float] | None = None
+    score: ThreatScore | None = None
 
 
 @dataclass(frozen=True)
 class DerivedValue:
-    level: Optional[str]            # None: no rule derived it
-    rule: Optional[str]             # the rule that derived it
+    """A derived fact's level at the end of the run, and the rule that derived it."""
+
+    level: str | None            # None: no rule derived it
+    rule: str | None             # the rule that derived it
 
 
 @dataclass(frozen=True)
 class Contribution:
+    """The certainty factor one fired rule lent a response."""
+
     rule: str
     cf: float
 
@@ -128,13 +132,15 @@ class Flip:
     factor: str
     from_: str = field(metadata=_json("from"))
     to: str
-    verdict: Optional[str]
+    verdict: str | None
 
 
 @dataclass(frozen=True)
 class WhatIf:
+    """The single changes of answer that change the verdict, and each unknown's verdicts."""
+
     flips: tuple[Flip, ...]
-    unknowns: dict[str, dict[str, Optional[str]]]   # unknown factor -> level -> verdict
+    unknowns: dict[str, dict[str, str | None]]   # unknown factor -> level -> verdict
     stable: bool                    # no single change, and no completion of one unknown, moves it
 
 
@@ -144,7 +150,7 @@ class WorldOutcome:
 
     world: str
     title: str
-    verdict: Optional[str]
+    verdict: str | None
     verdict_label: str
     confidence: float
     support: dict[str, float]
@@ -158,13 +164,13 @@ class Analogue:
 
     file: str
     title: str
-    year: Optional[int]
+    year: int | None
     state: str
     threat: str
     similarity: float
     compared: int                   # factors compared (known on both sides)
     observed: str
-    predicted: Optional[str]
+    predicted: str | None
     theory_right: bool
     differences: tuple[str, ...]    # the compared factors whose answers differ
 
@@ -176,26 +182,26 @@ class Result:
     case: Case
     world: str
     knowledge_version: str
-    verdict: Optional[str]          # None: no response reached the minimum support
+    verdict: str | None          # None: no response reached the minimum support
     verdict_label: str
     confidence: float               # margin of the verdict's support over the runner-up
     tie: bool
     tied_with: tuple[str, ...]
-    runner_up: Optional[str]
-    threat_level: Optional[str]
-    threat_score: Optional[ThreatScore]
+    runner_up: str | None
+    threat_level: str | None
+    threat_score: ThreatScore | None
     support: dict[str, float]       # response -> combined certainty factor
     support_detail: dict[str, Support]
     unknown: tuple[str, ...]        # factors not answered
     facts: dict[str, str]           # every known fact at the end: answers and derived facts
     derived: dict[str, DerivedValue]
     fired: tuple[FiredRule, ...]    # in firing order
-    why_not: Optional[dict[str, WhyNot]]    # None when not explained
+    why_not: dict[str, WhyNot] | None    # None when not explained
     conflicts: tuple[Conflict, ...]
-    whatif: Optional[WhatIf] = None
-    worlds: Optional[dict[str, WorldOutcome]] = None
-    analogues: Optional[tuple[Analogue, ...]] = None
-    kb: Optional[KnowledgeBase] = field(default=None, compare=False, repr=False,
+    whatif: WhatIf | None = None
+    worlds: dict[str, WorldOutcome] | None = None
+    analogues: tuple[Analogue, ...] | None = None
+    kb: KnowledgeBase | None = field(default=None, compare=False, repr=False,
                                         metadata={"json": None})
 
     def to_dict(self, with_case: bool = True) -> dict[str, Any]:
@@ -207,13 +213,13 @@ class Result:
 
 # ------------------------------------------------------------ plain data
 
-def _key(f: dataclasses.Field[Any]) -> Optional[str]:
+def _key(f: dataclasses.Field[Any]) -> str | None:
     return f.metadata.get("json", f.name) if "json" in f.metadata else f.name
 
 
 def _encode(value: Any) -> Any:
     if isinstance(value, Case):
-        return value.to_dict()
+        return {**value.to_dict(), "path": value.path}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {"schema": SCHEMA_VERSION} if isinstance(value, Result) else {}
         for f in dataclasses.fields(value):
@@ -238,16 +244,19 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, globalns=globals())
 
 
-def _decode(tp: Any, value: Any, kb: Optional[KnowledgeBase]) -> Any:
+def _decode(tp: Any, value: Any, kb: KnowledgeBase | None) -> Any:
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         return None if value is None else _decode(args[0], value, kb)
     if tp is Case:
+        fields = {k: v for k, v in value.items() if k != "path"}
         if kb is None:
-            return Case(**{k: v for k, v in value.items() if k != "answers"},
-                        answers={f: lv for f, lv in value["answers"].items() if lv != "unknown"})
-        return case_from_data(value, kb)
+            return Case(**{k: v for k, v in fields.items() if k != "answers"}, path=value.get("path"),
+                        answers={f: lv for f, lv in fields["answers"].items() if lv != "unknown"})
+        case = case_from_data(fields, kb)
+        case.path = value.get("path")
+        return case
     if dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         kwargs = {}
@@ -271,7 +280,7 @@ def _decode(tp: Any, value: Any, kb: Optional[KnowledgeBase]) -> Any:
     return value
 
 
-def from_dict(data: dict[str, Any], kb: Optional[KnowledgeBase] = None) -> Result:
+def from_dict(data: dict[str, Any], kb: KnowledgeBase | None = None) -> Result:
     """A Result from :func:`to_dict`'s data; with ``kb`` the case is validated against it."""
     result: Result = _decode(Result, data, kb)
     return result
@@ -333,8 +342,9 @@ def json_schema() -> dict[str, Any]:
                        "answers": {"type": "object", "additionalProperties": {"type": "string"}},
                        "observed": {"type": "string"},
                        "sources": {"type": "array", "items": {"type": "string"}},
-                       "notes": {"type": "string"}},
-        "required": ["title", "year", "state", "threat", "answers", "sources", "notes"],
+                       "notes": {"type": "string"},
+                       "path": {"type": ["string", "null"], "description": "the file it was read from"}},
+        "required": ["title", "year", "state", "threat", "answers", "sources", "notes", "path"],
         "additionalProperties": False}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "Alliance Advisor result", **root, "$defs": defs}

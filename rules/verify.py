@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import prod
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +84,7 @@ class Sweep:
     verdicts: dict[str, Any]        # world -> int8 response code (-1 none)
     ties: dict[str, Any]            # world -> bool
     supports: dict[tuple[str, str], Any]   # (world, response) -> float64, the ones statics compare
-    when: list[Optional[Any]]       # per static: bool, whether its `when` holds
+    when: list[Any | None]       # per static: bool, whether its `when` holds
     fires: Any                      # rule -> combinations where it fired (in a world it runs in)
     conflicts: Any                  # derive rule -> combinations where its assertion conflicted
     conflict_examples: dict[int, list[int]]
@@ -93,7 +93,7 @@ class Sweep:
 class Sweeper:
     """Evaluates combinations in chunks. One per process."""
 
-    def __init__(self, kb: KnowledgeBase, program: Optional[Program] = None):
+    def __init__(self, kb: KnowledgeBase, program: Program | None = None):
         self.kb = kb
         self.program = program or compile_program(kb)
         self.vector = Vector(self.program)
@@ -145,7 +145,7 @@ def _merge(parts: list[Sweep]) -> Sweep:
 
 
 # ------------------------------------------------------------------ workers
-_WORKER: Optional[Sweeper] = None
+_WORKER: Sweeper | None = None
 
 
 def _init_worker(directory: str) -> None:
@@ -160,7 +160,7 @@ def _run_task(task: tuple[Any, tuple[str, ...]]) -> Sweep:
 
 
 def sweep(sweeper: Sweeper, indices: Any, jobs: int = 1, without: Sequence[str] = (),
-          progress: Optional[Callable[[int], None]] = None) -> Sweep:
+          progress: Callable[[int], None] | None = None) -> Sweep:
     """Evaluate ``indices`` in chunks, in ``jobs`` processes (0: every core)."""
     indices = np.asarray(indices, dtype=np.int64)
     chunks = [indices[i:i + CHUNK] for i in range(0, len(indices), CHUNK)] or [indices]
@@ -219,8 +219,8 @@ def cross_check(sweeper: Sweeper, indices: Sequence[int]) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------- sweep
-def verify(directory: Optional[str | Path] = None, sample: Optional[int] = None, seed: int = 1987, jobs: int = 0,
-           progress: Optional[Callable[[int, int], None]] = None) -> dict[str, Any]:
+def verify(directory: str | Path | None = None, sample: int | None = None, seed: int = 1987, jobs: int = 0,
+           progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Sweep a knowledge base; return the report as plain data (see module doc).
     ``progress(done, total)`` is called as chunks finish."""
     if sample is not None and sample < 1:
@@ -349,7 +349,7 @@ def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: 
     }
 
 
-def _check_static(sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, when: Optional[Any],
+def _check_static(sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, when: Any | None,
                   base: Any) -> dict[str, Any]:
     """Count the places where raising the factor lowers the support."""
     space = sweeper.space

@@ -47,7 +47,7 @@ class _Loader(_SafeBase):
             try:
                 hash(key)
             except TypeError:
-                raise AdvisorError("a mapping key must be plain text", line=key_node.start_mark.line + 1)
+                raise AdvisorError("a mapping key must be plain text", line=key_node.start_mark.line + 1) from None
             if key in mapping:
                 raise AdvisorError(f"duplicate key '{key}'", line=key_node.start_mark.line + 1)
             mapping[key] = self.construct_object(value_node, deep=deep)

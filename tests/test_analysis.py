@@ -6,9 +6,9 @@ import shutil
 import pytest
 
 import main
+from conftest import CASES_DIR, make_case
 from rules import Advisor, Case, load_case, load_knowledge
 from rules.result import Flip
-from conftest import CASES_DIR, make_case
 
 # A weak state next to an overwhelming, aggressive great power that can strike fast.
 EXPOSED = dict(state_strength="weak", threat_power="overwhelming", proximity="neighbour",

@@ -104,8 +104,8 @@ def test_validate_reports_counts_and_fails_on_bad_knowledge(tmp_path):
 
 def test_command_line_analyze_does_not_import_qt():
     code = ("import sys, io, contextlib; sys.argv=['main.py']; import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()): main.main(['analyze', %r, '--format', 'json'])\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))" % NORWAY)
+            f"with contextlib.redirect_stdout(io.StringIO()): main.main(['analyze', {NORWAY!r}, '--format', 'json'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

@@ -5,10 +5,10 @@ import random
 
 import pytest
 
+from conftest import make_case
 from presentation.wording import failure_text
 from rules import Advisor, load_knowledge
 from rules import conditions as cond
-from conftest import make_case
 
 THREATENING = dict(threat_power="superior", proximity="neighbour", offensive_capability="high",
                    intentions="aggressive")

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES_DIR, ROOT, make_case
-from rules import load_case, load_library
 from presentation import figures
+from rules import load_case, load_library
 
 SVG = "{http://www.w3.org/2000/svg}svg"
 

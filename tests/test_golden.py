@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from golden import SNAPSHOT, WORLDS, digest, reasoning
 from bench.workload import generated_cases
-from rules import load_library
 from conftest import CASES_DIR
+from golden import SNAPSHOT, WORLDS, digest, reasoning
+from rules import load_library
 
 
 @pytest.fixture(scope="module")

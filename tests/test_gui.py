@@ -6,7 +6,6 @@ from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with t
 from presentation.wording import failure_text
 from rules.result import Analogue, Flip, WhatIf, WorldOutcome
 
-
 # ------------------------------------------------------------ questionnaire
 
 def test_questionnaire_is_generated_from_the_knowledge_base(window, kb):

@@ -4,9 +4,9 @@ import os
 
 import pytest
 
+from conftest import CASES_DIR
 from rules import CaseError, KnowledgeError, load_case, load_knowledge
 from rules.yamlio import MAX_DEPTH, MAX_FILE_BYTES
-from conftest import CASES_DIR
 
 BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8))

@@ -3,8 +3,8 @@ import shutil
 
 import pytest
 
-from rules import KnowledgeError, load_knowledge, load_library
 from conftest import CASES_DIR, ROOT
+from rules import KnowledgeError, load_knowledge, load_library
 
 
 def test_shipped_knowledge_base_is_complete(kb):
@@ -73,8 +73,8 @@ def _edit(path, old, new):
      "not ordered"),
     ("propositions.yaml", "worlds: [balancing, walt]", "worlds: [balancing, narnia]", "unknown world 'narnia'"),
     ("questionnaire.yaml", "id: proximity\n", "id: state_strength\n", "duplicate factor id 'state_strength'"),
-    ("rules.yaml", "layer: support\n    propositions: [B1]\n", "layer: support\n    propositions: [B1]\n    python: x\n",
-     "unknown key 'python'"),
+    ("rules.yaml", "layer: support\n    propositions: [B1]\n",
+     "layer: support\n    propositions: [B1]\n    python: x\n", "unknown key 'python'"),
 ])
 def test_invalid_knowledge_is_refused_with_file_line_and_id(kb_copy, file, old, new, expected):
     _edit(kb_copy / file, old, new)

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES_DIR, ROOT
-from rules.result import Analogue, Flip, WhatIf, WorldOutcome
-from rules import ExportError, load_case
 from reports import FORMATS, render_html, render_markdown, write_report
 from reports.content import Heading, report_blocks
 from reports.markdown import escape_markdown
+from rules import ExportError, load_case
+from rules.result import Analogue, Flip, WhatIf, WorldOutcome
 
 NORWAY = CASES_DIR / "norway_1949.yaml"
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)>'

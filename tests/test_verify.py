@@ -13,9 +13,9 @@ import pytest
 
 import main
 from conftest import ROOT
+from presentation.text import Progress
 from rules import load_knowledge
 from rules.knowledge import Static
-from presentation.text import Progress
 from rules.verify import Space, raise_pairs, verify
 
 QUESTIONNAIRE = """

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 
 from . import figures
+from rules.citations import merge_citations
+
 from .figures import capital, signed
 
 
@@ -225,8 +227,12 @@ def _conclusion_runs(kb, item):
 
 
 def _proposition_runs(kb, item):
-    return _joined([[code(p), Run(f" {kb.proposition(p).title} ({kb.proposition(p).citation})")]
-                    for p in item["propositions"]], sep=BR)
+    """Each proposition by id and title, then one merged citation for them all (each
+    proposition's own pages are in the list of propositions below the table)."""
+    props = [kb.proposition(p) for p in item["propositions"]]
+    runs = _joined([[code(p.id), Run(f" {p.title}")] for p in props], sep=BR)
+    citation = merge_citations(p.citation for p in props)
+    return runs + ([BR, Run(f"({citation})")] if citation else [])
 
 
 def _reasoning_section(result):

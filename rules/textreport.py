@@ -1,6 +1,7 @@
 """Plain-text renderings of results for the terminal (no reasoning here: it only
 formats what the Result already holds)."""
 from .advisor import Result
+from .citations import merge_citations
 
 
 def _pct(x):
@@ -45,7 +46,7 @@ def render_text(result: Result) -> str:
             outcome = "=> " + ", ".join(f"{k}={v}" for k, v in item["asserted"].items())
         else:
             outcome = "=> " + ", ".join(f"{k} {_pct(v)}" for k, v in item["effects"].items())
-        lines.append(f"  {item['step']:2d}. {item['rule']} [{'; '.join(item['citations'])}]")
+        lines.append(f"  {item['step']:2d}. {item['rule']} [{merge_citations(item['citations'])}]")
         lines.append(f"      on {facts}")
         lines.append(f"      {outcome}")
     if result.why_not and result.verdict:

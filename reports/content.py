@@ -7,10 +7,12 @@ any reasoning.
 """
 import datetime
 import os
+import shlex
 from dataclasses import dataclass, field
 
 from . import figures
-from rules.citations import merge_citations
+from rules.citations import merge_citations, merge_pages
+from rules.version import app_version
 
 from .figures import capital, signed
 
@@ -390,22 +392,70 @@ def _references_section(result):
     return blocks
 
 
-def _reproduce_section(result, generated):
+def _cite_section(result, generated, title):
+    case = result.case
+    used = []
+    for item in result.fired:
+        used.extend(p for p in item["propositions"] if p not in used)
+    pages = merge_pages(result.kb.proposition(p).pages for p in used)
+    theory = [Run("Walt, Stephen M. "), i("The Origins of Alliances"),
+              Run(". Ithaca, NY: Cornell University Press, 1987.")]
+    if pages:
+        where = "p." if "," not in pages and "-" not in pages else "pp."
+        theory.append(Run(f" The propositions this report applies are on {where} {pages}."))
+    if case.sources:
+        data = [Run("The answers of this case, drawn from: " + "; ".join(case.sources) + ".")]
+    else:
+        data = [Run("The answers of this case as the analyst gave them; the case names no sources.")]
+    return [Heading(2, "How to cite", "cite"), Para([Run(
+        "Cite the report with the program and knowledge base that made it, the theory it applies, "
+        "and the sources of the case.")]),
+        KeyValues([
+        ("This report", [Run(f"Alliance Advisor {app_version()}, knowledge base "), code(result.knowledge_version),
+                         Run(f". \u201c{title}\u201d: reasoning report, generated {generated}.")]),
+        ("The theory", theory),
+        ("The data", data),
+    ], "cite")]
+
+
+def _reproduce_section(result, generated, output):
     case = result.case
     name = os.path.basename(case.path) if case.path else "CASE.yaml"
-    world = f" --world {result.world}" if result.world != "walt" else ""
     return [Heading(2, "Reproducing this report", "reproduce"), Para([Run(
         "The same case run on the same knowledge base version gives the same reasoning, step for step.")]),
         KeyValues([
+        ("Program", [Run(f"Alliance Advisor {app_version()}")]),
         ("Knowledge base version", [code(result.knowledge_version), Run(" (a hash of the knowledge base)")]),
         ("Generated", [Run(generated)]),
         ("Case file", [code(name)] if case.path else [Run("not saved to a file")]),
-        ("Command", [code(f"python main.py analyze {name}{world} --format html -o report.html")]),
+        ("Command", [code(output.command(name, result.world))]),
     ], "reproduce")]
 
 
-def report_blocks(result, generated=None) -> Report:
-    """The whole report as blocks, in reading order."""
+@dataclass(frozen=True)
+class Output:
+    """The file a report is written to, as the command line would be asked for it."""
+    fmt: str = "html"
+    name: str = ""            # the file name (no folder); '' for report.<fmt>
+    paper: str = "a4"         # PDF only
+
+    def command(self, case_name, world="walt"):
+        """The command that writes this report again, e.g.
+        python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf"""
+        parts = ["python", "main.py", "analyze", case_name]
+        if world != "walt":
+            parts += ["--world", world]
+        parts += ["--format", self.fmt]
+        if self.fmt == "pdf":
+            parts += ["--paper", self.paper]
+        parts += ["-o", self.name or f"report.{self.fmt}"]
+        return " ".join(shlex.quote(part) for part in parts)
+
+
+def report_blocks(result, generated=None, output=None) -> Report:
+    """The whole report as blocks, in reading order. ``output`` is where it goes
+    (an Output), for the command that reproduces it."""
+    output = output or Output()
     generated = generated or datetime.date.today().isoformat()
     case = result.case
     title = case.title or "Untitled case"
@@ -429,7 +479,8 @@ def report_blocks(result, generated=None) -> Report:
             [code(c["rule"]), Run(f" tried to set {c['fact']} to {c['levels'][1]}, already {c['levels'][0]}.")]
             for c in result.conflicts])]
     blocks += _references_section(result)
-    blocks += _reproduce_section(result, generated)
+    blocks += _cite_section(result, generated, title)
+    blocks += _reproduce_section(result, generated, output)
     return Report(title, blocks, generated)
 
 

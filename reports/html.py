@@ -3,7 +3,9 @@ no outside resource, made to print well."""
 import re
 from html import escape
 
-from .content import Bullets, Figure, Heading, KeyValues, Para, Run, Table, report_blocks
+from rules.version import app_version
+
+from .content import Bullets, Figure, Heading, KeyValues, Output, Para, Run, Table, report_blocks
 from .figures import FONT_FAMILY
 
 # Even if some text slipped through unescaped, the page may run no script and load
@@ -151,7 +153,7 @@ def _opens_wide_page(blocks, n):
 
 def render_html(result, report=None):
     """The whole report as one HTML document (str)."""
-    report = report or report_blocks(result)
+    report = report or report_blocks(result, output=Output("html"))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -165,8 +167,8 @@ def render_html(result, report=None):
 <body>
 <main>
 {blocks_html(report.blocks)}
-<footer>Alliance Advisor reasoning report, generated {escape(report.generated)} with knowledge base
-version {escape(result.knowledge_version)}.</footer>
+<footer>Alliance Advisor {escape(app_version())} reasoning report, generated {escape(report.generated)}
+with knowledge base version {escape(result.knowledge_version)}.</footer>
 </main>
 </body>
 </html>

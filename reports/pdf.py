@@ -7,8 +7,9 @@ a landscape page of its own, where it is large enough to read.
 import os
 
 from rules.errors import ExportError
+from rules.version import app_version
 
-from .content import Figure, Heading, Para, report_blocks
+from .content import Figure, Heading, Output, Para, report_blocks
 from .html import blocks_html, runs_html
 from .figures import INK, MUTED
 
@@ -254,7 +255,7 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
     _ensure_app()
     from PySide6.QtCore import QBuffer, QIODevice, QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
-    report = report or report_blocks(result)
+    report = report or report_blocks(result, output=Output("pdf", "report.pdf", paper))
     buffer = QBuffer()
     buffer.open(QIODevice.WriteOnly)
     writer = QPdfWriter(buffer)
@@ -263,7 +264,8 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
     writer.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
     writer.setTitle(f"{report.title}: reasoning report")
     writer.setCreator("Alliance Advisor")
-    footer = f"Knowledge base {result.knowledge_version} \u00b7 generated {report.generated}"
+    footer = (f"Alliance Advisor {app_version()} \u00b7 knowledge base {result.knowledge_version} "
+              f"\u00b7 generated {report.generated}")
     pages = _PdfPainter(writer, report.title, footer)
     before, wide, after = _split_at_wide_figure(report)
     width = pages.body_width()

@@ -196,7 +196,11 @@ def test_pdf_paper_sizes(pdfs, paper, size):
 def test_json_round_trips(norway, tmp_path):
     out = tmp_path / "norway.json"
     write_report(norway, "json", out)
-    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(json.dumps(norway.to_dict()))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    # The result object, with the program's version beside the knowledge base's.
+    from rules.version import app_version
+    assert data.pop("app_version") == app_version()
+    assert data == json.loads(json.dumps(norway.to_dict()))
 
 
 # -------------------------------------------------------------------- failure
@@ -287,3 +291,50 @@ def test_cli_unwritable_path_exits_2_with_one_line(tmp_path, fmt):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and str(out) in lines[0] and "Traceback" not in proc.stderr
     assert not Path(tmp_path / "no").exists()
+
+
+# ------------------------------------------------------ reproducing and citing
+
+def _reproduce_command(text):
+    match = re.search(r"python main\.py analyze \S+(?: --\w+ \S+)* -o [^\s`]+", text)
+    assert match, "no reproduce command in the report"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("fmt, name, paper, expected", [
+    ("html", "out.html", "a4", "python main.py analyze norway_1949.yaml --format html -o out.html"),
+    ("md", "notes.md", "a4", "python main.py analyze norway_1949.yaml --format md -o notes.md"),
+    ("pdf", "report.pdf", "letter",
+     "python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf"),
+    ("pdf", "r.pdf", "a4", "python main.py analyze norway_1949.yaml --format pdf --paper a4 -o r.pdf"),
+])
+def test_reproduce_line_names_the_real_format_name_and_paper(norway, tmp_path, fmt, name, paper, expected):
+    out = tmp_path / name
+    write_report(norway, fmt, out, paper=paper)
+    if fmt == "pdf":
+        # pypdf may break the line anywhere and loses spaces at kerning: compare squashed.
+        text = "".join(_words(page) for page in _pdf(out).pages)
+        assert _squash(expected) in text
+        assert _squash("--format html") not in text
+    else:
+        text = out.read_text(encoding="utf-8")
+        words = Page(text).words if fmt == "html" else text
+        assert _reproduce_command(words) == expected
+
+
+def test_reproduce_line_quotes_a_name_with_spaces(norway, tmp_path):
+    out = tmp_path / "my report.md"
+    write_report(norway, "md", out)
+    assert "-o 'my report.md'" in out.read_text(encoding="utf-8")
+
+
+def test_how_to_cite_names_report_theory_and_data(norway, tmp_path):
+    from rules.version import app_version
+    out = tmp_path / "norway.html"
+    write_report(norway, "html", out)
+    words = Page(out.read_text(encoding="utf-8")).words
+    cite = words[words.index("How to cite"):words.index("Reproducing this report")]
+    assert f"Alliance Advisor {app_version()}" in cite and norway.knowledge_version in cite
+    assert "The Origins of Alliances" in cite and "1987" in cite
+    assert "Lundestad" in cite                              # a source of the Norway case
+    assert re.search(r"generated \d{4}-\d\d-\d\d", cite)

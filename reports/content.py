@@ -75,6 +75,7 @@ class Table:
 class KeyValues:
     rows: list               # (key text, list of runs)
     kind: str = ""
+    widths: tuple = ()       # column widths in percent (PDF: the same for the pieces of a split list)
 
 
 @dataclass

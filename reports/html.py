@@ -115,9 +115,14 @@ def _table(block, header=True, attrs=""):
     return "".join(out)
 
 
+def _attrs(table_attrs, block):
+    return table_attrs(block) if callable(table_attrs) else table_attrs
+
+
 def blocks_html(blocks, figure=_figure, table_attrs=""):
     """The body of a report from its blocks; the PDF swaps the ``figure`` renderer and
-    gives tables the attributes that Qt reads instead of CSS."""
+    gives tables the attributes that Qt reads instead of CSS (a text, or a function
+    of the block that gives it)."""
     parts = []
     for n, block in enumerate(blocks):
         if _opens_wide_page(blocks, n):
@@ -131,10 +136,11 @@ def blocks_html(blocks, figure=_figure, table_attrs=""):
             tag = "ol" if block.ordered else "ul"
             parts.append(f"<{tag}>" + "".join(f"<li>{runs_html(item)}</li>" for item in block.items) + f"</{tag}>")
         elif isinstance(block, Table):
-            parts.append(_table(block, attrs=table_attrs))
+            parts.append(_table(block, attrs=_attrs(table_attrs, block)))
         elif isinstance(block, KeyValues):
             rows = [[[Run(key)], value] for key, value in block.rows]
-            table = _table(Table(["", ""], rows, "kv"), header=False, attrs=table_attrs)
+            table = _table(Table(["", ""], rows, "kv", widths=block.widths), header=False,
+                           attrs=_attrs(table_attrs, block))
             parts.append(table)
         elif isinstance(block, Figure):
             parts.append(figure(block))

@@ -338,3 +338,71 @@ def test_how_to_cite_names_report_theory_and_data(norway, tmp_path):
     assert "The Origins of Alliances" in cite and "1987" in cite
     assert "Lundestad" in cite                              # a source of the Norway case
     assert re.search(r"generated \d{4}-\d\d-\d\d", cite)
+
+
+# ------------------------------------------------------- PDF pagination
+
+def _alnum(text):
+    # Letters and digits only: text extraction differs in spaces, dashes and signs.
+    return re.sub(r"[^0-9A-Za-z]", "", text)
+
+
+def _table_rows(report):
+    """Every row of every table and key-value list of a report, as its cells' text."""
+    from reports.content import KeyValues, Table, plain_text
+    for blk in report.blocks:
+        if isinstance(blk, Table):
+            for row in blk.rows:
+                yield [plain_text(cell) for cell in row]
+        elif isinstance(blk, KeyValues):
+            for key, value in blk.rows:
+                yield [key, plain_text(value)]
+
+
+@pytest.fixture(scope="module")
+def long_case_pdfs(advisor, kb, tmp_path_factory):
+    """Reports of several library cases, on both papers: different tables end at
+    different places on the page."""
+    folder = tmp_path_factory.mktemp("rows")
+    out = []
+    for name in ("norway_1949", "britain_1805", "sweden_1949", "britain_1815"):
+        result = advisor.analyze(load_case(CASES_DIR / f"{name}.yaml", kb), extras=True)
+        for paper in ("a4", "letter"):
+            path = folder / f"{name}-{paper}.pdf"
+            write_report(result, "pdf", path, paper=paper)
+            out.append((result, paper, path))
+    return out
+
+
+def test_pdf_never_splits_a_table_row_over_two_pages(long_case_pdfs):
+    # Qt draws a table row by row, cell by cell: a row kept on one page is one
+    # unbroken run of its cells' text on that page; a split row is on no page whole.
+    from reports.content import Output
+    for result, paper, path in long_case_pdfs:
+        pages = [_alnum(page.extract_text()) for page in _pdf(path).pages]
+        report = report_blocks(result, output=Output("pdf", path.name, paper))
+        split = []
+        for cells in _table_rows(report):
+            text = "".join(_alnum(cell) for cell in cells or [])
+            if text and not any(text in page for page in pages):
+                split.append(text[:60])
+        assert split == [], f"{path.name}: rows split across pages: {split}"
+
+
+def test_pdf_wide_chain_page_is_not_left_half_empty(long_case_pdfs):
+    # The turned page of the chain diagram: its lowest drawn text is near the foot.
+    from pypdf import PdfReader
+    for _result, _paper, path in long_case_pdfs:
+        reader = PdfReader(str(path))
+        page = next(p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height))
+        height = float(page.mediabox.height)
+        ys = []
+        page.extract_text(visitor_text=lambda text, cm, tm, *_: ys.append(cm[3] * tm[5] + cm[5])
+                          if text.strip() else None)
+        footer_band = 70 * 72 / 96           # the page furniture sits in the bottom margin
+        body = [y for y in ys if y > footer_band]
+        lowest = min(body)
+        # From the top of the body to its lowest text: at least 60% of the body.
+        top_margin = 70 * 72 / 96
+        used = (height - top_margin - lowest) / (height - 2 * top_margin)
+        assert used > 0.6, f"{path.name}: the chain's page is {used:.0%} used"

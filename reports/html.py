@@ -10,6 +10,8 @@ from .figures import FONT_FAMILY
 
 # Even if some text slipped through unescaped, the page may run no script and load
 # nothing from outside.
+# The narrowest the inference chain is drawn on screen: its 11 px labels at about 8 px.
+CHAIN_MIN_WIDTH = 1040
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 STYLE = """
@@ -18,7 +20,7 @@ STYLE = """
 body { margin: 0; background: #f6f8fa; color: #1f2933; font: 15px/1.55 %(font)s; }
 main { max-width: 980px; margin: 0 auto; padding: 40px 48px 56px; background: #fff;
        box-shadow: 0 1px 3px rgba(15, 30, 50, .08); }
-h1 { font-size: 30px; line-height: 1.2; margin: 0 0 6px; letter-spacing: -.01em; }
+h1 { font-size: 30px; line-height: 1.2; margin: 0 0 6px; letter-spacing: -.01em; overflow-wrap: anywhere; }
 h2 { font-size: 21px; margin: 44px 0 12px; padding-bottom: 6px; border-bottom: 1px solid #d5dce3; }
 h3 { font-size: 16px; margin: 26px 0 6px; }
 p { margin: 8px 0; }
@@ -42,9 +44,12 @@ ul { padding-left: 22px; }
 li { margin: 5px 0; }
 figure { margin: 22px 0 30px; break-inside: avoid; }
 figure svg { display: block; width: 100%%; height: auto; margin: 0 auto; }
-figure.wide { width: 96vw; max-width: 1480px; position: relative; left: 50%%; transform: translateX(-50%%);
-              overflow-x: auto; }
-figure.wide figcaption { max-width: 884px; margin: 8px auto 0; }
+/* The chain stays in the column: it scales with it down to the width where its labels
+   are still legible, and below that scrolls sideways inside the column. */
+figure.wide .scroll { overflow-x: auto; overflow-y: hidden; border: 1px solid #e6ebf0; border-radius: 4px; }
+figure.wide .scroll svg { min-width: %(chain_min)spx; }
+figure.wide .hint { color: #7b8794; font-size: 12px; margin: 4px 0 8px; }
+@media (max-width: 860px) { main { padding: 28px 20px 40px; } }
 footer { margin-top: 40px; color: #7b8794; font-size: 12px; }
 @page { margin: 16mm 15mm 18mm; }
 @page wide { size: landscape; }
@@ -56,10 +61,12 @@ footer { margin-top: 40px; color: #7b8794; font-size: 12px; }
   tr, li, p.verdict { break-inside: avoid; }
   thead { display: table-header-group; }
   section.wide-page { page: wide; }
-  figure.wide { width: 100%%; max-width: none; left: 0; transform: none; overflow: visible; }
+  figure.wide .scroll { overflow: visible; border: 0; }
+  figure.wide .scroll svg { min-width: 0; }
+  figure.wide .hint { display: none !important; }
   code { background: none; padding: 0; }
 }
-""" % {"font": FONT_FAMILY}
+""" % {"font": FONT_FAMILY, "chain_min": CHAIN_MIN_WIDTH}
 
 
 def runs_html(runs):
@@ -88,9 +95,14 @@ def _responsive_svg(svg):
 
 
 def _figure(block):
-    wide = ' class="wide"' if block.wide else ""
-    return (f'<figure{wide} id="figure-{block.key}">'
-            f'{_responsive_svg(block.svg)}<figcaption>{runs_html(block.caption)}</figcaption></figure>')
+    svg = _responsive_svg(block.svg)
+    if block.wide:
+        return (f'<figure class="wide" id="figure-{block.key}">'
+                f'<div class="scroll" tabindex="0" role="region" aria-label="{escape(block.alt)}">{svg}</div>'
+                f'<p class="hint">Drawn at a size that stays legible: scroll sideways to follow the chain.</p>'
+                f'<figcaption>{runs_html(block.caption)}</figcaption></figure>')
+    return f'<figure id="figure-{block.key}">{svg}<figcaption>{runs_html(block.caption)}</figcaption></figure>'
+
 
 
 def _cell_attrs(block, n):

@@ -406,3 +406,23 @@ def test_pdf_wide_chain_page_is_not_left_half_empty(long_case_pdfs):
         top_margin = 70 * 72 / 96
         used = (height - top_margin - lowest) / (height - 2 * top_margin)
         assert used > 0.6, f"{path.name}: the chain's page is {used:.0%} used"
+
+
+def test_html_chain_stays_in_the_column_and_scrolls_at_a_legible_width(norway):
+    from reports.html import CHAIN_MIN_WIDTH, STYLE
+    text = render_html(norway)
+    figure = re.search(r'<figure class="wide" id="figure-chain">(.*?)</figure>', text, re.S).group(1)
+    scroller = re.search(r'<div class="scroll"[^>]*>\s*(<svg[^>]*>)', figure)
+    assert scroller, "the chain is not inside its scrolling box"
+    svg = scroller.group(1)
+    assert re.search(r'viewBox="0 0 \d+ \d+"', svg)
+    assert not re.search(r'\swidth="\d+"', svg) and not re.search(r'\sheight="\d+"', svg)
+    css = " ".join(STYLE.split())
+    assert "figure svg { display: block; width: 100%; height: auto;" in css
+    assert "figure.wide .scroll { overflow-x: auto;" in css
+    assert f"figure.wide .scroll svg {{ min-width: {CHAIN_MIN_WIDTH}px; }}" in css
+    # Nothing pulls the figure out of the column any more.
+    assert "vw" not in css and "translateX" not in css
+    # Legible: its smallest labels (11 px in the drawing) at 8 px or more when it scrolls.
+    natural = int(re.search(r'max-width:(\d+)px', svg).group(1))
+    assert 11 * CHAIN_MIN_WIDTH / natural >= 7.8

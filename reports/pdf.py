@@ -155,12 +155,13 @@ class _PdfPainter:
         self.page += 1
         self._furniture()
 
-    def paint_document(self, doc, figures):
+    def paint_document(self, doc, figures, pages=None):
+        """Paint the document's pages (all, or those in ``pages``), one sheet each."""
         from PySide6.QtCore import QRectF
         from PySide6.QtGui import QAbstractTextDocumentLayout
         height = self.body_height()
         placed = _figure_positions(doc, figures)
-        for page in range(doc.pageCount()):
+        for page in (range(doc.pageCount()) if pages is None else pages):
             self.new_page()
             p = self.painter
             p.save()
@@ -258,6 +259,31 @@ class _PdfPainter:
         p.drawText(bottom, Qt.AlignLeft | Qt.AlignVCenter, self.footer_left)
         p.drawText(bottom, Qt.AlignRight | Qt.AlignVCenter, f"page {self.page} of {self.total}")
         p.restore()
+
+
+def _float_page(doc, first, page_height):
+    """How many pages of ``doc`` come before the turned page: those up to and with
+    the page where ``first`` (the heading or figure that follows the chain) starts,
+    or up to it when it opens a page."""
+    layout = doc.documentLayout()
+    block = doc.begin()
+    while block.isValid():
+        if _is_block_of(block, first):
+            top = layout.blockBoundingRect(block).top()
+            page = int(top // page_height)
+            return page if top - page * page_height < 1 else page + 1
+        block = block.next()
+    return doc.pageCount()
+
+
+def _is_block_of(block, blk):
+    if isinstance(blk, Heading):
+        return block.blockFormat().headingLevel() == blk.level and block.text() == blk.text
+    for piece in block:
+        fmt = piece.fragment().charFormat()
+        if fmt.isImageFormat() and fmt.toImageFormat().name() == f"figure:{blk.key}":
+            return True
+    return False
 
 
 def _joined_captions(figures):
@@ -414,6 +440,21 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
             companions.append(after[len(companions)])
         plan = pages.landscape_plan(heading, wide[-1], companions)
         after = after[len(plan["companions"]):]
+    if wide and after and isinstance(after[0], (Heading, Figure)):
+        # The turned page floats: the text goes on to fill the page where the chain
+        # would have started, and the turned page follows that page.
+        doc, figs = pages.document(before + after, width)
+        at = _float_page(doc, after[0], pages.body_height())
+        pages.total = doc.pageCount() + 1
+        pages.begin()
+        try:
+            pages.paint_document(doc, figs, range(at))
+            pages.paint_landscape_figure(wide[-1], plan)
+            pages.paint_document(doc, figs, range(at, doc.pageCount()))
+        finally:
+            pages.end()
+        buffer.close()
+        return bytes(buffer.data())
     first, first_figs = pages.document(before, width)
     rest, rest_figs = pages.document(after, width)
     pages.total = first.pageCount() + (1 if wide else 0) + rest.pageCount()

@@ -8,6 +8,7 @@
     python main.py explain B3           where a proposition lives and what encodes it
     python main.py schema               the JSON Schema of the result object
     python main.py gui --screenshot OUT render the main window to a PNG
+    python main.py --version            the program's version and the knowledge base's hash
 
 Bad input of any kind ends with one line on stderr naming the file and the
 problem, and exit code 2. The command line never imports Qt unless asked for
@@ -45,9 +46,42 @@ def _emit(text, output):
         sys.stdout.write(text)
 
 
+# An output name's extension -> the format it asks for (the reports' own, and text).
+TEXT_EXTENSIONS = {".txt": "text", ".text": "text"}
+
+
+def _output_format(args):
+    """The format to write: --format if given, else the output name's extension,
+    else text. A --format that contradicts the extension, or an extension that
+    names no format when --format is not given, is refused before any work."""
+    if not args.output:
+        return args.format or "text"
+    import os
+
+    from reports.export import EXTENSIONS
+    extension = os.path.splitext(args.output)[1].lower()
+    implied = {**EXTENSIONS, **TEXT_EXTENSIONS}.get(extension)
+    if args.format is None:
+        if implied is None:
+            known = ", ".join(sorted({**EXTENSIONS, **TEXT_EXTENSIONS}))
+            raise _usage(f"{args.output}: cannot tell the format from the name "
+                         f"(use one of {known}, or give --format)")
+        return implied
+    if implied is not None and implied != args.format:
+        raise _usage(f"{args.output}: --format {args.format} contradicts the name, which asks for "
+                     f"{implied} (drop --format, or name the file *.{_first_extension(args.format)})")
+    return args.format
+
+
+def _first_extension(fmt):
+    from reports.export import EXTENSIONS
+    return next((ext for ext, f in {**EXTENSIONS, **TEXT_EXTENSIONS}.items() if f == fmt), "." + fmt)[1:]
+
+
 def cmd_analyze(args):
     from presentation.text import render_text
     from rules import load_case
+    args.format = _output_format(args)
     advisor = _advisor(args)
     cases = [load_case(path, advisor.kb) for path in args.cases]   # validate all first
     if args.format in ("md", "html", "pdf"):
@@ -60,7 +94,8 @@ def cmd_analyze(args):
     extras = args.format == "json"
     results = [advisor.analyze(case, world=args.world, extras=extras) for case in cases]
     if args.format == "json":
-        data = [r.to_dict() for r in results]
+        from reports.export import result_json
+        data = [result_json(r) for r in results]
         payload = data[0] if len(data) == 1 else data
         _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", args.output)
     else:
@@ -132,6 +167,13 @@ def cmd_schema(args):
     return 0
 
 
+def cmd_version(args):
+    from rules import load_knowledge
+    from rules.version import version_line
+    print(version_line(load_knowledge(args.knowledge).version))
+    return 0
+
+
 def cmd_gui(args):
     from gui.app import run_app
     return run_app(args)
@@ -149,11 +191,17 @@ def build_parser():
     parser = _Parser(prog="main.py", description="Alliance Advisor: Walt's balance-of-threat theory "
                                                  "as an expert system.")
     parser.add_argument("--knowledge", metavar="DIR", help="knowledge base directory (default: shipped)")
+    parser.add_argument("--version", action="store_true",
+                        help="print the program's version and the knowledge base's hash, and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("analyze", help="analyse one or more case files")
     p.add_argument("cases", nargs="+", metavar="CASE.yaml")
-    p.add_argument("--format", choices=("text", "json", "md", "html", "pdf"), default="text")
+    p.add_argument("--format", choices=("text", "json", "md", "html", "pdf"), default=None,
+                   help="what to write (default: the format named by the extension of OUT, .html .htm .pdf .md "
+                        ".markdown .json .txt; text without -o). A --format that contradicts OUT's "
+                        "extension is refused, and so is an OUT whose extension names no format "
+                        "unless --format says which")
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
     p.add_argument("--world", metavar="WORLD",
                    help="which hypotheses hold: a world of the knowledge base (responses.yaml), "
@@ -197,7 +245,9 @@ def build_parser():
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
+    if args.version:
+        args.func = cmd_version
+    elif args.command is None:
         args = parser.parse_args(["gui"] + (["--knowledge", args.knowledge] if args.knowledge else []))
     from rules.errors import AdvisorError
     try:

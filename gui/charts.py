@@ -1,7 +1,7 @@
 """Pictures of a result, painted with QPainter.
 
-The inference chain is painted from ``reports.figures.chain_layout`` and the
-threat profile from ``reports.figures.threat_profile``, so the app and the
+The inference chain is painted from ``presentation.figures.chain_layout`` and the
+threat profile from ``presentation.figures.threat_profile``, so the app and the
 reports share one layout and one palette; this module only draws.
 """
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal

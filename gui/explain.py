@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem
 
+from presentation.citations import merge_citations
 from presentation.wording import failure_text, why_not_summary
 from rules import conditions as cond
 
@@ -134,7 +135,7 @@ class ReasoningView(QSplitter):
         self.table.clear()
         for item in result.fired:
             row = QTreeWidgetItem([str(item.step), item.rule, facts_text(self.kb, item.facts),
-                                   outcome_text(self.kb, item), "; ".join(dict.fromkeys(item.citations))])
+                                   outcome_text(self.kb, item), merge_citations(item.citations)])
             row.setData(0, Qt.UserRole, item.rule)
             row.setTextAlignment(0, Qt.AlignRight | Qt.AlignVCenter)
             for column in (2, 3, 4):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QT
 from rules.cases import Case, case_to_yaml, default_library_dir, load_case, parse_case_text
 from rules.errors import AdvisorError
 from rules.fileio import atomic_write_text, safe_filename
+from rules.version import app_version
 
 from . import msgbox
 from .autosave import Autosave, find_orphans
@@ -59,6 +60,7 @@ MENUS = (("&File", ("new", "open", "recent", "library", None, "save", "save_as",
          ("&Help", ("about", "about_qt")))
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "library", "export")
 PAPERS = (("a4", "A4"), ("letter", "US Letter"))
+PAPER_LABELS = dict(PAPERS)
 
 
 def default_autosave_dir():
@@ -483,12 +485,15 @@ class MainWindow(QMainWindow):
         path, chosen = msgbox.get_save_path(self, "Export Report", suggested, filters)
         if not path:
             return
-        fmt = next((key for key, flt in formats.items() if flt == chosen), None)
-        fmt = fmt or Path(path).suffix.lstrip(".").lower()
-        if fmt not in formats:
-            msgbox.error(self, "Export", f"{path}: choose one of the formats {', '.join(formats)}")
-            return
-        if not Path(path).suffix:
+        # The name typed decides (report.pdf is a PDF whichever filter is selected);
+        # the filter only supplies the extension of a name that has none we know.
+        fmt = reports.format_for_path(path)
+        if fmt is None:
+            fmt = next((key for key, flt in formats.items() if flt == chosen), None)
+            if fmt is None:
+                msgbox.error(self, "Export", f"{path}: end the name with one of "
+                             f"{', '.join('.' + key for key in formats)}, or choose a format")
+                return
             path += "." + fmt
         paper = self.settings.value("export/paper", "a4")
         try:
@@ -499,7 +504,8 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             msgbox.error(self, "Cannot export", f"{path}: {exc.strerror or exc}")
             return
-        self.statusBar().showMessage(f"Exported {path}", 5000)
+        what = reports.FORMAT_NAMES[fmt] + (f" ({PAPER_LABELS.get(paper, paper)})" if fmt == "pdf" else "")
+        self.statusBar().showMessage(f"Exported {what}: {path}", 8000)
 
     # =============================================================== autosave
     def autosave_now(self):
@@ -564,7 +570,8 @@ class MainWindow(QMainWindow):
             f"the theory names, and explains every step.</p>"
             f"<p>Source: {CITATION}, pp. 17–33. The knowledge base paraphrases the book's propositions "
             f"and cites their pages; it quotes none of its sentences.</p>"
-            f"<p class='muted'>Knowledge base {esc(self.kb.version[:12])} from {esc(self.kb.directory)}.</p>"))
+            f"<p>Version {esc(app_version())}, knowledge base {esc(self.kb.version)}.</p>"
+            f"<p class='muted'>Knowledge base read from {esc(self.kb.directory)}.</p>"))
 
     def show_about_qt(self):
         QApplication.aboutQt()

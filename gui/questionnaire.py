@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rules.cases import MAX_TITLE
 from rules.knowledge import UNKNOWN
 
 from .style import card
@@ -141,6 +142,7 @@ class QuestionnaireForm(QScrollArea):
         form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
         form.setHorizontalSpacing(10)
         self.title = self._line("title", "e.g. Norway joins the Atlantic alliance")
+        self.title.setMaxLength(MAX_TITLE)          # the loader refuses longer: never save what cannot open
         self.state = self._line("state", "the deciding state")
         self.threat = self._line("threat", "the threatening power")
         self.year = QLineEdit(objectName="detail:year", placeholderText="year")

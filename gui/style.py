@@ -3,7 +3,7 @@
 Colours are given by position in the knowledge base (responses in declaration
 order, threat levels low to high), so a knowledge base with other responses
 still gets distinct colours and nothing here names a response or factor. The
-figures take their palette from reports.figures, so screen and paper agree.
+figures take their palette from presentation.figures, so screen and paper agree.
 """
 import html
 

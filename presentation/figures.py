@@ -33,6 +33,7 @@ API (coordinates in pixels at 96 dpi, origin top left; a node's x, y is its top 
 from dataclasses import dataclass, field
 from html import escape as _html_escape
 
+from presentation.citations import merge_citations
 from rules.knowledge import UNKNOWN
 from rules.result import ThreatScore
 
@@ -285,7 +286,7 @@ def chain_layout(result) -> ChainLayout:
             id=f"rule:{item.rule}", kind="rule", label=item.rule, sublabel=sub,
             x=0, y=0, w=0, h=RULE_H, rule_id=item.rule,
             tone=signs.pop() if len(signs) == 1 else "neutral",
-            tooltip=f"{item.rule} ({'; '.join(item.citations)}): {item.explanation}\n{tip}"))
+            tooltip=f"{item.rule} ({merge_citations(item.citations)}): {item.explanation}\n{tip}"))
         edges += _fact_edges(item, f"rule:{item.rule}")
         for response, cf in effects.items():
             edges.append(Edge(f"rule:{item.rule}", f"response:{response}", _tone(cf)))

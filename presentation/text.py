@@ -13,7 +13,8 @@ from typing import Any
 from rules.knowledge import KnowledgeBase
 from rules.result import Result
 
-from .wording import conflict_text, failure_text, signed, tie_note, why_not_summary
+from .citations import merge_citations
+from .wording import conflict_text, failure_text, response_label, signed, tie_note, why_not_summary
 
 
 def render_text(result: Result) -> str:
@@ -56,7 +57,7 @@ def render_text(result: Result) -> str:
             outcome = "=> " + ", ".join(f"{k}={v}" for k, v in item.asserted.items())
         else:
             outcome = "=> " + ", ".join(f"{k} {signed(v)}" for k, v in (item.effects or {}).items())
-        lines.append(f"  {item.step:2d}. {item.rule} [{'; '.join(item.citations)}]")
+        lines.append(f"  {item.step:2d}. {item.rule} [{merge_citations(item.citations)}]")
         lines.append(f"      on {facts}")
         lines.append(f"      {outcome}")
     if result.why_not and result.verdict:
@@ -130,25 +131,56 @@ def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
 
 
 # ------------------------------------------------------------------ evaluate
+def _stacked(text: str, width: int) -> list[str]:
+    """A column title broken at spaces into lines no wider than ``width`` (a word
+    longer than that sets the width instead: nothing is cut)."""
+    lines = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
+    """The agreement table for people: response labels, not ids; whole column titles,
+    stacked over as many lines as they need, every column aligned."""
+    rows = table["rows"]
     lines = [f"Cases: {table['cases']} from {table['directory']}", ""]
-    lines.append(f"{'case':32s} {'predicted':17s} {'observed':17s}")
-    for row in table["rows"]:
-        mark = "" if row["agree"] else "  <- differs"
-        lines.append(f"{row['file'][:32]:32s} {str(row['predicted']):17s} {row['observed']:17s}{mark}")
+    labels = {rid: response_label(kb, rid) for rid in kb.response_ids}
+    file_w = max([len("Case file")] + [len(r["file"]) for r in rows])
+    resp_w = max([len("Predicted"), len("no verdict")] + [len(v) for v in labels.values()])
+    lines.append(f"{'Case file':{file_w}s}  {'Year':>5s}  {'Predicted':{resp_w}s}  Observed")
+    for row in rows:
+        mark = "  <- differs" if not row["agree"] else ""
+        year = "" if row.get("year") is None else str(row["year"])
+        lines.append(f"{row['file']:{file_w}s}  {year:>5s}  {response_label(kb, row['predicted']):{resp_w}s}  "
+                     f"{response_label(kb, row['observed']):{resp_w}s}{mark}".rstrip())
     lines.append("")
     if table["cases"]:
         lines.append(f"Agreement: {table['agree']}/{table['cases']} = {table['agreement']:.1%}")
     lines.append("")
-    responses = list(kb.response_ids)
-    short = {rid: rid[:8] for rid in responses}
+
+    columns = list(kb.response_ids) + ["none"]
+    titles = {rid: labels.get(rid, "no verdict") for rid in columns}
+    # Each column as wide as the longest word of its title (and at least 5, for the
+    # counts): a title of several words stacks over lines instead of being cut.
+    widths = {rid: max([5] + [len(word) for word in titles[rid].split()]) for rid in columns}
+    stacked = {rid: _stacked(titles[rid], widths[rid]) for rid in columns}
+    depth = max(len(v) for v in stacked.values())
+    observed = [rid for rid in kb.response_ids if any(table["confusion"][rid].values())]
+    row_w = max([len("Observed")] + [len(labels[rid]) for rid in observed])
     lines.append("Confusion (rows: observed, columns: predicted)")
-    lines.append(" " * 18 + " ".join(f"{short[r]:>8s}" for r in responses) + f" {'none':>8s}")
-    for obs in responses:
-        row = table["confusion"][obs]
-        if not any(row.values()):
-            continue
-        lines.append(f"{obs:18s}" + " ".join(f"{row[p]:8d}" for p in responses) + f" {row['none']:8d}")
+    for n in range(depth):
+        cells = [stacked[rid][n - (depth - len(stacked[rid]))] if n >= depth - len(stacked[rid]) else ""
+                 for rid in columns]
+        left = "Observed" if n == depth - 1 else ""
+        lines.append((f"{left:{row_w}s}" + "".join(f"  {c:>{widths[rid]}s}"
+                                                     for c, rid in zip(cells, columns))).rstrip())
+    for rid in observed:
+        counts = table["confusion"][rid]
+        lines.append(f"{labels[rid]:{row_w}s}" + "".join(f"  {counts[p]:{widths[p]}d}" for p in columns))
     return "\n".join(lines) + "\n"
 
 

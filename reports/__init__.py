@@ -5,19 +5,22 @@ none re-derives reasoning. JSON is ``result.to_dict()``, written by main.py.
 
     write_report(result, fmt, path, paper="a4")   fmt in FORMATS: md, html, pdf, json
     FORMATS                                        fmt -> file-dialog filter text
+    FORMAT_NAMES                                   fmt -> what was written ('a PDF report')
+    format_for_path(path)                          the fmt a file name's extension asks for, or None
     render_markdown(result, image_stem)            str (images named image_stem-chain.svg, ...)
     render_html(result)                            str, one self-contained page
-    reports.figures                                layouts and SVG of the figures (no Qt)
+    (the figures themselves are laid out in presentation.figures, with no Qt)
 """
 
-_EXPORTS = {"FORMATS": "export", "write_report": "export", "render_html": "html",
+_EXPORTS = {"FORMATS": "export", "FORMAT_NAMES": "export", "format_for_path": "export",
+            "write_report": "export", "render_html": "html",
             "render_markdown": "markdown"}
 
 __all__ = list(_EXPORTS)
 
 
 def __getattr__(name):
-    # Imported on first use, so that the app can take reports.figures alone.
+    # Imported on first use: the app imports this package without loading every renderer.
     if name in _EXPORTS:
         from importlib import import_module
         return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)

@@ -7,10 +7,13 @@ any reasoning.
 """
 import datetime
 import os
+import shlex
 from dataclasses import dataclass, field
 
 from presentation import figures, wording
+from presentation.citations import merge_citations, merge_pages
 from presentation.figures import capital, signed
+from rules.version import app_version
 
 # ------------------------------------------------------------------- the blocks
 
@@ -69,6 +72,7 @@ class Table:
 class KeyValues:
     rows: list               # (key text, list of runs)
     kind: str = ""
+    widths: tuple = ()       # column widths in percent (PDF: the same for the pieces of a split list)
 
 
 @dataclass
@@ -221,8 +225,12 @@ def _conclusion_runs(kb, item):
 
 
 def _proposition_runs(kb, item):
-    return _joined([[code(p), Run(f" {kb.proposition(p).title} ({kb.proposition(p).citation})")]
-                    for p in item.propositions], sep=BR)
+    """Each proposition by id and title, then one merged citation for them all (each
+    proposition's own pages are in the list of propositions below the table)."""
+    props = [kb.proposition(p) for p in item.propositions]
+    runs = _joined([[code(p.id), Run(f" {p.title}")] for p in props], sep=BR)
+    citation = merge_citations(p.citation for p in props)
+    return runs + ([BR, Run(f"({citation})")] if citation else [])
 
 
 def _reasoning_section(result):
@@ -381,22 +389,71 @@ def _references_section(result):
     return blocks
 
 
-def _reproduce_section(result, generated):
+def _cite_section(result, generated, title):
+    case = result.case
+    used = []
+    for item in result.fired:
+        used.extend(p for p in item.propositions if p not in used)
+    pages = merge_pages(result.kb.proposition(p).pages for p in used)
+    source = result.kb.theory.source
+    theory = [Run(f"{source.author.split()[-1]}, {' '.join(source.author.split()[:-1])}. "), i(source.title),
+              Run(f". {source.place}: {source.publisher}, {source.year}.")]
+    if pages:
+        where = "p." if "," not in pages and "-" not in pages else "pp."
+        theory.append(Run(f" The propositions this report applies are on {where} {pages}."))
+    if case.sources:
+        data = [Run("The answers of this case, drawn from: " + "; ".join(case.sources) + ".")]
+    else:
+        data = [Run("The answers of this case as the analyst gave them; the case names no sources.")]
+    return [Heading(2, "How to cite", "cite"), Para([Run(
+        "Cite the report with the program and knowledge base that made it, the theory it applies, "
+        "and the sources of the case.")]),
+        KeyValues([
+        ("This report", [Run(f"Alliance Advisor {app_version()}, knowledge base "), code(result.knowledge_version),
+                         Run(f". \u201c{title}\u201d: reasoning report, generated {generated}.")]),
+        ("The theory", theory),
+        ("The data", data),
+    ], "cite")]
+
+
+def _reproduce_section(result, generated, output):
     case = result.case
     name = os.path.basename(case.path) if case.path else "CASE.yaml"
-    world = f" --world {result.world}" if result.world != result.kb.theory.default_world else ""
     return [Heading(2, "Reproducing this report", "reproduce"), Para([Run(
         "The same case run on the same knowledge base version gives the same reasoning, step for step.")]),
         KeyValues([
+        ("Program", [Run(f"Alliance Advisor {app_version()}")]),
         ("Knowledge base version", [code(result.knowledge_version), Run(" (a hash of the knowledge base)")]),
         ("Generated", [Run(generated)]),
         ("Case file", [code(name)] if case.path else [Run("not saved to a file")]),
-        ("Command", [code(f"python main.py analyze {name}{world} --format html -o report.html")]),
+        ("Command", [code(output.command(name, result.world))]),
     ], "reproduce")]
 
 
-def report_blocks(result, generated=None) -> Report:
-    """The whole report as blocks, in reading order."""
+@dataclass(frozen=True)
+class Output:
+    """The file a report is written to, as the command line would be asked for it."""
+    fmt: str = "html"
+    name: str = ""            # the file name (no folder); '' for report.<fmt>
+    paper: str = "a4"         # PDF only
+
+    def command(self, case_name, world="walt"):
+        """The command that writes this report again, e.g.
+        python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf"""
+        parts = ["python", "main.py", "analyze", case_name]
+        if world != "walt":
+            parts += ["--world", world]
+        parts += ["--format", self.fmt]
+        if self.fmt == "pdf":
+            parts += ["--paper", self.paper]
+        parts += ["-o", self.name or f"report.{self.fmt}"]
+        return " ".join(shlex.quote(part) for part in parts)
+
+
+def report_blocks(result, generated=None, output=None) -> Report:
+    """The whole report as blocks, in reading order. ``output`` is where it goes
+    (an Output), for the command that reproduces it."""
+    output = output or Output()
     generated = generated or datetime.date.today().isoformat()
     case = result.case
     title = case.title or "Untitled case"
@@ -420,7 +477,8 @@ def report_blocks(result, generated=None) -> Report:
             [code(c.rule), Run(f" tried to set {c.fact} to {c.levels[1]}, already {c.levels[0]}.")]
             for c in result.conflicts])]
     blocks += _references_section(result)
-    blocks += _reproduce_section(result, generated)
+    blocks += _cite_section(result, generated, title)
+    blocks += _reproduce_section(result, generated, output)
     return Report(title, blocks, generated)
 
 

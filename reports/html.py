@@ -4,61 +4,69 @@ import re
 from html import escape
 
 from presentation.figures import FONT_FAMILY
+from rules.version import app_version
 
-from .content import Bullets, Figure, Heading, KeyValues, Para, Run, Table, report_blocks
+from .content import Bullets, Figure, Heading, KeyValues, Output, Para, Run, Table, report_blocks
 
 # Even if some text slipped through unescaped, the page may run no script and load
 # nothing from outside.
+# The narrowest the inference chain is drawn on screen: its 11 px labels at about 8 px.
+CHAIN_MIN_WIDTH = 1040
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-STYLE = f"""
-:root {{ color-scheme: light; }}
-* {{ box-sizing: border-box; }}
-body {{ margin: 0; background: #f6f8fa; color: #1f2933; font: 15px/1.55 {FONT_FAMILY}; }}
-main {{ max-width: 980px; margin: 0 auto; padding: 40px 48px 56px; background: #fff;
-       box-shadow: 0 1px 3px rgba(15, 30, 50, .08); }}
-h1 {{ font-size: 30px; line-height: 1.2; margin: 0 0 6px; letter-spacing: -.01em; }}
-h2 {{ font-size: 21px; margin: 44px 0 12px; padding-bottom: 6px; border-bottom: 1px solid #d5dce3; }}
-h3 {{ font-size: 16px; margin: 26px 0 6px; }}
-p {{ margin: 8px 0; }}
-p.lead {{ color: #52606d; font-size: 17px; margin-bottom: 22px; }}
-p.small, figcaption {{ color: #52606d; font-size: 13px; }}
-code {{ font: 12.5px/1.3 ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace;
-       background: #eef2f6; border-radius: 3px; padding: 1px 4px; white-space: nowrap; color: #243b53; }}
-table {{ border-collapse: collapse; width: 100%; margin: 12px 0; font-size: 13.5px; }}
-th {{ text-align: left; font-weight: 600; color: #52606d; font-size: 12px; text-transform: uppercase;
-     letter-spacing: .03em; border-bottom: 2px solid #d5dce3; padding: 6px 10px 6px 0; }}
-td {{ vertical-align: top; border-bottom: 1px solid #e6ebf0; padding: 7px 10px 7px 0; }}
-td.num, th.num {{ text-align: right; white-space: nowrap; }}
-table.steps td:first-child {{ color: #7b8794; }}
-table.kv {{ margin: 0; }}
-table.kv td {{ border: 0; padding: 5px 14px 5px 0; }}
-table.kv td:first-child {{ width: 11em; color: #52606d; font-weight: 600; }}
-p.verdict {{ border-left: 4px solid #1d4e89; background: #f3f7fc; padding: 14px 18px; margin: 18px 0 10px;
-            border-radius: 0 6px 6px 0; font-size: 17px; }}
-p.verdict strong {{ color: #1d4e89; font-size: 20px; }}
-ul {{ padding-left: 22px; }}
-li {{ margin: 5px 0; }}
-figure {{ margin: 22px 0 30px; break-inside: avoid; }}
-figure svg {{ display: block; width: 100%; height: auto; margin: 0 auto; }}
-figure.wide {{ width: 96vw; max-width: 1480px; position: relative; left: 50%; transform: translateX(-50%);
-              overflow-x: auto; }}
-figure.wide figcaption {{ max-width: 884px; margin: 8px auto 0; }}
-footer {{ margin-top: 40px; color: #7b8794; font-size: 12px; }}
-@page {{ margin: 16mm 15mm 18mm; }}
-@page wide {{ size: landscape; }}
-@media print {{
-  body {{ background: #fff; font-size: 10pt; }}
-  main {{ max-width: none; padding: 0; box-shadow: none; }}
-  h2 {{ break-after: avoid; margin-top: 28px; }}
-  h3 {{ break-after: avoid; }}
-  tr, li, p.verdict {{ break-inside: avoid; }}
-  thead {{ display: table-header-group; }}
-  section.wide-page {{ page: wide; }}
-  figure.wide {{ width: 100%; max-width: none; left: 0; transform: none; overflow: visible; }}
-  code {{ background: none; padding: 0; }}
-}}
-"""
+STYLE = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f6f8fa; color: #1f2933; font: 15px/1.55 %(font)s; }
+main { max-width: 980px; margin: 0 auto; padding: 40px 48px 56px; background: #fff;
+       box-shadow: 0 1px 3px rgba(15, 30, 50, .08); }
+h1 { font-size: 30px; line-height: 1.2; margin: 0 0 6px; letter-spacing: -.01em; overflow-wrap: anywhere; }
+h2 { font-size: 21px; margin: 44px 0 12px; padding-bottom: 6px; border-bottom: 1px solid #d5dce3; }
+h3 { font-size: 16px; margin: 26px 0 6px; }
+p { margin: 8px 0; }
+p.lead { color: #52606d; font-size: 17px; margin-bottom: 22px; }
+p.small, figcaption { color: #52606d; font-size: 13px; }
+code { font: 12.5px/1.3 ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace;
+       background: #eef2f6; border-radius: 3px; padding: 1px 4px; white-space: nowrap; color: #243b53; }
+table { border-collapse: collapse; width: 100%%; margin: 12px 0; font-size: 13.5px; }
+th { text-align: left; font-weight: 600; color: #52606d; font-size: 12px; text-transform: uppercase;
+     letter-spacing: .03em; border-bottom: 2px solid #d5dce3; padding: 6px 10px 6px 0; }
+td { vertical-align: top; border-bottom: 1px solid #e6ebf0; padding: 7px 10px 7px 0; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+table.steps td:first-child { color: #7b8794; }
+table.kv { margin: 0; }
+table.kv td { border: 0; padding: 5px 14px 5px 0; }
+table.kv td:first-child { width: 11em; color: #52606d; font-weight: 600; }
+p.verdict { border-left: 4px solid #1d4e89; background: #f3f7fc; padding: 14px 18px; margin: 18px 0 10px;
+            border-radius: 0 6px 6px 0; font-size: 17px; }
+p.verdict strong { color: #1d4e89; font-size: 20px; }
+ul { padding-left: 22px; }
+li { margin: 5px 0; }
+figure { margin: 22px 0 30px; break-inside: avoid; }
+figure svg { display: block; width: 100%%; height: auto; margin: 0 auto; }
+/* The chain stays in the column: it scales with it down to the width where its labels
+   are still legible, and below that scrolls sideways inside the column. */
+figure.wide .scroll { overflow-x: auto; overflow-y: hidden; border: 1px solid #e6ebf0; border-radius: 4px; }
+figure.wide .scroll svg { min-width: %(chain_min)spx; }
+figure.wide .hint { color: #7b8794; font-size: 12px; margin: 4px 0 8px; }
+@media (max-width: 860px) { main { padding: 28px 20px 40px; } }
+footer { margin-top: 40px; color: #7b8794; font-size: 12px; }
+@page { margin: 16mm 15mm 18mm; }
+@page wide { size: landscape; }
+@media print {
+  body { background: #fff; font-size: 10pt; }
+  main { max-width: none; padding: 0; box-shadow: none; }
+  h2 { break-after: avoid; margin-top: 28px; }
+  h3 { break-after: avoid; }
+  tr, li, p.verdict { break-inside: avoid; }
+  thead { display: table-header-group; }
+  section.wide-page { page: wide; }
+  figure.wide .scroll { overflow: visible; border: 0; }
+  figure.wide .scroll svg { min-width: 0; }
+  figure.wide .hint { display: none !important; }
+  code { background: none; padding: 0; }
+}
+""" % {"font": FONT_FAMILY, "chain_min": CHAIN_MIN_WIDTH}
 
 
 def runs_html(runs):
@@ -87,9 +95,14 @@ def _responsive_svg(svg):
 
 
 def _figure(block):
-    wide = ' class="wide"' if block.wide else ""
-    return (f'<figure{wide} id="figure-{block.key}">'
-            f'{_responsive_svg(block.svg)}<figcaption>{runs_html(block.caption)}</figcaption></figure>')
+    svg = _responsive_svg(block.svg)
+    if block.wide:
+        return (f'<figure class="wide" id="figure-{block.key}">'
+                f'<div class="scroll" tabindex="0" role="region" aria-label="{escape(block.alt)}">{svg}</div>'
+                f'<p class="hint">Drawn at a size that stays legible: scroll sideways to follow the chain.</p>'
+                f'<figcaption>{runs_html(block.caption)}</figcaption></figure>')
+    return f'<figure id="figure-{block.key}">{svg}<figcaption>{runs_html(block.caption)}</figcaption></figure>'
+
 
 
 def _cell_attrs(block, n):
@@ -114,9 +127,14 @@ def _table(block, header=True, attrs=""):
     return "".join(out)
 
 
+def _attrs(table_attrs, block):
+    return table_attrs(block) if callable(table_attrs) else table_attrs
+
+
 def blocks_html(blocks, figure=_figure, table_attrs=""):
     """The body of a report from its blocks; the PDF swaps the ``figure`` renderer and
-    gives tables the attributes that Qt reads instead of CSS."""
+    gives tables the attributes that Qt reads instead of CSS (a text, or a function
+    of the block that gives it)."""
     parts = []
     for n, block in enumerate(blocks):
         if _opens_wide_page(blocks, n):
@@ -130,10 +148,11 @@ def blocks_html(blocks, figure=_figure, table_attrs=""):
             tag = "ol" if block.ordered else "ul"
             parts.append(f"<{tag}>" + "".join(f"<li>{runs_html(item)}</li>" for item in block.items) + f"</{tag}>")
         elif isinstance(block, Table):
-            parts.append(_table(block, attrs=table_attrs))
+            parts.append(_table(block, attrs=_attrs(table_attrs, block)))
         elif isinstance(block, KeyValues):
             rows = [[[Run(key)], value] for key, value in block.rows]
-            table = _table(Table(["", ""], rows, "kv"), header=False, attrs=table_attrs)
+            table = _table(Table(["", ""], rows, "kv", widths=block.widths), header=False,
+                           attrs=_attrs(table_attrs, block))
             parts.append(table)
         elif isinstance(block, Figure):
             parts.append(figure(block))
@@ -152,7 +171,7 @@ def _opens_wide_page(blocks, n):
 
 def render_html(result, report=None):
     """The whole report as one HTML document (str)."""
-    report = report or report_blocks(result)
+    report = report or report_blocks(result, output=Output("html"))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -166,8 +185,8 @@ def render_html(result, report=None):
 <body>
 <main>
 {blocks_html(report.blocks)}
-<footer>Alliance Advisor reasoning report, generated {escape(report.generated)} with knowledge base
-version {escape(result.knowledge_version)}.</footer>
+<footer>Alliance Advisor {escape(app_version())} reasoning report, generated {escape(report.generated)}
+with knowledge base version {escape(result.knowledge_version)}.</footer>
 </main>
 </body>
 </html>

@@ -1,7 +1,7 @@
 """The report as Markdown (GitHub-flavoured), with its figures as SVG files beside it."""
 import re
 
-from .content import Bullets, Figure, Heading, KeyValues, Para, Table, report_blocks
+from .content import Bullets, Figure, Heading, KeyValues, Output, Para, Table, report_blocks
 
 # Characters that start markup anywhere in a line (GitHub also reads ~ as
 # strikethrough and $ as maths). & < > become entities, so no HTML gets through.
@@ -75,7 +75,7 @@ def _link_target(name):
 def render_markdown(result, image_stem, report=None):
     """The report as Markdown. Figures are linked as ``<image_stem>-<key>.svg``
     (relative), which ``write_report`` writes beside the Markdown file."""
-    report = report or report_blocks(result)
+    report = report or report_blocks(result, output=Output("md", f"{image_stem}.md"))
     parts = []
     for block in report.blocks:
         if isinstance(block, Heading):

@@ -2,19 +2,26 @@
 the figures painted as vectors with QtSvg, "page N of M" on every page.
 
 Qt is imported only here, and only when a PDF is asked for. The inference chain gets
-a landscape page of its own, where it is large enough to read.
+a landscape page of its own, where it is large enough to read, shared with the threat
+profile and the support chart when they fit below it. No table row is split over
+two pages: a table is cut before a row that would be, and goes on on the next page.
 """
 import os
+from dataclasses import replace
 
 from presentation.figures import INK, MUTED
 from rules.errors import ExportError
+from rules.version import app_version
 
-from .content import Figure, Heading, Para, report_blocks
+from .content import Figure, Heading, KeyValues, Output, Para, Run, Table, report_blocks
 from .html import blocks_html, runs_html
 
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 DPI = 96                      # layout units are CSS pixels, as in the figures
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 64, 70, 70
+COMPANION_GAP = 24            # between the figures that share the chain's turned page
+MIN_COMPANION_SCALE = 0.55    # smaller than this, a figure's labels are too small to read
+MAX_TABLE_SPLITS = 200        # page breaks placed in tables, at most, in one document
 FONT_FAMILIES = ["Helvetica Neue", "Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
 
 # QTextDocument reads a subset of CSS 2.1: no pseudo-classes, borders on tables only.
@@ -85,13 +92,16 @@ class _PdfPainter:
     def document(self, blocks, width):
         from PySide6.QtCore import QSizeF, QUrl
         from PySide6.QtGui import QImage, QTextDocument
-        doc = QTextDocument()
-        doc.setUseDesignMetrics(True)
-        doc.documentLayout().setPaintDevice(self.writer)
-        doc.setDefaultFont(self.font)
-        doc.setDefaultStyleSheet(QT_STYLE)
-        doc.setDocumentMargin(0)
         figures = {}
+
+        def new_document():
+            doc = QTextDocument()
+            doc.setUseDesignMetrics(True)
+            doc.documentLayout().setPaintDevice(self.writer)
+            doc.setDefaultFont(self.font)
+            doc.setDefaultStyleSheet(QT_STYLE)
+            doc.setDocumentMargin(0)
+            return doc
 
         def placeholder(fig):
             w, h = _svg_size(fig.svg)
@@ -103,10 +113,29 @@ class _PdfPainter:
             return (f'<p align="center"><img src="figure:{fig.key}" width="{w * scale:.0f}" '
                     f'height="{h * scale:.0f}"></p><p class="caption">{runs_html(fig.caption)}</p>')
 
-        body = blocks_html(blocks, figure=placeholder, table_attrs=' width="100%" cellspacing="0"')
-        doc.setHtml(f"<body>{body}</body>")
-        doc.setPageSize(QSizeF(width, self.body_height()))
-        _keep_headings_with_next(doc, self.body_height())
+        # Qt splits a table row over two pages when its first line fits on the first:
+        # lay out, find the first row that crosses a page, cut its table there so that
+        # the rest starts a new page (with the header again), and lay out anew.
+        pieces, continued = list(blocks), set()
+        for _attempt in range(MAX_TABLE_SPLITS):
+            figures.clear()
+            doc = new_document()
+            body = blocks_html(pieces, figure=placeholder, table_attrs=lambda blk: (
+                ' width="100%" cellspacing="0"'
+                + (' style="page-break-before: always"' if id(blk) in continued else "")))
+            doc.setHtml(f"<body>{body}</body>")
+            doc.setPageSize(QSizeF(width, self.body_height()))
+            _keep_headings_with_next(doc, self.body_height())
+            split = _first_split_row(doc, pieces, self.body_height())
+            if split is None:
+                break
+            n, row = split
+            head, tail = _split_table(pieces[n], row)
+            if head is None:
+                continued.add(id(pieces[n]))        # its first row crosses: move the whole table
+            else:
+                pieces[n:n + 1] = [head, tail]
+                continued.add(id(tail))
         return doc, figures
 
     def body_height(self):
@@ -126,12 +155,13 @@ class _PdfPainter:
         self.page += 1
         self._furniture()
 
-    def paint_document(self, doc, figures):
+    def paint_document(self, doc, figures, pages=None):
+        """Paint the document's pages (all, or those in ``pages``), one sheet each."""
         from PySide6.QtCore import QRectF
         from PySide6.QtGui import QAbstractTextDocumentLayout
         height = self.body_height()
         placed = _figure_positions(doc, figures)
-        for page in range(doc.pageCount()):
+        for page in (range(doc.pageCount()) if pages is None else pages):
             self.new_page()
             p = self.painter
             p.save()
@@ -146,26 +176,61 @@ class _PdfPainter:
                     _paint_svg(p, svg, rect)
             p.restore()
 
-    def paint_landscape_figure(self, heading, fig):
-        """A page of its own, turned, for the wide inference chain."""
+    def landscape_plan(self, heading, fig, companions):
+        """Where everything goes on the turned page of the wide inference chain: the
+        chain as wide as the page, its caption, and below them, side by side, the
+        figures that follow it (threat profile, support) when they fit legibly, so
+        that the page is not left half empty. Sizes are for the turned page; call
+        while the writer is still upright."""
         from PySide6.QtCore import QRectF
+        width = self.writer.height() - 2 * MARGIN_X
+        height = self.writer.width() - MARGIN_TOP - MARGIN_BOTTOM
+        head = self.document([heading] if heading else [], width)[0]
+        top = head.size().height() + 8
+        caption = self.document([Para(fig.caption, "caption")], width)[0]
+        w, h = _svg_size(fig.svg)
+        scale = min(width / w, (height - top - caption.size().height() - 8) / h)
+        chain = QRectF((width - w * scale) / 2, top, w * scale, h * scale)
+        y = chain.bottom() + 8 + caption.size().height() + COMPANION_GAP
+        placed, shared = [], None
+        if companions:
+            # The figures side by side, one caption under them all: narrow captions
+            # under each would take the height the figures need.
+            sizes = [_svg_size(c.svg) for c in companions]
+            gaps = COMPANION_GAP * (len(companions) - 1)
+            shared = self.document([Para(_joined_captions(companions), "caption")], width)[0]
+            room = height - y - shared.size().height() - 8
+            s = min(1.0, (width - gaps) / sum(cw for cw, _ch in sizes), room / max(ch for _cw, ch in sizes))
+            if s >= MIN_COMPANION_SCALE:
+                total = sum(cw for cw, _ch in sizes) * s + gaps
+                x = (width - total) / 2
+                for c, (cw, ch) in zip(companions, sizes):
+                    placed.append((c, QRectF(x, y, cw * s, ch * s)))
+                    x += cw * s + COMPANION_GAP
+        return {"head": head, "chain": chain, "caption": caption, "companions": placed,
+                "companion_caption": shared if placed else None,
+                "companion_caption_top": max((r.bottom() for _c, r in placed), default=0) + 8}
+
+    def paint_landscape_figure(self, fig, plan):
+        """A page of its own, turned, for the wide inference chain (and what fits with it)."""
         from PySide6.QtGui import QPageLayout
         self.writer.setPageOrientation(QPageLayout.Landscape)
         self.new_page()
-        doc, _ = self.document([heading] if heading else [], self.body_width())
         p = self.painter
         p.save()
         p.translate(MARGIN_X, MARGIN_TOP)
-        doc.drawContents(p)
-        top = doc.size().height() + 8
-        caption, _ = self.document([Para(fig.caption, "caption")], self.body_width())
-        room = self.body_height() - top - caption.size().height() - 8
-        w, h = _svg_size(fig.svg)
-        scale = min(self.body_width() / w, room / h)
-        rect = QRectF((self.body_width() - w * scale) / 2, top, w * scale, h * scale)
-        _paint_svg(p, fig.svg, rect)
-        p.translate(0, top + h * scale + 8)
-        caption.drawContents(p)
+        plan["head"].drawContents(p)
+        chain = plan["chain"]
+        _paint_svg(p, fig.svg, chain)
+        p.save()
+        p.translate(0, chain.bottom() + 8)
+        plan["caption"].drawContents(p)
+        p.restore()
+        for companion, rect in plan["companions"]:
+            _paint_svg(p, companion.svg, rect)
+        if plan["companion_caption"] is not None:
+            p.translate(0, plan["companion_caption_top"])
+            plan["companion_caption"].drawContents(p)
         p.restore()
         self.writer.setPageOrientation(QPageLayout.Portrait)
 
@@ -194,6 +259,104 @@ class _PdfPainter:
         p.drawText(bottom, Qt.AlignLeft | Qt.AlignVCenter, self.footer_left)
         p.drawText(bottom, Qt.AlignRight | Qt.AlignVCenter, f"page {self.page} of {self.total}")
         p.restore()
+
+
+def _float_page(doc, first, page_height):
+    """How many pages of ``doc`` come before the turned page: those up to and with
+    the page where ``first`` (the heading or figure that follows the chain) starts,
+    or up to it when it opens a page."""
+    layout = doc.documentLayout()
+    block = doc.begin()
+    while block.isValid():
+        if _is_block_of(block, first):
+            top = layout.blockBoundingRect(block).top()
+            page = int(top // page_height)
+            return page if top - page * page_height < 1 else page + 1
+        block = block.next()
+    return doc.pageCount()
+
+
+def _is_block_of(block, blk):
+    if isinstance(blk, Heading):
+        return block.blockFormat().headingLevel() == blk.level and block.text() == blk.text
+    for piece in block:
+        fmt = piece.fragment().charFormat()
+        if fmt.isImageFormat() and fmt.toImageFormat().name() == f"figure:{blk.key}":
+            return True
+    return False
+
+
+def _joined_captions(figures):
+    runs = []
+    for fig in figures:
+        if runs:
+            runs.append(Run(" "))
+        runs.extend(fig.caption)
+    return runs
+
+
+def _tables_in_order(doc):
+    """The document's tables, in reading order."""
+    from PySide6.QtGui import QTextTable
+    found = []
+
+    def walk(frame):
+        for child in frame.childFrames():
+            if isinstance(child, QTextTable):
+                found.append(child)
+            walk(child)
+    walk(doc.rootFrame())
+    found.sort(key=lambda t: t.firstPosition())
+    return found
+
+
+def _table_blocks(pieces):
+    """(index in pieces, block) of each block that becomes one table in the PDF."""
+    return [(n, blk) for n, blk in enumerate(pieces) if isinstance(blk, (Table, KeyValues))]
+
+
+def _row_extent(layout, table, row):
+    """(top, bottom) of a table row's text in document coordinates."""
+    tops, bottoms = [], []
+    for column in range(table.columns()):
+        cell = table.cellAt(row, column)
+        if not cell.isValid():
+            continue
+        tops.append(layout.blockBoundingRect(cell.firstCursorPosition().block()).top())
+        bottoms.append(layout.blockBoundingRect(cell.lastCursorPosition().block()).bottom())
+    return (min(tops), max(bottoms)) if tops else (0.0, 0.0)
+
+
+def _first_split_row(doc, pieces, page_height):
+    """(index in pieces, row index in its block) of the first row that starts on
+    one page and ends on the next, or None. A row taller than most of a page
+    cannot be kept whole and is left to Qt."""
+    layout = doc.documentLayout()
+    layout.documentSize()
+    tables = _tables_in_order(doc)
+    blocks = _table_blocks(pieces)
+    if len(tables) != len(blocks):
+        return None                 # not the tables we made: lay out as Qt does
+    for table, (n, blk) in zip(tables, blocks):
+        header = table.format().headerRowCount()
+        for row in range(header, table.rows()):
+            top, bottom = _row_extent(layout, table, row)
+            if bottom - top > 0.8 * page_height:
+                continue
+            if int(top // page_height) != int((bottom - 0.5) // page_height):
+                return n, row - header
+    return None
+
+
+def _split_table(block, row):
+    """The block cut before ``row``: (head, tail), or (None, block) at row 0."""
+    if row <= 0:
+        return None, block
+    if isinstance(block, KeyValues):
+        widths = block.widths or (24, 76)       # both pieces keep one key column width
+        return (replace(block, rows=block.rows[:row], widths=widths),
+                replace(block, rows=block.rows[row:], widths=widths))
+    return replace(block, rows=block.rows[:row]), replace(block, rows=block.rows[row:])
 
 
 def _keep_headings_with_next(doc, page_height, room=90):
@@ -254,7 +417,7 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
     _ensure_app()
     from PySide6.QtCore import QBuffer, QIODevice, QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
-    report = report or report_blocks(result)
+    report = report or report_blocks(result, output=Output("pdf", "report.pdf", paper))
     buffer = QBuffer()
     buffer.open(QIODevice.WriteOnly)
     writer = QPdfWriter(buffer)
@@ -263,10 +426,35 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
     writer.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
     writer.setTitle(f"{report.title}: reasoning report")
     writer.setCreator("Alliance Advisor")
-    footer = f"Knowledge base {result.knowledge_version} \u00b7 generated {report.generated}"
+    footer = (f"Alliance Advisor {app_version()} \u00b7 knowledge base {result.knowledge_version} "
+              f"\u00b7 generated {report.generated}")
     pages = _PdfPainter(writer, report.title, footer)
     before, wide, after = _split_at_wide_figure(report)
     width = pages.body_width()
+    plan = None
+    if wide:
+        heading = wide[0] if isinstance(wide[0], Heading) else None
+        companions = []
+        while len(companions) < len(after) and isinstance(after[len(companions)], Figure) \
+                and not after[len(companions)].wide:
+            companions.append(after[len(companions)])
+        plan = pages.landscape_plan(heading, wide[-1], companions)
+        after = after[len(plan["companions"]):]
+    if wide and after and isinstance(after[0], (Heading, Figure)):
+        # The turned page floats: the text goes on to fill the page where the chain
+        # would have started, and the turned page follows that page.
+        doc, figs = pages.document(before + after, width)
+        at = _float_page(doc, after[0], pages.body_height())
+        pages.total = doc.pageCount() + 1
+        pages.begin()
+        try:
+            pages.paint_document(doc, figs, range(at))
+            pages.paint_landscape_figure(wide[-1], plan)
+            pages.paint_document(doc, figs, range(at, doc.pageCount()))
+        finally:
+            pages.end()
+        buffer.close()
+        return bytes(buffer.data())
     first, first_figs = pages.document(before, width)
     rest, rest_figs = pages.document(after, width)
     pages.total = first.pageCount() + (1 if wide else 0) + rest.pageCount()
@@ -274,8 +462,7 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
     try:
         pages.paint_document(first, first_figs)
         if wide:
-            heading = wide[0] if isinstance(wide[0], Heading) else None
-            pages.paint_landscape_figure(heading, wide[-1])
+            pages.paint_landscape_figure(wide[-1], plan)
         pages.paint_document(rest, rest_figs)
     finally:
         pages.end()

@@ -11,6 +11,7 @@ from .yamlio import parse_yaml_text, read_yaml_file
 
 CASE_KEYS = ("title", "year", "state", "threat", "answers", "observed", "sources", "notes")
 MAX_TEXT = 20_000          # characters in one text field
+MAX_TITLE = 200            # a title is a line in a list and a report's heading, not a paragraph
 MAX_SOURCES = 100
 
 
@@ -60,6 +61,10 @@ def _text(data, key, path, required=False):
     if isinstance(value, (dict, list)):
         raise CaseError(f"'{key}' must be text", path, data.line_of(key) if hasattr(data, "line_of") else None)
     text = str(value)
+    if key == "title" and len(text.strip()) > MAX_TITLE:
+        raise CaseError(f"'title' is {len(text.strip())} characters long, more than {MAX_TITLE}: "
+                        "shorten it (put the rest in 'notes')", path,
+                        data.line_of(key) if hasattr(data, "line_of") else None)
     if len(text) > MAX_TEXT:
         raise CaseError(f"'{key}' is longer than {MAX_TEXT} characters", path,
                         data.line_of(key) if hasattr(data, "line_of") else None)

@@ -310,6 +310,8 @@ def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
                     required.append(key)
             if tp is Result:
                 props["schema"] = {"const": SCHEMA_VERSION}
+                props["app_version"] = {"type": "string",
+                                        "description": "the program that wrote the file (json written by main.py)"}
                 required = ["schema", *[k for k in required if k not in ("whatif", "worlds", "analogues")]]
             defs[name] = {"type": "object", "properties": props, "required": required,
                           "additionalProperties": False}

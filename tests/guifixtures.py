@@ -35,6 +35,7 @@ class Prompts:
         self.recover_answer = True
         self.open_path = None
         self.save_path = None
+        self.save_filter = None         # the file-type filter the user left selected
         self.recover_offers = []
 
     def error(self, parent, title, text):
@@ -52,7 +53,7 @@ class Prompts:
         return self.open_path
 
     def get_save_path(self, parent, title, suggested, filters):
-        return (self.save_path, None) if self.save_path else (None, None)
+        return (self.save_path, self.save_filter) if self.save_path else (None, None)
 
     def about(self, parent, title, html):
         self.errors.append(("about", html))

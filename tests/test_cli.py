@@ -109,3 +109,33 @@ def test_command_line_analyze_does_not_import_qt():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_evaluate_text_uses_labels_and_whole_aligned_headers(kb):
+    import re
+    proc = run("evaluate")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    ids = [rid for rid in kb.response_ids if "_" in rid]
+    assert ids and not any(re.search(rf"\b{rid}\b", line) for rid in ids for line in lines)
+    start = lines.index("Confusion (rows: observed, columns: predicted)") + 1
+    header = []
+    while not re.search(r"\d", lines[start]):
+        header.append(lines[start])
+        start += 1
+    rows = [line for line in lines[start:] if line.strip()]
+    # Every count row ends its columns at the same places: aligned.
+    ends = [[m.end() for m in re.finditer(r"\d+", row)] for row in rows]
+    assert len(set(map(tuple, ends))) == 1
+    columns = ends[0]
+    titles = []
+    for end in columns:
+        words = []
+        for line in header:
+            chunk = line[:end].rsplit("  ", 1)[-1].strip() if len(line) >= end and line[end - 1] != " " else ""
+            if chunk:
+                words.append(chunk)
+        titles.append(" ".join(words))
+    expected = [kb.response(rid).label for rid in kb.response_ids] + ["no verdict"]
+    assert titles == expected
+    assert {row[:columns[0]].rsplit("  ", 1)[0].strip() for row in rows} <= set(expected)

@@ -68,6 +68,21 @@ def test_long_lists_are_refused(tmp_path):
     assert "more than 100 sources" in message
 
 
+def test_a_title_over_the_cap_is_refused_with_its_line(tmp_path):
+    from rules.cases import MAX_TITLE
+    message = refused(tmp_path, "year: 1949\ntitle: " + "Norway " * 103 + "\n")
+    assert message.startswith(f"{tmp_path / 'case.yaml'}:2: ") and f"more than {MAX_TITLE}" in message
+    path = tmp_path / "ok.yaml"
+    path.write_text("title: " + "x" * MAX_TITLE + "\n", encoding="utf-8")
+    assert len(load_case(path, load_knowledge()).title) == MAX_TITLE
+
+
+def test_every_library_title_is_within_the_cap():
+    from rules import load_library
+    from rules.cases import MAX_TITLE
+    assert all(len(case.title) <= MAX_TITLE for case in load_library(CASES_DIR, load_knowledge()))
+
+
 def test_bad_encoding(tmp_path):
     message = refused(tmp_path, b"title: \xff\xfe caf\xe9\n", mode="b")
     assert "not UTF-8" in message

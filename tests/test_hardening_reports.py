@@ -64,3 +64,9 @@ def test_hostile_case_text_becomes_text_in_html_and_markdown(advisor, tmp_path):
     markdown = render_markdown(result, "r")
     assert "<script>" not in markdown and "<img" not in markdown
     assert not re.search(r"(?<!\\)\]\(javascript:", markdown), "a live link was made from user text"
+
+
+def test_the_title_field_takes_no_more_than_the_loader_accepts(qtbot, window):
+    from rules.cases import MAX_TITLE
+    window.form.title.setText("x" * (MAX_TITLE + 50))
+    assert len(window.form.title.text()) == MAX_TITLE

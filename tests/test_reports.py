@@ -198,7 +198,11 @@ def test_pdf_paper_sizes(pdfs, paper, size):
 def test_json_round_trips(norway, tmp_path):
     out = tmp_path / "norway.json"
     write_report(norway, "json", out)
-    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(json.dumps(norway.to_dict()))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    # The result object, with the program's version beside the knowledge base's.
+    from rules.version import app_version
+    assert data.pop("app_version") == app_version()
+    assert data == json.loads(json.dumps(norway.to_dict()))
 
 
 # -------------------------------------------------------------------- failure
@@ -280,3 +284,138 @@ def test_cli_unwritable_path_exits_2_with_one_line(tmp_path, fmt):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and str(out) in lines[0] and "Traceback" not in proc.stderr
     assert not Path(tmp_path / "no").exists()
+
+
+# ------------------------------------------------------ reproducing and citing
+
+def _reproduce_command(text):
+    match = re.search(r"python main\.py analyze \S+(?: --\w+ \S+)* -o [^\s`]+", text)
+    assert match, "no reproduce command in the report"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("fmt, name, paper, expected", [
+    ("html", "out.html", "a4", "python main.py analyze norway_1949.yaml --format html -o out.html"),
+    ("md", "notes.md", "a4", "python main.py analyze norway_1949.yaml --format md -o notes.md"),
+    ("pdf", "report.pdf", "letter",
+     "python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf"),
+    ("pdf", "r.pdf", "a4", "python main.py analyze norway_1949.yaml --format pdf --paper a4 -o r.pdf"),
+])
+def test_reproduce_line_names_the_real_format_name_and_paper(norway, tmp_path, fmt, name, paper, expected):
+    out = tmp_path / name
+    write_report(norway, fmt, out, paper=paper)
+    if fmt == "pdf":
+        # pypdf may break the line anywhere and loses spaces at kerning: compare squashed.
+        text = "".join(_words(page) for page in _pdf(out).pages)
+        assert _squash(expected) in text
+        assert _squash("--format html") not in text
+    else:
+        text = out.read_text(encoding="utf-8")
+        words = Page(text).words if fmt == "html" else text
+        assert _reproduce_command(words) == expected
+
+
+def test_reproduce_line_quotes_a_name_with_spaces(norway, tmp_path):
+    out = tmp_path / "my report.md"
+    write_report(norway, "md", out)
+    assert "-o 'my report.md'" in out.read_text(encoding="utf-8")
+
+
+def test_how_to_cite_names_report_theory_and_data(norway, tmp_path):
+    from rules.version import app_version
+    out = tmp_path / "norway.html"
+    write_report(norway, "html", out)
+    words = Page(out.read_text(encoding="utf-8")).words
+    cite = words[words.index("How to cite"):words.index("Reproducing this report")]
+    assert f"Alliance Advisor {app_version()}" in cite and norway.knowledge_version in cite
+    assert "The Origins of Alliances" in cite and "1987" in cite
+    assert "Lundestad" in cite                              # a source of the Norway case
+    assert re.search(r"generated \d{4}-\d\d-\d\d", cite)
+
+
+# ------------------------------------------------------- PDF pagination
+
+def _alnum(text):
+    # Letters and digits only: text extraction differs in spaces, dashes and signs.
+    return re.sub(r"[^0-9A-Za-z]", "", text)
+
+
+def _table_rows(report):
+    """Every row of every table and key-value list of a report, as its cells' text."""
+    from reports.content import KeyValues, Table, plain_text
+    for blk in report.blocks:
+        if isinstance(blk, Table):
+            for row in blk.rows:
+                yield [plain_text(cell) for cell in row]
+        elif isinstance(blk, KeyValues):
+            for key, value in blk.rows:
+                yield [key, plain_text(value)]
+
+
+@pytest.fixture(scope="module")
+def long_case_pdfs(advisor, kb, tmp_path_factory):
+    """Reports of several library cases, on both papers: different tables end at
+    different places on the page."""
+    folder = tmp_path_factory.mktemp("rows")
+    out = []
+    for name in ("norway_1949", "britain_1805", "sweden_1949", "britain_1815"):
+        result = advisor.analyze(load_case(CASES_DIR / f"{name}.yaml", kb), extras=True)
+        for paper in ("a4", "letter"):
+            path = folder / f"{name}-{paper}.pdf"
+            write_report(result, "pdf", path, paper=paper)
+            out.append((result, paper, path))
+    return out
+
+
+def test_pdf_never_splits_a_table_row_over_two_pages(long_case_pdfs):
+    # Qt draws a table row by row, cell by cell: a row kept on one page is one
+    # unbroken run of its cells' text on that page; a split row is on no page whole.
+    from reports.content import Output
+    for result, paper, path in long_case_pdfs:
+        pages = [_alnum(page.extract_text()) for page in _pdf(path).pages]
+        report = report_blocks(result, output=Output("pdf", path.name, paper))
+        split = []
+        for cells in _table_rows(report):
+            text = "".join(_alnum(cell) for cell in cells or [])
+            if text and not any(text in page for page in pages):
+                split.append(text[:60])
+        assert split == [], f"{path.name}: rows split across pages: {split}"
+
+
+def test_pdf_wide_chain_page_is_not_left_half_empty(long_case_pdfs):
+    # The turned page of the chain diagram: its lowest drawn text is near the foot.
+    from pypdf import PdfReader
+    for _result, _paper, path in long_case_pdfs:
+        reader = PdfReader(str(path))
+        page = next(p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height))
+        height = float(page.mediabox.height)
+        ys = []
+        page.extract_text(visitor_text=lambda text, cm, tm, *_: ys.append(cm[3] * tm[5] + cm[5])
+                          if text.strip() else None)
+        footer_band = 70 * 72 / 96           # the page furniture sits in the bottom margin
+        body = [y for y in ys if y > footer_band]
+        lowest = min(body)
+        # From the top of the body to its lowest text: at least 60% of the body.
+        top_margin = 70 * 72 / 96
+        used = (height - top_margin - lowest) / (height - 2 * top_margin)
+        assert used > 0.6, f"{path.name}: the chain's page is {used:.0%} used"
+
+
+def test_html_chain_stays_in_the_column_and_scrolls_at_a_legible_width(norway):
+    from reports.html import CHAIN_MIN_WIDTH, STYLE
+    text = render_html(norway)
+    figure = re.search(r'<figure class="wide" id="figure-chain">(.*?)</figure>', text, re.S).group(1)
+    scroller = re.search(r'<div class="scroll"[^>]*>\s*(<svg[^>]*>)', figure)
+    assert scroller, "the chain is not inside its scrolling box"
+    svg = scroller.group(1)
+    assert re.search(r'viewBox="0 0 \d+ \d+"', svg)
+    assert not re.search(r'\swidth="\d+"', svg) and not re.search(r'\sheight="\d+"', svg)
+    css = " ".join(STYLE.split())
+    assert "figure svg { display: block; width: 100%; height: auto;" in css
+    assert "figure.wide .scroll { overflow-x: auto;" in css
+    assert f"figure.wide .scroll svg {{ min-width: {CHAIN_MIN_WIDTH}px; }}" in css
+    # Nothing pulls the figure out of the column any more.
+    assert "vw" not in css and "translateX" not in css
+    # Legible: its smallest labels (11 px in the drawing) at 8 px or more when it scrolls.
+    natural = int(re.search(r'max-width:(\d+)px', svg).group(1))
+    assert 11 * CHAIN_MIN_WIDTH / natural >= 7.8

@@ -1,0 +1,90 @@
+"""The program's version: on the command line, in every report, in About, in CITATION.cff."""
+import configparser
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import CASES_DIR, ROOT
+from guifixtures import *  # noqa: F401,F403 (the window and the prompts that never block)
+from rules import load_case
+from rules import version as version_module
+from rules.version import app_version
+
+NORWAY = CASES_DIR / "norway_1949.yaml"
+
+
+def _declared_version():
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(ROOT / "setup.cfg", encoding="utf-8")
+    return parser.get("metadata", "version")
+
+
+def test_app_version_is_the_declared_one():
+    assert app_version() == _declared_version()
+
+
+def test_app_version_falls_back_to_setup_cfg_when_not_installed(monkeypatch, tmp_path):
+    def not_installed(name):
+        raise version_module.metadata.PackageNotFoundError(name)
+    monkeypatch.setattr(version_module.metadata, "version", not_installed)
+    assert app_version() == _declared_version()
+    monkeypatch.setattr(version_module, "_SETUP_CFG", tmp_path / "absent.cfg")
+    assert app_version() == version_module.UNKNOWN_VERSION
+
+
+def test_version_option_prints_program_and_knowledge_versions(kb):
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--version"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"Alliance Advisor {_declared_version()} (knowledge base {kb.version})"
+    assert proc.stderr == ""
+
+
+def test_version_with_a_bad_knowledge_directory_is_one_line(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--knowledge", str(tmp_path / "none"),
+                           "--version"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def norway(advisor, kb):
+    return advisor.analyze(load_case(NORWAY, kb), extras=True)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf", "json"])
+def test_every_report_names_the_program_version_and_knowledge_hash(norway, tmp_path, fmt):
+    from reports import write_report
+    out = tmp_path / f"norway.{fmt}"
+    write_report(norway, fmt, out)
+    if fmt == "pdf":
+        from pypdf import PdfReader
+        text = "".join("".join(p.extract_text().split()) for p in PdfReader(str(out)).pages)
+        assert f"AllianceAdvisor{app_version()}" in text and norway.knowledge_version in text
+    elif fmt == "json":
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert data["app_version"] == app_version()
+        assert data["knowledge_version"] == norway.knowledge_version
+    else:
+        text = out.read_text(encoding="utf-8")
+        assert f"Alliance Advisor {app_version()}" in text and norway.knowledge_version in text
+
+
+def test_about_box_shows_version_and_knowledge_hash(window, prompts, kb):
+    window.actions_["about"].trigger()
+    kind, html = prompts.errors[-1]
+    assert app_version() in html and kb.version in html
+
+
+def test_citation_cff_is_valid_yaml_with_the_required_fields():
+    data = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert data["cff-version"] == "1.2.0"
+    for key in ("message", "title", "authors"):
+        assert data[key]
+    assert all(isinstance(a, dict) and (a.get("name") or a.get("family-names")) for a in data["authors"])
+    assert str(data["version"]) == _declared_version()
+    walt = [r for r in data.get("references", []) if "Walt" in str(r.get("authors"))]
+    assert walt and walt[0]["year"] == 1987

@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QHeaderView, QSplitter, QTextBrowser, QTreeWidget,
 
 from rules import conditions as cond
 
-from .style import BAD, DOCUMENT_CSS, FAINT, GOOD, MUTED, esc, fact_levels, fact_title, response_colour
+from .style import document_css, esc, theme, fact_levels, fact_title, response_colour
 
 RULE_SCHEME = "rule"
-_MARKS = {True: f"<span style='color:{GOOD}'>✓</span>", False: f"<span style='color:{BAD}'>✗</span>",
-          None: f"<span style='color:{FAINT}'>?</span>"}
+def _mark(held):
+    colour, sign = {True: (theme.GOOD, "✓"), False: (theme.BAD, "✗"), None: (theme.FAINT, "?")}[held]
+    return f"<span style='color:{colour}'>{sign}</span>"
 
 
 def rule_link(rule_id):
@@ -32,7 +33,7 @@ def outcome_text(kb, item):
 def make_browser():
     browser = QTextBrowser()
     browser.setOpenLinks(False)
-    browser.document().setDefaultStyleSheet(DOCUMENT_CSS)
+    browser.document().setDefaultStyleSheet(document_css())
     browser.document().setDocumentMargin(12)
     return browser
 
@@ -41,7 +42,7 @@ def make_browser():
 
 def condition_html(kb, node, facts):
     """A condition tree as nested lists, each part marked held / failed / unknown."""
-    mark = _MARKS[cond.evaluate(node, facts)]
+    mark = _mark(cond.evaluate(node, facts))
     if isinstance(node, cond.Leaf):
         wanted = [kb.level_label(node.fact, lv) for lv in fact_levels(kb, node.fact) if lv in node.allowed]
         now = kb.level_label(node.fact, facts.get(node.fact))
@@ -139,7 +140,7 @@ class ReasoningView(QSplitter):
             for column in (2, 3, 4):
                 row.setToolTip(column, row.text(column))
             if item["layer"] == "derive":
-                row.setForeground(1, QColor(MUTED))
+                row.setForeground(1, QColor(theme.MUTED))
             for response, cf in item.get("effects", {}).items():
                 if cf > 0:
                     row.setForeground(3, response_colour(self.kb, response))

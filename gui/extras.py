@@ -3,11 +3,10 @@ historical analogues. Each renders its part of the Result when the engine
 provides it (``result.whatif``, ``.worlds``, ``.analogues``) and says so when not."""
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QScrollArea, QStackedWidget,
+from PySide6.QtWidgets import (QBoxLayout, QHeaderView, QLabel, QScrollArea, QStackedWidget,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from .style import card
-from .style import BAD, GOOD, MUTED, esc, fact_title, response_colour
+from .style import card, esc, fact_title, response_colour, set_tone, theme
 
 
 class _ExtraPanel(QStackedWidget):
@@ -20,7 +19,7 @@ class _ExtraPanel(QStackedWidget):
         super().__init__(parent)
         self.kb = kb
         self.placeholder = QLabel(self.missing, alignment=Qt.AlignCenter, wordWrap=True)
-        self.placeholder.setStyleSheet(f"color: {MUTED}; padding: 40px;")
+        set_tone(self.placeholder, "placeholder")
         self.addWidget(self.placeholder)
         self.content = self.build()
         self.addWidget(self.content)
@@ -51,8 +50,8 @@ def _tree(columns, name):
 
 
 def _hint(text):
-    hint = QLabel(text)
-    hint.setStyleSheet(f"color: {MUTED};")
+    hint = QLabel(text, wordWrap=True)
+    set_tone(hint, "muted")
     return hint
 
 
@@ -90,11 +89,11 @@ class WhatIfView(_ExtraPanel):
 
     def fill(self, data, result):
         if data.get("stable"):
-            self.headline.setText(f"<span style='color:{GOOD}'>The verdict is stable:</span> no single "
+            self.headline.setText(f"<span style='color:{theme.GOOD}'>The verdict is stable:</span> no single "
                                   f"change of a known answer alters it.")
         else:
             count = len(data["flips"])
-            self.headline.setText(f"<span style='color:{BAD}'>{count} single change{'s' if count != 1 else ''}"
+            self.headline.setText(f"<span style='color:{theme.BAD}'>{count} single change{'s' if count != 1 else ''}"
                                   f"</span> of an answer would change the verdict.")
         self.tree.clear()
         if data["flips"]:
@@ -134,11 +133,21 @@ class WorldsView(_ExtraPanel):
         scroll = QScrollArea(widgetResizable=True)
         scroll.setFrameShape(QScrollArea.NoFrame)
         self.box = QWidget()
-        self.row = QHBoxLayout(self.box)
+        self.row = QBoxLayout(QBoxLayout.LeftToRight, self.box)
         self.row.setContentsMargins(12, 12, 12, 12)
         self.row.setSpacing(12)
         scroll.setWidget(self.box)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.scroll = scroll
         return scroll
+
+    SIDE_BY_SIDE = 720          # px: narrower than this, the world cards stack
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        wanted = QBoxLayout.LeftToRight if event.size().width() >= self.SIDE_BY_SIDE else QBoxLayout.TopToBottom
+        if self.row.direction() != wanted:
+            self.row.setDirection(wanted)
 
     def fill(self, data, result):
         while self.row.count():
@@ -148,15 +157,16 @@ class WorldsView(_ExtraPanel):
         for world_id, world in data.items():
             frame, layout = card(world.get("title") or world_id)
             if world_id == result.world:
-                frame.setStyleSheet("QFrame#card { border: 2px solid #2f5d8a; }")
+                frame.setProperty("current", True)
             colour = response_colour(self.kb, world.get("verdict")).name()
-            verdict = QLabel(f"<span style='font-size:16pt; font-weight:700; color:{colour}'>"
+            verdict = QLabel(wordWrap=True)
+            verdict.setText(f"<span style='font-size:16pt; font-weight:700; color:{colour}'>"
                              f"{esc(world.get('verdict_label') or 'No verdict')}</span>"
-                             f"<br><span style='color:{MUTED}'>confidence {world.get('confidence', 0):.2f}</span>")
+                            f"<br><span style='color:{theme.MUTED}'>confidence {world.get('confidence', 0):.2f}</span>")
             layout.addWidget(verdict)
             for caption, key in (("Policy advice", "advice"), ("If the world is misjudged", "risk")):
                 if world.get(key):
-                    layout.addWidget(QLabel(caption.upper(), objectName="caption"))
+                    layout.addWidget(QLabel(caption.upper(), objectName="caption", wordWrap=True))
                     layout.addWidget(QLabel(esc(world[key]), wordWrap=True))
             layout.addStretch(1)
             self.row.addWidget(frame, 1)
@@ -204,5 +214,5 @@ class AnaloguesView(_ExtraPanel):
             row.setToolTip(5, differs)
             row.setForeground(2, response_colour(kb, analogue.get("observed")))
             row.setForeground(3, response_colour(kb, analogue.get("predicted")))
-            row.setForeground(4, QColor(GOOD if analogue.get("theory_right") else BAD))
+            row.setForeground(4, QColor(theme.GOOD if analogue.get("theory_right") else theme.BAD))
             self.tree.addTopLevelItem(row)

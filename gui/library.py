@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTreeWidget, QTree
 from rules.cases import default_library_dir, load_library
 from rules.errors import AdvisorError
 
-from .style import BAD, MUTED, response_colour
+from .style import response_colour, set_tone, theme
 
 
 class LibraryPanel(QWidget):
@@ -40,7 +40,7 @@ class LibraryPanel(QWidget):
         header.setStretchLastSection(False)
         self.tree.itemActivated.connect(lambda item, _c: self.caseRequested.emit(item.data(0, Qt.UserRole)))
         self.status = QLabel(wordWrap=True)
-        self.status.setStyleSheet(f"color: {MUTED};")
+        set_tone(self.status, "muted")
         layout.addWidget(self.filter)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.status)
@@ -52,7 +52,7 @@ class LibraryPanel(QWidget):
         try:
             cases = load_library(self.directory, self.kb)
         except AdvisorError as exc:         # one bad file: say which, show nothing half-read
-            self.status.setText(f"<span style='color:{BAD}'>{exc}</span>")
+            self.status.setText(f"<span style='color:{theme.BAD}'>{exc}</span>")
             return
         self.tree.setSortingEnabled(False)
         for case in cases:

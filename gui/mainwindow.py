@@ -4,15 +4,16 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QTabWidget, QTextBrowser,
+                               QVBoxLayout, QWidget)
 
 from rules.cases import Case, case_to_yaml, default_library_dir, load_case, parse_case_text
 from rules.errors import AdvisorError
 from rules.fileio import atomic_write_text, safe_filename
 
-from . import msgbox
+from . import msgbox, style
 from .autosave import Autosave, find_orphans
 from .charts import OverviewView
 from .document import CaseDocument
@@ -23,10 +24,12 @@ from .library import LibraryPanel
 from .live import LiveAnalysis
 from .questionnaire import QuestionnaireForm
 from .recent import RecentFiles
-from .style import BAD, esc
+from .style import esc, set_tone
 from .verdict import VerdictBanner
 
 APP_NAME = "Alliance Advisor"
+FORM_WIDTH = 470              # px: the questionnaire panel's width in a roomy window
+FORM_SHARE = 0.4              # ... and at most this share of a small one (never below its minimum)
 CASE_FILTER = "Case files (*.yaml *.yml);;All files (*)"
 AUTOSAVE_MS = 2000            # unsaved work reaches the disk within two seconds
 STATE_VERSION = 1
@@ -91,9 +94,35 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_settings()
         self._update_title()
+        self._follow_system_scheme()
         self.analysis.request(self.document.case)
 
-    # ================================================================ building
+    # ========================================================== colour scheme
+    def _follow_system_scheme(self):
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):            # Qt 6.5+
+            hints.colorSchemeChanged.connect(self._system_scheme_changed)
+
+    def _system_scheme_changed(self, _scheme):
+        if style.forced_scheme() is None:                  # a forced scheme stays
+            self.apply_scheme(style.system_scheme(QApplication.instance()))
+
+    def apply_scheme(self, scheme):
+        """Restyle the whole app in 'light' or 'dark' and redraw what was drawn."""
+        style.apply_style(QApplication.instance(), scheme)
+        for name, (_text, _shortcut, theme_icon, glyph, _tip, _handler) in ACTIONS.items():
+            if glyph and QIcon.fromTheme(theme_icon or "").isNull():
+                self.actions_[name].setIcon(glyph_icon(glyph))
+        for name, theme_icon in (("undo", "edit-undo"), ("redo", "edit-redo")):
+            self.actions_[name].setIcon(self._icon(theme_icon, name))
+        for browser in self.findChildren(QTextBrowser):
+            browser.document().setDefaultStyleSheet(style.document_css())
+        for question in self.form.questions.values():
+            question.mark_placeholder()
+        self.form.refresh()
+        if self.analysis.result is not None:
+            self._show_result(self.analysis.result)
+        self.update()
     def _build_central(self):
         self.banner = VerdictBanner(self.kb)
         self.overview = OverviewView()
@@ -124,7 +153,45 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.form_dock, self.library_dock)
         self.setTabPosition(Qt.LeftDockWidgetArea, QTabWidget.North)
         self.form_dock.raise_()
-        self.resizeDocks([self.form_dock], [470], Qt.Horizontal)
+        self._dock_wanted = FORM_WIDTH        # what the user last chose by dragging the separator
+        self._window_width = None
+        self._adjusting_docks = False
+        self.form_dock.installEventFilter(self)
+        self.resizeDocks([self.form_dock], [FORM_WIDTH], Qt.Horizontal)
+
+    # ---------------------------------------------------- the panel's width
+    def eventFilter(self, watched, event):
+        # A dock resized while the window kept its width: the user dragged the separator.
+        if (watched is self.form_dock and event.type() == QEvent.Resize and not self._adjusting_docks
+                and self._window_width == self.width() and self.form_dock.isVisible()
+                and not self.form_dock.isFloating()):
+            self._dock_wanted = max(self.form_dock.width(), self.form_dock.minimumSizeHint().width())
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._window_width = self.width()
+        self._fit_form_dock()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._window_width = self.width()
+        QTimer.singleShot(0, self._fit_form_dock)       # once the docks have their first geometry
+
+    def _fit_form_dock(self):
+        """After the window grows back, give the form the width it had (Qt leaves it
+        at whatever the smallest window allowed and hands all the room to the results)."""
+        dock = self.form_dock
+        if dock.isFloating() or not dock.isVisible() or self.dockWidgetArea(dock) == Qt.NoDockWidgetArea:
+            return
+        target = max(dock.minimumSizeHint().width(), min(self._dock_wanted, int(self.width() * FORM_SHARE)))
+        if abs(dock.width() - target) > 4:
+            self._adjusting_docks = True
+            self.resizeDocks([dock], [target], Qt.Horizontal)
+            QTimer.singleShot(0, self._docks_adjusted)
+
+    def _docks_adjusted(self):
+        self._adjusting_docks = False
 
     def _dock(self, title, name, widget):
         dock = QDockWidget(title, self, objectName=name)
@@ -133,6 +200,7 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFloatable)
         dock.setAllowedAreas(Qt.LeftDockWidgetArea | Qt.RightDockWidgetArea)
         dock.setTitleBarWidget(QWidget())       # the dock tabs name them; View shows and hides them
+        dock.setMinimumWidth(widget.minimumWidth() or widget.minimumSizeHint().width())
         return dock
 
     @staticmethod
@@ -217,7 +285,7 @@ class MainWindow(QMainWindow):
         self.answered_label = QLabel()
         self.analysis_label = QLabel()
         self.autosave_label = QLabel()
-        self.autosave_label.setStyleSheet(f"color: {BAD};")
+        set_tone(self.autosave_label, "bad")
         kb_label = QLabel(f"Knowledge base {self.kb.version[:8]}")
         kb_label.setToolTip(f"{self.kb.directory}\nversion {self.kb.version}")
         for label in (self.autosave_label, self.answered_label, self.analysis_label, kb_label):
@@ -256,12 +324,16 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, STATE_VERSION)
+        wanted = self.settings.value("window/form_width", FORM_WIDTH, type=int)
+        # A crushed panel (an old session's, or one squeezed by a tiny window) is not restored.
+        self._dock_wanted = wanted if wanted >= FORM_WIDTH * 0.6 else FORM_WIDTH
 
     def _save_settings(self):
         if not self.persist:
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(STATE_VERSION))
+        self.settings.setValue("window/form_width", int(self._dock_wanted))
         self.settings.sync()
 
     def set_help_visible(self, visible):
@@ -370,6 +442,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         self.document.replace(case, path=path, read_only=read_only)
+        self.form.scroll_to_top()           # a new case starts at its top (and a library case's banner)
         if not read_only:
             self.recent.add(path)
             self.settings.setValue("files/last_dir", os.path.dirname(path))

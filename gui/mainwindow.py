@@ -47,19 +47,29 @@ ACTIONS = {
                 "Save the case under another name", "save_as"),
     "export": ("&Export Report…", "Ctrl+E", "document-send", "export",
                "Write the analysis as a report (HTML, PDF, Markdown, JSON)", "export_report"),
+    "print": ("&Print Report…", QKeySequence.Print, "document-print", None,
+              "Print the reasoning report (the same pages as the PDF export)", "print_report"),
+    "compare": ("&Compare With…", "Ctrl+Shift+C", None, None,
+                "Compare this case side by side with another case file", "compare_dialog"),
     "quit": ("&Quit", QKeySequence.Quit, "application-exit", None, "Quit Alliance Advisor", "close"),
     "edit_copy": ("Edit a &Copy", None, "edit-copy", None,
                   "Make an editable copy of a read-only case", "edit_copy"),
     "show_help": ("Show &Help in the Form", None, None, None,
                   "Show each question's help under it", "set_help_visible"),
+    "guide": ("Alliance Advisor &Guide", QKeySequence.HelpContents, "help-contents", None,
+              "The theory, each question and each tab explained (F1: help on the focused question)",
+              "show_guide"),
+    "glossary": ("&Glossary of Propositions", None, None, None,
+                 "Every proposition of the theory with the rules that encode it", "show_glossary"),
+    "shortcuts": ("&Keyboard Shortcuts", None, None, None, "Every keyboard shortcut", "show_shortcuts"),
     "about": ("&About Alliance Advisor", None, "help-about", None, "The program and its source", "show_about"),
     "about_qt": ("About &Qt", None, None, None, "The Qt toolkit", "show_about_qt"),
 }
-MENUS = (("&File", ("new", "open", "recent", "library", None, "save", "save_as", None, "export", "paper",
-                    None, "quit")),
+MENUS = (("&File", ("new", "open", "recent", "library", None, "save", "save_as", None, "compare", None,
+                    "export", "print", "paper", None, "quit")),
          ("&Edit", ("undo", "redo", None, "edit_copy")),
          ("&View", ("dock_form", "dock_library", None, "show_help")),
-         ("&Help", ("about", "about_qt")))
+         ("&Help", ("guide", "glossary", "shortcuts", None, "about", "about_qt")))
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "library", "export")
 PAPERS = (("a4", "A4"), ("letter", "US Letter"))
 
@@ -79,6 +89,9 @@ class MainWindow(QMainWindow):
         self.document = CaseDocument(kb, self)
         self.analysis = LiveAnalysis(kb, self)
         self.autosave = Autosave(autosave_dir or default_autosave_dir()) if persist else None
+        self._help = None                  # the Help window, made when first asked for
+        self._advisor = None               # for comparing with another case, made when first needed
+        self.compare_window = None
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave_now)
 
@@ -574,6 +587,53 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Exported {path}", 5000)
 
+    # ================================================================== print
+    def print_report(self):
+        if not self.wait_for_result(5000) or self.analysis.result is None:
+            msgbox.error(self, "Print", "There is no analysis to print yet.")
+            return False
+        from PySide6.QtPrintSupport import QPrinter
+
+        from .printing import print_report
+        printer = QPrinter(QPrinter.HighResolution)
+        if not msgbox.print_dialog(self, printer):
+            return False
+        try:
+            pages = print_report(self.analysis.result, printer, paper=self.settings.value("export/paper", "a4"))
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot print", str(exc))
+            return False
+        self.statusBar().showMessage(f"Sent {pages} page{'s' if pages != 1 else ''} to the printer", 5000)
+        return True
+
+    # ================================================================ compare
+    def compare_dialog(self):
+        directory = self.settings.value("files/last_dir", "") or str(default_library_dir(self.kb))
+        path = msgbox.get_open_path(self, "Compare With", directory, CASE_FILTER)
+        if path:
+            self.compare_with(path)
+
+    def compare_with(self, path):
+        """Open a window beside this one with the current case and the case at ``path``."""
+        try:
+            other = load_case(os.path.abspath(path), self.kb)
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot compare", str(exc))
+            return None
+        if not self.wait_for_result(5000) or self.analysis.result is None:
+            msgbox.error(self, "Compare", "There is no analysis of this case yet.")
+            return None
+        from rules import Advisor
+
+        from .compare import CompareWindow
+        if self._advisor is None:
+            self._advisor = Advisor(self.kb)
+        window = CompareWindow(self.kb, self.analysis.result, self._advisor.analyze(other), self)
+        window.setAttribute(Qt.WA_DeleteOnClose)
+        window.show()
+        self.compare_window = window
+        return window
+
     # =============================================================== autosave
     def autosave_now(self):
         """Write the unsaved case to this session's autosave file (atomic)."""
@@ -638,6 +698,43 @@ class MainWindow(QMainWindow):
             f"<p>Source: {CITATION}, pp. 17–33. The knowledge base paraphrases the book's propositions "
             f"and cites their pages; it quotes none of its sentences.</p>"
             f"<p class='muted'>Knowledge base {esc(self.kb.version[:12])} from {esc(self.kb.directory)}.</p>"))
+
+    def shortcut_rows(self):
+        """(command, keys, what it does) for every action that has a shortcut."""
+        rows = []
+        for action in self.actions_.values():
+            keys = action.shortcut().toString(QKeySequence.NativeText)
+            if keys:
+                rows.append((action.text().replace("&", "").rstrip("…"), keys, action.statusTip()))
+        return rows
+
+    def help_window(self):
+        if self._help is None:
+            from .helpview import HelpWindow
+            self._help = HelpWindow(self.kb, self.shortcut_rows(), self)
+            self._help.ruleRequested.connect(self.show_rule)
+        return self._help
+
+    def focused_factor(self):
+        """The question whose answer box (or text) has the keyboard focus, or None."""
+        widget = QApplication.focusWidget()
+        while widget is not None:
+            for factor_id, question in self.form.questions.items():
+                if widget is question:
+                    return factor_id
+            widget = widget.parentWidget()
+        return None
+
+    def show_guide(self):
+        """F1: the guide, at the focused question when there is one."""
+        factor = self.focused_factor()
+        self.help_window().show_page("guide", f"q-{factor}" if factor else None)
+
+    def show_glossary(self):
+        self.help_window().show_page("glossary")
+
+    def show_shortcuts(self):
+        self.help_window().show_page("shortcuts")
 
     def show_about_qt(self):
         QApplication.aboutQt()

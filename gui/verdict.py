@@ -123,7 +123,7 @@ class VerdictBanner(QFrame):
             for col, box in enumerate(self._boxes, 1):
                 grid.addLayout(box, 0, col, 2, 1)
             grid.addWidget(self.unknown, 2, 0, 1, 4)
-            for col, stretch in enumerate((3, 2, 1, 2)):
+            for col, stretch in enumerate((3, 2, 2, 2)):
                 grid.setColumnStretch(col, stretch)
 
     def minimumSizeHint(self):

@@ -37,29 +37,31 @@ def _name(result):
 
 
 def compare_html(kb, left, right):
+    """One table, so the two cases' columns line up from the verdict to the support."""
     rows = compare_rows(kb, left, right)
-    head = (f"<tr><th></th><th align='left'>{escape(_name(left))}</th>"
-            f"<th align='left'>{escape(_name(right))}</th></tr>")
+
+    def section(title):
+        return f"<tr><td colspan='3'><h3>{escape(title)}</h3></td></tr>"
 
     def verdict_cell(result, text):
         colour = response_colour(kb, result.verdict).name()
         return f"<td><b style='color:{colour}'>{escape(text)}</b></td>"
 
-    out = ["<h2>Two cases side by side</h2>", "<table class='compare' cellspacing='0'>", head,
+    out = ["<h2>Two cases side by side</h2><table class='compare' cellspacing='0' width='100%'>",
+           f"<tr><th width='34%'></th><th align='left' width='33%'>{escape(_name(left))}</th>"
+           f"<th align='left' width='33%'>{escape(_name(right))}</th></tr>",
            "<tr><td><b>Verdict</b></td>", verdict_cell(left, rows["verdicts"][0]),
            verdict_cell(right, rows["verdicts"][1]), "</tr>",
            f"<tr><td>Confidence</td><td>{rows['confidence'][0]:.2f}</td><td>{rows['confidence'][1]:.2f}</td></tr>",
            f"<tr><td>Threat level</td><td>{escape(rows['threat'][0])}</td>"
-           f"<td>{escape(rows['threat'][1])}</td></tr></table>"]
-    out.append(f"<h3>Answers that differ ({len(rows['answers'])} of {len(kb.factors)})</h3>")
+           f"<td>{escape(rows['threat'][1])}</td></tr>",
+           section(f"Answers that differ ({len(rows['answers'])} of {len(kb.factors)})")]
     if rows["answers"]:
-        out.append("<table class='compare' cellspacing='0'>" + head)
         out += [f"<tr><td>{escape(q)}</td><td>{escape(a)}</td><td>{escape(b)}</td></tr>"
                 for q, a, b in rows["answers"]]
-        out.append("</table>")
     else:
-        out.append("<p class='muted'>Every answer is the same.</p>")
-    out.append("<h3>Support per response</h3><table class='compare' cellspacing='0'>" + head)
+        out.append("<tr><td colspan='3' class='muted'>Every answer is the same.</td></tr>")
+    out.append(section("Support per response"))
     for response, a, b in rows["support"]:
         mark = "" if round(a - b, 2) == 0 else f" <span style='color:{theme.MUTED}'>({b - a:+.2f})</span>"
         out.append(f"<tr><td>{escape(response)}</td><td>{a:+.2f}</td><td>{b:+.2f}{mark}</td></tr>")

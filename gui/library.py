@@ -82,8 +82,9 @@ class LibraryPanel(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.Interactive)     # sized by _fit_title
         header.setStretchLastSection(False)
+        header.sectionResized.connect(self._other_column_resized)
         self.table.activated.connect(self._open_index)
         self.filter.textChanged.connect(self.proxy.set_words)
         self.filter.returnPressed.connect(self._open_first_visible)
@@ -125,10 +126,29 @@ class LibraryPanel(QWidget):
                                 else "No observed response recorded")
             self.model.appendRow(items)
         self.table.setSortingEnabled(True)
+        self._fit_title()
         agree = sum(1 for row in rows if row[4] == AGREES)
         recorded = sum(1 for row in rows if row[4] != UNRECORDED)
         self.status.setText(f"{len(rows)} historical cases · the theory agrees with {agree} of {recorded} · "
                             f"click a heading to sort, double-click a case to open it read-only")
+
+    TITLE_MIN = 200         # px: titles wrap at no less; a narrower panel scrolls sideways
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def _other_column_resized(self, column, _old, _new):
+        if column:
+            self._fit_title()
+
+    def _fit_title(self):
+        """The title takes the room the other columns leave, but never less than TITLE_MIN."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(1, self.model.columnCount()))
+        width = max(self.TITLE_MIN, self.table.viewport().width() - others)
+        if header.sectionSize(0) != width:
+            header.resizeSection(0, width)
 
     def row_paths(self):
         """The case files in the order shown (sorted and filtered)."""

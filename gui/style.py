@@ -60,7 +60,7 @@ QLabel#readOnlyBanner {{ background: {t.BANNER}; border: 1px solid {t.BANNER_LIN
                          padding: 6px 8px; color: {t.BANNER_INK}; }}
 QComboBox:disabled, QLineEdit:read-only, QPlainTextEdit[readOnly="true"] {{ color: {t.INK}; background: {t.ALT}; }}
 QTabWidget::pane {{ border: 1px solid {t.RULE_LINE}; border-radius: 6px; background: {t.PANEL}; top: -1px; }}
-QTabBar::tab {{ padding: 6px 14px; color: {t.MUTED}; border: none; border-bottom: 2px solid transparent; }}
+QTabBar::tab {{ padding: 6px 10px; color: {t.MUTED}; border: none; border-bottom: 2px solid transparent; }}
 QTabBar::tab:selected {{ color: {t.INK}; border-bottom: 2px solid {t.ACCENT}; font-weight: 600; }}
 QTextBrowser, QTreeWidget, QTableWidget, QTableView, QListWidget {{ border: none; background: {t.PANEL}; }}
 QHeaderView::section {{ background: {t.ALT}; border: none; border-bottom: 1px solid {t.RULE_LINE};

@@ -144,6 +144,7 @@ class ChainDiagram(_Figure):
         self.selected_rule = None
         self.scale = 1.0
         self.zoom = 1.0                 # the user's factor on top of fitting the width
+        self._available = 0             # the width fit_width was last given
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
 
     def relayout(self):
@@ -154,6 +155,7 @@ class ChainDiagram(_Figure):
         """Choose the scale for an available width; returns the size to give the widget."""
         if self.layout_ is None:
             return QSize(width, 200)
+        self._available = width
         self.scale = max(MIN_SCALE, min(MAX_SCALE, width / self.layout_.width)) * self.zoom
         return QSize(max(width, round(self.layout_.width * self.scale)), round(self.layout_.height * self.scale))
 
@@ -188,7 +190,13 @@ class ChainDiagram(_Figure):
         self.zoomChanged.emit()
 
     def mouseDoubleClickEvent(self, _event):
-        self.zoom = 1.0
+        """Back to 100% (labels 9 pt); at 100%, shrink the whole chain into the width
+        available, for an overview (its text is smaller then)."""
+        if self.zoom != 1.0 or self.layout_ is None:
+            self.zoom = 1.0
+        else:
+            available = self._available or self.width()
+            self.zoom = max(0.25, min(1.0, available / (self.layout_.width * MIN_SCALE)))
         self.zoomChanged.emit()
 
     def mousePressEvent(self, event):
@@ -264,7 +272,7 @@ class ChainDiagram(_Figure):
                 _box(painter, QRectF(x, y - 9, 18, 12), fill, stroke, 2.0 if kind == "verdict" else 1.0, 3,
                      kind == "unknown")
             x += 24 + _text(painter, x + 24, y + 1, text, figures.SUBLABEL_SIZE, figures.MUTED) + 20
-        _text(painter, self.layout_.width - figures.MARGIN, y + 1, "click a node to explain it · Ctrl+wheel zooms",
+        _text(painter, self.layout_.width - figures.MARGIN, y + 1, "click a node to explain it · Ctrl+wheel zooms · double-click fits",
               figures.SUBLABEL_SIZE, figures.MUTED, align=Qt.AlignRight, italic=True)
 
 

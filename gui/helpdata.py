@@ -16,7 +16,9 @@ TABS = (
                  "and the responses they push up or down. Green lines support, red lines oppose, "
                  "dashed boxes are unknown answers. Click a rule to read it, an answer to jump to "
                  "its question, a response to see why it won or lost. Below: the four sources of "
-                 "threat as points on the threat bands, and the combined support for each response."),
+                 "threat as points on the threat bands, and the combined support for each response. "
+                 "At 100% the chain's labels are at least 9 pt and it scrolls sideways; double-click "
+                 "it to fit it into the width for an overview, again to go back."),
     ("Reasoning", "Every rule that fired, in firing order, with the facts it matched and what it "
                   "concluded. Select one to read its proposition, page and condition tree, each part "
                   "marked as held, failed or unknown."),

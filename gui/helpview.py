@@ -17,7 +17,7 @@ def shortcuts_html(rows):
     return ("<h2>Keyboard shortcuts</h2><table cellspacing='0' cellpadding='4'>"
             "<tr><th align='left'>Keys</th><th align='left'>Command</th><th align='left'></th></tr>"
             f"{body}</table><p class='muted'>Ctrl+wheel zooms the inference chain; a double-click "
-            "fits it again.</p>")
+            "shrinks it to fit the width, and another brings it back to 100%.</p>")
 
 
 class HelpWindow(QDialog):

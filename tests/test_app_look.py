@@ -62,3 +62,16 @@ def test_diagram_labels_are_at_least_9_points_at_100_percent(qtbot, window, app)
         figure.grab()
         assert charts.text_log.smallest is not None
         assert charts.text_log.smallest >= 12 - 0.01, type(figure).__name__      # 9 pt at 96 dpi
+
+
+def test_double_click_fits_the_whole_chain_and_again_returns_to_100_percent(qtbot, window, app):
+    window.resize(1024, 700)
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    diagram = window.overview.chain
+    viewport = window.overview.chain_scroll.viewport()
+    assert diagram.width() > viewport.width()                     # at 100% it scrolls sideways
+    qtbot.mouseDClick(diagram, Qt.LeftButton, pos=QPoint(5, 5))
+    assert diagram.width() <= viewport.width() + 1                # the whole chain in view
+    qtbot.mouseDClick(diagram, Qt.LeftButton, pos=QPoint(5, 5))
+    assert diagram.zoom == 1.0 and diagram.width() > viewport.width()

@@ -208,12 +208,14 @@ def check(install=False, always=False, xvfb=False, env=None):
                 return EXIT_OK          # no xcb plugin here (not Linux, or PySide6 not found): Qt decides
             _say("PySide6's xcb platform plugin (libqxcb.so) was not found")
             return EXIT_MISSING
-        report, missing = ldd_report(plugin)
-        if debug:
-            _say(f"ldd {plugin}:\n{report}")
-        if not missing:
-            error = load_error(plugin)
-            if error:
+        # Loading it is the quick test (the app then loads it anyway); only when that
+        # fails, or when asked to explain, does ldd list everything that is missing.
+        error = load_error(plugin)
+        if error or debug:
+            report, missing = ldd_report(plugin)
+            if debug:
+                _say(f"ldd {plugin}:\n{report}")
+            if error and not missing:
                 _say(f"Qt's xcb plugin does not load: {error}")
                 return EXIT_MISSING
     if not missing and not wanted:

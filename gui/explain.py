@@ -119,6 +119,7 @@ class ReasoningView(QSplitter):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(3, 230)
         header.resizeSection(4, 170)
+        self._shares_given = None
         self.table.currentItemChanged.connect(self._current_changed)
         self.detail = make_browser()
         self.detail.anchorClicked.connect(self._link)
@@ -126,6 +127,18 @@ class ReasoningView(QSplitter):
         self.addWidget(self.detail)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        # Fixed widths for "Concluded" and "Source" left the matched facts a sliver in a
+        # small window: give them shares of the width instead (until the user drags them).
+        header = self.table.header()
+        width = self.table.viewport().width()
+        if self._shares_given is None or (header.sectionSize(3), header.sectionSize(4)) == self._shares_given:
+            shares = (max(140, min(230, int(width * 0.3))), max(110, min(170, int(width * 0.2))))
+            header.resizeSection(3, shares[0])
+            header.resizeSection(4, shares[1])
+            self._shares_given = shares
 
     def show_result(self, result):
         kept = self.selected_rule()

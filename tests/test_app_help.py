@@ -140,3 +140,17 @@ def test_a_library_case_opens_scrolled_to_its_banner(qtbot, window):
     assert bar.value() == 0
     banner = window.form.read_only_banner
     assert banner.isVisible() and banner.mapTo(window.form.widget(), banner.rect().topLeft()).y() < 50
+
+
+def test_the_proposition_data_needs_no_qt():
+    """The command line's explanation of a proposition can use it without starting Qt."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    code = ("import sys; from rules import load_knowledge; from gui.helpdata import proposition_entry; "
+            "proposition_entry(load_knowledge(), 'B3'); "
+            "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

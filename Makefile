@@ -14,7 +14,10 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m pip check
 	touch $(STAMP)
 
+# The pre-flight installs (apt-get, on Debian/Ubuntu) the X libraries Qt's xcb
+# plugin needs and a fresh machine lacks; elsewhere it prints the command.
 run: $(STAMP)
+	$(PY) -m gui.preflight --install
 	$(PY) main.py
 
 test: $(STAMP)

@@ -52,6 +52,14 @@ def run_app(args):
                          "on a desktop, use 'python main.py analyze CASE.yaml' in a terminal, or set "
                          "QT_QPA_PLATFORM=offscreen for 'gui --screenshot'.")
         os.environ["QT_QPA_PLATFORM"] = "offscreen"     # a screenshot needs no screen
+    from . import preflight
+    if preflight.wants_xcb():           # Qt would abort (exit 134) on a missing X library: say which
+        code = preflight.check()
+        if code:
+            return code
+    size = _parse_size(getattr(args, "size", None))
+    if getattr(args, "dark", False):
+        os.environ["ALLIANCE_COLOR_SCHEME"] = "dark"
     from rules.cases import load_case
     from rules.knowledge import load_knowledge
     kb = load_knowledge(getattr(args, "knowledge", None))
@@ -60,9 +68,13 @@ def run_app(args):
 
     app = create_application()
     if screenshot:
-        return _screenshot(app, kb, case_path, screenshot)
+        return _screenshot(app, kb, case_path, screenshot, size or SCREENSHOT_SIZE)
+    if getattr(args, "smoke", False):
+        return _smoke(app, kb, case_path, size or SCREENSHOT_SIZE)
     from .mainwindow import MainWindow
     window = MainWindow(kb)
+    if size:
+        window.resize(*size)
     window.show()
     if case is not None:
         window.open_path(case_path)
@@ -74,6 +86,66 @@ def run_app(args):
     return code
 
 
+def _parse_size(text):
+    """``--size 1024x700`` -> (1024, 700); bad input is one line and exit 2 (main.py)."""
+    if not text:
+        return None
+    from rules.errors import AdvisorError
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise AdvisorError(f"--size {text}: give the window size as WIDTHxHEIGHT, e.g. 1024x700") from None
+    if not (320 <= width <= 10000 and 240 <= height <= 10000):
+        raise AdvisorError(f"--size {text}: the window must be between 320x240 and 10000x10000")
+    return width, height
+
+
+def _scratch_window(kb):
+    """A window with throw-away settings: it never reads or changes the user's layout."""
+    from PySide6.QtCore import QSettings
+
+    from .mainwindow import MainWindow
+    scratch = tempfile.TemporaryDirectory()
+    settings = QSettings(os.path.join(scratch.name, "settings.ini"), QSettings.IniFormat)
+    window = MainWindow(kb, settings=settings, persist=False)
+    window._scratch = scratch           # lives as long as the window
+    return window
+
+
+def _smoke(app, kb, case_path, size):
+    """``gui --smoke``: the real window on the real platform: show it, open a case,
+    wait for its analysis, quit through the close event. For CI under Xvfb."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+    window = _scratch_window(kb)
+    window.resize(*size)
+    window.show()
+    report = {}
+
+    def step():
+        if case_path and not window.open_path(case_path):
+            report["error"] = f"{case_path}: could not be opened"
+        elif not window.wait_for_result():
+            report["error"] = "the analysis did not finish in time"
+        else:
+            report["verdict"] = window.banner.verdict.text()
+        report["exposed"] = window.isVisible() and window.windowHandle() is not None \
+            and window.windowHandle().isExposed()
+        window.close()                  # the real close path: maybe_save, settings, threads
+        app.quit()
+
+    QTimer.singleShot(0, step)
+    code = app.exec()
+    window.analysis.shutdown()
+    if "error" in report:
+        return _fail(f"smoke: {report['error']}")
+    platform = QGuiApplication.platformName()
+    print(f"smoke: {platform} window {window.width()}x{window.height()} shown"
+          f"{'' if report['exposed'] else ' (not exposed)'}, case {'opened' if case_path else 'none'}, "
+          f"verdict {report.get('verdict')}, quit with {code}")
+    return code
+
+
 def _quiet_offscreen_warnings(mode, context, message):
     # The offscreen platform warns that it cannot pass size hints to a window
     # manager it does not have; everything else still reaches stderr.
@@ -81,20 +153,16 @@ def _quiet_offscreen_warnings(mode, context, message):
         print(message, file=sys.stderr)
 
 
-def _screenshot(app, kb, case_path, out):
-    from PySide6.QtCore import QBuffer, QIODevice, QSettings, qInstallMessageHandler
+def _screenshot(app, kb, case_path, out, size):
+    from PySide6.QtCore import QBuffer, QIODevice, qInstallMessageHandler
 
     from rules.errors import ExportError
     from rules.fileio import atomic_write_bytes
-
-    from .mainwindow import MainWindow
     qInstallMessageHandler(_quiet_offscreen_warnings)
     # Throw-away settings: the picture never depends on (or changes) the user's
     # window layout and preferences.
-    scratch = tempfile.TemporaryDirectory()
-    settings = QSettings(os.path.join(scratch.name, "settings.ini"), QSettings.IniFormat)
-    window = MainWindow(kb, settings=settings, persist=False)
-    window.resize(*SCREENSHOT_SIZE)
+    window = _scratch_window(kb)
+    window.resize(*size)
     if case_path:
         window.open_path(case_path)
     window.show()

@@ -6,15 +6,45 @@ reports share one layout and one palette; this module only draws.
 """
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from presentation import figures
 
-from .style import card
+from .style import card, theme
 
 SELECTED = QColor("#f2a900")
-MIN_SCALE = 0.55          # below this the diagram's text stops being readable: scroll instead
+MIN_SCALE = 1.0           # fitting never shrinks the diagram: its labels stay at least 9 pt; it scrolls
 MAX_SCALE = 1.15
+MIN_TEXT_PX = 12          # 9 pt at 96 dpi: the smallest text a figure paints at 100% zoom
+
+# The figures' palette (reports.figures, made for paper) in the dark scheme, colour
+# by colour: strokes lighter, fills deeper, text light, so every tone keeps its meaning.
+DARK_FIGURE_COLOURS = {
+    "#2f7d5b": "#5cc98f", "#e7f3ec": "#1e3a2c", "#1d4d38": "#bfe8d1",      # positive
+    "#b4493d": "#ff8a80", "#f8e9e6": "#46262a", "#7a2c23": "#ffd0cb",      # negative
+    "#5b6b7a": "#93a3b3", "#f1f4f7": "#2a3139", "#1f2933": "#e3e8ef",      # neutral; also INK
+    "#9aa5b1": "#7d8896", "#ffffff": "#22272e", "#6b7785": "#a9b4c2",      # unknown; background, MUTED
+    "#4c6a92": "#86a8d6", "#eaf0f7": "#26354b",                            # derived
+    "#1d4e89": "#7fb0e6", "#dce8f6": "#1d3556", "#0f2c4f": "#e8f1fc",      # verdict
+    "#d5dce3": "#3a434e", "#9aa8b6": "#6c7886",                            # GRID, EDGE
+    "#d9e7d3": "#2c4a33", "#f3e6bf": "#4f4526", "#f1cfb0": "#5a3e26", "#e7b3aa": "#5e2d2a",   # bands
+}
+BACKGROUND = "#ffffff"
+
+
+def ink(colour):
+    """A figure colour as the current scheme shows it."""
+    if theme.name == "dark":
+        return DARK_FIGURE_COLOURS.get(str(colour).lower(), colour)
+    return colour
+
+
+class _TextLog:
+    """The smallest text, in screen pixels, the last paint drew (for the legibility test)."""
+    smallest = None
+
+
+text_log = _TextLog()
 
 
 def _font(size_px, bold=False, italic=False):
@@ -27,8 +57,13 @@ def _font(size_px, bold=False, italic=False):
 
 def _text(painter, x, y, text, size, colour, bold=False, align=Qt.AlignLeft, italic=False, width=None):
     """Draw ``text`` with its baseline at y; ``align`` left (x is the start),
-    right (x is the end) or centre; elided to ``width`` when given."""
+    right (x is the end) or centre; elided to ``width`` when given. Never smaller
+    than MIN_TEXT_PX on screen at 100% zoom (``painter.text_floor``, in layout units)."""
+    size = max(size, getattr(painter, "text_floor", MIN_TEXT_PX))
     font = _font(size, bold, italic)
+    on_screen = font.pixelSize() * painter.worldTransform().m11()
+    if text and (text_log.smallest is None or on_screen < text_log.smallest):
+        text_log.smallest = on_screen
     metrics = QFontMetricsF(font)
     if width is not None:
         text = metrics.elidedText(text, Qt.ElideRight, width)
@@ -38,20 +73,20 @@ def _text(painter, x, y, text, size, colour, bold=False, align=Qt.AlignLeft, ita
     elif align == Qt.AlignHCenter:
         x -= advance / 2
     painter.setFont(font)
-    painter.setPen(QColor(colour))
+    painter.setPen(QColor(ink(colour)))
     painter.drawText(QPointF(x, y), text)
     return advance
 
 
 def _box(painter, rect, fill, stroke=None, width=1.0, radius=0.0, dashed=False):
     if stroke:
-        pen = QPen(QColor(stroke), width)
+        pen = QPen(QColor(ink(stroke)), width)
         if dashed:
             pen.setDashPattern([4, 3])
         painter.setPen(pen)
     else:
         painter.setPen(Qt.NoPen)
-    painter.setBrush(QColor(fill))
+    painter.setBrush(QColor(ink(fill)))
     painter.drawRoundedRect(rect, radius, radius)
 
 
@@ -77,7 +112,8 @@ class _Figure(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setRenderHint(QPainter.TextAntialiasing)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        painter.fillRect(self.rect(), QColor(ink(BACKGROUND)))
+        painter.text_floor = MIN_TEXT_PX
         if self.result is None:
             _text(painter, 16, 28, self.placeholder, 12, figures.MUTED)
             return
@@ -108,6 +144,7 @@ class ChainDiagram(_Figure):
         self.selected_rule = None
         self.scale = 1.0
         self.zoom = 1.0                 # the user's factor on top of fitting the width
+        self._available = 0             # the width fit_width was last given
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
 
     def relayout(self):
@@ -118,6 +155,7 @@ class ChainDiagram(_Figure):
         """Choose the scale for an available width; returns the size to give the widget."""
         if self.layout_ is None:
             return QSize(width, 200)
+        self._available = width
         self.scale = max(MIN_SCALE, min(MAX_SCALE, width / self.layout_.width)) * self.zoom
         return QSize(max(width, round(self.layout_.width * self.scale)), round(self.layout_.height * self.scale))
 
@@ -152,7 +190,13 @@ class ChainDiagram(_Figure):
         self.zoomChanged.emit()
 
     def mouseDoubleClickEvent(self, _event):
-        self.zoom = 1.0
+        """Back to 100% (labels 9 pt); at 100%, shrink the whole chain into the width
+        available, for an overview (its text is smaller then)."""
+        if self.zoom != 1.0 or self.layout_ is None:
+            self.zoom = 1.0
+        else:
+            available = self._available or self.width()
+            self.zoom = max(0.25, min(1.0, available / (self.layout_.width * MIN_SCALE)))
         self.zoomChanged.emit()
 
     def mousePressEvent(self, event):
@@ -171,10 +215,11 @@ class ChainDiagram(_Figure):
         layout = self.layout_
         painter.translate(self._offset(), 0)
         painter.scale(self.scale, self.scale)
+        painter.text_floor = MIN_TEXT_PX * self.zoom / self.scale     # zooming out may shrink text
         for column in layout.columns:
             _text(painter, column.x, figures.MARGIN + 12, column.title.upper(), figures.TITLE_SIZE - 2,
                   figures.MUTED, bold=True)
-            painter.setPen(QPen(QColor(figures.GRID), 1))
+            painter.setPen(QPen(QColor(ink(figures.GRID)), 1))
             painter.drawLine(QPointF(column.x, figures.MARGIN + 19), QPointF(column.x + column.w, figures.MARGIN + 19))
         for edge in layout.edges:
             self._paint_edge(painter, edge)
@@ -186,7 +231,7 @@ class ChainDiagram(_Figure):
         x0, y0, c1x, c1y, c2x, c2y, x1, y1 = figures.edge_path(self.layout_, edge)
         path = QPainterPath(QPointF(x0, y0))
         path.cubicTo(QPointF(c1x, c1y), QPointF(c2x, c2y), QPointF(x1, y1))
-        colour = QColor(figures.edge_colour(edge))
+        colour = QColor(ink(figures.edge_colour(edge)))
         colour.setAlphaF(figures.edge_opacity(edge))
         pen = QPen(colour, 1.6 if edge.tone in ("positive", "negative") else 1.0)
         if edge.tone == "unknown":
@@ -221,14 +266,15 @@ class ChainDiagram(_Figure):
                            ("positive", "rule supports"), ("negative", "rule opposes"), ("verdict", "verdict")):
             stroke, fill, _ink = figures.PALETTE[kind]
             if kind in ("positive", "negative"):
-                painter.setPen(QPen(QColor(stroke), 2))
+                painter.setPen(QPen(QColor(ink(stroke)), 2))
                 painter.drawLine(QPointF(x, y - 3), QPointF(x + 18, y - 3))
             else:
                 _box(painter, QRectF(x, y - 9, 18, 12), fill, stroke, 2.0 if kind == "verdict" else 1.0, 3,
                      kind == "unknown")
             x += 24 + _text(painter, x + 24, y + 1, text, figures.SUBLABEL_SIZE, figures.MUTED) + 20
-        _text(painter, self.layout_.width - figures.MARGIN, y + 1, "click a node to explain it · Ctrl+wheel zooms",
-              figures.SUBLABEL_SIZE, figures.MUTED, align=Qt.AlignRight, italic=True)
+        hint = "click a node to explain it · Ctrl+wheel zooms · double-click fits"
+        _text(painter, self.layout_.width - figures.MARGIN, y + 1, hint, figures.SUBLABEL_SIZE, figures.MUTED,
+              align=Qt.AlignRight, italic=True)
 
 
 # ------------------------------------------------------------- threat profile
@@ -297,17 +343,17 @@ class ThreatProfileChart(_Figure):
             _text(painter, (x0 + x1) / 2, y + 15, kb.level_label(kb.theory.threat_fact, level).capitalize(),
                   figures.SUBLABEL_SIZE, figures.INK, bold=current, align=Qt.AlignHCenter)
         if profile.estimated and profile.range[0] != profile.range[1]:
-            pen = QPen(QColor(figures.MUTED), 2)
+            pen = QPen(QColor(ink(figures.MUTED)), 2)
             pen.setDashPattern([4, 3])
             painter.setPen(pen)
             painter.drawLine(QPointF(left + profile.range[0] * unit, y + 30),
                              QPointF(left + profile.range[1] * unit, y + 30))
         mark = left + profile.total * unit
         painter.setPen(Qt.NoPen)
-        painter.setBrush(QColor(figures.INK))
+        painter.setBrush(QColor(ink(figures.INK)))
         painter.drawPolygon(QPolygonF([QPointF(mark - 6, y + 36), QPointF(mark + 6, y + 36), QPointF(mark, y + 26)]))
-        painter.setFont(_font(figures.SUBLABEL_SIZE))
-        painter.setPen(QColor(figures.INK))
+        painter.setFont(_font(max(figures.SUBLABEL_SIZE, MIN_TEXT_PX)))
+        painter.setPen(QColor(ink(figures.INK)))
         painter.drawText(QRectF(left, y + 44, right - left, 40), Qt.TextWordWrap, figures.threat_caption(profile))
 
 
@@ -353,7 +399,7 @@ class SupportChart(_Figure):
         bottom = top + len(self.order) * self.ROW
         for tick in (-1.0, -0.5, 0.0, 0.5, 1.0):
             x = axis + tick * half
-            painter.setPen(QPen(QColor(figures.MUTED if tick == 0 else figures.GRID), 1))
+            painter.setPen(QPen(QColor(ink(figures.MUTED if tick == 0 else figures.GRID)), 1))
             painter.drawLine(QPointF(x, top - 4), QPointF(x, bottom))
             _text(painter, x, bottom + 14, figures.signed(tick).replace(".00", ""), figures.SUBLABEL_SIZE - 1,
                   figures.MUTED, align=Qt.AlignHCenter)
@@ -374,6 +420,23 @@ class SupportChart(_Figure):
 
 # ------------------------------------------------------------------ overview
 
+class _ChainScroll(QScrollArea):
+    """Scrolls the inference chain sideways only; the plain wheel still scrolls the overview."""
+
+    def __init__(self, chain):
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setWidget(chain)
+
+    def wheelEvent(self, event):
+        if event.modifiers() & Qt.ShiftModifier or event.angleDelta().x():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
 class OverviewView(QScrollArea):
     """The three pictures together: the chain across the top, threat and support below."""
 
@@ -381,6 +444,7 @@ class OverviewView(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)     # only the chain scrolls sideways
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(10, 10, 10, 10)
@@ -390,9 +454,10 @@ class OverviewView(QScrollArea):
         self.threat = ThreatProfileChart()
         self.support = SupportChart()
         chain_card, chain_layout = card("Inference chain")
-        chain_layout.addWidget(self.chain)
+        self.chain_scroll = _ChainScroll(self.chain)
+        chain_layout.addWidget(self.chain_scroll)
         column.addWidget(chain_card)
-        row = QHBoxLayout()
+        row = self.charts_row = QBoxLayout(QBoxLayout.LeftToRight)
         row.setSpacing(10)
         for title, chart in (("Threat profile", self.threat),
                              ("Support per response (combined certainty factor)", self.support)):
@@ -408,13 +473,21 @@ class OverviewView(QScrollArea):
             figure.show_result(result)
         self._fit_chain()
 
+    SIDE_BY_SIDE = 860          # px: narrower than this, the two charts go one above the other
+
     def resizeEvent(self, event):
         super().resizeEvent(event)
+        wanted = QBoxLayout.LeftToRight if event.size().width() >= self.SIDE_BY_SIDE else QBoxLayout.TopToBottom
+        if self.charts_row.direction() != wanted:
+            self.charts_row.setDirection(wanted)
         self._fit_chain()
 
     def _fit_chain(self):
         # The chain card's inner width: the viewport less the margins of body and card.
-        size = self.chain.fit_width(self.viewport().width() - 2 * 10 - 2 * 14 - 2)
+        width = self.viewport().width() - 2 * 10 - 2 * 14 - 2
+        size = self.chain.fit_width(width)
         self.chain.setFixedHeight(size.height())
         self.chain.setMinimumWidth(size.width())
+        bar = self.chain_scroll.horizontalScrollBar().sizeHint().height() if size.width() > width else 0
+        self.chain_scroll.setFixedHeight(size.height() + bar)
         self.chain.update()

@@ -10,11 +10,12 @@ from presentation.citations import merge_citations
 from presentation.wording import failure_text, why_not_summary
 from rules import conditions as cond
 
-from .style import BAD, DOCUMENT_CSS, FAINT, GOOD, MUTED, esc, fact_levels, fact_title, response_colour
+from .style import document_css, esc, fact_levels, fact_title, response_colour, theme
 
 RULE_SCHEME = "rule"
-_MARKS = {True: f"<span style='color:{GOOD}'>✓</span>", False: f"<span style='color:{BAD}'>✗</span>",
-          None: f"<span style='color:{FAINT}'>?</span>"}
+def _mark(held):
+    colour, sign = {True: (theme.GOOD, "✓"), False: (theme.BAD, "✗"), None: (theme.FAINT, "?")}[held]
+    return f"<span style='color:{colour}'>{sign}</span>"
 
 
 def rule_link(rule_id):
@@ -34,7 +35,7 @@ def outcome_text(kb, item):
 def make_browser():
     browser = QTextBrowser()
     browser.setOpenLinks(False)
-    browser.document().setDefaultStyleSheet(DOCUMENT_CSS)
+    browser.document().setDefaultStyleSheet(document_css())
     browser.document().setDocumentMargin(12)
     return browser
 
@@ -43,7 +44,7 @@ def make_browser():
 
 def condition_html(kb, node, facts):
     """A condition tree as nested lists, each part marked held / failed / unknown."""
-    mark = _MARKS[cond.evaluate(node, facts)]
+    mark = _mark(cond.evaluate(node, facts))
     if isinstance(node, cond.Leaf):
         wanted = [kb.level_label(node.fact, lv) for lv in fact_levels(kb, node.fact) if lv in node.allowed]
         now = kb.level_label(node.fact, facts.get(node.fact))
@@ -120,6 +121,7 @@ class ReasoningView(QSplitter):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(3, 230)
         header.resizeSection(4, 170)
+        self._shares_given = None
         self.table.currentItemChanged.connect(self._current_changed)
         self.detail = make_browser()
         self.detail.anchorClicked.connect(self._link)
@@ -127,6 +129,18 @@ class ReasoningView(QSplitter):
         self.addWidget(self.detail)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        # Fixed widths for "Concluded" and "Source" left the matched facts a sliver in a
+        # small window: give them shares of the width instead (until the user drags them).
+        header = self.table.header()
+        width = self.table.viewport().width()
+        if self._shares_given is None or (header.sectionSize(3), header.sectionSize(4)) == self._shares_given:
+            shares = (max(140, min(230, int(width * 0.3))), max(110, min(170, int(width * 0.2))))
+            header.resizeSection(3, shares[0])
+            header.resizeSection(4, shares[1])
+            self._shares_given = shares
 
     def show_result(self, result):
         kept = self.selected_rule()
@@ -141,7 +155,7 @@ class ReasoningView(QSplitter):
             for column in (2, 3, 4):
                 row.setToolTip(column, row.text(column))
             if item.layer == "derive":
-                row.setForeground(1, QColor(MUTED))
+                row.setForeground(1, QColor(theme.MUTED))
             for response, cf in (item.effects or {}).items():
                 if cf > 0:
                     row.setForeground(3, response_colour(self.kb, response))

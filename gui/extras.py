@@ -4,7 +4,7 @@ provides it (``result.whatif``, ``.worlds``, ``.analogues``) and says so when no
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QBoxLayout,
     QHeaderView,
     QLabel,
     QScrollArea,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .style import BAD, GOOD, MUTED, card, esc, fact_title, response_colour
+from .style import card, esc, fact_title, response_colour, set_tone, theme
 
 
 class _ExtraPanel(QStackedWidget):
@@ -28,7 +28,7 @@ class _ExtraPanel(QStackedWidget):
         super().__init__(parent)
         self.kb = kb
         self.placeholder = QLabel(self.missing, alignment=Qt.AlignCenter, wordWrap=True)
-        self.placeholder.setStyleSheet(f"color: {MUTED}; padding: 40px;")
+        set_tone(self.placeholder, "placeholder")
         self.addWidget(self.placeholder)
         self.content = self.build()
         self.addWidget(self.content)
@@ -59,8 +59,8 @@ def _tree(columns, name):
 
 
 def _hint(text):
-    hint = QLabel(text)
-    hint.setStyleSheet(f"color: {MUTED};")
+    hint = QLabel(text, wordWrap=True)
+    set_tone(hint, "muted")
     return hint
 
 
@@ -98,11 +98,11 @@ class WhatIfView(_ExtraPanel):
 
     def fill(self, data, result):
         if data.stable:
-            self.headline.setText(f"<span style='color:{GOOD}'>The verdict is stable:</span> no single "
+            self.headline.setText(f"<span style='color:{theme.GOOD}'>The verdict is stable:</span> no single "
                                   f"change of a known answer alters it.")
         else:
             count = len(data.flips)
-            self.headline.setText(f"<span style='color:{BAD}'>{count} single change{'s' if count != 1 else ''}"
+            self.headline.setText(f"<span style='color:{theme.BAD}'>{count} single change{'s' if count != 1 else ''}"
                                   f"</span> of an answer would change the verdict.")
         self.tree.clear()
         if data.flips:
@@ -142,11 +142,21 @@ class WorldsView(_ExtraPanel):
         scroll = QScrollArea(widgetResizable=True)
         scroll.setFrameShape(QScrollArea.NoFrame)
         self.box = QWidget()
-        self.row = QHBoxLayout(self.box)
+        self.row = QBoxLayout(QBoxLayout.LeftToRight, self.box)
         self.row.setContentsMargins(12, 12, 12, 12)
         self.row.setSpacing(12)
         scroll.setWidget(self.box)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.scroll = scroll
         return scroll
+
+    SIDE_BY_SIDE = 720          # px: narrower than this, the world cards stack
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        wanted = QBoxLayout.LeftToRight if event.size().width() >= self.SIDE_BY_SIDE else QBoxLayout.TopToBottom
+        if self.row.direction() != wanted:
+            self.row.setDirection(wanted)
 
     def fill(self, data, result):
         while self.row.count():
@@ -156,15 +166,16 @@ class WorldsView(_ExtraPanel):
         for world_id, world in data.items():
             frame, layout = card(world.title)
             if world_id == result.world:
-                frame.setStyleSheet("QFrame#card { border: 2px solid #2f5d8a; }")
+                frame.setProperty("current", True)
             colour = response_colour(self.kb, world.verdict).name()
-            verdict = QLabel(f"<span style='font-size:16pt; font-weight:700; color:{colour}'>"
-                             f"{esc(world.verdict_label)}</span>"
-                             f"<br><span style='color:{MUTED}'>confidence {world.confidence:.2f}</span>")
+            verdict = QLabel(wordWrap=True)
+            verdict.setText(f"<span style='font-size:16pt; font-weight:700; color:{colour}'>"
+                            f"{esc(world.verdict_label)}</span>"
+                            f"<br><span style='color:{theme.MUTED}'>confidence {world.confidence:.2f}</span>")
             layout.addWidget(verdict)
             for caption, text in (("Policy advice", world.advice), ("If the world is misjudged", world.risk)):
                 if text:
-                    layout.addWidget(QLabel(caption.upper(), objectName="caption"))
+                    layout.addWidget(QLabel(caption.upper(), objectName="caption", wordWrap=True))
                     layout.addWidget(QLabel(esc(text), wordWrap=True))
             layout.addStretch(1)
             self.row.addWidget(frame, 1)
@@ -212,5 +223,5 @@ class AnaloguesView(_ExtraPanel):
             row.setToolTip(5, differs)
             row.setForeground(2, response_colour(kb, analogue.observed))
             row.setForeground(3, response_colour(kb, analogue.predicted))
-            row.setForeground(4, QColor(GOOD if analogue.theory_right else BAD))
+            row.setForeground(4, QColor(theme.GOOD if analogue.theory_right else theme.BAD))
             self.tree.addTopLevelItem(row)

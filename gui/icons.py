@@ -3,7 +3,7 @@ on every platform (the icon theme is used instead where the desktop has one)."""
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from .style import ACCENT, INK
+from .style import theme
 
 # Each glyph draws into a 24 x 24 box.
 
@@ -19,7 +19,7 @@ def _page(p):
 
 def _new(p):
     _page(p)
-    p.setPen(QPen(QColor(ACCENT), 2, c=Qt.RoundCap))
+    p.setPen(QPen(QColor(theme.ACCENT), 2, c=Qt.RoundCap))
     p.drawLine(QPointF(12.5, 11), QPointF(12.5, 18))
     p.drawLine(QPointF(9, 14.5), QPointF(16, 14.5))
 
@@ -31,7 +31,7 @@ def _open(p):
 
 def _save(p):
     p.drawPolyline(_points(4, 14, 4, 20, 20, 20, 20, 14))
-    p.setPen(QPen(QColor(ACCENT), 2, c=Qt.RoundCap, j=Qt.RoundJoin))
+    p.setPen(QPen(QColor(theme.ACCENT), 2, c=Qt.RoundCap, j=Qt.RoundJoin))
     p.drawLine(QPointF(12, 3), QPointF(12, 15))
     p.drawPolyline(_points(7.5, 10.5, 12, 15, 16.5, 10.5))
 
@@ -51,13 +51,13 @@ def _arrow(p, mirrored):
 def _library(p):
     for x, top in ((4, 5), (9, 3), (14, 5)):
         p.drawRoundedRect(QRectF(x, top, 4, 21 - top - 1), 1, 1)
-    p.setPen(QPen(QColor(ACCENT), 2, c=Qt.RoundCap))
+    p.setPen(QPen(QColor(theme.ACCENT), 2, c=Qt.RoundCap))
     p.drawLine(QPointF(19, 6), QPointF(21, 19))
 
 
 def _export(p):
     p.drawPolyline(_points(15, 6, 15, 3, 5, 3, 5, 21, 15, 21, 15, 18))
-    p.setPen(QPen(QColor(ACCENT), 2, c=Qt.RoundCap, j=Qt.RoundJoin))
+    p.setPen(QPen(QColor(theme.ACCENT), 2, c=Qt.RoundCap, j=Qt.RoundJoin))
     p.drawLine(QPointF(10, 12), QPointF(21, 12))
     p.drawPolyline(_points(17.5, 8.5, 21, 12, 17.5, 15.5))
 
@@ -78,7 +78,7 @@ def glyph_icon(name):
         pixmap.fill(Qt.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.Antialiasing)
-        painter.setPen(QPen(QColor(INK), 1.6, c=Qt.RoundCap, j=Qt.RoundJoin))
+        painter.setPen(QPen(QColor(theme.INK), 1.6, c=Qt.RoundCap, j=Qt.RoundJoin))
         painter.setBrush(Qt.NoBrush)
         draw(painter)
         painter.end()

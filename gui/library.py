@@ -1,15 +1,53 @@
-"""The historical case library (``knowledge/cases``) as a filterable panel.
+"""The historical case library (``knowledge/cases``) as a sortable, filterable table:
+each case's title (whole, wrapped), year, the theory's prediction, what the state
+actually did and whether the two agree.
 
-Loaded when first shown, so startup does not pay for reading forty files. A case
-opens read-only, with its observed response beside the prediction.
+Loaded (and analysed) when first shown, so startup does not pay for reading and
+analysing forty files. A case opens read-only.
 """
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+import re
+
+from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from rules.cases import default_library_dir, load_library
 from rules.errors import AdvisorError
 
-from .style import BAD, MUTED, response_colour
+from .style import response_colour, set_tone, theme
+
+COLUMNS = ("Case", "Year", "Predicted", "Observed", "Agreement")
+PATH_ROLE = Qt.UserRole + 1          # on the title: the case file
+SORT_ROLE = Qt.UserRole + 2          # what a column sorts by (years as numbers)
+SEARCH_ROLE = Qt.UserRole + 3        # on the title: the words the filter looks in
+AGREES, DIFFERS, UNRECORDED = "✓ agrees", "✗ differs", "—"
+
+
+class _Filter(QSortFilterProxyModel):
+    """Every word typed must occur in the case's title, state, threat or year."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFilterRole(SEARCH_ROLE)
+        self.setFilterKeyColumn(0)
+
+    def set_words(self, text):
+        # One lookahead per word: all of them, in any order.
+        pattern = "".join(f"(?=.*{re.escape(word)})" for word in text.lower().split())
+        self.setFilterRegularExpression(
+            QRegularExpression(f"^{pattern}", QRegularExpression.DotMatchesEverythingOption))
+
+
+def library_rows(kb, cases, advisor):
+    """(title, year, predicted label, observed label, agreement, case) per case."""
+    rows = []
+    for case in cases:
+        verdict = advisor.analyze(case).verdict
+        predicted = kb.response(verdict).label if verdict else "No verdict"
+        observed = kb.response(case.observed).label if case.observed else UNRECORDED
+        agreement = UNRECORDED if not case.observed else (AGREES if verdict == case.observed else DIFFERS)
+        rows.append((case.title or case.path, case.year, predicted, observed, agreement, case, verdict))
+    return rows
 
 
 class LibraryPanel(QWidget):
@@ -24,25 +62,37 @@ class LibraryPanel(QWidget):
         layout.setContentsMargins(8, 4, 8, 8)
         self.filter = QLineEdit(placeholderText="Filter by title, state, threat or year",
                                 clearButtonEnabled=True, objectName="libraryFilter")
-        self.filter.textChanged.connect(self._apply_filter)
-        self.filter.returnPressed.connect(self._open_first_visible)
-        self.tree = QTreeWidget(objectName="libraryTree")
-        self.tree.setHeaderLabels(("Case", "Year", "Observed"))
-        self.tree.setRootIsDecorated(False)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setSortingEnabled(True)
-        self.tree.sortByColumn(1, Qt.AscendingOrder)
-        header = self.tree.header()
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels(COLUMNS)
+        self.proxy = _Filter(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setSortCaseSensitivity(Qt.CaseInsensitive)
+        self.table = QTableView(objectName="libraryTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(True)                  # whole titles: wrapped, never cut short
+        self.table.setTextElideMode(Qt.ElideNone)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.Interactive)     # sized by _fit_title
         header.setStretchLastSection(False)
-        self.tree.itemActivated.connect(lambda item, _c: self.caseRequested.emit(item.data(0, Qt.UserRole)))
+        header.sectionResized.connect(self._other_column_resized)
+        self.table.activated.connect(self._open_index)
+        self.filter.textChanged.connect(self.proxy.set_words)
+        self.filter.returnPressed.connect(self._open_first_visible)
         self.status = QLabel(wordWrap=True)
-        self.status.setStyleSheet(f"color: {MUTED};")
+        set_tone(self.status, "muted")
         layout.addWidget(self.filter)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
     def ensure_loaded(self):
@@ -52,35 +102,70 @@ class LibraryPanel(QWidget):
         try:
             cases = load_library(self.directory, self.kb)
         except AdvisorError as exc:         # one bad file: say which, show nothing half-read
-            self.status.setText(f"<span style='color:{BAD}'>{exc}</span>")
+            self.status.setText(f"<span style='color:{theme.BAD}'>{exc}</span>")
             return
-        self.tree.setSortingEnabled(False)
-        for case in cases:
-            observed = self.kb.response(case.observed).label if case.observed else "—"
-            item = QTreeWidgetItem([case.title or case.path, "" if case.year is None else str(case.year), observed])
-            item.setData(0, Qt.UserRole, case.path)
-            item.setData(1, Qt.DisplayRole, case.year)
-            item.setToolTip(0, f"{case.title}\n{case.state} facing {case.threat}")
-            item.setData(0, Qt.UserRole + 1, " ".join(
-                str(x) for x in (case.title, case.state, case.threat, case.year or "")).lower())
-            item.setForeground(2, response_colour(self.kb, case.observed))
-            self.tree.addTopLevelItem(item)
-        self.tree.setSortingEnabled(True)
-        self.status.setText(f"{len(cases)} historical cases · double-click to open read-only")
+        from rules import Advisor
+        rows = library_rows(self.kb, cases, Advisor(self.kb))
+        self.table.setSortingEnabled(False)
+        for title, year, predicted, observed, agreement, case, verdict in rows:
+            items = [QStandardItem(title), QStandardItem("" if year is None else str(year)),
+                     QStandardItem(predicted), QStandardItem(observed), QStandardItem(agreement)]
+            items[0].setData(case.path, PATH_ROLE)
+            items[0].setData(" ".join(str(x) for x in (case.title, case.state, case.threat, year or "")).lower(),
+                             SEARCH_ROLE)
+            items[0].setToolTip(f"{title}\n{case.state} facing {case.threat}")
+            sort_keys = (title.lower(), year if year is not None else -10 ** 6, predicted, observed, agreement)
+            for item, key in zip(items, sort_keys):
+                item.setData(key, SORT_ROLE)
+                item.setEditable(False)
+            items[2].setForeground(response_colour(self.kb, verdict))
+            items[3].setForeground(response_colour(self.kb, case.observed))
+            if case.observed:
+                items[4].setForeground(QColor(theme.GOOD if agreement == AGREES else theme.BAD))
+            items[4].setToolTip("The prediction matches what the state did" if agreement == AGREES else
+                                "The prediction differs from what the state did" if agreement == DIFFERS
+                                else "No observed response recorded")
+            self.model.appendRow(items)
+        self.table.setSortingEnabled(True)
+        self._fit_title()
+        agree = sum(1 for row in rows if row[4] == AGREES)
+        recorded = sum(1 for row in rows if row[4] != UNRECORDED)
+        self.status.setText(f"{len(rows)} historical cases · the theory agrees with {agree} of {recorded} · "
+                            f"click a heading to sort, double-click a case to open it read-only")
 
-    def _apply_filter(self, text):
-        words = text.lower().split()
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            haystack = item.data(0, Qt.UserRole + 1)
-            item.setHidden(not all(word in haystack for word in words))
+    TITLE_MIN = 200         # px: titles wrap at no less; a narrower panel scrolls sideways
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def _other_column_resized(self, column, _old, _new):
+        if column:
+            self._fit_title()
+
+    def _fit_title(self):
+        """The title takes the room the other columns leave, but never less than TITLE_MIN."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(1, self.model.columnCount()))
+        width = max(self.TITLE_MIN, self.table.viewport().width() - others)
+        if header.sectionSize(0) != width:
+            header.resizeSection(0, width)
+
+    def row_paths(self):
+        """The case files in the order shown (sorted and filtered)."""
+        return [self.proxy.index(r, 0).data(PATH_ROLE) for r in range(self.proxy.rowCount())]
+
+    def row_texts(self, row):
+        return [self.proxy.index(row, c).data() for c in range(self.proxy.columnCount())]
+
+    def _open_index(self, index):
+        path = self.proxy.index(index.row(), 0).data(PATH_ROLE)
+        if path:
+            self.caseRequested.emit(path)
 
     def _open_first_visible(self):
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if not item.isHidden():
-                self.caseRequested.emit(item.data(0, Qt.UserRole))
-                return
+        if self.proxy.rowCount():
+            self._open_index(self.proxy.index(0, 0))
 
     def focus_filter(self):
         self.ensure_loaded()

@@ -4,16 +4,25 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rules.cases import Case, case_to_yaml, default_library_dir, load_case, parse_case_text
 from rules.errors import AdvisorError
 from rules.fileio import atomic_write_text, safe_filename
 from rules.version import app_version
 
-from . import msgbox
+from . import msgbox, style
 from .autosave import Autosave, find_orphans
 from .charts import OverviewView
 from .document import CaseDocument
@@ -24,10 +33,12 @@ from .library import LibraryPanel
 from .live import LiveAnalysis
 from .questionnaire import QuestionnaireForm
 from .recent import RecentFiles
-from .style import BAD, esc
+from .style import esc, set_tone
 from .verdict import VerdictBanner
 
 APP_NAME = "Alliance Advisor"
+FORM_WIDTH = 470              # px: the questionnaire panel's width in a roomy window
+FORM_SHARE = 0.4              # ... and at most this share of a small one (never below its minimum)
 CASE_FILTER = "Case files (*.yaml *.yml);;All files (*)"
 AUTOSAVE_MS = 2000            # unsaved work reaches the disk within two seconds
 STATE_VERSION = 1
@@ -45,19 +56,29 @@ ACTIONS = {
                 "Save the case under another name", "save_as"),
     "export": ("&Export Report…", "Ctrl+E", "document-send", "export",
                "Write the analysis as a report (HTML, PDF, Markdown, JSON)", "export_report"),
+    "print": ("&Print Report…", QKeySequence.Print, "document-print", None,
+              "Print the reasoning report (the same pages as the PDF export)", "print_report"),
+    "compare": ("&Compare With…", "Ctrl+Shift+C", None, None,
+                "Compare this case side by side with another case file", "compare_dialog"),
     "quit": ("&Quit", QKeySequence.Quit, "application-exit", None, "Quit Alliance Advisor", "close"),
     "edit_copy": ("Edit a &Copy", None, "edit-copy", None,
                   "Make an editable copy of a read-only case", "edit_copy"),
     "show_help": ("Show &Help in the Form", None, None, None,
                   "Show each question's help under it", "set_help_visible"),
+    "guide": ("Alliance Advisor &Guide", QKeySequence.HelpContents, "help-contents", None,
+              "The theory, each question and each tab explained (F1: help on the focused question)",
+              "show_guide"),
+    "glossary": ("&Glossary of Propositions", None, None, None,
+                 "Every proposition of the theory with the rules that encode it", "show_glossary"),
+    "shortcuts": ("&Keyboard Shortcuts", None, None, None, "Every keyboard shortcut", "show_shortcuts"),
     "about": ("&About Alliance Advisor", None, "help-about", None, "The program and its source", "show_about"),
     "about_qt": ("About &Qt", None, None, None, "The Qt toolkit", "show_about_qt"),
 }
-MENUS = (("&File", ("new", "open", "recent", "library", None, "save", "save_as", None, "export", "paper",
-                    None, "quit")),
+MENUS = (("&File", ("new", "open", "recent", "library", None, "save", "save_as", None, "compare", None,
+                    "export", "print", "paper", None, "quit")),
          ("&Edit", ("undo", "redo", None, "edit_copy")),
          ("&View", ("dock_form", "dock_library", None, "show_help")),
-         ("&Help", ("about", "about_qt")))
+         ("&Help", ("guide", "glossary", "shortcuts", None, "about", "about_qt")))
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "library", "export")
 PAPERS = (("a4", "A4"), ("letter", "US Letter"))
 PAPER_LABELS = dict(PAPERS)
@@ -78,6 +99,9 @@ class MainWindow(QMainWindow):
         self.document = CaseDocument(kb, self)
         self.analysis = LiveAnalysis(kb, self)
         self.autosave = Autosave(autosave_dir or default_autosave_dir()) if persist else None
+        self._help = None                  # the Help window, made when first asked for
+        self._advisor = None               # for comparing with another case, made when first needed
+        self.compare_window = None
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave_now)
 
@@ -93,9 +117,35 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_settings()
         self._update_title()
+        self._follow_system_scheme()
         self.analysis.request(self.document.case)
 
-    # ================================================================ building
+    # ========================================================== colour scheme
+    def _follow_system_scheme(self):
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):            # Qt 6.5+
+            hints.colorSchemeChanged.connect(self._system_scheme_changed)
+
+    def _system_scheme_changed(self, _scheme):
+        if style.forced_scheme() is None:                  # a forced scheme stays
+            self.apply_scheme(style.system_scheme(QApplication.instance()))
+
+    def apply_scheme(self, scheme):
+        """Restyle the whole app in 'light' or 'dark' and redraw what was drawn."""
+        style.apply_style(QApplication.instance(), scheme)
+        for name, (_text, _shortcut, theme_icon, glyph, _tip, _handler) in ACTIONS.items():
+            if glyph and QIcon.fromTheme(theme_icon or "").isNull():
+                self.actions_[name].setIcon(glyph_icon(glyph))
+        for name, theme_icon in (("undo", "edit-undo"), ("redo", "edit-redo")):
+            self.actions_[name].setIcon(self._icon(theme_icon, name))
+        for browser in self.findChildren(QTextBrowser):
+            browser.document().setDefaultStyleSheet(style.document_css())
+        for question in self.form.questions.values():
+            question.mark_placeholder()
+        self.form.refresh()
+        if self.analysis.result is not None:
+            self._show_result(self.analysis.result)
+        self.update()
     def _build_central(self):
         self.banner = VerdictBanner(self.kb)
         self.overview = OverviewView()
@@ -126,7 +176,45 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.form_dock, self.library_dock)
         self.setTabPosition(Qt.LeftDockWidgetArea, QTabWidget.North)
         self.form_dock.raise_()
-        self.resizeDocks([self.form_dock], [470], Qt.Horizontal)
+        self._dock_wanted = FORM_WIDTH        # what the user last chose by dragging the separator
+        self._window_width = None
+        self._adjusting_docks = False
+        self.form_dock.installEventFilter(self)
+        self.resizeDocks([self.form_dock], [FORM_WIDTH], Qt.Horizontal)
+
+    # ---------------------------------------------------- the panel's width
+    def eventFilter(self, watched, event):
+        # A dock resized while the window kept its width: the user dragged the separator.
+        if (watched is self.form_dock and event.type() == QEvent.Resize and not self._adjusting_docks
+                and self._window_width == self.width() and self.form_dock.isVisible()
+                and not self.form_dock.isFloating()):
+            self._dock_wanted = max(self.form_dock.width(), self.form_dock.minimumSizeHint().width())
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._window_width = self.width()
+        self._fit_form_dock()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._window_width = self.width()
+        QTimer.singleShot(0, self._fit_form_dock)       # once the docks have their first geometry
+
+    def _fit_form_dock(self):
+        """After the window grows back, give the form the width it had (Qt leaves it
+        at whatever the smallest window allowed and hands all the room to the results)."""
+        dock = self.form_dock
+        if dock.isFloating() or not dock.isVisible() or self.dockWidgetArea(dock) == Qt.NoDockWidgetArea:
+            return
+        target = max(dock.minimumSizeHint().width(), min(self._dock_wanted, int(self.width() * FORM_SHARE)))
+        if abs(dock.width() - target) > 4:
+            self._adjusting_docks = True
+            self.resizeDocks([dock], [target], Qt.Horizontal)
+            QTimer.singleShot(0, self._docks_adjusted)
+
+    def _docks_adjusted(self):
+        self._adjusting_docks = False
 
     def _dock(self, title, name, widget):
         dock = QDockWidget(title, self, objectName=name)
@@ -135,6 +223,7 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFloatable)
         dock.setAllowedAreas(Qt.LeftDockWidgetArea | Qt.RightDockWidgetArea)
         dock.setTitleBarWidget(QWidget())       # the dock tabs name them; View shows and hides them
+        dock.setMinimumWidth(widget.minimumWidth() or widget.minimumSizeHint().width())
         return dock
 
     @staticmethod
@@ -219,7 +308,7 @@ class MainWindow(QMainWindow):
         self.answered_label = QLabel()
         self.analysis_label = QLabel()
         self.autosave_label = QLabel()
-        self.autosave_label.setStyleSheet(f"color: {BAD};")
+        set_tone(self.autosave_label, "bad")
         kb_label = QLabel(f"Knowledge base {self.kb.version[:8]}")
         kb_label.setToolTip(f"{self.kb.directory}\nversion {self.kb.version}")
         for label in (self.autosave_label, self.answered_label, self.analysis_label, kb_label):
@@ -258,12 +347,16 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, STATE_VERSION)
+        wanted = self.settings.value("window/form_width", FORM_WIDTH, type=int)
+        # A crushed panel (an old session's, or one squeezed by a tiny window) is not restored.
+        self._dock_wanted = wanted if wanted >= FORM_WIDTH * 0.6 else FORM_WIDTH
 
     def _save_settings(self):
         if not self.persist:
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(STATE_VERSION))
+        self.settings.setValue("window/form_width", int(self._dock_wanted))
         self.settings.sync()
 
     def set_help_visible(self, visible):
@@ -372,6 +465,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         self.document.replace(case, path=path, read_only=read_only)
+        self.form.scroll_to_top()           # a new case starts at its top (and a library case's banner)
         if not read_only:
             self.recent.add(path)
             self.settings.setValue("files/last_dir", os.path.dirname(path))
@@ -507,6 +601,53 @@ class MainWindow(QMainWindow):
         what = reports.FORMAT_NAMES[fmt] + (f" ({PAPER_LABELS.get(paper, paper)})" if fmt == "pdf" else "")
         self.statusBar().showMessage(f"Exported {what}: {path}", 8000)
 
+    # ================================================================== print
+    def print_report(self):
+        if not self.wait_for_result(5000) or self.analysis.result is None:
+            msgbox.error(self, "Print", "There is no analysis to print yet.")
+            return False
+        from PySide6.QtPrintSupport import QPrinter
+
+        from .printing import print_report
+        printer = QPrinter(QPrinter.HighResolution)
+        if not msgbox.print_dialog(self, printer):
+            return False
+        try:
+            pages = print_report(self.analysis.result, printer, paper=self.settings.value("export/paper", "a4"))
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot print", str(exc))
+            return False
+        self.statusBar().showMessage(f"Sent {pages} page{'s' if pages != 1 else ''} to the printer", 5000)
+        return True
+
+    # ================================================================ compare
+    def compare_dialog(self):
+        directory = self.settings.value("files/last_dir", "") or str(default_library_dir(self.kb))
+        path = msgbox.get_open_path(self, "Compare With", directory, CASE_FILTER)
+        if path:
+            self.compare_with(path)
+
+    def compare_with(self, path):
+        """Open a window beside this one with the current case and the case at ``path``."""
+        try:
+            other = load_case(os.path.abspath(path), self.kb)
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot compare", str(exc))
+            return None
+        if not self.wait_for_result(5000) or self.analysis.result is None:
+            msgbox.error(self, "Compare", "There is no analysis of this case yet.")
+            return None
+        from rules import Advisor
+
+        from .compare import CompareWindow
+        if self._advisor is None:
+            self._advisor = Advisor(self.kb)
+        window = CompareWindow(self.kb, self.analysis.result, self._advisor.analyze(other), self)
+        window.setAttribute(Qt.WA_DeleteOnClose)
+        window.show()
+        self.compare_window = window
+        return window
+
     # =============================================================== autosave
     def autosave_now(self):
         """Write the unsaved case to this session's autosave file (atomic)."""
@@ -572,6 +713,43 @@ class MainWindow(QMainWindow):
             f"and cites their pages; it quotes none of its sentences.</p>"
             f"<p>Version {esc(app_version())}, knowledge base {esc(self.kb.version)}.</p>"
             f"<p class='muted'>Knowledge base read from {esc(self.kb.directory)}.</p>"))
+
+    def shortcut_rows(self):
+        """(command, keys, what it does) for every action that has a shortcut."""
+        rows = []
+        for action in self.actions_.values():
+            keys = action.shortcut().toString(QKeySequence.NativeText)
+            if keys:
+                rows.append((action.text().replace("&", "").rstrip("…"), keys, action.statusTip()))
+        return rows
+
+    def help_window(self):
+        if self._help is None:
+            from .helpview import HelpWindow
+            self._help = HelpWindow(self.kb, self.shortcut_rows(), self)
+            self._help.ruleRequested.connect(self.show_rule)
+        return self._help
+
+    def focused_factor(self):
+        """The question whose answer box (or text) has the keyboard focus, or None."""
+        widget = QApplication.focusWidget()
+        while widget is not None:
+            for factor_id, question in self.form.questions.items():
+                if widget is question:
+                    return factor_id
+            widget = widget.parentWidget()
+        return None
+
+    def show_guide(self):
+        """F1: the guide, at the focused question when there is one."""
+        factor = self.focused_factor()
+        self.help_window().show_page("guide", f"q-{factor}" if factor else None)
+
+    def show_glossary(self):
+        self.help_window().show_page("glossary")
+
+    def show_shortcuts(self):
+        self.help_window().show_page("shortcuts")
 
     def show_about_qt(self):
         QApplication.aboutQt()

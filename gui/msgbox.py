@@ -46,5 +46,13 @@ def get_save_path(parent, title, suggested, filters):
     return (path, chosen) if path else (None, None)
 
 
+def print_dialog(parent, printer):
+    """Let the user choose the printer and pages; True to print."""
+    from PySide6.QtPrintSupport import QPrintDialog
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Print Report")
+    return dialog.exec() == QPrintDialog.Accepted
+
+
 def about(parent, title, html):
     QMessageBox.about(parent, title, html)

@@ -4,8 +4,8 @@ Sections, questions, help texts and levels all come from ``knowledge/``; nothing
 here names a factor. The form edits the CaseDocument (through its undo stack)
 and redraws itself from the document's signals, never the other way round.
 """
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIntValidator
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIntValidator, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -25,11 +28,35 @@ from PySide6.QtWidgets import (
 from rules.cases import MAX_TITLE
 from rules.knowledge import UNKNOWN
 
-from .style import card
+from .style import card, theme
 
 UNKNOWN_LABEL = "Unknown"
+SIDE_BY_SIDE_QUESTION = 190     # px: below this the question goes above its answer box
 NOT_ANSWERED = "Not answered: the engine reasons without it."
 NO_OBSERVED = "— not recorded —"
+
+
+class AnswerBox(QComboBox):
+    """A level chooser whose "Unknown" looks like a placeholder (grey italic) when it is
+    the answer. Only the closed box is drawn so: QComboBox hands its own font to the
+    list, so a stylesheet or setFont would make every choice in the open list look
+    disabled. In the list only the "Unknown" entry carries the placeholder look."""
+
+    def placeholder_shown(self):
+        return self.currentData() == UNKNOWN
+
+    def paintEvent(self, _event):
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.CC_ComboBox, option)
+        if self.placeholder_shown() and self.isEnabled():
+            font = QFont(self.font())
+            font.setItalic(True)
+            painter.setFont(font)
+            option.palette.setColor(QPalette.ButtonText, QColor(theme.FAINT))
+            option.palette.setColor(QPalette.Text, QColor(theme.FAINT))
+        painter.drawControl(QStyle.CE_ComboBoxLabel, option)
 
 
 class _Question(QWidget):
@@ -39,29 +66,67 @@ class _Question(QWidget):
         super().__init__()
         self.factor = factor
         layout = QGridLayout(self)
+        layout.setSizeConstraint(QGridLayout.SetNoConstraint)     # it reflows (_arrange) instead
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setHorizontalSpacing(12)
         layout.setVerticalSpacing(2)
         self.question = QLabel(factor.question, objectName="question", wordWrap=True)
         self.question.setToolTip(factor.help)
-        self.combo = QComboBox(objectName=f"factor:{factor.id}")
+        self.combo = AnswerBox(objectName=f"factor:{factor.id}")
         self.combo.setAccessibleName(factor.question)
         self.combo.addItem(UNKNOWN_LABEL, UNKNOWN)
         self.combo.setItemData(0, NOT_ANSWERED, Qt.ToolTipRole)
         for level in factor.levels:
             self.combo.addItem(level.label, level.id)
             self.combo.setItemData(self.combo.count() - 1, level.meaning, Qt.ToolTipRole)
-        self.combo.setMinimumWidth(170)
-        self.combo.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        # The "Unknown" choice looks like a placeholder in the list too; the others stay plain.
+        self.mark_placeholder()
+        # Never narrower than its longest choice, so no answer is ever cut short.
+        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.combo.setMinimumWidth(max(150, self.combo.sizeHint().width()))
+        self.combo.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         self.combo.currentIndexChanged.connect(lambda _i: on_choice(factor.id, self.combo.currentData()))
         self.help = QLabel(factor.help, objectName="help", wordWrap=True)
         self.meaning = QLabel(objectName="meaning", wordWrap=True)
-        layout.addWidget(self.question, 0, 0)
-        layout.addWidget(self.combo, 0, 1, Qt.AlignTop)
-        layout.addWidget(self.meaning, 1, 0, 1, 2)
-        layout.addWidget(self.help, 2, 0, 1, 2)
-        layout.setColumnStretch(0, 1)
+        self._grid = layout
+        self.stacked = None
+        self._arrange(stacked=False)
+        layout.addWidget(self.meaning, 2, 0, 1, 2)
+        layout.addWidget(self.help, 3, 0, 1, 2)
         self.show_level(UNKNOWN)
+
+    def _arrange(self, stacked):
+        """Question beside its answer box where there is room, above it where not."""
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
+        grid = self._grid
+        grid.removeWidget(self.question)
+        grid.removeWidget(self.combo)
+        if stacked:
+            grid.addWidget(self.question, 0, 0, 1, 2)
+            grid.addWidget(self.combo, 1, 0, 1, 2, Qt.AlignLeft)
+            grid.setColumnStretch(0, 0)
+        else:
+            grid.addWidget(self.question, 0, 0)
+            grid.addWidget(self.combo, 0, 1, Qt.AlignTop)
+            grid.setColumnStretch(0, 1)
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        return QSize(self.combo.minimumWidth(), hint.height())
+
+    def resizeEvent(self, event):
+        # Side by side needs the answer box and a question column of readable width.
+        self._arrange(stacked=event.size().width() < self.combo.minimumWidth() + SIDE_BY_SIDE_QUESTION)
+        super().resizeEvent(event)
+
+    def mark_placeholder(self):
+        """The "Unknown" entry of the list in the scheme's placeholder colour, italic."""
+        self.combo.setItemData(0, QColor(theme.FAINT), Qt.ForegroundRole)
+        placeholder_font = QFont(self.combo.font())
+        placeholder_font.setItalic(True)
+        self.combo.setItemData(0, placeholder_font, Qt.FontRole)
 
     def show_level(self, level):
         index = self.combo.findData(level)
@@ -69,8 +134,7 @@ class _Question(QWidget):
         self.combo.setCurrentIndex(max(index, 0))
         self.combo.blockSignals(False)
         self.combo.setProperty("unknown", level == UNKNOWN)
-        self.combo.style().unpolish(self.combo)
-        self.combo.style().polish(self.combo)
+        self.combo.update()
         chosen = self.factor.level(level)
         self.meaning.setText(chosen.meaning if chosen else NOT_ANSWERED)
 
@@ -110,6 +174,8 @@ class QuestionnaireForm(QScrollArea):
             column.addWidget(frame)
         column.addWidget(self._notes_card())
         column.addStretch(1)
+        # The panel is never narrower than its content: nothing is pushed past its edge.
+        self.setMinimumWidth(body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width())
 
         document.answerChanged.connect(self._show_answer)
         document.detailChanged.connect(self._show_detail)
@@ -141,13 +207,17 @@ class QuestionnaireForm(QScrollArea):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
         form.setHorizontalSpacing(10)
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        self.details_form = form
         self.title = self._line("title", "e.g. Norway joins the Atlantic alliance")
         self.title.setMaxLength(MAX_TITLE)          # the loader refuses longer: never save what cannot open
         self.state = self._line("state", "the deciding state")
         self.threat = self._line("threat", "the threatening power")
         self.year = QLineEdit(objectName="detail:year", placeholderText="year")
         self.year.setValidator(QIntValidator(-5000, 3000, self.year))
-        self.year.setMaximumWidth(90)
+        self.year.setMinimumWidth(self.year.fontMetrics().horizontalAdvance("-50000") + 24)
+        self.year.setMaximumWidth(self.year.minimumWidth() + 30)
         self.year.textEdited.connect(
             lambda text: self.document.set_detail("year", int(text) if text.lstrip("-").isdigit() else None))
         self.observed = QComboBox(objectName="detail:observed")
@@ -158,19 +228,14 @@ class QuestionnaireForm(QScrollArea):
         self.observed.setToolTip("For historical cases: what the state actually did")
         self.observed.currentIndexChanged.connect(
             lambda _i: self.document.set_detail("observed", self.observed.currentData()))
-        sides = QHBoxLayout()
-        sides.setSpacing(8)
-        sides.addWidget(self.state, 1)
-        sides.addWidget(QLabel("facing"))
-        sides.addWidget(self.threat, 1)
-        when = QHBoxLayout()
-        when.addWidget(self.year)
-        when.addSpacing(12)
-        when.addWidget(QLabel("Observed response"))
-        when.addWidget(self.observed, 1)
+        self.observed.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.observed.setMinimumWidth(self.observed.sizeHint().width())
+        # One field a row: each gets the panel's whole width, down to the narrowest panel.
         form.addRow("Title", self.title)
-        form.addRow("State", sides)
-        form.addRow("Year", when)
+        form.addRow("State", self.state)
+        form.addRow("Facing", self.threat)
+        form.addRow("Year", self.year)
+        form.addRow("Observed", self.observed)
         layout.addLayout(form)
         return frame
 
@@ -230,6 +295,17 @@ class QuestionnaireForm(QScrollArea):
                     self.sources.setPlainText("\n".join(case.sources))
         finally:
             self._syncing = False
+
+    LABELS_ABOVE = 380      # px: a narrower panel puts the case's field names above the fields
+
+    def resizeEvent(self, event):
+        wanted = QFormLayout.WrapAllRows if event.size().width() < self.LABELS_ABOVE else QFormLayout.WrapLongRows
+        if self.details_form.rowWrapPolicy() != wanted:
+            self.details_form.setRowWrapPolicy(wanted)
+        super().resizeEvent(event)
+
+    def scroll_to_top(self):
+        self.verticalScrollBar().setValue(0)
 
     def refresh(self):
         for factor_id, question in self.questions.items():

@@ -2,11 +2,11 @@
 observed response of a historical case beside the prediction."""
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from presentation.wording import tie_note
 
-from .style import BAD, FAINT, GOOD, MUTED, RULE_LINE, esc, fact_title, response_colour, threat_colour
+from .style import chip_colour, esc, fact_title, response_colour, set_tone, theme, threat_colour
 
 
 class Meter(QWidget):
@@ -15,7 +15,7 @@ class Meter(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.value = 0.0
-        self.colour = QColor(FAINT)
+        self.colour = QColor(theme.FAINT)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
 
     def sizeHint(self):
@@ -32,7 +32,7 @@ class Meter(QWidget):
         track = QRectF(self.rect()).adjusted(0.5, 1.5, -0.5, -1.5)
         radius = track.height() / 2
         painter.setPen(Qt.NoPen)
-        painter.setBrush(QColor("#e6eaf0"))
+        painter.setBrush(QColor(theme.TRACK))
         painter.drawRoundedRect(track, radius, radius)
         if self.value > 0:
             filled = QRectF(track.left(), track.top(), max(track.height(), track.width() * self.value),
@@ -42,7 +42,7 @@ class Meter(QWidget):
 
 
 def _caption(text):
-    return QLabel(text.upper(), objectName="caption")
+    return QLabel(text.upper(), objectName="caption", wordWrap=True)
 
 
 def _chip_css(colour):
@@ -57,6 +57,7 @@ class VerdictBanner(QFrame):
         super().__init__(parent, objectName="card")
         self.kb = kb
         grid = QGridLayout(self)
+        grid.setSizeConstraint(QLayout.SetNoConstraint)     # it reflows (_arrange) instead
         grid.setContentsMargins(18, 14, 18, 14)
         grid.setHorizontalSpacing(28)
         grid.setVerticalSpacing(4)
@@ -64,40 +65,75 @@ class VerdictBanner(QFrame):
         self.verdict_caption = _caption("Predicted response")
         self.verdict = QLabel("…", objectName="verdict")
         self.meaning = QLabel(wordWrap=True)
-        self.meaning.setStyleSheet(f"color: {MUTED};")
+        set_tone(self.meaning, "muted")
         left = QVBoxLayout()
         left.setSpacing(2)
         for widget in (self.verdict_caption, self.verdict, self.meaning):
             left.addWidget(widget)
-        grid.addLayout(left, 0, 0, 2, 1)
+        self._grid = grid
+        self._left = left
+        self._boxes = []
 
         self.confidence_meter = Meter()
-        self.confidence = QLabel()
+        self.confidence = QLabel(wordWrap=True)
         self.threat_chip = QLabel()
-        self.threat_points = QLabel()
+        self.threat_points = QLabel(wordWrap=True)
         self.observed = QLabel()
         self.observed_caption = _caption("Observed")
-        self.observed_verdict = QLabel()
+        self.observed_verdict = QLabel(wordWrap=True)
         columns = ((_caption("Confidence"), self.confidence_meter, self.confidence),
                    (_caption("Threat level"), self.threat_chip, self.threat_points),
                    (self.observed_caption, self.observed, self.observed_verdict))
-        for col, widgets in enumerate(columns, 1):
+        for widgets in columns:
             box = QVBoxLayout()
             box.setSpacing(4)
             for widget in widgets:
-                box.addWidget(widget, 0, Qt.AlignLeft if widget is not self.confidence_meter else Qt.Alignment())
+                # Chips hug their text; wrapped labels take the column (an aligned item loses
+                # its height-for-width, and its second line would be cut off).
+                chip = widget in (self.threat_chip, self.observed)
+                box.addWidget(widget, 0, Qt.AlignLeft if chip else Qt.Alignment())
             box.addStretch(1)
-            grid.addLayout(box, 0, col, 2, 1)
+            self._boxes.append(box)
         for label in (self.confidence, self.threat_points, self.observed_verdict):
-            label.setStyleSheet(f"color: {MUTED};")
-        self.unknown = QLabel(wordWrap=True)
-        self.unknown.setStyleSheet(f"color: {MUTED}; border-top: 1px solid {RULE_LINE}; padding-top: 6px;")
-        grid.addWidget(self.unknown, 2, 0, 1, 4)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setColumnStretch(2, 1)
-        grid.setColumnStretch(3, 2)
+            set_tone(label, "muted")
+        self.unknown = QLabel(wordWrap=True, objectName="unknownLine")
+        self.narrow = None
+        self._arrange(narrow=False)
         self.show_waiting()
+
+    NARROW = 700                # px: narrower than this, the verdict takes a row of its own
+
+    def _arrange(self, narrow):
+        """Verdict and the three gauges in one row where there is room; verdict above them where not."""
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        grid = self._grid
+        for item in (self._left, *self._boxes):
+            grid.removeItem(item)
+        grid.removeWidget(self.unknown)
+        for col in range(4):
+            grid.setColumnStretch(col, 0)
+        if narrow:
+            grid.addLayout(self._left, 0, 0, 1, 3)
+            for col, box in enumerate(self._boxes):
+                grid.addLayout(box, 1, col)
+                grid.setColumnStretch(col, 1)
+            grid.addWidget(self.unknown, 2, 0, 1, 3)
+        else:
+            grid.addLayout(self._left, 0, 0, 2, 1)
+            for col, box in enumerate(self._boxes, 1):
+                grid.addLayout(box, 0, col, 2, 1)
+            grid.addWidget(self.unknown, 2, 0, 1, 4)
+            for col, stretch in enumerate((3, 2, 2, 2)):
+                grid.setColumnStretch(col, stretch)
+
+    def minimumSizeHint(self):
+        return QSize(360, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event):
+        self._arrange(narrow=event.size().width() < self.NARROW)
+        super().resizeEvent(event)
 
     # ------------------------------------------------------------------ states
     def _verdict_text(self, text, colour, size=22):
@@ -105,7 +141,7 @@ class VerdictBanner(QFrame):
         self.verdict.setStyleSheet(f"font-size: {size}pt; font-weight: 700; color: {colour};")
 
     def show_waiting(self):
-        self._verdict_text("Analysing…", FAINT)
+        self._verdict_text("Analysing…", theme.FAINT)
         self.meaning.setText("The engine is starting.")
 
     def set_busy(self, busy):
@@ -114,7 +150,7 @@ class VerdictBanner(QFrame):
         self.verdict.setEnabled(not busy)
 
     def show_error(self, message):
-        self._verdict_text("No result", BAD, 18)
+        self._verdict_text("No result", theme.BAD, 18)
         self.meaning.setText(message)
 
     def show_result(self, result):
@@ -130,9 +166,9 @@ class VerdictBanner(QFrame):
             runner = kb.response(result.runner_up).label if result.runner_up else "—"
             self.confidence.setText(f"{result.confidence:.2f} ahead of {runner}")
         else:
-            self._verdict_text("No verdict", FAINT)
+            self._verdict_text("No verdict", theme.FAINT)
             self.meaning.setText("No response reached the minimum support.")
-            colour = QColor(FAINT)
+            colour = QColor(theme.FAINT)
             self.confidence.setText("—")
         self.confidence_meter.set_value(result.confidence, colour)
         self._show_threat(result)
@@ -147,7 +183,7 @@ class VerdictBanner(QFrame):
     def _show_threat(self, result):
         levels = tuple(self.kb.derived_fact(self.kb.theory.threat_fact).levels)
         level = result.threat_level
-        colour = threat_colour(levels, level).name() if level else FAINT
+        colour = threat_colour(levels, level).name() if level else theme.FAINT
         self.threat_chip.setText((level or "unknown").replace("_", " ").capitalize())
         self.threat_chip.setStyleSheet(_chip_css(colour))
         score = result.threat_score
@@ -167,8 +203,10 @@ class VerdictBanner(QFrame):
             return
         label = self.kb.response(observed).label
         self.observed.setText(label)
-        self.observed.setStyleSheet(_chip_css(response_colour(self.kb, observed).name()))
+        self.observed.setStyleSheet(_chip_css(chip_colour(self.kb, observed).name()))
         if result.verdict == observed:
-            self.observed_verdict.setText(f"<span style='color:{GOOD}; font-weight:600'>✓ Prediction agrees</span>")
+            self.observed_verdict.setText(
+                f"<span style='color:{theme.GOOD}; font-weight:600'>✓ Prediction agrees</span>")
         else:
-            self.observed_verdict.setText(f"<span style='color:{BAD}; font-weight:600'>✗ Prediction differs</span>")
+            self.observed_verdict.setText(
+                f"<span style='color:{theme.BAD}; font-weight:600'>✗ Prediction differs</span>")

@@ -337,7 +337,7 @@ def _first_split_row(doc, pieces, page_height):
     blocks = _table_blocks(pieces)
     if len(tables) != len(blocks):
         return None                 # not the tables we made: lay out as Qt does
-    for table, (n, blk) in zip(tables, blocks):
+    for table, (n, _blk) in zip(tables, blocks):
         header = table.format().headerRowCount()
         for row in range(header, table.rows()):
             top, bottom = _row_extent(layout, table, row)
@@ -415,20 +415,31 @@ def _figure_positions(doc, figures):
 def render_pdf(result, paper="a4", report=None) -> bytes:
     """The report as PDF bytes, on A4 or Letter paper."""
     _ensure_app()
-    from PySide6.QtCore import QBuffer, QIODevice, QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QPdfWriter
     report = report or report_blocks(result, output=Output("pdf", "report.pdf", paper))
     buffer = QBuffer()
     buffer.open(QIODevice.WriteOnly)
     writer = QPdfWriter(buffer)
-    writer.setResolution(DPI)
-    size = getattr(QPageSize.PageSizeId, PAPER_SIZES[paper])
-    writer.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
     writer.setTitle(f"{report.title}: reasoning report")
     writer.setCreator("Alliance Advisor")
+    paint_report(result, report, writer, paper)
+    buffer.close()
+    return bytes(buffer.data())
+
+
+def paint_report(result, report, device, paper="a4"):
+    """Lay the report out in pages and paint them on ``device``: a QPdfWriter for the
+    PDF, the QPrinter of the print dialog for File > Print, so paper and export
+    never differ. Returns the number of pages."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
+    device.setResolution(DPI)
+    size = getattr(QPageSize.PageSizeId, PAPER_SIZES[paper])
+    device.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
     footer = (f"Alliance Advisor {app_version()} \u00b7 knowledge base {result.knowledge_version} "
               f"\u00b7 generated {report.generated}")
-    pages = _PdfPainter(writer, report.title, footer)
+    pages = _PdfPainter(device, report.title, footer)
     before, wide, after = _split_at_wide_figure(report)
     width = pages.body_width()
     plan = None
@@ -453,8 +464,7 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
             pages.paint_document(doc, figs, range(at, doc.pageCount()))
         finally:
             pages.end()
-        buffer.close()
-        return bytes(buffer.data())
+        return pages.total
     first, first_figs = pages.document(before, width)
     rest, rest_figs = pages.document(after, width)
     pages.total = first.pageCount() + (1 if wide else 0) + rest.pageCount()
@@ -466,5 +476,4 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
         pages.paint_document(rest, rest_figs)
     finally:
         pages.end()
-    buffer.close()
-    return bytes(buffer.data())
+    return pages.total

@@ -58,11 +58,22 @@ class Prompts:
     def about(self, parent, title, html):
         self.errors.append(("about", html))
 
+    print_to = None             # a PDF file: the "printer" a test chooses
+
+    def print_dialog(self, parent, printer):
+        if self.print_to is None:
+            return False        # cancelled
+        from PySide6.QtPrintSupport import QPrinter
+        printer.setOutputFormat(QPrinter.PdfFormat)
+        printer.setOutputFileName(str(self.print_to))
+        return True
+
 
 @pytest.fixture
 def prompts(monkeypatch):
     fake = Prompts()
-    for name in ("error", "ask_save_changes", "ask_recover", "get_open_path", "get_save_path", "about"):
+    for name in ("error", "ask_save_changes", "ask_recover", "get_open_path", "get_save_path", "about",
+                 "print_dialog"):
         monkeypatch.setattr(msgbox, name, getattr(fake, name))
     return fake
 

@@ -98,10 +98,9 @@ def test_typing_a_title_is_one_undo_step(qtbot, window):
 
 def test_library_case_opens_read_only_with_observed_beside_prediction(qtbot, window):
     window.actions_["library"].trigger()
-    tree = window.library.tree
-    item = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
-                if tree.topLevelItem(i).data(0, Qt.UserRole).endswith("norway_1949.yaml"))
-    tree.itemActivated.emit(item, 0)
+    table = window.library.table
+    row = next(r for r, path in enumerate(window.library.row_paths()) if path.endswith("norway_1949.yaml"))
+    table.activated.emit(table.model().index(row, 0))
     wait_for_result(qtbot, window)
     assert window.document.read_only
     assert "(read-only)" in window.windowTitle()

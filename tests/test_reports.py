@@ -390,7 +390,7 @@ def test_pdf_wide_chain_page_is_not_left_half_empty(long_case_pdfs):
         page = next(p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height))
         height = float(page.mediabox.height)
         ys = []
-        page.extract_text(visitor_text=lambda text, cm, tm, *_: ys.append(cm[3] * tm[5] + cm[5])
+        page.extract_text(visitor_text=lambda text, cm, tm, *_, ys=ys: ys.append(cm[3] * tm[5] + cm[5])
                           if text.strip() else None)
         footer_band = 70 * 72 / 96           # the page furniture sits in the bottom margin
         body = [y for y in ys if y > footer_band]

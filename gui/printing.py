@@ -1,0 +1,14 @@
+"""File > Print: the same report File > Export writes as PDF, painted on a printer.
+
+reports.pdf lays the pages out and paints them on any paged device; here the
+QPrinter the print dialog set up, so paper and export never differ."""
+from reports import pdf
+from reports.content import report_blocks
+
+
+def print_report(result, printer, paper="a4"):
+    """Paint the report of ``result`` on ``printer``; returns the number of pages."""
+    report = report_blocks(result)
+    printer.setFullPage(True)
+    printer.setDocName(f"{report.title}: reasoning report")
+    return pdf.paint_report(result, report, printer, paper)

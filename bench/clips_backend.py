@@ -12,7 +12,7 @@ generated from becomes a CLIPS program:
   (``(level ?f&weak|middle)``) joined by ``and``/``or``;
 - the score rule is the program's score table, as a deffunction of nested
   ``switch`` expressions over its factors' levels (unknown included), so CLIPS
-  bands no score of its own;
+  bands no score of its own (a score the unknowns leave open asserts nothing);
 - the conflict policy (the first level asserted for a fact stands) is the
   ``derive`` deffunction;
 - every rule's RHS appends its id to the ``?*trace*`` global; a ``(not (fired
@@ -70,7 +70,7 @@ def _record(rule: ProgramRule):
 def _lookup(table, factors, combo):
     """The score table as nested ``switch`` expressions over the factors' levels."""
     if not factors:
-        return table.outcomes[tuple(combo)].level
+        return table.outcomes[tuple(combo)].level or "open"
     factor, rest = factors[0], factors[1:]
     levels = sorted({key[len(combo)] for key in table.outcomes})
     cases = " ".join(f"(case {level} then {_lookup(table, rest, [*combo, level])})" for level in levels)
@@ -88,7 +88,9 @@ def _score_constructs(rule: ProgramRule):
   (not (fired (rule {rule.id})))
   {answers}
   =>
-  {_record(rule)} (derive {table.target} ({rule.id}-level {arguments})))"""
+  {_record(rule)}
+  (bind ?level ({rule.id}-level {arguments}))
+  (if (neq ?level open) then (derive {table.target} ?level)))"""
     return [function, defrule]
 
 
@@ -146,13 +148,21 @@ class ClipsBackend:
         env.eval(f"(assert {facts})")
         env.run()
         fired = self._trace.value.split()
-        return ClipsRun(fired, self.verdict(fired))
+        return ClipsRun(fired, self.verdict(fired, self._settled()))
+
+    def _settled(self):
+        """Whether the facts the scoring requires (the threat level) were derived."""
+        required = self.program.scoring.requires
+        if not required:
+            return True
+        found = {str(fact["fact"]) for fact in self._derived.facts()}
+        return all(fact in found for fact in required)
 
     def derived_facts(self):
         """The derived facts of the last run (outside the timed path)."""
         return {str(fact["fact"]): str(fact["level"]) for fact in self._derived.facts()}
 
-    def verdict(self, fired):
+    def verdict(self, fired, settled=True):
         """The verdict from the effects of the fired rules, with the program's scoring."""
         support = support_of(self.program, [rule_id for rule_id in fired if rule_id in self._supporting])
-        return decide(self.program, {r: s[2] for r, s in support.items()}).verdict
+        return decide(self.program, {r: s[2] for r, s in support.items()}, settled).verdict

@@ -329,7 +329,7 @@ class ThreatProfileChart(_Figure):
 
     def _paint_total(self, painter, profile, kb, y):
         m = self.MARGIN
-        heading = "TOTAL" + (" (ESTIMATED)" if profile.estimated else "")
+        heading = "TOTAL" + (" (LEFT OPEN)" if profile.open else "")
         _text(painter, m, y + 10, heading, figures.TITLE_SIZE - 2, figures.MUTED, bold=True)
         y += 18
         left, right = m, self.width() - m
@@ -342,7 +342,7 @@ class ThreatProfileChart(_Figure):
             _box(painter, QRectF(x0, y, x1 - x0 - 2, 22), colour, figures.INK if current else None, 1.5, 3)
             _text(painter, (x0 + x1) / 2, y + 15, kb.level_label(kb.theory.threat_fact, level).capitalize(),
                   figures.SUBLABEL_SIZE, figures.INK, bold=current, align=Qt.AlignHCenter)
-        if profile.estimated and profile.range[0] != profile.range[1]:
+        if profile.open and profile.range[0] != profile.range[1]:
             pen = QPen(QColor(ink(figures.MUTED)), 2)
             pen.setDashPattern([4, 3])
             painter.setPen(pen)

@@ -19,7 +19,7 @@ def compare_rows(kb, left, right):
         if a != b:
             answers.append((factor.question, factor.label_of(a), factor.label_of(b)))
     label = lambda result: kb.response(result.verdict).label if result.verdict else "No verdict"  # noqa: E731
-    threat = lambda result: kb.level_label("threat_level", result.threat_level) if result.threat_level \
+    threat = lambda result: kb.level_label(kb.theory.threat_fact, result.threat_level) if result.threat_level \
         else "unknown"  # noqa: E731
     return {
         "answers": answers,

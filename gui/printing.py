@@ -3,12 +3,13 @@
 reports.pdf lays the pages out and paints them on any paged device; here the
 QPrinter the print dialog set up, so paper and export never differ."""
 from reports import pdf
-from reports.content import report_blocks
+from reports.content import Output, report_blocks
 
 
 def print_report(result, printer, paper="a4"):
-    """Paint the report of ``result`` on ``printer``; returns the number of pages."""
-    report = report_blocks(result)
+    """Paint the report of ``result`` on ``printer``; returns the number of pages. The
+    pages are the PDF export's, reproduce line included."""
+    report = report_blocks(result, output=Output("pdf", "report.pdf", paper))
     printer.setFullPage(True)
     printer.setDocName(f"{report.title}: reasoning report")
     return pdf.paint_report(result, report, printer, paper)

@@ -189,8 +189,8 @@ class VerdictBanner(QFrame):
         score = result.threat_score
         if score:
             text = f"{score.total} of {score.maximum} points"
-            if score.estimated:
-                text += " (estimated)"
+            if not score.settled:
+                text += " (left open)"
             self.threat_points.setText(text)
         else:
             self.threat_points.setText("")

@@ -140,7 +140,7 @@ class ThreatProfile:
     total: int
     maximum: int
     band: str | None             # the threat level
-    estimated: bool
+    open: bool                      # the unknown sources leave the level open
     range: tuple                    # (lowest, highest) total the unknowns allow
     bands: list                     # [(level, first point, last point)]
 
@@ -234,21 +234,22 @@ def chain_layout(result) -> ChainLayout:
     kb = result.kb
     fired = result.fired
     support_items = [item for item in fired if item.layer == "support" and item.effects]
-    derive_items = [item for item in fired if item.asserted]
+    derive_items = [item for item in fired if item.asserted or (item.score and not item.score.settled)]
 
     # --- nodes, by column, before placement
     edges = []
     derived_nodes, depth = {}, {}
     for item in derive_items:
-        for fact, level in item.asserted.items():
+        # A score the unknowns leave open asserts nothing; its fact is drawn as open.
+        claims = item.asserted.items() if item.asserted else [(kb.theory.threat_fact, None)]
+        for fact, level in claims:
             if fact in derived_nodes:
                 continue
             reads = [f for f, kind in item.fact_kinds.items() if kind == "derived"]
             depth[fact] = 1 + max((depth.get(f, 0) for f in reads), default=0)
-            sub = kb.level_label(fact, level)
             score = item.score
-            if score and score.estimated:
-                sub += " (estimated)"
+            sub = kb.level_label(fact, level) if level is not None else \
+                f"left open: {' to '.join((score.bands[0], score.bands[-1]))}" if score else "unknown"
             derived_nodes[fact] = Node(
                 id=f"derived:{fact}", kind="derived", label=kb.fact_label(fact),
                 sublabel=f"{sub} \u00b7 {item.rule}", x=0, y=0, w=0, h=NODE_H,
@@ -459,7 +460,8 @@ def threat_profile(result) -> ThreatProfile:
     rule = _score_rule(kb)
     score = result.threat_score
     if score is None:
-        score = ThreatScore({}, 0, 0, (0, 0), tuple(f for f, _ in rule.score), False)
+        factors = tuple(f for f, _ in rule.score) + tuple(f for f, _ in rule.weigh_by)
+        score = ThreatScore({}, None, 0, 0, (0, 0), factors, (), False)
     sources = []
     for factor, table in rule.score:
         known = factor in score.points
@@ -468,12 +470,20 @@ def threat_profile(result) -> ThreatProfile:
             level_label=kb.level_label(factor, result.case.answers.get(factor)),
             points=score.points.get(factor, 0), max_points=max(p for _, p in table),
             unknown=not known))
+    for factor, entries in rule.weigh_by:
+        # The weighing source: its own points are its `plus`; its `times` weighs the means.
+        times, plus = score.weight if score.weight is not None else (0, 0)
+        level = kb.level_label(factor, result.case.answers.get(factor))
+        sources.append(ThreatSource(
+            factor=factor, label=capital(kb.fact_label(factor)),
+            level_label=f"{level}, means \u00d7{times}" if score.weight is not None else level,
+            points=plus, max_points=max(p for _, _, p in entries), unknown=score.weight is None))
     bands, start = [], 0
     for band in rule.bands:
         bands.append((band.level, start, band.up_to))
         start = band.up_to + 1
     return ThreatProfile(sources=sources, total=score.total, maximum=score.maximum,
-                         band=result.threat_level, estimated=score.estimated,
+                         band=result.threat_level, open=not score.settled,
                          range=score.range, bands=bands)
 
 
@@ -605,12 +615,11 @@ def chain_svg(result) -> str:
 
 
 def threat_caption(profile: ThreatProfile) -> str:
-    """The total in words, e.g. '9 of 10 points: severe'."""
-    text = f"{profile.total} of {profile.maximum} points: {profile.band or 'unknown'}"
-    if profile.estimated:
+    """The total in words, e.g. '16 of 24 points: severe'."""
+    if profile.open:
         low, high = profile.range
-        text = f"estimated {text} (the unknown sources allow {low} to {high})"
-    return text
+        return f"left open: the unknown sources allow {low} to {high} of {profile.maximum} points"
+    return f"{profile.total} of {profile.maximum} points: {profile.band or 'unknown'}"
 
 
 def threat_svg(result) -> str:
@@ -651,7 +660,7 @@ def threat_svg(result) -> str:
     # The total on the threat bands.
     scale_w = width - MARGIN - bar_x
     unit = scale_w / max(profile.maximum, 1)
-    heading = "TOTAL" + (" (ESTIMATED)" if profile.estimated else "")
+    heading = "TOTAL" + (" (LEFT OPEN)" if profile.open else "")
     out.append(_text(MARGIN, total_y + 16, heading, TITLE_SIZE - 2, MUTED, True))
     for i, (level, first, last) in enumerate(profile.bands):
         x0 = bar_x + max(first - 0.5, 0) * unit
@@ -661,7 +670,7 @@ def threat_svg(result) -> str:
                          INK if current else "none", 1.5))
         out.append(_text((x0 + x1) / 2, total_y + 15, kb.level_label(kb.theory.threat_fact, level),
                          SUBLABEL_SIZE, INK, current, "middle"))
-    if profile.estimated and profile.range[0] != profile.range[1]:
+    if profile.open and profile.range[0] != profile.range[1]:
         lo, hi = (bar_x + v * unit for v in profile.range)
         out.append(f'<path d="M{lo:.1f},{total_y + 30:.1f} L{hi:.1f},{total_y + 30:.1f}" '
                    f'stroke="{MUTED}" stroke-width="2" stroke-dasharray="4 3"/>')

@@ -38,8 +38,11 @@ def render_text(result: Result) -> str:
     else:
         lines.append("Verdict:      none (no response reached the minimum support)")
     lines.append(f"Confidence:   {result.confidence:.2f} (margin over {result.runner_up or '-'})")
-    estimated = " (estimated)" if result.threat_score and result.threat_score.estimated else ""
-    lines.append(f"Threat level: {result.threat_level or 'unknown'}{estimated}")
+    score = result.threat_score
+    if score is not None and not score.settled:
+        lines.append(f"Threat level: left open: the unknown sources allow {', '.join(score.bands)}")
+    else:
+        lines.append(f"Threat level: {result.threat_level or 'unknown'}")
     if result.world != kb.theory.default_world:
         lines.append(f"World:        {kb.world(result.world).title}")
     if result.unknown:
@@ -110,7 +113,9 @@ def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
         out = [f"{indent}{rule.id}  [{rule.layer}]  {_shown(entry.file)}:{rule.line}"]
         out.append(f"{indent}    when  {condition_text(rule.condition)}")
         if rule.derive:
-            out.append(f"{indent}    sets  {rule.derive} from the points of {', '.join(f for f, _ in rule.score)}")
+            weighed = "".join(f", weighed by {f}" for f, _ in rule.weigh_by)
+            out.append(f"{indent}    sets  {rule.derive} from the points of {', '.join(f for f, _ in rule.score)}"
+                       f"{weighed}")
         for fact, level in rule.asserts:
             out.append(f"{indent}    sets  {fact} = {level}")
         if rule.effects:

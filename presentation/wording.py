@@ -57,3 +57,13 @@ def why_not_summary(result: Result, response: str) -> str:
 def conflict_text(conflict: object) -> str:
     fact, levels, rule = conflict.fact, conflict.levels, conflict.rule  # type: ignore[attr-defined]
     return f"{rule} tried to set {fact} to {levels[1]}, already {levels[0]}."
+
+
+def no_verdict_text(kb: KnowledgeBase, result: Result) -> str:
+    """Why a case has no verdict."""
+    score = result.threat_score
+    if score is not None and not score.settled:
+        names = ", ".join(kb.fact_label(f) for f in score.unknown)
+        return (f"the answers leave the threat open ({', '.join(score.bands)}), so the theory has nothing to "
+                f"weigh yet; answer {names} to settle it.")
+    return f"no response reached the minimum support of {kb.scoring.min_support:.2f}."

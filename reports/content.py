@@ -143,14 +143,16 @@ def _summary(result):
             f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
             f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1.")]))
     else:
-        verdict = [b("No verdict"), Run(
-            f": no response reached the minimum support of {kb.scoring.min_support:.2f}.")]
+        verdict = [b("No verdict"), Run(": " + wording.no_verdict_text(kb, result))]
+    profile = figures.threat_profile(result)
     if result.threat_level:
-        profile = figures.threat_profile(result)
-        estimate = (f", estimated: the unknown sources allow {profile.range[0]} to {profile.range[1]}"
-                    if profile.estimated else "")
         rows.append(("Threat level", [b(result.threat_level), Run(
-            f": {profile.total} of {profile.maximum} points from the four sources of threat{estimate}.")]))
+            f": {profile.total} of {profile.maximum} points: the means of the power (aggregate power, "
+            "proximity, offensive capability) weighed by its perceived intentions.")]))
+    elif result.threat_score is not None:
+        rows.append(("Threat level", [b("left open"), Run(
+            f": {figures.threat_caption(profile)}; the levels possible are "
+            f"{', '.join(result.threat_score.bands)}.")]))
     if case.observed:
         agrees = case.observed == result.verdict
         rows.append(("What the state did", [b(kb.response(case.observed).label), Run(
@@ -249,8 +251,11 @@ def _reasoning_section(result):
         if item.score:
             score = item.score
             points = ", ".join(f"{kb.fact_label(f)} {p}" for f, p in score.points.items())
-            rule += [BR, i(f"Points: {points or 'none known'}; total {score.total} of {score.maximum}"
-                           + (" (estimated)" if score.estimated else "") + ".")]
+            weight = (f"; weighed by the intentions: \u00d7{score.weight[0]} +{score.weight[1]}"
+                      if score.weight is not None else "; intentions unknown")
+            total = (f"total {score.total} of {score.maximum}" if score.settled else
+                     f"left open between {score.range[0]} and {score.range[1]} of {score.maximum}")
+            rule += [BR, i(f"Means: {points or 'none known'}{weight}; {total}.")]
         rows.append([[Run(str(item.step))], rule, _fact_runs(kb, item.facts, item.fact_kinds),
                      _conclusion_runs(kb, item), _proposition_runs(kb, item)])
     blocks.append(Table(["#", "Rule", "Matched facts", "Conclusion", "Proposition"], rows, "steps", (0,),

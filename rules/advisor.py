@@ -18,6 +18,7 @@ from .engine import EnginePool, RawRun
 from .knowledge import UNKNOWN, KnowledgeBase, load_knowledge
 from .program import Program, compile_program, decide, support_of
 from .result import (
+    Ablation,
     Blocked,
     Conflict,
     Contribution,
@@ -87,7 +88,7 @@ class Advisor:
         dropped = frozenset(without)
         raw = self.pool.run(case.answers, world, dropped)
         support = self._support(raw)
-        decision = decide(self.program, {r: s[2] for r, s in support.items()})
+        decision = decide(self.program, {r: s[2] for r, s in support.items()}, self._settled(raw))
         analyses: dict[str, Any] = {}
         if extras:
             whatif, baseline = self.analyst.whatif(case.answers, world, dropped)
@@ -96,8 +97,14 @@ class Advisor:
                     f"the engines disagree on {case.title or 'a case'} in {world}: experta {decision.verdict}, "
                     f"vectorised {baseline}")
             analyses = {"whatif": whatif, "worlds": self.analyst.worlds(case.answers),
-                        "analogues": self.analyst.analogues(case, world)}
+                        "analogues": self.analyst.analogues(case, world),
+                        "stability": self.analyst.stability(case.answers, world, decision.verdict, dropped),
+                        "completions": self.analyst.completions(case.answers, world, decision.verdict, dropped)}
         return self._result(case, raw, world, support, decision, explain, analyses)
+
+    def _settled(self, raw: RawRun) -> bool:
+        """Whether the facts the scoring requires (the threat level) are known."""
+        return all(fact in raw.derived for fact in self.kb.scoring.requires)
 
     def _support(self, raw: RawRun) -> dict[str, tuple[float, float, float]]:
         return support_of(self.program, [e["rule"] for e in raw.trace if "effects" in e])
@@ -120,7 +127,8 @@ class Advisor:
             score = None
             if "score" in entry:
                 o = entry["score"]
-                score = ThreatScore(dict(o.points), o.total, o.maximum, (o.low, o.high), o.unknown, o.estimated)
+                score = ThreatScore(dict(o.points), o.weight, o.total, o.maximum, (o.low, o.high), o.unknown,
+                                    o.bands, o.level is not None)
                 if spec.derive == threat_fact:
                     threat_score = score
             for fact in entry.get("asserted", {}):
@@ -141,6 +149,15 @@ class Advisor:
             for r, (mb, md, cf) in support.items()}
         verdict = decision.verdict
         why_not = self._why_not(raw, facts, support_detail, world) if explain else None
+        fired_support = [e["rule"] for e in raw.trace if "effects" in e]
+        ablations = self._ablations(fired_support, decision, self._settled(raw))
+        decisive, jointly = self._decisive(fired_support, decision, ablations, self._settled(raw))
+        no_verdict = None
+        next_questions: tuple[str, ...] = ()
+        if verdict is None:
+            no_verdict = "threat_open" if threat_fact not in raw.derived else "no_support"
+            if threat_score is not None and no_verdict == "threat_open":
+                next_questions = self.analyst.next_questions(case.answers, threat_score.unknown)
         return Result(
             kb=kb, case=case, world=world, knowledge_version=kb.version,
             verdict=verdict, verdict_label=self._labels[verdict] if verdict else "No verdict",
@@ -153,7 +170,48 @@ class Advisor:
             derived={d.id: DerivedValue(raw.derived.get(d.id), derived_by.get(d.id)) for d in kb.derived},
             fired=tuple(fired), why_not=why_not,
             conflicts=tuple(Conflict(fact, (known, refused), rule) for fact, known, refused, rule in raw.conflicts),
-            **analyses)
+            decisive=decisive, decisive_jointly=jointly, ablations=ablations,
+            too_close=verdict is not None and decision.margin < kb.scoring.close_call,
+            no_verdict=no_verdict, next_questions=next_questions, **analyses)
+
+    def _decisive(self, fired: list[str], decision: Any, ablations: tuple[Ablation, ...],
+                  settled: bool) -> tuple[tuple[str, ...], bool]:
+        """What the verdict rests on: every proposition without which it changes, most
+        decisive first; when no single one is needed (the verdict is carried by several),
+        the fewest propositions, largest contributions first, without which together it
+        changes. Returns (propositions, whether they decide only jointly)."""
+        singles = sorted((a for a in ablations if a.verdict != decision.verdict), key=lambda a: -a.margin_drop)
+        if singles or decision.verdict is None:
+            return tuple(a.proposition for a in singles), False
+        removed: list[str] = []
+        for ablation in sorted((a for a in ablations if a.margin_drop > 0), key=lambda a: -a.margin_drop):
+            removed.append(ablation.proposition)
+            kept = [r for r in fired if not set(self.program.rule(r).propositions) & set(removed)]
+            support = {r: s[2] for r, s in support_of(self.program, kept).items()}
+            if decide(self.program, support, settled).verdict != decision.verdict:
+                return tuple(removed), True
+        return (), False
+
+    def _ablations(self, fired: list[str], decision: Any, settled: bool) -> tuple[Ablation, ...]:
+        """For every proposition cited by a fired support rule, the verdict with that
+        proposition's support rules left out (derivations stay: they state the case's
+        facts, not a claim about what states do). The derive layer does not depend on
+        the support rules, so the verdict is recombined from the same trace."""
+        if decision.verdict is None:
+            return ()
+        cited: list[str] = []
+        for rule_id in fired:
+            cited += [p for p in self.program.rule(rule_id).propositions if p not in cited]
+        order = {p.id: i for i, p in enumerate(self.kb.propositions)}
+        out = []
+        for prop in sorted(cited, key=order.__getitem__):
+            kept = [r for r in fired if prop not in self.program.rule(r).propositions]
+            support = {r: s[2] for r, s in support_of(self.program, kept).items()}
+            other = decide(self.program, support, settled)
+            best_other = max(cf for r, cf in support.items() if r != decision.verdict)
+            drop = decision.margin - (support[decision.verdict] - max(best_other, 0.0))
+            out.append(Ablation(prop, other.verdict, _r(drop)))
+        return tuple(out)
 
     def _supporters_in(self, world: str) -> dict[str, list[tuple[Any, float]]]:
         """{response: [(rule, rounded cf)]}: the rules of the world that support it."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .cases import Case, default_library_dir, load_case
 from .errors import CaseError
 from .knowledge import KnowledgeBase
-from .result import Analogue, Flip, WhatIf, WorldOutcome
+from .result import Analogue, Completions, Flip, Stability, WhatIf, WorldOutcome
 
 if TYPE_CHECKING:
     from .vector import Vector
@@ -65,6 +65,61 @@ class Analyst:
                 flips.append(Flip(factor_id, current, level, new))
         stable = not flips and all(v == baseline for levels in unknowns.values() for v in levels.values())
         return WhatIf(tuple(flips), unknowns, stable), baseline
+
+    # -------------------------------------------------------------- stability
+    def stability(self, answers: Mapping[str, str], world: str, verdict: str | None,
+                  without: Iterable[str] = ()) -> Stability | None:
+        """The share of random perturbations of every fired rule's weight (within the
+        declared share, from the declared seed) that keep ``verdict``."""
+        if verdict is None:
+            return None
+        scoring = self.kb.scoring
+        vector = self.vector
+        batch = vector.run(vector.encode([answers]), (world,), without)
+        codes = vector.perturbed_verdicts(batch, world, vector.draws(scoring.perturbations, scoring.perturbation,
+                                                                    scoring.seed))
+        share = float((codes[0] == self.vector.responses.index(verdict)).mean()) if scoring.perturbations else 1.0
+        return Stability(_r(share), scoring.perturbations, scoring.perturbation, share < scoring.fragile_below)
+
+    # ------------------------------------------------------------ completions
+    def completions(self, answers: Mapping[str, str], world: str, verdict: str | None,
+                    without: Iterable[str] = (), chunk: int = 1 << 16) -> Completions:
+        """The verdict under every completion of the unknown answers, counted exactly."""
+        import numpy as np
+
+        vector = self.vector
+        open_factors = [f for f in self.kb.factors if f.id not in answers]
+        sizes = [len(f.level_ids) for f in open_factors]
+        total = int(np.prod(sizes)) if sizes else 1
+        known = vector.encode([answers])[0, :vector.n_factors]
+        columns = [vector.program.slot_index(f.id) for f in open_factors]
+        strides = [int(np.prod(sizes[i + 1:])) for i in range(len(sizes))]
+        counts = np.zeros(len(vector.responses) + 1, dtype=np.int64)
+        for start in range(0, total, chunk):
+            index = np.arange(start, min(total, start + chunk), dtype=np.int64)
+            levels = np.tile(known, (len(index), 1))
+            for column, stride, size in zip(columns, strides, sizes):
+                levels[:, column] = (index // stride) % size
+            codes = vector.run(vector.from_levels(levels), (world,), without).verdict[world]
+            counts += np.bincount(codes + 1, minlength=len(counts))
+        shares = {"none" if i == 0 else vector.responses[i - 1]: _r(c / total)
+                  for i, c in enumerate(counts.tolist()) if c}
+        keeps = counts[0 if verdict is None else vector.responses.index(verdict) + 1] / total
+        return Completions(total, _r(keeps), shares)
+
+    def next_questions(self, answers: Mapping[str, str], unknown: Iterable[str]) -> tuple[str, ...]:
+        """The unknown sources of threat, the one whose answer most often settles the
+        threat level first (then in questionnaire order)."""
+        table = next(r.score for r in self.vector.program.rules if r.score is not None)
+        order = {f.id: i for i, f in enumerate(self.kb.factors)}
+        open_sources = [f for f in table.factors if f in set(unknown)]
+
+        def settles(factor: str) -> float:
+            levels = self.kb.factor(factor).level_ids
+            hits = sum(table.outcome({**answers, factor: level}).level is not None for level in levels)
+            return hits / len(levels)
+
+        return tuple(sorted(open_sources, key=lambda f: (-settles(f), order[f])))
 
     # ------------------------------------------------------------ three worlds
     def worlds(self, answers: Mapping[str, str]) -> dict[str, WorldOutcome]:

@@ -389,12 +389,13 @@ class _TracingEngine(KnowledgeEngine):
         if rule.score is not None:
             outcome = rule.score.outcome(facts)
             entry["score"] = outcome
-            asserts: tuple[tuple[str, str], ...] = ((rule.score.target, outcome.level),)
+            asserts: tuple[tuple[str, str], ...] = (
+                ((rule.score.target, outcome.level),) if outcome.level is not None else ())
         else:
             asserts = rule.asserts
         if rule.effects:
             entry["effects"] = rule.effects
-        if asserts:
+        if asserts or rule.score is not None:
             entry["asserted"] = {}
             for fact_name, level in asserts:
                 known = self.derived.get(fact_name)

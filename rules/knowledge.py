@@ -76,11 +76,27 @@ class Derived:
 
 @dataclass(frozen=True)
 class Static:
+    """A comparative static a proposition claims (see propositions.yaml)."""
+
     world: str
     factor: str
-    response: str
+    response: str          # the response whose support the claim is about ("" for never_turns)
     over: tuple            # the levels of the factor the claim spans, in order
-    when: object | None  # a condition tree restricting the claim, or None
+    when: object | None    # a condition tree restricting the claim, or None
+    kind: str = "support"  # support | margin | never_raises | never_turns
+    against: str = ""      # margin: the response whose support is subtracted
+    turns_from: tuple = ()  # never_turns: the verdicts ...
+    turns_to: tuple = ()    # ... that must not become these
+    steps: tuple = ()      # the changes checked: ((from level, to level), ...)
+
+    def describe(self) -> str:
+        if self.kind == "margin":
+            return f"{self.response} minus {self.against} never falls"
+        if self.kind == "never_raises":
+            return f"{self.response} never rises"
+        if self.kind == "never_turns":
+            return f"never turns {'/'.join(self.turns_from)} into {'/'.join(self.turns_to)}"
+        return f"{self.response} never falls"
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,7 @@ class Theory:
     threat_fact: str
     balancing_responses: tuple
     bandwagoning_responses: tuple
+    outcome_coded_responses: tuple  # responses whose coding of a case states the outcome
     source: Source
     references: tuple           # ((id, text), ...)
 
@@ -158,8 +175,10 @@ class RuleSpec:
     condition: object | None = None      # condition tree (None for score rules)
     asserts: tuple = ()                     # ((derived fact, level), ...)
     effects: tuple = ()                     # ((response, cf), ...)
+    weights: tuple = ()                     # ((response, signed weight class), ...), as declared
     derive: str | None = None            # score rules: the derived fact
     score: tuple = ()                       # ((factor, ((level, points), ...)), ...)
+    weigh_by: tuple = ()                    # ((factor, ((level, times, plus), ...)), ...)
     bands: tuple = ()
     line: int | None = None
     index: int = 0
@@ -170,7 +189,7 @@ class RuleSpec:
 
     def facts_read(self):
         if self.derive:
-            return tuple(factor for factor, _ in self.score)
+            return tuple(factor for factor, _ in self.score) + tuple(factor for factor, _ in self.weigh_by)
         return tuple(sorted(cond.facts_used(self.condition)))
 
     def effect_on(self, response):
@@ -186,6 +205,19 @@ class Scoring:
     min_support: float
     tie_tolerance: float
     tie_order: tuple
+    requires: tuple = ()        # derived facts without which there is no verdict
+    close_call: float = 0.0     # a margin below this is too close to call
+    perturbation: float = 0.2   # stability: each weight scaled within +/- this share
+    perturbations: int = 200    # stability: how many draws
+    seed: int = 1987
+    fragile_below: float = 0.75
+
+
+@dataclass(frozen=True)
+class WeightClass:
+    id: str
+    cf: float
+    meaning: str
 
 
 @dataclass
@@ -201,6 +233,7 @@ class KnowledgeBase:
     scoring: Scoring
     theory: Theory
     version: str
+    weights: tuple = ()                 # the declared scale of weight classes
     _factor_index: dict = field(default_factory=dict, repr=False)
     _derived_index: dict = field(default_factory=dict, repr=False)
     _proposition_index: dict = field(default_factory=dict, repr=False)
@@ -333,7 +366,7 @@ def load_knowledge(directory=None) -> KnowledgeBase:
         digest.update(path.read_bytes())
 
     sections, factors = _load_questionnaire(directory / FILES[0], raw[FILES[0]])
-    responses, worlds_raw, scoring = _load_responses(directory / FILES[2], raw[FILES[2]])
+    responses, worlds_raw, scoring, weights = _load_responses(directory / FILES[2], raw[FILES[2]])
     world_ids = {w["id"] for w in worlds_raw}
     derived = _load_derived(directory / FILES[3], raw[FILES[3]], factors)
     fact_levels = {f.id: list(f.level_ids) for f in factors}
@@ -344,21 +377,22 @@ def load_knowledge(directory=None) -> KnowledgeBase:
                                       fact_levels, ordered)
     worlds = _build_worlds(directory / FILES[2], worlds_raw, {p.id for p in propositions})
     rules = _load_rules(directory / FILES[3], raw[FILES[3]], factors, derived, propositions,
-                        responses, fact_levels, ordered)
+                        responses, fact_levels, ordered, {w.id: w for w in weights})
     theory = _load_theory(directory / FILES[4], raw[FILES[4]], world_ids, {r.id for r in responses},
                           {d.id for d in derived})
     propositions = tuple(replace(p, source=theory.source.short) for p in propositions)
     kb = KnowledgeBase(directory=directory, sections=sections, factors=factors, derived=derived,
                        propositions=propositions, responses=responses, worlds=worlds,
-                       rules=rules, scoring=scoring, theory=theory, version=digest.hexdigest()[:12])
+                       rules=rules, scoring=scoring, theory=theory, version=digest.hexdigest()[:12],
+                       weights=weights)
     _cross_check(kb, directory)
     return kb
 
 
 def _load_theory(path, data, world_ids, response_ids, derived_ids):
     r = _Reader(path)
-    r.keys(data, ("default_world", "threat_fact", "balancing_responses", "bandwagoning_responses", "source",
-                  "references"), "theory")
+    r.keys(data, ("default_world", "threat_fact", "balancing_responses", "bandwagoning_responses",
+                  "outcome_coded_responses", "source", "references"), "theory")
     world = r.text(data, "default_world", "theory")
     if world not in world_ids:
         r.fail(f"theory: unknown default world '{world}'", data.line_of("default_world"))
@@ -366,8 +400,8 @@ def _load_theory(path, data, world_ids, response_ids, derived_ids):
     if threat not in derived_ids:
         r.fail(f"theory: threat_fact '{threat}' is not a derived fact", data.line_of("threat_fact"))
     groups = {}
-    for key in ("balancing_responses", "bandwagoning_responses"):
-        ids = tuple(map(str, r.seq(data.get(key), key, data.line_of(key))))
+    for key in ("balancing_responses", "bandwagoning_responses", "outcome_coded_responses"):
+        ids = tuple(map(str, r.seq(data.get(key, []), key, data.line_of(key))))
         for rid in ids:
             if rid not in response_ids:
                 r.fail(f"theory: {key} names unknown response '{rid}'", data.line_of(key))
@@ -385,8 +419,8 @@ def _load_theory(path, data, world_ids, response_ids, derived_ids):
         r.mapping(node, "a reference")
         r.keys(node, ("id", "text"), "reference")
         references.append((r.text(node, "id", "reference"), " ".join(r.text(node, "text", "reference").split())))
-    return Theory(world, threat, groups["balancing_responses"], groups["bandwagoning_responses"], source,
-                  tuple(references))
+    return Theory(world, threat, groups["balancing_responses"], groups["bandwagoning_responses"],
+                  groups["outcome_coded_responses"], source, tuple(references))
 
 
 def _load_questionnaire(path, data):
@@ -439,7 +473,7 @@ def _load_questionnaire(path, data):
 
 def _load_responses(path, data):
     r = _Reader(path)
-    r.keys(data, ("responses", "scoring", "worlds"), "responses file")
+    r.keys(data, ("responses", "weights", "scoring", "worlds"), "responses file")
     responses = []
     for node in r.seq(data.get("responses"), "responses", data.line_of("responses")):
         r.mapping(node, "a response")
@@ -450,20 +484,42 @@ def _load_responses(path, data):
     responses = tuple(resp for resp, _ in responses)
     response_ids = [resp.id for resp in responses]
     snode = r.mapping(data.get("scoring"), "scoring", data.line_of("scoring"))
-    r.keys(snode, ("method", "min_support", "tie_tolerance", "tie_order"), "scoring")
+    r.keys(snode, ("method", "min_support", "tie_tolerance", "tie_order", "requires", "close_call",
+                   "perturbation", "perturbations", "seed", "fragile_below"), "scoring")
     method = r.text(snode, "method", "scoring")
     if method != "mycin":
         r.fail(f"scoring: unknown method '{method}' (supported: mycin)", snode.line_of("method"))
     numbers = {}
-    for key in ("min_support", "tie_tolerance"):
-        value = snode.get(key)
+    defaults = {"close_call": 0.0, "perturbation": 0.2, "fragile_below": 0.75}
+    for key in ("min_support", "tie_tolerance", "close_call", "perturbation", "fragile_below"):
+        value = snode.get(key, defaults.get(key))
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
             r.fail(f"scoring: '{key}' must be a number in [0, 1)", snode.line_of(key))
         numbers[key] = float(value)
+    counts = {}
+    for key, default in (("perturbations", 200), ("seed", 1987)):
+        value = snode.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            r.fail(f"scoring: '{key}' must be a whole number >= 0", snode.line_of(key))
+        counts[key] = value
+    requires = tuple(map(str, r.seq(snode.get("requires", []), "requires", snode.line_of("requires"))))
     tie_order = [str(x) for x in r.seq(snode.get("tie_order"), "tie_order", snode.line_of("tie_order"))]
     if sorted(tie_order) != sorted(response_ids):
         r.fail("scoring: tie_order must list every response exactly once", snode.line_of("tie_order"))
-    scoring = Scoring(method, numbers["min_support"], numbers["tie_tolerance"], tuple(tie_order))
+    scoring = Scoring(method, numbers["min_support"], numbers["tie_tolerance"], tuple(tie_order), requires,
+                      numbers["close_call"], numbers["perturbation"], counts["perturbations"], counts["seed"],
+                      numbers["fragile_below"])
+    weights = []
+    for node in r.seq(data.get("weights", []), "weights", data.line_of("weights")):
+        r.mapping(node, "a weight class")
+        wid = r.text(node, "id", "weight class")
+        r.keys(node, ("id", "cf", "meaning"), f"weight class '{wid}'")
+        cf = node.get("cf")
+        if isinstance(cf, bool) or not isinstance(cf, (int, float)) or not 0 < cf <= 1:
+            r.fail(f"weight class '{wid}': 'cf' must be a number in (0, 1]", node.line_of("cf"))
+        weights.append((WeightClass(wid, float(cf), r.text(node, "meaning", f"weight class '{wid}'")), node.line))
+    r.unique([(w.id, line) for w, line in weights], "weight class")
+    weights = tuple(w for w, _ in weights)
     worlds = []
     for node in r.seq(data.get("worlds"), "worlds", data.line_of("worlds")):
         r.mapping(node, "a world")
@@ -473,7 +529,7 @@ def _load_responses(path, data):
     r.unique([(w["id"], w.line) for w in worlds], "world")
     if not worlds:
         r.fail("declares no world", data.line_of("worlds"))
-    return responses, worlds, scoring
+    return responses, worlds, scoring, weights
 
 
 def _build_worlds(path, worlds_raw, prop_ids):
@@ -515,7 +571,7 @@ def _load_derived(path, data, factors):
 
 def _load_propositions(path, data, world_ids, factors, response_ids, fact_levels, ordered):
     r = _Reader(path)
-    r.keys(data, ("propositions",), "propositions file")
+    r.keys(data, ("propositions", "definitions"), "propositions file")
     props = []
     for node in r.seq(data.get("propositions"), "propositions", data.line_of("propositions")):
         r.mapping(node, "a proposition")
@@ -531,28 +587,7 @@ def _load_propositions(path, data, world_ids, factors, response_ids, fact_levels
                 r.fail(f"{what}: unknown world '{wid}'", node.line_of("worlds"))
         statics = []
         for snode in r.seq(node.get("statics", []), f"{what} statics", node.line_of("statics")):
-            r.mapping(snode, f"a static of {what}")
-            r.keys(snode, ("world", "factor", "response", "over", "when"), f"{what} statics")
-            world, factor, response = (r.text(snode, k, f"{what} statics") for k in ("world", "factor", "response"))
-            if world not in world_ids:
-                r.fail(f"{what}: static names unknown world '{world}'", snode.line)
-            if factor not in factors or not factors[factor].ordered:
-                r.fail(f"{what}: static needs an ordered factor, not '{factor}'", snode.line)
-            if response not in response_ids:
-                r.fail(f"{what}: static names unknown response '{response}'", snode.line)
-            levels = factors[factor].level_ids
-            over = snode.get("over", [levels[0], levels[-1]])
-            over = tuple(_level_id(v) for v in over) if isinstance(over, list) else ()
-            if len(over) != 2 or any(v not in levels for v in over) or levels.index(over[0]) >= levels.index(over[1]):
-                r.fail(f"{what}: static 'over' must name two levels of '{factor}', lowest first", snode.line)
-            span = levels[levels.index(over[0]):levels.index(over[1]) + 1]
-            when = None
-            if "when" in snode:
-                try:
-                    when = cond.parse_condition(snode["when"], fact_levels, ordered, snode.line)
-                except cond.ConditionSyntaxError as exc:
-                    r.fail(f"{what}: {exc}", exc.line)
-            statics.append(Static(world, factor, response, tuple(span), when))
+            statics.append(_static(r, snode, what, world_ids, factors, response_ids, fact_levels, ordered))
         props.append((Proposition(pid, group, r.text(node, "title", what), r.text(node, "text", what),
                                   r.text(node, "pages", what), worlds,
                                   str(node["mirror"]) if node.get("mirror") else None, tuple(statics),
@@ -566,7 +601,77 @@ def _load_propositions(path, data, world_ids, factors, response_ids, fact_levels
     return tuple(p for p, _ in props)
 
 
-def _load_rules(path, data, factors, derived, propositions, responses, fact_levels, ordered):
+def _static(r, snode, what, world_ids, factors, response_ids, fact_levels, ordered):
+    r.mapping(snode, f"a static of {what}")
+    r.keys(snode, ("world", "factor", "response", "margin", "never_raises", "never_turns", "over", "when"),
+           f"{what} statics")
+    world, factor = (r.text(snode, k, f"{what} statics") for k in ("world", "factor"))
+    if world not in world_ids:
+        r.fail(f"{what}: static names unknown world '{world}'", snode.line)
+    if factor not in factors:
+        r.fail(f"{what}: static names unknown factor '{factor}'", snode.line)
+    kinds = [k for k in ("response", "margin", "never_raises", "never_turns") if k in snode]
+    if len(kinds) != 1:
+        r.fail(f"{what}: a static says exactly one of response, margin, never_raises, never_turns", snode.line)
+    kind = kinds[0]
+
+    def response(value):
+        value = str(value)
+        if value not in response_ids:
+            r.fail(f"{what}: static names unknown response '{value}'", snode.line)
+        return value
+
+    fields = {}
+    if kind == "margin":
+        pair = snode["margin"]
+        if not isinstance(pair, list) or len(pair) != 2:
+            r.fail(f"{what}: static 'margin' names two responses", snode.line)
+        fields = {"response": response(pair[0]), "against": response(pair[1])}
+    elif kind == "never_turns":
+        turns = r.mapping(snode["never_turns"], f"{what} never_turns", snode.line)
+        r.keys(turns, ("from", "to"), f"{what} never_turns")
+        fields = {"response": "",
+                  "turns_from": tuple(response(v) for v in r.seq(turns.get("from"), "from", snode.line)),
+                  "turns_to": tuple(response(v) for v in r.seq(turns.get("to"), "to", snode.line))}
+    else:
+        fields = {"response": response(snode[kind])}
+    levels = factors[factor].level_ids
+    ordered_factor = factors[factor].ordered
+    if "over" not in snode and not ordered_factor:
+        r.fail(f"{what}: a static on the unordered factor '{factor}' needs 'over' (from, to)", snode.line)
+    over = snode.get("over", [levels[0], levels[-1]])
+    over = tuple(_level_id(v) for v in over) if isinstance(over, list) else ()
+    if len(over) != 2 or any(v not in levels for v in over) or over[0] == over[1] or \
+            (ordered_factor and levels.index(over[0]) > levels.index(over[1])):
+        r.fail(f"{what}: static 'over' must name two levels of '{factor}', lowest first", snode.line)
+    if ordered_factor:
+        span = levels[levels.index(over[0]):levels.index(over[1]) + 1]
+        steps = tuple(zip(span, span[1:]))
+    else:
+        span, steps = over, (over,)
+    when = None
+    if "when" in snode:
+        try:
+            when = cond.parse_condition(snode["when"], fact_levels, ordered, snode.line)
+        except cond.ConditionSyntaxError as exc:
+            r.fail(f"{what}: {exc}", exc.line)
+    return Static(world, factor, over=tuple(span), when=when, kind=kind, steps=steps, **fields)
+
+
+def _weight(r, what, resp, value, classes, line):
+    """A signed weight class ("+moderate", "-strong", "moderate") as (cf, declared text)."""
+    text = str(value).strip() if isinstance(value, str) else None
+    if text is None:
+        r.fail(f"{what}: weight for '{resp}' must be a weight class of responses.yaml "
+               f"({', '.join(classes)}), signed + or -, not a number", line)
+    sign = -1.0 if text.startswith("-") else 1.0
+    name = text.lstrip("+-").strip()
+    if name not in classes:
+        r.fail(f"{what}: unknown weight class '{name}' for '{resp}' (the scale has {', '.join(classes)})", line)
+    return sign * classes[name].cf, ("-" if sign < 0 else "+") + name
+
+
+def _load_rules(path, data, factors, derived, propositions, responses, fact_levels, ordered, classes):
     r = _Reader(path)
     prop_ids = {p.id for p in propositions}
     response_ids = {resp.id for resp in responses}
@@ -578,7 +683,7 @@ def _load_rules(path, data, factors, derived, propositions, responses, fact_leve
         rid = r.text(node, "id", "rule")
         what = f"rule '{rid}'"
         r.keys(node, ("id", "layer", "propositions", "explanation", "when", "assert", "effects",
-                      "derive", "score", "bands"), what)
+                      "derive", "score", "weigh_by", "bands"), what)
         layer = r.text(node, "layer", what)
         if layer not in LAYERS:
             r.fail(f"{what}: unknown layer '{layer}' (expected {', '.join(LAYERS)})", node.line_of("layer"))
@@ -621,16 +726,16 @@ def _load_rules(path, data, factors, derived, propositions, responses, fact_leve
             if "assert" in node or "effects" not in node:
                 r.fail(f"{what}: a support rule needs 'effects' and no 'assert'", node.line)
             emap = r.mapping(node["effects"], f"{what} effects", node.line_of("effects"))
-            effects = []
-            for resp, cf in emap.items():
+            effects, declared = [], []
+            for resp, value in emap.items():
                 if resp not in response_ids:
                     r.fail(f"{what}: unknown response '{resp}'", emap.line_of(resp))
-                if isinstance(cf, bool) or not isinstance(cf, (int, float)) or not -1 <= cf <= 1 or cf == 0:
-                    r.fail(f"{what}: weight for '{resp}' must be a non-zero number in [-1, 1]", emap.line_of(resp))
-                effects.append((resp, float(cf)))
+                cf, text = _weight(r, what, resp, value, classes, emap.line_of(resp))
+                effects.append((resp, cf))
+                declared.append((resp, text))
             if not effects:
                 r.fail(f"{what}: no effects", node.line_of("effects"))
-            rules.append(_spec(common, condition=condition, effects=tuple(effects)))
+            rules.append(_spec(common, condition=condition, effects=tuple(effects), weights=tuple(declared)))
     r.unique([(rule.id, rule.line) for rule in rules], "rule")
     return tuple(rules)
 
@@ -658,6 +763,28 @@ def _score_rule(r, node, what, common, factor_index, derived_ids):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 r.fail(f"{what}: points must be whole numbers >= 0", points.line_of(level))
         score.append((factor_id, tuple((lv, points[lv]) for lv in levels)))
+    weigh_by = []
+    wmap = node.get("weigh_by", {})
+    r.mapping(wmap, f"{what} weigh_by", node.line_of("weigh_by"))
+    for factor_id, by_level in wmap.items():
+        if factor_id not in factor_index or factor_id in smap:
+            r.fail(f"{what}: weigh_by names '{factor_id}', which is no factor or is scored already",
+                   wmap.line_of(factor_id))
+        r.mapping(by_level, f"{what} weigh_by '{factor_id}'", wmap.line_of(factor_id))
+        levels = factor_index[factor_id].level_ids
+        if set(map(_level_id, by_level)) != set(levels):
+            r.fail(f"{what}: weigh_by '{factor_id}' must cover exactly its levels", wmap.line_of(factor_id))
+        entries = []
+        for level in levels:
+            item = r.mapping(by_level[level], f"{what} weigh_by '{factor_id}' {level}", by_level.line_of(level))
+            r.keys(item, ("times", "plus"), f"{what} weigh_by '{factor_id}' {level}")
+            numbers = [item.get("times"), item.get("plus", 0)]
+            if any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in numbers):
+                r.fail(f"{what}: weigh_by needs whole numbers >= 0 for times and plus", by_level.line_of(level))
+            entries.append((level, numbers[0], numbers[1]))
+        weigh_by.append((factor_id, tuple(entries)))
+    if len(weigh_by) > 1:
+        r.fail(f"{what}: weigh_by takes one factor", node.line_of("weigh_by"))
     bands = []
     for bnode in r.seq(node.get("bands"), f"{what} bands", node.line_of("bands")):
         r.mapping(bnode, f"{what} band")
@@ -669,9 +796,11 @@ def _score_rule(r, node, what, common, factor_index, derived_ids):
             r.fail(f"{what}: band 'up_to' must be a whole number", bnode.line)
         bands.append(Band(level, up_to))
     maximum = sum(max(p for _, p in pts) for _, pts in score)
+    if weigh_by:
+        maximum = max(maximum * times + plus for _, times, plus in weigh_by[0][1])
     if not bands or any(a.up_to >= b.up_to for a, b in zip(bands, bands[1:])) or bands[-1].up_to < maximum:
         r.fail(f"{what}: bands must rise and reach the maximum score {maximum}", node.line_of("bands"))
-    return _spec(common, derive=target, score=tuple(score), bands=tuple(bands))
+    return _spec(common, derive=target, score=tuple(score), weigh_by=tuple(weigh_by), bands=tuple(bands))
 
 
 def _cross_check(kb, directory):

@@ -53,14 +53,15 @@ class Slot:
 class ScoreOutcome:
     """What the score rule concludes for one combination of its factors' levels."""
 
-    level: str                      # the band asserted
-    points: tuple[tuple[str, int], ...]   # (factor, points) of the known components
-    total: int                      # the score (scaled up to the full range when estimated)
+    level: str | None               # the band asserted; None when the unknowns leave it open
+    points: tuple[tuple[str, int], ...]   # (factor, points) of the known means
+    weight: tuple[int, int] | None  # (times, plus) of the known weighing factor
+    total: int                      # the score (the lowest the unknowns allow while open)
     maximum: int
     low: int                        # the lowest and highest totals the unknowns allow
     high: int
     unknown: tuple[str, ...]        # the components that are unknown
-    estimated: bool                 # True when the unknowns leave the band open
+    bands: tuple[str, ...]          # the bands the unknowns allow, lowest first
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class ScoreTable:
     """A score rule over every combination of its factors' levels, unknown included."""
 
     target: str                     # the derived fact it asserts
-    factors: tuple[str, ...]
+    factors: tuple[str, ...]        # the means, then the weighing factor if any
     outcomes: Mapping[tuple[str, ...], ScoreOutcome]
 
     def outcome(self, facts: Mapping[str, str]) -> ScoreOutcome:
@@ -208,10 +209,11 @@ class Decision:
     ranking: tuple[str, ...]        # every response, best first
 
 
-def decide(program: Program, support: Mapping[str, float]) -> Decision:
+def decide(program: Program, support: Mapping[str, float], settled: bool = True) -> Decision:
     """The verdict as declared in responses.yaml: the response with the highest
-    support, ties within the tolerance broken by the declared order (C1)."""
-    codes = decide_codes(program, [[support[r] for r in program.responses]])
+    support, ties within the tolerance broken by the declared order (C1); none when
+    the facts the scoring requires are not ``settled``."""
+    codes = decide_codes(program, [[support[r] for r in program.responses]], [settled])
     verdict, margin, tied, order = (int(codes[0][0]), float(codes[1][0]), codes[2][0], codes[3][0])
     ranking = tuple(program.responses[i] for i in order)
     if verdict < 0:
@@ -220,8 +222,9 @@ def decide(program: Program, support: Mapping[str, float]) -> Decision:
     return Decision(program.responses[verdict], margin, bool(tied_with), tied_with, ranking)
 
 
-def decide_codes(program: Program, support: Any) -> tuple[Any, Any, Any, Any]:
-    """:func:`decide` on many cases: ``support`` is an array (cases x responses).
+def decide_codes(program: Program, support: Any, settled: Any = None) -> tuple[Any, Any, Any, Any]:
+    """:func:`decide` on many cases: ``support`` is an array (cases x responses),
+    ``settled`` a mask of the cases whose required facts are known (default: all).
 
     Returns the verdict code per case (-1: none), the margin, a mask (cases x
     responses) of the responses tied with the verdict, and each case's ranking
@@ -236,6 +239,8 @@ def decide_codes(program: Program, support: Any) -> tuple[Any, Any, Any, Any]:
     top = cf[rows, order[:, 0]]
     second = np.maximum(cf[rows, order[:, 1]], 0.0)
     has = top >= program.scoring.min_support
+    if settled is not None:
+        has &= np.asarray(settled, dtype=bool)
     verdict = np.where(has, order[:, 0], -1)
     margin = np.where(has, top - second, 0.0)
     tied = (top[:, None] - cf <= program.scoring.tie_tolerance) & has[:, None]
@@ -246,13 +251,15 @@ def decide_codes(program: Program, support: Any) -> tuple[Any, Any, Any, Any]:
 # ------------------------------------------------------------- compilation
 
 def _score_table(spec: RuleSpec) -> ScoreTable:
-    """Tabulate a score rule: the known components add their points; with unknown
-    components the band is settled if every completion falls in the same band, and
-    otherwise the known points are scaled up to the full range and the band is
-    marked as estimated."""
-    factors = tuple(factor for factor, _ in spec.score)
-    tables = [dict(points) for _, points in spec.score]
-    full = sum(max(t.values()) for t in tables)
+    """Tabulate a score rule over every combination of its factors' levels, unknown
+    included. The means add their points; a weighing factor multiplies the sum by its
+    level's `times` and adds its `plus`. With unknown components the band is settled
+    only if every completion falls in the same band; otherwise none is asserted (the
+    threat is not guessed)."""
+    means = [(factor, dict(points)) for factor, points in spec.score]
+    weigh = [(factor, {lv: (t, p) for lv, t, p in entries}) for factor, entries in spec.weigh_by]
+    factors = tuple(f for f, _ in means) + tuple(f for f, _ in weigh)
+    order = {b.level: i for i, b in enumerate(spec.bands)}
 
     def band(total: int) -> str:
         for b in spec.bands:
@@ -260,26 +267,27 @@ def _score_table(spec: RuleSpec) -> ScoreTable:
                 return b.level
         return spec.bands[-1].level
 
+    def total_of(levels: Sequence[str]) -> int:
+        points = sum(table[lv] for (_, table), lv in zip(means, levels))
+        for (_, table), lv in zip(weigh, levels[len(means):]):
+            times, plus = table[lv]
+            points = points * times + plus
+        return points
+
+    tables = [list(t) for _, t in means] + [list(t) for _, t in weigh]
+    maximum = max(total_of(combo) for combo in product(*tables))
     outcomes: dict[tuple[str, ...], ScoreOutcome] = {}
     for combo in product(*[(UNKNOWN, *t) for t in tables]):
-        points, low, high, missing, known_top = [], 0, 0, [], 0
-        for factor, table, level in zip(factors, tables, combo):
-            if level == UNKNOWN:
-                missing.append(factor)
-                low += min(table.values())
-                high += max(table.values())
-            else:
-                points.append((factor, table[level]))
-                low += table[level]
-                high += table[level]
-                known_top += max(table.values())
-        if band(low) == band(high):
-            total, level, estimated = low, band(low), False
-        else:
-            total = round(low * full / known_top) if known_top else 0
-            level, estimated = band(total), True
-        outcomes[combo] = ScoreOutcome(level, tuple(points), total, full, low, high, tuple(missing),
-                                       estimated)
+        completions = product(*[t if lv == UNKNOWN else (lv,) for t, lv in zip(tables, combo)])
+        totals = sorted({total_of(c) for c in completions})
+        bands = tuple(sorted({band(t) for t in totals}, key=order.__getitem__))
+        points = tuple((f, table[lv]) for (f, table), lv in zip(means, combo) if lv != UNKNOWN)
+        weight = None
+        if weigh and combo[len(means)] != UNKNOWN:
+            weight = weigh[0][1][combo[len(means)]]
+        missing = tuple(f for f, lv in zip(factors, combo) if lv == UNKNOWN)
+        outcomes[combo] = ScoreOutcome(bands[0] if len(bands) == 1 else None, points, weight, totals[0], maximum,
+                                       totals[0], totals[-1], missing, bands)
     return ScoreTable(spec.derive or "", factors, outcomes)
 
 

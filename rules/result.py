@@ -31,14 +31,17 @@ def _json(name: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ThreatScore:
-    """How the score rule built the threat level from its four sources."""
+    """How the score rule built the threat level from its four sources: the points of
+    the means, weighed by the intentions."""
 
-    points: dict[str, int]          # factor -> points, the known sources
-    total: int                      # scaled up to the full range when estimated
+    points: dict[str, int]          # factor -> points, the known means
+    weight: tuple[int, int] | None   # (times, plus) of the known intentions
+    total: int                      # the score (the lowest the unknowns allow, when open)
     maximum: int
     range: tuple[int, int]          # the lowest and highest totals the unknowns allow
     unknown: tuple[str, ...]        # the sources that are unknown
-    estimated: bool                 # the unknowns leave the band open
+    bands: tuple[str, ...]          # the threat levels the unknowns allow, lowest first
+    settled: bool                   # one level: the answers settle the threat
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,34 @@ class Analogue:
 
 
 @dataclass(frozen=True)
+class Ablation:
+    """The verdict without one proposition: its support rules left out, all else equal."""
+
+    proposition: str
+    verdict: str | None             # the verdict without it
+    margin_drop: float              # how much of the verdict's lead over the rest it takes away
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How the verdict stands when every fired rule's weight is perturbed at random."""
+
+    share: float                    # the share of perturbations that keep the verdict
+    draws: int
+    perturbation: float             # each weight scaled within +/- this share
+    fragile: bool                   # share below the declared threshold
+
+
+@dataclass(frozen=True)
+class Completions:
+    """The verdict under every way the unknown answers could be answered."""
+
+    count: int                      # the number of completions (1: nothing unknown)
+    keeps: float                    # the share that gives the verdict as it stands
+    shares: dict[str, float]        # verdict ("none": no verdict) -> share of completions
+
+
+@dataclass(frozen=True)
 class Result:
     """Everything the engine concluded about one case in one world."""
 
@@ -198,6 +229,14 @@ class Result:
     fired: tuple[FiredRule, ...]    # in firing order
     why_not: dict[str, WhyNot] | None    # None when not explained
     conflicts: tuple[Conflict, ...]
+    decisive: tuple[str, ...] = ()  # the propositions without which the verdict changes, most decisive first
+    decisive_jointly: bool = False  # no single one is needed: the verdict changes only without all of them
+    ablations: tuple[Ablation, ...] = ()    # every proposition whose support rules fired
+    too_close: bool = False         # a margin below the declared threshold: too close to call
+    no_verdict: str | None = None   # why there is none: "threat_open" or "no_support"
+    next_questions: tuple[str, ...] = ()    # the factors to answer next when the threat is open
+    stability: Stability | None = None
+    completions: Completions | None = None
     whatif: WhatIf | None = None
     worlds: dict[str, WorldOutcome] | None = None
     analogues: tuple[Analogue, ...] | None = None

@@ -160,7 +160,7 @@ class Vector:
         for combo, outcome in table.outcomes.items():
             index = sum(stride * (0 if level == UNKNOWN else self.slots[s].levels.index(level) + 1)
                         for s, stride, level in zip(slots, strides, combo))
-            out[index] = target.levels.index(outcome.level)
+            out[index] = NO_LEVEL if outcome.level is None else target.levels.index(outcome.level)
         return slots, np.array(strides, dtype=np.int64), out
 
     # ------------------------------------------------------------- running
@@ -179,13 +179,15 @@ class Vector:
             if rule.id not in dropped:
                 support_fired[:, j] = test(codes, memo)
         derived_fired = step >= 0
+        required = [self.program.slot_index(f) for f in self.program.scoring.requires]
+        settled = (codes[:, required] != NO_LEVEL).all(axis=1) if required else None
         fired, support, verdict, margin, tied = {}, {}, {}, {}, {}
         for world in worlds:
             in_world = np.array([world in r.worlds for r in self.support_rules], dtype=bool)
             world_fired = support_fired & in_world
             fired[world] = np.concatenate([derived_fired, world_fired], axis=1)
             support[world] = self._support(world_fired)
-            verdict[world], margin[world], tied[world], _ = decide_codes(self.program, support[world])
+            verdict[world], margin[world], tied[world], _ = decide_codes(self.program, support[world], settled)
         return Batch(codes=codes, fired=fired, step=step, conflicts=conflicts, support=support,
                      verdict=verdict, margin=margin, tied=tied)
 
@@ -230,8 +232,14 @@ class Vector:
                 else:
                     claims = list(self._asserts[i])
                 for slot, level in claims:
-                    codes[at, slot], clash = settle_codes(codes[at, slot], level, NO_LEVEL)
-                    conflicts[at, i] |= clash
+                    if isinstance(level, np.ndarray):
+                        # A score left open asserts nothing for those rows.
+                        keep = level != NO_LEVEL
+                        where, level = at[keep], level[keep]
+                    else:
+                        where = at
+                    codes[where, slot], clash = settle_codes(codes[where, slot], level, NO_LEVEL)
+                    conflicts[where, i] |= clash
         return step, conflicts
 
     def _support(self, fired: Any) -> Any:
@@ -250,6 +258,39 @@ class Vector:
                 else:
                     keep_against[:, r] *= np.where(column, 1.0 + cf, 1.0)
         return combine(keep_for, keep_against)[2]
+
+    # ---------------------------------------------------------- stability
+    def perturbed_verdicts(self, batch: Batch, world: str, factors: Any) -> Any:
+        """The verdict of every case of ``batch`` in ``world`` under each row of
+        ``factors`` (draws x support rules): every fired support rule's weights scaled
+        by its factor (and kept within [-1, 1]). Returns codes (cases x draws)."""
+        fired = batch.fired[world][:, len(self.derive):]
+        cases, draws = fired.shape[0], factors.shape[0]
+        keep_for = np.ones((cases, draws, len(self.responses)))
+        keep_against = np.ones((cases, draws, len(self.responses)))
+        for j, rule in enumerate(self.support_rules):
+            column = fired[:, j]
+            if not column.any():
+                continue
+            for response, cf in rule.effects:
+                r = self._response_index[response]
+                scaled = np.clip(cf * factors[:, j], -1.0, 1.0)
+                if cf > 0:
+                    keep_for[:, :, r] *= np.where(column[:, None], 1.0 - scaled[None, :], 1.0)
+                else:
+                    keep_against[:, :, r] *= np.where(column[:, None], 1.0 + scaled[None, :], 1.0)
+        support = combine(keep_for.reshape(-1, len(self.responses)),
+                          keep_against.reshape(-1, len(self.responses)))[2]
+        required = [self.program.slot_index(f) for f in self.program.scoring.requires]
+        settled = (batch.codes[:, required] != NO_LEVEL).all(axis=1) if required else np.ones(cases, dtype=bool)
+        verdict = decide_codes(self.program, support, np.repeat(settled, draws))[0]
+        return verdict.reshape(cases, draws)
+
+    def draws(self, count: int, spread: float, seed: int) -> Any:
+        """``count`` rows of factors within [1 - spread, 1 + spread], one per support
+        rule, from a fixed seed: the same draws for every case."""
+        rng = np.random.default_rng(seed)
+        return rng.uniform(1.0 - spread, 1.0 + spread, size=(count, len(self.support_rules)))
 
     # ------------------------------------------------------------ helpers
     def verdicts(self, answers: Iterable[Mapping[str, str]], world: str,

@@ -40,7 +40,7 @@ from . import conditions as cond
 from .engine import EnginePool
 from .errors import AdvisorError
 from .knowledge import KnowledgeBase, Static, load_knowledge
-from .program import Program, compile_program, decide, support_of
+from .program import Program, compile_program, decide, decide_codes, support_of
 from .vector import Vector
 
 EPSILON = 1e-9          # a support lower by less than this is not a fall
@@ -88,6 +88,7 @@ class Sweep:
     fires: Any                      # rule -> combinations where it fired (in a world it runs in)
     conflicts: Any                  # derive rule -> combinations where its assertion conflicted
     conflict_examples: dict[int, list[int]]
+    changed: dict[str, Any]         # world -> (combinations, propositions) bool: verdict changes without it
 
 
 class Sweeper:
@@ -100,7 +101,12 @@ class Sweeper:
         self.space = Space(kb)
         self.worlds = list(self.program.worlds)
         self.statics = [(prop, static) for prop in kb.propositions for static in prop.statics]
-        self.tracked = sorted({(s.world, s.response) for _, s in self.statics})
+        self.tracked = sorted({(s.world, r) for _, s in self.statics for r in (s.response, s.against) if r})
+        # The influence of each proposition: the support rules that cite it, per world.
+        self.influence = {w: [(p.id, np.array([p.id in r.propositions for r in self.program.support_rules]))
+                              for p in kb.propositions
+                              if any(p.id in r.propositions and w in r.worlds for r in self.program.support_rules)]
+                          for w in self.worlds}
         self._when = [self.vector.condition(s.when) if s.when is not None else None for _, s in self.statics]
         self._response = {r: i for i, r in enumerate(self.program.responses)}
 
@@ -118,8 +124,20 @@ class Sweeper:
             where = np.flatnonzero(batch.conflicts[:, i])[:EXAMPLES]
             if len(where):
                 examples[i] = indices[where].tolist()
+        changed = {}
+        n_derive = len(self.program.derive_rules)
+        for world in self.worlds:
+            fired = batch.fired[world][:, n_derive:]
+            flags = np.zeros((len(indices), len(self.influence[world])), dtype=bool)
+            for k, (_, mask) in enumerate(self.influence[world]):
+                if not fired[:, mask].any():
+                    continue
+                support = self.vector._support(fired & ~mask)
+                without = decide_codes(self.program, support)[0]
+                flags[:, k] = without != batch.verdict[world]
+            changed[world] = flags
         return Sweep(
-            indices=indices,
+            indices=indices, changed=changed,
             verdicts={w: batch.verdict[w].astype(np.int8) for w in self.worlds},
             ties={w: batch.tied[w].any(axis=1) for w in self.worlds},
             supports={(w, r): batch.support[w][:, self._response[r]] for w, r in self.tracked},
@@ -141,7 +159,8 @@ def _merge(parts: list[Sweep]) -> Sweep:
         supports={k: cat([p.supports[k] for p in parts]) for k in parts[0].supports},
         when=[None if w is None else cat([p.when[k] for p in parts]) for k, w in enumerate(parts[0].when)],
         fires=sum(p.fires for p in parts), conflicts=sum(p.conflicts for p in parts),
-        conflict_examples=examples)
+        conflict_examples=examples,
+        changed={w: cat([p.changed[w] for p in parts]) for w in parts[0].changed})
 
 
 # ------------------------------------------------------------------ workers
@@ -206,8 +225,10 @@ def cross_check(sweeper: Sweeper, indices: Sequence[int]) -> dict[str, Any]:
         for row, given in enumerate(answers):
             raw = pool.run(given, world)
             order = [e["rule"] for e in raw.trace]
+            settled = all(f in raw.derived for f in program.scoring.requires)
             verdict = decide(program, {r: s[2] for r, s in
-                                       support_of(program, [e["rule"] for e in raw.trace if "effects" in e]).items()})
+                                       support_of(program, [e["rule"] for e in raw.trace if "effects" in e]).items()},
+                             settled)
             code = int(batch.verdict[world][row])
             theirs = program.responses[code] if code >= 0 else None
             derived = vector.decode(batch.codes[row], derived=True)
@@ -242,8 +263,7 @@ def verify(directory: str | Path | None = None, sample: int | None = None, seed:
         neighbours = [base]
         for _, static in sweeper.statics:
             f = space.factors.index(static.factor)
-            lows = base[_raisable(space, static, base)]
-            neighbours.append(lows + space.strides[f])
+            neighbours.append(raise_pairs(space, static, base)[1])
         wanted = np.unique(np.concatenate(neighbours))
     done = [0]
 
@@ -260,20 +280,19 @@ def verify(directory: str | Path | None = None, sample: int | None = None, seed:
     return report
 
 
-def _raisable(space: Space, static: Static, indices: Any) -> Any:
-    """Mask of the combinations whose level of the static's factor can be raised within ``over``."""
-    f = space.factors.index(static.factor)
-    levels = space.levels[f]
-    low, high = levels.index(static.over[0]), levels.index(static.over[-1])
-    level = space.level(indices, f)
-    return (level >= low) & (level < high)
-
-
 def raise_pairs(space: Space, static: Static, indices: Any) -> tuple[Any, Any]:
     """Every place the static checks among ``indices``: (combinations, the same with
-    the static's factor one level higher)."""
-    lows = indices[_raisable(space, static, indices)]
-    return lows, lows + space.strides[space.factors.index(static.factor)]
+    the static's factor changed by one of its steps: one level higher for an ordered
+    factor, the declared change for an unordered one)."""
+    f = space.factors.index(static.factor)
+    levels = space.levels[f]
+    level = space.level(indices, f)
+    lows, highs = [], []
+    for before, after in static.steps or tuple(zip(static.over, static.over[1:])):
+        at = indices[level == levels.index(before)]
+        lows.append(at)
+        highs.append(at + (levels.index(after) - levels.index(before)) * space.strides[f])
+    return np.concatenate(lows), np.concatenate(highs)
 
 
 # ------------------------------------------------------------------ report
@@ -344,6 +363,7 @@ def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: 
         "conflicts": conflicts,
         "statics": statics,
         "cross_check": check,
+        "influence": _influence(sweeper, swept, position),
         "contradictions": contradictions,
         "ok": contradictions == 0 and not (full and never),
     }
@@ -351,25 +371,65 @@ def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: 
 
 def _check_static(sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, when: Any | None,
                   base: Any) -> dict[str, Any]:
-    """Count the places where raising the factor lowers the support."""
-    space = sweeper.space
-    values = swept.supports[(static.world, static.response)]
+    """Count the places where the change the static speaks of goes the wrong way."""
+    space, responses = sweeper.space, sweeper.program.responses
     lows, highs = raise_pairs(space, static, base)
     at_low, at_high = np.searchsorted(swept.indices, lows), np.searchsorted(swept.indices, highs)
-    falls = values[at_low] - values[at_high]
     holds = np.ones(len(lows), dtype=bool) if when is None else when[at_low] & when[at_high]
-    bad = (falls > EPSILON) & holds
+    if static.kind == "never_turns":
+        verdicts = swept.verdicts[static.world]
+        was = np.isin(verdicts[at_low], [responses.index(r) for r in static.turns_from])
+        now = np.isin(verdicts[at_high], [responses.index(r) for r in static.turns_to])
+        before = after = verdicts
+        bad = was & now & holds
+        falls = bad.astype(float)
+    else:
+        values = swept.supports[(static.world, static.response)]
+        if static.kind == "margin":
+            values = values - swept.supports[(static.world, static.against)]
+        before = after = values
+        falls = values[at_low] - values[at_high]
+        if static.kind == "never_raises":
+            falls = -falls
+        bad = (falls > EPSILON) & holds
     worst = np.argsort(-np.where(bad, falls, -np.inf), kind="stable")[:min(EXAMPLES, int(bad.sum()))]
     examples = []
     for k in worst:
         answers = space.answers(int(lows[k]))
         raised = space.answers(int(highs[k]))
+        if static.kind == "never_turns":
+            shown = (responses[int(before[at_low[k]])], responses[int(after[at_high[k]])])
+        else:
+            shown = (round(float(before[at_low[k]]), 4), round(float(after[at_high[k]]), 4))
         examples.append({"answers": answers, "from": answers[static.factor], "to": raised[static.factor],
-                         "before": round(float(values[at_low[k]]), 4), "after": round(float(values[at_high[k]]), 4)})
-    return {"proposition": prop_id, "world": static.world, "factor": static.factor,
-            "response": static.response, "over": list(static.over),
+                         "before": shown[0], "after": shown[1]})
+    return {"proposition": prop_id, "world": static.world, "factor": static.factor, "kind": static.kind,
+            "response": static.response, "against": static.against or None,
+            "turns": {"from": list(static.turns_from), "to": list(static.turns_to)} if static.turns_from else None,
+            "claim": static.describe(), "over": list(static.over),
             "when": cond.condition_text(static.when) if static.when is not None else None,
             "checked": int(holds.sum()), "violations": int(bad.sum()), "examples": examples}
+
+
+def _influence(sweeper: Sweeper, swept: Sweep, position: Any) -> dict[str, list[dict[str, Any]]]:
+    """Per world and proposition: the share of the space whose verdict changes when the
+    proposition's support rules are left out, and why a proposition decides nothing."""
+    out = {}
+    for world in sweeper.worlds:
+        rows = []
+        flags = swept.changed[world][position]
+        fires = dict(zip((r.id for r in sweeper.program.rules), swept.fires.tolist()))
+        for k, (pid, mask) in enumerate(sweeper.influence[world]):
+            changed = int(flags[:, k].sum())
+            rules = [r for r, m in zip(sweeper.program.support_rules, mask) if m and world in r.worlds]
+            reason = None
+            if not changed:
+                reason = ("its rules never fire here" if not any(fires[r.id] for r in rules) else
+                          "its rules fire but no verdict rests on it alone")
+            rows.append({"proposition": pid, "share": round(changed / max(len(position), 1), 6),
+                         "changed": changed, "rules": [r.id for r in rules], "reason": reason})
+        out[world] = rows
+    return out
 
 
 def _verdict_example(sweeper: Sweeper, index: int, world: str) -> dict[str, Any]:

@@ -32,7 +32,10 @@ PROPOSITION_CASES = {
     "C1": (THREATENING, "C1-BALANCING-IS-THE-RULE", "balance"),
     "C2": (dict(THREATENING, state_strength="weak", threat_power="overwhelming", ally_availability="none"),
            "C2-WEAK-AND-ALONE", "bandwagon"),
-    "C3": (dict(THREATENING, state_strength="weak", ally_availability="certain"), "C3-FREE-RIDE", "free_ride"),
+    # A weak state sure of its allies before a great power whose aims are unclear (Luxembourg in NATO).
+    "C3": (dict(state_strength="weak", threat_power="overwhelming", proximity="regional", offensive_capability="high",
+                intentions="ambiguous", ally_availability="certain", current_alignment="against_threat"),
+           "C3-FREE-RIDE", "free_ride"),
     "C4": (dict(THREATENING, intentions="unalterably_aggressive"), "C4-UNALTERABLE-AGGRESSION", "balance"),
     "C5": (dict(THREATENING, war_status="late_war", winning_side="threat"), "C5-THREAT-NEAR-VICTORY", None),
 }
@@ -40,9 +43,11 @@ PROPOSITION_CASES = {
 
 @pytest.mark.parametrize("proposition", sorted(PROPOSITION_CASES))
 def test_each_proposition_fires_on_a_case_built_for_it(advisor, kb, proposition):
+    # In a world where the proposition holds: Walt's, or the mirror world for W1-W6.
     answers, rule_id, expected = PROPOSITION_CASES[proposition]
     assert proposition in kb.rule(rule_id).propositions
-    result = advisor.analyze(make_case(**answers))
+    worlds = kb.proposition(proposition).worlds
+    result = advisor.analyze(make_case(**answers), world="walt" if "walt" in worlds else worlds[0])
     fired = [f.rule for f in result.fired]
     assert rule_id in fired
     entry = next(f for f in result.fired if f.rule == rule_id)
@@ -54,8 +59,11 @@ def test_each_proposition_fires_on_a_case_built_for_it(advisor, kb, proposition)
 
 def test_other_verdicts_are_reachable(advisor):
     assert advisor.analyze(make_case()).verdict == "no_alignment"
-    great = advisor.analyze(make_case(**dict(THREATENING, state_strength="great_power", ally_availability="certain")))
-    assert great.verdict == "buck_pass"
+    # A great power sure of its allies is torn: passing the buck (C3) comes close
+    # behind balancing, its many grounds (B1-B5, C1, C2, R4) just ahead.
+    great = advisor.analyze(make_case(**dict(THREATENING, intentions="ambiguous", state_strength="great_power",
+                                             ally_availability="certain")))
+    assert great.verdict == "balance" and great.runner_up == "buck_pass" and great.support["buck_pass"] >= 0.4
     alone = advisor.analyze(make_case(**dict(THREATENING, state_strength="strong", ally_availability="none")))
     assert alone.verdict == "internal_balance"
     losing = advisor.analyze(make_case(**dict(THREATENING, war_status="late_war", winning_side="threat",
@@ -71,7 +79,8 @@ def test_trace_is_in_firing_order_with_derivations_first(advisor):
     assert layers == sorted(layers, key=lambda layer: layer != "derive")
     first = result.fired[0]
     assert first.rule == "D-THREAT" and first.asserted == {"threat_level": "severe"}
-    assert first.score.total == 2 + 2 + 2 + 2
+    # The means (power 2, proximity 2, offence 2) weighed by aggressive intentions (x2 +2).
+    assert first.score.total == (2 + 2 + 2) * 2 + 2 and first.score.weight == (2, 2)
     # A rule that reads a derived fact fires after the rule that derived it.
     position = {f.rule: i for i, f in enumerate(result.fired)}
     assert position["D-SIGNIFICANT"] > position["D-THREAT"]
@@ -100,7 +109,8 @@ def test_why_not_names_the_first_failed_condition(advisor):
     assert failure.needs == ("certain",)
     assert "ally availability is Probable; the rule needs Certain" == failure_text(advisor.kb, failure)
     bandwagon = result.why_not["bandwagon"]
-    assert "W1-THREAT" in bandwagon.for_
+    assert "R6-SPHERE-OF-INFLUENCE" in {b.rule for b in bandwagon.blocked}      # not a weak neighbour
+    assert "R1-DISTRUST" in bandwagon.against
     assert bandwagon.support < result.support["balance"]
 
 
@@ -117,13 +127,20 @@ def test_unknown_factors_are_listed_and_block_rules_honestly(advisor):
     assert not fired & {"D-ALLIES-USABLE", "D-ALLIES-DOUBTFUL", "D-NO-ALLIES"}
 
 
-def test_unknown_threat_source_gives_an_estimated_threat_level(advisor):
-    result = advisor.analyze(make_case(**dict(THREATENING, intentions="unknown")))
+def test_a_threat_the_answers_leave_open_gives_no_verdict_and_says_what_to_answer(advisor):
+    result = advisor.analyze(make_case(**dict(THREATENING, intentions="unknown")), extras=True)
     score = result.threat_score
-    assert score.unknown == ("intentions",) and score.range == (6, 9)
-    assert score.estimated is True
-    settled = advisor.analyze(make_case(threat_power="lesser", proximity="unknown"))
-    assert settled.threat_score.estimated is False and settled.threat_level == "low"
+    # Benign aims count the means for nothing; unalterable aggression counts them thrice.
+    assert score.unknown == ("intentions",) and score.range == (0, 21) and not score.settled
+    assert score.bands == ("low", "high", "severe")
+    assert result.threat_level is None and result.verdict is None and result.no_verdict == "threat_open"
+    assert result.next_questions == ("intentions",)
+    # Every way of answering it gives a verdict: balance three times in four.
+    assert result.completions.count == 4 and result.completions.keeps == 0.0
+    assert result.completions.shares == {"balance": 0.75, "no_alignment": 0.25}
+    # An unknown that cannot move the band leaves the threat settled.
+    settled = advisor.analyze(make_case(threat_power="lesser", proximity="unknown", intentions="benign"))
+    assert settled.threat_score.settled and settled.threat_level == "low" and settled.verdict == "no_alignment"
 
 
 def test_same_case_twice_gives_identical_json(kb):
@@ -149,7 +166,7 @@ def test_rete_and_the_condition_evaluator_agree(advisor, kb):
         result = advisor.analyze(make_case(**{f: answers.get(f, "unknown") for f in kb.factor_ids}),
                                  explain=False)
         fired = {f.rule for f in result.fired}
-        for spec in kb.rules:
+        for spec in kb.rules_in_world("walt"):
             if spec.condition is None:
                 assert spec.id in fired
                 continue

@@ -43,6 +43,8 @@ def check_layout(result):
     support_rules = {item.rule for item in result.fired if item.layer == "support"}
     assert support_rules == {n.rule_id for n in layout.nodes if n.kind == "rule"}
     derived = {f for item in result.fired for f in item.asserted or {}}
+    # A threat the unknowns leave open is drawn too, as open.
+    derived |= {result.kb.theory.threat_fact for item in result.fired if item.score and not item.score.settled}
     assert derived == {n.fact for n in layout.nodes if n.kind == "derived"}
     return layout
 
@@ -101,14 +103,16 @@ def test_any_case_lays_out_without_overlaps(advisor, kb, data):
 def test_threat_profile_follows_the_threat_score(norway, advisor):
     profile = figures.threat_profile(norway)
     assert [s.factor for s in profile] == ["threat_power", "proximity", "offensive_capability", "intentions"]
+    # The means, then the intentions that weigh them (their own points: aggressive adds 2).
     assert [(s.points, s.max_points) for s in profile] == [(3, 3), (2, 2), (2, 2), (2, 3)]
     assert profile[0].level_label == "Overwhelming" and not any(s.unknown for s in profile)
-    assert (profile.total, profile.maximum, profile.band, profile.estimated) == (9, 10, "severe", False)
+    assert profile[3].level_label == "Aggressive, means \u00d72"
+    assert (profile.total, profile.maximum, profile.band, profile.open) == (16, 24, "severe", False)
     assert profile.bands[0] == ("low", 0, 2) and profile.bands[-1][0] == "severe"
 
-    estimated = figures.threat_profile(advisor.analyze(make_case(proximity="unknown", intentions="unknown")))
-    assert [s.unknown for s in estimated] == [False, True, False, True]
-    assert estimated[1].level_label == "unknown"
+    left_open = figures.threat_profile(advisor.analyze(make_case(proximity="unknown", intentions="unknown")))
+    assert [s.unknown for s in left_open] == [False, True, False, True]
+    assert left_open[1].level_label == "unknown" and left_open.open and left_open.band is None
 
 
 def test_svgs_are_valid_and_escape_user_text(advisor):

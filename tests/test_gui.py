@@ -54,20 +54,25 @@ def test_help_text_preference_is_kept_in_settings(make_window, kb):
 # -------------------------------------------------------------- live result
 
 def test_answers_change_the_verdict_live(qtbot, window):
+    # Until the answers settle the threat there is no verdict (intentions weigh the means).
     for factor, level in (("state_strength", "weak"), ("threat_power", "overwhelming"),
                           ("proximity", "neighbour"), ("ally_availability", "none")):
         answer(window, factor, level)
+    qtbot.waitUntil(lambda: window.analysis.result is not None and window.analysis.result.no_verdict == "threat_open",
+                    timeout=10000)
+    answer(window, "intentions", "aggressive")
     qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
     assert window.banner.threat_chip.text() == "Severe"
     answer(window, "ally_availability", "probable")
     qtbot.waitUntil(lambda: shown_verdict(window) == "Balance", timeout=10000)
-    assert "4 of 11 answered" == window.answered_label.text()
+    assert "5 of 11 answered" == window.answered_label.text()
 
 
 def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
     answer(window, "state_strength", "weak")
     answer(window, "threat_power", "overwhelming")
     answer(window, "proximity", "neighbour")
+    answer(window, "intentions", "aggressive")
     answer(window, "ally_availability", "none")
     qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
     assert window.isWindowModified()
@@ -78,7 +83,7 @@ def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
     window.actions_["redo"].trigger()
     assert window.form.questions["ally_availability"].combo.currentData() == "none"
     qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
-    for _ in range(4):
+    for _ in range(5):
         window.actions_["undo"].trigger()
     assert window.document.case.answers == {}
     assert not window.isWindowModified()              # back at the saved state

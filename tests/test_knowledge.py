@@ -67,8 +67,10 @@ def _edit(path, old, new):
     ("rules.yaml", "{fact: threat_power, at_least: superior}\n    assert: {weak_before_great_power: \"yes\"}",
      "{fact: threat_power, at_least: superior}\n        - {fact: threat_power, is: lesser}\n"
      "    assert: {weak_before_great_power: \"yes\"}", "can never fire"),
-    ("rules.yaml", "effects: {balance: 0.25}", "effects: {balanse: 0.25}", "unknown response 'balanse'"),
-    ("rules.yaml", "effects: {balance: 0.25}", "effects: {balance: 1.5}", "must be a non-zero number"),
+    ("rules.yaml", "effects: {balance: +moderate}", "effects: {balanse: +moderate}", "unknown response 'balanse'"),
+    ("rules.yaml", "effects: {balance: +moderate}", "effects: {balance: 0.25}", "not a number"),
+    ("rules.yaml", "effects: {balance: +moderate}", "effects: {balance: +huge}", "unknown weight class 'huge'"),
+    ("responses.yaml", "    cf: 0.2\n", "    cf: 1.5\n", "'cf' must be a number in (0, 1]"),
     ("rules.yaml", "{fact: communication, is: effective}", "{fact: communication, at_least: effective}",
      "not ordered"),
     ("propositions.yaml", "worlds: [balancing, walt]", "worlds: [balancing, narnia]", "unknown world 'narnia'"),

@@ -50,6 +50,13 @@ factors:
 """
 
 RESPONSES = """
+weights:
+  - {id: tenth, cf: 0.1, meaning: m}
+  - {id: fifth, cf: 0.2, meaning: m}
+  - {id: third, cf: 0.3, meaning: m}
+  - {id: half, cf: 0.5, meaning: m}
+  - {id: most, cf: 0.6, meaning: m}
+  - {id: nearly, cf: 0.9, meaning: m}
 responses:
   - {id: balance, label: Balance, meaning: Ally against the threat.}
   - {id: bandwagon, label: Bandwagon, meaning: Align with the threat.}
@@ -100,16 +107,16 @@ rules:
   - {id: D-NOT-SIGNIFICANT, layer: derive, propositions: [R3], explanation: A lesser power does not.,
      when: {fact: threat_power, is: lesser}, assert: {significant_threat: "no"}}
   - {id: R3-LOW, layer: support, propositions: [R3], explanation: Little threat means little reason to align.,
-     when: {fact: significant_threat, is: "no"}, effects: {no_alignment: 0.6}}
+     when: {fact: significant_threat, is: "no"}, effects: {no_alignment: +most}}
   - {id: B1-THREAT, layer: support, propositions: [B1], explanation: A real threat is balanced.,
-     when: {fact: significant_threat, is: "yes"}, effects: {balance: 0.5}}
+     when: {fact: significant_threat, is: "yes"}, effects: {balance: +half}}
   - {id: B2-POWER, layer: support, propositions: [B2], explanation: Overwhelming power provokes more.,
-     when: {fact: threat_power, is: overwhelming}, effects: {balance: 0.2}}
+     when: {fact: threat_power, is: overwhelming}, effects: {balance: +fifth}}
   - {id: W1-THREAT, layer: support, propositions: [W1], explanation: A weak state appeases a real threat.,
      when: {all: [{fact: significant_threat, is: "yes"}, {fact: state_strength, is: weak}]},
-     effects: {bandwagon: 0.3}}
+     effects: {bandwagon: +third}}
   - {id: C1-RULE, layer: support, propositions: [C1], explanation: Balancing is the rule.,
-     when: {fact: significant_threat, is: "yes"}, effects: {balance: 0.2}}
+     when: {fact: significant_threat, is: "yes"}, effects: {balance: +fifth}}
 """
 
 # Passes the loader (each leaf can hold) but can never fire: a lesser threat is
@@ -117,13 +124,13 @@ rules:
 DEAD_RULE = """
   - {id: NEVER, layer: support, propositions: [W1], explanation: Planted dead rule.,
      when: {all: [{fact: significant_threat, is: "no"}, {fact: threat_power, at_least: superior}]},
-     effects: {bandwagon: 0.1}}
+     effects: {bandwagon: +tenth}}
 """
 
 # Contradicts B2: overwhelming power lowers the support for balancing.
 BACKFIRE_RULE = """
   - {id: B2-BACKFIRES, layer: support, propositions: [B2], explanation: Planted contradiction of B2.,
-     when: {fact: threat_power, is: overwhelming}, effects: {balance: -0.9}}
+     when: {fact: threat_power, is: overwhelming}, effects: {balance: -nearly}}
 """
 
 

@@ -262,7 +262,6 @@ def verify(directory: str | Path | None = None, sample: int | None = None, seed:
         # The statics compare each sampled combination with its raised neighbours.
         neighbours = [base]
         for _, static in sweeper.statics:
-            f = space.factors.index(static.factor)
             neighbours.append(raise_pairs(space, static, base)[1])
         wanted = np.unique(np.concatenate(neighbours))
     done = [0]

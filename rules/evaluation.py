@@ -15,6 +15,7 @@ def evaluate(advisor: Advisor, directory: str | os.PathLike[str] | None = None) 
     cases = [c for c in load_library(directory, kb) if c.observed]
     rows: list[dict[str, Any]] = []
     for case in cases:
+        assert case.path is not None        # a library's cases are read from files
         result = advisor.analyze(case, explain=False)
         rows.append({"file": Path(case.path).name, "title": case.title, "year": case.year,
                      "predicted": result.verdict, "observed": case.observed,

@@ -81,6 +81,7 @@ def _score_constructs(rule: ProgramRule):
     """The program's score table as a deffunction of nested switches, and the rule
     that calls it: CLIPS looks the band up, it bands no score of its own."""
     table = rule.score
+    assert table is not None, "called for score rules only"
     arguments = " ".join(f"?{f}" for f in table.factors)
     function = f"(deffunction {rule.id}-level ({arguments}) {_lookup(table, list(table.factors), [])})"
     answers = " ".join(f"(answer (factor {f}) (level ?{f}))" for f in table.factors)

@@ -17,9 +17,9 @@ from rules.errors import AdvisorError
 from .style import response_colour, set_tone, theme
 
 COLUMNS = ("Case", "Year", "Predicted", "Observed", "Agreement")
-PATH_ROLE = Qt.UserRole + 1          # on the title: the case file
-SORT_ROLE = Qt.UserRole + 2          # what a column sorts by (years as numbers)
-SEARCH_ROLE = Qt.UserRole + 3        # on the title: the words the filter looks in
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1          # on the title: the case file
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2          # what a column sorts by (years as numbers)
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3        # on the title: the words the filter looks in
 AGREES, DIFFERS, UNRECORDED = "✓ agrees", "✗ differs", "—"
 
 

@@ -238,7 +238,8 @@ def chain_layout(result) -> ChainLayout:
 
     # --- nodes, by column, before placement
     edges = []
-    derived_nodes, depth = {}, {}
+    derived_nodes: dict[str, Node] = {}
+    depth: dict[str, int] = {}
     for item in derive_items:
         # A score the unknowns leave open asserts nothing; its fact is drawn as open.
         claims = item.asserted.items() if item.asserted else [(kb.theory.threat_fact, None)]
@@ -257,7 +258,7 @@ def chain_layout(result) -> ChainLayout:
                 tooltip=f"{kb.fact_label(fact)}: {sub}\nDerived by {item.rule}: {item.explanation}")
             edges += _fact_edges(item, f"derived:{fact}")
 
-    answers_read = set()
+    answers_read: set[str] = set()
     for item in fired:
         answers_read.update(f for f, kind in item.fact_kinds.items() if kind == "answer")
     answer_nodes = {}
@@ -294,7 +295,7 @@ def chain_layout(result) -> ChainLayout:
 
     touched = {r for item in support_items for r in item.effects}
     response_nodes = []
-    for rid in sorted(touched, key=response_rank.get):
+    for rid in sorted(touched, key=response_rank.__getitem__):   # every response has a rank
         cf = result.support[rid]
         verdict = rid == result.verdict
         response_nodes.append(Node(

@@ -139,7 +139,7 @@ def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
 def _stacked(text: str, width: int) -> list[str]:
     """A column title broken at spaces into lines no wider than ``width`` (a word
     longer than that sets the width instead: nothing is cut)."""
-    lines = []
+    lines: list[str] = []
     for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word

@@ -462,7 +462,7 @@ def report_blocks(result, generated=None, output=None) -> Report:
     generated = generated or datetime.date.today().isoformat()
     case = result.case
     title = case.title or "Untitled case"
-    blocks = [Heading(1, title, "top")]
+    blocks: list[object] = [Heading(1, title, "top")]      # blocks of every kind, in reading order
     lead = case_heading(case)
     blocks.append(Para([Run(f"{lead}. " if lead else ""),
                         Run("A reasoning report on Walt's balance-of-threat theory.")], "lead"))

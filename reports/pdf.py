@@ -419,13 +419,13 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
     from PySide6.QtGui import QPdfWriter
     report = report or report_blocks(result, output=Output("pdf", "report.pdf", paper))
     buffer = QBuffer()
-    buffer.open(QIODevice.WriteOnly)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setTitle(f"{report.title}: reasoning report")
     writer.setCreator("Alliance Advisor")
     paint_report(result, report, writer, paper)
     buffer.close()
-    return bytes(buffer.data())
+    return bytes(buffer.data().data())
 
 
 def paint_report(result, report, device, paper="a4"):

@@ -57,7 +57,8 @@ class Analyst:
                     rows.append({**answers, factor.id: level})
         verdicts = self.vector.verdicts(rows, world, without)
         baseline = verdicts[0]
-        flips, unknowns = [], {}
+        flips: list[Flip] = []
+        unknowns: dict[str, dict[str, str | None]] = {}
         for (factor_id, current, level), new in zip(variants, verdicts[1:]):
             if current is None:
                 unknowns.setdefault(factor_id, {})[level] = new

@@ -63,6 +63,6 @@ def proposition_map(kb: KnowledgeBase, proposition_id: str) -> PropositionMap:
                           prop.worlds, factors)
 
 
-def condition_text(node: object | None) -> str:
+def condition_text(node: cond.Condition | None) -> str:
     """A rule's condition as one line; a score rule has none."""
     return "always (a score rule)" if node is None else cond.condition_text(node)

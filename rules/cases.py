@@ -1,7 +1,9 @@
 """Cases: a situation described by the questionnaire, read from and written to YAML."""
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -21,16 +23,16 @@ class Case:
     year: int | None = None
     state: str = ""
     threat: str = ""
-    answers: dict = field(default_factory=dict)   # factor id -> level id (unknown left out)
+    answers: dict[str, str] = field(default_factory=dict)   # factor id -> level id (unknown left out)
     observed: str | None = None
-    sources: list = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
     notes: str = ""
     path: str | None = None                    # where it was read from, if anywhere
 
-    def answer(self, factor_id):
+    def answer(self, factor_id: str) -> str:
         return self.answers.get(factor_id, UNKNOWN)
 
-    def with_answer(self, factor_id, level):
+    def with_answer(self, factor_id: str, level: str) -> "Case":
         """A copy with one answer changed (``unknown`` removes it)."""
         answers = dict(self.answers)
         if level == UNKNOWN:
@@ -40,10 +42,10 @@ class Case:
         return Case(self.title, self.year, self.state, self.threat, answers, self.observed,
                     list(self.sources), self.notes, self.path)
 
-    def to_dict(self, kb: KnowledgeBase = None):
+    def to_dict(self, kb: KnowledgeBase | None = None) -> dict[str, Any]:
         """Plain data in the case file format; every factor listed, in questionnaire order."""
         order = kb.factor_ids if kb else sorted(self.answers)
-        data = {"title": self.title, "year": self.year, "state": self.state, "threat": self.threat,
+        data: dict[str, Any] = {"title": self.title, "year": self.year, "state": self.state, "threat": self.threat,
                 "answers": {fid: self.answers.get(fid, UNKNOWN) for fid in order}}
         if self.observed:
             data["observed"] = self.observed
@@ -52,7 +54,7 @@ class Case:
         return data
 
 
-def _text(data, key, path, required=False):
+def _text(data: Mapping[Any, Any], key: str, path: str, required: bool = False) -> str:
     value = data.get(key)
     if value is None:
         if required:
@@ -71,7 +73,7 @@ def _text(data, key, path, required=False):
     return text.strip() if key != "notes" else text.rstrip()
 
 
-def case_from_data(data, kb: KnowledgeBase, path=None) -> Case:
+def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> Case:
     """Validate plain data against the questionnaire and build a Case."""
     where = path or "<case>"
     line_of = data.line_of if hasattr(data, "line_of") else (lambda key: None)
@@ -86,7 +88,7 @@ def case_from_data(data, kb: KnowledgeBase, path=None) -> Case:
         answers_raw = {}
     if not isinstance(answers_raw, dict):
         raise CaseError("'answers' must be a mapping of factor to level", where, line_of("answers"))
-    answers = {}
+    answers: dict[str, str] = {}
     factor_ids = set(kb.factor_ids)
     for factor_id, level in answers_raw.items():
         aline = answers_raw.line_of(factor_id) if hasattr(answers_raw, "line_of") else None
@@ -127,12 +129,12 @@ def case_from_data(data, kb: KnowledgeBase, path=None) -> Case:
                 path=str(path) if path else None)
 
 
-def load_case(path, kb: KnowledgeBase) -> Case:
+def load_case(path: str | os.PathLike[str], kb: KnowledgeBase) -> Case:
     data = read_yaml_file(path, CaseError)
     return case_from_data(data, kb, os.fspath(path))
 
 
-def parse_case_text(text, kb: KnowledgeBase, path="<text>") -> Case:
+def parse_case_text(text: str, kb: KnowledgeBase, path: str = "<text>") -> Case:
     data = parse_yaml_text(text, path, CaseError)
     if data is None:
         raise CaseError("case is empty", path)
@@ -143,7 +145,7 @@ def case_to_yaml(case: Case, kb: KnowledgeBase) -> str:
     return yaml.safe_dump(case.to_dict(kb), sort_keys=False, allow_unicode=True, width=88)
 
 
-def load_library(directory, kb: KnowledgeBase):
+def load_library(directory: str | os.PathLike[str], kb: KnowledgeBase) -> list[Case]:
     """Every case file in a directory, sorted by file name."""
     directory = Path(directory)
     if not directory.is_dir():

@@ -7,8 +7,12 @@ the known levels*: a negated condition on an unknown fact is still unknown.
 That gives three-valued (Kleene) logic without negation as failure, so the
 experta network and the explanation agree on what blocks a rule.
 """
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
+from typing import TypeAlias
 
 OPERATORS = ("is", "in", "at_least", "at_most")
 
@@ -16,10 +20,10 @@ OPERATORS = ("is", "in", "at_least", "at_most")
 @dataclass(frozen=True)
 class Leaf:
     fact: str
-    allowed: frozenset
+    allowed: frozenset[str]
     text: str           # how the condition reads, e.g. "threat_level at least high"
 
-    def value(self, facts):
+    def value(self, facts: Mapping[str, str | None]) -> bool | None:
         level = facts.get(self.fact)
         if level is None:
             return None
@@ -28,23 +32,28 @@ class Leaf:
 
 @dataclass(frozen=True)
 class All:
-    children: tuple
+    children: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class Any:
-    children: tuple
+    children: tuple[Condition, ...]
+
+
+# A condition tree (``Any`` above is the disjunction, not typing.Any).
+Condition: TypeAlias = Leaf | All | Any
 
 
 class ConditionSyntaxError(ValueError):
     """Raised with a message and the line of the offending condition."""
 
-    def __init__(self, message, line=None):
+    def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
 
 
-def parse_leaf(raw, fact_levels, ordered, line=None):
+def parse_leaf(raw: object, fact_levels: Mapping[str, Sequence[str]], ordered: Collection[str],
+               line: int | None = None) -> Leaf:
     """Parse one ``{fact: F, <operator>: ...}`` condition into a :class:`Leaf`.
 
     ``fact_levels`` maps every fact name (factor or derived) to its level list;
@@ -79,6 +88,7 @@ def parse_leaf(raw, fact_levels, ordered, line=None):
         if fact not in ordered:
             raise ConditionSyntaxError(f"'{op}' needs an ordered fact; '{fact}' is not ordered", line)
         index = levels.index(wanted[0])
+        allowed: Sequence[str]
         allowed = levels[index:] if op == "at_least" else levels[:index + 1]
         text = f"{fact} {op.replace('_', ' ')} {wanted[0]}"
     elif op == "is":
@@ -90,16 +100,17 @@ def parse_leaf(raw, fact_levels, ordered, line=None):
     return Leaf(fact, frozenset(allowed), text)
 
 
-def _level_text(value):
+def _level_text(value: object) -> str:
     # YAML turns bare yes/no into booleans; levels are text.
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
 
 
-def parse_condition(raw, fact_levels, ordered, line=None):
+def parse_condition(raw: object, fact_levels: Mapping[str, Sequence[str]], ordered: Collection[str],
+                    line: int | None = None) -> Condition:
     """Parse a raw condition (plain data) into a tree; ``not`` becomes complements."""
-    def _negate(node):
+    def _negate(node: Condition) -> Condition:
         if isinstance(node, Leaf):
             universe = fact_levels[node.fact]
             allowed = frozenset(level for level in universe if level not in node.allowed)
@@ -108,7 +119,7 @@ def parse_condition(raw, fact_levels, ordered, line=None):
             return Any(tuple(_negate(c) for c in node.children))
         return All(tuple(_negate(c) for c in node.children))
 
-    def _parse(item, outer_line):
+    def _parse(item: object, outer_line: int | None) -> Condition:
         item_line = getattr(item, "line", None) or outer_line
         if isinstance(item, dict) and set(item) == {"not"}:
             return _negate(_parse(item["not"], item_line))
@@ -124,7 +135,7 @@ def parse_condition(raw, fact_levels, ordered, line=None):
     return _parse(raw, line)
 
 
-def evaluate(node, facts) -> bool | None:
+def evaluate(node: Condition, facts: Mapping[str, str | None]) -> bool | None:
     """Kleene three-valued evaluation: True, False, or None (blocked by an unknown)."""
     if isinstance(node, Leaf):
         return node.value(facts)
@@ -138,7 +149,7 @@ def evaluate(node, facts) -> bool | None:
     return None if any(r is None for r in results) else False
 
 
-def leaves(node):
+def leaves(node: Condition) -> Iterator[Leaf]:
     if isinstance(node, Leaf):
         yield node
     else:
@@ -146,11 +157,11 @@ def leaves(node):
             yield from leaves(child)
 
 
-def facts_used(node):
+def facts_used(node: Condition) -> set[str]:
     return {leaf.fact for leaf in leaves(node)}
 
 
-def first_failure(node, facts):
+def first_failure(node: Condition, facts: Mapping[str, str | None]) -> list[Leaf]:
     """The first condition, in declaration order, that keeps ``node`` from holding.
 
     Returns a list of failing leaves: one for a conjunction (its first failing
@@ -165,13 +176,13 @@ def first_failure(node, facts):
         return []
     if evaluate(node, facts) is True:
         return []
-    failed = []
+    failed: list[Leaf] = []
     for child in node.children:
         failed.extend(first_failure(child, facts))
     return failed
 
 
-def dnf(node):
+def dnf(node: Condition) -> list[list[Leaf]]:
     """Disjunctive normal form: a list of conjunctions, each a list of leaves."""
     if isinstance(node, Leaf):
         return [[node]]
@@ -181,9 +192,9 @@ def dnf(node):
     return [[leaf for conj in combo for leaf in conj] for combo in product(*parts)]
 
 
-def satisfiable_conjunction(conjunction):
+def satisfiable_conjunction(conjunction: Iterable[Leaf]) -> bool:
     """Whether a conjunction of leaves can hold: per fact the allowed sets must meet."""
-    allowed = {}
+    allowed: dict[str, frozenset[str]] = {}
     for leaf in conjunction:
         allowed[leaf.fact] = allowed.get(leaf.fact, leaf.allowed) & leaf.allowed
         if not allowed[leaf.fact]:
@@ -191,7 +202,7 @@ def satisfiable_conjunction(conjunction):
     return True
 
 
-def condition_text(node) -> str:
+def condition_text(node: Condition) -> str:
     """A condition tree as one line, as declared ("(a and (b or c))")."""
     if isinstance(node, Leaf):
         return node.text

@@ -21,7 +21,7 @@ checks in declare() and reset(), and the run loop's log formatting. A test
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from . import conditions as cond
@@ -57,7 +57,7 @@ class _NamedFact(Fact):
     hashable; ours are strings, or field constraints in patterns, hashable
     already, and the profile put that freezing at a fifth of declaring a case."""
 
-    def __init__(self, **fields):
+    def __init__(self, **fields: Any) -> None:
         dict.update(self, fields)
 
 
@@ -74,7 +74,7 @@ class _Pattern:
 
     __slots__ = ("checks", "alone", "joins", "memory", "fact_type", "literals")
 
-    def __init__(self, fact):
+    def __init__(self, fact: Fact) -> None:
         checks = list(generate_checks(fact))
         for check in checks:
             if isinstance(check, FeatureCheck) and negated_constraint(check.how):
@@ -82,21 +82,21 @@ class _Pattern:
         # experta captures every fact under a generated name; only captures the
         # rule asked for (``AS.name << Fact(...)``) reach the context.
         self.checks = [c for c in checks if not (isinstance(c, FactCapture) and c.bind.startswith("__pattern_"))]
-        self.alone = []             # rules with an alternative that is this pattern alone
-        self.joins = []             # (conjunction, position) of the longer alternatives
-        self.memory = []            # (fact, bindings) in declaration order
+        self.alone: list[Rule] = []                             # rules with an alternative that is this pattern alone
+        self.joins: list[tuple[_Conjunction, int]] = []         # (conjunction, position) of the longer alternatives
+        self.memory: list[tuple[Fact, dict[str, Any]]] = []     # (fact, bindings) in declaration order
         self.fact_type = next(c.fact_type for c in checks if isinstance(c, TypeCheck))
-        self.literals = {c.what: c.how.value for c in checks
+        self.literals: dict[str, Any] = {c.what: c.how.value for c in checks
                          if isinstance(c, FeatureCheck) and isinstance(c.how, L) and c.how.__bind__ is None}
 
-    def overlaps(self, other):
+    def overlaps(self, other: _Pattern) -> bool:
         """Whether some fact could match both patterns."""
         return self.fact_type is other.fact_type and all(
             other.literals.get(what, value) == value for what, value in self.literals.items())
 
-    def match(self, fact):
+    def match(self, fact: Fact) -> dict[str, Any] | None:
         """The bindings this fact gives the pattern (experta's own checks), or None."""
-        bindings = {}
+        bindings: dict[str, Any] = {}
         for check in self.checks:
             result = check(fact)
             if not result:
@@ -113,18 +113,19 @@ class _Conjunction:
 
     __slots__ = ("rule", "patterns", "seen", "filled")
 
-    def __init__(self, rule, patterns):
+    def __init__(self, rule: Rule, patterns: list[_Pattern]) -> None:
         self.rule = rule
         self.patterns = patterns
         self.filled = 0             # positions whose pattern has matched some fact
         # Two distinct facts can fill the same positions in two orders only if two
         # positions can match the same facts; only then are repeats possible, and
         # remembered (as experta's conflict-set node does).
+        self.seen: set[tuple[frozenset[Fact], frozenset[tuple[str, Any]]]] | None
         self.seen = set() if any(a.overlaps(b) for i, a in enumerate(patterns) for b in patterns[i + 1:]) \
             else None
 
 
-def _alternatives(rule, element):
+def _alternatives(rule: Rule, element: Any) -> list[list[Fact]]:
     """A rule's conditions in disjunctive normal form: a list of conjunctions of
     fact patterns. (experta's own DNF does the same for every CE, far slower; it
     was half of building an engine, which the command line pays on every call.)"""
@@ -133,7 +134,7 @@ def _alternatives(rule, element):
     if isinstance(element, OR):
         return [conjunction for part in element for conjunction in _alternatives(rule, part)]
     if isinstance(element, (AND, Rule)):
-        conjunctions = [[]]
+        conjunctions: list[list[Fact]] = [[]]
         for part in element:
             conjunctions = [a + b for a in conjunctions for b in _alternatives(rule, part)]
         return conjunctions
@@ -154,13 +155,14 @@ class IndexedMatcher(Matcher):
     The activations, and so the agenda and the firing order, are experta's.
     """
 
-    def __init__(self, engine):
+    def __init__(self, engine: KnowledgeEngine) -> None:
         super().__init__(engine)
-        self._patterns = {}         # pattern Fact -> _Pattern (one per distinct pattern)
-        self._matches = {}          # fact content -> [(_Pattern, bindings)]
-        self._live = []             # activations produced since the last reset
-        self._filled = []           # patterns that have matched some fact since the reset
-        self._remembering = []      # conjunctions that remember their matches
+        self._patterns: dict[Fact, _Pattern] = {}   # pattern Fact -> _Pattern (one per distinct pattern)
+        # fact content -> [(_Pattern, bindings)]
+        self._matches: dict[tuple[type, tuple[tuple[str, Any], ...]], list[tuple[_Pattern, dict[str, Any]]]] = {}
+        self._live: list[Activation] = []           # activations produced since the last reset
+        self._filled: list[_Pattern] = []           # patterns that have matched some fact since the reset
+        self._remembering: list[_Conjunction] = []  # conjunctions that remember their matches
         for rule in engine.get_rules():
             # As experta's RETE does: an unbound copy of the rule, and a rule with
             # no patterns matches the initial fact.
@@ -175,15 +177,15 @@ class IndexedMatcher(Matcher):
                 if conjunction.seen is not None:
                     self._remembering.append(conjunction)
 
-    def _pattern(self, fact):
+    def _pattern(self, fact: Fact) -> _Pattern:
         if fact not in self._patterns:
             self._patterns[fact] = _Pattern(fact)
         return self._patterns[fact]
 
-    def _patterns_of(self, fact):
-        content = dict(fact)
-        del content["__factid__"]               # the one special key a declared fact has
-        content = (type(fact), tuple(content.items()))
+    def _patterns_of(self, fact: Fact) -> list[tuple[_Pattern, dict[str, Any]]]:
+        values = dict(fact)
+        del values["__factid__"]                # the one special key a declared fact has
+        content = (type(fact), tuple(values.items()))
         found = self._matches.get(content)
         if found is None:
             found = []
@@ -194,8 +196,10 @@ class IndexedMatcher(Matcher):
             self._matches[content] = found
         return found
 
-    def changes(self, adding=None, deleting=None):
-        added, removed = [], []
+    def changes(self, adding: Iterable[Fact] | None = None,
+                deleting: Iterable[Fact] | None = None) -> tuple[list[Activation], list[Activation]]:
+        added: list[Activation] = []
+        removed: list[Activation] = []
         for fact in deleting or ():
             for pattern, _ in self._patterns_of(fact):
                 pattern.memory = [m for m in pattern.memory if m[0] is not fact]
@@ -222,12 +226,14 @@ class IndexedMatcher(Matcher):
         return added, removed
 
     @staticmethod
-    def _join(conjunction, at, fact, bindings, out):
+    def _join(conjunction: _Conjunction, at: int, fact: Fact, bindings: dict[str, Any],
+              out: list[Activation]) -> None:
         """Every complete match of ``conjunction`` with ``fact`` at position ``at``.
         Positions before ``at`` take only other facts, so a match in which the
         fact fills several positions is found once."""
-        partial = [([], {})]
+        partial: list[tuple[list[Fact], dict[str, Any]]] = [([], {})]
         for position, pattern in enumerate(conjunction.patterns):
+            options: Sequence[tuple[Fact, dict[str, Any]]]
             if position == at:
                 options = ((fact, bindings),)
             elif position < at:
@@ -248,7 +254,7 @@ class IndexedMatcher(Matcher):
                 seen.add(key)
             out.append(Activation(conjunction.rule, facts, context))
 
-    def reset(self):
+    def reset(self) -> None:
         for pattern in self._filled:
             if pattern.memory:
                 pattern.memory = []
@@ -264,20 +270,21 @@ class _DepthStrategy(DepthStrategy):
     hashed the whole rule and activation on every call, which cost more than
     the key itself."""
 
-    def get_key(self, activation):
+    def get_key(self, activation: Activation) -> tuple[int, list[int]]:
         return (activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True))
 
 
-def _fact_id(fact):
-    return fact["__factid__"]
+def _fact_id(fact: Fact) -> int:
+    fact_id: int = fact["__factid__"]
+    return fact_id
 
 
 class _TracingAgenda(Agenda):
     """Remembers the activation handed to the engine, for the trace."""
 
-    current = None
+    current: Activation | None = None
 
-    def get_next(self):
+    def get_next(self) -> Activation | None:
         self.current = super().get_next()
         return self.current
 
@@ -287,7 +294,9 @@ class _FactList(FactList):
     FactList.declare does (validate, refuse a duplicate, number the fact, tell
     the FACTS watcher) in fewer calls: the profile had it at a tenth of a case."""
 
-    def declare(self, fact):
+    last_index: int                 # set by FactList.__init__
+
+    def declare(self, fact: Fact) -> Fact | None:
         if not isinstance(fact, _NamedFact) or "__factid__" in fact:
             return super().declare(fact)
         fact.validate()
@@ -309,9 +318,15 @@ class _TracingEngine(KnowledgeEngine):
 
     __matcher__ = IndexedMatcher
     __strategy__ = _DepthStrategy
-    _deffacts = None
+    _deffacts: list[tuple[Callable[..., Any], set[str] | None]] | None = None
+    # set by reset()
+    trace: list[dict[str, Any]]
+    fired_ids: set[str]
+    derived: dict[str, str]
+    conflicts: list[tuple[str, str, str, str]]
+    running: bool
 
-    def get_deffacts(self):
+    def get_deffacts(self) -> list[tuple[Callable[..., Any], set[str] | None]]:
         # experta looks them up with inspect.getmembers, and reads each one's
         # signature, on every reset; they belong to the class and never change.
         if self._deffacts is None:
@@ -322,7 +337,7 @@ class _TracingEngine(KnowledgeEngine):
                 self._deffacts.append((deffacts, None if takes_all else {p.name for p in parameters}))
         return self._deffacts
 
-    def reset(self, **kwargs):
+    def reset(self, **kwargs: Any) -> None:
         """KnowledgeEngine.reset with this engine's agenda and fact list: the
         agenda, the facts and the matcher emptied, the deffacts declared."""
         self.agenda = _TracingAgenda()
@@ -336,24 +351,24 @@ class _TracingEngine(KnowledgeEngine):
         self._update_agenda()
         self.running = False
 
-    def declare(self, *facts):
+    def declare(self, *facts: Fact) -> Fact | None:
         """KnowledgeEngine.declare. Answers and derived facts are built in this
         module from levels the knowledge base has validated, so they skip its
         checks for field constraints and nested keys (a pass over every value)."""
         if not all(isinstance(fact, _NamedFact) for fact in facts):
             return super().declare(*facts)
-        last = None
+        last: Fact | None = None
         for fact in facts:
             last = self.facts.declare(fact)
         if not self.running:
             self._update_agenda()
         return last
 
-    def _update_agenda(self):
+    def _update_agenda(self) -> None:
         added, removed = self.get_activations()
         self.strategy.update_agenda(self.agenda, added, removed)
 
-    def run(self, steps=float("inf")):
+    def run(self, steps: float = float("inf")) -> None:
         """experta's run loop without its per-firing log formatting (it joins the
         facts of every activation into a string even when no watcher listens),
         and asking the matcher for news only when the facts have changed."""
@@ -376,7 +391,9 @@ class _TracingEngine(KnowledgeEngine):
         self.fired_ids.add(rule.id)
         facts: dict[str, str] = {}
         kinds: dict[str, str] = {}
-        matched = self.agenda.current.facts
+        current = self.agenda.current
+        assert current is not None, "a rule fires for the activation the agenda handed out"
+        matched = current.facts
         for fact in sorted(matched, key=_fact_id) if len(matched) > 1 else matched:
             if type(fact) is Answer:
                 facts[fact["factor"]] = fact["level"]
@@ -401,7 +418,7 @@ class _TracingEngine(KnowledgeEngine):
                 known = self.derived.get(fact_name)
                 stands, conflict = settle(known, level)
                 if conflict:
-                    self.conflicts.append((fact_name, known, level, rule.id))
+                    self.conflicts.append((fact_name, stands, level, rule.id))   # on a conflict stands is known
                     continue
                 entry["asserted"][fact_name] = level
                 if known is None:

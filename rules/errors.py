@@ -1,4 +1,5 @@
 """The project's own error types: every bad input ends in one of these."""
+import os
 
 
 class AdvisorError(Exception):
@@ -7,7 +8,8 @@ class AdvisorError(Exception):
     ``str(error)`` is the one line shown to the user: ``path:line: message``.
     """
 
-    def __init__(self, message, path=None, line=None):
+    def __init__(self, message: object, path: str | os.PathLike[str] | None = None,
+                 line: int | None = None) -> None:
         # Always one line: messages from parsers may carry their own newlines.
         message = " ".join(str(message).split())
         super().__init__(message)
@@ -15,7 +17,7 @@ class AdvisorError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = self.path or "<input>"
         if self.line:
             where = f"{where}:{self.line}"

@@ -1,18 +1,21 @@
 """Agreement of the theory's predictions with what states actually did (plain data;
 presentation/text.py renders it)."""
+import os
 from pathlib import Path
+from typing import Any
 
 from .advisor import Advisor
 from .cases import default_library_dir, load_library
 
 
-def evaluate(advisor: Advisor, directory=None):
+def evaluate(advisor: Advisor, directory: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Run every case with an ``observed`` response; return the agreement table."""
     kb = advisor.kb
     directory = Path(directory) if directory else default_library_dir(kb)
     cases = [c for c in load_library(directory, kb) if c.observed]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for case in cases:
+        assert case.path is not None        # a library's cases are read from files
         result = advisor.analyze(case, explain=False)
         rows.append({"file": Path(case.path).name, "title": case.title, "year": case.year,
                      "predicted": result.verdict, "observed": case.observed,
@@ -22,7 +25,7 @@ def evaluate(advisor: Advisor, directory=None):
     for row in rows:
         confusion[row["observed"]][row["predicted"] or "none"] += 1
     agreed = sum(row["agree"] for row in rows)
-    per_response = {}
+    per_response: dict[str, dict[str, int]] = {}
     for rid in responses:
         observed = [row for row in rows if row["observed"] == rid]
         if observed:

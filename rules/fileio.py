@@ -5,7 +5,7 @@ import tempfile
 from .errors import ExportError
 
 
-def atomic_write_bytes(path, data: bytes):
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write to a temporary file beside ``path``, fsync, then rename over it."""
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
@@ -33,7 +33,7 @@ def atomic_write_bytes(path, data: bytes):
         raise ExportError(f"cannot write: {exc.strerror or exc}", path) from None
 
 
-def _existing_mode(path):
+def _existing_mode(path: str) -> int:
     try:
         return os.stat(path).st_mode & 0o777
     except OSError:
@@ -42,11 +42,11 @@ def _existing_mode(path):
         return 0o666 & ~umask
 
 
-def atomic_write_text(path, text: str):
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def safe_filename(title, suffix="", default="case", max_length=80):
+def safe_filename(title: object, suffix: str = "", default: str = "case", max_length: int = 80) -> str:
     """A file name derived from a case title that cannot leave its folder.
 
     Path separators, '..', control characters and characters that some file

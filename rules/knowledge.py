@@ -5,12 +5,15 @@ these YAML files; this module turns them into immutable objects and refuses a
 knowledge base that is inconsistent, naming the file, the line and the id.
 """
 import hashlib
+import os
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, NoReturn, cast
 
 from . import conditions as cond
 from .errors import KnowledgeError
-from .yamlio import read_yaml_file
+from .yamlio import Node, read_yaml_file
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 FILES = ("questionnaire.yaml", "propositions.yaml", "responses.yaml", "rules.yaml", "theory.yaml")
@@ -33,21 +36,21 @@ class Factor:
     question: str
     help: str
     ordered: bool
-    levels: tuple
-    propositions: tuple
+    levels: tuple[Level, ...]
+    propositions: tuple[str, ...]
     similarity: float
 
     @property
-    def level_ids(self):
+    def level_ids(self) -> tuple[str, ...]:
         return tuple(level.id for level in self.levels)
 
-    def level(self, level_id):
+    def level(self, level_id: str | None) -> Level | None:
         for level in self.levels:
             if level.id == level_id:
                 return level
         return None
 
-    def label_of(self, level_id):
+    def label_of(self, level_id: str | None) -> str:
         level = self.level(level_id)
         return level.label if level else "Unknown"
 
@@ -63,14 +66,14 @@ class Derived:
     id: str
     label: str
     ordered: bool
-    levels: tuple
+    levels: tuple[str, ...]
     meaning: str
 
     @property
-    def level_ids(self):
+    def level_ids(self) -> tuple[str, ...]:
         return self.levels
 
-    def label_of(self, level_id):
+    def label_of(self, level_id: str | None) -> str:
         return str(level_id).replace("_", " ") if level_id is not None else "unknown"
 
 
@@ -81,13 +84,13 @@ class Static:
     world: str
     factor: str
     response: str          # the response whose support the claim is about ("" for never_turns)
-    over: tuple            # the levels of the factor the claim spans, in order
-    when: object | None    # a condition tree restricting the claim, or None
-    kind: str = "support"  # support | margin | never_raises | never_turns
-    against: str = ""      # margin: the response whose support is subtracted
-    turns_from: tuple = ()  # never_turns: the verdicts ...
-    turns_to: tuple = ()    # ... that must not become these
-    steps: tuple = ()      # the changes checked: ((from level, to level), ...)
+    over: tuple[str, ...]          # the levels of the factor the claim spans, in order
+    when: cond.Condition | None    # a condition tree restricting the claim, or None
+    kind: str = "support"          # support | margin | never_raises | never_turns
+    against: str = ""              # margin: the response whose support is subtracted
+    turns_from: tuple[str, ...] = ()    # never_turns: the verdicts ...
+    turns_to: tuple[str, ...] = ()      # ... that must not become these
+    steps: tuple[tuple[str, str], ...] = ()   # the changes checked: ((from level, to level), ...)
 
     def describe(self) -> str:
         if self.kind == "margin":
@@ -106,9 +109,9 @@ class Proposition:
     title: str
     text: str
     pages: str
-    worlds: tuple
+    worlds: tuple[str, ...]
     mirror: str | None
-    statics: tuple
+    statics: tuple[Static, ...]
     source: str = ""                # the source's short citation, from theory.yaml
     line: int | None = None      # where it stands in propositions.yaml
 
@@ -130,7 +133,7 @@ class World:
     id: str
     title: str
     description: str
-    propositions: tuple
+    propositions: tuple[str, ...]
     advice: str
     risk: str
 
@@ -153,11 +156,11 @@ class Theory:
 
     default_world: str
     threat_fact: str
-    balancing_responses: tuple
-    bandwagoning_responses: tuple
-    outcome_coded_responses: tuple  # responses whose coding of a case states the outcome
+    balancing_responses: tuple[str, ...]
+    bandwagoning_responses: tuple[str, ...]
+    outcome_coded_responses: tuple[str, ...]    # responses whose coding of a case states the outcome
     source: Source
-    references: tuple           # ((id, text), ...)
+    references: tuple[tuple[str, str], ...]     # ((id, text), ...)
 
 
 @dataclass(frozen=True)
@@ -170,29 +173,30 @@ class Band:
 class RuleSpec:
     id: str
     layer: str
-    propositions: tuple
+    propositions: tuple[str, ...]
     explanation: str
-    condition: object | None = None      # condition tree (None for score rules)
-    asserts: tuple = ()                     # ((derived fact, level), ...)
-    effects: tuple = ()                     # ((response, cf), ...)
-    weights: tuple = ()                     # ((response, signed weight class), ...), as declared
-    derive: str | None = None            # score rules: the derived fact
-    score: tuple = ()                       # ((factor, ((level, points), ...)), ...)
-    weigh_by: tuple = ()                    # ((factor, ((level, times, plus), ...)), ...)
-    bands: tuple = ()
+    condition: cond.Condition | None = None         # condition tree (None for score rules)
+    asserts: tuple[tuple[str, str], ...] = ()       # ((derived fact, level), ...)
+    effects: tuple[tuple[str, float], ...] = ()     # ((response, cf), ...)
+    weights: tuple[tuple[str, str], ...] = ()       # ((response, signed weight class), ...), as declared
+    derive: str | None = None                       # score rules: the derived fact
+    score: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # ((factor, ((level, points), ...)), ...)
+    weigh_by: tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...] = ()  # ((factor, ((level, times, plus),)),)
+    bands: tuple[Band, ...] = ()
     line: int | None = None
     index: int = 0
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         return "score" if self.derive else self.layer
 
-    def facts_read(self):
+    def facts_read(self) -> tuple[str, ...]:
         if self.derive:
             return tuple(factor for factor, _ in self.score) + tuple(factor for factor, _ in self.weigh_by)
+        assert self.condition is not None, "a rule that is not a score rule has a condition"
         return tuple(sorted(cond.facts_used(self.condition)))
 
-    def effect_on(self, response):
+    def effect_on(self, response: str) -> float:
         for resp, cf in self.effects:
             if resp == response:
                 return cf
@@ -204,8 +208,8 @@ class Scoring:
     method: str
     min_support: float
     tie_tolerance: float
-    tie_order: tuple
-    requires: tuple = ()        # derived facts without which there is no verdict
+    tie_order: tuple[str, ...]
+    requires: tuple[str, ...] = ()  # derived facts without which there is no verdict
     close_call: float = 0.0     # a margin below this is too close to call
     perturbation: float = 0.2   # stability: each weight scaled within +/- this share
     perturbations: int = 200    # stability: how many draws
@@ -223,74 +227,74 @@ class WeightClass:
 @dataclass
 class KnowledgeBase:
     directory: Path
-    sections: tuple
-    factors: tuple
-    derived: tuple
-    propositions: tuple
-    responses: tuple
-    worlds: tuple
-    rules: tuple
+    sections: tuple[Section, ...]
+    factors: tuple[Factor, ...]
+    derived: tuple[Derived, ...]
+    propositions: tuple[Proposition, ...]
+    responses: tuple[Response, ...]
+    worlds: tuple[World, ...]
+    rules: tuple[RuleSpec, ...]
     scoring: Scoring
     theory: Theory
     version: str
-    weights: tuple = ()                 # the declared scale of weight classes
-    _factor_index: dict = field(default_factory=dict, repr=False)
-    _derived_index: dict = field(default_factory=dict, repr=False)
-    _proposition_index: dict = field(default_factory=dict, repr=False)
-    _rule_index: dict = field(default_factory=dict, repr=False)
+    weights: tuple[WeightClass, ...] = ()   # the declared scale of weight classes
+    _factor_index: dict[str, Factor] = field(default_factory=dict, repr=False)
+    _derived_index: dict[str, Derived] = field(default_factory=dict, repr=False)
+    _proposition_index: dict[str, Proposition] = field(default_factory=dict, repr=False)
+    _rule_index: dict[str, RuleSpec] = field(default_factory=dict, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self._factor_index = {f.id: f for f in self.factors}
         self._derived_index = {d.id: d for d in self.derived}
         self._proposition_index = {p.id: p for p in self.propositions}
         self._rule_index = {r.id: r for r in self.rules}
 
-    def factor(self, factor_id) -> Factor:
+    def factor(self, factor_id: str) -> Factor:
         return self._factor_index[factor_id]
 
-    def derived_fact(self, fact_id) -> Derived:
+    def derived_fact(self, fact_id: str) -> Derived:
         return self._derived_index[fact_id]
 
-    def proposition(self, prop_id) -> Proposition:
+    def proposition(self, prop_id: str) -> Proposition:
         return self._proposition_index[prop_id]
 
-    def rule(self, rule_id) -> RuleSpec:
+    def rule(self, rule_id: str) -> RuleSpec:
         return self._rule_index[rule_id]
 
-    def response(self, response_id) -> Response:
+    def response(self, response_id: str) -> Response:
         return next(r for r in self.responses if r.id == response_id)
 
-    def world(self, world_id) -> World:
+    def world(self, world_id: str) -> World:
         return next(w for w in self.worlds if w.id == world_id)
 
     @property
-    def factor_ids(self):
+    def factor_ids(self) -> tuple[str, ...]:
         return tuple(f.id for f in self.factors)
 
     @property
-    def response_ids(self):
+    def response_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.responses)
 
-    def fact_label(self, fact_id):
+    def fact_label(self, fact_id: str) -> str:
         if fact_id in self._factor_index:
             return fact_id.replace("_", " ")
         return self._derived_index[fact_id].label
 
-    def level_label(self, fact_id, level_id):
+    def level_label(self, fact_id: str, level_id: str | None) -> str:
         if level_id is None or level_id == UNKNOWN:
             return "unknown"
         if fact_id in self._factor_index:
             return self._factor_index[fact_id].label_of(level_id)
         return str(level_id).replace("_", " ")
 
-    def rules_in_world(self, world_id):
+    def rules_in_world(self, world_id: str) -> tuple[RuleSpec, ...]:
         """Rules that run in a world: all derive rules, and support rules whose
         propositions all hold in that world."""
         return tuple(r for r in self.rules
                      if r.layer == "derive"
                      or all(world_id in self.proposition(p).worlds for p in r.propositions))
 
-    def counts(self):
+    def counts(self) -> dict[str, int]:
         return {"factors": len(self.factors), "derived facts": len(self.derived),
                 "propositions": len(self.propositions), "rules": len(self.rules),
                 "responses": len(self.responses), "worlds": len(self.worlds)}
@@ -301,23 +305,23 @@ class KnowledgeBase:
 class _Reader:
     """Validation helpers that know which file they are reading."""
 
-    def __init__(self, path):
+    def __init__(self, path: Path) -> None:
         self.path = path
 
-    def fail(self, message, line=None):
+    def fail(self, message: str, line: int | None = None) -> NoReturn:
         raise KnowledgeError(message, self.path, line)
 
-    def mapping(self, value, what, line=None):
+    def mapping(self, value: Any, what: str, line: int | None = None) -> Node:
         if not isinstance(value, dict):
             self.fail(f"{what} must be a mapping", getattr(value, "line", None) or line)
-        return value
+        return cast(Node, value)     # the YAML reader builds every mapping as a Node
 
-    def seq(self, value, what, line=None):
+    def seq(self, value: Any, what: str, line: int | None = None) -> list[Any]:
         if not isinstance(value, list):
             self.fail(f"{what} must be a list", line)
         return value
 
-    def text(self, node, key, what, required=True):
+    def text(self, node: Node, key: str, what: str, required: bool = True) -> str:
         value = node.get(key)
         if value is None:
             if required:
@@ -329,32 +333,32 @@ class _Reader:
             self.fail(f"{what}: '{key}' must be text", node.line_of(key))
         return str(value).strip()
 
-    def keys(self, node, allowed, what):
+    def keys(self, node: Node, allowed: Iterable[str], what: str) -> None:
         extra = set(node) - set(allowed)
         if extra:
             key = sorted(map(str, extra))[0]
             self.fail(f"{what}: unknown key '{key}'", node.line_of(key))
 
-    def unique(self, items, what):
-        seen = {}
+    def unique(self, items: Iterable[tuple[str, int | None]], what: str) -> None:
+        seen: dict[str, int | None] = {}
         for item_id, line in items:
             if item_id in seen:
                 self.fail(f"duplicate {what} id '{item_id}' (first at line {seen[item_id]})", line)
             seen[item_id] = line
 
 
-def _level_id(value):
+def _level_id(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
 
 
-def load_knowledge(directory=None) -> KnowledgeBase:
+def load_knowledge(directory: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     """Load and validate a knowledge base directory; raise KnowledgeError if invalid."""
     directory = Path(directory) if directory is not None else DEFAULT_DIR
     if not directory.is_dir():
         raise KnowledgeError("knowledge base directory not found", directory)
-    raw = {}
+    raw: dict[str, Any] = {}
     digest = hashlib.sha256()
     for name in FILES:
         path = directory / name
@@ -389,7 +393,8 @@ def load_knowledge(directory=None) -> KnowledgeBase:
     return kb
 
 
-def _load_theory(path, data, world_ids, response_ids, derived_ids):
+def _load_theory(path: Path, data: Node, world_ids: Collection[str], response_ids: Collection[str],
+                 derived_ids: Collection[str]) -> Theory:
     r = _Reader(path)
     r.keys(data, ("default_world", "threat_fact", "balancing_responses", "bandwagoning_responses",
                   "outcome_coded_responses", "source", "references"), "theory")
@@ -399,7 +404,7 @@ def _load_theory(path, data, world_ids, response_ids, derived_ids):
     threat = r.text(data, "threat_fact", "theory")
     if threat not in derived_ids:
         r.fail(f"theory: threat_fact '{threat}' is not a derived fact", data.line_of("threat_fact"))
-    groups = {}
+    groups: dict[str, tuple[str, ...]] = {}
     for key in ("balancing_responses", "bandwagoning_responses", "outcome_coded_responses"):
         ids = tuple(map(str, r.seq(data.get(key, []), key, data.line_of(key))))
         for rid in ids:
@@ -412,9 +417,10 @@ def _load_theory(path, data, world_ids, response_ids, derived_ids):
     values = {k: r.text(snode, k, "theory source") for k in fields}
     if not values["year"].isdigit():
         r.fail("theory source: 'year' must be a whole number", snode.line_of("year"))
-    source = Source(**{**values, "year": int(values["year"]),
-                       "bibliography": " ".join(values["bibliography"].split())})
-    references = []
+    source_fields: dict[str, Any] = {**values, "year": int(values["year"]),
+                                     "bibliography": " ".join(values["bibliography"].split())}
+    source = Source(**source_fields)
+    references: list[tuple[str, str]] = []
     for node in r.seq(data.get("references", []), "references", data.line_of("references")):
         r.mapping(node, "a reference")
         r.keys(node, ("id", "text"), "reference")
@@ -423,17 +429,17 @@ def _load_theory(path, data, world_ids, response_ids, derived_ids):
                   groups["outcome_coded_responses"], source, tuple(references))
 
 
-def _load_questionnaire(path, data):
+def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tuple[Factor, ...]]:
     r = _Reader(path)
     r.keys(data, ("sections", "factors"), "questionnaire")
-    sections = []
+    sections: list[Section] = []
     for node in r.seq(data.get("sections"), "sections", data.line_of("sections")):
         r.mapping(node, "a section")
         sections.append(Section(r.text(node, "id", "section"), r.text(node, "title", "section")))
     r.unique([(s.id, None) for s in sections], "section")
     section_ids = {s.id for s in sections}
-    factors = []
-    lines = []
+    factors: list[Factor] = []
+    lines: list[tuple[str, int | None]] = []
     for node in r.seq(data.get("factors"), "factors", data.line_of("factors")):
         r.mapping(node, "a factor")
         fid = r.text(node, "id", "factor")
@@ -443,7 +449,7 @@ def _load_questionnaire(path, data):
         section = r.text(node, "section", what)
         if section not in section_ids:
             r.fail(f"{what}: unknown section '{section}'", node.line_of("section"))
-        levels = []
+        levels: list[Level] = []
         for lnode in r.seq(node.get("levels"), f"{what} levels", node.line_of("levels")):
             r.mapping(lnode, f"a level of {what}")
             lid = _level_id(lnode.get("id"))
@@ -471,17 +477,18 @@ def _load_questionnaire(path, data):
     return tuple(sections), tuple(factors)
 
 
-def _load_responses(path, data):
+def _load_responses(path: Path, data: Node) -> tuple[tuple[Response, ...], list[Node], Scoring,
+                                                     tuple[WeightClass, ...]]:
     r = _Reader(path)
     r.keys(data, ("responses", "weights", "scoring", "worlds"), "responses file")
-    responses = []
+    entries: list[tuple[Response, int | None]] = []
     for node in r.seq(data.get("responses"), "responses", data.line_of("responses")):
         r.mapping(node, "a response")
         rid = r.text(node, "id", "response")
         r.keys(node, ("id", "label", "meaning"), f"response '{rid}'")
-        responses.append((Response(rid, r.text(node, "label", rid), r.text(node, "meaning", rid)), node.line))
-    r.unique([(resp.id, line) for resp, line in responses], "response")
-    responses = tuple(resp for resp, _ in responses)
+        entries.append((Response(rid, r.text(node, "label", rid), r.text(node, "meaning", rid)), node.line))
+    r.unique([(resp.id, line) for resp, line in entries], "response")
+    responses = tuple(resp for resp, _ in entries)
     response_ids = [resp.id for resp in responses]
     snode = r.mapping(data.get("scoring"), "scoring", data.line_of("scoring"))
     r.keys(snode, ("method", "min_support", "tie_tolerance", "tie_order", "requires", "close_call",
@@ -489,7 +496,7 @@ def _load_responses(path, data):
     method = r.text(snode, "method", "scoring")
     if method != "mycin":
         r.fail(f"scoring: unknown method '{method}' (supported: mycin)", snode.line_of("method"))
-    numbers = {}
+    numbers: dict[str, float] = {}
     defaults = {"close_call": 0.0, "perturbation": 0.2, "fragile_below": 0.75}
     for key in ("min_support", "tie_tolerance", "close_call", "perturbation", "fragile_below"):
         value = snode.get(key, defaults.get(key))
@@ -509,7 +516,7 @@ def _load_responses(path, data):
     scoring = Scoring(method, numbers["min_support"], numbers["tie_tolerance"], tuple(tie_order), requires,
                       numbers["close_call"], numbers["perturbation"], counts["perturbations"], counts["seed"],
                       numbers["fragile_below"])
-    weights = []
+    classes: list[tuple[WeightClass, int | None]] = []
     for node in r.seq(data.get("weights", []), "weights", data.line_of("weights")):
         r.mapping(node, "a weight class")
         wid = r.text(node, "id", "weight class")
@@ -517,9 +524,9 @@ def _load_responses(path, data):
         cf = node.get("cf")
         if isinstance(cf, bool) or not isinstance(cf, (int, float)) or not 0 < cf <= 1:
             r.fail(f"weight class '{wid}': 'cf' must be a number in (0, 1]", node.line_of("cf"))
-        weights.append((WeightClass(wid, float(cf), r.text(node, "meaning", f"weight class '{wid}'")), node.line))
-    r.unique([(w.id, line) for w, line in weights], "weight class")
-    weights = tuple(w for w, _ in weights)
+        classes.append((WeightClass(wid, float(cf), r.text(node, "meaning", f"weight class '{wid}'")), node.line))
+    r.unique([(w.id, line) for w, line in classes], "weight class")
+    weights = tuple(w for w, _ in classes)
     worlds = []
     for node in r.seq(data.get("worlds"), "worlds", data.line_of("worlds")):
         r.mapping(node, "a world")
@@ -532,9 +539,9 @@ def _load_responses(path, data):
     return responses, worlds, scoring, weights
 
 
-def _build_worlds(path, worlds_raw, prop_ids):
+def _build_worlds(path: Path, worlds_raw: Iterable[Node], prop_ids: Collection[str]) -> tuple[World, ...]:
     r = _Reader(path)
-    worlds = []
+    worlds: list[World] = []
     for node in worlds_raw:
         wid = node["id"]
         props = tuple(map(str, r.seq(node.get("propositions", []), f"world '{wid}' propositions",
@@ -548,10 +555,10 @@ def _build_worlds(path, worlds_raw, prop_ids):
     return tuple(worlds)
 
 
-def _load_derived(path, data, factors):
+def _load_derived(path: Path, data: Node, factors: Iterable[Factor]) -> tuple[Derived, ...]:
     r = _Reader(path)
     r.keys(data, ("derived", "rules"), "rules file")
-    derived = []
+    derived: list[tuple[Derived, int | None]] = []
     factor_ids = {f.id for f in factors}
     for node in r.seq(data.get("derived", []), "derived", data.line_of("derived")):
         r.mapping(node, "a derived fact")
@@ -569,10 +576,12 @@ def _load_derived(path, data, factors):
     return tuple(d for d, _ in derived)
 
 
-def _load_propositions(path, data, world_ids, factors, response_ids, fact_levels, ordered):
+def _load_propositions(path: Path, data: Node, world_ids: Collection[str], factors: Mapping[str, Factor],
+                       response_ids: Collection[str], fact_levels: Mapping[str, Sequence[str]],
+                       ordered: Collection[str]) -> tuple[Proposition, ...]:
     r = _Reader(path)
     r.keys(data, ("propositions", "definitions"), "propositions file")
-    props = []
+    props: list[tuple[Proposition, int | None]] = []
     for node in r.seq(data.get("propositions"), "propositions", data.line_of("propositions")):
         r.mapping(node, "a proposition")
         pid = r.text(node, "id", "proposition")
@@ -585,7 +594,7 @@ def _load_propositions(path, data, world_ids, factors, response_ids, fact_levels
         for wid in worlds:
             if wid not in world_ids:
                 r.fail(f"{what}: unknown world '{wid}'", node.line_of("worlds"))
-        statics = []
+        statics: list[Static] = []
         for snode in r.seq(node.get("statics", []), f"{what} statics", node.line_of("statics")):
             statics.append(_static(r, snode, what, world_ids, factors, response_ids, fact_levels, ordered))
         props.append((Proposition(pid, group, r.text(node, "title", what), r.text(node, "text", what),
@@ -601,7 +610,9 @@ def _load_propositions(path, data, world_ids, factors, response_ids, fact_levels
     return tuple(p for p, _ in props)
 
 
-def _static(r, snode, what, world_ids, factors, response_ids, fact_levels, ordered):
+def _static(r: _Reader, snode: Node, what: str, world_ids: Collection[str], factors: Mapping[str, Factor],
+            response_ids: Collection[str], fact_levels: Mapping[str, Sequence[str]],
+            ordered: Collection[str]) -> Static:
     r.mapping(snode, f"a static of {what}")
     r.keys(snode, ("world", "factor", "response", "margin", "never_raises", "never_turns", "over", "when"),
            f"{what} statics")
@@ -615,13 +626,13 @@ def _static(r, snode, what, world_ids, factors, response_ids, fact_levels, order
         r.fail(f"{what}: a static says exactly one of response, margin, never_raises, never_turns", snode.line)
     kind = kinds[0]
 
-    def response(value):
-        value = str(value)
+    def response(raw: object) -> str:
+        value = str(raw)
         if value not in response_ids:
             r.fail(f"{what}: static names unknown response '{value}'", snode.line)
         return value
 
-    fields = {}
+    fields: dict[str, Any] = {}
     if kind == "margin":
         pair = snode["margin"]
         if not isinstance(pair, list) or len(pair) != 2:
@@ -658,12 +669,13 @@ def _static(r, snode, what, world_ids, factors, response_ids, fact_levels, order
     return Static(world, factor, over=tuple(span), when=when, kind=kind, steps=steps, **fields)
 
 
-def _weight(r, what, resp, value, classes, line):
+def _weight(r: _Reader, what: str, resp: str, value: object, classes: Mapping[str, WeightClass],
+            line: int | None) -> tuple[float, str]:
     """A signed weight class ("+moderate", "-strong", "moderate") as (cf, declared text)."""
-    text = str(value).strip() if isinstance(value, str) else None
-    if text is None:
+    if not isinstance(value, str):
         r.fail(f"{what}: weight for '{resp}' must be a weight class of responses.yaml "
                f"({', '.join(classes)}), signed + or -, not a number", line)
+    text = value.strip()
     sign = -1.0 if text.startswith("-") else 1.0
     name = text.lstrip("+-").strip()
     if name not in classes:
@@ -671,13 +683,16 @@ def _weight(r, what, resp, value, classes, line):
     return sign * classes[name].cf, ("-" if sign < 0 else "+") + name
 
 
-def _load_rules(path, data, factors, derived, propositions, responses, fact_levels, ordered, classes):
+def _load_rules(path: Path, data: Node, factors: Iterable[Factor], derived: Iterable[Derived],
+                propositions: Iterable[Proposition], responses: Iterable[Response],
+                fact_levels: Mapping[str, Sequence[str]], ordered: Collection[str],
+                classes: Mapping[str, WeightClass]) -> tuple[RuleSpec, ...]:
     r = _Reader(path)
     prop_ids = {p.id for p in propositions}
     response_ids = {resp.id for resp in responses}
     derived_ids = {d.id: d for d in derived}
     factor_index = {f.id: f for f in factors}
-    rules = []
+    rules: list[RuleSpec] = []
     for index, node in enumerate(r.seq(data.get("rules"), "rules", data.line_of("rules"))):
         r.mapping(node, "a rule")
         rid = r.text(node, "id", "rule")
@@ -694,7 +709,7 @@ def _load_rules(path, data, factors, derived, propositions, responses, fact_leve
             if pid not in prop_ids:
                 r.fail(f"{what}: dangling proposition '{pid}'", node.line_of("propositions"))
         explanation = r.text(node, "explanation", what)
-        common = dict(id=rid, layer=layer, propositions=props, explanation=explanation,
+        common: dict[str, Any] = dict(id=rid, layer=layer, propositions=props, explanation=explanation,
                       line=node.line, index=index)
         if "score" in node:
             rules.append(_score_rule(r, node, what, common, factor_index, derived_ids))
@@ -711,7 +726,7 @@ def _load_rules(path, data, factors, derived, propositions, responses, fact_leve
             if "effects" in node or "assert" not in node:
                 r.fail(f"{what}: a derive rule needs 'assert' and no 'effects'", node.line)
             amap = r.mapping(node["assert"], f"{what} assert", node.line_of("assert"))
-            asserts = []
+            asserts: list[tuple[str, str]] = []
             for fact, level in amap.items():
                 level = _level_id(level)
                 if fact not in derived_ids:
@@ -740,18 +755,19 @@ def _load_rules(path, data, factors, derived, propositions, responses, fact_leve
     return tuple(rules)
 
 
-def _spec(common, **extra):
+def _spec(common: dict[str, Any], **extra: Any) -> RuleSpec:
     return RuleSpec(**common, **extra)
 
 
-def _score_rule(r, node, what, common, factor_index, derived_ids):
+def _score_rule(r: _Reader, node: Node, what: str, common: dict[str, Any], factor_index: Mapping[str, Factor],
+                derived_ids: Mapping[str, Derived]) -> RuleSpec:
     if common["layer"] != "derive":
         r.fail(f"{what}: a score rule belongs to the derive layer", node.line)
     target = r.text(node, "derive", what)
     if target not in derived_ids:
         r.fail(f"{what}: derives unknown fact '{target}'", node.line_of("derive"))
     smap = r.mapping(node["score"], f"{what} score", node.line_of("score"))
-    score = []
+    score: list[tuple[str, tuple[tuple[str, int], ...]]] = []
     for factor_id, points in smap.items():
         if factor_id not in factor_index:
             r.fail(f"{what}: unknown factor '{factor_id}' in score", smap.line_of(factor_id))
@@ -774,7 +790,7 @@ def _score_rule(r, node, what, common, factor_index, derived_ids):
         levels = factor_index[factor_id].level_ids
         if set(map(_level_id, by_level)) != set(levels):
             r.fail(f"{what}: weigh_by '{factor_id}' must cover exactly its levels", wmap.line_of(factor_id))
-        entries = []
+        entries: list[tuple[str, int, int]] = []
         for level in levels:
             item = r.mapping(by_level[level], f"{what} weigh_by '{factor_id}' {level}", by_level.line_of(level))
             r.keys(item, ("times", "plus"), f"{what} weigh_by '{factor_id}' {level}")
@@ -803,7 +819,7 @@ def _score_rule(r, node, what, common, factor_index, derived_ids):
     return _spec(common, derive=target, score=tuple(score), weigh_by=tuple(weigh_by), bands=tuple(bands))
 
 
-def _cross_check(kb, directory):
+def _cross_check(kb: KnowledgeBase, directory: Path) -> None:
     """Checks across files: every B/W/C proposition has a rule; every derived
     fact level some rule can assert; derived facts are read only downstream."""
     rules_path = directory / "rules.yaml"

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
-from . import conditions as cond
 from .knowledge import UNKNOWN, KnowledgeBase, RuleSpec, Scoring
 
 # Priority bands per layer; they stay inside CLIPS's salience range (-10000..10000)
@@ -304,7 +303,7 @@ def compile_program(kb: KnowledgeBase) -> Program:
             id=spec.id, layer=spec.layer, index=spec.index, priority=priority(spec),
             propositions=spec.propositions, condition=spec.condition,
             asserts=spec.asserts, effects=spec.effects, score=score,
-            reads=score.factors if score else tuple(sorted(cond.facts_used(spec.condition))),
+            reads=score.factors if score else spec.facts_read(),
             worlds=frozenset(w for w in worlds if spec.id in members[w])))
     rules.sort(key=lambda r: -r.priority)
     if len({r.priority for r in rules}) != len(rules):

@@ -296,9 +296,9 @@ def _decode(tp: Any, value: Any, kb: KnowledgeBase | None) -> Any:
         case = case_from_data(fields, kb)
         case.path = value.get("path")
         return case
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         for f in dataclasses.fields(tp):
             key = _key(f)
             if key is not None and key in value:
@@ -307,10 +307,10 @@ def _decode(tp: Any, value: Any, kb: KnowledgeBase | None) -> Any:
             kwargs["kb"] = kb
         return tp(**kwargs)
     if origin is tuple:
-        args = typing.get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], v, kb) for v in value)
-        return tuple(_decode(a, v, kb) for a, v in zip(args, value))
+        members = typing.get_args(tp)
+        if len(members) == 2 and members[1] is Ellipsis:
+            return tuple(_decode(members[0], v, kb) for v in value)
+        return tuple(_decode(a, v, kb) for a, v in zip(members, value))
     if origin is dict:
         _, inner = typing.get_args(tp)
         return {k: _decode(inner, v, kb) for k, v in value.items()}
@@ -334,12 +334,13 @@ def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [_schema_of(args[0], defs), {"type": "null"}]}
     if tp is Case:
         return {"$ref": "#/$defs/Case"}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         name = tp.__name__
         if name not in defs:
             defs[name] = {}
             hints = _hints(tp)
-            props, required = {}, []
+            props: dict[str, Any] = {}
+            required: list[str] = []
             for f in dataclasses.fields(tp):
                 key = _key(f)
                 if key is None:
@@ -358,11 +359,11 @@ def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
                 defs[name]["description"] = " ".join(tp.__doc__.split())
         return {"$ref": f"#/$defs/{name}"}
     if origin is tuple:
-        args = typing.get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return {"type": "array", "items": _schema_of(args[0], defs)}
-        return {"type": "array", "prefixItems": [_schema_of(a, defs) for a in args],
-                "minItems": len(args), "maxItems": len(args)}
+        members = typing.get_args(tp)
+        if len(members) == 2 and members[1] is Ellipsis:
+            return {"type": "array", "items": _schema_of(members[0], defs)}
+        return {"type": "array", "prefixItems": [_schema_of(a, defs) for a in members],
+                "minItems": len(members), "maxItems": len(members)}
     if origin is dict:
         _, inner = typing.get_args(tp)
         return {"type": "object", "additionalProperties": _schema_of(inner, defs)}

@@ -228,7 +228,9 @@ class Vector:
                 if score is not None:
                     slots, strides, table = score
                     index = ((codes[at][:, slots].astype(np.int64) + 1) * strides).sum(axis=1)
-                    claims = [(self.program.slot_index(self.derive[i].score.target), table[index])]  # type: ignore[union-attr]
+                    target = self.derive[i].score
+                    assert target is not None
+                    claims = [(self.program.slot_index(target.target), table[index])]
                 else:
                     claims = list(self._asserts[i])
                 for slot, level in claims:

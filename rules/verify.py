@@ -258,7 +258,7 @@ def verify(directory: str | Path | None = None, sample: int | None = None, seed:
         base = np.arange(space.total, dtype=np.int64)
         wanted = base
     else:
-        base = np.array(sorted(rng.sample(range(space.total), sample)), dtype=np.int64)
+        base = np.array(sorted(rng.sample(range(space.total), sample or 0)), dtype=np.int64)
         # The statics compare each sampled combination with its raised neighbours.
         neighbours = [base]
         for _, static in sweeper.statics:
@@ -311,7 +311,7 @@ def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: 
     never = [r["id"] for r in rules if r["fires"] == 0]
     always = [r["id"] for r in rules if r["fires"] == counted]
 
-    worlds = {}
+    worlds: dict[str, dict[str, Any]] = {}
     for world in sweeper.worlds:
         codes = swept.verdicts[world][position]
         counts = {rid: int((codes == i).sum()) for i, rid in enumerate(program.responses)}
@@ -328,7 +328,7 @@ def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: 
                      "examples": [_verdict_example(sweeper, int(base[p]), world) for p in tie_at]},
         }
     theory = kb.theory
-    shares = worlds[theory.default_world]["shares"]
+    shares: dict[str, float] = worlds[theory.default_world]["shares"]
     balancing = sum(shares.get(r, 0.0) for r in theory.balancing_responses)
     bandwagoning = sum(shares.get(r, 0.0) for r in theory.bandwagoning_responses)
     c1 = {"world": theory.default_world, "balancing_share": round(balancing, 6),
@@ -396,6 +396,7 @@ def _check_static(sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, 
     for k in worst:
         answers = space.answers(int(lows[k]))
         raised = space.answers(int(highs[k]))
+        shown: tuple[str, str] | tuple[float, float]
         if static.kind == "never_turns":
             shown = (responses[int(before[at_low[k]])], responses[int(after[at_high[k]])])
         else:

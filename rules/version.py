@@ -5,6 +5,7 @@ version is declared once, in setup.cfg; an installed copy reads it from the
 package metadata, a source tree that was never installed reads setup.cfg itself.
 """
 import configparser
+import os
 from importlib import metadata
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def app_version() -> str:
         return _version_from_setup_cfg(_SETUP_CFG)
 
 
-def _version_from_setup_cfg(path) -> str:
+def _version_from_setup_cfg(path: str | os.PathLike[str]) -> str:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")

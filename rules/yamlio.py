@@ -6,6 +6,7 @@ come back as :class:`Node` dicts that remember the line of each key, so that
 validation can point at the offending line.
 """
 import os
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -17,13 +18,13 @@ MAX_DEPTH = 40                  # nesting deeper than this is refused
 MAX_NODES = 200_000             # YAML nodes after alias expansion (alias bombs)
 
 
-class Node(dict):
+class Node(dict[Any, Any]):
     """A mapping that remembers where it and each of its keys stood."""
 
-    line = None
-    key_lines = None
+    line: int | None = None
+    key_lines: dict[Any, int] | None = None
 
-    def line_of(self, key):
+    def line_of(self, key: object) -> int | None:
         if self.key_lines and key in self.key_lines:
             return self.key_lines[key]
         return self.line
@@ -31,16 +32,19 @@ class Node(dict):
 
 # libyaml's parser when PyYAML has it (its wheels do): the same safe constructor,
 # several times faster on large hostile files.
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:      # both loaders have the same API; the checker sees the Python one
+    _SafeBase = yaml.SafeLoader
+else:
+    _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_SafeBase):
     """SafeLoader that records lines and rejects duplicate keys."""
 
-    def construct_mapping(self, node, deep=False):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Node:
         mapping = Node()
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {}
+        mapping.key_lines = key_lines = {}
         self.flatten_mapping(node)
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -51,21 +55,24 @@ class _Loader(_SafeBase):
             if key in mapping:
                 raise AdvisorError(f"duplicate key '{key}'", line=key_node.start_mark.line + 1)
             mapping[key] = self.construct_object(value_node, deep=deep)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
+            key_lines[key] = key_node.start_mark.line + 1
         return mapping
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                        lambda loader, node: loader.construct_mapping(node, deep=True))
+def _construct_deep_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
+    return loader.construct_mapping(node, deep=True)
 
 
-def _check_shape(node, path):
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_deep_mapping)
+
+
+def _check_shape(node: yaml.Node, path: str) -> None:
     """Refuse absurd nesting or alias expansion before constructing anything.
 
     Aliases point at shared nodes, so walking the graph visits a node once per
     reference: the count is the size the document would have once expanded.
     """
-    stack = [(node, 1)]
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
     visited = 0
     while stack:
         current, level = stack.pop()
@@ -85,7 +92,7 @@ def _check_shape(node, path):
                 stack.append((v, level + 1))
 
 
-def _check_nesting(text, path):
+def _check_nesting(text: str, path: str) -> None:
     """Refuse deep nesting from the event stream (iterative), before the
     recursive composer could exhaust the stack."""
     depth = 0
@@ -94,12 +101,12 @@ def _check_nesting(text, path):
             depth += 1
             if depth > MAX_DEPTH:
                 raise AdvisorError(f"nesting deeper than {MAX_DEPTH} levels", path,
-                                   event.start_mark.line + 1)
+                                   event.start_mark.line + 1 if event.start_mark else None)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
 
-def parse_yaml_text(text, path, error_type=AdvisorError):
+def parse_yaml_text(text: str, path: str, error_type: type[AdvisorError] = AdvisorError) -> Any:
     """Parse YAML text into plain data; any problem raises ``error_type``."""
     if len(text) > MAX_FILE_BYTES:
         raise error_type(f"file is larger than {MAX_FILE_BYTES // 1000} kB", path)
@@ -126,7 +133,7 @@ def parse_yaml_text(text, path, error_type=AdvisorError):
         loader.dispose()
 
 
-def read_yaml_file(path, error_type=AdvisorError):
+def read_yaml_file(path: str | os.PathLike[str], error_type: type[AdvisorError] = AdvisorError) -> Any:
     """Read and parse one YAML file, turning every failure into ``error_type``."""
     path = os.fspath(path)
     try:

@@ -244,30 +244,13 @@ class Vector:
                     conflicts[where, i] |= clash
         return step, conflicts
 
-    def _support(self, fired: Any) -> Any:
-        """Combined CF per response: factors multiplied in firing (priority) order."""
-        n = fired.shape[0]
-        keep_for = np.ones((n, len(self.responses)))
-        keep_against = np.ones((n, len(self.responses)))
-        for j, rule in enumerate(self.support_rules):
-            column = fired[:, j]
-            if not column.any():
-                continue
-            for response, cf in rule.effects:
-                r = self._response_index[response]
-                if cf > 0:
-                    keep_for[:, r] *= np.where(column, 1.0 - cf, 1.0)
-                else:
-                    keep_against[:, r] *= np.where(column, 1.0 + cf, 1.0)
-        return combine(keep_for, keep_against)[2]
-
-    # ---------------------------------------------------------- stability
-    def perturbed_verdicts(self, batch: Batch, world: str, factors: Any) -> Any:
-        """The verdict of every case of ``batch`` in ``world`` under each row of
-        ``factors`` (draws x support rules): every fired support rule's weights scaled
-        by its factor (and kept within [-1, 1]). Returns codes (cases x draws)."""
-        fired = batch.fired[world][:, len(self.derive):]
-        cases, draws = fired.shape[0], factors.shape[0]
+    def _support(self, fired: Any, factors: Any = None) -> Any:
+        """Combined CF per response: factors multiplied in firing (priority) order. With
+        ``factors`` (draws x support rules), each fired rule's weights are scaled by its
+        factor (kept within [-1, 1]) and the result is (cases x draws x responses)."""
+        cases = fired.shape[0]
+        scale = np.ones((1, len(self.support_rules))) if factors is None else factors
+        draws = scale.shape[0]
         keep_for = np.ones((cases, draws, len(self.responses)))
         keep_against = np.ones((cases, draws, len(self.responses)))
         for j, rule in enumerate(self.support_rules):
@@ -276,13 +259,23 @@ class Vector:
                 continue
             for response, cf in rule.effects:
                 r = self._response_index[response]
-                scaled = np.clip(cf * factors[:, j], -1.0, 1.0)
+                scaled = np.clip(cf * scale[:, j], -1.0, 1.0)
                 if cf > 0:
                     keep_for[:, :, r] *= np.where(column[:, None], 1.0 - scaled[None, :], 1.0)
                 else:
                     keep_against[:, :, r] *= np.where(column[:, None], 1.0 + scaled[None, :], 1.0)
         support = combine(keep_for.reshape(-1, len(self.responses)),
                           keep_against.reshape(-1, len(self.responses)))[2]
+        return support if factors is not None else support.reshape(cases, len(self.responses))
+
+    # ---------------------------------------------------------- stability
+    def perturbed_verdicts(self, batch: Batch, world: str, factors: Any) -> Any:
+        """The verdict of every case of ``batch`` in ``world`` under each row of
+        ``factors`` (draws x support rules): every fired support rule's weights scaled
+        by its factor (and kept within [-1, 1]). Returns codes (cases x draws)."""
+        fired = batch.fired[world][:, len(self.derive):]
+        cases, draws = fired.shape[0], factors.shape[0]
+        support = self._support(fired, factors)
         required = [self.program.slot_index(f) for f in self.program.scoring.requires]
         settled = (batch.codes[:, required] != NO_LEVEL).all(axis=1) if required else np.ones(cases, dtype=bool)
         verdict = decide_codes(self.program, support, np.repeat(settled, draws))[0]

@@ -6,11 +6,11 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench verify evaluate clean
+.PHONY: run test lint bench verify evaluate clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	$(PY) -m pip check
 	touch $(STAMP)
 
@@ -20,8 +20,14 @@ run: $(STAMP)
 	$(PY) -m gui.preflight --install
 	$(PY) main.py
 
-test: $(STAMP)
+# The whole suite, headless, after the lint (style, types, the layers' import contracts).
+test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 evaluate: $(STAMP)
 	$(PY) main.py evaluate

@@ -91,8 +91,7 @@ def cmd_analyze(args):
         result = advisor.analyze(cases[0], world=args.world, extras=True)
         write_report(result, args.format, args.output, paper=args.paper)
         return 0
-    extras = args.format == "json"
-    results = [advisor.analyze(case, world=args.world, extras=extras) for case in cases]
+    results = [advisor.analyze(case, world=args.world, extras=True) for case in cases]
     if args.format == "json":
         from reports.export import result_json
         data = [result_json(r) for r in results]

@@ -6,11 +6,13 @@ reports share one layout and one palette; this module only draws.
 """
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QBoxLayout, QFrame, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from presentation import figures
+from presentation.figures import capital
+from presentation.wording import next_questions_text, no_verdict_text, qualifiers
 
-from .style import card, theme
+from .style import card, esc, theme
 
 SELECTED = QColor("#f2a900")
 MIN_SCALE = 1.0           # fitting never shrinks the diagram: its labels stay at least 9 pt; it scrolls
@@ -453,6 +455,12 @@ class OverviewView(QScrollArea):
         self.chain.zoomChanged.connect(self._fit_chain)
         self.threat = ThreatProfileChart()
         self.support = SupportChart()
+        # What the verdict rests on, how firm it is, the open questions (presentation/wording.py).
+        self.assessment_card, assessment_layout = card("Assessment")
+        self.assessment = QLabel(wordWrap=True, objectName="assessment")
+        self.assessment.setTextFormat(Qt.RichText)
+        assessment_layout.addWidget(self.assessment)
+        column.addWidget(self.assessment_card)
         chain_card, chain_layout = card("Inference chain")
         self.chain_scroll = _ChainScroll(self.chain)
         chain_layout.addWidget(self.chain_scroll)
@@ -469,6 +477,18 @@ class OverviewView(QScrollArea):
         self.setWidget(body)
 
     def show_result(self, result):
+        kb = result.kb
+        lines = []
+        if result.verdict is None:
+            lines = [esc(capital(no_verdict_text(kb, result))), esc(next_questions_text(kb, result))]
+        for kind, sentence in qualifiers(kb, result):
+            if kind in ("close", "fragile"):
+                lines.append(f"<span style='color:{theme.BAD}; font-weight:600'>⚠ {esc(sentence)}</span>")
+            else:
+                lines.append(esc(sentence))
+        lines = [line for line in lines if line]
+        self.assessment.setText("<br>".join(lines))
+        self.assessment_card.setVisible(bool(lines))
         for figure in (self.chain, self.threat, self.support):
             figure.show_result(result)
         self._fit_chain()

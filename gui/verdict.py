@@ -4,7 +4,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from presentation.wording import tie_note
+from presentation.figures import capital
+from presentation.wording import next_questions_text, no_verdict_text, tie_note
 
 from .style import chip_colour, esc, fact_title, response_colour, set_tone, theme, threat_colour
 
@@ -164,10 +165,16 @@ class VerdictBanner(QFrame):
             self.meaning.setText(meaning)
             colour = response_colour(kb, result.verdict)
             runner = kb.response(result.runner_up).label if result.runner_up else "—"
-            self.confidence.setText(f"{result.confidence:.2f} ahead of {runner}")
+            text = f"{result.confidence:.2f} ahead of {runner}"
+            warning = ("Too close to call" if result.too_close else
+                       "Fragile" if result.stability is not None and result.stability.fragile else "")
+            if warning:     # the sentence is in the overview's assessment
+                text = f"{esc(text)}<br><span style='color:{theme.BAD}; font-weight:600'>⚠ {warning}</span>"
+            self.confidence.setText(text)
         else:
             self._verdict_text("No verdict", theme.FAINT)
-            self.meaning.setText("No response reached the minimum support.")
+            self.meaning.setText(" ".join(filter(None, (capital(no_verdict_text(kb, result)),
+                                                        next_questions_text(kb, result)))))
             colour = QColor(theme.FAINT)
             self.confidence.setText("—")
         self.confidence_meter.set_value(result.confidence, colour)

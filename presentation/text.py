@@ -14,7 +14,25 @@ from rules.knowledge import KnowledgeBase
 from rules.result import Result
 
 from .citations import merge_citations
-from .wording import conflict_text, failure_text, response_label, signed, tie_note, why_not_summary
+from .wording import (
+    conflict_text,
+    failure_text,
+    next_questions_text,
+    no_verdict_text,
+    qualifiers,
+    response_label,
+    signed,
+    tie_note,
+    why_not_summary,
+)
+
+
+def _wrapped(lead: str, text: str, width: int = 96) -> list[str]:
+    """``text`` after ``lead``, wrapped with later lines indented under it (nothing when empty)."""
+    if not text:
+        return []
+    return textwrap.wrap(text, width, initial_indent=lead, subsequent_indent=" " * len(lead),
+                         break_on_hyphens=False)
 
 
 def render_text(result: Result) -> str:
@@ -36,7 +54,8 @@ def render_text(result: Result) -> str:
         if result.tie:
             lines.append(f"              {tie_note(kb, result)}")
     else:
-        lines.append("Verdict:      none (no response reached the minimum support)")
+        lines += _wrapped("Verdict:      ", "none: " + no_verdict_text(kb, result))
+        lines += _wrapped("              ", next_questions_text(kb, result))
     lines.append(f"Confidence:   {result.confidence:.2f} (margin over {result.runner_up or '-'})")
     score = result.threat_score
     if score is not None and not score.settled:
@@ -46,7 +65,9 @@ def render_text(result: Result) -> str:
     if result.world != kb.theory.default_world:
         lines.append(f"World:        {kb.world(result.world).title}")
     if result.unknown:
-        lines.append(f"Unknown:      {', '.join(result.unknown)} (reasoned without them)")
+        lines += _wrapped("Unknown:      ", f"{', '.join(result.unknown)} (reasoned without them)")
+    for n, (_kind, sentence) in enumerate(qualifiers(kb, result)):
+        lines += _wrapped("Notes:        " if n == 0 else "              ", sentence)
     lines.append("")
     lines.append("Support")
     for rid, cf in sorted(result.support.items(), key=lambda kv: -kv[1]):

@@ -63,7 +63,127 @@ def no_verdict_text(kb: KnowledgeBase, result: Result) -> str:
     """Why a case has no verdict."""
     score = result.threat_score
     if score is not None and not score.settled:
-        names = ", ".join(kb.fact_label(f) for f in score.unknown)
-        return (f"the answers leave the threat open ({', '.join(score.bands)}), so the theory has nothing to "
-                f"weigh yet; answer {names} to settle it.")
+        text = (f"the answers leave the threat open ({', '.join(score.bands)}), so the theory has nothing to "
+                "weigh yet")
+        if result.next_questions:
+            return text + "."
+        return text + f"; answer {listed([kb.fact_label(f) for f in score.unknown])} to settle it."
     return f"no response reached the minimum support of {kb.scoring.min_support:.2f}."
+
+
+def listed(items: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
+    """'B1', 'B1 and B5', 'B1, B5 and C3'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage, never rounded up to 100% or down to 0%."""
+    value = round(share * 100)
+    if value == 100 and share < 1:
+        return "over 99%"
+    if value == 0 and share > 0:
+        return "under 1%"
+    return f"{value}%"
+
+
+def rests_on_text(kb: KnowledgeBase, result: Result) -> str:
+    """What the verdict rests on: the propositions without which it would change."""
+    if result.verdict is None:
+        return ""
+    if not result.decisive:
+        return ("No proposition decides the verdict, alone or together: it would stand without any "
+                "of the support rules that fired.")
+    ids = listed(result.decisive)
+    if result.decisive_jointly:
+        return (f"The verdict rests on {ids} together: no one of them decides it alone, "
+                "but without all of them it would change.")
+    changes = {a.proposition: a.verdict for a in result.ablations}
+    groups: dict[str | None, list[str]] = {}
+    for prop in result.decisive:
+        groups.setdefault(changes.get(prop), []).append(prop)
+
+    def becomes(verdict: str | None) -> str:
+        return "there would be no verdict" if verdict is None else \
+            f"the verdict would be {response_label(kb, verdict).lower()}"
+
+    if len(result.decisive) == 1:
+        return f"The verdict rests on {ids}: without it {becomes(changes.get(ids))}."
+    if len(groups) == 1:
+        return f"The verdict rests on {ids}: without any one of them {becomes(next(iter(groups)))}."
+    parts = [f"without {listed(props, 'or')} {becomes(verdict)}" for verdict, props in groups.items()]
+    return f"The verdict rests on {ids}: " + "; ".join(parts) + "."
+
+
+def ablation_text(kb: KnowledgeBase, proposition: str, verdict: str | None) -> str:
+    """'without B3: Bandwagon'."""
+    return f"without {proposition}: {response_label(kb, verdict)}"
+
+
+def too_close_text(kb: KnowledgeBase, result: Result) -> str:
+    """Empty unless the margin is below the declared threshold."""
+    if not result.too_close or result.verdict is None:
+        return ""
+    runner = response_label(kb, result.runner_up)
+    return (f"Too close to call: {result.verdict_label} leads {runner} by {result.confidence:.2f}, "
+            f"below the {kb.scoring.close_call:.2f} the knowledge base declares a clear lead.")
+
+
+def stability_text(result: Result) -> str:
+    """How the verdict stands when the weights are perturbed (empty when not computed)."""
+    s = result.stability
+    if s is None:
+        return ""
+    kept = (f"kept in {percent(s.share)} of {s.draws} random perturbations of every weight "
+            f"(each within \u00b1{percent(s.perturbation)})")
+    if s.fragile:
+        return f"Fragile: the verdict is {kept}, below the threshold for a firm verdict."
+    return f"Stable: the verdict is {kept}."
+
+
+def completions_text(kb: KnowledgeBase, result: Result) -> str:
+    """How many ways of answering the open questions keep the verdict (empty when none is open)."""
+    c = result.completions
+    if c is None or c.count <= 1:
+        return ""
+    ranked = sorted(((share, v) for v, share in c.shares.items()), reverse=True)
+
+    def outcome(verdict: str) -> str:
+        return "no verdict" if verdict == "none" else response_label(kb, verdict)
+
+    if result.verdict is None:
+        shares = ", ".join(f"{outcome(v)} {percent(share)}" for share, v in ranked[:3])
+        return f"Of the {c.count:,} ways the open questions could be answered: {shares}."
+    text = f"Settled in {percent(c.keeps)} of the {c.count:,} ways the open questions could be answered."
+    others = [(share, v) for share, v in ranked if v != result.verdict]
+    if others:
+        text += f" The likeliest other outcome is {outcome(others[0][1])} ({percent(others[0][0])})."
+    return text
+
+
+def next_questions_text(kb: KnowledgeBase, result: Result) -> str:
+    """Which questions to answer next when the threat is open (empty otherwise)."""
+    if not result.next_questions:
+        return ""
+    names = [kb.factor(f).question for f in result.next_questions]
+    return "Answer next: " + " ".join(f"({n}) {q}" for n, q in enumerate(names, 1))
+
+
+def qualifiers(kb: KnowledgeBase, result: Result) -> list[tuple[str, str]]:
+    """The notes every view shows under the headline, as (kind, sentence): 'close' and
+    'fragile' are warnings, 'rests' and 'stable' and 'completions' are information."""
+    out = []
+    close = too_close_text(kb, result)
+    if close:
+        out.append(("close", close))
+    if result.stability is not None:
+        out.append(("fragile" if result.stability.fragile else "stable", stability_text(result)))
+    rests = rests_on_text(kb, result)
+    if rests:
+        out.append(("rests", rests))
+    completions = completions_text(kb, result)
+    if completions:
+        out.append(("completions", completions))
+    return out

@@ -142,8 +142,15 @@ def _summary(result):
         rows.append(("Confidence", [b(f"{result.confidence:.2f}"), Run(
             f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
             f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1.")]))
+        rows += _qualifier_rows(kb, result)
     else:
         verdict = [b("No verdict"), Run(": " + wording.no_verdict_text(kb, result))]
+        if result.next_questions:
+            rows.append(("Answer next", _joined([[Run(f"{n}. {kb.factor(f).question}")]
+                                                 for n, f in enumerate(result.next_questions, 1)], sep=BR)))
+        completions = wording.completions_text(kb, result)
+        if completions:
+            rows.append(("Open questions", [Run(completions)]))
     profile = figures.threat_profile(result)
     if result.threat_level:
         rows.append(("Threat level", [b(result.threat_level), Run(
@@ -167,6 +174,20 @@ def _summary(result):
     else:
         rows.append(("Unknown answers", [Run("none: every question was answered.")]))
     return [Para(verdict, "verdict"), KeyValues(rows, "summary")]
+
+
+QUALIFIER_KEYS = {"close": "Too close to call", "fragile": "Fragile", "stable": "Stability",
+                  "rests": "Rests on", "completions": "Open questions"}
+
+
+def _qualifier_rows(kb, result):
+    """Too close, fragile or stable, what the verdict rests on, and the open questions:
+    the notes every view shows under the headline (presentation/wording.py)."""
+    rows = []
+    for kind, sentence in wording.qualifiers(kb, result):
+        runs = [b(sentence)] if kind in ("close", "fragile") else [Run(sentence)]
+        rows.append((QUALIFIER_KEYS[kind], runs))
+    return rows
 
 
 def _case_section(result):

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -336,8 +337,9 @@ def test_how_to_cite_names_report_theory_and_data(norway, tmp_path):
 # ------------------------------------------------------- PDF pagination
 
 def _alnum(text):
-    # Letters and digits only: text extraction differs in spaces, dashes and signs.
-    return re.sub(r"[^0-9A-Za-z]", "", text)
+    # Letters and digits only: text extraction differs in spaces, dashes and signs, and
+    # a font with ligatures gives one character for "fi" or "ff" (NFKC splits it again).
+    return re.sub(r"[^0-9A-Za-z]", "", unicodedata.normalize("NFKC", text))
 
 
 def _table_rows(report):

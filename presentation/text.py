@@ -17,6 +17,7 @@ from .citations import merge_citations
 from .wording import (
     conflict_text,
     failure_text,
+    listed,
     next_questions_text,
     no_verdict_text,
     qualifiers,
@@ -177,15 +178,31 @@ def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
     labels = {rid: response_label(kb, rid) for rid in kb.response_ids}
     file_w = max([len("Case file")] + [len(r["file"]) for r in rows])
     resp_w = max([len("Predicted"), len("no verdict")] + [len(v) for v in labels.values()])
-    lines.append(f"{'Case file':{file_w}s}  {'Year':>5s}  {'Predicted':{resp_w}s}  Observed")
+    lines.append(f"{'Case file':{file_w}s}  {'Year':>5s}  {'Predicted':{resp_w}s}  {'Observed':{resp_w}s}  "
+                 f"{'Margin':>6s}  {'Stable':>6s}")
     for row in rows:
-        mark = "  <- differs" if not row["agree"] else ""
+        marks = [m for m, on in (("differs", not row["agree"]), ("fragile", row.get("fragile")),
+                                 ("too close", row.get("too_close"))) if on]
         year = "" if row.get("year") is None else str(row["year"])
+        stable = "" if row.get("stability") is None else f"{row['stability']:.0%}"
         lines.append(f"{row['file']:{file_w}s}  {year:>5s}  {response_label(kb, row['predicted']):{resp_w}s}  "
-                     f"{response_label(kb, row['observed']):{resp_w}s}{mark}".rstrip())
+                     f"{response_label(kb, row['observed']):{resp_w}s}  {row['confidence']:6.2f}  {stable:>6s}"
+                     + (f"  <- {', '.join(marks)}" if marks else ""))
     lines.append("")
     if table["cases"]:
         lines.append(f"Agreement: {table['agree']}/{table['cases']} = {table['agreement']:.1%}")
+        plain = table.get("without_outcome_coded")
+        if plain and plain["cases"]:
+            excluded = listed([response_label(kb, r).lower() for r in plain["excluded"]], "or")
+            lines.append(f"Without the cases coded as {excluded} (their answers state the outcome): "
+                         f"{plain['agree']}/{plain['cases']} = {plain['agreement']:.1%}")
+    st = table.get("stability")
+    if st:
+        lines.append(f"Stable: the share of {st['draws']} random perturbations of every weight (each within "
+                     f"\u00b1{st['perturbation']:.0%}, seed {st['seed']}) that keep the verdict; "
+                     f"fragile below {st['fragile_below']:.0%}.")
+        lines.append(f"Fragile cases: {', '.join(table['fragile']) or 'none'}")
+        lines.append(f"Too close to call: {', '.join(table['too_close']) or 'none'}")
     lines.append("")
 
     columns = list(kb.response_ids) + ["none"]
@@ -279,18 +296,22 @@ def render_verify_text(report: dict[str, Any]) -> str:
         lines.append(_example(what, ex["answers"], 2))
     lines.append("")
 
-    lines.append("Comparative statics (raise the factor one level, all else fixed; "
-                 "support for the response must not fall)")
+    lines.append("Comparative statics (raise the factor one level, all else fixed; the claim must hold at "
+                 "every step)")
     for s in report["statics"]:
         span = f"{s['over'][0]}..{s['over'][-1]}"
         when = f" when {s['when']}" if s["when"] else ""
         verdict = "ok" if not s["violations"] else f"{s['violations']:,} VIOLATIONS"
-        lines.append(f"  {s['proposition']:3s} {s['world']:13s} {s['factor']} ({span}) -> {s['response']}{when}: "
-                     f"{s['checked']:,} checked, {verdict}")
+        lines += textwrap.wrap(f"{s['proposition']:3s} {s['world']:13s} raising {s['factor']} ({span}) "
+                               f"{s.get('claim') or s['response'] + ' never falls'}{when}: "
+                               f"{s['checked']:,} steps checked, {verdict}", 100,
+                               initial_indent="  ", subsequent_indent=" " * 22, break_on_hyphens=False)
         for ex in s["examples"]:
-            lines.append(_example(f"{s['factor']} {ex['from']} -> {ex['to']}: {s['response']} "
-                                  f"{ex['before']:+.2f} -> {ex['after']:+.2f}", ex["answers"], 6))
+            change = (f"{ex['before']:+.2f} -> {ex['after']:+.2f}" if isinstance(ex.get("before"), (int, float))
+                      else f"{ex.get('before')} -> {ex.get('after')}")
+            lines.append(_example(f"{s['factor']} {ex['from']} -> {ex['to']}: {change}", ex["answers"], 6))
     lines.append("")
+    lines += _influence_lines(report)
     check = report["cross_check"]
     lines.append(f"Engines cross-checked: experta and the vectorised evaluator on {check['combinations']:,} "
                  f"random combinations in {check['worlds']} worlds: {check['disagreements']} disagreement(s)")
@@ -305,6 +326,34 @@ def render_verify_text(report: dict[str, Any]) -> str:
         problems.append(f"{report['contradictions']:,} contradiction(s) of the theory")
     lines.append("Result: " + ("OK" if report["ok"] else "FAILED, " + ", ".join(problems)))
     return "\n".join(lines) + "\n"
+
+
+def _influence_lines(report: dict[str, Any]) -> list[str]:
+    """Each proposition's influence per world: the share of the space whose verdict
+    changes when the support rules that encode it are left out."""
+    influence = report.get("influence")
+    if not influence:
+        return []
+    worlds = list(influence)
+    table: dict[str, dict[str, Any]] = {}
+    for world in worlds:
+        for row in influence[world]:
+            table.setdefault(row["proposition"], {})[world] = row
+    lines = ["Influence (the share of the space whose verdict changes without the proposition's support rules;"
+             " '-' where it has none in that world)",
+             f"  {'':6s}" + "".join(f"{w:>14s}" for w in worlds)]
+    reasons = []
+    for prop, rows in table.items():
+        cells = []
+        for world in worlds:
+            row = rows.get(world)
+            cells.append("-" if row is None else f"{row['share']:.1%}" if row["changed"] else "0")
+            if row is not None and not row["changed"] and row.get("reason"):
+                reasons.append(f"  {prop} in {world}: decides no verdict: {row['reason']}")
+        lines.append(f"  {prop:6s}" + "".join(f"{c:>14s}" for c in cells))
+    lines += reasons
+    lines.append("")
+    return lines
 
 
 class Progress:

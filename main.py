@@ -6,6 +6,8 @@
     python main.py validate [DIR]       check a knowledge base
     python main.py verify [DIR]         sweep the questionnaire space
     python main.py explain B3           where a proposition lives and what encodes it
+    python main.py scenario FILE        several powers: greatest threats, choices, coalitions
+    python main.py scenario-from-cow    a scenario's capabilities and neighbours from COW CSV files
     python main.py schema               the JSON Schema of the result object
     python main.py gui --screenshot OUT render the main window to a PNG
     python main.py --version            the program's version and the knowledge base's hash
@@ -151,6 +153,40 @@ def cmd_verify(args):
     return 0 if report["ok"] else 1
 
 
+def cmd_scenario(args):
+    from presentation.scenario_text import render_scenario_text
+    from rules.scenario import ScenarioEngine, load_scenario, scenario_result_to_dict
+    if args.output and args.format is None:
+        extension = __import__("os").path.splitext(args.output)[1].lower()
+        args.format = {".json": "json", ".txt": "text", ".text": "text"}.get(extension)
+        if args.format is None:
+            raise _usage(f"{args.output}: cannot tell the format from the name (use .json or .txt, or give --format)")
+    advisor = _advisor(args)
+    scenario = load_scenario(args.file, advisor.kb)
+    result = ScenarioEngine(advisor).run(scenario, world=args.world)
+    if (args.format or "text") == "json":
+        _emit(json.dumps(scenario_result_to_dict(result), indent=2, ensure_ascii=False) + "\n", args.output)
+    else:
+        _emit(render_scenario_text(advisor.kb, result), args.output)
+    return 0
+
+
+def cmd_scenario_from_cow(args):
+    from rules import load_knowledge
+    from rules.cow import scenario_from_cow, scenario_yaml
+    from rules.scenario import load_derivation
+    kb = load_knowledge(getattr(args, "knowledge", None))
+    states = [s.strip() for s in args.states.split(",") if s.strip()]
+    data = scenario_from_cow(args.year, states, args.nmc, args.contiguity, load_derivation(kb).cow)
+    if args.title:
+        data["title"] = args.title
+    _emit(scenario_yaml(data), args.output)
+    if args.output:
+        print(f"{args.output}: {len(data['states'])} states, {len(data.get('neighbours') or [])} neighbour pairs; "
+              "perceptions are left for you to code", file=sys.stderr)
+    return 0
+
+
 def cmd_explain(args):
     from presentation.text import render_proposition_map
     from rules import load_knowledge
@@ -229,6 +265,25 @@ def build_parser():
     p = sub.add_parser("explain", help="where a proposition lives, the rules that encode it and what they need")
     p.add_argument("proposition", metavar="PROPOSITION", help="a proposition id, e.g. B3 or C2")
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("scenario", help="a scenario of several powers: each state's greatest threat, its "
+                                        "choice and partners, and the coalitions")
+    p.add_argument("file", metavar="SCENARIO.yaml")
+    p.add_argument("--format", choices=("text", "json"), default=None,
+                   help="text (default) or json; with -o, the name's extension (.json, .txt) may say it")
+    p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
+    p.add_argument("--world", metavar="WORLD", help="which hypotheses hold (default: walt)")
+    p.set_defaults(func=cmd_scenario)
+
+    p = sub.add_parser("scenario-from-cow", help="write a scenario's capabilities, offensive capability "
+                                                 "estimates and neighbours from COW CSV files")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--states", required=True, metavar="A,B,...", help="COW abbreviations or codes, e.g. UKG,FRN,GMY")
+    p.add_argument("--nmc", required=True, metavar="NMC.csv", help="COW National Material Capabilities (v7.0 columns)")
+    p.add_argument("--contiguity", required=True, metavar="CONTIGUITY.csv", help="COW Direct Contiguity")
+    p.add_argument("--title", help="the scenario's title")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the scenario here (default: stdout)")
+    p.set_defaults(func=cmd_scenario_from_cow)
 
     p = sub.add_parser("schema", help="print the JSON Schema of --format json output")
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")

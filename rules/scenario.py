@@ -652,7 +652,7 @@ class ScenarioEngine:
         misassigned = agreement = matching = None
         if sc.observed is not None:
             misassigned, agreement, matching = match_blocs(coalitions, sc.observed, ids)
-        notes = tuple(f"{s}: kept out of a bloc that holds its own greatest threat" for s in sorted(refused))
+        notes = tuple(f"{s}: kept out of a bloc that holds a power it balances against" for s in sorted(refused))
         return ScenarioResult(sc, world, states, coalitions, unaligned, len(history), stable and cycle is None,
                               cycle, tuple(history), misassigned, agreement, matching, self.kb.version,
                               self.derivation.version, notes)
@@ -691,8 +691,8 @@ def _coalitions(ids: Sequence[str], greatest: Mapping[str, str], verdicts: Mappi
                 candidates: Mapping[str, Sequence[str]], sc: Scenario) -> tuple[list[tuple[str, ...]], list[str]]:
     """The blocs the choices make: a bandwagoner joins its threat; the states that
     balance against the same power (or ride under the coalition against it) join one
-    another. A state is never merged into a bloc that holds its own greatest threat;
-    those refusals are returned."""
+    another. A state that balances against a power is never merged into a bloc that
+    holds it; those refusals are returned."""
     parent = {s: s for s in ids}
 
     def find(s: str) -> str:
@@ -706,7 +706,7 @@ def _coalitions(ids: Sequence[str], greatest: Mapping[str, str], verdicts: Mappi
 
     def compatible(x: str, y: str) -> bool:
         joined = members(find(x)) | members(find(y))
-        return all(greatest[s] not in joined or SIDE_OF.get(verdicts.get(s) or "") == "with" for s in joined)
+        return not any(greatest[s] in joined and SIDE_OF.get(verdicts.get(s) or "") == "against" for s in joined)
 
     refused = []
     for a in ids:                       # bandwagoning first: it names its partner outright

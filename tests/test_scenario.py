@@ -1,0 +1,201 @@
+"""Scenarios of several powers (issue 12): validation, the greatest threat, the
+partners, the coalitions and the json contract."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+import main
+from conftest import ROOT
+from rules.scenario import (
+    ScenarioEngine,
+    ScenarioError,
+    load_scenario,
+    match_blocs,
+    parse_scenario_text,
+)
+
+TRIANGLE = """
+title: Textbook triangle
+year: 1900
+states:
+  - {id: giant, name: Giant, capability: 0.30, offensive_capability: moderate}
+  - {id: raider, name: Raider, capability: 0.10, offensive_capability: high}
+  - {id: middle, name: Middle, capability: 0.02, offensive_capability: low}
+neighbours:
+  - [raider, middle]
+  - [giant, middle]
+perceptions:
+  middle: {raider: aggressive, giant: benign}
+  giant: {raider: aggressive}
+war: peace
+"""
+
+ALONE = """
+title: A small state beside an overwhelming aggressor
+states:
+  - {id: colossus, name: Colossus, capability: 0.20, offensive_capability: high}
+  - {id: minnow, name: Minnow, capability: 0.002, offensive_capability: low}
+  - {id: faraway, name: Faraway, capability: 0.003, offensive_capability: low}
+neighbours:
+  - [colossus, minnow]
+perceptions:
+  minnow: {colossus: aggressive}
+  faraway: {colossus: benign}
+war: peace
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(advisor):
+    return ScenarioEngine(advisor)
+
+
+def run(engine, kb, text):
+    return engine.run(parse_scenario_text(text, kb, "test.yaml"))
+
+
+def test_the_weaker_aggressive_power_is_the_greatest_threat_and_the_state_allies_with_the_stronger(engine, kb):
+    result = run(engine, kb, TRIANGLE)
+    middle = result.states["middle"]
+    assert middle.strongest == "giant" and middle.greatest_threat == "raider"
+    assert middle.threats[0].score > next(t for t in middle.threats if t.power == "giant").score
+    assert middle.verdict == "balance" and middle.side == "against" and "giant" in middle.partners
+    assert ("giant", "middle") in result.coalitions and "raider" in result.unaligned
+    # the full single-case explanation is the same engine's
+    assert middle.result.verdict == "balance" and middle.result.fired
+    assert middle.result.case.answers["threat_power"] == "overwhelming"     # 0.10 / 0.02
+
+
+def test_a_weak_state_beside_an_overwhelming_aggressor_with_no_capable_partner_bandwagons(engine, kb):
+    result = run(engine, kb, ALONE)
+    minnow = result.states["minnow"]
+    assert minnow.greatest_threat == "colossus"
+    assert minnow.answers["ally_availability"] == "none"
+    assert minnow.answers["state_strength"] == "weak" and minnow.answers["threat_power"] == "overwhelming"
+    assert minnow.verdict == "bandwagon" and minnow.partners == ("colossus",)
+    assert ("colossus", "minnow") in result.coalitions
+
+
+def test_every_derived_answer_keeps_its_derivation_and_an_override_wins(engine, kb):
+    result = run(engine, kb, TRIANGLE)
+    derived = {d.factor: d for d in result.states["middle"].derivation}
+    assert set(derived) == set(kb.factor_ids)
+    assert derived["threat_power"].figures["ratio"] == pytest.approx(5.0)
+    assert derived["proximity"].level == "neighbour" and derived["intentions"].source == "data"
+    overridden = run(engine, kb, TRIANGLE + "overrides:\n  middle: {raider: {communication: impaired}}\n")
+    talk = next(d for d in overridden.states["middle"].derivation if d.factor == "communication")
+    assert talk.level == "impaired" and talk.source == "override" and talk.figures == {"derived": "effective"}
+    assert overridden.states["middle"].result.case.answers["communication"] == "impaired"
+    # an override of a threat's source moves the ranking too
+    benign = run(engine, kb, TRIANGLE + "overrides:\n  middle: {raider: {intentions: benign}}\n")
+    raider = next(t for t in benign.states["middle"].threats if t.power == "raider")
+    assert raider.answers["intentions"] == "benign" and raider.score < result.states["middle"].threats[0].score
+
+
+def test_the_iteration_reaches_a_stable_configuration_and_repeats_it(engine, kb):
+    result = run(engine, kb, TRIANGLE)
+    assert result.stable and result.cycle is None
+    assert result.history[-1] == result.history[-2]
+    again = run(engine, kb, TRIANGLE)
+    assert again.coalitions == result.coalitions and again.rounds == result.rounds
+
+
+def test_alignments_in_force_feed_the_first_round(engine, kb):
+    text = TRIANGLE + "alignments:\n  - [middle, giant]\n"
+    result = run(engine, kb, text)
+    first = {d.factor: d.level for d in result.states["middle"].derivation}
+    assert first["current_alignment"] == "against_threat"
+
+
+def test_blocs_are_matched_to_the_observed_ones_and_misassigned_states_named(engine, kb):
+    text = TRIANGLE + "observed:\n  - [giant, middle, raider]\n"
+    result = run(engine, kb, text)
+    assert result.misassigned == ("raider",)
+    assert result.agreement == {"giant": True, "raider": False, "middle": True}
+    mis, agree, matching = match_blocs([("a", "b"), ("c", "d")], [("c", "d", "e"), ("a",)], "abcde")
+    assert matching == {0: 1, 1: 0} and mis == ("b", "e")
+
+
+def test_the_json_contract(engine, kb, tmp_path, capsys):
+    path = tmp_path / "triangle.yaml"
+    path.write_text(TRIANGLE + "observed:\n  - [giant, middle]\n", encoding="utf-8")
+    assert main.main(["scenario", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"states", "coalitions", "rounds", "misassigned"} <= set(data)
+    for sid in ("giant", "raider", "middle"):
+        entry = data["states"][sid]
+        assert {"greatest_threat", "threats", "verdict", "partners"} <= set(entry)
+        assert all({"power", "threat_level", "score"} <= set(t) for t in entry["threats"])
+        assert entry["threats"][0]["power"] == entry["greatest_threat"]
+        assert entry["explanation"]["verdict"] == entry["verdict"]
+    assert data["coalitions"] == [["giant", "middle"]] and data["misassigned"] == []
+    assert isinstance(data["rounds"], int) and data["rounds"] >= 1
+
+
+def test_text_output_names_blocs_threats_and_misassigned(tmp_path, capsys):
+    path = tmp_path / "triangle.yaml"
+    path.write_text(TRIANGLE + "observed:\n  - [giant, middle, raider]\n", encoding="utf-8")
+    assert main.main(["scenario", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Coalitions" in out and "Giant and Middle" in out
+    assert "Raider is the greater threat though Giant is stronger" in out
+    assert "Misassigned: Raider" in out
+
+
+HOSTILE = [
+    ("states: []\n", "two or more states"),
+    ("states:\n  - {id: a, capability: 0.1, offensive_capability: low}\n", "two or more states"),
+    (TRIANGLE.replace("capability: 0.30", "capability: 1.5"), "capability 1.5 is outside 0-1"),
+    (TRIANGLE.replace("capability: 0.30", "capability: 0"), "outside 0-1"),
+    (TRIANGLE.replace("capability: 0.30", "capability: yes"), "outside 0-1"),
+    (TRIANGLE.replace("[raider, middle]", "[raider, atlantis]"), "'atlantis' is not a state of this scenario"),
+    (TRIANGLE.replace("giant: {raider: aggressive}", "giant: {giant: aggressive}"), "'giant' perceives itself"),
+    (TRIANGLE.replace("middle: {raider: aggressive", "middle: {nowhere: aggressive"), "'nowhere' is not a state"),
+    (TRIANGLE.replace("giant: {raider: aggressive}", "giant: {raider: hostile}"), "'hostile' is not one of"),
+    (TRIANGLE.replace("offensive_capability: high", "offensive_capability: huge"), "offensive_capability 'huge'"),
+    (TRIANGLE.replace("id: raider", "id: Raider!"), "an id is lowercase"),
+    (TRIANGLE.replace("id: raider, name: Raider", "id: giant, name: Raider"), "declared twice"),
+    (TRIANGLE + "war_leader: raider\n", "'war' is peace"),
+    (TRIANGLE.replace("war: peace", "war: cold"), "'war': 'cold'"),
+    (TRIANGLE + "colour: red\n", "unknown key 'colour'"),
+    (TRIANGLE + "observed:\n  - [giant]\n  - [giant, raider]\n", "'giant' is in two blocs"),
+    (TRIANGLE + "overrides:\n  middle: {raider: {intentions: evil}}\n", "'evil' is not one of"),
+    (TRIANGLE + "overrides:\n  middle: {middle: {intentions: benign}}\n", "cannot face itself"),
+    (TRIANGLE + "alignments: [giant, raider]\n", "list of lists"),
+    ("- just\n- a list\n", "must be a mapping"),
+    ("", "empty"),
+    ("title: [unclosed\n", ""),
+    ("a: !!python/object/apply:os.system ['true']\n", ""),
+]
+
+
+@pytest.mark.parametrize("text,expected", HOSTILE)
+def test_a_bad_scenario_gets_one_line_naming_the_file_and_the_problem(kb, tmp_path, text, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, kb)
+    message = str(info.value)
+    assert "\n" not in message and message.startswith(str(path))
+    assert expected in message
+
+
+def test_an_error_names_the_line_of_the_offending_id(kb, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(TRIANGLE.replace("giant: {raider: aggressive}", "giant: {giant: aggressive}"), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, kb)
+    line = next(n for n, text in enumerate(TRIANGLE.splitlines(), 1) if text.startswith("  giant: {raider"))
+    assert info.value.line == line and f"bad.yaml:{line}:" in str(info.value)
+
+
+def test_the_command_line_exits_2_with_one_line_and_no_traceback(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(TRIANGLE.replace("[raider, middle]", "[raider, atlantis]"), encoding="utf-8")
+    for args in ([str(path)], [str(tmp_path / "missing.yaml")], [str(path), "-o", str(tmp_path / "x.pdf")]):
+        run = subprocess.run([sys.executable, "main.py", "scenario", *args], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60)
+        assert run.returncode == 2, run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr

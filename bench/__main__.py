@@ -215,6 +215,35 @@ def verify_sweep(kb, plan, clips_ms_per_case):
     return figures
 
 
+def scenario_figures(plan):
+    """``main.py scenario FILE --format json`` end to end (every state's whole
+    explanation in the json), with the peak memory: Europe 1936 as shipped (17 states;
+    a synthetic 17-state system when it is absent) and a synthetic 60-state system."""
+    from bench.scenarios import synthetic_scenario
+    out = {}
+    with tempfile.TemporaryDirectory() as folder:
+        shipped = ROOT / "knowledge" / "scenarios" / "europe_1936.yaml"
+        files = {"scenario_17": shipped, "scenario_60": Path(folder) / "synthetic_60.yaml"}
+        if not shipped.exists():
+            files["scenario_17"] = Path(folder) / "synthetic_17.yaml"
+            files["scenario_17"].write_text(synthetic_scenario(17), encoding="utf-8")
+        files["scenario_60"].write_text(synthetic_scenario(60), encoding="utf-8")
+        for key, path in files.items():
+            runs = []
+            for _ in range(plan.process_repeats + 1):        # the first is a warm-up
+                argv = [sys.executable, "-c", _MEASURE, sys.executable, "main.py", "scenario", str(path),
+                        "--format", "json"]
+                proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
+                head, _, body = proc.stdout.partition("\n")
+                seconds, peak_kb, code = head.split()
+                if code != "0":
+                    raise RuntimeError(f"main.py scenario {path.name} failed: {body.strip()[-300:]}")
+                runs.append((float(seconds), int(peak_kb) / 1024))
+            out[f"{key}_s"] = statistics.median(r[0] for r in runs[1:])
+            out[f"{key}_peak_mb"] = max(r[1] for r in runs[1:])
+    return out
+
+
 # ---------------------------------------------------------------- the table
 
 # key, part of the product, label, unit, format, target (text), met(value)
@@ -243,6 +272,12 @@ ROWS = [
      lambda v: v < 1.0),
     ("cli_analyze_s", "cli", "main.py analyze CASE --format json, end to end", "s", "{:.2f}", "< 0.6",
      lambda v: v < 0.6),
+    ("scenario_17_s", "scenario", "main.py scenario, 17 states (Europe 1936), json, end to end", "s", "{:.2f}",
+     "< 1.0", lambda v: v < 1.0),
+    ("scenario_17_peak_mb", "scenario", "  peak memory", "MB", "{:.0f}", "", None),
+    ("scenario_60_s", "scenario", "main.py scenario, 60 synthetic states, json, end to end", "s", "{:.2f}",
+     "< 10", lambda v: v < 10),
+    ("scenario_60_peak_mb", "scenario", "  peak memory", "MB", "{:.0f}", "", None),
 ]
 
 
@@ -261,6 +296,8 @@ def render_table(report):
         value = report["figures"].get(key)
         if part in report["failed"]:
             text, verdict = "failed (b)", ""
+        elif part not in report.get("parts", [part]):
+            text, verdict = "not measured (--only)", ""
         elif key in report["skipped"]:
             text, verdict = "not run with --quick", ""
         elif value is None:
@@ -279,6 +316,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (under a minute)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as json")
+    parser.add_argument("--only", metavar="PART,...",
+                        help="measure only these parts: engines, what-if, verify, window, cli, scenario")
     args = parser.parse_args(argv)
     plan = Plan(args.quick)
     kb = load_knowledge()
@@ -286,7 +325,14 @@ def main(argv=None):
              "what-if": lambda: {"whatif_ms": whatif_ms(kb, plan)},
              "verify": lambda: verify_sweep(kb, plan, figures.get("clips_ms_per_case")),
              "window": lambda: {"window_shown_s": window_shown_s(plan)},
-             "cli": lambda: {"cli_analyze_s": cli_analyze_s(plan)}}
+             "cli": lambda: {"cli_analyze_s": cli_analyze_s(plan)},
+             "scenario": lambda: scenario_figures(plan)}
+    if args.only:
+        chosen = [p.strip() for p in args.only.split(",") if p.strip()]
+        unknown = [p for p in chosen if p not in parts]
+        if unknown:
+            parser.error(f"unknown part(s) {', '.join(unknown)} (one of {', '.join(parts)})")
+        parts = {p: parts[p] for p in chosen}
     figures, failed = {}, {}
     for part, measure in parts.items():
         try:
@@ -296,7 +342,7 @@ def main(argv=None):
     report = {"machine": machine(), "quick": plan.quick, "cases": CASES, "seed": SEED,
               "knowledge_version": kb.version, "engine_repeats": plan.engine_repeats,
               "process_repeats": plan.process_repeats, "verify_sample": plan.verify_sample,
-              "figures": figures,
+              "figures": figures, "parts": list(parts),
               "skipped": ["verify_full_min"] if plan.quick else [], "failed": failed,
               "ratio_experta_clips": figures.get("ratio_experta_clips")}
     print(render_table(report), end="")

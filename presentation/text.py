@@ -309,7 +309,8 @@ def render_verify_text(report: dict[str, Any]) -> str:
         for ex in s["examples"]:
             change = (f"{ex['before']:+.2f} -> {ex['after']:+.2f}" if isinstance(ex.get("before"), (int, float))
                       else f"{ex.get('before')} -> {ex.get('after')}")
-            lines.append(_example(f"{s['factor']} {ex['from']} -> {ex['to']}: {change}", ex["answers"], 6))
+            what = f"{s['response']} {change}" if s.get("response") else change
+            lines.append(_example(f"{s['factor']} {ex['from']} -> {ex['to']}: {what}", ex["answers"], 6))
     lines.append("")
     lines += _influence_lines(report)
     check = report["cross_check"]

@@ -197,7 +197,8 @@ def test_planted_contradiction_of_a_proposition_is_found(tmp_path, capsys):
     kb_dir = write_tiny_kb(tmp_path / "kb", BACKFIRE_RULE)
     code, out, _ = run_verify(capsys, str(kb_dir), "--jobs", "1")
     assert code == 1
-    assert "B2  balancing     threat_power (lesser..overwhelming) -> balance: 8 checked, 4 VIOLATIONS" in out
+    assert ("B2  balancing     raising threat_power (lesser..overwhelming) balance never falls: 8 steps "
+            "checked, 4 VIOLATIONS") in " ".join(out.split())
     assert "threat_power superior -> overwhelming: balance +0.50 -> -0.75" in out
     assert "Result: FAILED" in out
 

@@ -197,8 +197,9 @@ def test_planted_contradiction_of_a_proposition_is_found(tmp_path, capsys):
     kb_dir = write_tiny_kb(tmp_path / "kb", BACKFIRE_RULE)
     code, out, _ = run_verify(capsys, str(kb_dir), "--jobs", "1")
     assert code == 1
-    assert ("B2  balancing     raising threat_power (lesser..overwhelming) balance never falls: 8 steps "
-            "checked, 4 VIOLATIONS") in " ".join(out.split())
+    flat = " ".join(out.split())         # the line wraps at the terminal's width
+    assert ("B2 balancing raising threat_power (lesser..overwhelming) balance never falls: 8 steps "
+            "checked, 4 VIOLATIONS") in flat
     assert "threat_power superior -> overwhelming: balance +0.50 -> -0.75" in out
     assert "Result: FAILED" in out
 

@@ -142,7 +142,14 @@ def parse_case_text(text: str, kb: KnowledgeBase, path: str = "<text>") -> Case:
 
 
 def case_to_yaml(case: Case, kb: KnowledgeBase) -> str:
-    return yaml.safe_dump(case.to_dict(kb), sort_keys=False, allow_unicode=True, width=88)
+    """The case as YAML text, readable, and read back exactly: a text holding a
+    character YAML takes for a line break (NEL, U+0085) would come back changed in
+    the readable form, so that case is written with escapes instead."""
+    data = case.to_dict(kb)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
+    if yaml.safe_load(text) != data:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=88)
+    return text
 
 
 def load_library(directory: str | os.PathLike[str], kb: KnowledgeBase) -> list[Case]:

@@ -139,3 +139,12 @@ def test_same_case_under_different_hash_seeds_gives_the_same_json():
 
 def test_error_types_share_one_base():
     assert issubclass(CaseError, AdvisorError) and issubclass(KnowledgeError, AdvisorError)
+
+
+def test_a_next_line_character_in_the_notes_survives_a_round_trip():
+    # Found by hypothesis: YAML reads NEL (U+0085) in a plain or single-quoted
+    # scalar as a line break.
+    from rules import case_to_yaml
+    case = case_from_data({"notes": "\x850", "title": "caf\u00e9"}, KB, "a.yaml")
+    again = parse_case_text(case_to_yaml(case, KB), KB, "b.yaml")
+    assert again.notes == case.notes and again.title == "caf\u00e9"

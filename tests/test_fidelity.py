@@ -233,3 +233,15 @@ def test_the_app_shows_the_warning_the_assessment_and_the_next_questions(qtbot, 
     overview.show_result(blank)
     assert banner.verdict.text() == "No verdict" and "Answer next: (1)" in banner.meaning.text()
     assert "ways the open questions could be answered" in overview.assessment.text()
+
+
+def test_a_distant_great_power_does_not_set_a_weak_states_dilemma(advisor):
+    # Walt 1987, p. 29: weak states attend mostly to their own vicinity.
+    far = advisor.analyze(make_case(state_strength="weak", threat_power="overwhelming", proximity="distant",
+                                    offensive_capability="high", intentions="aggressive",
+                                    ally_availability="doubtful"))
+    near = advisor.analyze(make_case(state_strength="weak", threat_power="overwhelming", proximity="neighbour",
+                                     offensive_capability="high", intentions="aggressive",
+                                     ally_availability="doubtful"))
+    assert far.facts["weak_before_great_power"] == "no" and near.facts["weak_before_great_power"] == "yes"
+    assert near.support["bandwagon"] > far.support["bandwagon"]

@@ -64,8 +64,8 @@ def _edit(path, old, new):
      "unknown level 'feeble'"),
     ("rules.yaml", "propositions: [B2]", "propositions: [B99]", "dangling proposition 'B99'"),
     ("rules.yaml", "id: B3-PROXIMITY", "id: B2-POWER", "duplicate rule id 'B2-POWER'"),
-    ("rules.yaml", "{fact: threat_power, at_least: superior}\n    assert: {weak_before_great_power: \"yes\"}",
-     "{fact: threat_power, at_least: superior}\n        - {fact: threat_power, is: lesser}\n"
+    ("rules.yaml", "{fact: proximity, at_least: regional}\n    assert: {weak_before_great_power: \"yes\"}",
+     "{fact: proximity, at_least: regional}\n        - {fact: threat_power, is: lesser}\n"
      "    assert: {weak_before_great_power: \"yes\"}", "can never fire"),
     ("rules.yaml", "effects: {balance: +moderate}", "effects: {balanse: +moderate}", "unknown response 'balanse'"),
     ("rules.yaml", "effects: {balance: +moderate}", "effects: {balance: 0.25}", "not a number"),

@@ -523,22 +523,21 @@ class ScenarioEngine:
         return o.level, o.total, o.maximum
 
     # ------------------------------------------------------------ a round
-    def _situational(self, sc: Scenario, a: str, b: str, bloc_of: Mapping[str, int],
+    def _situational(self, sc: Scenario, a: str, b: str, partners_of: Mapping[str, frozenset[str]],
                      threat_to: Mapping[tuple[str, str], str | None]) -> tuple[list[DerivedAnswer], tuple[str, ...]]:
         """Allies, pivotal, the war's leader and the current alignment of (a facing b),
-        given the blocs of the previous round (or the alignments in force)."""
+        given who is aligned with whom after the previous round (or in the alignments
+        in force: each alliance ties its own members, not their other allies)."""
         d = self.derivation
         threatened = self._threat_rank[d.threatened_at]
-        same_bloc = [s for s in sc.ids if s != b and bloc_of.get(s) is not None and bloc_of.get(s) == bloc_of.get(b)]
-        b_side = {b, *same_bloc}
+        b_side = {b} | (partners_of[b] - {a})
         candidates = []
         for x in sc.ids:
             if x in (a, b) or x in b_side:
                 continue
             level = threat_to[(x, b)]
-            aligned_with_a = bloc_of.get(x) is not None and bloc_of.get(x) == bloc_of.get(a)
             able = sc.state(x).capability >= d.able_share
-            if able and (aligned_with_a or (level is not None and self._threat_rank[level] >= threatened)):
+            if able and (x in partners_of[a] or (level is not None and self._threat_rank[level] >= threatened)):
                 candidates.append(x)
         power_cap = sum(sc.state(s).capability for s in b_side)
         help_cap = sum(sc.state(x).capability for x in candidates)
@@ -546,9 +545,9 @@ class ScenarioEngine:
         allies = band_of(d.allies, ratio)
         gap = abs(power_cap - help_cap)
         pivotal = "yes" if sc.state(a).capability >= d.pivotal_share_of_gap * gap else "no"
-        if a in b_side or (bloc_of.get(a) is not None and bloc_of.get(a) == bloc_of.get(b)):
+        if b in partners_of[a]:
             alignment = "with_threat"
-        elif any(bloc_of.get(a) is not None and bloc_of.get(x) == bloc_of.get(a) for x in candidates):
+        elif any(x in partners_of[a] for x in candidates):
             alignment = "against_threat"
         else:
             alignment = "unaligned"
@@ -556,7 +555,7 @@ class ScenarioEngine:
             winning, lead = "unclear", {}
         elif sc.war_leader in b_side:
             winning, lead = "threat", {"war_leader": sc.war_leader}
-        elif sc.war_leader == a or sc.war_leader in candidates or bloc_of.get(sc.war_leader) == bloc_of.get(a):
+        elif sc.war_leader == a or sc.war_leader in candidates or sc.war_leader in partners_of[a]:
             winning, lead = "threat_opponents", {"war_leader": sc.war_leader}
         else:
             winning, lead = "unclear", {"war_leader": sc.war_leader}
@@ -569,8 +568,7 @@ class ScenarioEngine:
                               "share_of_gap": d.pivotal_share_of_gap}),
                DerivedAnswer("winning_side", winning, "data" if lead else "default", "war_leader", lead),
                DerivedAnswer("current_alignment", alignment, "data", "alignments",
-                             {"bloc": sorted(s for s in sc.ids if bloc_of.get(a) is not None
-                                             and bloc_of.get(s) == bloc_of.get(a))})]
+                             {"aligned_with": sorted(partners_of[a])})]
         return out, tuple(candidates)
 
     @staticmethod
@@ -599,7 +597,7 @@ class ScenarioEngine:
             ranked[a] = tuple(threats)
         greatest = {a: ranked[a][0].power for a in ids}
 
-        bloc_of = _blocs_index(_merge(sc.alignments, ids))
+        partners_of = _ties(sc.alignments, ids)
         history: list[tuple[tuple[str, ...], ...]] = []
         seen: dict[tuple[tuple[str, ...], ...], int] = {}
         cycle = None
@@ -612,7 +610,7 @@ class ScenarioEngine:
         for _round in range(self.derivation.max_rounds):
             for a in ids:
                 b = greatest[a]
-                situational, candidates = self._situational(sc, a, b, bloc_of, threat_to)
+                situational, candidates = self._situational(sc, a, b, partners_of, threat_to)
                 answers_of[a] = base[(a, b)] + self._overridden(sc, a, b, situational)
                 candidates_of[a] = candidates
             codes = vector.verdicts([{x.factor: x.level for x in answers_of[a]} for a in ids], world)
@@ -626,7 +624,7 @@ class ScenarioEngine:
                 cycle = None if stable else len(history) - 1 - seen[key]
                 break
             seen[key] = len(history) - 1
-            bloc_of = _blocs_index(blocs)
+            partners_of = _ties(blocs, ids)
         final = history[-1]
         states = {}
         for a in ids:
@@ -658,20 +656,13 @@ class ScenarioEngine:
                               self.derivation.version, notes)
 
 
-def _merge(groups: Iterable[Sequence[str]], ids: Sequence[str]) -> list[tuple[str, ...]]:
-    """Overlapping groups merged into blocs (union-find), every id in exactly one."""
-    parent = {s: s for s in ids}
-
-    def find(s: str) -> str:
-        while parent[s] != s:
-            parent[s] = parent[parent[s]]
-            s = parent[s]
-        return s
-
+def _ties(groups: Iterable[Sequence[str]], ids: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Who is aligned with whom: each group ties its own members to one another."""
+    out: dict[str, set[str]] = {s: set() for s in ids}
     for group in groups:
-        for other in group[1:]:
-            parent[find(other)] = find(group[0])
-    return _canonical({s: find(s) for s in ids}, ids)
+        for member in group:
+            out[member] |= set(group) - {member}
+    return {s: frozenset(v) for s, v in out.items()}
 
 
 def _canonical(root: Mapping[str, str], ids: Sequence[str]) -> list[tuple[str, ...]]:
@@ -681,10 +672,6 @@ def _canonical(root: Mapping[str, str], ids: Sequence[str]) -> list[tuple[str, .
         blocs.setdefault(root[s], []).append(s)
     out = [tuple(sorted(m, key=order.__getitem__)) for m in blocs.values()]
     return sorted(out, key=lambda b: (-len(b), order[b[0]]))
-
-
-def _blocs_index(blocs: Iterable[Sequence[str]]) -> dict[str, int]:
-    return {s: i for i, bloc in enumerate(blocs) for s in bloc if len(bloc) > 1}
 
 
 def _coalitions(ids: Sequence[str], greatest: Mapping[str, str], verdicts: Mapping[str, str | None],

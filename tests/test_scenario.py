@@ -14,6 +14,7 @@ from rules.scenario import (
     load_scenario,
     match_blocs,
     parse_scenario_text,
+    scenario_result_to_dict,
 )
 
 TRIANGLE = """
@@ -199,3 +200,55 @@ def test_the_command_line_exits_2_with_one_line_and_no_traceback(tmp_path):
                              text=True, timeout=60)
         assert run.returncode == 2, run.stderr
         assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+
+
+SHIPPED = sorted((ROOT / "knowledge" / "scenarios").glob("*.yaml"))
+
+
+def test_three_scenarios_ship_with_cited_data():
+    assert {p.stem for p in SHIPPED} >= {"europe_1936", "europe_1949"} and len(SHIPPED) >= 3
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_a_shipped_scenario_runs_to_a_configuration_with_every_state_placed(engine, kb, path):
+    scenario = load_scenario(path, kb)
+    assert any("Correlates of War" in s for s in scenario.sources)
+    result = engine.run(scenario)
+    placed = [s for bloc in result.coalitions for s in bloc] + list(result.unaligned)
+    assert sorted(placed) == sorted(scenario.ids)
+    assert result.stable or result.cycle
+    for sid, choice in result.states.items():
+        assert choice.threats[0].power == choice.greatest_threat != sid
+        assert choice.result.case.answers == choice.answers and len(choice.answers) == len(kb.factor_ids)
+    assert result.misassigned is not None and set(result.misassigned) <= set(scenario.ids)
+    again = engine.run(load_scenario(path, kb))
+    assert scenario_result_to_dict(again) == scenario_result_to_dict(result)
+
+
+def test_europe_1936_names_blocs_greatest_threats_and_the_misassigned(capsys):
+    assert main.main(["scenario", str(ROOT / "knowledge" / "scenarios" / "europe_1936.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") > 40 and "Coalitions" in out and "Misassigned:" in out
+    assert "Axelrod" in out and "15 of 17" in out
+    for name in ("Britain", "Czechoslovakia", "Denmark", "Estonia", "Finland", "France", "Germany", "Greece",
+                 "Hungary", "Italy", "Latvia", "Lithuania", "Poland", "Portugal", "Romania", "Soviet Union",
+                 "Yugoslavia"):
+        assert f"\n{name} " in out
+
+
+def test_scenario_from_cow_writes_a_scenario_the_loader_reads(kb, tmp_path):
+    cow = ROOT.parent / "shared" / "data" / "cow"
+    if not cow.is_dir():
+        pytest.skip("the COW extracts (../shared/data/cow) are not on this machine")
+    out = tmp_path / "mine.yaml"
+    code = main.main(["scenario-from-cow", "--year", "1936", "--states", "UKG,FRN,GMY,ITA,POL",
+                      "--nmc", str(cow / "nmc-7.0.csv"), "--contiguity", str(cow / "contiguity-3.2.csv"),
+                      "--title", "Five powers, 1936", "-o", str(out)])
+    assert code == 0
+    scenario = load_scenario(out, kb)
+    assert scenario.title == "Five powers, 1936" and len(scenario.states) == 5 and not scenario.perceptions
+    assert frozenset(("germany", "poland")) in scenario.neighbours
+    assert any("Singer" in s for s in scenario.sources) and any("Stinnett" in s for s in scenario.sources)
+    bad = main.main(["scenario-from-cow", "--year", "1936", "--states", "UKG,XXX",
+                     "--nmc", str(cow / "nmc-7.0.csv"), "--contiguity", str(cow / "contiguity-3.2.csv")])
+    assert bad == 2

@@ -156,15 +156,16 @@ def cmd_verify(args):
 def cmd_scenario(args):
     from presentation.scenario_text import render_scenario_text
     from rules.scenario import ScenarioEngine, load_scenario, scenario_result_to_dict
-    if args.output and args.format is None:
-        extension = __import__("os").path.splitext(args.output)[1].lower()
-        args.format = {".json": "json", ".txt": "text", ".text": "text"}.get(extension)
-        if args.format is None:
-            raise _usage(f"{args.output}: cannot tell the format from the name (use .json or .txt, or give --format)")
+    args.format = _output_format(args)
+    if args.format in ("md", "html", "pdf") and not args.output:
+        raise _usage(f"--format {args.format} takes -o OUT")
     advisor = _advisor(args)
     scenario = load_scenario(args.file, advisor.kb)
     result = ScenarioEngine(advisor).run(scenario, world=args.world)
-    if (args.format or "text") == "json":
+    if args.format in ("md", "html", "pdf"):
+        from reports.scenario_content import write_scenario_report
+        write_scenario_report(result, args.format, args.output, paper=args.paper)
+    elif args.format == "json":
         _emit(json.dumps(scenario_result_to_dict(result), indent=2, ensure_ascii=False) + "\n", args.output)
     else:
         _emit(render_scenario_text(advisor.kb, result), args.output)
@@ -269,10 +270,11 @@ def build_parser():
     p = sub.add_parser("scenario", help="a scenario of several powers: each state's greatest threat, its "
                                         "choice and partners, and the coalitions")
     p.add_argument("file", metavar="SCENARIO.yaml")
-    p.add_argument("--format", choices=("text", "json"), default=None,
-                   help="text (default) or json; with -o, the name's extension (.json, .txt) may say it")
+    p.add_argument("--format", choices=("text", "json", "md", "html", "pdf"), default=None,
+                   help="what to write (default: the format OUT's extension names; text without -o)")
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
     p.add_argument("--world", metavar="WORLD", help="which hypotheses hold (default: walt)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     p.set_defaults(func=cmd_scenario)
 
     p = sub.add_parser("scenario-from-cow", help="write a scenario's capabilities, offensive capability "

@@ -3,6 +3,7 @@ partners, the coalitions and the json contract."""
 import json
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
@@ -252,3 +253,34 @@ def test_scenario_from_cow_writes_a_scenario_the_loader_reads(kb, tmp_path):
     bad = main.main(["scenario-from-cow", "--year", "1936", "--states", "UKG,XXX",
                      "--nmc", str(cow / "nmc-7.0.csv"), "--contiguity", str(cow / "contiguity-3.2.csv")])
     assert bad == 2
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+def test_a_scenario_report_in_each_format_holds_the_blocs_the_choices_and_the_sources(tmp_path, fmt):
+    out = tmp_path / f"europe.{fmt}"
+    code = main.main(["scenario", str(ROOT / "knowledge" / "scenarios" / "europe_1936.yaml"), "-o", str(out)])
+    assert code == 0 and out.exists()
+    if fmt == "pdf":
+        from pypdf import PdfReader
+        text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    else:
+        text = out.read_text(encoding="utf-8")
+    flat = "".join(unicodedata.normalize("NFKC", text).split())     # PDF text comes with odd spacing
+    for needle in ("Europe, 1936", "Each state", "Greatest threat", "Czechoslovakia", "Correlates of War",
+                   "Contested", "python main.py scenario europe_1936.yaml"):
+        assert "".join(needle.split()) in flat, needle
+    if fmt == "html":
+        from html.parser import HTMLParser
+        HTMLParser().feed(text)
+        assert "<svg" in text and "<script" not in text
+    if fmt == "md":
+        assert (tmp_path / "europe-coalitions.svg").exists()
+
+
+def test_a_hostile_state_name_renders_inert(kb, tmp_path):
+    text = TRIANGLE.replace("name: Raider", "name: '<script>alert(1)</script>'")
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "hostile.html"
+    assert main.main(["scenario", str(path), "-o", str(out)]) == 0
+    assert "<script>alert" not in out.read_text(encoding="utf-8")

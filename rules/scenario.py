@@ -30,7 +30,7 @@ from .knowledge import KnowledgeBase
 from .result import Result
 from .yamlio import Node, parse_yaml_text, read_yaml_file
 
-SCENARIO_KEYS = ("title", "year", "states", "neighbours", "regions", "perceptions", "war", "war_leader",
+SCENARIO_KEYS = ("title", "year", "states", "neighbours", "regions", "perceptions", "war", "war_leader", "defeated",
                  "alignments", "observed", "overrides", "sources", "notes", "contested", "anchor")
 STATE_KEYS = ("id", "name", "capability", "offensive_capability", "cow_code")
 MAX_STATES = 200
@@ -176,6 +176,7 @@ class Scenario:
     perceptions: dict[str, dict[str, str]]      # state -> power -> intentions
     war: str
     war_leader: str | None
+    defeated: tuple[str, ...]                   # powers just beaten in a war that has ended
     alignments: tuple[tuple[str, ...], ...]
     observed: tuple[tuple[str, ...], ...] | None
     overrides: dict[str, dict[str, dict[str, str]]]     # state -> power -> factor -> level
@@ -345,6 +346,13 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
             raise ScenarioError("'war_leader' names the state nearer victory in a war, but 'war' is peace", where,
                                 data.line_of("war_leader"))
 
+    raw_defeated = data.get("defeated") or []
+    if not isinstance(raw_defeated, list):
+        raise ScenarioError("'defeated' must be a list of state ids", where, data.line_of("defeated"))
+    defeated = tuple(check_id(v, "defeated", data.line_of("defeated")) for v in raw_defeated)
+    if defeated and war != "peace":
+        raise ScenarioError("'defeated' names powers beaten in a war that has ended, but 'war' is not peace",
+                            where, data.line_of("defeated"))
     alignments = id_lists("alignments", 2)
     observed = id_lists("observed", 1) if "observed" in data else None
     if observed is not None:
@@ -385,7 +393,8 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
     if anchor is not None and not isinstance(anchor, dict):
         raise ScenarioError("'anchor' must be a mapping", where, data.line_of("anchor"))
     return Scenario(title=title, year=year, states=tuple(states), neighbours=neighbours, regions=regions,
-                    perceptions=perceptions, war=war, war_leader=leader, alignments=alignments, observed=observed,
+                    perceptions=perceptions, war=war, war_leader=leader, defeated=defeated, alignments=alignments,
+                    observed=observed,
                     overrides=overrides, sources=_text_list(data, "sources", where), notes=_text(data, "notes", where),
                     contested=_text_list(data, "contested", where), anchor=dict(anchor) if anchor else None,
                     path=path)
@@ -515,7 +524,8 @@ class ScenarioEngine:
                DerivedAnswer("intentions", seen or d.default_intentions, "data" if seen else "default",
                              "perceptions" if seen else "default_intentions", {}),
                DerivedAnswer("communication", d.default_communication, "default", "default_communication", {}),
-               DerivedAnswer("war_status", sc.war, "data", "war", {})]
+               DerivedAnswer("war_status", "threat_defeated", "data", "defeated", {"defeated": b})
+               if b in sc.defeated else DerivedAnswer("war_status", sc.war, "data", "war", {})]
         return out
 
     def _threat(self, answers: Mapping[str, str]) -> tuple[str | None, int, int]:
@@ -530,6 +540,10 @@ class ScenarioEngine:
         in force: each alliance ties its own members, not their other allies)."""
         d = self.derivation
         threatened = self._threat_rank[d.threatened_at]
+        if b in sc.defeated:
+            # Against a beaten power the question is the wartime alliance in force (B6):
+            # whether it holds or comes apart, not the blocs the rounds have made since.
+            partners_of = _ties(sc.alignments, sc.ids)
         b_side = {b} | (partners_of[b] - {a})
         candidates = []
         for x in sc.ids:

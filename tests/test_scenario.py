@@ -284,3 +284,38 @@ def test_a_hostile_state_name_renders_inert(kb, tmp_path):
     out = tmp_path / "hostile.html"
     assert main.main(["scenario", str(path), "-o", str(out)]) == 0
     assert "<script>alert" not in out.read_text(encoding="utf-8")
+
+
+VICTORY = """
+title: A coalition that has beaten its enemy
+states:
+  - {id: east, name: East, capability: 0.15, offensive_capability: high}
+  - {id: west, name: West, capability: 0.25, offensive_capability: high}
+  - {id: isle, name: Isle, capability: 0.07, offensive_capability: moderate}
+  - {id: reich, name: Reich, capability: 0.05, offensive_capability: high}
+neighbours:
+  - [east, reich]
+  - [isle, reich]
+perceptions:
+  east: {reich: unalterably_aggressive, west: ambiguous, isle: ambiguous}
+  west: {reich: unalterably_aggressive, east: ambiguous}
+  isle: {reich: unalterably_aggressive, east: ambiguous}
+war: peace
+defeated: [reich]
+alignments:
+  - [east, west, isle]
+"""
+
+
+def test_a_victorious_coalition_comes_apart_once_its_enemy_is_beaten(engine, kb):
+    result = run(engine, kb, VICTORY)
+    for sid in ("east", "west", "isle"):
+        choice = result.states[sid]
+        assert choice.greatest_threat == "reich" and choice.verdict == "dissolve", sid
+        assert choice.answers["war_status"] == "threat_defeated"
+        assert choice.answers["current_alignment"] == "against_threat"
+    assert result.coalitions == () and result.stable
+    # at war, near victory, the same coalition holds
+    at_war = run(engine, kb, VICTORY.replace("war: peace\ndefeated: [reich]", "war: late_war\nwar_leader: west"))
+    assert at_war.coalitions == (("east", "west", "isle"),)
+    assert all(at_war.states[s].verdict == "balance" for s in ("east", "west", "isle"))

@@ -294,6 +294,8 @@ def build_parser():
     p = sub.add_parser("gui", help="the desktop app (also the default)")
     p.add_argument("--screenshot", metavar="OUT.png", help="render the main window to a PNG and exit")
     p.add_argument("--case", metavar="CASE.yaml", help="open this case")
+    p.add_argument("--scenario", metavar="SCENARIO.yaml", help="with --screenshot: open this scenario and "
+                                                               "picture its window")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1024x700 (default 1400x900 for screenshots)")
     p.add_argument("--dark", action="store_true", help="use the dark colour scheme whatever the system's")
     p.add_argument("--smoke", action="store_true",

@@ -68,7 +68,7 @@ def run_app(args):
 
     app = create_application()
     if screenshot:
-        return _screenshot(app, kb, case_path, screenshot, size or SCREENSHOT_SIZE)
+        return _screenshot(app, kb, case_path, screenshot, size or SCREENSHOT_SIZE, getattr(args, "scenario", None))
     if getattr(args, "smoke", False):
         return _smoke(app, kb, case_path, size or SCREENSHOT_SIZE)
     from .mainwindow import MainWindow
@@ -153,7 +153,7 @@ def _quiet_offscreen_warnings(mode, context, message):
         print(message, file=sys.stderr)
 
 
-def _screenshot(app, kb, case_path, out, size):
+def _screenshot(app, kb, case_path, out, size, scenario_path=None):
     from PySide6.QtCore import QBuffer, QIODevice, qInstallMessageHandler
 
     from rules.errors import ExportError
@@ -169,9 +169,22 @@ def _screenshot(app, kb, case_path, out, size):
     if not window.wait_for_result():
         window.analysis.shutdown()
         return _fail(f"{out}: the analysis did not finish in time")
+    shown = window
+    if scenario_path:
+        shown = window.open_scenario_path(scenario_path)
+        if shown is None:
+            window.analysis.shutdown()
+            return _fail(f"{scenario_path}: not a valid scenario")
+        shown.resize(*size)
+        if not _wait_for(app, lambda: shown.result is not None):
+            return _fail(f"{out}: the scenario analysis did not finish in time")
+        if shown.result.states:
+            shown.select_state(next(iter(shown.result.states)))
     for _ in range(3):                  # let layouts settle after the result arrives
         app.processEvents()
-    image = window.grab().toImage()
+    image = shown.grab().toImage()
+    if scenario_path:
+        shown.shutdown()
     window.analysis.shutdown()
     buffer = QBuffer()
     buffer.open(QIODevice.WriteOnly)
@@ -182,3 +195,13 @@ def _screenshot(app, kb, case_path, out, size):
         return _fail(str(exc))
     print(f"{out}: {image.width()}x{image.height()} screenshot written")
     return 0
+
+
+def _wait_for(app, ready, seconds=60.0):
+    """Process events until ``ready()`` or the time is up; returns whether it became ready."""
+    import time
+    deadline = time.monotonic() + seconds
+    while not ready() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    return ready()

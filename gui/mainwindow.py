@@ -49,6 +49,9 @@ ACTIONS = {
     "new": ("&New Case", QKeySequence.StandardKey.New, "document-new", "new",
             "Start a new case, every answer unknown", "new_case"),
     "open": ("&Open…", QKeySequence.StandardKey.Open, "document-open", "open", "Open a case file", "open_dialog"),
+    "open_scenario": ("Open &Scenario…", "Ctrl+Shift+O", "document-open", None,
+                      "Open a scenario of several powers: its coalitions and each state's choice",
+                      "open_scenario_dialog"),
     "library": ("Open from &Library…", "Ctrl+L", "folder", "library",
                 "Browse the historical cases", "show_library"),
     "save": ("&Save", QKeySequence.StandardKey.Save, "document-save", "save", "Save the case", "save"),
@@ -74,7 +77,7 @@ ACTIONS = {
     "about": ("&About Alliance Advisor", None, "help-about", None, "The program and its source", "show_about"),
     "about_qt": ("About &Qt", None, None, None, "The Qt toolkit", "show_about_qt"),
 }
-MENUS = (("&File", ("new", "open", "recent", "library", None, "save", "save_as", None, "compare", None,
+MENUS = (("&File", ("new", "open", "open_scenario", "recent", "library", None, "save", "save_as", None, "compare", None,
                     "export", "print", "paper", None, "quit")),
          ("&Edit", ("undo", "redo", None, "edit_copy")),
          ("&View", ("dock_form", "dock_library", None, "show_help")),
@@ -450,10 +453,51 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
+    def open_scenario_dialog(self):
+        path = msgbox.get_open_path(self, "Open Scenario", str(default_library_dir(self.kb).parent / "scenarios"),
+                                    CASE_FILTER)
+        if path:
+            self.open_scenario_path(path)
+
+    def open_scenario_path(self, path):
+        """Open a scenario in a window of its own; a bad file gets a dialog with the
+        loader's message. The shipped scenarios open read-only."""
+        import yaml
+
+        from rules.scenario import load_scenario
+
+        from .scenario import ScenarioWindow
+        path = os.path.abspath(path)
+        try:
+            load_scenario(path, self.kb)                    # the same checks as the command line
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot open scenario", str(exc))
+            return None
+        shipped = Path(path).resolve().parent == (default_library_dir(self.kb).parent / "scenarios").resolve()
+        window = ScenarioWindow(self.kb, data, path=path, read_only=shipped, open_case=self.open_derived_case,
+                                parent=self)
+        window.setAttribute(Qt.WA_DeleteOnClose)
+        self._scenario_windows = [w for w in getattr(self, "_scenario_windows", []) if w.isVisible()] + [window]
+        window.show()
+        self.statusBar().showMessage(f"Opened the scenario {path}" + (" (read-only)" if shipped else ""), 5000)
+        return window
+
+    def open_derived_case(self, case):
+        """A scenario's state facing its greatest threat, opened here with every explanation."""
+        if self.maybe_save():
+            self.document.replace(case)
+            self.raise_()
+            self.activateWindow()
+            self.statusBar().showMessage(f"{case.title}: the answers the scenario derives", 5000)
+
     def open_path(self, path, read_only=False):
         """Open a case file; a bad one gets a dialog and the current case stays.
-        Cases of the historical library always open read-only."""
+        Cases of the historical library always open read-only. A scenario file opens
+        in a scenario window."""
         path = os.path.abspath(path)
+        if _looks_like_scenario(path):
+            return self.open_scenario_path(path) is not None
         read_only = read_only or Path(path).resolve().parent == default_library_dir(self.kb).resolve()
         try:
             case = load_case(path, self.kb)
@@ -753,3 +797,14 @@ class MainWindow(QMainWindow):
 
     def show_about_qt(self):
         QApplication.aboutQt()
+
+
+def _looks_like_scenario(path):
+    """Whether a file holds a scenario (a list of states) rather than a case; a file
+    that cannot be read is left to the case loader, which says why."""
+    try:
+        from rules.scenario import is_scenario_data
+        from rules.yamlio import read_yaml_file
+        return is_scenario_data(read_yaml_file(path))
+    except (AdvisorError, OSError):
+        return False

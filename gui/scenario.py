@@ -1,0 +1,528 @@
+"""The scenario window: a system of powers, its coalitions, and each state's choice.
+
+The window holds the scenario as plain data (what the file says); every edit makes
+new data, which the loader validates (the same messages as on the command line) and
+the scenario engine runs on a worker thread of its own. The coalition diagram is the
+reports' layout (presentation/coalitions.py) painted with QPainter; a state's row
+opens its choice against its greatest threat as a case in the main window, with all
+the existing explanations. An invalid edit is marked with the loader's message and the
+last good result stays on screen; nothing typed is lost.
+"""
+import copy
+import os
+from pathlib import Path
+
+import yaml
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from presentation.coalitions import coalition_layout
+from presentation.scenario_text import choice_text, name_of, why_greatest
+from presentation.wording import rests_on_text
+from rules.cases import Case
+from rules.errors import AdvisorError
+from rules.fileio import atomic_write_text
+from rules.scenario import parse_scenario_text
+
+from . import msgbox
+from .style import esc, theme
+
+SCENARIO_FILTER = "Scenarios (*.yaml *.yml);;All files (*)"
+REPORT_FILTER = "HTML report (*.html);;PDF report (*.pdf);;Markdown report (*.md);;JSON result (*.json)"
+INTENT_COLOURS = {"benign": "#cfe8d6", "ambiguous": "#eef1f5", "aggressive": "#f3cfb0",
+                  "unalterably_aggressive": "#e39a8f"}
+
+
+def scenario_yaml_text(data):
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _Worker(QObject):
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+
+    def __init__(self, kb):
+        super().__init__()
+        self.kb = kb
+        self.latest = 0
+        self._engine = None
+
+    @Slot(int, object)
+    def run(self, generation, scenario):
+        if generation < self.latest:
+            return
+        try:
+            if self._engine is None:
+                from rules.advisor import Advisor
+                from rules.scenario import ScenarioEngine
+                self._engine = ScenarioEngine(Advisor(self.kb))
+            result = self._engine.run(scenario)
+        except AdvisorError as exc:
+            self.failed.emit(generation, str(exc))
+        except Exception as exc:        # a bug of ours: say so, keep the window alive
+            self.failed.emit(generation, f"internal error ({type(exc).__name__}): {exc}")
+        else:
+            self.finished.emit(generation, result)
+
+
+class CoalitionDiagram(QWidget):
+    """The coalition diagram, painted from the reports' layout; a click picks a state."""
+
+    statePicked = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layout_ = None
+        self.selected = None
+        self.setMinimumSize(320, 200)
+
+    def show_result(self, result):
+        self.layout_ = coalition_layout(result)
+        self.setMinimumSize(int(self.layout_.width), int(self.layout_.height))
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self):
+        if self.layout_ is None:
+            return QSize(480, 320)
+        return QSize(int(self.layout_.width), int(self.layout_.height))
+
+    def mousePressEvent(self, event):
+        if self.layout_ is not None:
+            state = self.layout_.node_at(event.position().x(), event.position().y())
+            if state:
+                self.select(state)
+                self.statePicked.emit(state)
+
+    def select(self, state):
+        self.selected = state
+        self.update()
+
+    def paintEvent(self, _event):
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.fillRect(self.rect(), QColor(theme.PANEL))
+        layout = self.layout_
+        if layout is None:
+            painter.setPen(QColor(theme.FAINT))
+            painter.drawText(self.rect(), Qt.AlignCenter, "Analysing the scenario…")
+            return
+        font = painter.font()
+        for title, centre, colour in layout.columns:
+            bold = painter.font()
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.setPen(QColor(colour))
+            painter.drawText(QPointF(centre - 10, 30), title.upper())
+            painter.setFont(font)
+        painter.setPen(QPen(QColor(theme.RULE_LINE), 1))
+        for a, b in layout.partners:
+            na, nb = layout.nodes[a], layout.nodes[b]
+            painter.drawLine(QPointF(na.x, na.y), QPointF(nb.x, nb.y))
+        threat = QColor("#b4493d")
+        threat.setAlpha(150)
+        painter.setPen(QPen(threat, 1.2))
+        for a, b in layout.threats:
+            na, nb = layout.nodes[a], layout.nodes[b]
+            path = QPainterPath(QPointF(na.x, na.y))
+            mid = QPointF((na.x + nb.x) / 2 - (nb.y - na.y) * 0.2, (na.y + nb.y) / 2 + (nb.x - na.x) * 0.2)
+            path.quadTo(mid, QPointF(nb.x, nb.y))
+            painter.drawPath(path)
+        for node in layout.nodes.values():
+            if node.misassigned:
+                painter.setPen(QPen(QColor("#d08700"), 2, Qt.DashLine))
+                painter.setBrush(Qt.NoBrush)
+                painter.drawEllipse(QPointF(node.x, node.y), node.r + 4, node.r + 4)
+            fill = QColor(node.colour)
+            painter.setPen(QPen(QColor(theme.INK), 2.5) if node.id == self.selected else QPen(QColor("white"), 1.5))
+            painter.setBrush(QBrush(fill))
+            painter.drawEllipse(QPointF(node.x, node.y), node.r, node.r)
+            painter.setPen(QColor("#d08700") if node.misassigned else QColor(theme.INK))
+            painter.drawText(QRectF(node.x + node.r + 8, node.y - 9, 160, 18), Qt.AlignVCenter | Qt.AlignLeft,
+                             node.name)
+
+
+class _IntentDelegate(QStyledItemDelegate):
+    """A combo box of the intentions' levels for a cell of the perception matrix."""
+
+    def __init__(self, levels, parent=None):
+        super().__init__(parent)
+        self.levels = levels
+
+    def createEditor(self, parent, _option, index):
+        if index.row() == index.column():
+            return None
+        box = QComboBox(parent)
+        box.addItems(self.levels)
+        return box
+
+    def setEditorData(self, editor, index):
+        editor.setCurrentText(index.data(Qt.EditRole) or "ambiguous")
+
+    def setModelData(self, editor, model, index):
+        model.setData(index, editor.currentText(), Qt.EditRole)
+
+
+class ScenarioWindow(QMainWindow):
+    """One scenario: its data in tables, the coalitions, each state's choice."""
+
+    resultShown = Signal(object)
+    _request = Signal(int, object)
+
+    def __init__(self, kb, data, path=None, read_only=False, open_case=None, parent=None):
+        super().__init__(parent)
+        self.kb = kb
+        self.data = copy.deepcopy(data)
+        self.path = path
+        self.read_only = read_only
+        self.dirty = False
+        self.result = None
+        self.error = None
+        self._open_case = open_case
+        self._filling = False
+        self.generation = 0
+        self.setObjectName("scenarioWindow")
+        self.resize(1200, 800)
+
+        self._thread = QThread(self)
+        self._worker = _Worker(kb)
+        self._worker.moveToThread(self._thread)
+        self._request.connect(self._worker.run)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._thread.start()
+
+        self.states_table = QTableWidget(objectName="states")
+        self.states_table.setColumnCount(3)
+        self.states_table.setHorizontalHeaderLabels(["State", "Capability", "Offensive capability"])
+        self.states_table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.states_table.itemChanged.connect(self._state_edited)
+        self.perceptions = QTableWidget(objectName="perceptions")
+        self.perceptions.setItemDelegate(_IntentDelegate(list(kb.factor("intentions").level_ids), self))
+        self.perceptions.itemChanged.connect(self._perception_edited)
+        self.perceptions.setToolTip("Row sees column: how each state's leaders see the others' aims")
+        edit_tabs = QTabWidget()
+        edit_tabs.addTab(self.states_table, "States")
+        edit_tabs.addTab(self.perceptions, "Perceptions")
+        self.message = QLabel(wordWrap=True, objectName="scenarioMessage")
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.addWidget(self.message)
+        column.addWidget(edit_tabs, 1)
+
+        self.diagram = CoalitionDiagram()
+        self.diagram.statePicked.connect(self.select_state)
+        scroll = QScrollArea()
+        scroll.setWidget(self.diagram)
+        scroll.setWidgetResizable(True)
+        self.choices = QTableWidget(objectName="choices")
+        self.choices.setColumnCount(4)
+        self.choices.setHorizontalHeaderLabels(["State", "Greatest threat", "Threat", "Choice"])
+        self.choices.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.choices.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.choices.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.choices.itemSelectionChanged.connect(self._choice_selected)
+        self.choices.cellDoubleClicked.connect(lambda row, _col: self.open_selected_case())
+        self.detail = QLabel(wordWrap=True, objectName="stateDetail")
+        self.detail.setTextFormat(Qt.RichText)
+        self.detail.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        right = QSplitter(Qt.Vertical)
+        right.addWidget(scroll)
+        right.addWidget(self.choices)
+        right.addWidget(self.detail)
+        right.setSizes([380, 260, 140])
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([420, 780])
+        self.setCentralWidget(split)
+        self._build_menu()
+        self._fill_tables()
+        self._update_title()
+        self.request()
+
+    # ------------------------------------------------------------- menus
+    def _build_menu(self):
+        menu = self.menuBar().addMenu("&Scenario")
+        for text, shortcut, handler in (("&Save", QKeySequence.Save, self.save),
+                                        ("Save &As…", QKeySequence.SaveAs, self.save_as),
+                                        ("Edit a &Copy", None, self.edit_copy),
+                                        ("&Export Report…", "Ctrl+E", self.export_dialog),
+                                        ("&Open Choice as Case", "Ctrl+Return", self.open_selected_case),
+                                        ("&Close", QKeySequence.Close, self.close)):
+            action = menu.addAction(text, handler)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+
+    def _update_title(self):
+        name = os.path.basename(self.path) if self.path else "untitled scenario"
+        flags = " (read-only: Edit a Copy to change it)" if self.read_only else (" *" if self.dirty else "")
+        self.setWindowTitle(f"{self.data.get('title') or name}: {name}{flags} — Alliance Advisor")
+        for table in (self.states_table, self.perceptions):
+            table.setEditTriggers(QAbstractItemView.NoEditTriggers if self.read_only else
+                                  QAbstractItemView.DoubleClicked | QAbstractItemView.SelectedClicked
+                                  | QAbstractItemView.EditKeyPressed)
+
+    # ------------------------------------------------------------- tables
+    def _ids(self):
+        return [s.get("id") for s in self.data.get("states") or [] if isinstance(s, dict)]
+
+    def _fill_tables(self):
+        self._filling = True
+        try:
+            states = [s for s in self.data.get("states") or [] if isinstance(s, dict)]
+            self.states_table.setRowCount(len(states))
+            for row, state in enumerate(states):
+                for col, key in enumerate(("name", "capability", "offensive_capability")):
+                    item = QTableWidgetItem(str(state.get(key, "")))
+                    if col == 1:
+                        item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                    self.states_table.setItem(row, col, item)
+            ids = self._ids()
+            names = [s.get("name", s.get("id")) for s in states]
+            seen = self.data.get("perceptions") or {}
+            self.perceptions.setRowCount(len(ids))
+            self.perceptions.setColumnCount(len(ids))
+            self.perceptions.setVerticalHeaderLabels(names)
+            self.perceptions.setHorizontalHeaderLabels([n[:10] for n in names])
+            for r, a in enumerate(ids):
+                for c, b in enumerate(ids):
+                    item = QTableWidgetItem("" if a == b else (seen.get(a) or {}).get(b, "ambiguous"))
+                    if a == b:
+                        item.setFlags(Qt.NoItemFlags)
+                    else:
+                        item.setBackground(QColor(INTENT_COLOURS.get(item.text(), "#ffffff")))
+                        item.setForeground(QColor("#1f2933"))
+                    self.perceptions.setItem(r, c, item)
+            self.perceptions.resizeColumnsToContents()
+        finally:
+            self._filling = False
+
+    def _state_edited(self, item):
+        if self._filling:
+            return
+        states = [s for s in self.data.get("states") or [] if isinstance(s, dict)]
+        key = ("name", "capability", "offensive_capability")[item.column()]
+        text = item.text().strip()
+        value = text
+        if key == "capability":
+            try:
+                value = float(text)
+            except ValueError:
+                value = text            # the loader names what is wrong; the text is kept
+        states[item.row()][key] = value
+        self._changed()
+
+    def _perception_edited(self, item):
+        if self._filling:
+            return
+        ids = self._ids()
+        a, b = ids[item.row()], ids[item.column()]
+        self.set_perception(a, b, item.text())
+
+    def set_perception(self, state, power, level):
+        """How ``state`` sees ``power``'s aims (the matrix's edit, and the tests')."""
+        perceptions = self.data.setdefault("perceptions", {})
+        if level == "ambiguous" and power in (perceptions.get(state) or {}):
+            perceptions[state].pop(power)
+        elif level != "ambiguous":
+            perceptions.setdefault(state, {})[power] = level
+        self._filling = True
+        ids = self._ids()
+        item = self.perceptions.item(ids.index(state), ids.index(power))
+        if item is not None:
+            item.setText(level)
+            item.setBackground(QColor(INTENT_COLOURS.get(level, "#ffffff")))
+        self._filling = False
+        self._changed()
+
+    def _changed(self):
+        self.dirty = True
+        self._update_title()
+        self.request()
+
+    # ------------------------------------------------------------- analysis
+    def request(self):
+        try:
+            scenario = parse_scenario_text(scenario_yaml_text(self.data), self.kb, self.path or "<scenario>")
+        except AdvisorError as exc:
+            self.error = str(exc)
+            self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(self.error)}</span> "
+                                 "The last valid result stays below until this is fixed.")
+            return
+        self.error = None
+        self.message.setText("Analysing…")
+        self.generation += 1
+        self._worker.latest = self.generation
+        self._request.emit(self.generation, scenario)
+
+    def _on_finished(self, generation, result):
+        if generation != self.generation:
+            return
+        self.result = result
+        self.diagram.show_result(result)
+        self._show_choices(result)
+        agreed = ""
+        if result.agreement is not None:
+            n = sum(bool(v) for v in result.agreement.values())
+            agreed = f" {n} of {len(result.states)} states placed as observed."
+        self.message.setText(f"{len(result.coalitions)} bloc(s) after {result.rounds} round(s)"
+                             + ("" if result.stable else " (no stable configuration)") + f".{agreed} "
+                             "Click a state to see its threats; double-click a row to open its choice as a case.")
+        self.resultShown.emit(result)
+
+    def _on_failed(self, generation, message):
+        if generation == self.generation:
+            self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(message)}</span>")
+
+    def _show_choices(self, result):
+        self.choices.setRowCount(len(result.states))
+        for row, (sid, choice) in enumerate(result.states.items()):
+            top = choice.threats[0]
+            cells = (name_of(result, sid), name_of(result, choice.greatest_threat),
+                     f"{top.threat_level or 'open'} ({top.score})", choice_text(self.kb, result, choice))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, sid)
+                if result.agreement is not None and not result.agreement[sid]:
+                    item.setForeground(QColor("#a35f00"))
+                self.choices.setItem(row, col, item)
+        self.choices.resizeColumnsToContents()
+        if self.diagram.selected in result.states:
+            self.select_state(self.diagram.selected)
+
+    def bloc_of(self, state):
+        """The index of the predicted bloc holding ``state`` (None: unaligned)."""
+        if self.result is None:
+            return None
+        return next((i for i, bloc in enumerate(self.result.coalitions) if state in bloc), None)
+
+    # ------------------------------------------------------------- drill down
+    def select_state(self, state):
+        if self.result is None or state not in self.result.states:
+            return
+        self.diagram.select(state)
+        result = self.result
+        choice = result.states[state]
+        for row in range(self.choices.rowCount()):
+            if self.choices.item(row, 0).data(Qt.UserRole) == state:
+                self.choices.blockSignals(True)
+                self.choices.selectRow(row)
+                self.choices.blockSignals(False)
+        ranked = "".join(f"<li>{esc(name_of(result, t.power))}: {esc(t.threat_level or 'open')}, "
+                         f"{t.score} of {t.maximum} points</li>" for t in choice.threats[:6])
+        why = why_greatest(self.kb, result, choice)
+        rests = rests_on_text(self.kb, choice.result) if choice.verdict else ""
+        self.detail.setText(f"<b>{esc(name_of(result, state))}</b>: {esc(choice_text(self.kb, result, choice))} "
+                            f"{esc(rests)}<br>{esc(why)}<br>Threats, greatest first:<ol>{ranked}</ol>")
+
+    def _choice_selected(self):
+        items = self.choices.selectedItems()
+        if items:
+            self.select_state(items[0].data(Qt.UserRole))
+
+    def selected_case(self):
+        """The selected state's choice against its greatest threat, as a case."""
+        state = self.diagram.selected
+        if self.result is None or state not in self.result.states:
+            return None
+        case = self.result.states[state].result.case
+        return Case(title=case.title, year=case.year, state=case.state, threat=case.threat,
+                    answers=dict(case.answers), notes=f"From the scenario {self.data.get('title') or ''}: the "
+                    "answers derived for this pair (knowledge/derivation.yaml).")
+
+    def open_selected_case(self):
+        case = self.selected_case()
+        if case is not None and self._open_case is not None:
+            self._open_case(case)
+
+    # ------------------------------------------------------------- files
+    def edit_copy(self):
+        if self.read_only:
+            self.read_only = False
+            self.path = None
+            self.dirty = True
+            self._update_title()
+
+    def save(self):
+        if self.read_only or not self.path:
+            return self.save_as()
+        return self.write(self.path)
+
+    def save_as(self):
+        suggested = self.path or os.path.join(str(Path.home()), "scenario.yaml")
+        path, _chosen = msgbox.get_save_path(self, "Save Scenario As", suggested, SCENARIO_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".yaml"
+        return self.write(path)
+
+    def write(self, path):
+        """Atomic: a failed write leaves the old file and keeps the work in the window."""
+        path = os.path.abspath(path)
+        try:
+            atomic_write_text(path, scenario_yaml_text(self.data))
+        except (AdvisorError, OSError) as exc:
+            msgbox.error(self, "Cannot save scenario", str(exc) if isinstance(exc, AdvisorError)
+                         else f"{path}: {exc.strerror or exc}")
+            return False
+        self.path, self.read_only, self.dirty = path, False, False
+        self._update_title()
+        return True
+
+    def export_dialog(self):
+        if self.result is None:
+            return False
+        stem = os.path.splitext(os.path.basename(self.path or "scenario.yaml"))[0]
+        path, _chosen = msgbox.get_save_path(self, "Export Scenario Report", os.path.join(str(Path.home()),
+                                                                                            stem + ".html"),
+                                             REPORT_FILTER)
+        return self.export(path) if path else False
+
+    def export(self, path):
+        import json
+
+        from reports.export import format_for_path
+        from reports.scenario_content import write_scenario_report
+        from rules.scenario import scenario_result_to_dict
+        fmt = format_for_path(path) or "html"
+        try:
+            if fmt == "json":
+                atomic_write_text(path, json.dumps(scenario_result_to_dict(self.result), indent=2,
+                                                   ensure_ascii=False) + "\n")
+            else:
+                write_scenario_report(self.result, fmt, path)
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot export report", str(exc))
+            return False
+        return True
+
+    def closeEvent(self, event):
+        if self.dirty and not self.read_only:
+            choice = msgbox.ask_save_changes(self, self.data.get("title") or "this scenario")
+            if choice == msgbox.CANCEL or (choice == msgbox.SAVE and not self.save()):
+                event.ignore()
+                return
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self):
+        if self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait()

@@ -1,0 +1,89 @@
+"""The scenario window (issue 13): open a shipped scenario, edit a perception and see
+a state change bloc; save and reopen; export each format; open a state's choice as a
+case in the main window."""
+from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
+
+SCENARIOS = ROOT / "knowledge" / "scenarios"  # noqa: F405
+
+
+def open_scenario(window, qtbot, path):
+    scenario = window.open_scenario_path(str(path))
+    assert scenario is not None
+    qtbot.addWidget(scenario)
+    qtbot.waitUntil(lambda: scenario.result is not None, timeout=30000)
+    return scenario
+
+
+def test_a_shipped_scenario_opens_read_only_with_its_blocs(window, qtbot):
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    assert scenario.read_only and "read-only" in scenario.windowTitle()
+    assert scenario.choices.rowCount() == 17 and scenario.diagram.layout_ is not None
+    assert "11 of 17" in scenario.message.text()
+    scenario.shutdown()
+
+
+def test_editing_a_perception_moves_a_state_to_the_other_bloc(window, qtbot):
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    scenario.edit_copy()
+    before = scenario.bloc_of("poland")
+    assert before == scenario.bloc_of("germany")
+    first = scenario.result
+    scenario.set_perception("poland", "soviet_union", "benign")
+    scenario.set_perception("poland", "germany", "aggressive")
+    qtbot.waitUntil(lambda: scenario.result is not first, timeout=30000)
+    assert scenario.result.states["poland"].greatest_threat == "germany"
+    assert scenario.bloc_of("poland") == scenario.bloc_of("france") != scenario.bloc_of("germany")
+    assert scenario.dirty and "*" in scenario.windowTitle()
+    scenario.shutdown()
+
+
+def test_an_invalid_edit_is_marked_and_keeps_the_last_result(window, qtbot):
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    scenario.edit_copy()
+    good = scenario.result
+    scenario.states_table.item(0, 1).setText("1.7")          # Britain's capability, outside 0-1
+    assert scenario.error and "capability 1.7 is outside 0-1" in scenario.error
+    assert "outside 0-1" in scenario.message.text() and scenario.result is good
+    assert scenario.data["states"][0]["capability"] == 1.7     # what was typed is kept
+    scenario.shutdown()
+
+
+def test_save_and_reopen_and_export_every_format(window, qtbot, tmp_path):
+    from pypdf import PdfReader
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    scenario.edit_copy()
+    scenario.set_perception("denmark", "germany", "aggressive")
+    qtbot.waitUntil(lambda: not scenario.message.text().startswith("Analysing"), timeout=30000)
+    saved = tmp_path / "mine.yaml"
+    assert scenario.write(str(saved)) and not scenario.dirty and not scenario.read_only
+    again = open_scenario(window, qtbot, saved)
+    assert not again.read_only and again.data["perceptions"]["denmark"]["germany"] == "aggressive"
+    for fmt in ("html", "pdf", "md", "json"):
+        out = tmp_path / f"report.{fmt}"
+        assert again.export(str(out)) and out.exists()
+    assert "Europe, 1936" in " ".join(PdfReader(tmp_path / "report.pdf").pages[0].extract_text().split())
+    assert "<svg" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    scenario.shutdown()
+    again.shutdown()
+
+
+def test_a_state_opens_as_a_case_in_the_main_window(window, qtbot):
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    scenario.select_state("czechoslovakia")
+    assert "Czechoslovakia" in scenario.detail.text() and "Threats, greatest first" in scenario.detail.text()
+    scenario.open_selected_case()
+    case = window.document.case
+    assert case.state == "Czechoslovakia" and case.threat == "Germany"
+    assert case.answers == scenario.result.states["czechoslovakia"].answers
+    scenario.shutdown()
+
+
+def test_open_detects_a_scenario_file_and_a_bad_one_gets_a_dialog(window, qtbot, prompts, tmp_path):
+    assert window.open_path(str(SCENARIOS / "europe_1949.yaml"))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("states:\n  - {id: a, capability: 2, offensive_capability: low}\n"
+                   "  - {id: b, capability: 0.1, offensive_capability: low}\n", encoding="utf-8")
+    assert not window.open_path(str(bad))
+    assert prompts.errors and "bad.yaml:2:" in prompts.errors[-1] and "outside 0-1" in prompts.errors[-1]
+    for w in getattr(window, "_scenario_windows", []):
+        w.shutdown()

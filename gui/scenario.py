@@ -71,13 +71,16 @@ class _Worker(QObject):
                 from rules.advisor import Advisor
                 from rules.scenario import ScenarioEngine
                 self._engine = ScenarioEngine(Advisor(self.kb))
-            result = self._engine.run(scenario)
+            # First the quick run (the vectorised verdicts: the diagram and the table
+            # move at once), then, unless a newer edit is waiting, every explanation.
+            self.finished.emit(generation, self._engine.run(scenario, explanations=False))
+            if generation < self.latest:
+                return
+            self.finished.emit(generation, self._engine.run(scenario))
         except AdvisorError as exc:
             self.failed.emit(generation, str(exc))
         except Exception as exc:        # a bug of ours: say so, keep the window alive
             self.failed.emit(generation, f"internal error ({type(exc).__name__}): {exc}")
-        else:
-            self.finished.emit(generation, result)
 
 
 class CoalitionDiagram(QWidget):
@@ -192,6 +195,7 @@ class ScenarioWindow(QMainWindow):
         self.read_only = read_only
         self.dirty = False
         self.result = None
+        self.explained = False          # whether the result carries every state's explanation
         self.error = None
         self._open_case = open_case
         self._filling = False
@@ -375,6 +379,7 @@ class ScenarioWindow(QMainWindow):
         if generation != self.generation:
             return
         self.result = result
+        self.explained = next(iter(result.states.values())).result is not None
         self.diagram.show_result(result)
         self._show_choices(result)
         agreed = ""
@@ -427,7 +432,7 @@ class ScenarioWindow(QMainWindow):
         ranked = "".join(f"<li>{esc(name_of(result, t.power))}: {esc(t.threat_level or 'open')}, "
                          f"{t.score} of {t.maximum} points</li>" for t in choice.threats[:6])
         why = why_greatest(self.kb, result, choice)
-        rests = rests_on_text(self.kb, choice.result) if choice.verdict else ""
+        rests = rests_on_text(self.kb, choice.result) if choice.verdict and choice.result is not None else ""
         self.detail.setText(f"<b>{esc(name_of(result, state))}</b>: {esc(choice_text(self.kb, result, choice))} "
                             f"{esc(rests)}<br>{esc(why)}<br>Threats, greatest first:<ol>{ranked}</ol>")
 
@@ -441,10 +446,14 @@ class ScenarioWindow(QMainWindow):
         state = self.diagram.selected
         if self.result is None or state not in self.result.states:
             return None
-        case = self.result.states[state].result.case
-        return Case(title=case.title, year=case.year, state=case.state, threat=case.threat,
-                    answers=dict(case.answers), notes=f"From the scenario {self.data.get('title') or ''}: the "
-                    "answers derived for this pair (knowledge/derivation.yaml).")
+        result = self.result
+        choice = result.states[state]
+        year = result.scenario.year
+        return Case(title=f"{name_of(result, state)} facing {name_of(result, choice.greatest_threat)}"
+                    + (f", {year}" if year else ""), year=year, state=name_of(result, state),
+                    threat=name_of(result, choice.greatest_threat), answers=dict(choice.answers),
+                    notes=f"From the scenario {self.data.get('title') or ''}: the answers derived for this pair "
+                    "(knowledge/derivation.yaml).")
 
     def open_selected_case(self):
         case = self.selected_case()
@@ -503,15 +512,25 @@ class ScenarioWindow(QMainWindow):
         from rules.scenario import scenario_result_to_dict
         fmt = format_for_path(path) or "html"
         try:
+            result = self.result if self.explained else self._explained_now()
             if fmt == "json":
-                atomic_write_text(path, json.dumps(scenario_result_to_dict(self.result), indent=2,
+                atomic_write_text(path, json.dumps(scenario_result_to_dict(result), indent=2,
                                                    ensure_ascii=False) + "\n")
             else:
-                write_scenario_report(self.result, fmt, path)
+                write_scenario_report(result, fmt, path)
         except AdvisorError as exc:
             msgbox.error(self, "Cannot export report", str(exc))
             return False
         return True
+
+    def _explained_now(self):
+        """The current scenario with every explanation, here and now (an export asked
+        for it before the worker's full run arrived); a separate engine of this thread."""
+        from rules.advisor import Advisor
+        from rules.scenario import ScenarioEngine
+        if getattr(self, "_local_engine", None) is None:
+            self._local_engine = ScenarioEngine(Advisor(self.kb))
+        return self._local_engine.run(self.result.scenario)
 
     def closeEvent(self, event):
         if self.dirty and not self.read_only:

@@ -448,7 +448,7 @@ class StateChoice:
     side: str                           # "against" (balances or rides under it), "with" or "apart"
     partners: tuple[str, ...]           # balancing: the states it would ally with; bandwagoning: the threat
     derivation: tuple[DerivedAnswer, ...]   # the answers of (state, greatest threat), each with its source
-    result: Result                      # the full single-case explanation
+    result: Result | None               # the full single-case explanation (None in a quick run)
 
     @property
     def answers(self) -> dict[str, str]:
@@ -591,7 +591,12 @@ class ScenarioEngine:
         return [DerivedAnswer(x.factor, over[x.factor], "override", "overrides", {"derived": x.level})
                 if x.factor in over else x for x in answers]
 
-    def run(self, sc: Scenario, world: str | None = None, explain: bool = True) -> ScenarioResult:
+    def run(self, sc: Scenario, world: str | None = None, explain: bool = True,
+            explanations: bool = True) -> ScenarioResult:
+        """The scenario's choices and coalitions. Without ``explanations`` (a quick run,
+        for live editing) the verdicts are the vectorised evaluator's and no state
+        carries its single-case Result; the verdicts are the same (every analysis with
+        explanations cross-checks the two engines)."""
         world = world or self.kb.theory.default_world
         ids = sc.ids
         base = {(a, b): self._overridden(sc, a, b, self._base(sc, a, b)) for a in ids for b in ids if a != b}
@@ -646,8 +651,8 @@ class ScenarioEngine:
             answers = {x.factor: x.level for x in answers_of[a]}
             case = Case(title=f"{sc.state(a).name} facing {sc.state(b).name}" + (f", {sc.year}" if sc.year else ""),
                         year=sc.year, state=sc.state(a).name, threat=sc.state(b).name, answers=answers)
-            result = self.advisor.analyze(case, world=world, explain=explain)
-            verdict = result.verdict
+            result = self.advisor.analyze(case, world=world, explain=explain) if explanations else None
+            verdict = result.verdict if result is not None else verdicts[a]
             side = SIDE_OF.get(verdict or "", "apart")
             if side == "against":
                 partners = tuple(x for x in candidates_of[a] if SIDE_OF.get(verdicts.get(x) or "") == "against"
@@ -784,10 +789,11 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
             "threats": [{"power": t.power, "threat_level": t.threat_level, "score": t.score, "maximum": t.maximum,
                          "sources": dict(t.answers)} for t in choice.threats],
             "verdict": choice.verdict, "side": choice.side, "partners": list(choice.partners),
-            "confidence": choice.result.confidence, "decisive": list(choice.result.decisive),
+            "confidence": choice.result.confidence if choice.result else None,
+            "decisive": list(choice.result.decisive) if choice.result else None,
             "answers": [{"factor": d.factor, "level": d.level, "source": d.source, "rule": d.rule,
                          "figures": d.figures} for d in choice.derivation]}
-        if explanations:
+        if explanations and choice.result is not None:
             entry["explanation"] = choice.result.to_dict()
         states[sid] = entry
     data: dict[str, Any] = {

@@ -319,3 +319,12 @@ def test_a_victorious_coalition_comes_apart_once_its_enemy_is_beaten(engine, kb)
     at_war = run(engine, kb, VICTORY.replace("war: peace\ndefeated: [reich]", "war: late_war\nwar_leader: west"))
     assert at_war.coalitions == (("east", "west", "isle"),)
     assert all(at_war.states[s].verdict == "balance" for s in ("east", "west", "isle"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_the_quick_run_for_live_editing_gives_the_same_choices_and_blocs(engine, kb, path):
+    scenario = load_scenario(path, kb)
+    full, quick = engine.run(scenario), engine.run(scenario, explanations=False)
+    assert quick.coalitions == full.coalitions and quick.misassigned == full.misassigned
+    assert {s: c.verdict for s, c in quick.states.items()} == {s: c.verdict for s, c in full.states.items()}
+    assert all(c.result is None for c in quick.states.values())

@@ -29,12 +29,13 @@ class Autosave:
         self.path = self.directory / f"autosave-{session}.json"
         self._lock = QLockFile(str(self.path.with_suffix(".lock")))
 
-    def write(self, case_yaml, origin=None):
-        """Raises ExportError (or OSError creating the folder) when it cannot write."""
+    def write(self, case_yaml, origin=None, kind="case"):
+        """Raises ExportError (or OSError creating the folder) when it cannot write.
+        ``kind`` is "case" or "scenario": what the text is, for the recovery."""
         self.directory.mkdir(parents=True, exist_ok=True)
         if not self._lock.isLocked():
             self._lock.tryLock(0)
-        payload = {"format": FORMAT, "saved": time.time(), "origin": origin, "case": case_yaml}
+        payload = {"format": FORMAT, "saved": time.time(), "origin": origin, "case": case_yaml, "kind": kind}
         atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False))
 
     def discard(self):
@@ -60,6 +61,7 @@ class Orphan:
         self.lock = lock
         self.case_yaml = payload.get("case", "")
         self.origin = payload.get("origin")
+        self.kind = payload.get("kind", "case")
         self.saved = payload.get("saved", path.stat().st_mtime)
 
     @property

@@ -465,8 +465,6 @@ class MainWindow(QMainWindow):
         import yaml
 
         from rules.scenario import load_scenario
-
-        from .scenario import ScenarioWindow
         path = os.path.abspath(path)
         try:
             load_scenario(path, self.kb)                    # the same checks as the command line
@@ -475,12 +473,21 @@ class MainWindow(QMainWindow):
             msgbox.error(self, "Cannot open scenario", str(exc))
             return None
         shipped = Path(path).resolve().parent == (default_library_dir(self.kb).parent / "scenarios").resolve()
-        window = ScenarioWindow(self.kb, data, path=path, read_only=shipped, open_case=self.open_derived_case,
-                                parent=self)
+        window = self.show_scenario(data, path, read_only=shipped)
+        if not shipped:
+            self.recent.add(path)
+        self.statusBar().showMessage(f"Opened the scenario {path}" + (" (read-only)" if shipped else ""), 5000)
+        return window
+
+    def show_scenario(self, data, path, read_only=False, recovered=False):
+        """A scenario window over ``data``, with its own autosave beside the cases'."""
+        from .scenario import ScenarioWindow
+        autosave = Autosave(self.autosave.directory) if self.autosave is not None else None
+        window = ScenarioWindow(self.kb, data, path=path, read_only=read_only, open_case=self.open_derived_case,
+                                parent=self, autosave=autosave, recovered=recovered)
         window.setAttribute(Qt.WA_DeleteOnClose)
         self._scenario_windows = [w for w in getattr(self, "_scenario_windows", []) if w.isVisible()] + [window]
         window.show()
-        self.statusBar().showMessage(f"Opened the scenario {path}" + (" (read-only)" if shipped else ""), 5000)
         return window
 
     def open_derived_case(self, case):
@@ -722,6 +729,9 @@ class MainWindow(QMainWindow):
             if recovered:
                 orphan.release()            # offered again next time
                 continue
+            if orphan.kind == "scenario":
+                recovered = self._recover_scenario(orphan) or recovered
+                continue
             try:
                 case = parse_case_text(orphan.case_yaml, self.kb, path=str(orphan.path))
             except AdvisorError as exc:
@@ -735,6 +745,25 @@ class MainWindow(QMainWindow):
                 recovered = True
             orphan.remove()
         return recovered
+
+    def _recover_scenario(self, orphan):
+        """An unsaved scenario left by a session that did not close: validated like a
+        file, offered back in a window of its own."""
+        import yaml
+
+        from rules.scenario import parse_scenario_text
+        try:
+            scenario = parse_scenario_text(orphan.case_yaml, self.kb, path=str(orphan.path))
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot recover autosave", str(exc))
+            orphan.release()
+            return False
+        if not msgbox.ask_recover(self, scenario.title or "Untitled scenario", orphan.when):
+            orphan.remove()
+            return False
+        self.show_scenario(yaml.safe_load(orphan.case_yaml), orphan.origin, recovered=True)
+        orphan.remove()
+        return True
 
     # ================================================================ closing
     def closeEvent(self, event):

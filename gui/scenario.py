@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPainterPath, QPen, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -181,13 +181,28 @@ class _IntentDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText(), Qt.EditRole)
 
 
+class _Snapshot(QUndoCommand):
+    """An edit of the scenario as the data before and after it."""
+
+    def __init__(self, window, before, after, text):
+        super().__init__(text)
+        self.window, self.before, self.after = window, before, after
+
+    def redo(self):
+        self.window._apply(self.after)
+
+    def undo(self):
+        self.window._apply(self.before)
+
+
 class ScenarioWindow(QMainWindow):
     """One scenario: its data in tables, the coalitions, each state's choice."""
 
     resultShown = Signal(object)
     _request = Signal(int, object)
 
-    def __init__(self, kb, data, path=None, read_only=False, open_case=None, parent=None):
+    def __init__(self, kb, data, path=None, read_only=False, open_case=None, parent=None, autosave=None,
+                 recovered=False):
         super().__init__(parent)
         self.kb = kb
         self.data = copy.deepcopy(data)
@@ -198,6 +213,7 @@ class ScenarioWindow(QMainWindow):
         self.explained = False          # whether the result carries every state's explanation
         self.error = None
         self._open_case = open_case
+        self.autosave = autosave        # gui.autosave.Autosave: unsaved edits survive a crash
         self._filling = False
         self.generation = 0
         self.setObjectName("scenarioWindow")
@@ -255,8 +271,11 @@ class ScenarioWindow(QMainWindow):
         split.addWidget(right)
         split.setSizes([420, 780])
         self.setCentralWidget(split)
+        self.undo_stack = QUndoStack(self)
         self._build_menu()
         self._fill_tables()
+        if recovered:
+            self._changed()             # recovered work is unsaved work
         self._update_title()
         self.request()
 
@@ -272,6 +291,12 @@ class ScenarioWindow(QMainWindow):
             action = menu.addAction(text, handler)
             if shortcut is not None:
                 action.setShortcut(QKeySequence(shortcut))
+        edit = self.menuBar().addMenu("&Edit")
+        for make, shortcut in ((self.undo_stack.createUndoAction, QKeySequence.Undo),
+                               (self.undo_stack.createRedoAction, QKeySequence.Redo)):
+            action = make(self)
+            action.setShortcut(QKeySequence(shortcut))
+            edit.addAction(action)
 
     def _update_title(self):
         name = os.path.basename(self.path) if self.path else "untitled scenario"
@@ -320,7 +345,8 @@ class ScenarioWindow(QMainWindow):
     def _state_edited(self, item):
         if self._filling:
             return
-        states = [s for s in self.data.get("states") or [] if isinstance(s, dict)]
+        data = copy.deepcopy(self.data)
+        states = [st for st in data.get("states") or [] if isinstance(st, dict)]
         key = ("name", "capability", "offensive_capability")[item.column()]
         text = item.text().strip()
         value = text
@@ -330,7 +356,7 @@ class ScenarioWindow(QMainWindow):
             except ValueError:
                 value = text            # the loader names what is wrong; the text is kept
         states[item.row()][key] = value
-        self._changed()
+        self._commit(data, f"Change {states[item.row()].get('id')}'s {key.replace('_', ' ')}")
 
     def _perception_edited(self, item):
         if self._filling:
@@ -341,24 +367,42 @@ class ScenarioWindow(QMainWindow):
 
     def set_perception(self, state, power, level):
         """How ``state`` sees ``power``'s aims (the matrix's edit, and the tests')."""
-        perceptions = self.data.setdefault("perceptions", {})
-        if level == "ambiguous" and power in (perceptions.get(state) or {}):
-            perceptions[state].pop(power)
-        elif level != "ambiguous":
+        data = copy.deepcopy(self.data)
+        perceptions = data.setdefault("perceptions", {}) or {}
+        data["perceptions"] = perceptions
+        if level == "ambiguous":
+            (perceptions.get(state) or {}).pop(power, None)
+        else:
             perceptions.setdefault(state, {})[power] = level
-        self._filling = True
-        ids = self._ids()
-        item = self.perceptions.item(ids.index(state), ids.index(power))
-        if item is not None:
-            item.setText(level)
-            item.setBackground(QColor(INTENT_COLOURS.get(level, "#ffffff")))
-        self._filling = False
+        self._commit(data, f"{state} sees {power} as {level.replace('_', ' ')}")
+
+    def _commit(self, after, text):
+        """One edit, on the undo stack: applying it (and undoing it) re-fills the
+        tables from the data and runs the scenario again."""
+        self.undo_stack.push(_Snapshot(self, copy.deepcopy(self.data), after, text))
+
+    def _apply(self, data):
+        self.data = copy.deepcopy(data)
+        self._fill_tables()
         self._changed()
 
     def _changed(self):
         self.dirty = True
         self._update_title()
+        self._autosave()
         self.request()
+
+    def _autosave(self):
+        if self.autosave is None or not self.dirty:
+            return
+        try:
+            self.autosave.write(scenario_yaml_text(self.data), origin=self.path, kind="scenario")
+        except (AdvisorError, OSError) as exc:
+            self.message.setText(f"<span style='color:{theme.BAD}'>Autosave failed: {esc(str(exc))}</span>")
+
+    def _discard_autosave(self):
+        if self.autosave is not None:
+            self.autosave.discard()
 
     # ------------------------------------------------------------- analysis
     def request(self):
@@ -492,6 +536,8 @@ class ScenarioWindow(QMainWindow):
                          else f"{path}: {exc.strerror or exc}")
             return False
         self.path, self.read_only, self.dirty = path, False, False
+        self._discard_autosave()
+        self.undo_stack.setClean()
         self._update_title()
         return True
 
@@ -538,6 +584,7 @@ class ScenarioWindow(QMainWindow):
             if choice == msgbox.CANCEL or (choice == msgbox.SAVE and not self.save()):
                 event.ignore()
                 return
+        self._discard_autosave()
         self.shutdown()
         super().closeEvent(event)
 

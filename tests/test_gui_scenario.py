@@ -87,3 +87,37 @@ def test_open_detects_a_scenario_file_and_a_bad_one_gets_a_dialog(window, qtbot,
     assert prompts.errors and "bad.yaml:2:" in prompts.errors[-1] and "outside 0-1" in prompts.errors[-1]
     for w in getattr(window, "_scenario_windows", []):
         w.shutdown()
+
+
+def test_undo_and_redo_an_edit(window, qtbot):
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    scenario.edit_copy()
+    scenario.set_perception("poland", "soviet_union", "benign")
+    assert scenario.data["perceptions"]["poland"].get("soviet_union") == "benign"
+    assert scenario.undo_stack.canUndo()
+    scenario.undo_stack.undo()
+    assert scenario.data["perceptions"]["poland"]["soviet_union"] == "aggressive"
+    row = scenario._ids().index("poland")
+    col = scenario._ids().index("soviet_union")
+    assert scenario.perceptions.item(row, col).text() == "aggressive"
+    scenario.undo_stack.redo()
+    assert scenario.data["perceptions"]["poland"]["soviet_union"] == "benign"
+    scenario.shutdown()
+
+
+def test_unsaved_scenario_work_is_recovered_after_a_crash(make_window, qtbot, prompts, tmp_path):
+    first = make_window(autosave_dir=tmp_path / "autosave")
+    scenario = open_scenario(first, qtbot, SCENARIOS / "europe_1936.yaml")
+    scenario.edit_copy()
+    scenario.set_perception("denmark", "germany", "aggressive")
+    assert list((tmp_path / "autosave").glob("autosave-*.json"))
+    scenario.shutdown()
+    scenario.autosave.release()                 # the process dies: its lock goes with it
+    second = make_window(autosave_dir=tmp_path / "autosave")
+    prompts.recover_answer = True
+    assert second.offer_recovery()
+    recovered = second._scenario_windows[-1]
+    qtbot.addWidget(recovered)
+    assert recovered.dirty and recovered.data["perceptions"]["denmark"]["germany"] == "aggressive"
+    qtbot.waitUntil(lambda: recovered.result is not None, timeout=30000)
+    recovered.shutdown()

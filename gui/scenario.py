@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QListWidget,
     QMainWindow,
     QScrollArea,
     QSplitter,
@@ -54,6 +55,7 @@ def scenario_yaml_text(data):
 
 class _Worker(QObject):
     finished = Signal(int, object)
+    moves = Signal(int, object)         # generation, [BlocMove]: single changes that move a bloc
     failed = Signal(int, str)
 
     def __init__(self, kb):
@@ -76,7 +78,12 @@ class _Worker(QObject):
             self.finished.emit(generation, self._engine.run(scenario, explanations=False))
             if generation < self.latest:
                 return
-            self.finished.emit(generation, self._engine.run(scenario))
+            full = self._engine.run(scenario)
+            self.finished.emit(generation, full)
+            if generation < self.latest:
+                return
+            from rules.scenario import perception_moves
+            self.moves.emit(generation, perception_moves(self._engine, scenario, full))
         except AdvisorError as exc:
             self.failed.emit(generation, str(exc))
         except Exception as exc:        # a bug of ours: say so, keep the window alive
@@ -224,6 +231,7 @@ class ScenarioWindow(QMainWindow):
         self._worker.moveToThread(self._thread)
         self._request.connect(self._worker.run)
         self._worker.finished.connect(self._on_finished)
+        self._worker.moves.connect(self._on_moves)
         self._worker.failed.connect(self._on_failed)
         self._thread.start()
 
@@ -261,11 +269,20 @@ class ScenarioWindow(QMainWindow):
         self.detail = QLabel(wordWrap=True, objectName="stateDetail")
         self.detail.setTextFormat(Qt.RichText)
         self.detail.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        # The single changes of perception that would move a state to another bloc;
+        # double-click one to make it.
+        self.moves_list = QListWidget(objectName="moves")
+        self.moves_list.itemDoubleClicked.connect(self._apply_move)
+        self.moves_list.setToolTip("Double-click a change to make it (Undo takes it back)")
+        self.moves = []
+        below = QTabWidget()
+        below.addTab(self.detail, "The selected state")
+        below.addTab(self.moves_list, "What would move a bloc")
         right = QSplitter(Qt.Vertical)
         right.addWidget(scroll)
         right.addWidget(self.choices)
-        right.addWidget(self.detail)
-        right.setSizes([380, 260, 140])
+        right.addWidget(below)
+        right.setSizes([380, 260, 160])
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
@@ -434,6 +451,27 @@ class ScenarioWindow(QMainWindow):
                              + ("" if result.stable else " (no stable configuration)") + f".{agreed} "
                              "Click a state to see its threats; double-click a row to open its choice as a case.")
         self.resultShown.emit(result)
+
+    def _on_moves(self, generation, moves):
+        if generation != self.generation or self.result is None:
+            return
+        self.moves = moves
+        self.moves_list.clear()
+        result = self.result
+        for move in moves:
+            who = ", ".join(name_of(result, m) for m in move.moved)
+            self.moves_list.addItem(f"If {name_of(result, move.state)} saw {name_of(result, move.power)} as "
+                                    f"{move.after.replace('_', ' ')} (not {move.before.replace('_', ' ')}): "
+                                    f"{who} would change bloc")
+        if not moves:
+            self.moves_list.addItem("No single change of how a state sees its two greatest threats moves a bloc.")
+
+    def _apply_move(self, item):
+        row = self.moves_list.row(item)
+        if self.read_only or not 0 <= row < len(self.moves):
+            return
+        move = self.moves[row]
+        self.set_perception(move.state, move.power, move.after)
 
     def _on_failed(self, generation, message):
         if generation == self.generation:

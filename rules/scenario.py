@@ -15,6 +15,7 @@ Plain data only: the wording is presentation/'s, the rendering the views'.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -812,3 +813,42 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
     if sc.anchor:
         data["anchor"] = sc.anchor
     return data
+
+
+# ------------------------------------------------------------------ what if
+@dataclass(frozen=True)
+class BlocMove:
+    """One change of a perception that moves a state to another bloc."""
+
+    state: str                      # whose perception changes
+    power: str                      # of whom
+    before: str
+    after: str
+    moved: tuple[str, ...]          # the states whose bloc changes
+    result: ScenarioResult
+
+
+def perception_moves(engine: ScenarioEngine, sc: Scenario, base: ScenarioResult, threats: int = 2,
+                     world: str | None = None) -> list[BlocMove]:
+    """The single changes of perception (each state's view of its ``threats`` greatest
+    threats, one level up or down) that move some state to another bloc, by quick runs."""
+    levels = tuple(engine.kb.factor("intentions").level_ids)
+    out = []
+    for a in sc.ids:
+        for threat in base.states[a].threats[:threats]:
+            b = threat.power
+            current = sc.perceptions.get(a, {}).get(b, engine.derivation.default_intentions)
+            at = levels.index(current)
+            for step in (-1, 1):
+                if not 0 <= at + step < len(levels):
+                    continue
+                level = levels[at + step]
+                seen = {s: dict(v) for s, v in sc.perceptions.items()}
+                seen.setdefault(a, {})[b] = level
+                changed = dataclasses.replace(sc, perceptions=seen)
+                other = engine.run(changed, world=world, explanations=False)
+                # A state moves when the bloc it lands in is not (the best match of) its old one.
+                moved, _agreement, _matching = match_blocs(other.coalitions, base.coalitions, sc.ids)
+                if moved:
+                    out.append(BlocMove(a, b, current, level, moved, other))
+    return out

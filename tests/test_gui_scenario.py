@@ -121,3 +121,21 @@ def test_unsaved_scenario_work_is_recovered_after_a_crash(make_window, qtbot, pr
     assert recovered.dirty and recovered.data["perceptions"]["denmark"]["germany"] == "aggressive"
     qtbot.waitUntil(lambda: recovered.result is not None, timeout=30000)
     recovered.shutdown()
+
+
+def test_the_window_lists_the_single_changes_that_move_a_bloc_and_makes_one(window, qtbot):
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    qtbot.waitUntil(lambda: scenario.moves_list.count() > 0, timeout=60000)
+    assert scenario.moves, "Europe 1936 has perceptions one step from moving a bloc"
+    move = next(m for m in scenario.moves if m.state == "greece")
+    text = scenario.moves_list.item(scenario.moves.index(move)).text()
+    assert text.startswith("If Greece saw") and "would change bloc" in text
+    scenario.edit_copy()
+    before = scenario.result
+    scenario._apply_move(scenario.moves_list.item(scenario.moves.index(move)))
+    qtbot.waitUntil(lambda: scenario.result is not before, timeout=30000)
+    assert scenario.data["perceptions"]["greece"].get(move.power, "ambiguous") == move.after
+    moved = set(move.moved)
+    assert any(scenario.bloc_of(s) != before_bloc for s, before_bloc in
+               ((s, next((i for i, b in enumerate(before.coalitions) if s in b), None)) for s in moved))
+    scenario.shutdown()

@@ -328,3 +328,22 @@ def test_the_quick_run_for_live_editing_gives_the_same_choices_and_blocs(engine,
     assert quick.coalitions == full.coalitions and quick.misassigned == full.misassigned
     assert {s: c.verdict for s, c in quick.states.items()} == {s: c.verdict for s, c in full.states.items()}
     assert all(c.result is None for c in quick.states.values())
+
+
+def test_each_listed_single_change_really_moves_the_states_it_names(engine, kb):
+    import dataclasses
+
+    from rules.scenario import perception_moves
+    scenario = load_scenario(ROOT / "knowledge" / "scenarios" / "europe_1936.yaml", kb)
+    base = engine.run(scenario, explanations=False)
+    moves = perception_moves(engine, scenario, base)
+    assert moves
+    for move in moves[:4]:
+        seen = {s: dict(v) for s, v in scenario.perceptions.items()}
+        seen.setdefault(move.state, {})[move.power] = move.after
+        after = engine.run(dataclasses.replace(scenario, perceptions=seen), explanations=False)
+        assert after.coalitions == move.result.coalitions
+        for state in move.moved:
+            old = next((set(b) for b in base.coalitions if state in b), {state})
+            new = next((set(b) for b in after.coalitions if state in b), {state})
+            assert old != new, (move, state)

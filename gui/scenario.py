@@ -167,6 +167,64 @@ class CoalitionDiagram(QWidget):
                              node.name)
 
 
+SOURCE_COLOURS = {"threat_power": "#2f5d8a", "proximity": "#2f7d5b", "offensive_capability": "#8a5a2f",
+                  "intentions": "#b4493d"}
+
+
+class ThreatBars(QWidget):
+    """The selected state's threats, greatest first: one bar per power, its segments
+    the points each source of threat adds on the rule program's score (the means
+    weighed by the intentions, and the intentions' own points)."""
+
+    ROW = 22
+    LABEL = 130
+
+    def __init__(self, kb, parent=None):
+        super().__init__(parent)
+        self.kb = kb
+        self.rows = []                  # (name, [(source, points)], total, maximum)
+        self.setMinimumHeight(60)
+
+    def show_choice(self, result, choice, score):
+        self.rows = []
+        for threat in choice.threats[:8]:
+            outcome = score.outcome(threat.answers)
+            times, plus = outcome.weight or (1, 0)
+            parts = [(f, p * times) for f, p in outcome.points] + [("intentions", plus)]
+            self.rows.append((name_of(result, threat.power), parts, outcome.total, outcome.maximum))
+        self.setMinimumHeight(self.ROW * len(self.rows) + 34)
+        self.update()
+
+    def paintEvent(self, _event):
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        if not self.rows:
+            return
+        maximum = max(r[3] for r in self.rows) or 1
+        width = max(40, self.width() - self.LABEL - 50)
+        for n, (name, parts, total, _maximum) in enumerate(self.rows):
+            y = 4 + n * self.ROW
+            painter.setPen(QColor(theme.INK))
+            painter.drawText(QRectF(0, y, self.LABEL - 8, self.ROW - 4), Qt.AlignRight | Qt.AlignVCenter, name)
+            x = float(self.LABEL)
+            for source, points in parts:
+                if points <= 0:
+                    continue
+                w = width * points / maximum
+                painter.fillRect(QRectF(x, y + 3, w, self.ROW - 10), QColor(SOURCE_COLOURS.get(source, "#888888")))
+                x += w
+            painter.setPen(QColor(theme.MUTED))
+            painter.drawText(QRectF(x + 6, y, 44, self.ROW - 4), Qt.AlignLeft | Qt.AlignVCenter, str(total))
+        y = 8 + len(self.rows) * self.ROW
+        x = float(self.LABEL)
+        for source, colour in SOURCE_COLOURS.items():
+            painter.fillRect(QRectF(x, y + 3, 10, 10), QColor(colour))
+            label = self.kb.fact_label(source)
+            painter.setPen(QColor(theme.MUTED))
+            painter.drawText(QPointF(x + 14, y + 12), label)
+            x += 24 + painter.fontMetrics().horizontalAdvance(label)
+
+
 class _IntentDelegate(QStyledItemDelegate):
     """A combo box of the intentions' levels for a cell of the perception matrix."""
 
@@ -275,8 +333,18 @@ class ScenarioWindow(QMainWindow):
         self.moves_list.itemDoubleClicked.connect(self._apply_move)
         self.moves_list.setToolTip("Double-click a change to make it (Undo takes it back)")
         self.moves = []
+        self.threat_bars = ThreatBars(kb)
+        selected = QWidget()
+        selected_column = QVBoxLayout(selected)
+        selected_column.setContentsMargins(6, 6, 6, 6)
+        selected_column.addWidget(self.detail)
+        selected_column.addWidget(self.threat_bars)
+        selected_column.addStretch(1)
+        selected_scroll = QScrollArea()
+        selected_scroll.setWidget(selected)
+        selected_scroll.setWidgetResizable(True)
         below = QTabWidget()
-        below.addTab(self.detail, "The selected state")
+        below.addTab(selected_scroll, "The selected state")
         below.addTab(self.moves_list, "What would move a bloc")
         right = QSplitter(Qt.Vertical)
         right.addWidget(scroll)
@@ -511,12 +579,21 @@ class ScenarioWindow(QMainWindow):
                 self.choices.blockSignals(True)
                 self.choices.selectRow(row)
                 self.choices.blockSignals(False)
-        ranked = "".join(f"<li>{esc(name_of(result, t.power))}: {esc(t.threat_level or 'open')}, "
-                         f"{t.score} of {t.maximum} points</li>" for t in choice.threats[:6])
+        ranked = ", ".join(f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})"
+                           for t in choice.threats[:6])
+        self.threat_bars.show_choice(result, choice, self._score_table())
         why = why_greatest(self.kb, result, choice)
         rests = rests_on_text(self.kb, choice.result) if choice.verdict and choice.result is not None else ""
         self.detail.setText(f"<b>{esc(name_of(result, state))}</b>: {esc(choice_text(self.kb, result, choice))} "
-                            f"{esc(rests)}<br>{esc(why)}<br>Threats, greatest first:<ol>{ranked}</ol>")
+                            f"{esc(rests)}<br>{esc(why)}<br>Threats, greatest first: {ranked}. "
+                            "The points of each source:")
+
+    def _score_table(self):
+        if getattr(self, "_score", None) is None:
+            from rules.program import compile_program
+            self._score = next(r.score for r in compile_program(self.kb).rules
+                               if r.score is not None and r.score.target == self.kb.theory.threat_fact)
+        return self._score
 
     def _choice_selected(self):
         items = self.choices.selectedItems()

@@ -62,6 +62,7 @@ class _Worker(QObject):
         super().__init__()
         self.kb = kb
         self.latest = 0
+        self.stopping = False           # set by the window as it closes: stop a long search
         self._engine = None
 
     @Slot(int, object)
@@ -83,7 +84,10 @@ class _Worker(QObject):
             if generation < self.latest:
                 return
             from rules.scenario import perception_moves
-            self.moves.emit(generation, perception_moves(self._engine, scenario, full))
+            moves = perception_moves(self._engine, scenario, full,
+                                     cancelled=lambda: self.stopping or generation < self.latest)
+            if not self.stopping and generation == self.latest:
+                self.moves.emit(generation, moves)
         except AdvisorError as exc:
             self.failed.emit(generation, str(exc))
         except Exception as exc:        # a bug of ours: say so, keep the window alive
@@ -704,6 +708,7 @@ class ScenarioWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self):
+        self._worker.stopping = True
         if self._thread.isRunning():
             self._thread.quit()
             self._thread.wait()

@@ -829,11 +829,12 @@ class BlocMove:
 
 
 def perception_moves(engine: ScenarioEngine, sc: Scenario, base: ScenarioResult, threats: int = 2,
-                     world: str | None = None) -> list[BlocMove]:
+                     world: str | None = None, cancelled: Any = None) -> list[BlocMove]:
     """The single changes of perception (each state's view of its ``threats`` greatest
-    threats, one level up or down) that move some state to another bloc, by quick runs."""
+    threats, one level up or down) that move some state to another bloc, by quick runs.
+    ``cancelled()``, when given, is asked before each run: True stops the search."""
     levels = tuple(engine.kb.factor("intentions").level_ids)
-    out = []
+    out: list[BlocMove] = []
     for a in sc.ids:
         for threat in base.states[a].threats[:threats]:
             b = threat.power
@@ -842,6 +843,8 @@ def perception_moves(engine: ScenarioEngine, sc: Scenario, base: ScenarioResult,
             for step in (-1, 1):
                 if not 0 <= at + step < len(levels):
                     continue
+                if cancelled is not None and cancelled():
+                    return out
                 level = levels[at + step]
                 seen = {s: dict(v) for s, v in sc.perceptions.items()}
                 seen.setdefault(a, {})[b] = level

@@ -18,10 +18,13 @@ from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPainterPath, 
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFormLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStyledItemDelegate,
@@ -306,9 +309,26 @@ class ScenarioWindow(QMainWindow):
         self.perceptions.setItemDelegate(_IntentDelegate(list(kb.factor("intentions").level_ids), self))
         self.perceptions.itemChanged.connect(self._perception_edited)
         self.perceptions.setToolTip("Row sees column: how each state's leaders see the others' aims")
+        self.neighbours = QTableWidget(objectName="neighbours")
+        self.neighbours.itemChanged.connect(self._neighbour_edited)
+        self.neighbours.setToolTip("Tick the pairs that share a border or a short sea crossing (symmetric)")
+        system = QWidget()
+        form = QFormLayout(system)
+        self.war = QComboBox(objectName="war")
+        self.war.addItems(["peace", "early_war", "late_war"])
+        self.war.currentTextChanged.connect(self._war_edited)
+        self.alignments = QPlainTextEdit(objectName="alignments")
+        self.alignments.setPlaceholderText("One alliance in force per line: state ids separated by commas")
+        self.alignments_apply = QPushButton("Apply alliances")
+        self.alignments_apply.clicked.connect(self._alignments_edited)
+        form.addRow("War", self.war)
+        form.addRow("Alliances in force", self.alignments)
+        form.addRow("", self.alignments_apply)
         edit_tabs = QTabWidget()
         edit_tabs.addTab(self.states_table, "States")
         edit_tabs.addTab(self.perceptions, "Perceptions")
+        edit_tabs.addTab(self.neighbours, "Neighbours")
+        edit_tabs.addTab(system, "War and alliances")
         self.message = QLabel(wordWrap=True, objectName="scenarioMessage")
         left = QWidget()
         column = QVBoxLayout(left)
@@ -428,6 +448,27 @@ class ScenarioWindow(QMainWindow):
                         item.setForeground(QColor("#1f2933"))
                     self.perceptions.setItem(r, c, item)
             self.perceptions.resizeColumnsToContents()
+            pairs = {frozenset(p) for p in self.data.get("neighbours") or [] if isinstance(p, list)}
+            self.neighbours.setRowCount(len(ids))
+            self.neighbours.setColumnCount(len(ids))
+            self.neighbours.setVerticalHeaderLabels(names)
+            self.neighbours.setHorizontalHeaderLabels([n[:10] for n in names])
+            for r, a in enumerate(ids):
+                for c, b in enumerate(ids):
+                    item = QTableWidgetItem()
+                    if a == b:
+                        item.setFlags(Qt.NoItemFlags)
+                    else:
+                        item.setFlags(Qt.ItemIsEnabled | (Qt.NoItemFlags if self.read_only else Qt.ItemIsUserCheckable))
+                        item.setCheckState(Qt.Checked if frozenset((a, b)) in pairs else Qt.Unchecked)
+                    self.neighbours.setItem(r, c, item)
+            self.neighbours.resizeColumnsToContents()
+            self.war.setCurrentText(str(self.data.get("war", "peace")))
+            self.war.setEnabled(not self.read_only)
+            self.alignments.setPlainText("\n".join(", ".join(map(str, group)) for group in
+                                                   self.data.get("alignments") or [] if isinstance(group, list)))
+            self.alignments.setReadOnly(self.read_only)
+            self.alignments_apply.setEnabled(not self.read_only)
         finally:
             self._filling = False
 
@@ -453,6 +494,38 @@ class ScenarioWindow(QMainWindow):
         ids = self._ids()
         a, b = ids[item.row()], ids[item.column()]
         self.set_perception(a, b, item.text())
+
+    def _neighbour_edited(self, item):
+        if self._filling:
+            return
+        ids = self._ids()
+        a, b = ids[item.row()], ids[item.column()]
+        self.set_neighbours(a, b, item.checkState() == Qt.Checked)
+
+    def set_neighbours(self, a, b, near):
+        """Whether ``a`` and ``b`` are neighbours: one pair, both cells of the matrix."""
+        data = copy.deepcopy(self.data)
+        pairs = [p for p in data.get("neighbours") or [] if not (isinstance(p, list) and set(p) == {a, b})]
+        if near:
+            pairs.append([a, b])
+        data["neighbours"] = pairs
+        self._commit(data, f"{a} and {b} {'are' if near else 'are not'} neighbours")
+
+    def _war_edited(self, war):
+        if self._filling or war == self.data.get("war", "peace"):
+            return
+        data = copy.deepcopy(self.data)
+        data["war"] = war
+        if war == "peace":
+            data.pop("war_leader", None)
+        self._commit(data, f"War: {war.replace('_', ' ')}")
+
+    def _alignments_edited(self):
+        groups = [[part.strip() for part in line.split(",") if part.strip()]
+                  for line in self.alignments.toPlainText().splitlines() if line.strip()]
+        data = copy.deepcopy(self.data)
+        data["alignments"] = groups
+        self._commit(data, "Alliances in force")
 
     def set_perception(self, state, power, level):
         """How ``state`` sees ``power``'s aims (the matrix's edit, and the tests')."""
@@ -629,7 +702,9 @@ class ScenarioWindow(QMainWindow):
             self.read_only = False
             self.path = None
             self.dirty = True
+            self._fill_tables()             # the editors open up
             self._update_title()
+            self._autosave()
 
     def save(self):
         if self.read_only or not self.path:

@@ -139,3 +139,27 @@ def test_the_window_lists_the_single_changes_that_move_a_bloc_and_makes_one(wind
     assert any(scenario.bloc_of(s) != before_bloc for s, before_bloc in
                ((s, next((i for i, b in enumerate(before.coalitions) if s in b), None)) for s in moved))
     scenario.shutdown()
+
+
+def test_neighbours_the_war_and_the_alliances_are_edited_in_place(window, qtbot):
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    ids = scenario._ids()
+    cell = scenario.neighbours.item(ids.index("britain"), ids.index("germany"))
+    assert not (cell.flags() & Qt.ItemIsUserCheckable)            # read-only until Edit a Copy  # noqa: F405
+    scenario.edit_copy()
+    cell = scenario.neighbours.item(ids.index("britain"), ids.index("germany"))
+    cell.setCheckState(Qt.Checked)                                # noqa: F405
+    assert ["britain", "germany"] in scenario.data["neighbours"]
+    mirror = scenario.neighbours.item(ids.index("germany"), ids.index("britain"))
+    assert mirror.checkState() == Qt.Checked                      # noqa: F405
+    scenario.war.setCurrentText("early_war")
+    assert scenario.data["war"] == "early_war"
+    scenario.alignments.setPlainText("britain, france\nnowhere, germany")
+    scenario.alignments_apply.click()
+    assert scenario.error and "'nowhere' is not a state of this scenario" in scenario.error
+    assert scenario.data["alignments"] == [["britain", "france"], ["nowhere", "germany"]]   # kept as typed
+    scenario.undo_stack.undo()
+    assert scenario.error is None
+    scenario.undo_stack.undo()
+    assert scenario.data["war"] == "peace"
+    scenario.shutdown()

@@ -49,6 +49,8 @@ ACTIONS = {
     "new": ("&New Case", QKeySequence.StandardKey.New, "document-new", "new",
             "Start a new case, every answer unknown", "new_case"),
     "open": ("&Open…", QKeySequence.StandardKey.Open, "document-open", "open", "Open a case file", "open_dialog"),
+    "new_scenario": ("New Sc&enario", None, "document-new", None,
+                     "Start a scenario of several powers from two states", "new_scenario"),
     "open_scenario": ("Open &Scenario…", "Ctrl+Shift+O", "document-open", None,
                       "Open a scenario of several powers: its coalitions and each state's choice",
                       "open_scenario_dialog"),
@@ -77,7 +79,8 @@ ACTIONS = {
     "about": ("&About Alliance Advisor", None, "help-about", None, "The program and its source", "show_about"),
     "about_qt": ("About &Qt", None, None, None, "The Qt toolkit", "show_about_qt"),
 }
-MENUS = (("&File", ("new", "open", "open_scenario", "recent", "library", None, "save", "save_as", None, "compare", None,
+MENUS = (("&File", ("new", "open", "new_scenario", "open_scenario", "recent", "library", None, "save", "save_as",
+                    None, "compare", None,
                     "export", "print", "paper", None, "quit")),
          ("&Edit", ("undo", "redo", None, "edit_copy")),
          ("&View", ("dock_form", "dock_library", None, "show_help")),
@@ -452,6 +455,15 @@ class MainWindow(QMainWindow):
         path = msgbox.get_open_path(self, "Open Case", self._last_directory(), CASE_FILTER)
         if path:
             self.open_path(path)
+
+    def new_scenario(self):
+        """A scenario to fill in: two states, at peace."""
+        data = {"title": "New scenario", "year": None,
+                "states": [{"id": "first", "name": "First state", "capability": 0.05, "offensive_capability": "low"},
+                           {"id": "second", "name": "Second state", "capability": 0.05,
+                            "offensive_capability": "low"}],
+                "neighbours": [], "perceptions": {}, "war": "peace", "sources": []}
+        return self.show_scenario(data, None)
 
     def open_scenario_dialog(self):
         path = msgbox.get_open_path(self, "Open Scenario", str(default_library_dir(self.kb).parent / "scenarios"),

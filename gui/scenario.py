@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -319,13 +320,33 @@ class ScenarioWindow(QMainWindow):
         self.war.currentTextChanged.connect(self._war_edited)
         self.alignments = QPlainTextEdit(objectName="alignments")
         self.alignments.setPlaceholderText("One alliance in force per line: state ids separated by commas")
-        self.alignments_apply = QPushButton("Apply alliances")
+        self.alignments_apply = QPushButton("Apply")
         self.alignments_apply.clicked.connect(self._alignments_edited)
+        self.regions = QPlainTextEdit(objectName="regions")
+        self.regions.setPlaceholderText("One region per line: name: state ids separated by commas")
+        self.overrides = QPlainTextEdit(objectName="overrides")
+        self.overrides.setPlaceholderText("One override per line: state, power, factor, level "
+                                          "(e.g. poland, germany, ally_availability, none)")
         form.addRow("War", self.war)
         form.addRow("Alliances in force", self.alignments)
+        form.addRow("Regions", self.regions)
+        form.addRow("Overrides of derived answers", self.overrides)
         form.addRow("", self.alignments_apply)
+        states_page = QWidget()
+        states_column = QVBoxLayout(states_page)
+        states_column.setContentsMargins(0, 0, 0, 0)
+        states_column.addWidget(self.states_table, 1)
+        buttons = QHBoxLayout()
+        self.add_state_button = QPushButton("Add State")
+        self.add_state_button.clicked.connect(self.add_state)
+        self.remove_state_button = QPushButton("Remove State")
+        self.remove_state_button.clicked.connect(self.remove_selected_state)
+        buttons.addWidget(self.add_state_button)
+        buttons.addWidget(self.remove_state_button)
+        buttons.addStretch(1)
+        states_column.addLayout(buttons)
         edit_tabs = QTabWidget()
-        edit_tabs.addTab(self.states_table, "States")
+        edit_tabs.addTab(states_page, "States")
         edit_tabs.addTab(self.perceptions, "Perceptions")
         edit_tabs.addTab(self.neighbours, "Neighbours")
         edit_tabs.addTab(system, "War and alliances")
@@ -468,7 +489,22 @@ class ScenarioWindow(QMainWindow):
             self.alignments.setPlainText("\n".join(", ".join(map(str, group)) for group in
                                                    self.data.get("alignments") or [] if isinstance(group, list)))
             self.alignments.setReadOnly(self.read_only)
+            regions = self.data.get("regions") or {}
+            self.regions.setPlainText("\n".join(f"{name}: {', '.join(map(str, members))}"
+                                                 for name, members in regions.items()
+                                                 if isinstance(members, list)) if isinstance(regions, dict) else "")
+            self.regions.setReadOnly(self.read_only)
+            lines = []
+            overrides = self.data.get("overrides") or {}
+            for state, powers in (overrides.items() if isinstance(overrides, dict) else ()):
+                for power, answers in (powers.items() if isinstance(powers, dict) else ()):
+                    for factor, level in (answers.items() if isinstance(answers, dict) else ()):
+                        lines.append(f"{state}, {power}, {factor}, {level}")
+            self.overrides.setPlainText("\n".join(lines))
+            self.overrides.setReadOnly(self.read_only)
             self.alignments_apply.setEnabled(not self.read_only)
+            self.add_state_button.setEnabled(not self.read_only)
+            self.remove_state_button.setEnabled(not self.read_only)
         finally:
             self._filling = False
 
@@ -494,6 +530,40 @@ class ScenarioWindow(QMainWindow):
         ids = self._ids()
         a, b = ids[item.row()], ids[item.column()]
         self.set_perception(a, b, item.text())
+
+    def add_state(self):
+        data = copy.deepcopy(self.data)
+        ids = set(self._ids())
+        n = len(ids) + 1
+        while f"state_{n}" in ids:
+            n += 1
+        data.setdefault("states", []).append({"id": f"state_{n}", "name": f"State {n}", "capability": 0.01,
+                                              "offensive_capability": "low"})
+        self._commit(data, f"Add state_{n}")
+
+    def remove_selected_state(self):
+        row = self.states_table.currentRow()
+        ids = self._ids()
+        if not 0 <= row < len(ids):
+            return
+        gone = ids[row]
+        data = copy.deepcopy(self.data)
+        data["states"] = [st for st in data.get("states") or [] if not (isinstance(st, dict) and st.get("id") == gone)]
+        data["neighbours"] = [p for p in data.get("neighbours") or [] if gone not in p]
+        data["perceptions"] = {a: {b: lv for b, lv in (seen or {}).items() if b != gone}
+                               for a, seen in (data.get("perceptions") or {}).items() if a != gone}
+        for key in ("alignments", "observed"):
+            if data.get(key):
+                data[key] = [[m for m in group if m != gone] for group in data[key]]
+                data[key] = [g for g in data[key] if len(g) >= (2 if key == "alignments" else 1)]
+        if isinstance(data.get("regions"), dict):
+            data["regions"] = {name: [m for m in members if m != gone] for name, members in data["regions"].items()}
+        if isinstance(data.get("overrides"), dict):
+            data["overrides"] = {a: {b: v for b, v in (powers or {}).items() if b != gone}
+                                 for a, powers in data["overrides"].items() if a != gone}
+        if data.get("war_leader") == gone:
+            data.pop("war_leader")
+        self._commit(data, f"Remove {gone}")
 
     def _neighbour_edited(self, item):
         if self._filling:
@@ -521,11 +591,30 @@ class ScenarioWindow(QMainWindow):
         self._commit(data, f"War: {war.replace('_', ' ')}")
 
     def _alignments_edited(self):
-        groups = [[part.strip() for part in line.split(",") if part.strip()]
-                  for line in self.alignments.toPlainText().splitlines() if line.strip()]
+        """The alliances, regions and overrides as typed (the loader says what is wrong)."""
+        def parts(line):
+            return [part.strip() for part in line.split(",") if part.strip()]
+
         data = copy.deepcopy(self.data)
-        data["alignments"] = groups
-        self._commit(data, "Alliances in force")
+        data["alignments"] = [parts(line) for line in self.alignments.toPlainText().splitlines() if line.strip()]
+        regions = {}
+        for line in self.regions.toPlainText().splitlines():
+            name, _, members = line.partition(":")
+            if name.strip():
+                regions[name.strip()] = parts(members)
+        if regions or "regions" in data:
+            data["regions"] = regions
+        overrides = {}
+        for line in self.overrides.toPlainText().splitlines():
+            fields = parts(line)
+            if len(fields) == 4:
+                state, power, factor, level = fields
+                overrides.setdefault(state, {}).setdefault(power, {})[factor] = level
+            elif fields:
+                overrides.setdefault(fields[0], {}).setdefault("?", {})["?"] = line.strip()   # the loader names it
+        if overrides or "overrides" in data:
+            data["overrides"] = overrides
+        self._commit(data, "Alliances, regions and overrides")
 
     def set_perception(self, state, power, level):
         """How ``state`` sees ``power``'s aims (the matrix's edit, and the tests')."""
@@ -574,12 +663,30 @@ class ScenarioWindow(QMainWindow):
             self.error = str(exc)
             self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(self.error)}</span> "
                                  "The last valid result stays below until this is fixed.")
+            self._mark_error(exc.message)
             return
         self.error = None
+        self._mark_error(None)
         self.message.setText("Analysing…")
         self.generation += 1
         self._worker.latest = self.generation
         self._request.emit(self.generation, scenario)
+
+    def _mark_error(self, message):
+        """Tint the row of the state an error names (``state 'x': ...``), clear the rest."""
+        import re
+        named = re.match(r"state '([^']+)'", message or "")
+        self._filling = True
+        try:
+            for row, sid in enumerate(self._ids()):
+                bad = bool(named) and named.group(1) == sid
+                for col in range(self.states_table.columnCount()):
+                    item = self.states_table.item(row, col)
+                    if item is not None:
+                        item.setBackground(QColor("#f8d7d3") if bad else QColor(0, 0, 0, 0))
+                        item.setToolTip(message if bad else "")
+        finally:
+            self._filling = False
 
     def _on_finished(self, generation, result):
         if generation != self.generation:

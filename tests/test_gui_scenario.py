@@ -163,3 +163,39 @@ def test_neighbours_the_war_and_the_alliances_are_edited_in_place(window, qtbot)
     scenario.undo_stack.undo()
     assert scenario.data["war"] == "peace"
     scenario.shutdown()
+
+
+def test_a_new_scenario_is_built_state_by_state(window, qtbot):
+    scenario = window.new_scenario()
+    qtbot.addWidget(scenario)
+    qtbot.waitUntil(lambda: scenario.result is not None, timeout=30000)
+    assert len(scenario.result.states) == 2 and not scenario.read_only
+    scenario.add_state()
+    assert len(scenario._ids()) == 3
+    new = scenario._ids()[-1]
+    scenario.set_perception("first", new, "unalterably_aggressive")
+    qtbot.waitUntil(lambda: scenario.result is not None and len(scenario.result.states) == 3, timeout=30000)
+    assert scenario.result.states["first"].greatest_threat == new
+    scenario.states_table.setCurrentCell(2, 0)
+    scenario.remove_selected_state()
+    assert len(scenario._ids()) == 2 and new not in (scenario.data["perceptions"].get("first") or {})
+    scenario.shutdown()
+
+
+def test_an_error_marks_the_row_of_the_state_it_names_and_overrides_apply(window, qtbot):
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    scenario.edit_copy()
+    row = scenario._ids().index("denmark")
+    scenario.states_table.item(row, 1).setText("-3")
+    assert "state 'denmark'" in scenario.error
+    assert scenario.states_table.item(row, 0).toolTip() == scenario.error.split(": ", 1)[1] or \
+        "denmark" in scenario.states_table.item(row, 0).toolTip()
+    scenario.undo_stack.undo()
+    assert scenario.error is None and not scenario.states_table.item(row, 0).toolTip()
+    first = scenario.result
+    scenario.overrides.setPlainText("poland, soviet_union, ally_availability, none")
+    scenario.alignments_apply.click()
+    qtbot.waitUntil(lambda: scenario.result is not first, timeout=30000)
+    poland = {d.factor: d for d in scenario.result.states["poland"].derivation}
+    assert poland["ally_availability"].level == "none" and poland["ally_availability"].source == "override"
+    scenario.shutdown()

@@ -199,3 +199,47 @@ def test_an_error_marks_the_row_of_the_state_it_names_and_overrides_apply(window
     poland = {d.factor: d for d in scenario.result.states["poland"].derivation}
     assert poland["ally_availability"].level == "none" and poland["ally_availability"].source == "override"
     scenario.shutdown()
+
+
+def test_a_scenario_edit_survives_a_hard_kill(make_window, qtbot, prompts, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    autosave = tmp_path / "autosave"
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from PySide6.QtCore import QSettings
+        from gui.app import create_application
+        from gui.mainwindow import MainWindow
+        from rules import load_knowledge
+        app = create_application()
+        window = MainWindow(load_knowledge(), settings=QSettings({str(tmp_path / 'child.ini')!r},
+                            QSettings.IniFormat), autosave_dir={str(autosave)!r})
+        window.show()
+        scenario = window.open_scenario_path({str(SCENARIOS / 'europe_1936.yaml')!r})
+        scenario.edit_copy()
+        scenario.set_perception("denmark", "germany", "unalterably_aggressive")
+        print("edited", flush=True)
+        while True:                       # still running, still editable, when killed
+            app.processEvents()
+            time.sleep(0.01)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "edited", proc.stderr.read()
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    window = make_window(autosave_dir=autosave)
+    assert window.offer_recovery() is True
+    assert prompts.recover_offers == ["Europe, 1936"]
+    recovered = window._scenario_windows[-1]
+    qtbot.addWidget(recovered)
+    assert recovered.data["perceptions"]["denmark"]["germany"] == "unalterably_aggressive" and recovered.dirty
+    recovered.shutdown()

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from .errors import AdvisorError
+from .scenario import Band, band_of
 
 NMC_COLUMNS = ("ccode", "stateabb", "statenme", "year", "milex", "milper", "cinc")
 CONTIGUITY_COLUMNS = ("ccode1", "ccode2", "conttype", "stdate", "enddate")
@@ -54,12 +55,6 @@ _COMPACT_KEYS = frozenset({"states", "neighbours", "regions", "perceptions", "al
                            "overrides", "anchor"})
 
 _DATE = re.compile(r"^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?$")
-
-
-@dataclass(frozen=True)
-class _Band:
-    level: str
-    at_least: float
 
 
 @dataclass(frozen=True)
@@ -161,7 +156,7 @@ def slug(name: str) -> str:
 
 
 # ------------------------------------------------------------------ the mapping
-def _mapping(mapping: Mapping[str, Any]) -> tuple[tuple[_Band, ...], frozenset[int]]:
+def _mapping(mapping: Mapping[str, Any]) -> tuple[tuple[Band, ...], frozenset[int]]:
     where = "derivation.yaml (cow)"
     if not isinstance(mapping, Mapping):
         raise AdvisorError("the cow mapping must be a mapping", where)
@@ -173,16 +168,17 @@ def _mapping(mapping: Mapping[str, Any]) -> tuple[tuple[_Band, ...], frozenset[i
         if not isinstance(item, Mapping) or not isinstance(item.get("level"), str) \
                 or isinstance(item.get("at_least"), bool) or not isinstance(item.get("at_least"), (int, float)):
             raise AdvisorError("'offensive_capability': each band needs a 'level' and a number 'at_least'", where)
-        bands.append(_Band(item["level"], float(item["at_least"])))
+        bands.append(Band(item["level"], float(item["at_least"])))
     types = mapping.get("neighbour_types")
     if not isinstance(types, list) or any(isinstance(t, bool) or not isinstance(t, int) for t in types):
         raise AdvisorError("'neighbour_types' must be a list of COW contiguity types (whole numbers)", where)
     return tuple(sorted(bands, key=lambda b: -b.at_least)), frozenset(types)
 
 
-def _band(bands: Sequence[_Band], value: float) -> str:
-    """The first (highest) band the value reaches; below them all, the lowest."""
-    return next((b.level for b in bands if value >= b.at_least), bands[-1].level)
+def _band(bands: Sequence[Band], value: float) -> str:
+    """The first (highest) band the value reaches (the same reading as the scenario
+    mapping's, rules/scenario.py); below them all, the lowest."""
+    return band_of(bands, value).level if value >= bands[-1].at_least else bands[-1].level
 
 
 # ------------------------------------------------------------------ NMC
@@ -249,7 +245,7 @@ def _select(table: _Table, year: int, tokens: Sequence[str]) -> list[_Selected]:
     return chosen
 
 
-def _offensive(chosen: Sequence[_Selected], bands: Sequence[_Band], year: int, notes: list[str]) -> list[str]:
+def _offensive(chosen: Sequence[_Selected], bands: Sequence[Band], year: int, notes: list[str]) -> list[str]:
     """Each state's band of its mean share of the chosen states' milex and milper."""
     totals: dict[str, float] = {}
     for component in OFFENSIVE_COMPONENTS:

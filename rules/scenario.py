@@ -316,26 +316,32 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
             raise ScenarioError(f"region '{name}': must be a list of state ids", where, line)
         regions[str(name)] = tuple(check_id(m, f"regions.{name}", line) for m in members)
 
+    def state_pairs(key: str, shape: str, self_message: str) -> Iterable[tuple[str, str, Any, int | None]]:
+        """(state, power, value, line) of a ``key: {state: {power: value}}`` mapping,
+        each id declared and no state paired with itself."""
+        raw = data.get(key) or {}
+        if not isinstance(raw, dict):
+            raise ScenarioError(f"'{key}' must map {shape}", where, data.line_of(key))
+        for sid, inner in raw.items():
+            line = raw.line_of(sid) if isinstance(raw, Node) else data.line_of(key)
+            check_id(sid, key, line)
+            if not isinstance(inner, dict):
+                raise ScenarioError(f"{key} of '{sid}': must map a power to a value", where, line)
+            for power, value in inner.items():
+                pline = inner.line_of(power) if isinstance(inner, Node) else line
+                check_id(power, f"{key}.{sid}", pline)
+                if power == sid:
+                    raise ScenarioError(self_message.format(sid), where, pline)
+                yield sid, power, value, pline
+
     intentions = tuple(kb.factor("intentions").level_ids)
     perceptions: dict[str, dict[str, str]] = {}
-    raw = data.get("perceptions") or {}
-    if not isinstance(raw, dict):
-        raise ScenarioError("'perceptions' must map a state to {power: intentions}", where, data.line_of("perceptions"))
-    for sid, seen in raw.items():
-        line = raw.line_of(sid) if isinstance(raw, Node) else data.line_of("perceptions")
-        check_id(sid, "perceptions", line)
-        if not isinstance(seen, dict):
-            raise ScenarioError(f"perceptions of '{sid}': must map a power to intentions", where, line)
-        for power, level in seen.items():
-            pline = seen.line_of(power) if isinstance(seen, Node) else line
-            check_id(power, f"perceptions.{sid}", pline)
-            if power == sid:
-                raise ScenarioError(f"'{sid}' perceives itself: a state's perceptions are of the others", where,
-                                    pline)
-            if level not in intentions:
-                raise ScenarioError(f"perceptions.{sid}.{power}: {level!r} is not one of {', '.join(intentions)}",
-                                    where, pline)
-            perceptions.setdefault(sid, {})[power] = level
+    for sid, power, level, pline in state_pairs("perceptions", "a state to {power: intentions}",
+                                               "'{}' perceives itself: a state's perceptions are of the others"):
+        if level not in intentions:
+            raise ScenarioError(f"perceptions.{sid}.{power}: {level!r} is not one of {', '.join(intentions)}",
+                                where, pline)
+        perceptions.setdefault(sid, {})[power] = level
 
     war = data.get("war", "peace")
     if war not in WAR_LEVELS:
@@ -366,29 +372,18 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
             seen_ids |= set(bloc)
 
     overrides: dict[str, dict[str, dict[str, str]]] = {}
-    raw = data.get("overrides") or {}
-    if not isinstance(raw, dict):
-        raise ScenarioError("'overrides' must map state -> power -> {factor: level}", where, data.line_of("overrides"))
-    for sid, powers in raw.items():
-        line = raw.line_of(sid) if isinstance(raw, Node) else data.line_of("overrides")
-        check_id(sid, "overrides", line)
-        if not isinstance(powers, dict):
-            raise ScenarioError(f"overrides of '{sid}': must map a power to {{factor: level}}", where, line)
-        for power, answers in powers.items():
-            pline = powers.line_of(power) if isinstance(powers, Node) else line
-            check_id(power, f"overrides.{sid}", pline)
-            if power == sid:
-                raise ScenarioError(f"overrides: '{sid}' cannot face itself", where, pline)
-            if not isinstance(answers, dict):
-                raise ScenarioError(f"overrides.{sid}.{power}: must map a factor to a level", where, pline)
-            for factor, level in answers.items():
-                if factor not in kb.factor_ids:
-                    raise ScenarioError(f"overrides.{sid}.{power}: unknown factor '{factor}'", where, pline)
-                level = "yes" if level is True else "no" if level is False else level
-                if level not in kb.factor(factor).level_ids:
-                    raise ScenarioError(f"overrides.{sid}.{power}.{factor}: {level!r} is not one of "
-                                        f"{', '.join(kb.factor(factor).level_ids)}", where, pline)
-                overrides.setdefault(sid, {}).setdefault(power, {})[factor] = level
+    for sid, power, answers, pline in state_pairs("overrides", "state -> power -> {factor: level}",
+                                                  "overrides: '{}' cannot face itself"):
+        if not isinstance(answers, dict):
+            raise ScenarioError(f"overrides.{sid}.{power}: must map a factor to a level", where, pline)
+        for factor, level in answers.items():
+            if factor not in kb.factor_ids:
+                raise ScenarioError(f"overrides.{sid}.{power}: unknown factor '{factor}'", where, pline)
+            level = "yes" if level is True else "no" if level is False else level
+            if level not in kb.factor(factor).level_ids:
+                raise ScenarioError(f"overrides.{sid}.{power}.{factor}: {level!r} is not one of "
+                                    f"{', '.join(kb.factor(factor).level_ids)}", where, pline)
+            overrides.setdefault(sid, {}).setdefault(power, {})[factor] = level
 
     anchor = data.get("anchor")
     if anchor is not None and not isinstance(anchor, dict):

@@ -94,8 +94,9 @@ class Sweep:
 class Sweeper:
     """Evaluates combinations in chunks. One per process."""
 
-    def __init__(self, kb: KnowledgeBase, program: Program | None = None):
+    def __init__(self, kb: KnowledgeBase, program: Program | None = None, ablations: bool = True):
         self.kb = kb
+        self.ablations = ablations      # also each proposition's influence (verify's); False: verdicts only
         self.program = program or compile_program(kb)
         self.vector = Vector(self.program)
         self.space = Space(kb)
@@ -130,7 +131,7 @@ class Sweeper:
             fired = batch.fired[world][:, n_derive:]
             flags = np.zeros((len(indices), len(self.influence[world])), dtype=bool)
             for k, (_, mask) in enumerate(self.influence[world]):
-                if not fired[:, mask].any():
+                if not self.ablations or not fired[:, mask].any():
                     continue
                 support = self.vector._support(fired & ~mask)
                 without = decide_codes(self.program, support)[0]

@@ -16,6 +16,7 @@ Bad input of any kind ends with one line on stderr naming the file and the
 problem, and exit code 2. The command line never imports Qt unless asked for
 the app, a screenshot or a PDF.
 """
+
 import argparse
 import json
 import sys
@@ -32,6 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _advisor(args):
     from rules import Advisor, load_knowledge
+
     advisor = Advisor(load_knowledge(getattr(args, "knowledge", None)))
     world = getattr(args, "world", None)
     worlds = [w.id for w in advisor.kb.worlds]
@@ -43,6 +45,7 @@ def _advisor(args):
 def _emit(text, output):
     if output:
         from rules.fileio import atomic_write_text
+
         atomic_write_text(output, text)
     else:
         sys.stdout.write(text)
@@ -61,41 +64,47 @@ def _output_format(args):
     import os
 
     from reports.export import EXTENSIONS
+
     extension = os.path.splitext(args.output)[1].lower()
     implied = {**EXTENSIONS, **TEXT_EXTENSIONS}.get(extension)
     if args.format is None:
         if implied is None:
             known = ", ".join(sorted({**EXTENSIONS, **TEXT_EXTENSIONS}))
-            raise _usage(f"{args.output}: cannot tell the format from the name "
-                         f"(use one of {known}, or give --format)")
+            raise _usage(f"{args.output}: cannot tell the format from the name (use one of {known}, or give --format)")
         return implied
     if implied is not None and implied != args.format:
-        raise _usage(f"{args.output}: --format {args.format} contradicts the name, which asks for "
-                     f"{implied} (drop --format, or name the file *.{_first_extension(args.format)})")
+        raise _usage(
+            f"{args.output}: --format {args.format} contradicts the name, which asks for "
+            f"{implied} (drop --format, or name the file *.{_first_extension(args.format)})"
+        )
     return args.format
 
 
 def _first_extension(fmt):
     from reports.export import EXTENSIONS
+
     return next((ext for ext, f in {**EXTENSIONS, **TEXT_EXTENSIONS}.items() if f == fmt), "." + fmt)[1:]
 
 
 def cmd_analyze(args):
     from presentation.text import render_text
     from rules import load_case
+
     args.format = _output_format(args)
     advisor = _advisor(args)
-    cases = [load_case(path, advisor.kb) for path in args.cases]   # validate all first
+    cases = [load_case(path, advisor.kb) for path in args.cases]  # validate all first
     if args.format in ("md", "html", "pdf"):
         if len(cases) != 1 or not args.output:
             raise _usage(f"--format {args.format} takes one case and -o OUT")
         from reports import write_report
+
         result = advisor.analyze(cases[0], world=args.world, extras=True)
         write_report(result, args.format, args.output, paper=args.paper)
         return 0
     results = [advisor.analyze(case, world=args.world, extras=True) for case in cases]
     if args.format == "json":
         from reports.export import result_json
+
         data = [result_json(r) for r in results]
         payload = data[0] if len(data) == 1 else data
         _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", args.output)
@@ -107,6 +116,7 @@ def cmd_analyze(args):
 def cmd_evaluate(args):
     from presentation.text import render_evaluation_text
     from rules.evaluation import evaluate
+
     advisor = _advisor(args)
     table = evaluate(advisor, args.directory)
     if args.format == "json":
@@ -118,6 +128,7 @@ def cmd_evaluate(args):
 
 def cmd_validate(args):
     from rules import load_knowledge, load_library
+
     kb = load_knowledge(args.directory)
     counts = kb.counts()
     cases_dir = kb.directory / "cases"
@@ -132,6 +143,7 @@ def cmd_verify(args):
     """Sweep the knowledge base: exit 0 clean, 1 findings, 130 interrupted."""
     from presentation.text import Progress, render_verify_text
     from rules.verify import verify
+
     directory = args.directory or getattr(args, "knowledge", None)
     progress = Progress(0, enabled=not args.no_progress and sys.stderr.isatty())
 
@@ -156,6 +168,7 @@ def cmd_verify(args):
 def cmd_scenario(args):
     from presentation.scenario_text import render_scenario_text
     from rules.scenario import ScenarioEngine, load_scenario, scenario_result_to_dict
+
     args.format = _output_format(args)
     if args.format in ("md", "html", "pdf") and not args.output:
         raise _usage(f"--format {args.format} takes -o OUT")
@@ -164,6 +177,7 @@ def cmd_scenario(args):
     result = ScenarioEngine(advisor).run(scenario, world=args.world)
     if args.format in ("md", "html", "pdf"):
         from reports.scenario_content import write_scenario_report
+
         write_scenario_report(result, args.format, args.output, paper=args.paper)
     elif args.format == "json":
         _emit(json.dumps(scenario_result_to_dict(result), indent=2, ensure_ascii=False) + "\n", args.output)
@@ -176,6 +190,7 @@ def cmd_scenario_from_cow(args):
     from rules import load_knowledge
     from rules.cow import scenario_from_cow, scenario_yaml
     from rules.scenario import load_derivation
+
     kb = load_knowledge(getattr(args, "knowledge", None))
     states = [s.strip() for s in args.states.split(",") if s.strip()]
     data = scenario_from_cow(args.year, states, args.nmc, args.contiguity, load_derivation(kb).cow)
@@ -183,8 +198,11 @@ def cmd_scenario_from_cow(args):
         data["title"] = args.title
     _emit(scenario_yaml(data), args.output)
     if args.output:
-        print(f"{args.output}: {len(data['states'])} states, {len(data.get('neighbours') or [])} neighbour pairs; "
-              "perceptions are left for you to code", file=sys.stderr)
+        print(
+            f"{args.output}: {len(data['states'])} states, {len(data.get('neighbours') or [])} neighbour pairs; "
+            "perceptions are left for you to code",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -192,6 +210,7 @@ def cmd_explain(args):
     from presentation.text import render_proposition_map
     from rules import load_knowledge
     from rules.atlas import proposition_map
+
     kb = load_knowledge(getattr(args, "knowledge", None))
     _emit(render_proposition_map(kb, proposition_map(kb, args.proposition)), None)
     return 0
@@ -199,6 +218,7 @@ def cmd_explain(args):
 
 def cmd_schema(args):
     from rules.result import json_schema
+
     _emit(json.dumps(json_schema(), indent=2) + "\n", args.output)
     return 0
 
@@ -206,12 +226,14 @@ def cmd_schema(args):
 def cmd_version(args):
     from rules import load_knowledge
     from rules.version import version_line
+
     print(version_line(load_knowledge(args.knowledge).version))
     return 0
 
 
 def cmd_gui(args):
     from gui.app import run_app
+
     return run_app(args)
 
 
@@ -224,24 +246,33 @@ def _usage(message):
 
 
 def build_parser():
-    parser = _Parser(prog="main.py", description="Alliance Advisor: Walt's balance-of-threat theory "
-                                                 "as an expert system.")
+    parser = _Parser(
+        prog="main.py", description="Alliance Advisor: Walt's balance-of-threat theory as an expert system."
+    )
     parser.add_argument("--knowledge", metavar="DIR", help="knowledge base directory (default: shipped)")
-    parser.add_argument("--version", action="store_true",
-                        help="print the program's version and the knowledge base's hash, and exit")
+    parser.add_argument(
+        "--version", action="store_true", help="print the program's version and the knowledge base's hash, and exit"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("analyze", help="analyse one or more case files")
     p.add_argument("cases", nargs="+", metavar="CASE.yaml")
-    p.add_argument("--format", choices=("text", "json", "md", "html", "pdf"), default=None,
-                   help="what to write (default: the format named by the extension of OUT, .html .htm .pdf .md "
-                        ".markdown .json .txt; text without -o). A --format that contradicts OUT's "
-                        "extension is refused, and so is an OUT whose extension names no format "
-                        "unless --format says which")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "md", "html", "pdf"),
+        default=None,
+        help="what to write (default: the format named by the extension of OUT, .html .htm .pdf .md "
+        ".markdown .json .txt; text without -o). A --format that contradicts OUT's "
+        "extension is refused, and so is an OUT whose extension names no format "
+        "unless --format says which",
+    )
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
-    p.add_argument("--world", metavar="WORLD",
-                   help="which hypotheses hold: a world of the knowledge base (responses.yaml), "
-                        "by default its own (theory.yaml: walt, where Walt's conditions decide)")
+    p.add_argument(
+        "--world",
+        metavar="WORLD",
+        help="which hypotheses hold: a world of the knowledge base (responses.yaml), "
+        "by default its own (theory.yaml: walt, where Walt's conditions decide)",
+    )
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     p.set_defaults(func=cmd_analyze)
 
@@ -267,18 +298,26 @@ def build_parser():
     p.add_argument("proposition", metavar="PROPOSITION", help="a proposition id, e.g. B3 or C2")
     p.set_defaults(func=cmd_explain)
 
-    p = sub.add_parser("scenario", help="a scenario of several powers: each state's greatest threat, its "
-                                        "choice and partners, and the coalitions")
+    p = sub.add_parser(
+        "scenario",
+        help="a scenario of several powers: each state's greatest threat, its choice and partners, and the coalitions",
+    )
     p.add_argument("file", metavar="SCENARIO.yaml")
-    p.add_argument("--format", choices=("text", "json", "md", "html", "pdf"), default=None,
-                   help="what to write (default: the format OUT's extension names; text without -o)")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "md", "html", "pdf"),
+        default=None,
+        help="what to write (default: the format OUT's extension names; text without -o)",
+    )
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
     p.add_argument("--world", metavar="WORLD", help="which hypotheses hold (default: walt)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     p.set_defaults(func=cmd_scenario)
 
-    p = sub.add_parser("scenario-from-cow", help="write a scenario's capabilities, offensive capability "
-                                                 "estimates and neighbours from COW CSV files")
+    p = sub.add_parser(
+        "scenario-from-cow",
+        help="write a scenario's capabilities, offensive capability estimates and neighbours from COW CSV files",
+    )
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--states", required=True, metavar="A,B,...", help="COW abbreviations or codes, e.g. UKG,FRN,GMY")
     p.add_argument("--nmc", required=True, metavar="NMC.csv", help="COW National Material Capabilities (v7.0 columns)")
@@ -294,12 +333,16 @@ def build_parser():
     p = sub.add_parser("gui", help="the desktop app (also the default)")
     p.add_argument("--screenshot", metavar="OUT.png", help="render the main window to a PNG and exit")
     p.add_argument("--case", metavar="CASE.yaml", help="open this case")
-    p.add_argument("--scenario", metavar="SCENARIO.yaml", help="with --screenshot: open this scenario and "
-                                                               "picture its window")
+    p.add_argument(
+        "--scenario", metavar="SCENARIO.yaml", help="with --screenshot: open this scenario and picture its window"
+    )
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1024x700 (default 1400x900 for screenshots)")
     p.add_argument("--dark", action="store_true", help="use the dark colour scheme whatever the system's")
-    p.add_argument("--smoke", action="store_true",
-                   help="show the window, open --case, wait for the analysis and quit (exit 0): a CI check")
+    p.add_argument(
+        "--smoke",
+        action="store_true",
+        help="show the window, open --case, wait for the analysis and quit (exit 0): a CI check",
+    )
     p.set_defaults(func=cmd_gui)
     return parser
 
@@ -312,6 +355,7 @@ def main(argv=None):
     elif args.command is None:
         args = parser.parse_args(["gui"] + (["--knowledge", args.knowledge] if args.knowledge else []))
     from rules.errors import AdvisorError
+
     try:
         return args.func(args) or 0
     except AdvisorError as exc:

@@ -8,6 +8,7 @@ repeated runs after a warm-up, all measured in this one run so that ratios hold
 on a noisy machine; the experta and CLIPS passes alternate. A part of the product
 that is not there yet prints "n/a (not built yet)". Nothing here asserts a time.
 """
+
 import argparse
 import gc
 import importlib.metadata
@@ -63,9 +64,14 @@ def machine():
         cpu = found.group(1).strip() if found else cpu
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "os": platform.platform(terse=True),
-            "python": platform.python_version(), "experta": _version("experta"),
-            "clipspy": _version("clipspy")}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "experta": _version("experta"),
+        "clipspy": _version("clipspy"),
+    }
 
 
 def median_ms(run, repeats):
@@ -81,13 +87,14 @@ def median_ms(run, repeats):
 
 # ---------------------------------------------------------------- the engines
 
+
 def engines_side_by_side(kb, cases, repeats):
     """ms per case through experta and through CLIPS, passes alternating, and
     the cases on which the two disagree (verdict or set of fired rules)."""
     advisor = Advisor(kb)
     clips = ClipsBackend(advisor.program)
     disagreements = 0
-    for case in cases:                           # warm-up, and the comparison (untimed)
+    for case in cases:  # warm-up, and the comparison (untimed)
         result, run = advisor.analyze(case), clips.run(case.answers)
         disagreements += result.verdict != run.verdict or [f.rule for f in result.fired] != run.fired
     experta_ms, clips_ms = [], []
@@ -100,10 +107,12 @@ def engines_side_by_side(kb, cases, repeats):
         # outside the timing: the comparison errs in CLIPS's favour.
         fresh = ClipsBackend(advisor.program)
         clips_ms.append(_pass_ms(lambda case, backend=fresh: backend.run(case.answers), cases))
-    return {"experta_ms_per_case": statistics.median(experta_ms),
-            "clips_ms_per_case": statistics.median(clips_ms),
-            "ratio_experta_clips": statistics.median(experta_ms) / statistics.median(clips_ms),
-            "disagreements": disagreements}
+    return {
+        "experta_ms_per_case": statistics.median(experta_ms),
+        "clips_ms_per_case": statistics.median(clips_ms),
+        "ratio_experta_clips": statistics.median(experta_ms) / statistics.median(clips_ms),
+        "disagreements": disagreements,
+    }
 
 
 def _pass_ms(run, cases):
@@ -117,6 +126,7 @@ def _pass_ms(run, cases):
 def whatif_ms(kb, plan):
     """A full what-if (every single-answer change) on a library case."""
     from rules import load_case
+
     advisor = Advisor(kb)
     answers = load_case(SAMPLE_CASE, kb).answers
     return median_ms(lambda: advisor.analyst.whatif(answers, advisor.default_world), plan.whatif_repeats)
@@ -124,9 +134,11 @@ def whatif_ms(kb, plan):
 
 # ------------------------------------------------------------ whole processes
 
+
 def _process_seconds(argv, repeats, ready=None):
     """Median wall time of a child process; with ``ready`` (a line the child
     prints), the time until that line appears, then the child is ended."""
+
     def once():
         start = time.perf_counter()
         if ready is None:
@@ -134,30 +146,38 @@ def _process_seconds(argv, repeats, ready=None):
             if proc.returncode != 0:
                 raise RuntimeError(f"{' '.join(argv[1:])} failed: {proc.stderr.strip()[-300:]}")
             return time.perf_counter() - start
-        with tempfile.TemporaryDirectory() as settings, \
-                subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                 env=dict(os.environ, QT_QPA_PLATFORM="offscreen",
-                                          XDG_CONFIG_HOME=settings)) as proc:   # the user's settings untouched
+        with (
+            tempfile.TemporaryDirectory() as settings,
+            subprocess.Popen(
+                argv,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                env=dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=settings),
+            ) as proc,
+        ):  # the user's settings untouched
             for line in proc.stdout:
                 if line.strip() == ready:
                     elapsed = time.perf_counter() - start
                     proc.kill()
                     return elapsed
             raise RuntimeError(f"{' '.join(argv[1:])} ended without printing {ready!r}")
-    once()                                       # warm-up: disk cache, .pyc files
+
+    once()  # warm-up: disk cache, .pyc files
     return statistics.median(once() for _ in range(repeats))
 
 
 def cli_analyze_s(plan):
-    return _process_seconds([sys.executable, "main.py", "analyze", str(SAMPLE_CASE), "--format", "json"],
-                            plan.process_repeats)
+    return _process_seconds(
+        [sys.executable, "main.py", "analyze", str(SAMPLE_CASE), "--format", "json"], plan.process_repeats
+    )
 
 
 def window_shown_s(plan):
     if not (ROOT / "gui" / "app.py").exists():
         return None
-    return _process_seconds([sys.executable, "-m", "bench.window_probe"], plan.process_repeats,
-                            ready="shown")
+    return _process_seconds([sys.executable, "-m", "bench.window_probe"], plan.process_repeats, ready="shown")
 
 
 # Runs a command and prints its wall time and the peak resident memory of its
@@ -172,12 +192,24 @@ print(proc.stdout if proc.returncode in (0, 1) else proc.stderr[-300:])
 
 
 def _sweep(*args):
-    argv = [sys.executable, "-c", _MEASURE, sys.executable, "main.py", "verify", "--jobs", "2",
-            "--no-progress", "--format", "json", *args]
+    argv = [
+        sys.executable,
+        "-c",
+        _MEASURE,
+        sys.executable,
+        "main.py",
+        "verify",
+        "--jobs",
+        "2",
+        "--no-progress",
+        "--format",
+        "json",
+        *args,
+    ]
     proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=3600)
     head, _, body = proc.stdout.partition("\n")
     seconds, peak_kb, code = head.split()
-    if code not in ("0", "1"):                   # 1: the sweep found something, still a sweep
+    if code not in ("0", "1"):  # 1: the sweep found something, still a sweep
         raise RuntimeError(f"main.py verify failed: {body.strip()}")
     return float(seconds), int(peak_kb) / 1024, json.loads(body)
 
@@ -192,15 +224,20 @@ def verify_sweep(kb, plan, clips_ms_per_case):
     import numpy as np
 
     from rules.verify import Sweeper, sweep
-    sweeper = Sweeper(kb)                           # as verify runs it: each proposition's ablation too
-    plain = Sweeper(kb, ablations=False)            # the verdicts of every combination only
+
+    sweeper = Sweeper(kb)  # as verify runs it: each proposition's ablation too
+    plain = Sweeper(kb, ablations=False)  # the verdicts of every combination only
     every = np.arange(sweeper.space.total)
     cores = os.cpu_count() or 1
     whole = median_ms(lambda: sweep(plain, every, jobs=cores), plan.process_repeats) / 1000
     with_ablations = median_ms(lambda: sweep(sweeper, every, jobs=cores), plan.process_repeats) / 1000
-    one = median_ms(lambda: plain.run(every[:plan.verify_sample]), plan.process_repeats) / 1000
-    figures = {"sweep_per_s": sweeper.space.total / whole, "verify_cases_per_s": plan.verify_sample / one,
-               "sweep_full_s": whole, "sweep_ablations_s": with_ablations}
+    one = median_ms(lambda: plain.run(every[: plan.verify_sample]), plan.process_repeats) / 1000
+    figures = {
+        "sweep_per_s": sweeper.space.total / whole,
+        "verify_cases_per_s": plan.verify_sample / one,
+        "sweep_full_s": whole,
+        "sweep_ablations_s": with_ablations,
+    }
     if clips_ms_per_case:
         figures["sweep_vs_clips"] = figures["sweep_per_s"] / (1000 / clips_ms_per_case)
     propositions = [p.id for p in kb.propositions]
@@ -223,6 +260,7 @@ def scenario_figures(plan):
     a synthetic 17-state system when it is absent) and a synthetic 60-state system."""
     from bench.scenarios import synthetic_scenario
     from rules.scenario import ScenarioEngine, parse_scenario_text
+
     out = {}
     # In process, as the app reruns it on every edit: the quick run (verdicts and blocs)
     # and the run with every state's explanation.
@@ -243,9 +281,18 @@ def scenario_figures(plan):
         files["scenario_60"].write_text(synthetic_scenario(60), encoding="utf-8")
         for key, path in files.items():
             runs = []
-            for _ in range(plan.process_repeats + 1):        # the first is a warm-up
-                argv = [sys.executable, "-c", _MEASURE, sys.executable, "main.py", "scenario", str(path),
-                        "--format", "json"]
+            for _ in range(plan.process_repeats + 1):  # the first is a warm-up
+                argv = [
+                    sys.executable,
+                    "-c",
+                    _MEASURE,
+                    sys.executable,
+                    "main.py",
+                    "scenario",
+                    str(path),
+                    "--format",
+                    "json",
+                ]
                 proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
                 head, _, body = proc.stdout.partition("\n")
                 seconds, peak_kb, code = head.split()
@@ -261,52 +308,129 @@ def scenario_figures(plan):
 
 # key, part of the product, label, unit, format, target (text), met(value)
 ROWS = [
-    ("experta_ms_per_case", "engines", "experta: ms per case (analyze, trace and why-not)", "ms", "{:.3f}", "",
-     None),
+    ("experta_ms_per_case", "engines", "experta: ms per case (analyze, trace and why-not)", "ms", "{:.3f}", "", None),
     ("clips_ms_per_case", "engines", "CLIPS via clipspy: ms per case (same rules)", "ms", "{:.3f}", "", None),
     ("ratio_experta_clips", "engines", "ratio experta / CLIPS", "x", "{:.1f}", "<= 5", lambda v: v <= 5),
     ("disagreements", "engines", "cases where experta and CLIPS disagree", "", "{:d}", "0", lambda v: v == 0),
-    ("whatif_ms", "what-if", "what-if, all single-answer changes of a case", "ms", "{:.1f}", "< 60",
-     lambda v: v < 60),
-    ("verify_cases_per_s", "verify", "sweep: combinations per second (3 worlds each), one core", "/s",
-     "{:,.0f}", "", None),
-    ("sweep_per_s", "verify", "sweep: combinations per second, whole space, all cores", "/s", "{:,.0f}", "",
-     None),
-    ("sweep_vs_clips", "verify", "sweep combinations per second / CLIPS cases per second", "x", "{:.0f}",
-     ">= 100", lambda v: v >= 100),
+    ("whatif_ms", "what-if", "what-if, all single-answer changes of a case", "ms", "{:.1f}", "< 60", lambda v: v < 60),
+    (
+        "verify_cases_per_s",
+        "verify",
+        "sweep: combinations per second (3 worlds each), one core",
+        "/s",
+        "{:,.0f}",
+        "",
+        None,
+    ),
+    ("sweep_per_s", "verify", "sweep: combinations per second, whole space, all cores", "/s", "{:,.0f}", "", None),
+    (
+        "sweep_vs_clips",
+        "verify",
+        "sweep combinations per second / CLIPS cases per second",
+        "x",
+        "{:.0f}",
+        ">= 100",
+        lambda v: v >= 100,
+    ),
     ("sweep_full_s", "verify", "sweep: whole space (331,776 x 3 worlds), all cores", "s", "{:.2f}", "", None),
-    ("sweep_ablations_s", "verify", "the same, with every proposition's ablation in every world (verify's)", "s",
-     "{:.2f}", "< 60", lambda v: v < 60),
-    ("ablation_sweep_s", "verify", "rerunning the whole program without each proposition in turn", "s", "{:.1f}",
-     "", None),
-    ("verify_full_min", "verify", "main.py verify, full space, 2 cores, end to end", "min", "{:.2f}", "< 5",
-     lambda v: v < 5),
-    ("verify_peak_mb", "verify", "verify sweep: peak memory of one process (a)", "MB", "{:.0f}", "< 300",
-     lambda v: v < 300),
-    ("window_shown_s", "window", "app window shown (offscreen), from process start", "s", "{:.2f}", "< 1.0",
-     lambda v: v < 1.0),
-    ("cli_analyze_s", "cli", "main.py analyze CASE --format json, end to end", "s", "{:.2f}", "< 0.6",
-     lambda v: v < 0.6),
-    ("scenario_live_ms", "scenario", "scenario rerun after an edit, 17 states, in process (quick)", "ms",
-     "{:.0f}", "< 100", lambda v: v < 100),
+    (
+        "sweep_ablations_s",
+        "verify",
+        "the same, with every proposition's ablation in every world (verify's)",
+        "s",
+        "{:.2f}",
+        "< 60",
+        lambda v: v < 60,
+    ),
+    (
+        "ablation_sweep_s",
+        "verify",
+        "rerunning the whole program without each proposition in turn",
+        "s",
+        "{:.1f}",
+        "",
+        None,
+    ),
+    (
+        "verify_full_min",
+        "verify",
+        "main.py verify, full space, 2 cores, end to end",
+        "min",
+        "{:.2f}",
+        "< 5",
+        lambda v: v < 5,
+    ),
+    (
+        "verify_peak_mb",
+        "verify",
+        "verify sweep: peak memory of one process (a)",
+        "MB",
+        "{:.0f}",
+        "< 300",
+        lambda v: v < 300,
+    ),
+    (
+        "window_shown_s",
+        "window",
+        "app window shown (offscreen), from process start",
+        "s",
+        "{:.2f}",
+        "< 1.0",
+        lambda v: v < 1.0,
+    ),
+    (
+        "cli_analyze_s",
+        "cli",
+        "main.py analyze CASE --format json, end to end",
+        "s",
+        "{:.2f}",
+        "< 0.6",
+        lambda v: v < 0.6,
+    ),
+    (
+        "scenario_live_ms",
+        "scenario",
+        "scenario rerun after an edit, 17 states, in process (quick)",
+        "ms",
+        "{:.0f}",
+        "< 100",
+        lambda v: v < 100,
+    ),
     ("scenario_explained_ms", "scenario", "  the same with every state's explanation", "ms", "{:.0f}", "", None),
-    ("scenario_17_s", "scenario", "main.py scenario, 17 states (Europe 1936), json, end to end", "s", "{:.2f}",
-     "< 1.0", lambda v: v < 1.0),
+    (
+        "scenario_17_s",
+        "scenario",
+        "main.py scenario, 17 states (Europe 1936), json, end to end",
+        "s",
+        "{:.2f}",
+        "< 1.0",
+        lambda v: v < 1.0,
+    ),
     ("scenario_17_peak_mb", "scenario", "  peak memory", "MB", "{:.0f}", "", None),
-    ("scenario_60_s", "scenario", "main.py scenario, 60 synthetic states, json, end to end", "s", "{:.2f}",
-     "< 10", lambda v: v < 10),
+    (
+        "scenario_60_s",
+        "scenario",
+        "main.py scenario, 60 synthetic states, json, end to end",
+        "s",
+        "{:.2f}",
+        "< 10",
+        lambda v: v < 10,
+    ),
     ("scenario_60_peak_mb", "scenario", "  peak memory", "MB", "{:.0f}", "", None),
 ]
 
 
 def render_table(report):
     m = report["machine"]
-    lines = [f"Alliance Advisor benchmark ({'quick' if report['quick'] else 'full'}): "
-             f"{report['cases']} generated cases (seed {SEED}), knowledge base {report['knowledge_version']}",
-             f"Machine: {m['cpu']}, {m['cores']} cores, {m['os']}; Python {m['python']}, "
-             f"experta {m['experta']}, clipspy {m['clipspy']}",
-             f"Each figure: median of {report['engine_repeats']} passes (engines) or "
-             f"{report['process_repeats']} runs (processes) after a warm-up.", ""]
+    lines = [
+        f"Alliance Advisor benchmark ({'quick' if report['quick'] else 'full'}): "
+        f"{report['cases']} generated cases (seed {SEED}), knowledge base {report['knowledge_version']}",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['os']}; Python {m['python']}, "
+        f"experta {m['experta']}, clipspy {m['clipspy']}",
+        f"Each figure: median of {report['engine_repeats']} passes (engines) or "
+        f"{report['process_repeats']} runs (processes) after a warm-up.",
+        "",
+    ]
     width = max(len(label) for _, _, label, *_ in ROWS)
     lines.append(f"{'figure':{width}}  {'value':>22}  {'target':>7}  met")
     lines.append("-" * (width + 40))
@@ -324,8 +448,7 @@ def render_table(report):
             text = f"{fmt.format(value)} {unit}".strip()
             verdict = "" if met is None else ("yes" if met(value) else "NO")
         lines.append(f"{label:{width}}  {text:>22}  {target:>7}  {verdict}")
-    lines.append(f"(a) of the full sweep; with --quick, of a sweep of {report['verify_sample']:,} "
-                 "sampled combinations")
+    lines.append(f"(a) of the full sweep; with --quick, of a sweep of {report['verify_sample']:,} sampled combinations")
     lines += [f"(b) {part}: {message}" for part, message in report["failed"].items()]
     return "\n".join(lines) + "\n"
 
@@ -334,17 +457,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (under a minute)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as json")
-    parser.add_argument("--only", metavar="PART,...",
-                        help="measure only these parts: engines, what-if, verify, window, cli, scenario")
+    parser.add_argument(
+        "--only", metavar="PART,...", help="measure only these parts: engines, what-if, verify, window, cli, scenario"
+    )
     args = parser.parse_args(argv)
     plan = Plan(args.quick)
     kb = load_knowledge()
-    parts = {"engines": lambda: engines_side_by_side(kb, generated_cases(kb), plan.engine_repeats),
-             "what-if": lambda: {"whatif_ms": whatif_ms(kb, plan)},
-             "verify": lambda: verify_sweep(kb, plan, figures.get("clips_ms_per_case")),
-             "window": lambda: {"window_shown_s": window_shown_s(plan)},
-             "cli": lambda: {"cli_analyze_s": cli_analyze_s(plan)},
-             "scenario": lambda: scenario_figures(plan)}
+    parts = {
+        "engines": lambda: engines_side_by_side(kb, generated_cases(kb), plan.engine_repeats),
+        "what-if": lambda: {"whatif_ms": whatif_ms(kb, plan)},
+        "verify": lambda: verify_sweep(kb, plan, figures.get("clips_ms_per_case")),
+        "window": lambda: {"window_shown_s": window_shown_s(plan)},
+        "cli": lambda: {"cli_analyze_s": cli_analyze_s(plan)},
+        "scenario": lambda: scenario_figures(plan),
+    }
     if args.only:
         chosen = [p.strip() for p in args.only.split(",") if p.strip()]
         unknown = [p for p in chosen if p not in parts]
@@ -355,14 +481,23 @@ def main(argv=None):
     for part, measure in parts.items():
         try:
             figures.update(measure())
-        except Exception as exc:     # one broken part must not hide the other figures
+        except Exception as exc:  # one broken part must not hide the other figures
             failed[part] = f"{type(exc).__name__}: {exc}"
-    report = {"machine": machine(), "quick": plan.quick, "cases": CASES, "seed": SEED,
-              "knowledge_version": kb.version, "engine_repeats": plan.engine_repeats,
-              "process_repeats": plan.process_repeats, "verify_sample": plan.verify_sample,
-              "figures": figures, "parts": list(parts),
-              "skipped": ["verify_full_min"] if plan.quick else [], "failed": failed,
-              "ratio_experta_clips": figures.get("ratio_experta_clips")}
+    report = {
+        "machine": machine(),
+        "quick": plan.quick,
+        "cases": CASES,
+        "seed": SEED,
+        "knowledge_version": kb.version,
+        "engine_repeats": plan.engine_repeats,
+        "process_repeats": plan.process_repeats,
+        "verify_sample": plan.verify_sample,
+        "figures": figures,
+        "parts": list(parts),
+        "skipped": ["verify_full_min"] if plan.quick else [],
+        "failed": failed,
+        "ratio_experta_clips": figures.get("ratio_experta_clips"),
+    }
     print(render_table(report), end="")
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=2) + "\n")

@@ -21,15 +21,18 @@ generated from becomes a CLIPS program:
 The verdict is then combined from the fired rules' effects with the program's own
 scoring (rules.program.support_of and decide).
 """
+
 import clips
 
 from rules.conditions import All, Leaf
 from rules.knowledge import UNKNOWN
 from rules.program import Program, ProgramRule, decide, support_of
 
-TEMPLATES = ("(deftemplate answer (slot factor) (slot level))",
-             "(deftemplate derived (slot fact) (slot level))",
-             "(deftemplate fired (slot rule))")
+TEMPLATES = (
+    "(deftemplate answer (slot factor) (slot level))",
+    "(deftemplate derived (slot fact) (slot level))",
+    "(deftemplate fired (slot rule))",
+)
 
 # The rule ids in firing order, as one string: reading one string back costs
 # clipspy one conversion, where a fact or a multifield costs one per rule.
@@ -144,8 +147,7 @@ class ClipsBackend:
     def run(self, answers: dict) -> ClipsRun:
         env = self.env
         env.reset()
-        facts = " ".join(f"(answer (factor {fid}) (level {answers.get(fid, UNKNOWN)}))"
-                         for fid in self.program.factors)
+        facts = " ".join(f"(answer (factor {fid}) (level {answers.get(fid, UNKNOWN)}))" for fid in self.program.factors)
         env.eval(f"(assert {facts})")
         env.run()
         fired = self._trace.value.split()

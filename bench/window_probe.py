@@ -3,6 +3,7 @@
 exposed, then exits at once. The benchmark times the child from its start to
 that line, interpreter start-up included.
 """
+
 import os
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ class _ExposeProbe(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Expose and isinstance(watched, QWindow) and watched.isExposed():
             print("shown", flush=True)
-            os._exit(0)                 # leave no settings, autosave or dialog behind
+            os._exit(0)  # leave no settings, autosave or dialog behind
         return False
 
 
@@ -30,6 +31,7 @@ def main():
     probe = _ExposeProbe()
     app.installEventFilter(probe)
     import main as entry
+
     return entry.main(["gui"])
 
 

@@ -1,11 +1,12 @@
 """The fixed workload the benchmark and the CLIPS oracle test share."""
+
 import random
 
 from rules import Case
 
 SEED = 1987
 CASES = 2000
-UNKNOWN_SHARE = 0.1            # of answers left unknown in the generated cases
+UNKNOWN_SHARE = 0.1  # of answers left unknown in the generated cases
 
 
 def generated_cases(kb, n=CASES, seed=SEED):

@@ -3,6 +3,7 @@
 Qt is imported only after the display check, so a machine without a screen gets
 one clear line instead of a crash inside Qt's platform plugin.
 """
+
 import os
 import sys
 import tempfile
@@ -15,7 +16,7 @@ EXIT_BAD_INPUT = 2
 
 def _has_display():
     if os.environ.get("QT_QPA_PLATFORM"):
-        return True                     # the user chose a platform (offscreen, xcb, ...)
+        return True  # the user chose a platform (offscreen, xcb, ...)
     if sys.platform in ("win32", "darwin"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
@@ -32,13 +33,14 @@ def create_application(argv=None):
     from PySide6.QtWidgets import QApplication
 
     from .style import apply_style
+
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     if app.property("allianceAdvisor"):
-        return app                      # styling again would re-polish every widget
+        return app  # styling again would re-polish every widget
     app.setProperty("allianceAdvisor", True)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    QSettings.setDefaultFormat(QSettings.IniFormat)     # one readable file on every platform
+    QSettings.setDefaultFormat(QSettings.IniFormat)  # one readable file on every platform
     apply_style(app)
     return app
 
@@ -48,12 +50,15 @@ def run_app(args):
     screenshot = getattr(args, "screenshot", None)
     if not _has_display():
         if not screenshot:
-            return _fail("main.py: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run the app "
-                         "on a desktop, use 'python main.py analyze CASE.yaml' in a terminal, or set "
-                         "QT_QPA_PLATFORM=offscreen for 'gui --screenshot'.")
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"     # a screenshot needs no screen
+            return _fail(
+                "main.py: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run the app "
+                "on a desktop, use 'python main.py analyze CASE.yaml' in a terminal, or set "
+                "QT_QPA_PLATFORM=offscreen for 'gui --screenshot'."
+            )
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     from . import preflight
-    if preflight.wants_xcb():           # Qt would abort (exit 134) on a missing X library: say which
+
+    if preflight.wants_xcb():  # Qt would abort (exit 134) on a missing X library: say which
         code = preflight.check()
         if code:
             return code
@@ -62,9 +67,10 @@ def run_app(args):
         os.environ["ALLIANCE_COLOR_SCHEME"] = "dark"
     from rules.cases import load_case
     from rules.knowledge import load_knowledge
+
     kb = load_knowledge(getattr(args, "knowledge", None))
     case_path = getattr(args, "case", None)
-    case = load_case(case_path, kb) if case_path else None    # a bad case: one line, exit 2 (main.py)
+    case = load_case(case_path, kb) if case_path else None  # a bad case: one line, exit 2 (main.py)
 
     app = create_application()
     if screenshot:
@@ -72,6 +78,7 @@ def run_app(args):
     if getattr(args, "smoke", False):
         return _smoke(app, kb, case_path, size or SCREENSHOT_SIZE)
     from .mainwindow import MainWindow
+
     window = MainWindow(kb)
     if size:
         window.resize(*size)
@@ -80,9 +87,10 @@ def run_app(args):
         window.open_path(case_path)
     else:
         from PySide6.QtCore import QTimer
+
         QTimer.singleShot(0, window.offer_recovery)
     code = app.exec()
-    window.analysis.shutdown()          # quit without a close event (a signal, a session end)
+    window.analysis.shutdown()  # quit without a close event (a signal, a session end)
     return code
 
 
@@ -91,6 +99,7 @@ def _parse_size(text):
     if not text:
         return None
     from rules.errors import AdvisorError
+
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
@@ -105,10 +114,11 @@ def _scratch_window(kb):
     from PySide6.QtCore import QSettings
 
     from .mainwindow import MainWindow
+
     scratch = tempfile.TemporaryDirectory()
     settings = QSettings(os.path.join(scratch.name, "settings.ini"), QSettings.IniFormat)
     window = MainWindow(kb, settings=settings, persist=False)
-    window._scratch = scratch           # lives as long as the window
+    window._scratch = scratch  # lives as long as the window
     return window
 
 
@@ -117,6 +127,7 @@ def _smoke(app, kb, case_path, size):
     wait for its analysis, quit through the close event. For CI under Xvfb."""
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
+
     window = _scratch_window(kb)
     window.resize(*size)
     window.show()
@@ -129,9 +140,10 @@ def _smoke(app, kb, case_path, size):
             report["error"] = "the analysis did not finish in time"
         else:
             report["verdict"] = window.banner.verdict.text()
-        report["exposed"] = window.isVisible() and window.windowHandle() is not None \
-            and window.windowHandle().isExposed()
-        window.close()                  # the real close path: maybe_save, settings, threads
+        report["exposed"] = (
+            window.isVisible() and window.windowHandle() is not None and window.windowHandle().isExposed()
+        )
+        window.close()  # the real close path: maybe_save, settings, threads
         app.quit()
 
     QTimer.singleShot(0, step)
@@ -140,9 +152,11 @@ def _smoke(app, kb, case_path, size):
     if "error" in report:
         return _fail(f"smoke: {report['error']}")
     platform = QGuiApplication.platformName()
-    print(f"smoke: {platform} window {window.width()}x{window.height()} shown"
-          f"{'' if report['exposed'] else ' (not exposed)'}, case {'opened' if case_path else 'none'}, "
-          f"verdict {report.get('verdict')}, quit with {code}")
+    print(
+        f"smoke: {platform} window {window.width()}x{window.height()} shown"
+        f"{'' if report['exposed'] else ' (not exposed)'}, case {'opened' if case_path else 'none'}, "
+        f"verdict {report.get('verdict')}, quit with {code}"
+    )
     return code
 
 
@@ -158,6 +172,7 @@ def _screenshot(app, kb, case_path, out, size, scenario_path=None):
 
     from rules.errors import ExportError
     from rules.fileio import atomic_write_bytes
+
     qInstallMessageHandler(_quiet_offscreen_warnings)
     # Throw-away settings: the picture never depends on (or changes) the user's
     # window layout and preferences.
@@ -180,7 +195,7 @@ def _screenshot(app, kb, case_path, out, size, scenario_path=None):
             return _fail(f"{out}: the scenario analysis did not finish in time")
         if shown.result.states:
             shown.select_state(next(iter(shown.result.states)))
-    for _ in range(3):                  # let layouts settle after the result arrives
+    for _ in range(3):  # let layouts settle after the result arrives
         app.processEvents()
     image = shown.grab().toImage()
     if scenario_path:
@@ -200,6 +215,7 @@ def _screenshot(app, kb, case_path, out, size, scenario_path=None):
 def _wait_for(app, ready, seconds=60.0):
     """Process events until ``ready()`` or the time is up; returns whether it became ready."""
     import time
+
     deadline = time.monotonic() + seconds
     while not ready() and time.monotonic() < deadline:
         app.processEvents()

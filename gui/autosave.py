@@ -7,6 +7,7 @@ closing (Qt's lock file knows when its process is gone) and is offered back.
 The file carries the case in the case-file format, so recovery goes through the
 same validation as opening a file.
 """
+
 import json
 import os
 import time
@@ -90,9 +91,9 @@ def find_orphans(directory):
     found = []
     for path in directory.glob("autosave-*.json"):
         lock = QLockFile(str(path.with_suffix(".lock")))
-        lock.setStaleLockTime(0)            # stale only when the owning process is gone
+        lock.setStaleLockTime(0)  # stale only when the owning process is gone
         if not lock.tryLock(0):
-            continue                        # its session is still running
+            continue  # its session is still running
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(payload, dict) or not isinstance(payload.get("case"), str):

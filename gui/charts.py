@@ -4,6 +4,7 @@ The inference chain is painted from ``presentation.figures.chain_layout`` and th
 threat profile from ``presentation.figures.threat_profile``, so the app and the
 reports share one layout and one palette; this module only draws.
 """
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
@@ -15,21 +16,36 @@ from presentation.wording import next_questions_text, no_verdict_text, qualifier
 from .style import card, esc, theme
 
 SELECTED = QColor("#f2a900")
-MIN_SCALE = 1.0           # fitting never shrinks the diagram: its labels stay at least 9 pt; it scrolls
+MIN_SCALE = 1.0  # fitting never shrinks the diagram: its labels stay at least 9 pt; it scrolls
 MAX_SCALE = 1.15
-MIN_TEXT_PX = 12          # 9 pt at 96 dpi: the smallest text a figure paints at 100% zoom
+MIN_TEXT_PX = 12  # 9 pt at 96 dpi: the smallest text a figure paints at 100% zoom
 
 # The figures' palette (reports.figures, made for paper) in the dark scheme, colour
 # by colour: strokes lighter, fills deeper, text light, so every tone keeps its meaning.
 DARK_FIGURE_COLOURS = {
-    "#2f7d5b": "#5cc98f", "#e7f3ec": "#1e3a2c", "#1d4d38": "#bfe8d1",      # positive
-    "#b4493d": "#ff8a80", "#f8e9e6": "#46262a", "#7a2c23": "#ffd0cb",      # negative
-    "#5b6b7a": "#93a3b3", "#f1f4f7": "#2a3139", "#1f2933": "#e3e8ef",      # neutral; also INK
-    "#9aa5b1": "#7d8896", "#ffffff": "#22272e", "#6b7785": "#a9b4c2",      # unknown; background, MUTED
-    "#4c6a92": "#86a8d6", "#eaf0f7": "#26354b",                            # derived
-    "#1d4e89": "#7fb0e6", "#dce8f6": "#1d3556", "#0f2c4f": "#e8f1fc",      # verdict
-    "#d5dce3": "#3a434e", "#9aa8b6": "#6c7886",                            # GRID, EDGE
-    "#d9e7d3": "#2c4a33", "#f3e6bf": "#4f4526", "#f1cfb0": "#5a3e26", "#e7b3aa": "#5e2d2a",   # bands
+    "#2f7d5b": "#5cc98f",
+    "#e7f3ec": "#1e3a2c",
+    "#1d4d38": "#bfe8d1",  # positive
+    "#b4493d": "#ff8a80",
+    "#f8e9e6": "#46262a",
+    "#7a2c23": "#ffd0cb",  # negative
+    "#5b6b7a": "#93a3b3",
+    "#f1f4f7": "#2a3139",
+    "#1f2933": "#e3e8ef",  # neutral; also INK
+    "#9aa5b1": "#7d8896",
+    "#ffffff": "#22272e",
+    "#6b7785": "#a9b4c2",  # unknown; background, MUTED
+    "#4c6a92": "#86a8d6",
+    "#eaf0f7": "#26354b",  # derived
+    "#1d4e89": "#7fb0e6",
+    "#dce8f6": "#1d3556",
+    "#0f2c4f": "#e8f1fc",  # verdict
+    "#d5dce3": "#3a434e",
+    "#9aa8b6": "#6c7886",  # GRID, EDGE
+    "#d9e7d3": "#2c4a33",
+    "#f3e6bf": "#4f4526",
+    "#f1cfb0": "#5a3e26",
+    "#e7b3aa": "#5e2d2a",  # bands
 }
 BACKGROUND = "#ffffff"
 
@@ -43,6 +59,7 @@ def ink(colour):
 
 class _TextLog:
     """The smallest text, in screen pixels, the last paint drew (for the legibility test)."""
+
     smallest = None
 
 
@@ -127,6 +144,7 @@ class _Figure(QWidget):
 
 # ------------------------------------------------------------ inference chain
 
+
 class ChainDiagram(_Figure):
     """The inference chain: answers → derived facts → rules → responses.
 
@@ -145,8 +163,8 @@ class ChainDiagram(_Figure):
         self.layout_ = None
         self.selected_rule = None
         self.scale = 1.0
-        self.zoom = 1.0                 # the user's factor on top of fitting the width
-        self._available = 0             # the width fit_width was last given
+        self.zoom = 1.0  # the user's factor on top of fitting the width
+        self._available = 0  # the width fit_width was last given
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
 
     def relayout(self):
@@ -185,7 +203,7 @@ class ChainDiagram(_Figure):
 
     def wheelEvent(self, event):
         if not event.modifiers() & Qt.ControlModifier:
-            event.ignore()              # plain wheel scrolls the overview
+            event.ignore()  # plain wheel scrolls the overview
             return
         step = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
         self.zoom = max(0.5, min(3.0, self.zoom * step))
@@ -217,10 +235,17 @@ class ChainDiagram(_Figure):
         layout = self.layout_
         painter.translate(self._offset(), 0)
         painter.scale(self.scale, self.scale)
-        painter.text_floor = MIN_TEXT_PX * self.zoom / self.scale     # zooming out may shrink text
+        painter.text_floor = MIN_TEXT_PX * self.zoom / self.scale  # zooming out may shrink text
         for column in layout.columns:
-            _text(painter, column.x, figures.MARGIN + 12, column.title.upper(), figures.TITLE_SIZE - 2,
-                  figures.MUTED, bold=True)
+            _text(
+                painter,
+                column.x,
+                figures.MARGIN + 12,
+                column.title.upper(),
+                figures.TITLE_SIZE - 2,
+                figures.MUTED,
+                bold=True,
+            )
             painter.setPen(QPen(QColor(ink(figures.GRID)), 1))
             painter.drawLine(QPointF(column.x, figures.MARGIN + 19), QPointF(column.x + column.w, figures.MARGIN + 19))
         for edge in layout.edges:
@@ -246,40 +271,94 @@ class ChainDiagram(_Figure):
         stroke, fill, ink = figures.node_colours(node)
         rect = QRectF(node.x, node.y, node.w, node.h)
         selected = node.rule_id is not None and node.rule_id == self.selected_rule
-        _box(painter, rect, fill, SELECTED.name() if selected else stroke,
-             2.5 if selected else (2.0 if node.emphasis else 1.0), 5, node.tone == "unknown")
+        _box(
+            painter,
+            rect,
+            fill,
+            SELECTED.name() if selected else stroke,
+            2.5 if selected else (2.0 if node.emphasis else 1.0),
+            5,
+            node.tone == "unknown",
+        )
         if node.compact:
             _box(painter, QRectF(node.x, node.y, 4, node.h), stroke, radius=2)
             baseline = node.y + node.h / 2 + 4
-            used = _text(painter, node.x + node.w - 8, baseline, node.sublabel, figures.SUBLABEL_SIZE, stroke,
-                         bold=True, align=Qt.AlignRight)
-            _text(painter, node.x + 12, baseline, node.label, figures.SUBLABEL_SIZE, ink, bold=True,
-                  width=node.w - used - 26)
+            used = _text(
+                painter,
+                node.x + node.w - 8,
+                baseline,
+                node.sublabel,
+                figures.SUBLABEL_SIZE,
+                stroke,
+                bold=True,
+                align=Qt.AlignRight,
+            )
+            _text(
+                painter,
+                node.x + 12,
+                baseline,
+                node.label,
+                figures.SUBLABEL_SIZE,
+                ink,
+                bold=True,
+                width=node.w - used - 26,
+            )
         else:
             top = node.y + node.h / 2 - 3
             _text(painter, node.x + 10, top, node.label, figures.LABEL_SIZE, ink, bold=True, width=node.w - 20)
             colour = stroke if node.emphasis else figures.MUTED
-            _text(painter, node.x + 10, top + 15, node.sublabel, figures.SUBLABEL_SIZE, colour,
-                  bold=node.emphasis, italic=node.tone == "unknown", width=node.w - 20)
+            _text(
+                painter,
+                node.x + 10,
+                top + 15,
+                node.sublabel,
+                figures.SUBLABEL_SIZE,
+                colour,
+                bold=node.emphasis,
+                italic=node.tone == "unknown",
+                width=node.w - 20,
+            )
 
     def _paint_legend(self, painter):
         x, y = figures.MARGIN, self.layout_.legend_y + 20
-        for kind, text in (("neutral", "answer"), ("unknown", "unknown answer"), ("derived", "derived fact"),
-                           ("positive", "rule supports"), ("negative", "rule opposes"), ("verdict", "verdict")):
+        for kind, text in (
+            ("neutral", "answer"),
+            ("unknown", "unknown answer"),
+            ("derived", "derived fact"),
+            ("positive", "rule supports"),
+            ("negative", "rule opposes"),
+            ("verdict", "verdict"),
+        ):
             stroke, fill, _ink = figures.PALETTE[kind]
             if kind in ("positive", "negative"):
                 painter.setPen(QPen(QColor(ink(stroke)), 2))
                 painter.drawLine(QPointF(x, y - 3), QPointF(x + 18, y - 3))
             else:
-                _box(painter, QRectF(x, y - 9, 18, 12), fill, stroke, 2.0 if kind == "verdict" else 1.0, 3,
-                     kind == "unknown")
+                _box(
+                    painter,
+                    QRectF(x, y - 9, 18, 12),
+                    fill,
+                    stroke,
+                    2.0 if kind == "verdict" else 1.0,
+                    3,
+                    kind == "unknown",
+                )
             x += 24 + _text(painter, x + 24, y + 1, text, figures.SUBLABEL_SIZE, figures.MUTED) + 20
         hint = "click a node to explain it · Ctrl+wheel zooms · double-click fits"
-        _text(painter, self.layout_.width - figures.MARGIN, y + 1, hint, figures.SUBLABEL_SIZE, figures.MUTED,
-              align=Qt.AlignRight, italic=True)
+        _text(
+            painter,
+            self.layout_.width - figures.MARGIN,
+            y + 1,
+            hint,
+            figures.SUBLABEL_SIZE,
+            figures.MUTED,
+            align=Qt.AlignRight,
+            italic=True,
+        )
 
 
 # ------------------------------------------------------------- threat profile
+
 
 class ThreatProfileChart(_Figure):
     """The four sources of threat as point cells, and the total on the threat bands."""
@@ -323,10 +402,24 @@ class ThreatProfileChart(_Figure):
             if source.unknown:
                 _text(painter, value_x, y + 15, "unknown", figures.SUBLABEL_SIZE, figures.MUTED, italic=True)
             else:
-                used = _text(painter, value_x, y + 15, f"{source.points} / {source.max_points}",
-                             figures.SUBLABEL_SIZE, figures.INK, bold=True)
-                _text(painter, value_x + used + 8, y + 15, source.level_label, figures.SUBLABEL_SIZE,
-                      figures.MUTED, width=self.width() - value_x - used - 8 - m)
+                used = _text(
+                    painter,
+                    value_x,
+                    y + 15,
+                    f"{source.points} / {source.max_points}",
+                    figures.SUBLABEL_SIZE,
+                    figures.INK,
+                    bold=True,
+                )
+                _text(
+                    painter,
+                    value_x + used + 8,
+                    y + 15,
+                    source.level_label,
+                    figures.SUBLABEL_SIZE,
+                    figures.MUTED,
+                    width=self.width() - value_x - used - 8 - m,
+                )
         self._paint_total(painter, profile, kb, top + len(profile) * self.ROW + 16)
 
     def _paint_total(self, painter, profile, kb, y):
@@ -342,14 +435,23 @@ class ThreatProfileChart(_Figure):
             current = level == profile.band
             colour = figures.BAND_COLOURS[min(i, len(figures.BAND_COLOURS) - 1)]
             _box(painter, QRectF(x0, y, x1 - x0 - 2, 22), colour, figures.INK if current else None, 1.5, 3)
-            _text(painter, (x0 + x1) / 2, y + 15, kb.level_label(kb.theory.threat_fact, level).capitalize(),
-                  figures.SUBLABEL_SIZE, figures.INK, bold=current, align=Qt.AlignHCenter)
+            _text(
+                painter,
+                (x0 + x1) / 2,
+                y + 15,
+                kb.level_label(kb.theory.threat_fact, level).capitalize(),
+                figures.SUBLABEL_SIZE,
+                figures.INK,
+                bold=current,
+                align=Qt.AlignHCenter,
+            )
         if profile.open and profile.range[0] != profile.range[1]:
             pen = QPen(QColor(ink(figures.MUTED)), 2)
             pen.setDashPattern([4, 3])
             painter.setPen(pen)
-            painter.drawLine(QPointF(left + profile.range[0] * unit, y + 30),
-                             QPointF(left + profile.range[1] * unit, y + 30))
+            painter.drawLine(
+                QPointF(left + profile.range[0] * unit, y + 30), QPointF(left + profile.range[1] * unit, y + 30)
+            )
         mark = left + profile.total * unit
         painter.setPen(Qt.NoPen)
         painter.setBrush(QColor(ink(figures.INK)))
@@ -360,6 +462,7 @@ class ThreatProfileChart(_Figure):
 
 
 # -------------------------------------------------------------- support chart
+
 
 class SupportChart(_Figure):
     """Support per response on a −1..+1 axis, the verdict emphasised."""
@@ -403,24 +506,47 @@ class SupportChart(_Figure):
             x = axis + tick * half
             painter.setPen(QPen(QColor(ink(figures.MUTED if tick == 0 else figures.GRID)), 1))
             painter.drawLine(QPointF(x, top - 4), QPointF(x, bottom))
-            _text(painter, x, bottom + 14, figures.signed(tick).replace(".00", ""), figures.SUBLABEL_SIZE - 1,
-                  figures.MUTED, align=Qt.AlignHCenter)
+            _text(
+                painter,
+                x,
+                bottom + 14,
+                figures.signed(tick).replace(".00", ""),
+                figures.SUBLABEL_SIZE - 1,
+                figures.MUTED,
+                align=Qt.AlignHCenter,
+            )
         for i, rid in enumerate(self.order):
             y = top + i * self.ROW
             cf = result.support[rid]
             verdict = rid == result.verdict
             tone = "verdict" if verdict else ("positive" if cf > 0 else "negative" if cf < 0 else "neutral")
             colour = figures.PALETTE[tone][0]
-            _text(painter, m, y + 15, kb.response(rid).label, figures.LABEL_SIZE,
-                  figures.INK if verdict else figures.MUTED, bold=verdict)
+            _text(
+                painter,
+                m,
+                y + 15,
+                kb.response(rid).label,
+                figures.LABEL_SIZE,
+                figures.INK if verdict else figures.MUTED,
+                bold=verdict,
+            )
             if cf:
                 _box(painter, QRectF(axis + min(cf, 0) * half, y + 4, abs(cf) * half, 16), colour, radius=2)
             value_x = axis + cf * half + (6 if cf >= 0 else -6)
-            _text(painter, value_x, y + 16, figures.signed(cf), figures.SUBLABEL_SIZE,
-                  colour if cf else figures.MUTED, bold=verdict, align=Qt.AlignLeft if cf >= 0 else Qt.AlignRight)
+            _text(
+                painter,
+                value_x,
+                y + 16,
+                figures.signed(cf),
+                figures.SUBLABEL_SIZE,
+                colour if cf else figures.MUTED,
+                bold=verdict,
+                align=Qt.AlignLeft if cf >= 0 else Qt.AlignRight,
+            )
 
 
 # ------------------------------------------------------------------ overview
+
 
 class _ChainScroll(QScrollArea):
     """Scrolls the inference chain sideways only; the plain wheel still scrolls the overview."""
@@ -446,7 +572,7 @@ class OverviewView(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)     # only the chain scrolls sideways
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # only the chain scrolls sideways
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(10, 10, 10, 10)
@@ -467,8 +593,10 @@ class OverviewView(QScrollArea):
         column.addWidget(chain_card)
         row = self.charts_row = QBoxLayout(QBoxLayout.LeftToRight)
         row.setSpacing(10)
-        for title, chart in (("Threat profile", self.threat),
-                             ("Support per response (combined certainty factor)", self.support)):
+        for title, chart in (
+            ("Threat profile", self.threat),
+            ("Support per response (combined certainty factor)", self.support),
+        ):
             frame, layout = card(title)
             layout.addWidget(chart)
             row.addWidget(frame, 1)
@@ -493,7 +621,7 @@ class OverviewView(QScrollArea):
             figure.show_result(result)
         self._fit_chain()
 
-    SIDE_BY_SIDE = 860          # px: narrower than this, the two charts go one above the other
+    SIDE_BY_SIDE = 860  # px: narrower than this, the two charts go one above the other
 
     def resizeEvent(self, event):
         super().resizeEvent(event)

@@ -1,6 +1,7 @@
 """Compare two cases side by side: the answers that differ, the verdicts, the support.
 
 ``compare_rows`` is the data (from two Results); ``CompareWindow`` only shows it."""
+
 from html import escape
 
 from PySide6.QtWidgets import QDialog, QVBoxLayout
@@ -19,8 +20,9 @@ def compare_rows(kb, left, right):
         if a != b:
             answers.append((factor.question, factor.label_of(a), factor.label_of(b)))
     label = lambda result: kb.response(result.verdict).label if result.verdict else "No verdict"  # noqa: E731
-    threat = lambda result: kb.level_label(kb.theory.threat_fact, result.threat_level) if result.threat_level \
-        else "unknown"  # noqa: E731
+    threat = lambda result: (
+        kb.level_label(kb.theory.threat_fact, result.threat_level) if result.threat_level else "unknown"
+    )  # noqa: E731
     return {
         "answers": answers,
         "verdicts": (label(left), label(right)),
@@ -47,18 +49,20 @@ def compare_html(kb, left, right):
         colour = response_colour(kb, result.verdict).name()
         return f"<td><b style='color:{colour}'>{escape(text)}</b></td>"
 
-    out = ["<h2>Two cases side by side</h2><table class='compare' cellspacing='0' width='100%'>",
-           f"<tr><th width='34%'></th><th align='left' width='33%'>{escape(_name(left))}</th>"
-           f"<th align='left' width='33%'>{escape(_name(right))}</th></tr>",
-           "<tr><td><b>Verdict</b></td>", verdict_cell(left, rows["verdicts"][0]),
-           verdict_cell(right, rows["verdicts"][1]), "</tr>",
-           f"<tr><td>Confidence</td><td>{rows['confidence'][0]:.2f}</td><td>{rows['confidence'][1]:.2f}</td></tr>",
-           f"<tr><td>Threat level</td><td>{escape(rows['threat'][0])}</td>"
-           f"<td>{escape(rows['threat'][1])}</td></tr>",
-           section(f"Answers that differ ({len(rows['answers'])} of {len(kb.factors)})")]
+    out = [
+        "<h2>Two cases side by side</h2><table class='compare' cellspacing='0' width='100%'>",
+        f"<tr><th width='34%'></th><th align='left' width='33%'>{escape(_name(left))}</th>"
+        f"<th align='left' width='33%'>{escape(_name(right))}</th></tr>",
+        "<tr><td><b>Verdict</b></td>",
+        verdict_cell(left, rows["verdicts"][0]),
+        verdict_cell(right, rows["verdicts"][1]),
+        "</tr>",
+        f"<tr><td>Confidence</td><td>{rows['confidence'][0]:.2f}</td><td>{rows['confidence'][1]:.2f}</td></tr>",
+        f"<tr><td>Threat level</td><td>{escape(rows['threat'][0])}</td><td>{escape(rows['threat'][1])}</td></tr>",
+        section(f"Answers that differ ({len(rows['answers'])} of {len(kb.factors)})"),
+    ]
     if rows["answers"]:
-        out += [f"<tr><td>{escape(q)}</td><td>{escape(a)}</td><td>{escape(b)}</td></tr>"
-                for q, a, b in rows["answers"]]
+        out += [f"<tr><td>{escape(q)}</td><td>{escape(a)}</td><td>{escape(b)}</td></tr>" for q, a, b in rows["answers"]]
     else:
         out.append("<tr><td colspan='3' class='muted'>Every answer is the same.</td></tr>")
     out.append(section("Support per response"))

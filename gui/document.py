@@ -6,6 +6,7 @@ clean state is the "saved" state, so undoing back to it clears the unsaved mark.
 The Case inside is replaced, never mutated, so a case handed to the analysis
 thread cannot change under it.
 """
+
 import dataclasses
 
 from PySide6.QtCore import QObject, Signal
@@ -15,9 +16,16 @@ from rules.cases import Case
 from rules.knowledge import UNKNOWN
 
 # Case fields the details form edits, with how a command names them.
-DETAIL_FIELDS = {"title": "title", "year": "year", "state": "state", "threat": "threat",
-                 "observed": "observed response", "sources": "sources", "notes": "notes"}
-_TYPING_ID = 1          # consecutive typing in one text field merges into one undo step
+DETAIL_FIELDS = {
+    "title": "title",
+    "year": "year",
+    "state": "state",
+    "threat": "threat",
+    "observed": "observed response",
+    "sources": "sources",
+    "notes": "notes",
+}
+_TYPING_ID = 1  # consecutive typing in one text field merges into one undo step
 
 
 class _EditCommand(QUndoCommand):
@@ -44,18 +52,18 @@ class _EditCommand(QUndoCommand):
             return False
         self.new = other.new
         if self.new == self.old:
-            self.setObsolete(True)      # typed and deleted again: no step left
+            self.setObsolete(True)  # typed and deleted again: no step left
         return True
 
 
 class CaseDocument(QObject):
     """The open case, where it lives on disk, and whether it has unsaved changes."""
 
-    answerChanged = Signal(str, str)       # factor id, level (``unknown`` included)
-    detailChanged = Signal(str)            # field name of DETAIL_FIELDS
-    caseReplaced = Signal()                # a whole new case (new, open, recover)
-    contentChanged = Signal()              # any of the three above: re-analyse
-    stateChanged = Signal()                # path, read-only or modified changed
+    answerChanged = Signal(str, str)  # factor id, level (``unknown`` included)
+    detailChanged = Signal(str)  # field name of DETAIL_FIELDS
+    caseReplaced = Signal()  # a whole new case (new, open, recover)
+    contentChanged = Signal()  # any of the three above: re-analyse
+    stateChanged = Signal()  # path, read-only or modified changed
 
     def __init__(self, kb, parent=None):
         super().__init__(parent)
@@ -63,7 +71,7 @@ class CaseDocument(QObject):
         self.case = Case()
         self.path = None
         self.read_only = False
-        self._recovered = False            # loaded from an autosave: unsaved until saved
+        self._recovered = False  # loaded from an autosave: unsaved until saved
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self.stateChanged)
 
@@ -91,14 +99,14 @@ class CaseDocument(QObject):
             return
         factor = self.kb.factor(factor_id)
         label = factor.label_of(level) if level != UNKNOWN else "Unknown"
-        self.undo_stack.push(_EditCommand(self, ("answer", factor_id), level,
-                                          f"Set {self.kb.fact_label(factor_id)} to {label}"))
+        self.undo_stack.push(
+            _EditCommand(self, ("answer", factor_id), level, f"Set {self.kb.fact_label(factor_id)} to {label}")
+        )
 
     def set_detail(self, name, value):
         if self.read_only or getattr(self.case, name) == value:
             return
-        self.undo_stack.push(_EditCommand(self, ("detail", name), value,
-                                          f"Edit {DETAIL_FIELDS[name]}"))
+        self.undo_stack.push(_EditCommand(self, ("detail", name), value, f"Edit {DETAIL_FIELDS[name]}"))
 
     def _apply(self, key, value):
         kind, name = key

@@ -2,6 +2,7 @@
 and "why not" for any response. Both only format what the Result holds; the
 condition tree comes from the knowledge base and is evaluated on the Result's
 facts only to mark which parts held."""
+
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem
@@ -13,6 +14,8 @@ from rules import conditions as cond
 from .style import document_css, esc, fact_levels, fact_title, response_colour, theme
 
 RULE_SCHEME = "rule"
+
+
 def _mark(held):
     colour, sign = {True: (theme.GOOD, "✓"), False: (theme.BAD, "✗"), None: (theme.FAINT, "?")}[held]
     return f"<span style='color:{colour}'>{sign}</span>"
@@ -42,14 +45,17 @@ def make_browser():
 
 # ---------------------------------------------------------------- rule detail
 
+
 def condition_html(kb, node, facts):
     """A condition tree as nested lists, each part marked held / failed / unknown."""
     mark = _mark(cond.evaluate(node, facts))
     if isinstance(node, cond.Leaf):
         wanted = [kb.level_label(node.fact, lv) for lv in fact_levels(kb, node.fact) if lv in node.allowed]
         now = kb.level_label(node.fact, facts.get(node.fact))
-        return (f"<li>{mark} <b>{esc(fact_title(kb, node.fact))}</b> is {esc(' or '.join(wanted))} "
-                f"<span class='faint'>(now: {esc(now)})</span><br><span class='code'>{esc(node.text)}</span></li>")
+        return (
+            f"<li>{mark} <b>{esc(fact_title(kb, node.fact))}</b> is {esc(' or '.join(wanted))} "
+            f"<span class='faint'>(now: {esc(now)})</span><br><span class='code'>{esc(node.text)}</span></li>"
+        )
     joiner = "all of" if isinstance(node, cond.All) else "any of"
     children = "".join(condition_html(kb, child, facts) for child in node.children)
     return f"<li>{mark} {joiner}:<ul>{children}</ul></li>"
@@ -61,28 +67,35 @@ def _score_html(kb, spec, fired):
     for factor, table in spec.score:
         scale = ", ".join(f"{esc(kb.level_label(factor, lv))} {p}" for lv, p in table)
         got = points.get(factor)
-        rows.append(f"<tr><td><b>{esc(fact_title(kb, factor))}</b></td>"
-                    f"<td align='right'>{'' if got is None else got}</td>"
-                    f"<td class='muted'>{scale}</td></tr>")
+        rows.append(
+            f"<tr><td><b>{esc(fact_title(kb, factor))}</b></td>"
+            f"<td align='right'>{'' if got is None else got}</td>"
+            f"<td class='muted'>{scale}</td></tr>"
+        )
     bands = ", ".join(f"{esc(b.level)} up to {b.up_to}" for b in spec.bands)
-    return ("<table cellspacing='0' cellpadding='3'><tr><th align='left'>Source</th><th>Points</th>"
-            "<th align='left'>Scale</th></tr>" + "".join(rows) + "</table>"
-            f"<p class='muted'>Bands: {bands}.</p>")
+    return (
+        "<table cellspacing='0' cellpadding='3'><tr><th align='left'>Source</th><th>Points</th>"
+        "<th align='left'>Scale</th></tr>" + "".join(rows) + "</table>"
+        f"<p class='muted'>Bands: {bands}.</p>"
+    )
 
 
 def rule_html(kb, rule_id, result):
     spec = kb.rule(rule_id)
     fired = next((item for item in result.fired if item.rule == rule_id), None)
-    status = (f"fired at step {fired.step}" if fired
-              else "<span class='bad'>did not fire</span> for this case")
-    parts = [f"<h2>{esc(rule_id)}</h2>",
-             f"<p class='muted'>{esc(spec.kind.capitalize())} rule · {status}</p>",
-             f"<p>{esc(spec.explanation)}</p>",
-             "<h3>Propositions</h3>"]
+    status = f"fired at step {fired.step}" if fired else "<span class='bad'>did not fire</span> for this case"
+    parts = [
+        f"<h2>{esc(rule_id)}</h2>",
+        f"<p class='muted'>{esc(spec.kind.capitalize())} rule · {status}</p>",
+        f"<p>{esc(spec.explanation)}</p>",
+        "<h3>Propositions</h3>",
+    ]
     for pid in spec.propositions:
         prop = kb.proposition(pid)
-        parts.append(f"<p><b>{esc(pid)} · {esc(prop.title)}</b><br>{esc(prop.text)} "
-                     f"<span class='muted'>({esc(prop.citation)})</span></p>")
+        parts.append(
+            f"<p><b>{esc(pid)} · {esc(prop.title)}</b><br>{esc(prop.text)} "
+            f"<span class='muted'>({esc(prop.citation)})</span></p>"
+        )
     if spec.derive:
         parts.append(f"<h3>Scores {esc(kb.fact_label(spec.derive))} from</h3>")
         parts.append(_score_html(kb, spec, fired))
@@ -98,6 +111,7 @@ def rule_html(kb, rule_id, result):
 
 
 # ------------------------------------------------------------------ reasoning
+
 
 class ReasoningView(QSplitter):
     """Every fired rule in firing order; the selected rule in detail below."""
@@ -116,8 +130,15 @@ class ReasoningView(QSplitter):
         self.table.setUniformRowHeights(True)
         header = self.table.header()
         header.setStretchLastSection(False)
-        for column, mode in enumerate((QHeaderView.ResizeToContents, QHeaderView.ResizeToContents,
-                                       QHeaderView.Stretch, QHeaderView.Interactive, QHeaderView.Interactive)):
+        for column, mode in enumerate(
+            (
+                QHeaderView.ResizeToContents,
+                QHeaderView.ResizeToContents,
+                QHeaderView.Stretch,
+                QHeaderView.Interactive,
+                QHeaderView.Interactive,
+            )
+        ):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(3, 230)
         header.resizeSection(4, 170)
@@ -148,8 +169,15 @@ class ReasoningView(QSplitter):
         self.table.blockSignals(True)
         self.table.clear()
         for item in result.fired:
-            row = QTreeWidgetItem([str(item.step), item.rule, facts_text(self.kb, item.facts),
-                                   outcome_text(self.kb, item), merge_citations(item.citations)])
+            row = QTreeWidgetItem(
+                [
+                    str(item.step),
+                    item.rule,
+                    facts_text(self.kb, item.facts),
+                    outcome_text(self.kb, item),
+                    merge_citations(item.citations),
+                ]
+            )
             row.setData(0, Qt.UserRole, item.rule)
             row.setTextAlignment(0, Qt.AlignRight | Qt.AlignVCenter)
             for column in (2, 3, 4):
@@ -174,8 +202,11 @@ class ReasoningView(QSplitter):
         if self.result is None or rule_id is None:
             self.detail.clear()
             return
-        matches = [self.table.topLevelItem(i) for i in range(self.table.topLevelItemCount())
-                   if self.table.topLevelItem(i).data(0, Qt.UserRole) == rule_id]
+        matches = [
+            self.table.topLevelItem(i)
+            for i in range(self.table.topLevelItemCount())
+            if self.table.topLevelItem(i).data(0, Qt.UserRole) == rule_id
+        ]
         self.table.blockSignals(True)
         if matches:
             self.table.setCurrentItem(matches[0])
@@ -197,16 +228,19 @@ class ReasoningView(QSplitter):
 
 # -------------------------------------------------------------------- why not
 
+
 def why_not_html(kb, result, response_id):
     info = result.why_not[response_id]
     detail = result.support_detail[response_id]
     label = kb.response(response_id).label
     question = f"Why {label}?" if response_id == result.verdict else f"Why not {label}?"
     colour = response_colour(kb, response_id).name()
-    parts = [f"<h2 style='color:{colour}'>{esc(question)}</h2>",
-             f"<p>{esc(why_not_summary(result, response_id))}</p>",
-             f"<p class='muted'>{esc(kb.response(response_id).meaning)} Support {detail.cf:+.2f} "
-             f"(belief {detail.mb:.2f}, disbelief {detail.md:.2f}).</p>"]
+    parts = [
+        f"<h2 style='color:{colour}'>{esc(question)}</h2>",
+        f"<p>{esc(why_not_summary(result, response_id))}</p>",
+        f"<p class='muted'>{esc(kb.response(response_id).meaning)} Support {detail.cf:+.2f} "
+        f"(belief {detail.mb:.2f}, disbelief {detail.md:.2f}).</p>",
+    ]
 
     def rules(title, entries, sign_class):
         if not entries:
@@ -215,8 +249,10 @@ def why_not_html(kb, result, response_id):
         for entry in entries:
             spec = kb.rule(entry.rule)
             cites = "; ".join(kb.proposition(p).citation for p in spec.propositions)
-            parts.append(f"<li>{rule_link(entry.rule)} <span class='{sign_class}'>{entry.cf:+.2f}</span> "
-                         f"{esc(spec.explanation)} <span class='muted'>({esc(cites)})</span></li>")
+            parts.append(
+                f"<li>{rule_link(entry.rule)} <span class='{sign_class}'>{entry.cf:+.2f}</span> "
+                f"{esc(spec.explanation)} <span class='muted'>({esc(cites)})</span></li>"
+            )
         parts.append("</ul>")
 
     rules("Rules that fired for it", detail.for_, "good")
@@ -225,8 +261,9 @@ def why_not_html(kb, result, response_id):
         parts.append("<h3>Rules that would support it but did not fire</h3><ul>")
         for blocked in info.blocked:
             reasons = "; ".join(failure_text(kb, f) for f in blocked.failed) or "its condition does not hold"
-            parts.append(f"<li>{rule_link(blocked.rule)} <span class='faint'>{blocked.cf:+.2f}</span> "
-                         f"— {esc(reasons)}</li>")
+            parts.append(
+                f"<li>{rule_link(blocked.rule)} <span class='faint'>{blocked.cf:+.2f}</span> — {esc(reasons)}</li>"
+            )
         parts.append("</ul>")
     return "".join(parts)
 
@@ -250,7 +287,8 @@ class WhyNotView(QSplitter):
         self.responses.currentItemChanged.connect(self._current_changed)
         self.detail = make_browser()
         self.detail.anchorClicked.connect(
-            lambda url: self.ruleRequested.emit(url.path()) if url.scheme() == RULE_SCHEME else None)
+            lambda url: self.ruleRequested.emit(url.path()) if url.scheme() == RULE_SCHEME else None
+        )
         self.addWidget(self.responses)
         self.addWidget(self.detail)
         self.setStretchFactor(1, 1)

@@ -1,6 +1,7 @@
 """Panels for the analyses beyond the verdict: what-if, the three worlds and the
 historical analogues. Each renders its part of the Result when the engine
 provides it (``result.whatif``, ``.worlds``, ``.analogues``) and says so when not."""
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -81,7 +82,7 @@ class WhatIfView(_ExtraPanel):
 
     attribute = "whatif"
     missing = "What-if analysis is not available from this version of the engine."
-    answerSuggested = Signal(str, str)          # factor id, level
+    answerSuggested = Signal(str, str)  # factor id, level
 
     def build(self):
         box = QWidget()
@@ -98,12 +99,16 @@ class WhatIfView(_ExtraPanel):
 
     def fill(self, data, result):
         if data.stable:
-            self.headline.setText(f"<span style='color:{theme.GOOD}'>The verdict is stable:</span> no single "
-                                  f"change of a known answer alters it.")
+            self.headline.setText(
+                f"<span style='color:{theme.GOOD}'>The verdict is stable:</span> no single "
+                f"change of a known answer alters it."
+            )
         else:
             count = len(data.flips)
-            self.headline.setText(f"<span style='color:{theme.BAD}'>{count} single change{'s' if count != 1 else ''}"
-                                  f"</span> of an answer would change the verdict.")
+            self.headline.setText(
+                f"<span style='color:{theme.BAD}'>{count} single change{'s' if count != 1 else ''}"
+                f"</span> of an answer would change the verdict."
+            )
         self.tree.clear()
         if data.flips:
             group = _group(self.tree, "Single changes that alter the verdict")
@@ -119,8 +124,9 @@ class WhatIfView(_ExtraPanel):
     def _row(self, group, factor, now, level, verdict):
         kb = self.kb
         label = kb.response(verdict).label if verdict else "No verdict"
-        row = QTreeWidgetItem([fact_title(kb, factor), kb.level_label(factor, now),
-                               kb.level_label(factor, level), label])
+        row = QTreeWidgetItem(
+            [fact_title(kb, factor), kb.level_label(factor, now), kb.level_label(factor, level), label]
+        )
         row.setData(0, Qt.UserRole, (factor, level))
         row.setForeground(3, response_colour(kb, verdict))
         row.setToolTip(0, kb.factor(factor).question)
@@ -150,7 +156,7 @@ class WorldsView(_ExtraPanel):
         self.scroll = scroll
         return scroll
 
-    SIDE_BY_SIDE = 720          # px: narrower than this, the world cards stack
+    SIDE_BY_SIDE = 720  # px: narrower than this, the world cards stack
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
@@ -169,9 +175,11 @@ class WorldsView(_ExtraPanel):
                 frame.setProperty("current", True)
             colour = response_colour(self.kb, world.verdict).name()
             verdict = QLabel(wordWrap=True)
-            verdict.setText(f"<span style='font-size:16pt; font-weight:700; color:{colour}'>"
-                            f"{esc(world.verdict_label)}</span>"
-                            f"<br><span style='color:{theme.MUTED}'>confidence {world.confidence:.2f}</span>")
+            verdict.setText(
+                f"<span style='font-size:16pt; font-weight:700; color:{colour}'>"
+                f"{esc(world.verdict_label)}</span>"
+                f"<br><span style='color:{theme.MUTED}'>confidence {world.confidence:.2f}</span>"
+            )
             layout.addWidget(verdict)
             for caption, text in (("Policy advice", world.advice), ("If the world is misjudged", world.risk)):
                 if text:
@@ -187,22 +195,22 @@ class AnaloguesView(_ExtraPanel):
 
     attribute = "analogues"
     missing = "Historical analogues are not available from this version of the engine."
-    caseRequested = Signal(str)                 # the analogue's file
+    caseRequested = Signal(str)  # the analogue's file
 
     def build(self):
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(12, 10, 12, 10)
-        self.tree = _tree(("Similarity", "Case", "Observed", "Theory predicted", "Theory was", "Differs in"),
-                          "analoguesTable")
+        self.tree = _tree(
+            ("Similarity", "Case", "Observed", "Theory predicted", "Theory was", "Differs in"), "analoguesTable"
+        )
         self.tree.setRootIsDecorated(False)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.Stretch)
         header.setSectionResizeMode(5, QHeaderView.Interactive)
         header.resizeSection(5, 200)
-        self.tree.itemDoubleClicked.connect(
-            lambda item, _c: self.caseRequested.emit(item.data(0, Qt.UserRole)))
+        self.tree.itemDoubleClicked.connect(lambda item, _c: self.caseRequested.emit(item.data(0, Qt.UserRole)))
         column.addWidget(self.tree, 1)
         column.addWidget(_hint("Double-click a case to open it from the library, read-only."))
         return box

@@ -4,35 +4,58 @@ command line's explanation of a proposition can print the same data.
 
 ``proposition_entry(kb, "B3")`` is the one place that gathers a proposition's data.
 """
+
 from html import escape
 
 from rules.atlas import proposition_map
 
-GROUP_TITLES = {"balancing": "Balancing hypotheses", "bandwagoning": "Bandwagoning hypotheses",
-                "conditions": "Conditions", "reasoning": "Further reasoning of the text"}
+GROUP_TITLES = {
+    "balancing": "Balancing hypotheses",
+    "bandwagoning": "Bandwagoning hypotheses",
+    "conditions": "Conditions",
+    "reasoning": "Further reasoning of the text",
+}
 
 # How to read each tab of the results (the app's own words; the theory's are in knowledge/).
 TABS = (
-    ("Overview", "The inference chain runs left to right: your answers, the facts the derive rules "
-                 "work out from them (the threat level among them), the support rules that fired, "
-                 "and the responses they push up or down. Green lines support, red lines oppose, "
-                 "dashed boxes are unknown answers. Click a rule to read it, an answer to jump to "
-                 "its question, a response to see why it won or lost. Below: the four sources of "
-                 "threat as points on the threat bands, and the combined support for each response. "
-                 "At 100% the chain's labels are at least 9 pt and it scrolls sideways; double-click "
-                 "it to fit it into the width for an overview, again to go back."),
-    ("Reasoning", "Every rule that fired, in firing order, with the facts it matched and what it "
-                  "concluded. Select one to read its proposition, page and condition tree, each part "
-                  "marked as held, failed or unknown."),
-    ("Why / why not", "Pick any response: the rules that lent it support, those that opposed it, "
-                      "and for each supporting rule that did not fire, the first condition it failed on."),
-    ("What if", "Each single change of one answer that would change the verdict, and what each "
-                "unknown answer could do. Double-click a row to try it; Undo takes it back."),
-    ("Three worlds", "The prediction if only the balancing hypotheses held, if only the bandwagoning "
-                     "ones did, and under Walt's conditions, with each world's policy advice and the "
-                     "cost of mistaking one world for another."),
-    ("Analogues", "The recorded historical cases most like this one, what those states did and "
-                  "whether the theory got them right. Double-click one to open it."),
+    (
+        "Overview",
+        "The inference chain runs left to right: your answers, the facts the derive rules "
+        "work out from them (the threat level among them), the support rules that fired, "
+        "and the responses they push up or down. Green lines support, red lines oppose, "
+        "dashed boxes are unknown answers. Click a rule to read it, an answer to jump to "
+        "its question, a response to see why it won or lost. Below: the four sources of "
+        "threat as points on the threat bands, and the combined support for each response. "
+        "At 100% the chain's labels are at least 9 pt and it scrolls sideways; double-click "
+        "it to fit it into the width for an overview, again to go back.",
+    ),
+    (
+        "Reasoning",
+        "Every rule that fired, in firing order, with the facts it matched and what it "
+        "concluded. Select one to read its proposition, page and condition tree, each part "
+        "marked as held, failed or unknown.",
+    ),
+    (
+        "Why / why not",
+        "Pick any response: the rules that lent it support, those that opposed it, "
+        "and for each supporting rule that did not fire, the first condition it failed on.",
+    ),
+    (
+        "What if",
+        "Each single change of one answer that would change the verdict, and what each "
+        "unknown answer could do. Double-click a row to try it; Undo takes it back.",
+    ),
+    (
+        "Three worlds",
+        "The prediction if only the balancing hypotheses held, if only the bandwagoning "
+        "ones did, and under Walt's conditions, with each world's policy advice and the "
+        "cost of mistaking one world for another.",
+    ),
+    (
+        "Analogues",
+        "The recorded historical cases most like this one, what those states did and "
+        "whether the theory got them right. Double-click one to open it.",
+    ),
 )
 
 THEORY = (
@@ -65,15 +88,17 @@ def proposition_entry(kb, prop_id):
     rules = []
     for entry in found.encoded_by:
         rule = entry.rule
-        rules.append({
-            "id": rule.id,
-            "kind": rule.kind,
-            "explanation": rule.explanation,
-            "other_propositions": [p for p in rule.propositions if p != prop_id],
-            "asserts": [(kb.fact_label(fact), kb.level_label(fact, level)) for fact, level in rule.asserts],
-            "derives": kb.fact_label(rule.derive) if rule.derive else None,
-            "effects": [(kb.response(r).label, cf) for r, cf in rule.effects],
-        })
+        rules.append(
+            {
+                "id": rule.id,
+                "kind": rule.kind,
+                "explanation": rule.explanation,
+                "other_propositions": [p for p in rule.propositions if p != prop_id],
+                "asserts": [(kb.fact_label(fact), kb.level_label(fact, level)) for fact, level in rule.asserts],
+                "derives": kb.fact_label(rule.derive) if rule.derive else None,
+                "effects": [(kb.response(r).label, cf) for r, cf in rule.effects],
+            }
+        )
     return {
         "id": prop.id,
         "group": prop.group,
@@ -101,25 +126,31 @@ def _effects_text(entry):
 
 
 def glossary_html(kb):
-    out = ["<h2>Glossary of propositions</h2>",
-           "<p class='muted'>Each proposition of the theory in the knowledge base's words, with the "
-           "page it comes from and every rule that encodes it. Click a rule to read it in the "
-           "Reasoning tab.</p>"]
+    out = [
+        "<h2>Glossary of propositions</h2>",
+        "<p class='muted'>Each proposition of the theory in the knowledge base's words, with the "
+        "page it comes from and every rule that encodes it. Click a rule to read it in the "
+        "Reasoning tab.</p>",
+    ]
     group = None
     for entry in glossary(kb):
         if entry["group"] != group:
             group = entry["group"]
             out.append(f"<h3>{escape(entry['group_title'])}</h3>")
-        out.append(f"<p><a name='prop-{escape(entry['id'])}'></a><b>{escape(entry['id'])} · "
-                   f"{escape(entry['title'])}</b><br>{escape(entry['text'])} "
-                   f"<span class='muted'>({escape(entry['citation'])}; holds in "
-                   f"{escape(', '.join(entry['worlds']) or 'no world')})</span></p>")
+        out.append(
+            f"<p><a name='prop-{escape(entry['id'])}'></a><b>{escape(entry['id'])} · "
+            f"{escape(entry['title'])}</b><br>{escape(entry['text'])} "
+            f"<span class='muted'>({escape(entry['citation'])}; holds in "
+            f"{escape(', '.join(entry['worlds']) or 'no world')})</span></p>"
+        )
         if entry["rules"]:
             out.append("<ul>")
             for rule in entry["rules"]:
-                out.append(f"<li><a href='rule:{escape(rule['id'])}'>{escape(rule['id'])}</a> "
-                           f"<span class='muted'>{escape(rule['kind'])}</span> {escape(rule['explanation'])} "
-                           f"<span class='faint'>{escape(_effects_text(rule))}</span></li>")
+                out.append(
+                    f"<li><a href='rule:{escape(rule['id'])}'>{escape(rule['id'])}</a> "
+                    f"<span class='muted'>{escape(rule['kind'])}</span> {escape(rule['explanation'])} "
+                    f"<span class='faint'>{escape(_effects_text(rule))}</span></li>"
+                )
             out.append("</ul>")
         else:
             out.append("<p class='faint'>No rule encodes it directly.</p>")
@@ -129,29 +160,38 @@ def glossary_html(kb):
 def guide_html(kb):
     out = ["<a name='top'></a><h2>Alliance Advisor guide</h2>", "<h3>What the theory says</h3>"]
     out += [f"<p>{paragraph}</p>" for paragraph in THEORY]
-    out.append("<h3>How to answer the questions</h3>"
-               "<p>Describe the situation as the deciding state's leaders saw it at the time. Any "
-               "question may stay <i>Unknown</i>: the engine then reasons without it, a rule that needs "
-               "it does not fire, and the explanation says which unknown answer blocked it. Press F1 in "
-               "a question to jump to its entry here.</p>")
+    out.append(
+        "<h3>How to answer the questions</h3>"
+        "<p>Describe the situation as the deciding state's leaders saw it at the time. Any "
+        "question may stay <i>Unknown</i>: the engine then reasons without it, a rule that needs "
+        "it does not fire, and the explanation says which unknown answer blocked it. Press F1 in "
+        "a question to jump to its entry here.</p>"
+    )
     for section in kb.sections:
         factors = [f for f in kb.factors if f.section == section.id]
         if not factors:
             continue
         out.append(f"<h3>{escape(section.title)}</h3>")
         for factor in factors:
-            levels = "".join(f"<li><b>{escape(level.label)}</b>: {escape(level.meaning)}</li>"
-                             for level in factor.levels)
+            levels = "".join(
+                f"<li><b>{escape(level.label)}</b>: {escape(level.meaning)}</li>" for level in factor.levels
+            )
             props = ", ".join(f"<a href='#prop-{escape(p)}'>{escape(p)}</a>" for p in factor.propositions)
-            out.append(f"<p><a name='q-{escape(factor.id)}'></a><b>{escape(factor.question)}</b><br>"
-                       f"{escape(factor.help)}" + (f" <span class='muted'>Propositions: {props}.</span>"
-                                                   if props else "") + f"</p><ul>{levels}</ul>")
+            out.append(
+                f"<p><a name='q-{escape(factor.id)}'></a><b>{escape(factor.question)}</b><br>"
+                f"{escape(factor.help)}"
+                + (f" <span class='muted'>Propositions: {props}.</span>" if props else "")
+                + f"</p><ul>{levels}</ul>"
+            )
     out.append("<h3>How to read the results</h3>")
-    out.append("<p>The banner on top gives the predicted response, its confidence (how far its "
-               "support is ahead of the runner-up), the threat level, and for a historical case what "
-               "the state actually did.</p>")
-    out += [f"<p><a name='tab-{escape(title)}'></a><b>{escape(title)}</b>: {escape(text)}</p>"
-            for title, text in TABS]
-    out.append("<p>The Case Library lists the historical cases with the prediction beside what happened; "
-               "sort by any column, and double-click a case to open it read-only.</p>")
+    out.append(
+        "<p>The banner on top gives the predicted response, its confidence (how far its "
+        "support is ahead of the runner-up), the threat level, and for a historical case what "
+        "the state actually did.</p>"
+    )
+    out += [f"<p><a name='tab-{escape(title)}'></a><b>{escape(title)}</b>: {escape(text)}</p>" for title, text in TABS]
+    out.append(
+        "<p>The Case Library lists the historical cases with the prediction beside what happened; "
+        "sort by any column, and double-click a case to open it read-only.</p>"
+    )
     return "".join(out)

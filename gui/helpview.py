@@ -1,6 +1,7 @@
 """The Help window: the guide, the glossary of propositions and the shortcuts, one
 tab each. It is not modal, so it can stay open beside the form (and no test
 blocks on it)."""
+
 from html import escape
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -12,12 +13,16 @@ from .explain import make_browser
 
 def shortcuts_html(rows):
     """``rows``: (menu text, shortcut text, what it does), from the declared actions."""
-    body = "".join(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(text)}</td>"
-                   f"<td class='muted'>{escape(tip)}</td></tr>" for text, keys, tip in rows)
-    return ("<h2>Keyboard shortcuts</h2><table cellspacing='0' cellpadding='4'>"
-            "<tr><th align='left'>Keys</th><th align='left'>Command</th><th align='left'></th></tr>"
-            f"{body}</table><p class='muted'>Ctrl+wheel zooms the inference chain; a double-click "
-            "shrinks it to fit the width, and another brings it back to 100%.</p>")
+    body = "".join(
+        f"<tr><td><b>{escape(keys)}</b></td><td>{escape(text)}</td><td class='muted'>{escape(tip)}</td></tr>"
+        for text, keys, tip in rows
+    )
+    return (
+        "<h2>Keyboard shortcuts</h2><table cellspacing='0' cellpadding='4'>"
+        "<tr><th align='left'>Keys</th><th align='left'>Command</th><th align='left'></th></tr>"
+        f"{body}</table><p class='muted'>Ctrl+wheel zooms the inference chain; a double-click "
+        "shrinks it to fit the width, and another brings it back to 100%.</p>"
+    )
 
 
 class HelpWindow(QDialog):
@@ -33,9 +38,11 @@ class HelpWindow(QDialog):
         self.setMinimumSize(420, 320)
         self.tabs = QTabWidget()
         self.browsers = {}
-        for name, title, html in (("guide", "Guide", helpdata.guide_html(kb)),
-                                  ("glossary", "Glossary", helpdata.glossary_html(kb)),
-                                  ("shortcuts", "Shortcuts", shortcuts_html(shortcut_rows))):
+        for name, title, html in (
+            ("guide", "Guide", helpdata.guide_html(kb)),
+            ("glossary", "Glossary", helpdata.glossary_html(kb)),
+            ("shortcuts", "Shortcuts", shortcuts_html(shortcut_rows)),
+        ):
             browser = make_browser()
             browser.setObjectName(f"help:{name}")
             browser.setHtml(html)
@@ -49,7 +56,7 @@ class HelpWindow(QDialog):
     def show_page(self, page, anchor=None):
         browser = self.browsers[page]
         self.tabs.setCurrentWidget(browser)
-        self.show()                     # laid out at its real width first, so the anchor's place is right
+        self.show()  # laid out at its real width first, so the anchor's place is right
         self.raise_()
         self.activateWindow()
         if anchor:

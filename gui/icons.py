@@ -1,5 +1,6 @@
 """Toolbar and menu icons, drawn as simple line glyphs so they match each other
 on every platform (the icon theme is used instead where the desktop has one)."""
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
@@ -62,8 +63,15 @@ def _export(p):
     p.drawPolyline(_points(17.5, 8.5, 21, 12, 17.5, 15.5))
 
 
-GLYPHS = {"new": _new, "open": _open, "save": _save, "undo": lambda p: _arrow(p, False),
-          "redo": lambda p: _arrow(p, True), "library": _library, "export": _export}
+GLYPHS = {
+    "new": _new,
+    "open": _open,
+    "save": _save,
+    "undo": lambda p: _arrow(p, False),
+    "redo": lambda p: _arrow(p, True),
+    "library": _library,
+    "export": _export,
+}
 
 
 def glyph_icon(name):

@@ -5,6 +5,7 @@ actually did and whether the two agree.
 Loaded (and analysed) when first shown, so startup does not pay for reading and
 analysing forty files. A case opens read-only.
 """
+
 import re
 
 from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt, Signal
@@ -17,9 +18,9 @@ from rules.errors import AdvisorError
 from .style import response_colour, set_tone, theme
 
 COLUMNS = ("Case", "Year", "Predicted", "Observed", "Agreement")
-PATH_ROLE = Qt.ItemDataRole.UserRole + 1          # on the title: the case file
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2          # what a column sorts by (years as numbers)
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3        # on the title: the words the filter looks in
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # on the title: the case file
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by (years as numbers)
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3  # on the title: the words the filter looks in
 AGREES, DIFFERS, UNRECORDED = "✓ agrees", "✗ differs", "—"
 
 
@@ -35,7 +36,8 @@ class _Filter(QSortFilterProxyModel):
         # One lookahead per word: all of them, in any order.
         pattern = "".join(f"(?=.*{re.escape(word)})" for word in text.lower().split())
         self.setFilterRegularExpression(
-            QRegularExpression(f"^{pattern}", QRegularExpression.DotMatchesEverythingOption))
+            QRegularExpression(f"^{pattern}", QRegularExpression.DotMatchesEverythingOption)
+        )
 
 
 def library_rows(kb, cases, advisor):
@@ -51,7 +53,7 @@ def library_rows(kb, cases, advisor):
 
 
 class LibraryPanel(QWidget):
-    caseRequested = Signal(str)          # path of the case file to open read-only
+    caseRequested = Signal(str)  # path of the case file to open read-only
 
     def __init__(self, kb, parent=None):
         super().__init__(parent)
@@ -60,8 +62,11 @@ class LibraryPanel(QWidget):
         self.loaded = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
-        self.filter = QLineEdit(placeholderText="Filter by title, state, threat or year",
-                                clearButtonEnabled=True, objectName="libraryFilter")
+        self.filter = QLineEdit(
+            placeholderText="Filter by title, state, threat or year",
+            clearButtonEnabled=True,
+            objectName="libraryFilter",
+        )
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(COLUMNS)
         self.proxy = _Filter(self)
@@ -77,13 +82,13 @@ class LibraryPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(True)                  # whole titles: wrapped, never cut short
+        self.table.setWordWrap(True)  # whole titles: wrapped, never cut short
         self.table.setTextElideMode(Qt.ElideNone)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.Interactive)     # sized by _fit_title
+        header.setSectionResizeMode(0, QHeaderView.Interactive)  # sized by _fit_title
         header.setStretchLastSection(False)
         header.sectionResized.connect(self._other_column_resized)
         self.table.activated.connect(self._open_index)
@@ -101,20 +106,27 @@ class LibraryPanel(QWidget):
         self.loaded = True
         try:
             cases = load_library(self.directory, self.kb)
-        except AdvisorError as exc:         # one bad file: say which, show nothing half-read
+        except AdvisorError as exc:  # one bad file: say which, show nothing half-read
             self.status.setText(f"<span style='color:{theme.BAD}'>{exc}</span>")
             return
         from rules import Advisor
+
         rows = library_rows(self.kb, cases, Advisor(self.kb))
         self.table.setSortingEnabled(False)
         for title, year, predicted, observed, agreement, case, verdict in rows:
-            items = [QStandardItem(title), QStandardItem("" if year is None else str(year)),
-                     QStandardItem(predicted), QStandardItem(observed), QStandardItem(agreement)]
+            items = [
+                QStandardItem(title),
+                QStandardItem("" if year is None else str(year)),
+                QStandardItem(predicted),
+                QStandardItem(observed),
+                QStandardItem(agreement),
+            ]
             items[0].setData(case.path, PATH_ROLE)
-            items[0].setData(" ".join(str(x) for x in (case.title, case.state, case.threat, year or "")).lower(),
-                             SEARCH_ROLE)
+            items[0].setData(
+                " ".join(str(x) for x in (case.title, case.state, case.threat, year or "")).lower(), SEARCH_ROLE
+            )
             items[0].setToolTip(f"{title}\n{case.state} facing {case.threat}")
-            sort_keys = (title.lower(), year if year is not None else -10 ** 6, predicted, observed, agreement)
+            sort_keys = (title.lower(), year if year is not None else -(10**6), predicted, observed, agreement)
             for item, key in zip(items, sort_keys):
                 item.setData(key, SORT_ROLE)
                 item.setEditable(False)
@@ -122,18 +134,24 @@ class LibraryPanel(QWidget):
             items[3].setForeground(response_colour(self.kb, case.observed))
             if case.observed:
                 items[4].setForeground(QColor(theme.GOOD if agreement == AGREES else theme.BAD))
-            items[4].setToolTip("The prediction matches what the state did" if agreement == AGREES else
-                                "The prediction differs from what the state did" if agreement == DIFFERS
-                                else "No observed response recorded")
+            items[4].setToolTip(
+                "The prediction matches what the state did"
+                if agreement == AGREES
+                else "The prediction differs from what the state did"
+                if agreement == DIFFERS
+                else "No observed response recorded"
+            )
             self.model.appendRow(items)
         self.table.setSortingEnabled(True)
         self._fit_title()
         agree = sum(1 for row in rows if row[4] == AGREES)
         recorded = sum(1 for row in rows if row[4] != UNRECORDED)
-        self.status.setText(f"{len(rows)} historical cases · the theory agrees with {agree} of {recorded} · "
-                            f"click a heading to sort, double-click a case to open it read-only")
+        self.status.setText(
+            f"{len(rows)} historical cases · the theory agrees with {agree} of {recorded} · "
+            f"click a heading to sort, double-click a case to open it read-only"
+        )
 
-    TITLE_MIN = 200         # px: titles wrap at no less; a narrower panel scrolls sideways
+    TITLE_MIN = 200  # px: titles wrap at no less; a narrower panel scrolls sideways
 
     def resizeEvent(self, event):
         super().resizeEvent(event)

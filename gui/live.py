@@ -6,35 +6,37 @@ carries a generation number: the worker skips requests that a newer one has
 already superseded, and the window drops any result whose generation is not the
 latest, so it never shows a verdict that does not match the answers on screen.
 """
+
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from rules.errors import AdvisorError
 
-BUSY_AFTER_MS = 150        # only say "analysing" when it is slow enough to notice
+BUSY_AFTER_MS = 150  # only say "analysing" when it is slow enough to notice
 
 
 class _Worker(QObject):
-    finished = Signal(int, object)      # generation, Result
-    failed = Signal(int, str)           # generation, one-line message
+    finished = Signal(int, object)  # generation, Result
+    failed = Signal(int, str)  # generation, one-line message
 
     def __init__(self, kb):
         super().__init__()
         self.kb = kb
-        self.latest = 0                 # written by the GUI thread; an int is atomic under the GIL
+        self.latest = 0  # written by the GUI thread; an int is atomic under the GIL
         self._advisor = None
 
     @Slot(int, object)
     def analyze(self, generation, case):
         if generation < self.latest:
-            return                      # superseded while queued
+            return  # superseded while queued
         try:
             if self._advisor is None:
                 from rules.advisor import Advisor
+
                 self._advisor = Advisor(self.kb)
             result = self._advisor.analyze(case, extras=True)
         except AdvisorError as exc:
             self.failed.emit(generation, str(exc))
-        except Exception as exc:        # a bug of ours: report it, keep the app alive
+        except Exception as exc:  # a bug of ours: report it, keep the app alive
             self.failed.emit(generation, f"internal error ({type(exc).__name__}): {exc}")
         else:
             self.finished.emit(generation, result)
@@ -43,7 +45,7 @@ class _Worker(QObject):
 class LiveAnalysis(QObject):
     """GUI-thread side: request analyses, receive only the current one."""
 
-    resultReady = Signal(object)        # the Result for the case last requested
+    resultReady = Signal(object)  # the Result for the case last requested
     failed = Signal(str)
     busyChanged = Signal(bool)
     _request = Signal(int, object)
@@ -51,13 +53,13 @@ class LiveAnalysis(QObject):
     def __init__(self, kb, parent=None):
         super().__init__(parent)
         self.generation = 0
-        self.result = None              # the latest result, matching the latest request
+        self.result = None  # the latest result, matching the latest request
         self.pending = False
         self._thread = QThread()
         self._thread.setObjectName("analysis")
         self._worker = _Worker(kb)
         self._worker.moveToThread(self._thread)
-        self._request.connect(self._worker.analyze)          # queued: different threads
+        self._request.connect(self._worker.analyze)  # queued: different threads
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_AFTER_MS)
@@ -74,7 +76,7 @@ class LiveAnalysis(QObject):
 
     def _settle(self, generation):
         if generation != self.generation:
-            return False                # stale: a newer request is on its way
+            return False  # stale: a newer request is on its way
         self.pending = False
         self._busy_timer.stop()
         self.busyChanged.emit(False)

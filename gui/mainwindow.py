@@ -1,5 +1,6 @@
 """The main window: questionnaire and case library on the left, the live result
 and its explanations in the middle, one set of actions for menus and toolbar."""
+
 import os
 import time
 from pathlib import Path
@@ -37,54 +38,124 @@ from .style import esc, set_tone
 from .verdict import VerdictBanner
 
 APP_NAME = "Alliance Advisor"
-FORM_WIDTH = 470              # px: the questionnaire panel's width in a roomy window
-FORM_SHARE = 0.4              # ... and at most this share of a small one (never below its minimum)
+FORM_WIDTH = 470  # px: the questionnaire panel's width in a roomy window
+FORM_SHARE = 0.4  # ... and at most this share of a small one (never below its minimum)
 CASE_FILTER = "Case files (*.yaml *.yml);;All files (*)"
-AUTOSAVE_MS = 2000            # unsaved work reaches the disk within two seconds
+AUTOSAVE_MS = 2000  # unsaved work reaches the disk within two seconds
 STATE_VERSION = 1
-CITATION = ("Stephen M. Walt, <i>The Origins of Alliances</i> (Ithaca: Cornell University Press, 1987)")
+CITATION = "Stephen M. Walt, <i>The Origins of Alliances</i> (Ithaca: Cornell University Press, 1987)"
 
 # Every action, declared once: name -> (text, shortcut, theme icon, glyph, tip, handler).
 ACTIONS = {
-    "new": ("&New Case", QKeySequence.StandardKey.New, "document-new", "new",
-            "Start a new case, every answer unknown", "new_case"),
+    "new": (
+        "&New Case",
+        QKeySequence.StandardKey.New,
+        "document-new",
+        "new",
+        "Start a new case, every answer unknown",
+        "new_case",
+    ),
     "open": ("&Open…", QKeySequence.StandardKey.Open, "document-open", "open", "Open a case file", "open_dialog"),
-    "new_scenario": ("New Sc&enario", None, "document-new", None,
-                     "Start a scenario of several powers from two states", "new_scenario"),
-    "open_scenario": ("Open &Scenario…", "Ctrl+Shift+O", "document-open", None,
-                      "Open a scenario of several powers: its coalitions and each state's choice",
-                      "open_scenario_dialog"),
-    "library": ("Open from &Library…", "Ctrl+L", "folder", "library",
-                "Browse the historical cases", "show_library"),
+    "new_scenario": (
+        "New Sc&enario",
+        None,
+        "document-new",
+        None,
+        "Start a scenario of several powers from two states",
+        "new_scenario",
+    ),
+    "open_scenario": (
+        "Open &Scenario…",
+        "Ctrl+Shift+O",
+        "document-open",
+        None,
+        "Open a scenario of several powers: its coalitions and each state's choice",
+        "open_scenario_dialog",
+    ),
+    "library": ("Open from &Library…", "Ctrl+L", "folder", "library", "Browse the historical cases", "show_library"),
     "save": ("&Save", QKeySequence.StandardKey.Save, "document-save", "save", "Save the case", "save"),
-    "save_as": ("Save &As…", QKeySequence.StandardKey.SaveAs, "document-save-as", None,
-                "Save the case under another name", "save_as"),
-    "export": ("&Export Report…", "Ctrl+E", "document-send", "export",
-               "Write the analysis as a report (HTML, PDF, Markdown, JSON)", "export_report"),
-    "print": ("&Print Report…", QKeySequence.StandardKey.Print, "document-print", None,
-              "Print the reasoning report (the same pages as the PDF export)", "print_report"),
-    "compare": ("&Compare With…", "Ctrl+Shift+C", None, None,
-                "Compare this case side by side with another case file", "compare_dialog"),
+    "save_as": (
+        "Save &As…",
+        QKeySequence.StandardKey.SaveAs,
+        "document-save-as",
+        None,
+        "Save the case under another name",
+        "save_as",
+    ),
+    "export": (
+        "&Export Report…",
+        "Ctrl+E",
+        "document-send",
+        "export",
+        "Write the analysis as a report (HTML, PDF, Markdown, JSON)",
+        "export_report",
+    ),
+    "print": (
+        "&Print Report…",
+        QKeySequence.StandardKey.Print,
+        "document-print",
+        None,
+        "Print the reasoning report (the same pages as the PDF export)",
+        "print_report",
+    ),
+    "compare": (
+        "&Compare With…",
+        "Ctrl+Shift+C",
+        None,
+        None,
+        "Compare this case side by side with another case file",
+        "compare_dialog",
+    ),
     "quit": ("&Quit", QKeySequence.StandardKey.Quit, "application-exit", None, "Quit Alliance Advisor", "close"),
-    "edit_copy": ("Edit a &Copy", None, "edit-copy", None,
-                  "Make an editable copy of a read-only case", "edit_copy"),
-    "show_help": ("Show &Help in the Form", None, None, None,
-                  "Show each question's help under it", "set_help_visible"),
-    "guide": ("Alliance Advisor &Guide", QKeySequence.StandardKey.HelpContents, "help-contents", None,
-              "The theory, each question and each tab explained (F1: help on the focused question)",
-              "show_guide"),
-    "glossary": ("&Glossary of Propositions", None, None, None,
-                 "Every proposition of the theory with the rules that encode it", "show_glossary"),
+    "edit_copy": ("Edit a &Copy", None, "edit-copy", None, "Make an editable copy of a read-only case", "edit_copy"),
+    "show_help": ("Show &Help in the Form", None, None, None, "Show each question's help under it", "set_help_visible"),
+    "guide": (
+        "Alliance Advisor &Guide",
+        QKeySequence.StandardKey.HelpContents,
+        "help-contents",
+        None,
+        "The theory, each question and each tab explained (F1: help on the focused question)",
+        "show_guide",
+    ),
+    "glossary": (
+        "&Glossary of Propositions",
+        None,
+        None,
+        None,
+        "Every proposition of the theory with the rules that encode it",
+        "show_glossary",
+    ),
     "shortcuts": ("&Keyboard Shortcuts", None, None, None, "Every keyboard shortcut", "show_shortcuts"),
     "about": ("&About Alliance Advisor", None, "help-about", None, "The program and its source", "show_about"),
     "about_qt": ("About &Qt", None, None, None, "The Qt toolkit", "show_about_qt"),
 }
-MENUS = (("&File", ("new", "open", "new_scenario", "open_scenario", "recent", "library", None, "save", "save_as",
-                    None, "compare", None,
-                    "export", "print", "paper", None, "quit")),
-         ("&Edit", ("undo", "redo", None, "edit_copy")),
-         ("&View", ("dock_form", "dock_library", None, "show_help")),
-         ("&Help", ("guide", "glossary", "shortcuts", None, "about", "about_qt")))
+MENUS = (
+    (
+        "&File",
+        (
+            "new",
+            "open",
+            "new_scenario",
+            "open_scenario",
+            "recent",
+            "library",
+            None,
+            "save",
+            "save_as",
+            None,
+            "compare",
+            None,
+            "export",
+            "print",
+            "paper",
+            None,
+            "quit",
+        ),
+    ),
+    ("&Edit", ("undo", "redo", None, "edit_copy")),
+    ("&View", ("dock_form", "dock_library", None, "show_help")),
+    ("&Help", ("guide", "glossary", "shortcuts", None, "about", "about_qt")),
+)
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "library", "export")
 PAPERS = (("a4", "A4"), ("letter", "US Letter"))
 PAPER_LABELS = dict(PAPERS)
@@ -105,8 +176,8 @@ class MainWindow(QMainWindow):
         self.document = CaseDocument(kb, self)
         self.analysis = LiveAnalysis(kb, self)
         self.autosave = Autosave(autosave_dir or default_autosave_dir()) if persist else None
-        self._help = None                  # the Help window, made when first asked for
-        self._advisor = None               # for comparing with another case, made when first needed
+        self._help = None  # the Help window, made when first asked for
+        self._advisor = None  # for comparing with another case, made when first needed
         self.compare_window = None
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave_now)
@@ -129,11 +200,11 @@ class MainWindow(QMainWindow):
     # ========================================================== colour scheme
     def _follow_system_scheme(self):
         hints = QGuiApplication.styleHints()
-        if hasattr(hints, "colorSchemeChanged"):            # Qt 6.5+
+        if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+
             hints.colorSchemeChanged.connect(self._system_scheme_changed)
 
     def _system_scheme_changed(self, _scheme):
-        if style.forced_scheme() is None:                  # a forced scheme stays
+        if style.forced_scheme() is None:  # a forced scheme stays
             self.apply_scheme(style.system_scheme(QApplication.instance()))
 
     def apply_scheme(self, scheme):
@@ -152,6 +223,7 @@ class MainWindow(QMainWindow):
         if self.analysis.result is not None:
             self._show_result(self.analysis.result)
         self.update()
+
     def _build_central(self):
         self.banner = VerdictBanner(self.kb)
         self.overview = OverviewView()
@@ -161,9 +233,14 @@ class MainWindow(QMainWindow):
         self.worlds = WorldsView(self.kb)
         self.analogues = AnaloguesView(self.kb)
         self.tabs = QTabWidget(objectName="resultTabs", documentMode=False)
-        for widget, title in ((self.overview, "Overview"), (self.reasoning, "Reasoning"),
-                              (self.why_not, "Why / why not"), (self.what_if, "What if"),
-                              (self.worlds, "Three worlds"), (self.analogues, "Analogues")):
+        for widget, title in (
+            (self.overview, "Overview"),
+            (self.reasoning, "Reasoning"),
+            (self.why_not, "Why / why not"),
+            (self.what_if, "What if"),
+            (self.worlds, "Three worlds"),
+            (self.analogues, "Analogues"),
+        ):
             self.tabs.addTab(widget, title)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -182,7 +259,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.form_dock, self.library_dock)
         self.setTabPosition(Qt.LeftDockWidgetArea, QTabWidget.North)
         self.form_dock.raise_()
-        self._dock_wanted = FORM_WIDTH        # what the user last chose by dragging the separator
+        self._dock_wanted = FORM_WIDTH  # what the user last chose by dragging the separator
         self._window_width = None
         self._adjusting_docks = False
         self.form_dock.installEventFilter(self)
@@ -191,9 +268,14 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------- the panel's width
     def eventFilter(self, watched, event):
         # A dock resized while the window kept its width: the user dragged the separator.
-        if (watched is self.form_dock and event.type() == QEvent.Resize and not self._adjusting_docks
-                and self._window_width == self.width() and self.form_dock.isVisible()
-                and not self.form_dock.isFloating()):
+        if (
+            watched is self.form_dock
+            and event.type() == QEvent.Resize
+            and not self._adjusting_docks
+            and self._window_width == self.width()
+            and self.form_dock.isVisible()
+            and not self.form_dock.isFloating()
+        ):
             self._dock_wanted = max(self.form_dock.width(), self.form_dock.minimumSizeHint().width())
         return super().eventFilter(watched, event)
 
@@ -205,7 +287,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event):
         super().showEvent(event)
         self._window_width = self.width()
-        QTimer.singleShot(0, self._fit_form_dock)       # once the docks have their first geometry
+        QTimer.singleShot(0, self._fit_form_dock)  # once the docks have their first geometry
 
     def _fit_form_dock(self):
         """After the window grows back, give the form the width it had (Qt leaves it
@@ -225,10 +307,11 @@ class MainWindow(QMainWindow):
     def _dock(self, title, name, widget):
         dock = QDockWidget(title, self, objectName=name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable
-                         | QDockWidget.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable | QDockWidget.DockWidgetFloatable
+        )
         dock.setAllowedAreas(Qt.LeftDockWidgetArea | Qt.RightDockWidgetArea)
-        dock.setTitleBarWidget(QWidget())       # the dock tabs name them; View shows and hides them
+        dock.setTitleBarWidget(QWidget())  # the dock tabs name them; View shows and hides them
         dock.setMinimumWidth(widget.minimumWidth() or widget.minimumSizeHint().width())
         return dock
 
@@ -256,8 +339,10 @@ class MainWindow(QMainWindow):
             else:
                 action.triggered.connect(getattr(self, handler))
         stack = self.document.undo_stack
-        for name, make, shortcut, theme in (("undo", stack.createUndoAction, QKeySequence.Undo, "edit-undo"),
-                                            ("redo", stack.createRedoAction, QKeySequence.Redo, "edit-redo")):
+        for name, make, shortcut, theme in (
+            ("undo", stack.createUndoAction, QKeySequence.Undo, "edit-undo"),
+            ("redo", stack.createRedoAction, QKeySequence.Redo, "edit-redo"),
+        ):
             action = make(self, name.capitalize())
             action.setObjectName(f"action:{name}")
             action.setShortcut(QKeySequence(shortcut))
@@ -306,7 +391,7 @@ class MainWindow(QMainWindow):
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(self.actions_[name])
-        for name in ("undo", "redo"):        # their text names the step: keep the toolbar steady
+        for name in ("undo", "redo"):  # their text names the step: keep the toolbar steady
             toolbar.widgetForAction(self.actions_[name]).setToolButtonStyle(Qt.ToolButtonIconOnly)
 
     def _build_status_bar(self):
@@ -458,16 +543,24 @@ class MainWindow(QMainWindow):
 
     def new_scenario(self):
         """A scenario to fill in: two states, at peace."""
-        data = {"title": "New scenario", "year": None,
-                "states": [{"id": "first", "name": "First state", "capability": 0.05, "offensive_capability": "low"},
-                           {"id": "second", "name": "Second state", "capability": 0.05,
-                            "offensive_capability": "low"}],
-                "neighbours": [], "perceptions": {}, "war": "peace", "sources": []}
+        data = {
+            "title": "New scenario",
+            "year": None,
+            "states": [
+                {"id": "first", "name": "First state", "capability": 0.05, "offensive_capability": "low"},
+                {"id": "second", "name": "Second state", "capability": 0.05, "offensive_capability": "low"},
+            ],
+            "neighbours": [],
+            "perceptions": {},
+            "war": "peace",
+            "sources": [],
+        }
         return self.show_scenario(data, None)
 
     def open_scenario_dialog(self):
-        path = msgbox.get_open_path(self, "Open Scenario", str(default_library_dir(self.kb).parent / "scenarios"),
-                                    CASE_FILTER)
+        path = msgbox.get_open_path(
+            self, "Open Scenario", str(default_library_dir(self.kb).parent / "scenarios"), CASE_FILTER
+        )
         if path:
             self.open_scenario_path(path)
 
@@ -477,9 +570,10 @@ class MainWindow(QMainWindow):
         import yaml
 
         from rules.scenario import load_scenario
+
         path = os.path.abspath(path)
         try:
-            load_scenario(path, self.kb)                    # the same checks as the command line
+            load_scenario(path, self.kb)  # the same checks as the command line
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except AdvisorError as exc:
             msgbox.error(self, "Cannot open scenario", str(exc))
@@ -494,9 +588,18 @@ class MainWindow(QMainWindow):
     def show_scenario(self, data, path, read_only=False, recovered=False):
         """A scenario window over ``data``, with its own autosave beside the cases'."""
         from .scenario import ScenarioWindow
+
         autosave = Autosave(self.autosave.directory) if self.autosave is not None else None
-        window = ScenarioWindow(self.kb, data, path=path, read_only=read_only, open_case=self.open_derived_case,
-                                parent=self, autosave=autosave, recovered=recovered)
+        window = ScenarioWindow(
+            self.kb,
+            data,
+            path=path,
+            read_only=read_only,
+            open_case=self.open_derived_case,
+            parent=self,
+            autosave=autosave,
+            recovered=recovered,
+        )
         window.setAttribute(Qt.WA_DeleteOnClose)
         self._scenario_windows = [w for w in getattr(self, "_scenario_windows", []) if w.isVisible()] + [window]
         window.show()
@@ -528,7 +631,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         self.document.replace(case, path=path, read_only=read_only)
-        self.form.scroll_to_top()           # a new case starts at its top (and a library case's banner)
+        self.form.scroll_to_top()  # a new case starts at its top (and a library case's banner)
         if not read_only:
             self.recent.add(path)
             self.settings.setValue("files/last_dir", os.path.dirname(path))
@@ -542,8 +645,11 @@ class MainWindow(QMainWindow):
         return self._write_case(self.document.path)
 
     def save_as(self):
-        suggested = self.document.path if not self.document.read_only and self.document.path else os.path.join(
-            self._last_directory(), safe_filename(self.document.display_name, ".yaml"))
+        suggested = (
+            self.document.path
+            if not self.document.read_only and self.document.path
+            else os.path.join(self._last_directory(), safe_filename(self.document.display_name, ".yaml"))
+        )
         path, _chosen = msgbox.get_save_path(self, "Save Case As", suggested, CASE_FILTER)
         if not path:
             return False
@@ -624,12 +730,13 @@ class MainWindow(QMainWindow):
         path = self._dropped_case(event.mimeData())
         if path:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.open_path(path))    # not inside the drag's event loop
+            QTimer.singleShot(0, lambda: self.open_path(path))  # not inside the drag's event loop
 
     # ================================================================= export
     def export_report(self):
         try:
             import reports
+
             formats = reports.FORMATS
         except (ImportError, AttributeError):
             msgbox.error(self, "Export", "Reports are not available: the reports package is not installed.")
@@ -648,8 +755,11 @@ class MainWindow(QMainWindow):
         if fmt is None:
             fmt = next((key for key, flt in formats.items() if flt == chosen), None)
             if fmt is None:
-                msgbox.error(self, "Export", f"{path}: end the name with one of "
-                             f"{', '.join('.' + key for key in formats)}, or choose a format")
+                msgbox.error(
+                    self,
+                    "Export",
+                    f"{path}: end the name with one of {', '.join('.' + key for key in formats)}, or choose a format",
+                )
                 return
             path += "." + fmt
         paper = self.settings.value("export/paper", "a4")
@@ -672,6 +782,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtPrintSupport import QPrinter
 
         from .printing import print_report
+
         printer = QPrinter(QPrinter.HighResolution)
         if not msgbox.print_dialog(self, printer):
             return False
@@ -703,6 +814,7 @@ class MainWindow(QMainWindow):
         from rules import Advisor
 
         from .compare import CompareWindow
+
         if self._advisor is None:
             self._advisor = Advisor(self.kb)
         window = CompareWindow(self.kb, self.analysis.result, self._advisor.analyze(other), self)
@@ -739,7 +851,7 @@ class MainWindow(QMainWindow):
         recovered = False
         for orphan in orphans:
             if recovered:
-                orphan.release()            # offered again next time
+                orphan.release()  # offered again next time
                 continue
             if orphan.kind == "scenario":
                 recovered = self._recover_scenario(orphan) or recovered
@@ -753,7 +865,7 @@ class MainWindow(QMainWindow):
             if msgbox.ask_recover(self, case.title or "Untitled case", orphan.when):
                 case.path = orphan.origin
                 self.document.replace(case, path=orphan.origin, recovered=True)
-                self.autosave_now()         # ours now, before the orphan goes
+                self.autosave_now()  # ours now, before the orphan goes
                 recovered = True
             orphan.remove()
         return recovered
@@ -764,6 +876,7 @@ class MainWindow(QMainWindow):
         import yaml
 
         from rules.scenario import parse_scenario_text
+
         try:
             scenario = parse_scenario_text(orphan.case_yaml, self.kb, path=str(orphan.path))
         except AdvisorError as exc:
@@ -789,15 +902,20 @@ class MainWindow(QMainWindow):
 
     # =================================================================== help
     def show_about(self):
-        msgbox.about(self, f"About {APP_NAME}", (
-            f"<h3>{APP_NAME}</h3>"
-            f"<p>An expert system for the balance-of-threat theory of alliances: describe a state's "
-            f"situation, and it predicts whether the state balances, bandwagons or does something else "
-            f"the theory names, and explains every step.</p>"
-            f"<p>Source: {CITATION}, pp. 17–33. The knowledge base paraphrases the book's propositions "
-            f"and cites their pages; it quotes none of its sentences.</p>"
-            f"<p>Version {esc(app_version())}, knowledge base {esc(self.kb.version)}.</p>"
-            f"<p class='muted'>Knowledge base read from {esc(self.kb.directory)}.</p>"))
+        msgbox.about(
+            self,
+            f"About {APP_NAME}",
+            (
+                f"<h3>{APP_NAME}</h3>"
+                f"<p>An expert system for the balance-of-threat theory of alliances: describe a state's "
+                f"situation, and it predicts whether the state balances, bandwagons or does something else "
+                f"the theory names, and explains every step.</p>"
+                f"<p>Source: {CITATION}, pp. 17–33. The knowledge base paraphrases the book's propositions "
+                f"and cites their pages; it quotes none of its sentences.</p>"
+                f"<p>Version {esc(app_version())}, knowledge base {esc(self.kb.version)}.</p>"
+                f"<p class='muted'>Knowledge base read from {esc(self.kb.directory)}.</p>"
+            ),
+        )
 
     def shortcut_rows(self):
         """(command, keys, what it does) for every action that has a shortcut."""
@@ -811,6 +929,7 @@ class MainWindow(QMainWindow):
     def help_window(self):
         if self._help is None:
             from .helpview import HelpWindow
+
             self._help = HelpWindow(self.kb, self.shortcut_rows(), self)
             self._help.ruleRequested.connect(self.show_rule)
         return self._help
@@ -846,6 +965,7 @@ def _looks_like_scenario(path):
     try:
         from rules.scenario import is_scenario_data
         from rules.yamlio import read_yaml_file
+
         return is_scenario_data(read_yaml_file(path))
     except (AdvisorError, OSError):
         return False

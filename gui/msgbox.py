@@ -4,6 +4,7 @@ Errors, the unsaved-changes prompt, the recovery offer and the file choosers all
 go through these functions, so tests can replace them (monkeypatch) and no test
 ever blocks on a modal dialog.
 """
+
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
@@ -16,9 +17,13 @@ def error(parent, title, text):
 
 def ask_save_changes(parent, name):
     """Unsaved changes: returns SAVE, DISCARD or CANCEL."""
-    box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
-                      f"Save the changes to “{name}” before closing it?",
-                      QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, parent)
+    box = QMessageBox(
+        QMessageBox.Warning,
+        "Unsaved changes",
+        f"Save the changes to “{name}” before closing it?",
+        QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
+        parent,
+    )
     box.setInformativeText("If you don't save, your changes will be lost.")
     box.setDefaultButton(QMessageBox.Save)
     answer = box.exec()
@@ -28,10 +33,12 @@ def ask_save_changes(parent, name):
 def ask_recover(parent, name, when):
     """A case left unsaved by a session that did not close: offer it back."""
     answer = QMessageBox.question(
-        parent, "Recover unsaved case",
-        f"Alliance Advisor did not close properly last time.\n\n"
-        f"Recover the unsaved case “{name}” (autosaved {when})?",
-        QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+        parent,
+        "Recover unsaved case",
+        f"Alliance Advisor did not close properly last time.\n\nRecover the unsaved case “{name}” (autosaved {when})?",
+        QMessageBox.Yes | QMessageBox.No,
+        QMessageBox.Yes,
+    )
     return answer == QMessageBox.Yes
 
 
@@ -49,6 +56,7 @@ def get_save_path(parent, title, suggested, filters):
 def print_dialog(parent, printer):
     """Let the user choose the printer and pages; True to print."""
     from PySide6.QtPrintSupport import QPrintDialog
+
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("Print Report")
     return dialog.exec() == QPrintDialog.Accepted

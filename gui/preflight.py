@@ -15,6 +15,7 @@ installs them with apt-get. It never imports Qt, so it works when Qt cannot.
 ``QT_DEBUG_PLUGINS=1`` makes it print the whole ``ldd`` resolution, the same
 evidence Qt's own plugin debugging gives, before it decides.
 """
+
 import argparse
 import ctypes
 import importlib.util
@@ -85,13 +86,13 @@ SONAME_PACKAGES = {
     "libz.so.1": "zlib1g",
     "libzstd.so.1": "libzstd1",
 }
-XVFB_PACKAGE = "xvfb"           # ships /usr/bin/Xvfb on Debian and Ubuntu
+XVFB_PACKAGE = "xvfb"  # ships /usr/bin/Xvfb on Debian and Ubuntu
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.MULTILINE)
 
 
 def plugin_path():
     """libqxcb.so inside the installed PySide6, or None (no PySide6, not Linux)."""
-    spec = importlib.util.find_spec("PySide6")      # locates the package without importing Qt
+    spec = importlib.util.find_spec("PySide6")  # locates the package without importing Qt
     if spec is None or not spec.submodule_search_locations:
         return None
     for base in spec.submodule_search_locations:
@@ -167,7 +168,7 @@ def manual_command(packages, sonames):
     sudo = "" if os.geteuid() == 0 else "sudo "
     if packages and is_debian_like():
         return sudo + " ".join(apt_command(packages))
-    if shutil.which("dnf"):             # RPM resolves a library by its soname directly
+    if shutil.which("dnf"):  # RPM resolves a library by its soname directly
         return sudo + "dnf install " + " ".join(f"'{s}()(64bit)'" for s in sonames)
     return None
 
@@ -205,7 +206,7 @@ def check(install=False, always=False, xvfb=False, env=None):
         plugin = plugin_path()
         if plugin is None:
             if not always:
-                return EXIT_OK          # no xcb plugin here (not Linux, or PySide6 not found): Qt decides
+                return EXIT_OK  # no xcb plugin here (not Linux, or PySide6 not found): Qt decides
             _say("PySide6's xcb platform plugin (libqxcb.so) was not found")
             return EXIT_MISSING
         # Loading it is the quick test (the app then loads it anyway); only when that
@@ -222,8 +223,10 @@ def check(install=False, always=False, xvfb=False, env=None):
         return EXIT_OK
     packages, unmapped = packages_for(missing)
     if missing:
-        _say(f"Qt's xcb platform plugin ({plugin}) needs {', '.join(missing)}, "
-             f"which this machine lacks; without them Qt aborts before the window opens.")
+        _say(
+            f"Qt's xcb platform plugin ({plugin}) needs {', '.join(missing)}, "
+            f"which this machine lacks; without them Qt aborts before the window opens."
+        )
     if wanted:
         _say("the real-window test needs an X server to run under: Xvfb is not installed.")
     if unmapped:
@@ -246,12 +249,15 @@ def check(install=False, always=False, xvfb=False, env=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m gui.preflight",
-                                     description="Check that Qt can load its X11 (xcb) platform plugin.")
-    parser.add_argument("--install", action="store_true",
-                        help="on Debian/Ubuntu, install the missing system packages with apt-get")
-    parser.add_argument("--always", action="store_true",
-                        help="check even without a display or with another QT_QPA_PLATFORM (CI)")
+    parser = argparse.ArgumentParser(
+        prog="python -m gui.preflight", description="Check that Qt can load its X11 (xcb) platform plugin."
+    )
+    parser.add_argument(
+        "--install", action="store_true", help="on Debian/Ubuntu, install the missing system packages with apt-get"
+    )
+    parser.add_argument(
+        "--always", action="store_true", help="check even without a display or with another QT_QPA_PLATFORM (CI)"
+    )
     parser.add_argument("--xvfb", action="store_true", help="also make sure Xvfb is installed (CI)")
     args = parser.parse_args(argv)
     return check(install=args.install, always=args.always, xvfb=args.xvfb)

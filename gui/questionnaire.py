@@ -4,6 +4,7 @@ Sections, questions, help texts and levels all come from ``knowledge/``; nothing
 here names a factor. The form edits the CaseDocument (through its undo stack)
 and redraws itself from the document's signals, never the other way round.
 """
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIntValidator, QPalette
 from PySide6.QtWidgets import (
@@ -31,7 +32,7 @@ from rules.knowledge import UNKNOWN
 from .style import card, theme
 
 UNKNOWN_LABEL = "Unknown"
-SIDE_BY_SIDE_QUESTION = 190     # px: below this the question goes above its answer box
+SIDE_BY_SIDE_QUESTION = 190  # px: below this the question goes above its answer box
 NOT_ANSWERED = "Not answered: the engine reasons without it."
 NO_OBSERVED = "— not recorded —"
 
@@ -66,7 +67,7 @@ class _Question(QWidget):
         super().__init__()
         self.factor = factor
         layout = QGridLayout(self)
-        layout.setSizeConstraint(QGridLayout.SetNoConstraint)     # it reflows (_arrange) instead
+        layout.setSizeConstraint(QGridLayout.SetNoConstraint)  # it reflows (_arrange) instead
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setHorizontalSpacing(12)
         layout.setVerticalSpacing(2)
@@ -188,8 +189,9 @@ class QuestionnaireForm(QScrollArea):
         banner = QWidget()
         row = QHBoxLayout(banner)
         row.setContentsMargins(0, 0, 0, 0)
-        label = QLabel("A historical case from the library, open read-only.",
-                       objectName="readOnlyBanner", wordWrap=True)
+        label = QLabel(
+            "A historical case from the library, open read-only.", objectName="readOnlyBanner", wordWrap=True
+        )
         button = QPushButton("Edit a Copy")
         button.setToolTip("Make an editable, unsaved copy of this case")
         button.clicked.connect(self.editCopyRequested)
@@ -211,7 +213,7 @@ class QuestionnaireForm(QScrollArea):
         form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.details_form = form
         self.title = self._line("title", "e.g. Norway joins the Atlantic alliance")
-        self.title.setMaxLength(MAX_TITLE)          # the loader refuses longer: never save what cannot open
+        self.title.setMaxLength(MAX_TITLE)  # the loader refuses longer: never save what cannot open
         self.state = self._line("state", "the deciding state")
         self.threat = self._line("threat", "the threatening power")
         self.year = QLineEdit(objectName="detail:year", placeholderText="year")
@@ -219,7 +221,8 @@ class QuestionnaireForm(QScrollArea):
         self.year.setMinimumWidth(self.year.fontMetrics().horizontalAdvance("-50000") + 24)
         self.year.setMaximumWidth(self.year.minimumWidth() + 30)
         self.year.textEdited.connect(
-            lambda text: self.document.set_detail("year", int(text) if text.lstrip("-").isdigit() else None))
+            lambda text: self.document.set_detail("year", int(text) if text.lstrip("-").isdigit() else None)
+        )
         self.observed = QComboBox(objectName="detail:observed")
         self.observed.addItem(NO_OBSERVED, None)
         for response in kb.responses:
@@ -227,7 +230,8 @@ class QuestionnaireForm(QScrollArea):
             self.observed.setItemData(self.observed.count() - 1, response.meaning, Qt.ToolTipRole)
         self.observed.setToolTip("For historical cases: what the state actually did")
         self.observed.currentIndexChanged.connect(
-            lambda _i: self.document.set_detail("observed", self.observed.currentData()))
+            lambda _i: self.document.set_detail("observed", self.observed.currentData())
+        )
         self.observed.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.observed.setMinimumWidth(self.observed.sizeHint().width())
         # One field a row: each gets the panel's whole width, down to the narrowest panel.
@@ -241,10 +245,12 @@ class QuestionnaireForm(QScrollArea):
 
     def _notes_card(self):
         frame, layout = card("Notes and sources")
-        self.notes = QPlainTextEdit(objectName="detail:notes",
-                                    placeholderText="What the analyst knows, doubts and assumes")
-        self.sources = QPlainTextEdit(objectName="detail:sources",
-                                      placeholderText="One source per line, e.g. Walt 1987, p. 19")
+        self.notes = QPlainTextEdit(
+            objectName="detail:notes", placeholderText="What the analyst knows, doubts and assumes"
+        )
+        self.sources = QPlainTextEdit(
+            objectName="detail:sources", placeholderText="One source per line, e.g. Walt 1987, p. 19"
+        )
         for edit, height in ((self.notes, 110), (self.sources, 70)):
             edit.setMinimumHeight(height)
             edit.setTabChangesFocus(True)
@@ -296,7 +302,7 @@ class QuestionnaireForm(QScrollArea):
         finally:
             self._syncing = False
 
-    LABELS_ABOVE = 380      # px: a narrower panel puts the case's field names above the fields
+    LABELS_ABOVE = 380  # px: a narrower panel puts the case's field names above the fields
 
     def resizeEvent(self, event):
         wanted = QFormLayout.WrapAllRows if event.size().width() < self.LABELS_ABOVE else QFormLayout.WrapLongRows

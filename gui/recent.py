@@ -1,4 +1,5 @@
 """Recently opened case files, kept in QSettings (newest first)."""
+
 import os
 
 KEY = "files/recent"
@@ -11,7 +12,7 @@ class RecentFiles:
 
     def paths(self):
         value = self.settings.value(KEY, [])
-        if isinstance(value, str):          # QSettings returns one entry as a plain string
+        if isinstance(value, str):  # QSettings returns one entry as a plain string
             value = [value]
         return [p for p in value or [] if isinstance(p, str)]
 

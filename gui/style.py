@@ -5,6 +5,7 @@ order, threat levels low to high), so a knowledge base with other responses
 still gets distinct colours and nothing here names a response or factor. The
 figures take their palette from presentation.figures, so screen and paper agree.
 """
+
 import html
 import os
 from types import SimpleNamespace
@@ -15,27 +16,53 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 # Two schemes with the same names; the app follows the system's (Qt's style hints)
 # unless ALLIANCE_COLOR_SCHEME (or ``main.py gui --dark``) forces one.
 SCHEMES = {
-    "light": dict(ACCENT="#2f5d8a", INK="#1f2933", MUTED="#5f6b7a", FAINT="#8a94a3", RULE_LINE="#d5dbe3",
-                  PANEL="#ffffff", WINDOW="#eef1f5", ALT="#f6f8fa", GOOD="#1e7b4b", BAD="#b3261e",
-                  TRACK="#e6eaf0", BANNER="#fff4df", BANNER_LINE="#f0d9a8", BANNER_INK="#6b4e16",
-                  BUTTON="#f6f8fa", HIGHLIGHT_INK="#ffffff"),
-    "dark": dict(ACCENT="#7fb0e6", INK="#e3e8ef", MUTED="#a9b4c2", FAINT="#7d8896", RULE_LINE="#3a434e",
-                 PANEL="#22272e", WINDOW="#181c21", ALT="#2a3038", GOOD="#5cc98f", BAD="#ff8a80",
-                 TRACK="#39414b", BANNER="#3d3320", BANNER_LINE="#6b5a33", BANNER_INK="#f3ddb0",
-                 BUTTON="#2d333b", HIGHLIGHT_INK="#0d1117"),
+    "light": dict(
+        ACCENT="#2f5d8a",
+        INK="#1f2933",
+        MUTED="#5f6b7a",
+        FAINT="#8a94a3",
+        RULE_LINE="#d5dbe3",
+        PANEL="#ffffff",
+        WINDOW="#eef1f5",
+        ALT="#f6f8fa",
+        GOOD="#1e7b4b",
+        BAD="#b3261e",
+        TRACK="#e6eaf0",
+        BANNER="#fff4df",
+        BANNER_LINE="#f0d9a8",
+        BANNER_INK="#6b4e16",
+        BUTTON="#f6f8fa",
+        HIGHLIGHT_INK="#ffffff",
+    ),
+    "dark": dict(
+        ACCENT="#7fb0e6",
+        INK="#e3e8ef",
+        MUTED="#a9b4c2",
+        FAINT="#7d8896",
+        RULE_LINE="#3a434e",
+        PANEL="#22272e",
+        WINDOW="#181c21",
+        ALT="#2a3038",
+        GOOD="#5cc98f",
+        BAD="#ff8a80",
+        TRACK="#39414b",
+        BANNER="#3d3320",
+        BANNER_LINE="#6b5a33",
+        BANNER_INK="#f3ddb0",
+        BUTTON="#2d333b",
+        HIGHLIGHT_INK="#0d1117",
+    ),
 }
-theme = SimpleNamespace(name="light", **SCHEMES["light"])     # the scheme in use; read it at use time
+theme = SimpleNamespace(name="light", **SCHEMES["light"])  # the scheme in use; read it at use time
 
 # The light names stay importable for code that only needs a default.
 ACCENT, INK, MUTED, FAINT = (SCHEMES["light"][k] for k in ("ACCENT", "INK", "MUTED", "FAINT"))
 RULE_LINE, PANEL, WINDOW, GOOD, BAD = (SCHEMES["light"][k] for k in ("RULE_LINE", "PANEL", "WINDOW", "GOOD", "BAD"))
 
 # Responses, in knowledge-base order (balance first, the most common response).
-RESPONSE_PALETTE = ("#2f6db3", "#138086", "#d2691e", "#7a4fb0", "#a23e8c",
-                    "#c0392b", "#5b6b7d", "#7f8c8d")
+RESPONSE_PALETTE = ("#2f6db3", "#138086", "#d2691e", "#7a4fb0", "#a23e8c", "#c0392b", "#5b6b7d", "#7f8c8d")
 # Lighter versions of the same hues, legible on the dark panels.
-RESPONSE_PALETTE_DARK = ("#6ea8ec", "#4fc1c7", "#f29a55", "#b28ce8", "#e07cc7",
-                         "#f07a6c", "#9fb0c3", "#b4bfc0")
+RESPONSE_PALETTE_DARK = ("#6ea8ec", "#4fc1c7", "#f29a55", "#b28ce8", "#e07cc7", "#f07a6c", "#9fb0c3", "#b4bfc0")
 # Threat levels, lowest first (they carry white text in a chip: the same in both schemes).
 THREAT_PALETTE = ("#3a8d5c", "#c9a227", "#e07b24", "#c0392b")
 
@@ -100,6 +127,7 @@ def forced_scheme():
 def system_scheme(app):
     """The desktop's scheme from Qt's style hints (Qt 6.5+); light when it does not say."""
     from PySide6.QtCore import Qt
+
     hints = app.styleHints()
     scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else None
     return "dark" if scheme == Qt.ColorScheme.Dark else "light"
@@ -145,13 +173,25 @@ def apply_style(app, scheme=None):
     app.setStyle("Fusion")
     palette = QPalette()
     t = theme
-    for role, colour in ((QPalette.Window, t.WINDOW), (QPalette.Base, t.PANEL), (QPalette.AlternateBase, t.ALT),
-                         (QPalette.WindowText, t.INK), (QPalette.Text, t.INK), (QPalette.ButtonText, t.INK),
-                         (QPalette.Button, t.BUTTON), (QPalette.ToolTipBase, t.PANEL),
-                         (QPalette.ToolTipText, t.INK), (QPalette.PlaceholderText, t.FAINT),
-                         (QPalette.Highlight, t.ACCENT), (QPalette.HighlightedText, t.HIGHLIGHT_INK),
-                         (QPalette.Link, t.ACCENT), (QPalette.Mid, t.RULE_LINE), (QPalette.Light, t.ALT),
-                         (QPalette.Midlight, t.ALT), (QPalette.Dark, t.RULE_LINE)):
+    for role, colour in (
+        (QPalette.Window, t.WINDOW),
+        (QPalette.Base, t.PANEL),
+        (QPalette.AlternateBase, t.ALT),
+        (QPalette.WindowText, t.INK),
+        (QPalette.Text, t.INK),
+        (QPalette.ButtonText, t.INK),
+        (QPalette.Button, t.BUTTON),
+        (QPalette.ToolTipBase, t.PANEL),
+        (QPalette.ToolTipText, t.INK),
+        (QPalette.PlaceholderText, t.FAINT),
+        (QPalette.Highlight, t.ACCENT),
+        (QPalette.HighlightedText, t.HIGHLIGHT_INK),
+        (QPalette.Link, t.ACCENT),
+        (QPalette.Mid, t.RULE_LINE),
+        (QPalette.Light, t.ALT),
+        (QPalette.Midlight, t.ALT),
+        (QPalette.Dark, t.RULE_LINE),
+    ):
         palette.setColor(role, QColor(colour))
     for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):
         palette.setColor(QPalette.Disabled, role, QColor(t.FAINT))

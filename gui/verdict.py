@@ -1,5 +1,6 @@
 """The verdict banner: predicted response, confidence, threat level, and the
 observed response of a historical case beside the prediction."""
+
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
@@ -36,8 +37,7 @@ class Meter(QWidget):
         painter.setBrush(QColor(theme.TRACK))
         painter.drawRoundedRect(track, radius, radius)
         if self.value > 0:
-            filled = QRectF(track.left(), track.top(), max(track.height(), track.width() * self.value),
-                            track.height())
+            filled = QRectF(track.left(), track.top(), max(track.height(), track.width() * self.value), track.height())
             painter.setBrush(self.colour)
             painter.drawRoundedRect(filled, radius, radius)
 
@@ -47,8 +47,7 @@ def _caption(text):
 
 
 def _chip_css(colour):
-    return (f"background: {colour}; color: white; border-radius: 10px; padding: 2px 10px; "
-            f"font-weight: 700;")
+    return f"background: {colour}; color: white; border-radius: 10px; padding: 2px 10px; font-weight: 700;"
 
 
 class VerdictBanner(QFrame):
@@ -58,7 +57,7 @@ class VerdictBanner(QFrame):
         super().__init__(parent, objectName="card")
         self.kb = kb
         grid = QGridLayout(self)
-        grid.setSizeConstraint(QLayout.SetNoConstraint)     # it reflows (_arrange) instead
+        grid.setSizeConstraint(QLayout.SetNoConstraint)  # it reflows (_arrange) instead
         grid.setContentsMargins(18, 14, 18, 14)
         grid.setHorizontalSpacing(28)
         grid.setVerticalSpacing(4)
@@ -82,9 +81,11 @@ class VerdictBanner(QFrame):
         self.observed = QLabel()
         self.observed_caption = _caption("Observed")
         self.observed_verdict = QLabel(wordWrap=True)
-        columns = ((_caption("Confidence"), self.confidence_meter, self.confidence),
-                   (_caption("Threat level"), self.threat_chip, self.threat_points),
-                   (self.observed_caption, self.observed, self.observed_verdict))
+        columns = (
+            (_caption("Confidence"), self.confidence_meter, self.confidence),
+            (_caption("Threat level"), self.threat_chip, self.threat_points),
+            (self.observed_caption, self.observed, self.observed_verdict),
+        )
         for widgets in columns:
             box = QVBoxLayout()
             box.setSpacing(4)
@@ -102,7 +103,7 @@ class VerdictBanner(QFrame):
         self._arrange(narrow=False)
         self.show_waiting()
 
-    NARROW = 700                # px: narrower than this, the verdict takes a row of its own
+    NARROW = 700  # px: narrower than this, the verdict takes a row of its own
 
     def _arrange(self, narrow):
         """Verdict and the three gauges in one row where there is room; verdict above them where not."""
@@ -166,15 +167,21 @@ class VerdictBanner(QFrame):
             colour = response_colour(kb, result.verdict)
             runner = kb.response(result.runner_up).label if result.runner_up else "—"
             text = f"{result.confidence:.2f} ahead of {runner}"
-            warning = ("Too close to call" if result.too_close else
-                       "Fragile" if result.stability is not None and result.stability.fragile else "")
-            if warning:     # the sentence is in the overview's assessment
+            warning = (
+                "Too close to call"
+                if result.too_close
+                else "Fragile"
+                if result.stability is not None and result.stability.fragile
+                else ""
+            )
+            if warning:  # the sentence is in the overview's assessment
                 text = f"{esc(text)}<br><span style='color:{theme.BAD}; font-weight:600'>⚠ {warning}</span>"
             self.confidence.setText(text)
         else:
             self._verdict_text("No verdict", theme.FAINT)
-            self.meaning.setText(" ".join(filter(None, (capital(no_verdict_text(kb, result)),
-                                                        next_questions_text(kb, result)))))
+            self.meaning.setText(
+                " ".join(filter(None, (capital(no_verdict_text(kb, result)), next_questions_text(kb, result))))
+            )
             colour = QColor(theme.FAINT)
             self.confidence.setText("—")
         self.confidence_meter.set_value(result.confidence, colour)
@@ -182,8 +189,10 @@ class VerdictBanner(QFrame):
         self._show_observed(case.observed, result)
         if result.unknown:
             names = ", ".join(fact_title(kb, fid) for fid in result.unknown)
-            self.unknown.setText(f"Reasoned without {len(result.unknown)} unknown answer"
-                                 f"{'s' if len(result.unknown) != 1 else ''}: {esc(names)}.")
+            self.unknown.setText(
+                f"Reasoned without {len(result.unknown)} unknown answer"
+                f"{'s' if len(result.unknown) != 1 else ''}: {esc(names)}."
+            )
         else:
             self.unknown.setText("Every question is answered.")
 
@@ -213,7 +222,9 @@ class VerdictBanner(QFrame):
         self.observed.setStyleSheet(_chip_css(chip_colour(self.kb, observed).name()))
         if result.verdict == observed:
             self.observed_verdict.setText(
-                f"<span style='color:{theme.GOOD}; font-weight:600'>✓ Prediction agrees</span>")
+                f"<span style='color:{theme.GOOD}; font-weight:600'>✓ Prediction agrees</span>"
+            )
         else:
             self.observed_verdict.setText(
-                f"<span style='color:{theme.BAD}; font-weight:600'>✗ Prediction differs</span>")
+                f"<span style='color:{theme.BAD}; font-weight:600'>✗ Prediction differs</span>"
+            )

@@ -1,5 +1,6 @@
 """Merge citations such as 'Walt 1987, pp. 30-31, 32' and 'Walt 1987, pp. 30-31'
 into one: 'Walt 1987, pp. 30-32'. Pure text work, shared by every view."""
+
 import re
 
 _CITATION = re.compile(r"^\s*(?P<source>.+?),\s*pp?\.\s*(?P<pages>.+?)\s*$")

@@ -6,6 +6,7 @@ joins balancing partners, and a state the observed blocs place elsewhere is ring
 :func:`coalition_layout` gives the geometry (the app can paint it with QPainter);
 :func:`coalition_svg` writes it as SVG for the reports.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,8 +37,10 @@ MIN_R, MAX_R = 7.0, 30.0
 ROW_GAP = 12.0
 LABEL_GAP = 8.0
 MAX_LABEL = 150.0
-LEGEND = ("Circle area: capability. Red arrow: to the state's greatest threat. Grey line: balancing partners.",
-          "Dashed ring: a state the observed blocs place elsewhere.")
+LEGEND = (
+    "Circle area: capability. Red arrow: to the state's greatest threat. Grey line: balancing partners.",
+    "Dashed ring: a state the observed blocs place elsewhere.",
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class StateNode:
     x: float
     y: float
     r: float
-    bloc: int | None            # index in result.coalitions; None: unaligned
+    bloc: int | None  # index in result.coalitions; None: unaligned
     colour: str
     misassigned: bool
 
@@ -56,10 +59,10 @@ class StateNode:
 class CoalitionLayout:
     width: float
     height: float
-    columns: tuple[tuple[str, float, str], ...]    # (title, x of the circles' centre line, colour)
+    columns: tuple[tuple[str, float, str], ...]  # (title, x of the circles' centre line, colour)
     nodes: dict[str, StateNode]
-    threats: tuple[tuple[str, str], ...]           # state -> its greatest threat
-    partners: tuple[tuple[str, str], ...]          # balancing partnerships (each pair once)
+    threats: tuple[tuple[str, str], ...]  # state -> its greatest threat
+    partners: tuple[tuple[str, str], ...]  # balancing partnerships (each pair once)
 
     def node_at(self, x: float, y: float) -> str | None:
         """The state whose circle or label is at (x, y), for clicks in the app."""
@@ -83,8 +86,9 @@ def coalition_layout(result: ScenarioResult) -> CoalitionLayout:
         colour = BLOC_COLOURS[i % len(BLOC_COLOURS)]
         groups.append((f"Bloc {i + 1}", tuple(sorted(bloc, key=lambda s: -sc.state(s).capability)), i, colour))
     if result.unaligned:
-        groups.append(("Unaligned", tuple(sorted(result.unaligned, key=lambda s: -sc.state(s).capability)), None,
-                       UNALIGNED))
+        groups.append(
+            ("Unaligned", tuple(sorted(result.unaligned, key=lambda s: -sc.state(s).capability)), None, UNALIGNED)
+        )
     wrong = set(result.misassigned or ())
     nodes: dict[str, StateNode] = {}
     columns = []
@@ -104,11 +108,16 @@ def coalition_layout(result: ScenarioResult) -> CoalitionLayout:
         height = max(height, y)
         x = centre + widest_r + LABEL_GAP + label_w + 56
     threats = tuple((s, c.greatest_threat) for s, c in result.states.items())
-    pairs = sorted({tuple(sorted((s, p))) for s, c in result.states.items() if c.side == "against"
-                    for p in c.partners})
+    pairs = sorted({tuple(sorted((s, p))) for s, c in result.states.items() if c.side == "against" for p in c.partners})
     legend = max(text_width(line, SUBLABEL_SIZE) for line in LEGEND) + 2 * MARGIN
-    return CoalitionLayout(max(x - 56 + MARGIN, legend), height + MARGIN + 46, tuple(columns), nodes, threats,
-                           tuple((a, b) for a, b in pairs))
+    return CoalitionLayout(
+        max(x - 56 + MARGIN, legend),
+        height + MARGIN + 46,
+        tuple(columns),
+        nodes,
+        threats,
+        tuple((a, b) for a, b in pairs),
+    )
 
 
 def _curve(a: StateNode, b: StateNode) -> tuple[float, float, float, float, float, float]:
@@ -127,29 +136,47 @@ def coalition_svg(result: ScenarioResult) -> str:
     layout = coalition_layout(result)
     width, height = round(layout.width), round(layout.height)
     out = _svg_open(width, height, f"Coalitions: {result.scenario.title or 'scenario'}")
-    out.append('<defs><marker id="threat-head" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" '
-               f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{THREAT}"/>'
-               "</marker></defs>")
+    out.append(
+        '<defs><marker id="threat-head" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{THREAT}"/>'
+        "</marker></defs>"
+    )
     for title, centre, colour in layout.columns:
         out.append(_text(centre - 10, MARGIN + TITLE_SIZE, title.upper(), TITLE_SIZE - 2, colour, True))
     for a, b in layout.partners:
         na, nb = layout.nodes[a], layout.nodes[b]
-        out.append(f'<path d="M{na.x:.1f},{na.y:.1f} L{nb.x:.1f},{nb.y:.1f}" stroke="{PARTNER}" '
-                   'stroke-width="1" opacity="0.6" fill="none"/>')
+        out.append(
+            f'<path d="M{na.x:.1f},{na.y:.1f} L{nb.x:.1f},{nb.y:.1f}" stroke="{PARTNER}" '
+            'stroke-width="1" opacity="0.6" fill="none"/>'
+        )
     for a, b in layout.threats:
         sx, sy, cx, cy, ex, ey = _curve(layout.nodes[a], layout.nodes[b])
-        out.append(f'<path d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}" stroke="{THREAT}" '
-                   'stroke-width="1.2" opacity="0.55" fill="none" marker-end="url(#threat-head)"/>')
+        out.append(
+            f'<path d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}" stroke="{THREAT}" '
+            'stroke-width="1.2" opacity="0.55" fill="none" marker-end="url(#threat-head)"/>'
+        )
     for node in layout.nodes.values():
         if node.misassigned:
-            out.append(f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{node.r + 4:.1f}" fill="none" '
-                       f'stroke="{WRONG}" stroke-width="2" stroke-dasharray="4 3"/>')
-        out.append(f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{node.r:.1f}" fill="{node.colour}" '
-                   'fill-opacity="0.85" stroke="#ffffff" stroke-width="1.5">'
-                   f"<title>{escape(node.name)}</title></circle>")
+            out.append(
+                f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{node.r + 4:.1f}" fill="none" '
+                f'stroke="{WRONG}" stroke-width="2" stroke-dasharray="4 3"/>'
+            )
+        out.append(
+            f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{node.r:.1f}" fill="{node.colour}" '
+            'fill-opacity="0.85" stroke="#ffffff" stroke-width="1.5">'
+            f"<title>{escape(node.name)}</title></circle>"
+        )
         label = fit_text(node.name, MAX_LABEL, LABEL_SIZE)
-        out.append(_text(node.x + node.r + LABEL_GAP, node.y + 4, label, LABEL_SIZE,
-                         WRONG if node.misassigned else INK, node.misassigned))
+        out.append(
+            _text(
+                node.x + node.r + LABEL_GAP,
+                node.y + 4,
+                label,
+                LABEL_SIZE,
+                WRONG if node.misassigned else INK,
+                node.misassigned,
+            )
+        )
     lines = LEGEND if result.misassigned else LEGEND[:1]
     for n, line in enumerate(lines):
         out.append(_text(MARGIN, height - MARGIN - 16 * (len(lines) - 1 - n), line, SUBLABEL_SIZE, MUTED))

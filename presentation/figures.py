@@ -30,6 +30,7 @@ API (coordinates in pixels at 96 dpi, origin top left; a node's x, y is its top 
 - ``text_width(text, size, bold)`` and ``fit_text(text, width, size, bold)``: the
   estimates the layout uses (the app may measure with QFontMetrics instead).
 """
+
 from dataclasses import dataclass, field
 from html import escape as _html_escape
 
@@ -42,6 +43,7 @@ def escape(text):
     """XML-escape text for SVG (quotes too). html.escape rather than xml.sax's,
     which drags urllib and http.client into the app's start-up."""
     return _html_escape(str(text), quote=True)
+
 
 # One calm palette for every figure (and for the app, so screen and paper agree):
 # tone -> (stroke, fill, text).
@@ -61,26 +63,26 @@ FONT_FAMILY = "'Helvetica Neue', Helvetica, Arial, 'Liberation Sans', 'DejaVu Sa
 # Threat bands from calm to alarming, by band position (low .. severe).
 BAND_COLOURS = ("#d9e7d3", "#f3e6bf", "#f1cfb0", "#e7b3aa")
 
-LABEL_SIZE = 12          # px, node titles
-SUBLABEL_SIZE = 11       # px, node second lines
-TITLE_SIZE = 13          # px, column headings
+LABEL_SIZE = 12  # px, node titles
+SUBLABEL_SIZE = 11  # px, node second lines
+TITLE_SIZE = 13  # px, column headings
 
 
 @dataclass
 class Node:
     id: str
-    kind: str                       # 'answer' | 'derived' | 'rule' | 'response'
+    kind: str  # 'answer' | 'derived' | 'rule' | 'response'
     label: str
     sublabel: str
     x: float
     y: float
     w: float
     h: float
-    rule_id: str | None = None   # the rule to show when the node is selected
+    rule_id: str | None = None  # the rule to show when the node is selected
     fact: str | None = None
     response: str | None = None
-    emphasis: bool = False          # the verdict
-    tone: str = "neutral"           # 'positive' | 'negative' | 'neutral' | 'unknown'
+    emphasis: bool = False  # the verdict
+    tone: str = "neutral"  # 'positive' | 'negative' | 'neutral' | 'unknown'
     tooltip: str = ""
 
     @property
@@ -96,8 +98,8 @@ class Node:
 class Edge:
     source: str
     target: str
-    tone: str = "neutral"           # 'positive' | 'negative' | 'neutral' | 'unknown'
-    skips: bool = False             # passes behind a column between its ends: draw it fainter
+    tone: str = "neutral"  # 'positive' | 'negative' | 'neutral' | 'unknown'
+    skips: bool = False  # passes behind a column between its ends: draw it fainter
 
 
 @dataclass
@@ -114,7 +116,7 @@ class ChainLayout:
     nodes: list
     edges: list
     columns: list = field(default_factory=list)
-    legend_y: float = 0.0           # top of the legend row
+    legend_y: float = 0.0  # top of the legend row
 
     def node(self, node_id) -> Node:
         return next(n for n in self.nodes if n.id == node_id)
@@ -136,13 +138,14 @@ class ThreatSource:
 @dataclass
 class ThreatProfile:
     """The four sources of threat; iterates over its sources like a list."""
+
     sources: list
     total: int
     maximum: int
-    band: str | None             # the threat level
-    open: bool                      # the unknown sources leave the level open
-    range: tuple                    # (lowest, highest) total the unknowns allow
-    bands: list                     # [(level, first point, last point)]
+    band: str | None  # the threat level
+    open: bool  # the unknown sources leave the level open
+    range: tuple  # (lowest, highest) total the unknowns allow
+    bands: list  # [(level, first point, last point)]
 
     def __iter__(self):
         return iter(self.sources)
@@ -194,13 +197,11 @@ def signed(value):
     return f"{value:+.2f}".replace("-", "\u2212") if round(value, 2) else "0.00"
 
 
-
-
 # ------------------------------------------------------------- chain layout
 
 MARGIN = 24
-HEADER = 34            # room for the column titles
-COLUMN_GAP = 64        # horizontal room for the edges between columns
+HEADER = 34  # room for the column titles
+COLUMN_GAP = 64  # horizontal room for the edges between columns
 NODE_H = 38
 RULE_H = 24
 V_GAP = 8
@@ -249,13 +250,27 @@ def chain_layout(result) -> ChainLayout:
             reads = [f for f, kind in item.fact_kinds.items() if kind == "derived"]
             depth[fact] = 1 + max((depth.get(f, 0) for f in reads), default=0)
             score = item.score
-            sub = kb.level_label(fact, level) if level is not None else \
-                f"left open: {' to '.join((score.bands[0], score.bands[-1]))}" if score else "unknown"
+            sub = (
+                kb.level_label(fact, level)
+                if level is not None
+                else f"left open: {' to '.join((score.bands[0], score.bands[-1]))}"
+                if score
+                else "unknown"
+            )
             derived_nodes[fact] = Node(
-                id=f"derived:{fact}", kind="derived", label=kb.fact_label(fact),
-                sublabel=f"{sub} \u00b7 {item.rule}", x=0, y=0, w=0, h=NODE_H,
-                rule_id=item.rule, fact=fact, tone="neutral",
-                tooltip=f"{kb.fact_label(fact)}: {sub}\nDerived by {item.rule}: {item.explanation}")
+                id=f"derived:{fact}",
+                kind="derived",
+                label=kb.fact_label(fact),
+                sublabel=f"{sub} \u00b7 {item.rule}",
+                x=0,
+                y=0,
+                w=0,
+                h=NODE_H,
+                rule_id=item.rule,
+                fact=fact,
+                tone="neutral",
+                tooltip=f"{kb.fact_label(fact)}: {sub}\nDerived by {item.rule}: {item.explanation}",
+            )
             edges += _fact_edges(item, f"derived:{fact}")
 
     answers_read: set[str] = set()
@@ -269,12 +284,20 @@ def chain_layout(result) -> ChainLayout:
         elif factor.id in answers_read:
             label = factor.label_of(result.case.answers[factor.id])
         else:
-            continue       # answered, but no fired rule read it
+            continue  # answered, but no fired rule read it
         answer_nodes[factor.id] = Node(
-            id=f"answer:{factor.id}", kind="answer", label=capital(kb.fact_label(factor.id)),
-            sublabel=label, x=0, y=0, w=0, h=NODE_H, fact=factor.id,
+            id=f"answer:{factor.id}",
+            kind="answer",
+            label=capital(kb.fact_label(factor.id)),
+            sublabel=label,
+            x=0,
+            y=0,
+            w=0,
+            h=NODE_H,
+            fact=factor.id,
             tone="neutral" if known else "unknown",
-            tooltip=f"{factor.question}\n{label}" + ("" if known else " (the engine reasoned without it)"))
+            tooltip=f"{factor.question}\n{label}" + ("" if known else " (the engine reasoned without it)"),
+        )
 
     response_rank = {rid: i for i, rid in enumerate(response_order(result))}
     support_items.sort(key=lambda item: (response_rank[_main_effect(item)], item.step))
@@ -284,29 +307,49 @@ def chain_layout(result) -> ChainLayout:
         signs = {_tone(cf) for cf in effects.values()}
         sub = " ".join(signed(cf) for cf in effects.values())
         tip = "; ".join(f"{signed(cf)} {kb.response(r).label}" for r, cf in effects.items())
-        rule_nodes.append(Node(
-            id=f"rule:{item.rule}", kind="rule", label=item.rule, sublabel=sub,
-            x=0, y=0, w=0, h=RULE_H, rule_id=item.rule,
-            tone=signs.pop() if len(signs) == 1 else "neutral",
-            tooltip=f"{item.rule} ({merge_citations(item.citations)}): {item.explanation}\n{tip}"))
+        rule_nodes.append(
+            Node(
+                id=f"rule:{item.rule}",
+                kind="rule",
+                label=item.rule,
+                sublabel=sub,
+                x=0,
+                y=0,
+                w=0,
+                h=RULE_H,
+                rule_id=item.rule,
+                tone=signs.pop() if len(signs) == 1 else "neutral",
+                tooltip=f"{item.rule} ({merge_citations(item.citations)}): {item.explanation}\n{tip}",
+            )
+        )
         edges += _fact_edges(item, f"rule:{item.rule}")
         for response, cf in effects.items():
             edges.append(Edge(f"rule:{item.rule}", f"response:{response}", _tone(cf)))
 
     touched = {r for item in support_items for r in item.effects}
     response_nodes = []
-    for rid in sorted(touched, key=response_rank.__getitem__):   # every response has a rank
+    for rid in sorted(touched, key=response_rank.__getitem__):  # every response has a rank
         cf = result.support[rid]
         verdict = rid == result.verdict
-        response_nodes.append(Node(
-            id=f"response:{rid}", kind="response", label=kb.response(rid).label,
-            sublabel=("verdict \u00b7 " if verdict else "") + f"support {signed(cf)}",
-            x=0, y=0, w=0, h=NODE_H + (8 if verdict else 0), response=rid, emphasis=verdict,
-            tone=_tone(cf), tooltip=kb.response(rid).meaning))
+        response_nodes.append(
+            Node(
+                id=f"response:{rid}",
+                kind="response",
+                label=kb.response(rid).label,
+                sublabel=("verdict \u00b7 " if verdict else "") + f"support {signed(cf)}",
+                x=0,
+                y=0,
+                w=0,
+                h=NODE_H + (8 if verdict else 0),
+                response=rid,
+                emphasis=verdict,
+                tone=_tone(cf),
+                tooltip=kb.response(rid).meaning,
+            )
+        )
 
     deepest = max(depth.values(), default=0)
-    derived_columns = [[derived_nodes[f] for f in derived_nodes if depth[f] == d]
-                       for d in range(1, deepest + 1)]
+    derived_columns = [[derived_nodes[f] for f in derived_nodes if depth[f] == d] for d in range(1, deepest + 1)]
     columns = [list(answer_nodes.values())] + derived_columns + [rule_nodes, response_nodes]
     titles = ["Answers"] + ["Derived facts"] + [""] * (deepest - 1) + ["Rules that fired", "Responses"]
     if not derived_columns:
@@ -328,18 +371,26 @@ def chain_layout(result) -> ChainLayout:
     for title, (x, w) in zip(titles, xs):
         if title:
             column_list.append(Column(title, x, w))
-        else:   # a further derived column shares the heading of the first
+        else:  # a further derived column shares the heading of the first
             prev = column_list[-1]
             column_list[-1] = Column(prev.title, prev.x, x + w - prev.x)
     nodes = [n for col in columns for n in col]
-    return ChainLayout(width=round(width), height=round(height + LEGEND_H + MARGIN / 2),
-                       nodes=nodes, edges=edges, columns=column_list, legend_y=round(height + 8))
+    return ChainLayout(
+        width=round(width),
+        height=round(height + LEGEND_H + MARGIN / 2),
+        nodes=nodes,
+        edges=edges,
+        columns=column_list,
+        legend_y=round(height + 8),
+    )
 
 
 def _fact_edges(item, target):
     """Edges from the facts a fired rule read; a threat score also reads unknown answers."""
-    return [Edge(f"{kind}:{f}", target, "unknown" if item.facts.get(f) == UNKNOWN else "neutral")
-            for f, kind in item.fact_kinds.items()]
+    return [
+        Edge(f"{kind}:{f}", target, "unknown" if item.facts.get(f) == UNKNOWN else "neutral")
+        for f, kind in item.fact_kinds.items()
+    ]
 
 
 def _unique(edges):
@@ -374,10 +425,15 @@ def _order_columns(columns, edges):
 
 
 def _column_width(col):
-    widest = max((max(text_width(n.label, LABEL_SIZE, True), text_width(n.sublabel, SUBLABEL_SIZE, n.emphasis))
-                  if not n.compact else
-                  text_width(n.label, SUBLABEL_SIZE, True) + text_width(n.sublabel, SUBLABEL_SIZE, True) + 16
-                  for n in col), default=100)
+    widest = max(
+        (
+            max(text_width(n.label, LABEL_SIZE, True), text_width(n.sublabel, SUBLABEL_SIZE, n.emphasis))
+            if not n.compact
+            else text_width(n.label, SUBLABEL_SIZE, True) + text_width(n.sublabel, SUBLABEL_SIZE, True) + 16
+            for n in col
+        ),
+        default=100,
+    )
     return min(max(widest + 24, 120), 320)
 
 
@@ -451,6 +507,7 @@ def _fit(col, wanted, top, bottom):
 
 # ------------------------------------------------------------- threat profile
 
+
 def _score_rule(kb):
     return next(r for r in kb.rules if r.derive == kb.theory.threat_fact)
 
@@ -466,35 +523,55 @@ def threat_profile(result) -> ThreatProfile:
     sources = []
     for factor, table in rule.score:
         known = factor in score.points
-        sources.append(ThreatSource(
-            factor=factor, label=capital(kb.fact_label(factor)),
-            level_label=kb.level_label(factor, result.case.answers.get(factor)),
-            points=score.points.get(factor, 0), max_points=max(p for _, p in table),
-            unknown=not known))
+        sources.append(
+            ThreatSource(
+                factor=factor,
+                label=capital(kb.fact_label(factor)),
+                level_label=kb.level_label(factor, result.case.answers.get(factor)),
+                points=score.points.get(factor, 0),
+                max_points=max(p for _, p in table),
+                unknown=not known,
+            )
+        )
     for factor, entries in rule.weigh_by:
         # The weighing source: its own points are its `plus`; its `times` weighs the means.
         times, plus = score.weight if score.weight is not None else (0, 0)
         level = kb.level_label(factor, result.case.answers.get(factor))
-        sources.append(ThreatSource(
-            factor=factor, label=capital(kb.fact_label(factor)),
-            level_label=f"{level}, means \u00d7{times}" if score.weight is not None else level,
-            points=plus, max_points=max(p for _, _, p in entries), unknown=score.weight is None))
+        sources.append(
+            ThreatSource(
+                factor=factor,
+                label=capital(kb.fact_label(factor)),
+                level_label=f"{level}, means \u00d7{times}" if score.weight is not None else level,
+                points=plus,
+                max_points=max(p for _, _, p in entries),
+                unknown=score.weight is None,
+            )
+        )
     bands, start = [], 0
     for band in rule.bands:
         bands.append((band.level, start, band.up_to))
         start = band.up_to + 1
-    return ThreatProfile(sources=sources, total=score.total, maximum=score.maximum,
-                         band=result.threat_level, open=not score.settled,
-                         range=score.range, bands=bands)
+    return ThreatProfile(
+        sources=sources,
+        total=score.total,
+        maximum=score.maximum,
+        band=result.threat_level,
+        open=not score.settled,
+        range=score.range,
+        bands=bands,
+    )
 
 
 # ------------------------------------------------------------------ SVG output
 
+
 def _svg_open(width, height, title):
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-family="{escape(FONT_FAMILY)}">',
-            f"<title>{escape(title)}</title>",
-            f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>']
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="{escape(FONT_FAMILY)}">',
+        f"<title>{escape(title)}</title>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
 
 
 def _text(x, y, text, size=LABEL_SIZE, fill=INK, bold=False, anchor="start", italic=False):
@@ -540,8 +617,11 @@ def edge_path(layout: ChainLayout, edge: Edge):
 
 
 def edge_colour(edge: Edge):
-    return {"positive": PALETTE["positive"][0], "negative": PALETTE["negative"][0],
-            "unknown": PALETTE["unknown"][0]}.get(edge.tone, EDGE)
+    return {
+        "positive": PALETTE["positive"][0],
+        "negative": PALETTE["negative"][0],
+        "unknown": PALETTE["unknown"][0],
+    }.get(edge.tone, EDGE)
 
 
 def edge_opacity(edge: Edge):
@@ -551,8 +631,10 @@ def edge_opacity(edge: Edge):
 def _svg_node(n: Node):
     stroke, fill, ink = node_colours(n)
     dash = "4 3" if n.tone == "unknown" else None
-    out = [f"<g><title>{escape(n.tooltip or n.label)}</title>",
-           _rect(n.x, n.y, n.w, n.h, fill, stroke, 2.0 if n.emphasis else 1.0, 5, dash)]
+    out = [
+        f"<g><title>{escape(n.tooltip or n.label)}</title>",
+        _rect(n.x, n.y, n.w, n.h, fill, stroke, 2.0 if n.emphasis else 1.0, 5, dash),
+    ]
     if n.compact:
         sub_w = text_width(n.sublabel, SUBLABEL_SIZE, True)
         label = fit_text(n.label, n.w - sub_w - 26, SUBLABEL_SIZE, True)
@@ -562,9 +644,17 @@ def _svg_node(n: Node):
     else:
         top = n.y + n.h / 2 - 3
         out.append(_text(n.x + 10, top, fit_text(n.label, n.w - 20, LABEL_SIZE, True), LABEL_SIZE, ink, True))
-        out.append(_text(n.x + 10, top + 15, fit_text(n.sublabel, n.w - 20, SUBLABEL_SIZE), SUBLABEL_SIZE,
-                         MUTED if n.tone == "unknown" else (stroke if n.emphasis else MUTED),
-                         n.emphasis, italic=n.tone == "unknown"))
+        out.append(
+            _text(
+                n.x + 10,
+                top + 15,
+                fit_text(n.sublabel, n.w - 20, SUBLABEL_SIZE),
+                SUBLABEL_SIZE,
+                MUTED if n.tone == "unknown" else (stroke if n.emphasis else MUTED),
+                n.emphasis,
+                italic=n.tone == "unknown",
+            )
+        )
     out.append("</g>")
     return out
 
@@ -574,12 +664,24 @@ def _legend_item(x, y, kind, text):
     parts = []
     if kind in PALETTE:
         stroke, fill, _ = PALETTE[kind]
-        parts.append(_rect(x, y - 9, 18, 12, fill, stroke, 2.0 if kind == "verdict" else 1.0, 3,
-                           "4 3" if kind == "unknown" else None))
-    else:   # an edge sample
+        parts.append(
+            _rect(
+                x,
+                y - 9,
+                18,
+                12,
+                fill,
+                stroke,
+                2.0 if kind == "verdict" else 1.0,
+                3,
+                "4 3" if kind == "unknown" else None,
+            )
+        )
+    else:  # an edge sample
         colour = PALETTE[kind[5:]][0]
-        parts.append(f'<path d="M{x:.1f},{y - 3:.1f} L{x + 18:.1f},{y - 3:.1f}" stroke="{colour}" '
-                     f'stroke-width="2" fill="none"/>')
+        parts.append(
+            f'<path d="M{x:.1f},{y - 3:.1f} L{x + 18:.1f},{y - 3:.1f}" stroke="{colour}" stroke-width="2" fill="none"/>'
+        )
     parts.append(_text(x + 24, y + 1, text, SUBLABEL_SIZE, MUTED))
     return parts, 24 + text_width(text, SUBLABEL_SIZE) + 20
 
@@ -591,26 +693,44 @@ def chain_svg(result) -> str:
     out = _svg_open(layout.width, layout.height, title)
     for c in layout.columns:
         out.append(_text(c.x, MARGIN + 12, c.title.upper(), TITLE_SIZE - 2, MUTED, True))
-        out.append(f'<path d="M{c.x:.1f},{MARGIN + 19:.1f} L{c.x + c.w:.1f},{MARGIN + 19:.1f}" '
-                   f'stroke="{GRID}" stroke-width="1"/>')
+        out.append(
+            f'<path d="M{c.x:.1f},{MARGIN + 19:.1f} L{c.x + c.w:.1f},{MARGIN + 19:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
     for e in layout.edges:
         x0, y0, c1x, c1y, c2x, c2y, x1, y1 = edge_path(layout, e)
         width = 1.6 if e.tone in ("positive", "negative") else 1.0
         dash = ' stroke-dasharray="4 3"' if e.tone == "unknown" else ""
-        out.append(f'<path d="M{x0:.1f},{y0:.1f} C{c1x:.1f},{c1y:.1f} {c2x:.1f},{c2y:.1f} {x1:.1f},{y1:.1f}" '
-                   f'fill="none" stroke="{edge_colour(e)}" stroke-width="{width}" '
-                   f'stroke-opacity="{edge_opacity(e)}"{dash}/>')
+        out.append(
+            f'<path d="M{x0:.1f},{y0:.1f} C{c1x:.1f},{c1y:.1f} {c2x:.1f},{c2y:.1f} {x1:.1f},{y1:.1f}" '
+            f'fill="none" stroke="{edge_colour(e)}" stroke-width="{width}" '
+            f'stroke-opacity="{edge_opacity(e)}"{dash}/>'
+        )
     for n in layout.nodes:
         out.extend(_svg_node(n))
     x, y = MARGIN, layout.legend_y + 20
-    for kind, text in (("neutral", "answer"), ("unknown", "unknown answer"), ("derived", "derived fact"),
-                       ("edge-positive", "rule supports"), ("edge-negative", "rule opposes"),
-                       ("verdict", "verdict")):
+    for kind, text in (
+        ("neutral", "answer"),
+        ("unknown", "unknown answer"),
+        ("derived", "derived fact"),
+        ("edge-positive", "rule supports"),
+        ("edge-negative", "rule opposes"),
+        ("verdict", "verdict"),
+    ):
         parts, used = _legend_item(x, y, kind, text)
         out.extend(parts)
         x += used
-    out.append(_text(layout.width - MARGIN, y + 1, "rule weights are certainty factors (MYCIN)",
-                     SUBLABEL_SIZE, MUTED, anchor="end", italic=True))
+    out.append(
+        _text(
+            layout.width - MARGIN,
+            y + 1,
+            "rule weights are certainty factors (MYCIN)",
+            SUBLABEL_SIZE,
+            MUTED,
+            anchor="end",
+            italic=True,
+        )
+    )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -667,17 +787,39 @@ def threat_svg(result) -> str:
         x0 = bar_x + max(first - 0.5, 0) * unit
         x1 = bar_x + min(last + 0.5, profile.maximum) * unit
         current = level == profile.band
-        out.append(_rect(x0, total_y, x1 - x0 - 2, 22, BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)],
-                         INK if current else "none", 1.5))
-        out.append(_text((x0 + x1) / 2, total_y + 15, kb.level_label(kb.theory.threat_fact, level),
-                         SUBLABEL_SIZE, INK, current, "middle"))
+        out.append(
+            _rect(
+                x0,
+                total_y,
+                x1 - x0 - 2,
+                22,
+                BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)],
+                INK if current else "none",
+                1.5,
+            )
+        )
+        out.append(
+            _text(
+                (x0 + x1) / 2,
+                total_y + 15,
+                kb.level_label(kb.theory.threat_fact, level),
+                SUBLABEL_SIZE,
+                INK,
+                current,
+                "middle",
+            )
+        )
     if profile.open and profile.range[0] != profile.range[1]:
         lo, hi = (bar_x + v * unit for v in profile.range)
-        out.append(f'<path d="M{lo:.1f},{total_y + 30:.1f} L{hi:.1f},{total_y + 30:.1f}" '
-                   f'stroke="{MUTED}" stroke-width="2" stroke-dasharray="4 3"/>')
+        out.append(
+            f'<path d="M{lo:.1f},{total_y + 30:.1f} L{hi:.1f},{total_y + 30:.1f}" '
+            f'stroke="{MUTED}" stroke-width="2" stroke-dasharray="4 3"/>'
+        )
     mark = bar_x + profile.total * unit
-    out.append(f'<path d="M{mark - 6:.1f},{total_y + 36:.1f} L{mark + 6:.1f},{total_y + 36:.1f} '
-               f'L{mark:.1f},{total_y + 26:.1f} Z" fill="{INK}"/>')
+    out.append(
+        f'<path d="M{mark - 6:.1f},{total_y + 36:.1f} L{mark + 6:.1f},{total_y + 36:.1f} '
+        f'L{mark:.1f},{total_y + 26:.1f} Z" fill="{INK}"/>'
+    )
     out.append(_text(bar_x, total_y + 54, threat_caption(profile), SUBLABEL_SIZE, INK))
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -690,7 +832,7 @@ def support_svg(result) -> str:
     order = response_order(result)
     label_w = max(text_width(kb.response(r).label, LABEL_SIZE, True) for r in order) + 16
     opposed = any(result.support[r] < 0 for r in order)
-    unit = 220 if opposed else 380            # pixels per 1.0 of support
+    unit = 220 if opposed else 380  # pixels per 1.0 of support
     axis = MARGIN + label_w + (unit + 50 if opposed else 0)
     width = round(axis + unit + 56 + MARGIN)
     row_h = 26
@@ -701,10 +843,11 @@ def support_svg(result) -> str:
     out.append(_text(MARGIN, MARGIN + 8, "SUPPORT (COMBINED CERTAINTY FACTOR)", TITLE_SIZE - 2, MUTED, True))
     for tick in ((-1.0, -0.5) if opposed else ()) + (0.0, 0.25, 0.5, 0.75, 1.0):
         x = axis + tick * unit
-        out.append(f'<path d="M{x:.1f},{top - 4:.1f} L{x:.1f},{bottom:.1f}" '
-                   f'stroke="{GRID if tick else MUTED}" stroke-width="1"/>')
-        out.append(_text(x, bottom + 16, signed(tick).replace("0.00", "0"), SUBLABEL_SIZE - 1, MUTED,
-                         anchor="middle"))
+        out.append(
+            f'<path d="M{x:.1f},{top - 4:.1f} L{x:.1f},{bottom:.1f}" '
+            f'stroke="{GRID if tick else MUTED}" stroke-width="1"/>'
+        )
+        out.append(_text(x, bottom + 16, signed(tick).replace("0.00", "0"), SUBLABEL_SIZE - 1, MUTED, anchor="middle"))
     for i, rid in enumerate(order):
         y = top + i * row_h
         cf = result.support[rid]
@@ -714,7 +857,16 @@ def support_svg(result) -> str:
         x0 = axis + min(cf, 0) * unit
         if cf:
             out.append(_rect(x0, y + 4, abs(cf) * unit, 16, colour, radius=2))
-        out.append(_text(axis + max(cf, 0) * unit + 6 if cf >= 0 else x0 - 6, y + 16, signed(cf),
-                         SUBLABEL_SIZE, colour if cf else MUTED, verdict, "start" if cf >= 0 else "end"))
+        out.append(
+            _text(
+                axis + max(cf, 0) * unit + 6 if cf >= 0 else x0 - 6,
+                y + 16,
+                signed(cf),
+                SUBLABEL_SIZE,
+                colour if cf else MUTED,
+                verdict,
+                "start" if cf >= 0 else "end",
+            )
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"

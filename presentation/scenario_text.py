@@ -1,5 +1,6 @@
 """The words for a scenario: each state's greatest threat and choice, the blocs, and
 the agreement with the record; and the terminal rendering of ``main.py scenario``."""
+
 from __future__ import annotations
 
 import textwrap
@@ -29,8 +30,10 @@ def why_greatest(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice)
         answers = t.answers  # type: ignore[attr-defined]
         return ", ".join(f"{kb.fact_label(f)} {kb.level_label(f, lv).lower()}" for f, lv in answers.items())
 
-    return (f"{name_of(result, top.power)} is the greater threat though {name_of(result, strong.power)} is "
-            f"stronger: {top.score} points ({sources(top)}) against {strong.score} ({sources(strong)}).")
+    return (
+        f"{name_of(result, top.power)} is the greater threat though {name_of(result, strong.power)} is "
+        f"stronger: {top.score} points ({sources(top)}) against {strong.score} ({sources(strong)})."
+    )
 
 
 def choice_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
@@ -49,18 +52,24 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
     sc = result.scenario
     heading = sc.title or "Untitled scenario"
     lines = [heading, "=" * len(heading), ""]
-    lines.append(f"{len(sc.states)} states; {kb.world(result.world).title}. "
-                 + (f"Stable after {result.rounds} round(s)." if result.stable else
-                    f"No stable configuration: the rounds repeat in a cycle of {result.cycle}."
-                    if result.cycle else f"Not settled after {result.rounds} rounds."))
+    lines.append(
+        f"{len(sc.states)} states; {kb.world(result.world).title}. "
+        + (
+            f"Stable after {result.rounds} round(s)."
+            if result.stable
+            else f"No stable configuration: the rounds repeat in a cycle of {result.cycle}."
+            if result.cycle
+            else f"Not settled after {result.rounds} rounds."
+        )
+    )
     lines.append("")
     lines.append("Coalitions")
     for n, bloc in enumerate(result.coalitions, 1):
-        lines += textwrap.wrap(f"{n}. {names(result, list(bloc))}", 96, initial_indent="  ",
-                               subsequent_indent="     ")
+        lines += textwrap.wrap(f"{n}. {names(result, list(bloc))}", 96, initial_indent="  ", subsequent_indent="     ")
     if result.unaligned:
-        lines += textwrap.wrap(f"Unaligned: {names(result, list(result.unaligned))}", 96, initial_indent="  ",
-                               subsequent_indent="     ")
+        lines += textwrap.wrap(
+            f"Unaligned: {names(result, list(result.unaligned))}", 96, initial_indent="  ", subsequent_indent="     "
+        )
     lines.append("")
     width = max(len(s.name) for s in sc.states)
     twidth = max(width, len("Greatest threat"))
@@ -71,8 +80,9 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
         if result.agreement is not None and not result.agreement[sid]:
             mark = "  <- misassigned"
         head = f"{name_of(result, sid):{width}s}  {name_of(result, choice.greatest_threat):{twidth}s}  {level:8s}  "
-        lines += textwrap.wrap(choice_text(kb, result, choice) + mark, 100, initial_indent=head,
-                               subsequent_indent=" " * len(head))
+        lines += textwrap.wrap(
+            choice_text(kb, result, choice) + mark, 100, initial_indent=head, subsequent_indent=" " * len(head)
+        )
         why = why_greatest(kb, result, choice)
         if why:
             lines += textwrap.wrap(why, 100, initial_indent=" " * len(head), subsequent_indent=" " * len(head))
@@ -86,7 +96,9 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
             wrong = anchor.get("wrong") or []
             lines += textwrap.wrap(
                 f"Anchor: {anchor.get('source', '')}: {anchor.get('correct')} of {anchor.get('of')} placed"
-                + (f" ({names(result, [w for w in wrong if w in sc.ids])} wrong)." if wrong else "."), 100)
+                + (f" ({names(result, [w for w in wrong if w in sc.ids])} wrong)." if wrong else "."),
+                100,
+            )
     if result.notes:
         lines.append("")
         lines += [f"Note: {n}" for n in result.notes]
@@ -94,8 +106,9 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
     lines.append("Threats per state (points of the threat score, greatest first)")
     for sid, choice in result.states.items():
         ranked = ", ".join(f"{name_of(result, t.power)} {t.score}" for t in choice.threats[:5])
-        lines += textwrap.wrap(f"{name_of(result, sid)}: {ranked}", 100, initial_indent="  ",
-                               subsequent_indent="      ")
+        lines += textwrap.wrap(
+            f"{name_of(result, sid)}: {ranked}", 100, initial_indent="  ", subsequent_indent="      "
+        )
     if sc.contested:
         lines.append("")
         lines.append("Contested codings")
@@ -107,6 +120,8 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
         for item in sc.sources:
             lines += textwrap.wrap(item, 100, initial_indent="  - ", subsequent_indent="    ")
     lines.append("")
-    lines.append(f"Knowledge base {result.knowledge_version}, derivation {result.derivation_version}. "
-                 "Each state's full reasoning: --format json (states.<id>.explanation).")
+    lines.append(
+        f"Knowledge base {result.knowledge_version}, derivation {result.derivation_version}. "
+        "Each state's full reasoning: --format json (states.<id>.explanation)."
+    )
     return "\n".join(lines) + "\n"

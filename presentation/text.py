@@ -3,6 +3,7 @@
 No reasoning here: each only formats what the engine's objects already hold, in the
 wording of presentation/wording.py.
 """
+
 from __future__ import annotations
 
 import sys
@@ -32,8 +33,7 @@ def _wrapped(lead: str, text: str, width: int = 96) -> list[str]:
     """``text`` after ``lead``, wrapped with later lines indented under it (nothing when empty)."""
     if not text:
         return []
-    return textwrap.wrap(text, width, initial_indent=lead, subsequent_indent=" " * len(lead),
-                         break_on_hyphens=False)
+    return textwrap.wrap(text, width, initial_indent=lead, subsequent_indent=" " * len(lead), break_on_hyphens=False)
 
 
 def render_text(result: Result) -> str:
@@ -126,8 +126,10 @@ def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
     if prop.mirror:
         lines.append(f"Mirror of     {prop.mirror}")
     for static in prop.statics:
-        lines.append(f"Claims        in {static.world}: raising {static.factor} never lowers support for "
-                     f"{static.response}" + (f" (when {condition_text(static.when)})" if static.when else ""))
+        lines.append(
+            f"Claims        in {static.world}: raising {static.factor} never lowers support for "
+            f"{static.response}" + (f" (when {condition_text(static.when)})" if static.when else "")
+        )
     lines.append("")
 
     def rule_lines(entry: Any, indent: str) -> list[str]:
@@ -136,8 +138,9 @@ def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
         out.append(f"{indent}    when  {condition_text(rule.condition)}")
         if rule.derive:
             weighed = "".join(f", weighed by {f}" for f, _ in rule.weigh_by)
-            out.append(f"{indent}    sets  {rule.derive} from the points of {', '.join(f for f, _ in rule.score)}"
-                       f"{weighed}")
+            out.append(
+                f"{indent}    sets  {rule.derive} from the points of {', '.join(f for f, _ in rule.score)}{weighed}"
+            )
         for fact, level in rule.asserts:
             out.append(f"{indent}    sets  {fact} = {level}")
         if rule.effects:
@@ -178,29 +181,44 @@ def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
     labels = {rid: response_label(kb, rid) for rid in kb.response_ids}
     file_w = max([len("Case file")] + [len(r["file"]) for r in rows])
     resp_w = max([len("Predicted"), len("no verdict")] + [len(v) for v in labels.values()])
-    lines.append(f"{'Case file':{file_w}s}  {'Year':>5s}  {'Predicted':{resp_w}s}  {'Observed':{resp_w}s}  "
-                 f"{'Margin':>6s}  {'Stable':>6s}")
+    lines.append(
+        f"{'Case file':{file_w}s}  {'Year':>5s}  {'Predicted':{resp_w}s}  {'Observed':{resp_w}s}  "
+        f"{'Margin':>6s}  {'Stable':>6s}"
+    )
     for row in rows:
-        marks = [m for m, on in (("differs", not row["agree"]), ("fragile", row.get("fragile")),
-                                 ("too close", row.get("too_close"))) if on]
+        marks = [
+            m
+            for m, on in (
+                ("differs", not row["agree"]),
+                ("fragile", row.get("fragile")),
+                ("too close", row.get("too_close")),
+            )
+            if on
+        ]
         year = "" if row.get("year") is None else str(row["year"])
         stable = "" if row.get("stability") is None else f"{row['stability']:.0%}"
-        lines.append(f"{row['file']:{file_w}s}  {year:>5s}  {response_label(kb, row['predicted']):{resp_w}s}  "
-                     f"{response_label(kb, row['observed']):{resp_w}s}  {row['confidence']:6.2f}  {stable:>6s}"
-                     + (f"  <- {', '.join(marks)}" if marks else ""))
+        lines.append(
+            f"{row['file']:{file_w}s}  {year:>5s}  {response_label(kb, row['predicted']):{resp_w}s}  "
+            f"{response_label(kb, row['observed']):{resp_w}s}  {row['confidence']:6.2f}  {stable:>6s}"
+            + (f"  <- {', '.join(marks)}" if marks else "")
+        )
     lines.append("")
     if table["cases"]:
         lines.append(f"Agreement: {table['agree']}/{table['cases']} = {table['agreement']:.1%}")
         plain = table.get("without_outcome_coded")
         if plain and plain["cases"]:
             excluded = listed([response_label(kb, r).lower() for r in plain["excluded"]], "or")
-            lines.append(f"Without the cases coded as {excluded} (their answers state the outcome): "
-                         f"{plain['agree']}/{plain['cases']} = {plain['agreement']:.1%}")
+            lines.append(
+                f"Without the cases coded as {excluded} (their answers state the outcome): "
+                f"{plain['agree']}/{plain['cases']} = {plain['agreement']:.1%}"
+            )
     st = table.get("stability")
     if st:
-        lines.append(f"Stable: the share of {st['draws']} random perturbations of every weight (each within "
-                     f"\u00b1{st['perturbation']:.0%}, seed {st['seed']}) that keep the verdict; "
-                     f"fragile below {st['fragile_below']:.0%}.")
+        lines.append(
+            f"Stable: the share of {st['draws']} random perturbations of every weight (each within "
+            f"\u00b1{st['perturbation']:.0%}, seed {st['seed']}) that keep the verdict; "
+            f"fragile below {st['fragile_below']:.0%}."
+        )
         lines.append(f"Fragile cases: {', '.join(table['fragile']) or 'none'}")
         lines.append(f"Too close to call: {', '.join(table['too_close']) or 'none'}")
     lines.append("")
@@ -216,11 +234,13 @@ def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
     row_w = max([len("Observed")] + [len(labels[rid]) for rid in observed])
     lines.append("Confusion (rows: observed, columns: predicted)")
     for n in range(depth):
-        cells = [stacked[rid][n - (depth - len(stacked[rid]))] if n >= depth - len(stacked[rid]) else ""
-                 for rid in columns]
+        cells = [
+            stacked[rid][n - (depth - len(stacked[rid]))] if n >= depth - len(stacked[rid]) else "" for rid in columns
+        ]
         left = "Observed" if n == depth - 1 else ""
-        lines.append((f"{left:{row_w}s}" + "".join(f"  {c:>{widths[rid]}s}"
-                                                     for c, rid in zip(cells, columns))).rstrip())
+        lines.append(
+            (f"{left:{row_w}s}" + "".join(f"  {c:>{widths[rid]}s}" for c, rid in zip(cells, columns))).rstrip()
+        )
     for rid in observed:
         counts = table["confusion"][rid]
         lines.append(f"{labels[rid]:{row_w}s}" + "".join(f"  {counts[p]:{widths[p]}d}" for p in columns))
@@ -231,8 +251,13 @@ def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
 def _example(finding: str, answers: dict[str, str], indent: int) -> str:
     """A finding and the combination it was found at, wrapped for the terminal."""
     at = ", ".join(f"{k}={v}" for k, v in answers.items())
-    return textwrap.fill(f"{finding} at {at}", width=100, initial_indent=" " * indent,
-                         subsequent_indent=" " * (indent + 4), break_on_hyphens=False)
+    return textwrap.fill(
+        f"{finding} at {at}",
+        width=100,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 4),
+        break_on_hyphens=False,
+    )
 
 
 def render_verify_text(report: dict[str, Any]) -> str:
@@ -240,12 +265,16 @@ def render_verify_text(report: dict[str, Any]) -> str:
     kb = report["knowledge"]
     lines.append(f"Knowledge base {kb['directory']} (version {kb['version']})")
     if report["mode"] == "full":
-        lines.append(f"Swept all {report['space']:,} combinations of {report['factors']} factors in "
-                     f"{len(report['worlds'])} worlds ({report['jobs']} worker(s), {report['seconds']} s).")
+        lines.append(
+            f"Swept all {report['space']:,} combinations of {report['factors']} factors in "
+            f"{len(report['worlds'])} worlds ({report['jobs']} worker(s), {report['seconds']} s)."
+        )
     else:
-        lines.append(f"Swept a random sample of {report['combinations']:,} of {report['space']:,} "
-                     f"combinations (seed {report['seed']}) in {len(report['worlds'])} worlds "
-                     f"({report['jobs']} worker(s), {report['seconds']} s).")
+        lines.append(
+            f"Swept a random sample of {report['combinations']:,} of {report['space']:,} "
+            f"combinations (seed {report['seed']}) in {len(report['worlds'])} worlds "
+            f"({report['jobs']} worker(s), {report['seconds']} s)."
+        )
     lines.append("")
 
     rules = report["rules"]
@@ -255,8 +284,10 @@ def render_verify_text(report: dict[str, Any]) -> str:
     else:
         lines.append(f"  unseen in the sample (not proof of dead rules): {', '.join(report['unseen']) or 'none'}")
     kinds = {r["id"]: r["kind"] for r in rules}
-    always = [rid + (" (a score rule: runs on every case by design)" if kinds[rid] == "score" else "")
-              for rid in report["always"]]
+    always = [
+        rid + (" (a score rule: runs on every case by design)" if kinds[rid] == "score" else "")
+        for rid in report["always"]
+    ]
     lines.append(f"  always fire:       {', '.join(always) or 'none'}")
     lines.append("")
 
@@ -267,18 +298,19 @@ def render_verify_text(report: dict[str, Any]) -> str:
     for rid in responses:
         lines.append(f"  {rid:18s}" + "".join(f"{report['worlds'][w]['shares'][rid]:14.1%}" for w in worlds))
     n = report["combinations"]
-    lines.append(f"  {'no verdict (gap)':18s}" + "".join(
-        f"{report['worlds'][w]['gaps']['count'] / n:14.1%}" for w in worlds))
+    lines.append(
+        f"  {'no verdict (gap)':18s}" + "".join(f"{report['worlds'][w]['gaps']['count'] / n:14.1%}" for w in worlds)
+    )
     lines.append(f"  {'tie':18s}" + "".join(f"{report['worlds'][w]['ties']['count'] / n:14.1%}" for w in worlds))
     c1 = report["c1"]
-    lines.append(f"C1 (balancing is the rule): in {report['worlds'][c1['world']]['title']} balancing takes "
-                 f"{c1['balancing_share']:.1%} of "
-                 f"the space, bandwagoning {c1['bandwagoning_share']:.1%}: "
-                 + ("holds." if c1["holds"] else "CONTRADICTED."))
+    lines.append(
+        f"C1 (balancing is the rule): in {report['worlds'][c1['world']]['title']} balancing takes "
+        f"{c1['balancing_share']:.1%} of "
+        f"the space, bandwagoning {c1['bandwagoning_share']:.1%}: " + ("holds." if c1["holds"] else "CONTRADICTED.")
+    )
     lines.append("")
 
-    for kind, title in (("gaps", "Gaps (no response reaches the minimum support)"),
-                        ("ties", "Ties between responses")):
+    for kind, title in (("gaps", "Gaps (no response reaches the minimum support)"), ("ties", "Ties between responses")):
         lines.append(f"{title}: " + ", ".join(f"{w} {report['worlds'][w][kind]['count']:,}" for w in worlds))
         for w in worlds:
             for ex in report["worlds"][w][kind]["examples"]:
@@ -291,34 +323,45 @@ def render_verify_text(report: dict[str, Any]) -> str:
     for fact, count in conflicts["by_fact"].items():
         lines.append(f"  {fact}: {count:,}")
     for ex in conflicts["examples"]:
-        what = "; ".join(f"{c['rule']} asserts {c['fact']}={c['levels'][1]} after {c['levels'][0]}"
-                         for c in ex["conflicts"])
+        what = "; ".join(
+            f"{c['rule']} asserts {c['fact']}={c['levels'][1]} after {c['levels'][0]}" for c in ex["conflicts"]
+        )
         lines.append(_example(what, ex["answers"], 2))
     lines.append("")
 
-    lines.append("Comparative statics (raise the factor one level, all else fixed; the claim must hold at "
-                 "every step)")
+    lines.append("Comparative statics (raise the factor one level, all else fixed; the claim must hold at every step)")
     for s in report["statics"]:
         span = f"{s['over'][0]}..{s['over'][-1]}"
         when = f" when {s['when']}" if s["when"] else ""
         verdict = "ok" if not s["violations"] else f"{s['violations']:,} VIOLATIONS"
-        lines += textwrap.wrap(f"{s['proposition']:3s} {s['world']:13s} raising {s['factor']} ({span}) "
-                               f"{s.get('claim') or s['response'] + ' never falls'}{when}: "
-                               f"{s['checked']:,} steps checked, {verdict}", 100,
-                               initial_indent="  ", subsequent_indent=" " * 22, break_on_hyphens=False)
+        lines += textwrap.wrap(
+            f"{s['proposition']:3s} {s['world']:13s} raising {s['factor']} ({span}) "
+            f"{s.get('claim') or s['response'] + ' never falls'}{when}: "
+            f"{s['checked']:,} steps checked, {verdict}",
+            100,
+            initial_indent="  ",
+            subsequent_indent=" " * 22,
+            break_on_hyphens=False,
+        )
         for ex in s["examples"]:
-            change = (f"{ex['before']:+.2f} -> {ex['after']:+.2f}" if isinstance(ex.get("before"), (int, float))
-                      else f"{ex.get('before')} -> {ex.get('after')}")
+            change = (
+                f"{ex['before']:+.2f} -> {ex['after']:+.2f}"
+                if isinstance(ex.get("before"), (int, float))
+                else f"{ex.get('before')} -> {ex.get('after')}"
+            )
             what = f"{s['response']} {change}" if s.get("response") else change
             lines.append(_example(f"{s['factor']} {ex['from']} -> {ex['to']}: {what}", ex["answers"], 6))
     lines.append("")
     lines += _influence_lines(report)
     check = report["cross_check"]
-    lines.append(f"Engines cross-checked: experta and the vectorised evaluator on {check['combinations']:,} "
-                 f"random combinations in {check['worlds']} worlds: {check['disagreements']} disagreement(s)")
+    lines.append(
+        f"Engines cross-checked: experta and the vectorised evaluator on {check['combinations']:,} "
+        f"random combinations in {check['worlds']} worlds: {check['disagreements']} disagreement(s)"
+    )
     for ex in check["examples"]:
-        lines.append(_example(f"{ex['world']}: experta {ex['experta']}, vectorised {ex['vectorised']}",
-                              ex["answers"], 2))
+        lines.append(
+            _example(f"{ex['world']}: experta {ex['experta']}, vectorised {ex['vectorised']}", ex["answers"], 2)
+        )
     lines.append("")
     problems = []
     if report["dead"]:
@@ -340,9 +383,11 @@ def _influence_lines(report: dict[str, Any]) -> list[str]:
     for world in worlds:
         for row in influence[world]:
             table.setdefault(row["proposition"], {})[world] = row
-    lines = ["Influence (the share of the space whose verdict changes without the proposition's support rules;"
-             " '-' where it has none in that world)",
-             f"  {'':6s}" + "".join(f"{w:>14s}" for w in worlds)]
+    lines = [
+        "Influence (the share of the space whose verdict changes without the proposition's support rules;"
+        " '-' where it has none in that world)",
+        f"  {'':6s}" + "".join(f"{w:>14s}" for w in worlds),
+    ]
     reasons = []
     for prop, rows in table.items():
         cells = []
@@ -375,8 +420,10 @@ class Progress:
             return
         filled = int(self.WIDTH * self.done / self.total) if self.total else self.WIDTH
         elapsed = time.monotonic() - self.start
-        self.stream.write(f"\rverify {self.full * filled}{self.empty * (self.WIDTH - filled)} "
-                          f"{self.done / self.total:4.0%}  {self.done:,}/{self.total:,}  {elapsed:4.0f} s ")
+        self.stream.write(
+            f"\rverify {self.full * filled}{self.empty * (self.WIDTH - filled)} "
+            f"{self.done / self.total:4.0%}  {self.done:,}/{self.total:,}  {elapsed:4.0f} s "
+        )
         self.stream.flush()
 
     def close(self):

@@ -4,6 +4,7 @@ The engine returns facts (rules/result.py); the sentences a reader sees are made
 here, once, so that the terminal, the window and every report say the same thing in
 the same words.
 """
+
 from __future__ import annotations
 
 from rules.knowledge import KnowledgeBase
@@ -23,8 +24,10 @@ def tie_note(kb: KnowledgeBase, result: Result) -> str:
     if not result.tie:
         return ""
     others = ", ".join(response_label(kb, r) for r in result.tied_with)
-    return (f"A tie with {others}, broken in favour of the more common response "
-            "(proposition C1: states balance far more often than they bandwagon).")
+    return (
+        f"A tie with {others}, broken in favour of the more common response "
+        "(proposition C1: states balance far more often than they bandwagon)."
+    )
 
 
 def failure_text(kb: KnowledgeBase, failure: Failure) -> str:
@@ -46,9 +49,11 @@ def why_not_summary(result: Result, response: str) -> str:
         return f"No response reached the minimum support; {label} has {signed(info.support)}."
     if response == result.verdict:
         return f"{label} is the verdict with support {signed(info.support)}."
-    parts = [f"{label} has support {signed(info.support)} against {signed(result.support[result.verdict])} "
-             f"for {response_label(kb, result.verdict)}",
-             f"{len(info.for_)} rule(s) fired for it and {len(info.against)} against it"]
+    parts = [
+        f"{label} has support {signed(info.support)} against {signed(result.support[result.verdict])} "
+        f"for {response_label(kb, result.verdict)}",
+        f"{len(info.for_)} rule(s) fired for it and {len(info.against)} against it",
+    ]
     if info.blocked:
         parts.append(f"{len(info.blocked)} rule(s) that would support it did not fire")
     return "; ".join(parts) + "."
@@ -63,8 +68,7 @@ def no_verdict_text(kb: KnowledgeBase, result: Result) -> str:
     """Why a case has no verdict."""
     score = result.threat_score
     if score is not None and not score.settled:
-        text = (f"the answers leave the threat open ({', '.join(score.bands)}), so the theory has nothing to "
-                "weigh yet")
+        text = f"the answers leave the threat open ({', '.join(score.bands)}), so the theory has nothing to weigh yet"
         if result.next_questions:
             return text + "."
         return text + f"; answer {listed([kb.fact_label(f) for f in score.unknown])} to settle it."
@@ -94,20 +98,27 @@ def rests_on_text(kb: KnowledgeBase, result: Result) -> str:
     if result.verdict is None:
         return ""
     if not result.decisive:
-        return ("No proposition decides the verdict, alone or together: it would stand without any "
-                "of the support rules that fired.")
+        return (
+            "No proposition decides the verdict, alone or together: it would stand without any "
+            "of the support rules that fired."
+        )
     ids = listed(result.decisive)
     if result.decisive_jointly:
-        return (f"The verdict rests on {ids} together: no one of them decides it alone, "
-                "but without all of them it would change.")
+        return (
+            f"The verdict rests on {ids} together: no one of them decides it alone, "
+            "but without all of them it would change."
+        )
     changes = {a.proposition: a.verdict for a in result.ablations}
     groups: dict[str | None, list[str]] = {}
     for prop in result.decisive:
         groups.setdefault(changes.get(prop), []).append(prop)
 
     def becomes(verdict: str | None) -> str:
-        return "there would be no verdict" if verdict is None else \
-            f"the verdict would be {response_label(kb, verdict).lower()}"
+        return (
+            "there would be no verdict"
+            if verdict is None
+            else f"the verdict would be {response_label(kb, verdict).lower()}"
+        )
 
     if len(result.decisive) == 1:
         return f"The verdict rests on {ids}: without it {becomes(changes.get(ids))}."
@@ -127,8 +138,10 @@ def too_close_text(kb: KnowledgeBase, result: Result) -> str:
     if not result.too_close or result.verdict is None:
         return ""
     runner = response_label(kb, result.runner_up)
-    return (f"Too close to call: {result.verdict_label} leads {runner} by {result.confidence:.2f}, "
-            f"below the {kb.scoring.close_call:.2f} the knowledge base declares a clear lead.")
+    return (
+        f"Too close to call: {result.verdict_label} leads {runner} by {result.confidence:.2f}, "
+        f"below the {kb.scoring.close_call:.2f} the knowledge base declares a clear lead."
+    )
 
 
 def stability_text(result: Result) -> str:
@@ -136,8 +149,10 @@ def stability_text(result: Result) -> str:
     s = result.stability
     if s is None:
         return ""
-    kept = (f"kept in {percent(s.share)} of {s.draws} random perturbations of every weight "
-            f"(each within \u00b1{percent(s.perturbation)})")
+    kept = (
+        f"kept in {percent(s.share)} of {s.draws} random perturbations of every weight "
+        f"(each within \u00b1{percent(s.perturbation)})"
+    )
     if s.fragile:
         return f"Fragile: the verdict is {kept}, below the threshold for a firm verdict."
     return f"Stable: the verdict is {kept}."

@@ -12,9 +12,14 @@ none re-derives reasoning. JSON is ``result.to_dict()``, written by main.py.
     (the figures themselves are laid out in presentation.figures, with no Qt)
 """
 
-_EXPORTS = {"FORMATS": "export", "FORMAT_NAMES": "export", "format_for_path": "export",
-            "write_report": "export", "render_html": "html",
-            "render_markdown": "markdown"}
+_EXPORTS = {
+    "FORMATS": "export",
+    "FORMAT_NAMES": "export",
+    "format_for_path": "export",
+    "write_report": "export",
+    "render_html": "html",
+    "render_markdown": "markdown",
+}
 
 __all__ = list(_EXPORTS)
 
@@ -23,5 +28,6 @@ def __getattr__(name):
     # Imported on first use: the app imports this package without loading every renderer.
     if name in _EXPORTS:
         from importlib import import_module
+
         return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

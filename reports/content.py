@@ -5,6 +5,7 @@ paragraphs, tables, figures...). The Markdown, HTML and PDF renderers only forma
 these blocks: the wording of a report lives here once, and no renderer re-derives
 any reasoning.
 """
+
 import datetime
 import os
 import shlex
@@ -17,10 +18,12 @@ from rules.version import app_version
 
 # ------------------------------------------------------------------- the blocks
 
+
 @dataclass(frozen=True)
 class Run:
     """A piece of text with one style: '' plain, 'b' strong, 'i' emphasis,
     'code' an identifier, 'br' a line break (text ignored)."""
+
     text: str
     style: str = ""
 
@@ -42,7 +45,7 @@ def code(text):
 
 @dataclass
 class Heading:
-    level: int               # 1 title, 2 section, 3 subsection
+    level: int  # 1 title, 2 section, 3 subsection
     text: str
     anchor: str = ""
 
@@ -50,38 +53,38 @@ class Heading:
 @dataclass
 class Para:
     runs: list
-    kind: str = ""           # '' body, 'lead' a standfirst, 'small' a caption or note
+    kind: str = ""  # '' body, 'lead' a standfirst, 'small' a caption or note
 
 
 @dataclass
 class Bullets:
-    items: list              # each a list of runs
+    items: list  # each a list of runs
     ordered: bool = False
 
 
 @dataclass
 class Table:
-    header: list             # column titles (plain text)
-    rows: list               # each a list of cells; a cell is a list of runs
-    kind: str = ""           # a hint for styling: 'answers', 'steps', 'support', ...
-    numeric: tuple = ()      # indices of right-aligned columns
-    widths: tuple = ()       # column widths in percent (HTML and PDF; Markdown ignores them)
+    header: list  # column titles (plain text)
+    rows: list  # each a list of cells; a cell is a list of runs
+    kind: str = ""  # a hint for styling: 'answers', 'steps', 'support', ...
+    numeric: tuple = ()  # indices of right-aligned columns
+    widths: tuple = ()  # column widths in percent (HTML and PDF; Markdown ignores them)
 
 
 @dataclass
 class KeyValues:
-    rows: list               # (key text, list of runs)
+    rows: list  # (key text, list of runs)
     kind: str = ""
-    widths: tuple = ()       # column widths in percent (PDF: the same for the pieces of a split list)
+    widths: tuple = ()  # column widths in percent (PDF: the same for the pieces of a split list)
 
 
 @dataclass
 class Figure:
-    key: str                 # 'chain', 'threat', 'support': also the image file suffix
+    key: str  # 'chain', 'threat', 'support': also the image file suffix
     svg: str
-    caption: list            # runs
+    caption: list  # runs
     alt: str
-    wide: bool = False       # wider than the text column (the inference chain)
+    wide: bool = False  # wider than the text column (the inference chain)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class Report:
 
 
 # ------------------------------------------------------------------ the words
+
 
 def _response_label(kb, response_id):
     return kb.response(response_id).label if response_id else "no verdict"
@@ -134,50 +138,109 @@ def _summary(result):
     kb, case = result.kb, result.case
     rows = []
     if result.verdict:
-        verdict = [Run("The theory predicts: "), b(result.verdict_label), Run(". "),
-                   Run(kb.response(result.verdict).meaning)]
+        verdict = [
+            Run("The theory predicts: "),
+            b(result.verdict_label),
+            Run(". "),
+            Run(kb.response(result.verdict).meaning),
+        ]
         if result.tie:
             verdict += [Run(" " + wording.tie_note(kb, result))]
         runner = result.runner_up
-        rows.append(("Confidence", [b(f"{result.confidence:.2f}"), Run(
-            f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
-            f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1.")]))
+        rows.append(
+            (
+                "Confidence",
+                [
+                    b(f"{result.confidence:.2f}"),
+                    Run(
+                        f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
+                        f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1."
+                    ),
+                ],
+            )
+        )
         rows += _qualifier_rows(kb, result)
     else:
         verdict = [b("No verdict"), Run(": " + wording.no_verdict_text(kb, result))]
         if result.next_questions:
-            rows.append(("Answer next", _joined([[Run(f"{n}. {kb.factor(f).question}")]
-                                                 for n, f in enumerate(result.next_questions, 1)], sep=BR)))
+            rows.append(
+                (
+                    "Answer next",
+                    _joined(
+                        [[Run(f"{n}. {kb.factor(f).question}")] for n, f in enumerate(result.next_questions, 1)], sep=BR
+                    ),
+                )
+            )
         completions = wording.completions_text(kb, result)
         if completions:
             rows.append(("Open questions", [Run(completions)]))
     profile = figures.threat_profile(result)
     if result.threat_level:
-        rows.append(("Threat level", [b(result.threat_level), Run(
-            f": {profile.total} of {profile.maximum} points: the means of the power (aggregate power, "
-            "proximity, offensive capability) weighed by its perceived intentions.")]))
+        rows.append(
+            (
+                "Threat level",
+                [
+                    b(result.threat_level),
+                    Run(
+                        f": {profile.total} of {profile.maximum} points: the means of the power (aggregate power, "
+                        "proximity, offensive capability) weighed by its perceived intentions."
+                    ),
+                ],
+            )
+        )
     elif result.threat_score is not None:
-        rows.append(("Threat level", [b("left open"), Run(
-            f": {figures.threat_caption(profile)}; the levels possible are "
-            f"{', '.join(result.threat_score.bands)}.")]))
+        rows.append(
+            (
+                "Threat level",
+                [
+                    b("left open"),
+                    Run(
+                        f": {figures.threat_caption(profile)}; the levels possible are "
+                        f"{', '.join(result.threat_score.bands)}."
+                    ),
+                ],
+            )
+        )
     if case.observed:
         agrees = case.observed == result.verdict
-        rows.append(("What the state did", [b(kb.response(case.observed).label), Run(
-            ": the theory's prediction agrees with the record." if agrees else
-            ": the record differs from the theory's prediction.")]))
+        rows.append(
+            (
+                "What the state did",
+                [
+                    b(kb.response(case.observed).label),
+                    Run(
+                        ": the theory's prediction agrees with the record."
+                        if agrees
+                        else ": the record differs from the theory's prediction."
+                    ),
+                ],
+            )
+        )
     world = kb.world(result.world)
     rows.append(("World", [Run(f"{world.title}: {' '.join(world.description.split())}")]))
     if result.unknown:
         names = ", ".join(kb.fact_label(f) for f in result.unknown)
-        rows.append(("Unknown answers", [b(str(len(result.unknown))), Run(
-            f" ({names}): the engine reasoned without them; a rule that needed one did not fire.")]))
+        rows.append(
+            (
+                "Unknown answers",
+                [
+                    b(str(len(result.unknown))),
+                    Run(f" ({names}): the engine reasoned without them; a rule that needed one did not fire."),
+                ],
+            )
+        )
     else:
         rows.append(("Unknown answers", [Run("none: every question was answered.")]))
     return [Para(verdict, "verdict"), KeyValues(rows, "summary")]
 
 
-QUALIFIER_KEYS = {"close": "Too close to call", "fragile": "Fragile", "stable": "Stability",
-                  "rests": "Rests on", "completions": "Open questions"}
+QUALIFIER_KEYS = {
+    "close": "Too close to call",
+    "fragile": "Fragile",
+    "stable": "Stability",
+    "rests": "Rests on",
+    "completions": "Open questions",
+}
 
 
 def _qualifier_rows(kb, result):
@@ -197,13 +260,17 @@ def _case_section(result):
     for factor in kb.factors:
         level = case.answers.get(factor.id)
         if level is None:
-            rows.append([[Run(factor.question)], [b("Unknown")],
-                         [i("Not known to the analyst; the engine reasoned without it.")]])
+            rows.append(
+                [
+                    [Run(factor.question)],
+                    [b("Unknown")],
+                    [i("Not known to the analyst; the engine reasoned without it.")],
+                ]
+            )
         else:
             found = factor.level(level)
             rows.append([[Run(factor.question)], [b(found.label)], [Run(found.meaning)]])
-    blocks.append(Table(["Question", "Answer", "What the answer means"], rows, "answers",
-                        widths=(42, 17, 41)))
+    blocks.append(Table(["Question", "Answer", "What the answer means"], rows, "answers", widths=(42, 17, 41)))
     if case.notes.strip():
         blocks.append(Heading(3, "Analyst's notes", "notes"))
         for paragraph in case.notes.split("\n\n"):
@@ -218,33 +285,55 @@ def _figures_section(result):
     profile = figures.threat_profile(result)
     return [
         Heading(2, "The reasoning at a glance", "figures"),
-        Figure("chain", figures.chain_svg(result), [
-            b("Inference chain. "),
-            Run("Read from left to right: the answers the rules read (unknown answers dashed), the facts "
-                "derived from them, every support rule that fired with its weight, and the responses it "
-                f"weighed on. The verdict, {verdict}, is outlined.")],
+        Figure(
+            "chain",
+            figures.chain_svg(result),
+            [
+                b("Inference chain. "),
+                Run(
+                    "Read from left to right: the answers the rules read (unknown answers dashed), the facts "
+                    "derived from them, every support rule that fired with its weight, and the responses it "
+                    f"weighed on. The verdict, {verdict}, is outlined."
+                ),
+            ],
             f"Inference chain from the answers through derived facts and rules to the verdict, {verdict}",
-            wide=True),
-        Figure("threat", figures.threat_svg(result), [
-            b("Threat profile. "),
-            Run("Each of the four sources of threat adds points on an equal footing (Walt 1987, p. 21); "
-                f"the total sets the threat level: {figures.threat_caption(profile)}.")],
-            f"Threat profile: {figures.threat_caption(profile)}"),
-        Figure("support", figures.support_svg(result), [
-            b("Support per response. "),
-            Run("The combined certainty factor of each response, from \u22121 (ruled out) to +1 (certain). "
-                "The verdict is the response with the most support; the confidence is its margin over "
-                "the runner-up.")],
-            f"Support per response; the verdict is {verdict}"),
+            wide=True,
+        ),
+        Figure(
+            "threat",
+            figures.threat_svg(result),
+            [
+                b("Threat profile. "),
+                Run(
+                    "Each of the four sources of threat adds points on an equal footing (Walt 1987, p. 21); "
+                    f"the total sets the threat level: {figures.threat_caption(profile)}."
+                ),
+            ],
+            f"Threat profile: {figures.threat_caption(profile)}",
+        ),
+        Figure(
+            "support",
+            figures.support_svg(result),
+            [
+                b("Support per response. "),
+                Run(
+                    "The combined certainty factor of each response, from \u22121 (ruled out) to +1 (certain). "
+                    "The verdict is the response with the most support; the confidence is its margin over "
+                    "the runner-up."
+                ),
+            ],
+            f"Support per response; the verdict is {verdict}",
+        ),
     ]
 
 
 def _conclusion_runs(kb, item):
     if item.asserted is not None:
-        return _joined([[i(capital(kb.fact_label(f))), Run(f": {kb.level_label(f, lv)}")]
-                        for f, lv in item.asserted.items()], sep=BR)
-    return _joined([[b(signed(cf)), Run(f" {kb.response(r).label}")] for r, cf in (item.effects or {}).items()],
-                   sep=BR)
+        return _joined(
+            [[i(capital(kb.fact_label(f))), Run(f": {kb.level_label(f, lv)}")] for f, lv in item.asserted.items()],
+            sep=BR,
+        )
+    return _joined([[b(signed(cf)), Run(f" {kb.response(r).label}")] for r, cf in (item.effects or {}).items()], sep=BR)
 
 
 def _proposition_runs(kb, item):
@@ -260,37 +349,77 @@ def _reasoning_section(result):
     kb = result.kb
     n_derive = sum(1 for item in result.fired if item.layer == "derive")
     n_support = len(result.fired) - n_derive
-    blocks = [Heading(2, "The reasoning, step by step", "reasoning"), Para([Run(
-        f"The engine fired {len(result.fired)} rules in this order: {n_derive} derived intermediate facts "
-        f"from the answers, then {n_support} lent weight for or against responses. Each rule rests on "
-        "propositions of Walt (1987), paraphrased below with their pages. The weights of the rules for a "
-        "response combine as certainty factors (Shortliffe and Buchanan 1975): independent of the order "
-        "of firing, never above 1.")])]
+    blocks = [
+        Heading(2, "The reasoning, step by step", "reasoning"),
+        Para(
+            [
+                Run(
+                    f"The engine fired {len(result.fired)} rules in this order: {n_derive} derived intermediate facts "
+                    f"from the answers, then {n_support} lent weight for or against responses. Each rule rests on "
+                    "propositions of Walt (1987), paraphrased below with their pages. The weights of the rules for a "
+                    "response combine as certainty factors (Shortliffe and Buchanan 1975): independent of the order "
+                    "of firing, never above 1."
+                )
+            ]
+        ),
+    ]
     rows = []
     for item in result.fired:
         rule = [code(item.rule), BR, Run(item.explanation)]
         if item.score:
             score = item.score
             points = ", ".join(f"{kb.fact_label(f)} {p}" for f, p in score.points.items())
-            weight = (f"; weighed by the intentions: \u00d7{score.weight[0]} +{score.weight[1]}"
-                      if score.weight is not None else "; intentions unknown")
-            total = (f"total {score.total} of {score.maximum}" if score.settled else
-                     f"left open between {score.range[0]} and {score.range[1]} of {score.maximum}")
+            weight = (
+                f"; weighed by the intentions: \u00d7{score.weight[0]} +{score.weight[1]}"
+                if score.weight is not None
+                else "; intentions unknown"
+            )
+            total = (
+                f"total {score.total} of {score.maximum}"
+                if score.settled
+                else f"left open between {score.range[0]} and {score.range[1]} of {score.maximum}"
+            )
             rule += [BR, i(f"Means: {points or 'none known'}{weight}; {total}.")]
-        rows.append([[Run(str(item.step))], rule, _fact_runs(kb, item.facts, item.fact_kinds),
-                     _conclusion_runs(kb, item), _proposition_runs(kb, item)])
-    blocks.append(Table(["#", "Rule", "Matched facts", "Conclusion", "Proposition"], rows, "steps", (0,),
-                        (4, 38, 22, 15, 21)))
-    blocks.append(Para([Run("Facts in "), i("italics"), Run(" were derived by earlier rules; the others are "
-                                                          "answers to the questionnaire.")], "small"))
+        rows.append(
+            [
+                [Run(str(item.step))],
+                rule,
+                _fact_runs(kb, item.facts, item.fact_kinds),
+                _conclusion_runs(kb, item),
+                _proposition_runs(kb, item),
+            ]
+        )
+    blocks.append(
+        Table(["#", "Rule", "Matched facts", "Conclusion", "Proposition"], rows, "steps", (0,), (4, 38, 22, 15, 21))
+    )
+    blocks.append(
+        Para(
+            [
+                Run("Facts in "),
+                i("italics"),
+                Run(" were derived by earlier rules; the others are answers to the questionnaire."),
+            ],
+            "small",
+        )
+    )
 
     used = []
     for item in result.fired:
         used.extend(p for p in item.propositions if p not in used)
     blocks.append(Heading(3, "The propositions these rules encode", "propositions"))
-    blocks.append(Bullets([[code(p), Run(" "), b(kb.proposition(p).title),
-                            Run(f" ({kb.proposition(p).citation}). {' '.join(kb.proposition(p).text.split())}")]
-                           for p in used]))
+    blocks.append(
+        Bullets(
+            [
+                [
+                    code(p),
+                    Run(" "),
+                    b(kb.proposition(p).title),
+                    Run(f" ({kb.proposition(p).citation}). {' '.join(kb.proposition(p).text.split())}"),
+                ]
+                for p in used
+            ]
+        )
+    )
     return blocks
 
 
@@ -300,19 +429,29 @@ def _support_rows(result):
     for rid in figures.response_order(result):
         detail = result.support_detail[rid]
         label = [b(kb.response(rid).label)] if rid == result.verdict else [Run(kb.response(rid).label)]
-        rows.append([label, [Run(signed(result.support[rid]))],
-                     _joined([[code(x.rule), Run(f" {signed(x.cf)}")] for x in detail.for_], ", ")
-                     or [Run("\u2014")],
-                     _joined([[code(x.rule), Run(f" {signed(x.cf)}")] for x in detail.against], ", ")
-                     or [Run("\u2014")]])
+        rows.append(
+            [
+                label,
+                [Run(signed(result.support[rid]))],
+                _joined([[code(x.rule), Run(f" {signed(x.cf)}")] for x in detail.for_], ", ") or [Run("\u2014")],
+                _joined([[code(x.rule), Run(f" {signed(x.cf)}")] for x in detail.against], ", ") or [Run("\u2014")],
+            ]
+        )
     return rows
 
 
 def _why_not_section(result):
     kb = result.kb
-    blocks = [Heading(2, "Why not the other responses", "why-not"),
-              Table(["Response", "Support", "Rules for it", "Rules against it"], _support_rows(result),
-                    "support", (1,), (20, 9, 46, 25))]
+    blocks = [
+        Heading(2, "Why not the other responses", "why-not"),
+        Table(
+            ["Response", "Support", "Rules for it", "Rules against it"],
+            _support_rows(result),
+            "support",
+            (1,),
+            (20, 9, 46, 25),
+        ),
+    ]
     if not result.why_not:
         return blocks
     for rid in figures.response_order(result):
@@ -324,9 +463,15 @@ def _why_not_section(result):
         items = []
         for blocked in info.blocked:
             reasons = "; ".join(wording.failure_text(kb, f) for f in blocked.failed) or "its conditions did not hold"
-            items.append([code(blocked.rule), Run(
-                f" would have lent {signed(blocked.cf)} ({', '.join(blocked.propositions)}) but did not "
-                f"fire: {reasons}.")])
+            items.append(
+                [
+                    code(blocked.rule),
+                    Run(
+                        f" would have lent {signed(blocked.cf)} ({', '.join(blocked.propositions)}) but did not "
+                        f"fire: {reasons}."
+                    ),
+                ]
+            )
         if items:
             blocks.append(Bullets(items))
     return blocks
@@ -340,17 +485,35 @@ def _whatif_section(result, whatif):
     flips = whatif.flips
     if flips:
         blocks.append(Para([Run("Changing any one of these answers, all else equal, changes the verdict:")]))
-        blocks.append(Table(["Question", "Answer now", "If it were", "The verdict would be"], [
-            [[Run(capital(kb.fact_label(f.factor)))], [Run(kb.level_label(f.factor, f.from_))],
-             [Run(kb.level_label(f.factor, f.to))],
-             [b(_response_label(kb, f.verdict))]]
-            for f in flips], "whatif"))
+        blocks.append(
+            Table(
+                ["Question", "Answer now", "If it were", "The verdict would be"],
+                [
+                    [
+                        [Run(capital(kb.fact_label(f.factor)))],
+                        [Run(kb.level_label(f.factor, f.from_))],
+                        [Run(kb.level_label(f.factor, f.to))],
+                        [b(_response_label(kb, f.verdict))],
+                    ]
+                    for f in flips
+                ],
+                "whatif",
+            )
+        )
     unknowns = whatif.unknowns
     if unknowns:
         blocks.append(Para([Run("For each unknown answer, the verdict if it were known:")]))
-        blocks.append(Table(["Unknown question", "Verdict for each possible answer"], [
-            [[Run(capital(kb.fact_label(factor)))], _by_level_runs(kb, factor, by_level)]
-            for factor, by_level in unknowns.items()], "unknowns", widths=(30, 70)))
+        blocks.append(
+            Table(
+                ["Unknown question", "Verdict for each possible answer"],
+                [
+                    [[Run(capital(kb.fact_label(factor)))], _by_level_runs(kb, factor, by_level)]
+                    for factor, by_level in unknowns.items()
+                ],
+                "unknowns",
+                widths=(30, 70),
+            )
+        )
     return blocks
 
 
@@ -358,8 +521,13 @@ def _by_level_runs(kb, factor, by_level):
     verdicts = set(by_level.values())
     if len(verdicts) == 1:
         return [b(_response_label(kb, verdicts.pop())), Run(" whatever the answer")]
-    return _joined([[Run(f"{kb.level_label(factor, level)}: "), b(_response_label(kb, verdict))]
-                    for level, verdict in by_level.items()], "; ")
+    return _joined(
+        [
+            [Run(f"{kb.level_label(factor, level)}: "), b(_response_label(kb, verdict))]
+            for level, verdict in by_level.items()
+        ],
+        "; ",
+    )
 
 
 def _worlds_section(result, worlds):
@@ -369,17 +537,32 @@ def _worlds_section(result, worlds):
         data = worlds.get(world.id)
         if not data:
             continue
-        rows.append([[b(data.title)],
-                     [b(data.verdict_label),
-                      Run(f" ({data.confidence:.2f})")],
-                     [Run(" ".join(data.advice.split()))],
-                     [Run(" ".join(data.risk.split()))]])
-    return [Heading(2, "Three worlds", "worlds"), Para([Run(
-        "The prediction if only the balancing hypotheses held, if only the bandwagoning hypotheses held, "
-        "and under Walt's conditions, with each world's policy advice (Walt 1987, pp. 27-28). Confidence "
-        "in brackets.")]),
-        Table(["World", "Verdict", "Policy advice", "The risk of misjudging the world"], rows, "worlds",
-              widths=(15, 17, 36, 32))]
+        rows.append(
+            [
+                [b(data.title)],
+                [b(data.verdict_label), Run(f" ({data.confidence:.2f})")],
+                [Run(" ".join(data.advice.split()))],
+                [Run(" ".join(data.risk.split()))],
+            ]
+        )
+    return [
+        Heading(2, "Three worlds", "worlds"),
+        Para(
+            [
+                Run(
+                    "The prediction if only the balancing hypotheses held, if only the bandwagoning hypotheses held, "
+                    "and under Walt's conditions, with each world's policy advice (Walt 1987, pp. 27-28). Confidence "
+                    "in brackets."
+                )
+            ]
+        ),
+        Table(
+            ["World", "Verdict", "Policy advice", "The risk of misjudging the world"],
+            rows,
+            "worlds",
+            widths=(15, 17, 36, 32),
+        ),
+    ]
 
 
 def _analogues_section(result, analogues):
@@ -389,26 +572,39 @@ def _analogues_section(result, analogues):
         title = a.title or a.file
         year = f" ({a.year})" if a.year is not None else ""
         differences = ", ".join(kb.fact_label(f) for f in a.differences) or "none"
-        rows.append([[Run(title + year), BR, i(f"{a.state} facing {a.threat}")],
-                     [Run(f"{a.similarity:.0%}")],
-                     [b(_response_label(kb, a.observed))],
-                     [Run(_response_label(kb, a.predicted)),
-                      Run(" (right)" if a.theory_right else " (wrong)")],
-                     [Run(differences)]])
-    return [Heading(2, "Historical analogues", "analogues"), Para([Run(
-        "The recorded cases most like this one, and what those states did.")]),
-        Table(["Case", "Similarity", "What the state did", "The theory predicted", "Answers that differ"],
-              rows, "analogues", (1,))]
+        rows.append(
+            [
+                [Run(title + year), BR, i(f"{a.state} facing {a.threat}")],
+                [Run(f"{a.similarity:.0%}")],
+                [b(_response_label(kb, a.observed))],
+                [Run(_response_label(kb, a.predicted)), Run(" (right)" if a.theory_right else " (wrong)")],
+                [Run(differences)],
+            ]
+        )
+    return [
+        Heading(2, "Historical analogues", "analogues"),
+        Para([Run("The recorded cases most like this one, and what those states did.")]),
+        Table(
+            ["Case", "Similarity", "What the state did", "The theory predicted", "Answers that differ"],
+            rows,
+            "analogues",
+            (1,),
+        ),
+    ]
 
 
 def _references_section(result):
     theory = result.kb.theory
     source = theory.source
-    walt = [Run(f"{source.author.split()[-1]}, {' '.join(source.author.split()[:-1])}. "), i(source.title),
-            Run(f". {source.place}: {source.publisher}, {source.year}. Pages {source.pages} are the basis of the "
-                "knowledge base.")]
-    blocks = [Heading(2, "References", "references"),
-              Bullets([walt] + [[Run(text)] for _, text in theory.references])]
+    walt = [
+        Run(f"{source.author.split()[-1]}, {' '.join(source.author.split()[:-1])}. "),
+        i(source.title),
+        Run(
+            f". {source.place}: {source.publisher}, {source.year}. Pages {source.pages} are the basis of the "
+            "knowledge base."
+        ),
+    ]
+    blocks = [Heading(2, "References", "references"), Bullets([walt] + [[Run(text)] for _, text in theory.references])]
     if result.case.sources:
         blocks.append(Heading(3, "Sources of the case", "sources"))
         blocks.append(Bullets([[Run(source)] for source in result.case.sources]))
@@ -422,8 +618,11 @@ def _cite_section(result, generated, title):
         used.extend(p for p in item.propositions if p not in used)
     pages = merge_pages(result.kb.proposition(p).pages for p in used)
     source = result.kb.theory.source
-    theory = [Run(f"{source.author.split()[-1]}, {' '.join(source.author.split()[:-1])}. "), i(source.title),
-              Run(f". {source.place}: {source.publisher}, {source.year}.")]
+    theory = [
+        Run(f"{source.author.split()[-1]}, {' '.join(source.author.split()[:-1])}. "),
+        i(source.title),
+        Run(f". {source.place}: {source.publisher}, {source.year}."),
+    ]
     if pages:
         where = "p." if "," not in pages and "-" not in pages else "pp."
         theory.append(Run(f" The propositions this report applies are on {where} {pages}."))
@@ -431,37 +630,60 @@ def _cite_section(result, generated, title):
         data = [Run("The answers of this case, drawn from: " + "; ".join(case.sources) + ".")]
     else:
         data = [Run("The answers of this case as the analyst gave them; the case names no sources.")]
-    return [Heading(2, "How to cite", "cite"), Para([Run(
-        "Cite the report with the program and knowledge base that made it, the theory it applies, "
-        "and the sources of the case.")]),
-        KeyValues([
-        ("This report", [Run(f"Alliance Advisor {app_version()}, knowledge base "), code(result.knowledge_version),
-                         Run(f". \u201c{title}\u201d: reasoning report, generated {generated}.")]),
-        ("The theory", theory),
-        ("The data", data),
-    ], "cite")]
+    return [
+        Heading(2, "How to cite", "cite"),
+        Para(
+            [
+                Run(
+                    "Cite the report with the program and knowledge base that made it, the theory it applies, "
+                    "and the sources of the case."
+                )
+            ]
+        ),
+        KeyValues(
+            [
+                (
+                    "This report",
+                    [
+                        Run(f"Alliance Advisor {app_version()}, knowledge base "),
+                        code(result.knowledge_version),
+                        Run(f". \u201c{title}\u201d: reasoning report, generated {generated}."),
+                    ],
+                ),
+                ("The theory", theory),
+                ("The data", data),
+            ],
+            "cite",
+        ),
+    ]
 
 
 def _reproduce_section(result, generated, output):
     case = result.case
     name = os.path.basename(case.path) if case.path else "CASE.yaml"
-    return [Heading(2, "Reproducing this report", "reproduce"), Para([Run(
-        "The same case run on the same knowledge base version gives the same reasoning, step for step.")]),
-        KeyValues([
-        ("Program", [Run(f"Alliance Advisor {app_version()}")]),
-        ("Knowledge base version", [code(result.knowledge_version), Run(" (a hash of the knowledge base)")]),
-        ("Generated", [Run(generated)]),
-        ("Case file", [code(name)] if case.path else [Run("not saved to a file")]),
-        ("Command", [code(output.command(name, result.world))]),
-    ], "reproduce")]
+    return [
+        Heading(2, "Reproducing this report", "reproduce"),
+        Para([Run("The same case run on the same knowledge base version gives the same reasoning, step for step.")]),
+        KeyValues(
+            [
+                ("Program", [Run(f"Alliance Advisor {app_version()}")]),
+                ("Knowledge base version", [code(result.knowledge_version), Run(" (a hash of the knowledge base)")]),
+                ("Generated", [Run(generated)]),
+                ("Case file", [code(name)] if case.path else [Run("not saved to a file")]),
+                ("Command", [code(output.command(name, result.world))]),
+            ],
+            "reproduce",
+        ),
+    ]
 
 
 @dataclass(frozen=True)
 class Output:
     """The file a report is written to, as the command line would be asked for it."""
+
     fmt: str = "html"
-    name: str = ""            # the file name (no folder); '' for report.<fmt>
-    paper: str = "a4"         # PDF only
+    name: str = ""  # the file name (no folder); '' for report.<fmt>
+    paper: str = "a4"  # PDF only
 
     def command(self, case_name, world="walt"):
         """The command that writes this report again, e.g.
@@ -483,10 +705,11 @@ def report_blocks(result, generated=None, output=None) -> Report:
     generated = generated or datetime.date.today().isoformat()
     case = result.case
     title = case.title or "Untitled case"
-    blocks: list[object] = [Heading(1, title, "top")]      # blocks of every kind, in reading order
+    blocks: list[object] = [Heading(1, title, "top")]  # blocks of every kind, in reading order
     lead = case_heading(case)
-    blocks.append(Para([Run(f"{lead}. " if lead else ""),
-                        Run("A reasoning report on Walt's balance-of-threat theory.")], "lead"))
+    blocks.append(
+        Para([Run(f"{lead}. " if lead else ""), Run("A reasoning report on Walt's balance-of-threat theory.")], "lead")
+    )
     blocks += _summary(result)
     blocks += _case_section(result)
     blocks += _figures_section(result)
@@ -499,9 +722,15 @@ def report_blocks(result, generated=None, output=None) -> Report:
     if result.analogues:
         blocks += _analogues_section(result, result.analogues)
     if result.conflicts:
-        blocks += [Heading(2, "Conflicts in the knowledge base", "conflicts"), Bullets([
-            [code(c.rule), Run(f" tried to set {c.fact} to {c.levels[1]}, already {c.levels[0]}.")]
-            for c in result.conflicts])]
+        blocks += [
+            Heading(2, "Conflicts in the knowledge base", "conflicts"),
+            Bullets(
+                [
+                    [code(c.rule), Run(f" tried to set {c.fact} to {c.levels[1]}, already {c.levels[0]}.")]
+                    for c in result.conflicts
+                ]
+            ),
+        ]
     blocks += _references_section(result)
     blocks += _cite_section(result, generated, title)
     blocks += _reproduce_section(result, generated, output)

@@ -1,4 +1,5 @@
 """Write a report to a file: atomically, with a clear error naming the path."""
+
 import json
 import os
 
@@ -16,11 +17,9 @@ FORMATS = {
 }
 PAPERS = ("a4", "letter")
 # File name extension -> format: the name the user gives decides what is written.
-EXTENSIONS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".markdown": "md",
-              ".json": "json"}
+EXTENSIONS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".json": "json"}
 # What was really written, for the app's status message.
-FORMAT_NAMES = {"html": "an HTML report", "pdf": "a PDF report", "md": "a Markdown report",
-                "json": "a JSON result"}
+FORMAT_NAMES = {"html": "an HTML report", "pdf": "a PDF report", "md": "a Markdown report", "json": "a JSON result"}
 
 
 def format_for_path(path):
@@ -32,6 +31,7 @@ def result_json(result) -> dict:
     """The result object as plain data, with the app's version beside the knowledge
     base's, so that a JSON file says what made it."""
     from rules.version import app_version
+
     data = {}
     for key, value in result.to_dict().items():
         data[key] = value
@@ -57,9 +57,11 @@ def write_report(result, fmt, path, paper="a4"):
         atomic_write_text(path, json.dumps(result_json(result), indent=2, ensure_ascii=False) + "\n")
     elif fmt == "html":
         from .html import render_html
+
         atomic_write_text(path, render_html(result, _report(result, fmt, path, paper)))
     elif fmt == "pdf":
         from .pdf import render_pdf
+
         try:
             data = render_pdf(result, paper, _report(result, fmt, path, paper))
         except ExportError as exc:
@@ -77,6 +79,7 @@ def _report(result, fmt, path, paper="a4"):
 def _write_markdown(result, path):
     """The Markdown file and its figures beside it, as ``<stem>-<figure>.svg``."""
     from .markdown import figure_name, render_markdown
+
     report = _report(result, "md", path)
     folder = os.path.dirname(path)
     stem = os.path.splitext(os.path.basename(path))[0]

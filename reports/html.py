@@ -1,5 +1,6 @@
 """The report as one self-contained HTML page: styles and figures inline, no script,
 no outside resource, made to print well."""
+
 import re
 from html import escape
 
@@ -97,12 +98,13 @@ def _responsive_svg(svg):
 def _figure(block):
     svg = _responsive_svg(block.svg)
     if block.wide:
-        return (f'<figure class="wide" id="figure-{block.key}">'
-                f'<div class="scroll" tabindex="0" role="region" aria-label="{escape(block.alt)}">{svg}</div>'
-                f'<p class="hint">Drawn at a size that stays legible: scroll sideways to follow the chain.</p>'
-                f'<figcaption>{runs_html(block.caption)}</figcaption></figure>')
+        return (
+            f'<figure class="wide" id="figure-{block.key}">'
+            f'<div class="scroll" tabindex="0" role="region" aria-label="{escape(block.alt)}">{svg}</div>'
+            f'<p class="hint">Drawn at a size that stays legible: scroll sideways to follow the chain.</p>'
+            f"<figcaption>{runs_html(block.caption)}</figcaption></figure>"
+        )
     return f'<figure id="figure-{block.key}">{svg}<figcaption>{runs_html(block.caption)}</figcaption></figure>'
-
 
 
 def _cell_attrs(block, n):
@@ -117,12 +119,18 @@ def _table(block, header=True, attrs=""):
     cls = f' class="grid {block.kind}"' if header else f' class="{block.kind}"'
     out = [f"<table{cls}{attrs}>"]
     if header:
-        out.append("<thead><tr>" + "".join(
-            f'<th{_cell_attrs(block, n)}>{escape(h)}</th>' for n, h in enumerate(block.header)) + "</tr></thead>")
+        out.append(
+            "<thead><tr>"
+            + "".join(f"<th{_cell_attrs(block, n)}>{escape(h)}</th>" for n, h in enumerate(block.header))
+            + "</tr></thead>"
+        )
     out.append("<tbody>")
     for row in block.rows:
-        out.append("<tr>" + "".join(f'<td{_cell_attrs(block, n)}>{runs_html(cell)}</td>'
-                                    for n, cell in enumerate(row)) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(f"<td{_cell_attrs(block, n)}>{runs_html(cell)}</td>" for n, cell in enumerate(row))
+            + "</tr>"
+        )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -151,8 +159,9 @@ def blocks_html(blocks, figure=_figure, table_attrs=""):
             parts.append(_table(block, attrs=_attrs(table_attrs, block)))
         elif isinstance(block, KeyValues):
             rows = [[[Run(key)], value] for key, value in block.rows]
-            table = _table(Table(["", ""], rows, "kv", widths=block.widths), header=False,
-                           attrs=_attrs(table_attrs, block))
+            table = _table(
+                Table(["", ""], rows, "kv", widths=block.widths), header=False, attrs=_attrs(table_attrs, block)
+            )
             parts.append(table)
         elif isinstance(block, Figure):
             parts.append(figure(block))
@@ -165,8 +174,12 @@ def _opens_wide_page(blocks, n):
     """A wide figure prints on a landscape page, together with the heading above it."""
     if isinstance(blocks[n], Figure):
         return blocks[n].wide and not (n and isinstance(blocks[n - 1], Heading))
-    return (isinstance(blocks[n], Heading) and n + 1 < len(blocks)
-            and isinstance(blocks[n + 1], Figure) and blocks[n + 1].wide)
+    return (
+        isinstance(blocks[n], Heading)
+        and n + 1 < len(blocks)
+        and isinstance(blocks[n + 1], Figure)
+        and blocks[n + 1].wide
+    )
 
 
 def render_html(result, report=None):

@@ -1,4 +1,5 @@
 """The report as Markdown (GitHub-flavoured), with its figures as SVG files beside it."""
+
 import re
 
 from .content import Bullets, Figure, Heading, KeyValues, Output, Para, Table, report_blocks
@@ -44,7 +45,7 @@ def _runs(runs, in_table=False):
 def _split_space(text):
     core = text.strip()
     start = text.index(core)
-    return text[:start], core, text[start + len(core):]
+    return text[:start], core, text[start + len(core) :]
 
 
 def _line(runs):
@@ -55,8 +56,7 @@ def _line(runs):
 
 def _table(block):
     align = ["---:" if n in block.numeric else "---" for n in range(len(block.header))]
-    lines = ["| " + " | ".join(escape_markdown(h) for h in block.header) + " |",
-             "| " + " | ".join(align) + " |"]
+    lines = ["| " + " | ".join(escape_markdown(h) for h in block.header) + " |", "| " + " | ".join(align) + " |"]
     for row in block.rows:
         lines.append("| " + " | ".join(_runs(cell, in_table=True) or " " for cell in row) + " |")
     return "\n".join(lines)

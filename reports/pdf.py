@@ -6,6 +6,7 @@ a landscape page of its own, where it is large enough to read, shared with the t
 profile and the support chart when they fit below it. No table row is split over
 two pages: a table is cut before a row that would be, and goes on on the next page.
 """
+
 import os
 from dataclasses import replace
 
@@ -17,11 +18,11 @@ from .content import Figure, Heading, KeyValues, Output, Para, Run, Table, repor
 from .html import blocks_html, runs_html
 
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
-DPI = 96                      # layout units are CSS pixels, as in the figures
+DPI = 96  # layout units are CSS pixels, as in the figures
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 64, 70, 70
-COMPANION_GAP = 24            # between the figures that share the chain's turned page
-MIN_COMPANION_SCALE = 0.55    # smaller than this, a figure's labels are too small to read
-MAX_TABLE_SPLITS = 200        # page breaks placed in tables, at most, in one document
+COMPANION_GAP = 24  # between the figures that share the chain's turned page
+MIN_COMPANION_SCALE = 0.55  # smaller than this, a figure's labels are too small to read
+MAX_TABLE_SPLITS = 200  # page breaks placed in tables, at most, in one document
 FONT_FAMILIES = ["Helvetica Neue", "Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
 
 # QTextDocument reads a subset of CSS 2.1: no pseudo-classes, borders on tables only.
@@ -47,18 +48,18 @@ li {{ margin-bottom: 3px; }}
 """
 
 
-_app = None     # the application we made, kept alive for every later PDF
+_app = None  # the application we made, kept alive for every later PDF
 
 
 def _ensure_app():
     """An application object for painting; headless machines get the offscreen platform."""
     global _app
-    if not os.environ.get("QT_QPA_PLATFORM") and not (os.environ.get("DISPLAY")
-                                                      or os.environ.get("WAYLAND_DISPLAY")):
+    if not os.environ.get("QT_QPA_PLATFORM") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     # A full QApplication, not a QGuiApplication: if the app (or its tests) later
     # runs in the same process, it needs widgets, and Qt allows one application.
     from PySide6.QtWidgets import QApplication
+
     if QApplication.instance() is None:
         _app = QApplication(["alliance-advisor"])
     return QApplication.instance()
@@ -69,7 +70,7 @@ def _split_at_wide_figure(report):
     for n, block in enumerate(report.blocks):
         if isinstance(block, Figure) and block.wide:
             head = n - 1 if n and isinstance(report.blocks[n - 1], Heading) else n
-            return report.blocks[:head], report.blocks[head:n + 1], report.blocks[n + 1:]
+            return report.blocks[:head], report.blocks[head : n + 1], report.blocks[n + 1 :]
     return report.blocks, [], []
 
 
@@ -78,6 +79,7 @@ class _PdfPainter:
 
     def __init__(self, writer, title, footer_left):
         from PySide6.QtGui import QFont, QPainter
+
         self.writer = writer
         self.title = title
         self.footer_left = footer_left
@@ -92,6 +94,7 @@ class _PdfPainter:
     def document(self, blocks, width):
         from PySide6.QtCore import QSizeF, QUrl
         from PySide6.QtGui import QImage, QTextDocument
+
         figures = {}
 
         def new_document():
@@ -110,8 +113,10 @@ class _PdfPainter:
             blank = QImage(1, 1, QImage.Format_ARGB32)
             blank.fill(0)
             doc.addResource(QTextDocument.ImageResource, QUrl(f"figure:{fig.key}"), blank)
-            return (f'<p align="center"><img src="figure:{fig.key}" width="{w * scale:.0f}" '
-                    f'height="{h * scale:.0f}"></p><p class="caption">{runs_html(fig.caption)}</p>')
+            return (
+                f'<p align="center"><img src="figure:{fig.key}" width="{w * scale:.0f}" '
+                f'height="{h * scale:.0f}"></p><p class="caption">{runs_html(fig.caption)}</p>'
+            )
 
         # Qt splits a table row over two pages when its first line fits on the first:
         # lay out, find the first row that crosses a page, cut its table there so that
@@ -120,9 +125,14 @@ class _PdfPainter:
         for _attempt in range(MAX_TABLE_SPLITS):
             figures.clear()
             doc = new_document()
-            body = blocks_html(pieces, figure=placeholder, table_attrs=lambda blk: (
-                ' width="100%" cellspacing="0"'
-                + (' style="page-break-before: always"' if id(blk) in continued else "")))
+            body = blocks_html(
+                pieces,
+                figure=placeholder,
+                table_attrs=lambda blk: (
+                    ' width="100%" cellspacing="0"'
+                    + (' style="page-break-before: always"' if id(blk) in continued else "")
+                ),
+            )
             doc.setHtml(f"<body>{body}</body>")
             doc.setPageSize(QSizeF(width, self.body_height()))
             _keep_headings_with_next(doc, self.body_height())
@@ -132,9 +142,9 @@ class _PdfPainter:
             n, row = split
             head, tail = _split_table(pieces[n], row)
             if head is None:
-                continued.add(id(pieces[n]))        # its first row crosses: move the whole table
+                continued.add(id(pieces[n]))  # its first row crosses: move the whole table
             else:
-                pieces[n:n + 1] = [head, tail]
+                pieces[n : n + 1] = [head, tail]
                 continued.add(id(tail))
         return doc, figures
 
@@ -159,9 +169,10 @@ class _PdfPainter:
         """Paint the document's pages (all, or those in ``pages``), one sheet each."""
         from PySide6.QtCore import QRectF
         from PySide6.QtGui import QAbstractTextDocumentLayout
+
         height = self.body_height()
         placed = _figure_positions(doc, figures)
-        for page in (range(doc.pageCount()) if pages is None else pages):
+        for page in range(doc.pageCount()) if pages is None else pages:
             self.new_page()
             p = self.painter
             p.save()
@@ -183,6 +194,7 @@ class _PdfPainter:
         that the page is not left half empty. Sizes are for the turned page; call
         while the writer is still upright."""
         from PySide6.QtCore import QRectF
+
         width = self.writer.height() - 2 * MARGIN_X
         height = self.writer.width() - MARGIN_TOP - MARGIN_BOTTOM
         head = self.document([heading] if heading else [], width)[0]
@@ -207,13 +219,19 @@ class _PdfPainter:
                 for c, (cw, ch) in zip(companions, sizes):
                     placed.append((c, QRectF(x, y, cw * s, ch * s)))
                     x += cw * s + COMPANION_GAP
-        return {"head": head, "chain": chain, "caption": caption, "companions": placed,
-                "companion_caption": shared if placed else None,
-                "companion_caption_top": max((r.bottom() for _c, r in placed), default=0) + 8}
+        return {
+            "head": head,
+            "chain": chain,
+            "caption": caption,
+            "companions": placed,
+            "companion_caption": shared if placed else None,
+            "companion_caption_top": max((r.bottom() for _c, r in placed), default=0) + 8,
+        }
 
     def paint_landscape_figure(self, fig, plan):
         """A page of its own, turned, for the wide inference chain (and what fits with it)."""
         from PySide6.QtGui import QPageLayout
+
         self.writer.setPageOrientation(QPageLayout.Landscape)
         self.new_page()
         p = self.painter
@@ -241,6 +259,7 @@ class _PdfPainter:
         """Running title at the top, the version and 'page N of M' at the bottom."""
         from PySide6.QtCore import QRectF, Qt
         from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
+
         p = self.painter
         p.save()
         font = QFont(self.font)
@@ -298,6 +317,7 @@ def _joined_captions(figures):
 def _tables_in_order(doc):
     """The document's tables, in reading order."""
     from PySide6.QtGui import QTextTable
+
     found = []
 
     def walk(frame):
@@ -305,6 +325,7 @@ def _tables_in_order(doc):
             if isinstance(child, QTextTable):
                 found.append(child)
             walk(child)
+
     walk(doc.rootFrame())
     found.sort(key=lambda t: t.firstPosition())
     return found
@@ -336,7 +357,7 @@ def _first_split_row(doc, pieces, page_height):
     tables = _tables_in_order(doc)
     blocks = _table_blocks(pieces)
     if len(tables) != len(blocks):
-        return None                 # not the tables we made: lay out as Qt does
+        return None  # not the tables we made: lay out as Qt does
     for table, (n, _blk) in zip(tables, blocks):
         header = table.format().headerRowCount()
         for row in range(header, table.rows()):
@@ -353,9 +374,11 @@ def _split_table(block, row):
     if row <= 0:
         return None, block
     if isinstance(block, KeyValues):
-        widths = block.widths or (24, 76)       # both pieces keep one key column width
-        return (replace(block, rows=block.rows[:row], widths=widths),
-                replace(block, rows=block.rows[row:], widths=widths))
+        widths = block.widths or (24, 76)  # both pieces keep one key column width
+        return (
+            replace(block, rows=block.rows[:row], widths=widths),
+            replace(block, rows=block.rows[row:], widths=widths),
+        )
     return replace(block, rows=block.rows[:row]), replace(block, rows=block.rows[row:])
 
 
@@ -363,8 +386,9 @@ def _keep_headings_with_next(doc, page_height, room=90):
     """Start a page before any heading that would sit in the last ``room`` pixels of
     one (QTextDocument knows no 'break-after: avoid')."""
     from PySide6.QtGui import QTextCursor, QTextFormat
+
     layout = doc.documentLayout()
-    layout.documentSize()         # lay out the whole document first: positions are lazy
+    layout.documentSize()  # lay out the whole document first: positions are lazy
     block = doc.begin()
     while block.isValid():
         fmt = block.blockFormat()
@@ -379,6 +403,7 @@ def _keep_headings_with_next(doc, page_height, room=90):
 
 def _svg_size(svg):
     import re
+
     match = re.search(r'width="(\d+)" height="(\d+)"', svg)
     return float(match.group(1)), float(match.group(2))
 
@@ -386,12 +411,14 @@ def _svg_size(svg):
 def _paint_svg(painter, svg, rect):
     from PySide6.QtCore import QByteArray
     from PySide6.QtSvg import QSvgRenderer
+
     QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter, rect)
 
 
 def _figure_positions(doc, figures):
     """Where the layout put each figure placeholder: [(svg, QRectF in document)]."""
     from PySide6.QtCore import QRectF
+
     placed = []
     block = doc.begin()
     while block.isValid():
@@ -402,7 +429,7 @@ def _figure_positions(doc, figures):
             name = fmt.toImageFormat().name() if fmt.isImageFormat() else ""
             if not name.startswith("figure:"):
                 continue
-            svg, w, h = figures[name[len("figure:"):]]
+            svg, w, h = figures[name[len("figure:") :]]
             offset = fragment.position() - block.position()
             line = block.layout().lineForTextPosition(offset)
             x = origin.x() + line.cursorToX(offset)[0]
@@ -417,6 +444,7 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
     _ensure_app()
     from PySide6.QtCore import QBuffer, QIODevice
     from PySide6.QtGui import QPdfWriter
+
     report = report or report_blocks(result, output=Output("pdf", "report.pdf", paper))
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -434,11 +462,14 @@ def paint_report(result, report, device, paper="a4"):
     never differ. Returns the number of pages."""
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize
+
     device.setResolution(DPI)
     size = getattr(QPageSize.PageSizeId, PAPER_SIZES[paper])
     device.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
-    footer = (f"Alliance Advisor {app_version()} \u00b7 knowledge base {result.knowledge_version} "
-              f"\u00b7 generated {report.generated}")
+    footer = (
+        f"Alliance Advisor {app_version()} \u00b7 knowledge base {result.knowledge_version} "
+        f"\u00b7 generated {report.generated}"
+    )
     pages = _PdfPainter(device, report.title, footer)
     before, wide, after = _split_at_wide_figure(report)
     width = pages.body_width()
@@ -446,11 +477,14 @@ def paint_report(result, report, device, paper="a4"):
     if wide:
         heading = wide[0] if isinstance(wide[0], Heading) else None
         companions = []
-        while len(companions) < len(after) and isinstance(after[len(companions)], Figure) \
-                and not after[len(companions)].wide:
+        while (
+            len(companions) < len(after)
+            and isinstance(after[len(companions)], Figure)
+            and not after[len(companions)].wide
+        ):
             companions.append(after[len(companions)])
         plan = pages.landscape_plan(heading, wide[-1], companions)
-        after = after[len(plan["companions"]):]
+        after = after[len(plan["companions"]) :]
     if wide and after and isinstance(after[0], (Heading, Figure)):
         # The turned page floats: the text goes on to fill the page where the chain
         # would have started, and the turned page follows that page.

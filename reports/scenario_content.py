@@ -6,6 +6,7 @@ threat, verdict and partners, the agreement with the observed blocs, each state'
 reasoning, and the lines to cite and reproduce it. The Markdown, HTML and PDF writers
 format it as they format a case report.
 """
+
 import datetime
 import os
 import shlex
@@ -25,10 +26,13 @@ def _state_names(result, ids):
 def _summary(result):
     sc = result.scenario
     kb = result.states[sc.ids[0]].result.kb
-    rounds = (f"stable after {result.rounds} round(s) of choices feeding back into allies and alignments"
-              if result.stable else
-              f"no stable configuration: the rounds repeat in a cycle of {result.cycle}" if result.cycle
-              else f"not settled after {result.rounds} rounds")
+    rounds = (
+        f"stable after {result.rounds} round(s) of choices feeding back into allies and alignments"
+        if result.stable
+        else f"no stable configuration: the rounds repeat in a cycle of {result.cycle}"
+        if result.cycle
+        else f"not settled after {result.rounds} rounds"
+    )
     rows = [("Coalitions", [Run(f"{len(result.coalitions)} bloc(s), {rounds}.")])]
     for n, bloc in enumerate(result.coalitions, 1):
         rows.append((f"Bloc {n}", [Run(_state_names(result, bloc))]))
@@ -36,19 +40,47 @@ def _summary(result):
         rows.append(("Unaligned", [Run(_state_names(result, result.unaligned))]))
     if result.misassigned is not None:
         agreed = sum(bool(v) for v in (result.agreement or {}).values())
-        rows.append(("Against the record", [b(f"{agreed} of {len(sc.states)}"), Run(
-            " states placed as in the observed blocs; misassigned: " + _state_names(result, result.misassigned)
-            + ".")]))
+        rows.append(
+            (
+                "Against the record",
+                [
+                    b(f"{agreed} of {len(sc.states)}"),
+                    Run(
+                        " states placed as in the observed blocs; misassigned: "
+                        + _state_names(result, result.misassigned)
+                        + "."
+                    ),
+                ],
+            )
+        )
     if sc.anchor:
         wrong = [w for w in sc.anchor.get("wrong") or [] if w in sc.ids]
-        rows.append(("Anchor", [Run(f"{sc.anchor.get('source', '')}: {sc.anchor.get('correct')} of "
-                                    f"{sc.anchor.get('of')} placed" + (f" ({_state_names(result, wrong)} wrong)."
-                                                                        if wrong else "."))]))
+        rows.append(
+            (
+                "Anchor",
+                [
+                    Run(
+                        f"{sc.anchor.get('source', '')}: {sc.anchor.get('correct')} of "
+                        f"{sc.anchor.get('of')} placed" + (f" ({_state_names(result, wrong)} wrong)." if wrong else ".")
+                    )
+                ],
+            )
+        )
     rows.append(("World", [Run(kb.world(result.world).title)]))
-    return [Para([Run(f"{len(sc.states)} states" + (f", {sc.year}" if sc.year else "")
-                      + ". For each state: the threat every other power poses, its greatest threat, and the "
-                        "response Walt's theory expects against it; then the coalitions the choices make.")],
-                 "lead"), KeyValues(rows, "summary")]
+    return [
+        Para(
+            [
+                Run(
+                    f"{len(sc.states)} states"
+                    + (f", {sc.year}" if sc.year else "")
+                    + ". For each state: the threat every other power poses, its greatest threat, and the "
+                    "response Walt's theory expects against it; then the coalitions the choices make."
+                )
+            ],
+            "lead",
+        ),
+        KeyValues(rows, "summary"),
+    ]
 
 
 def _choices_section(result):
@@ -59,12 +91,18 @@ def _choices_section(result):
         mark = []
         if result.agreement is not None and not result.agreement[sid]:
             mark = [BR, i("placed otherwise in the record")]
-        rows.append([[b(name_of(result, sid))], [Run(name_of(result, choice.greatest_threat))],
-                     [Run(f"{top.threat_level or 'open'} ({top.score} of {top.maximum})")],
-                     [Run(choice_text(kb, result, choice))] + mark])
-    blocks = [Heading(2, "Each state's choice", "choices"),
-              Table(["State", "Greatest threat", "Threat", "Choice and partners"], rows, "steps",
-                    widths=(18, 18, 16, 48))]
+        rows.append(
+            [
+                [b(name_of(result, sid))],
+                [Run(name_of(result, choice.greatest_threat))],
+                [Run(f"{top.threat_level or 'open'} ({top.score} of {top.maximum})")],
+                [Run(choice_text(kb, result, choice))] + mark,
+            ]
+        )
+    blocks = [
+        Heading(2, "Each state's choice", "choices"),
+        Table(["State", "Greatest threat", "Threat", "Choice and partners"], rows, "steps", widths=(18, 18, 16, 48)),
+    ]
     notes = [why_greatest(kb, result, c) for c in result.states.values()]
     notes = [n for n in notes if n]
     if notes:
@@ -79,22 +117,47 @@ def _data_section(result):
     rows = []
     for s in sc.states:
         seen = sc.perceptions.get(s.id, {})
-        coded = "; ".join(f"{name_of(result, p)} {kb.level_label('intentions', lv).lower()}"
-                          for p, lv in seen.items()) or "none coded (ambiguous)"
-        rows.append([[b(s.name)], [Run(f"{s.capability:.4f}")],
-                     [Run(kb.level_label("offensive_capability", s.offensive_capability))], [Run(coded)]])
-    blocks = [Heading(2, "The data", "data"), Para([Run(
-        "Capability is the state's share of the system's material capabilities; perceptions are how the "
-        "state's leaders saw each other power's aims that year (a pair not coded is ambiguous). The answers "
-        "of every pair are derived from these by the mapping in knowledge/derivation.yaml.")]),
-        Table(["State", "Capability", "Offensive", "Sees the aims of"], rows, "answers", numeric=(1,),
-              widths=(18, 12, 14, 56))]
+        coded = (
+            "; ".join(f"{name_of(result, p)} {kb.level_label('intentions', lv).lower()}" for p, lv in seen.items())
+            or "none coded (ambiguous)"
+        )
+        rows.append(
+            [
+                [b(s.name)],
+                [Run(f"{s.capability:.4f}")],
+                [Run(kb.level_label("offensive_capability", s.offensive_capability))],
+                [Run(coded)],
+            ]
+        )
+    blocks = [
+        Heading(2, "The data", "data"),
+        Para(
+            [
+                Run(
+                    "Capability is the state's share of the system's material capabilities; perceptions are how "
+                    "the state's leaders saw each other power's aims that year (a pair not coded is ambiguous). "
+                    "The answers of every pair are derived from these by the mapping in knowledge/derivation.yaml."
+                )
+            ]
+        ),
+        Table(
+            ["State", "Capability", "Offensive", "Sees the aims of"],
+            rows,
+            "answers",
+            numeric=(1,),
+            widths=(18, 12, 14, 56),
+        ),
+    ]
     if sc.neighbours:
         pairs = sorted(" \u2013 ".join(sorted(name_of(result, x) for x in pair)) for pair in sc.neighbours)
         blocks.append(Para([b("Neighbours: "), Run("; ".join(pairs) + ".")], "small"))
     if sc.alignments:
-        blocks.append(Para([b("Alignments in force: "), Run("; ".join(_state_names(result, a)
-                                                                      for a in sc.alignments) + ".")], "small"))
+        blocks.append(
+            Para(
+                [b("Alignments in force: "), Run("; ".join(_state_names(result, a) for a in sc.alignments) + ".")],
+                "small",
+            )
+        )
     if sc.contested:
         blocks.append(Heading(3, "Contested codings", "contested"))
         blocks.append(Bullets([[Run(c)] for c in sc.contested]))
@@ -105,15 +168,24 @@ def _data_section(result):
 
 
 def _reasoning_section(result):
-    blocks = [Heading(2, "Each state's reasoning", "reasoning"), Para([Run(
-        "The single-case engine's reasoning for each state against its greatest threat: the answers derived "
-        "for the pair, what the verdict rests on, and the rules that fired. Open any pair as a case for the "
-        "whole explanation (why not the others, what if, the three worlds).")])]
+    blocks = [
+        Heading(2, "Each state's reasoning", "reasoning"),
+        Para(
+            [
+                Run(
+                    "The single-case engine's reasoning for each state against its greatest threat: the answers "
+                    "derived for the pair, what the verdict rests on, and the rules that fired. Open any pair as a "
+                    "case for the whole explanation (why not the others, what if, the three worlds)."
+                )
+            ]
+        ),
+    ]
     for sid, choice in result.states.items():
         res = choice.result
         kb = res.kb
-        blocks.append(Heading(3, f"{name_of(result, sid)} facing {name_of(result, choice.greatest_threat)}",
-                              f"state-{sid}"))
+        blocks.append(
+            Heading(3, f"{name_of(result, sid)} facing {name_of(result, choice.greatest_threat)}", f"state-{sid}")
+        )
         answers = []
         for d in choice.derivation:
             text = f"{kb.fact_label(d.factor)}: {kb.level_label(d.factor, d.level)}"
@@ -131,18 +203,42 @@ def _reasoning_section(result):
 def _cite_section(result, generated, output):
     sc = result.scenario
     name = os.path.basename(sc.path) if sc.path else "SCENARIO.yaml"
-    command = ["python", "main.py", "scenario", name, "--format", output[0]] + (
-        ["--paper", output[2]] if output[0] == "pdf" and output[2] != "a4" else []) + ["-o", output[1] or
-                                                                                      f"report.{output[0]}"]
-    return [Heading(2, "How to cite and reproduce", "cite"), KeyValues([
-        ("This report", [Run(f"Alliance Advisor {app_version()}, knowledge base "), code(result.knowledge_version),
-                         Run(", derivation "), code(result.derivation_version),
-                         Run(f". \u201c{sc.title or 'Scenario'}\u201d: scenario report, generated {generated}.")]),
-        ("The theory", [Run("Walt, Stephen M. "), i("The Origins of Alliances"),
-                        Run(". Ithaca: Cornell University Press, 1987.")]),
-        ("The data", [Run("; ".join(sc.sources) or "as the analyst gave them; the scenario names no sources.")]),
-        ("Command", [code(shlex.join(command))]),
-    ], "cite")]
+    command = (
+        ["python", "main.py", "scenario", name, "--format", output[0]]
+        + (["--paper", output[2]] if output[0] == "pdf" and output[2] != "a4" else [])
+        + ["-o", output[1] or f"report.{output[0]}"]
+    )
+    return [
+        Heading(2, "How to cite and reproduce", "cite"),
+        KeyValues(
+            [
+                (
+                    "This report",
+                    [
+                        Run(f"Alliance Advisor {app_version()}, knowledge base "),
+                        code(result.knowledge_version),
+                        Run(", derivation "),
+                        code(result.derivation_version),
+                        Run(f". \u201c{sc.title or 'Scenario'}\u201d: scenario report, generated {generated}."),
+                    ],
+                ),
+                (
+                    "The theory",
+                    [
+                        Run("Walt, Stephen M. "),
+                        i("The Origins of Alliances"),
+                        Run(". Ithaca: Cornell University Press, 1987."),
+                    ],
+                ),
+                (
+                    "The data",
+                    [Run("; ".join(sc.sources) or "as the analyst gave them; the scenario names no sources.")],
+                ),
+                ("Command", [code(shlex.join(command))]),
+            ],
+            "cite",
+        ),
+    ]
 
 
 def scenario_report_blocks(result, generated=None, output=("html", "", "a4")) -> Report:
@@ -152,12 +248,26 @@ def scenario_report_blocks(result, generated=None, output=("html", "", "a4")) ->
     title = sc.title or "Untitled scenario"
     blocks: list = [Heading(1, title, "top")]
     blocks += _summary(result)
-    blocks.append(Figure("coalitions", coalition_svg(result), [
-        b("Coalitions. "),
-        Run("States grouped by predicted bloc, each circle's area its capability; a red arrow runs from each "
-            "state to its greatest threat, grey lines join balancing partners"
-            + ("; a dashed ring marks a state the observed blocs place elsewhere." if result.misassigned else "."))],
-        f"Coalition diagram of {title}", wide=True))
+    blocks.append(
+        Figure(
+            "coalitions",
+            coalition_svg(result),
+            [
+                b("Coalitions. "),
+                Run(
+                    "States grouped by predicted bloc, each circle's area its capability; a red arrow runs from each "
+                    "state to its greatest threat, grey lines join balancing partners"
+                    + (
+                        "; a dashed ring marks a state the observed blocs place elsewhere."
+                        if result.misassigned
+                        else "."
+                    )
+                ),
+            ],
+            f"Coalition diagram of {title}",
+            wide=True,
+        )
+    )
     blocks += _choices_section(result)
     blocks += _data_section(result)
     blocks += _reasoning_section(result)
@@ -169,15 +279,18 @@ def write_scenario_report(result, fmt, path, paper="a4"):
     """Write the scenario report in md, html or pdf, atomically (ExportError naming the path)."""
     from rules.errors import ExportError
     from rules.fileio import atomic_write_bytes, atomic_write_text
+
     path = os.fspath(path)
     if fmt not in ("md", "html", "pdf"):
         raise ExportError(f"unknown report format '{fmt}' (expected md, html, pdf)", path)
     report = scenario_report_blocks(result, output=(fmt, os.path.basename(path), paper))
     if fmt == "html":
         from .html import render_html
+
         atomic_write_text(path, render_html(result, report))
     elif fmt == "pdf":
         from .pdf import render_pdf
+
         try:
             data = render_pdf(result, paper, report)
         except ExportError as exc:
@@ -185,6 +298,7 @@ def write_scenario_report(result, fmt, path, paper="a4"):
         atomic_write_bytes(path, data)
     else:
         from .markdown import figure_name, render_markdown
+
         folder = os.path.dirname(path)
         stem = os.path.splitext(os.path.basename(path))[0]
         text = render_markdown(result, stem, report)

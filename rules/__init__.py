@@ -3,6 +3,7 @@
 Pure Python: it never imports Qt, prints or parses command lines (import-linter
 contracts in pyproject.toml, and tests, hold it to that).
 """
+
 import collections as _collections
 import collections.abc as _collections_abc
 
@@ -25,6 +26,19 @@ from .errors import AdvisorError, CaseError, ExportError, KnowledgeError  # noqa
 from .knowledge import UNKNOWN, KnowledgeBase, load_knowledge  # noqa: E402
 from .result import Result  # noqa: E402
 
-__all__ = ["AdvisorError", "CaseError", "ExportError", "KnowledgeError", "UNKNOWN", "KnowledgeBase",
-           "load_knowledge", "Case", "case_to_yaml", "load_case", "load_library", "parse_case_text",
-           "Advisor", "Result"]
+__all__ = [
+    "AdvisorError",
+    "CaseError",
+    "ExportError",
+    "KnowledgeError",
+    "UNKNOWN",
+    "KnowledgeBase",
+    "load_knowledge",
+    "Case",
+    "case_to_yaml",
+    "load_case",
+    "load_library",
+    "parse_case_text",
+    "Advisor",
+    "Result",
+]

@@ -6,6 +6,7 @@ evaluator, generated from the same rule program. Every analysis with extras also
 checks the two against each other on the case itself: a disagreement is a bug of
 ours, raised as :class:`EngineDisagreement`, never shown as a result.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -53,8 +54,10 @@ class Advisor:
         self._analyst: Analyst | None = None
         kb = self.kb
         # What the explanation quotes of each rule, worked out once per knowledge base.
-        self._quoted = {spec.id: (tuple(kb.proposition(p).citation for p in spec.propositions), spec.explanation)
-                        for spec in kb.rules}
+        self._quoted = {
+            spec.id: (tuple(kb.proposition(p).citation for p in spec.propositions), spec.explanation)
+            for spec in kb.rules
+        }
         self._labels = {r.id: r.label for r in kb.responses}
         self._supporters: dict[str, dict[str, list[tuple[Any, float]]]] = {}
         # Why a rule did not fire depends only on the levels of the facts it reads,
@@ -80,8 +83,14 @@ class Advisor:
         return self.kb.theory.default_world
 
     # ------------------------------------------------------------------ running
-    def analyze(self, case: Case, world: str | None = None, explain: bool = True, extras: bool = False,
-                without: Iterable[str] = ()) -> Result:
+    def analyze(
+        self,
+        case: Case,
+        world: str | None = None,
+        explain: bool = True,
+        extras: bool = False,
+        without: Iterable[str] = (),
+    ) -> Result:
         """Run one case in ``world`` (default: Walt's). ``extras`` adds what-if, the
         three worlds and the historical analogues; ``without`` leaves rules out."""
         world = world or self.default_world
@@ -95,11 +104,15 @@ class Advisor:
             if baseline != decision.verdict:
                 raise EngineDisagreement(
                     f"the engines disagree on {case.title or 'a case'} in {world}: experta {decision.verdict}, "
-                    f"vectorised {baseline}")
-            analyses = {"whatif": whatif, "worlds": self.analyst.worlds(case.answers),
-                        "analogues": self.analyst.analogues(case, world),
-                        "stability": self.analyst.stability(case.answers, world, decision.verdict, dropped),
-                        "completions": self.analyst.completions(case.answers, world, decision.verdict, dropped)}
+                    f"vectorised {baseline}"
+                )
+            analyses = {
+                "whatif": whatif,
+                "worlds": self.analyst.worlds(case.answers),
+                "analogues": self.analyst.analogues(case, world),
+                "stability": self.analyst.stability(case.answers, world, decision.verdict, dropped),
+                "completions": self.analyst.completions(case.answers, world, decision.verdict, dropped),
+            }
         return self._result(case, raw, world, support, decision, explain, analyses)
 
     def _settled(self, raw: RawRun) -> bool:
@@ -110,8 +123,16 @@ class Advisor:
         return support_of(self.program, [e["rule"] for e in raw.trace if "effects" in e])
 
     # ------------------------------------------------------------- explanation
-    def _result(self, case: Case, raw: RawRun, world: str, support: dict[str, tuple[float, float, float]],
-                decision: Any, explain: bool, analyses: dict[str, Any]) -> Result:
+    def _result(
+        self,
+        case: Case,
+        raw: RawRun,
+        world: str,
+        support: dict[str, tuple[float, float, float]],
+        decision: Any,
+        explain: bool,
+        analyses: dict[str, Any],
+    ) -> Result:
         kb = self.kb
         facts = dict(raw.answers)
         facts.update(raw.derived)
@@ -127,8 +148,16 @@ class Advisor:
             score = None
             if "score" in entry:
                 o = entry["score"]
-                score = ThreatScore(dict(o.points), o.weight, o.total, o.maximum, (o.low, o.high), o.unknown,
-                                    o.bands, o.level is not None)
+                score = ThreatScore(
+                    dict(o.points),
+                    o.weight,
+                    o.total,
+                    o.maximum,
+                    (o.low, o.high),
+                    o.unknown,
+                    o.bands,
+                    o.level is not None,
+                )
                 if spec.derive == threat_fact:
                     threat_score = score
             for fact in entry.get("asserted", {}):
@@ -138,15 +167,32 @@ class Advisor:
                 effects = {r: _r(cf) for r, cf in entry["effects"]}
                 for response, cf in entry["effects"]:
                     contributions[response].append((rule_id, cf))
-            fired.append(FiredRule(
-                step=step, rule=rule_id, layer=spec.layer, propositions=spec.propositions, citations=citations,
-                facts=entry["facts"], fact_kinds=entry["fact_kinds"], bindings=entry["bindings"],
-                explanation=explanation, asserted=entry.get("asserted"), effects=effects, score=score))
+            fired.append(
+                FiredRule(
+                    step=step,
+                    rule=rule_id,
+                    layer=spec.layer,
+                    propositions=spec.propositions,
+                    citations=citations,
+                    facts=entry["facts"],
+                    fact_kinds=entry["fact_kinds"],
+                    bindings=entry["bindings"],
+                    explanation=explanation,
+                    asserted=entry.get("asserted"),
+                    effects=effects,
+                    score=score,
+                )
+            )
         support_detail = {
-            r: Support(cf=_r(cf), mb=_r(mb), md=_r(md),
-                       for_=tuple(Contribution(rid, _r(c)) for rid, c in contributions[r] if c > 0),
-                       against=tuple(Contribution(rid, _r(c)) for rid, c in contributions[r] if c < 0))
-            for r, (mb, md, cf) in support.items()}
+            r: Support(
+                cf=_r(cf),
+                mb=_r(mb),
+                md=_r(md),
+                for_=tuple(Contribution(rid, _r(c)) for rid, c in contributions[r] if c > 0),
+                against=tuple(Contribution(rid, _r(c)) for rid, c in contributions[r] if c < 0),
+            )
+            for r, (mb, md, cf) in support.items()
+        }
         verdict = decision.verdict
         why_not = self._why_not(raw, facts, support_detail, world) if explain else None
         fired_support = [e["rule"] for e in raw.trace if "effects" in e]
@@ -159,23 +205,38 @@ class Advisor:
             if threat_score is not None and no_verdict == "threat_open":
                 next_questions = self.analyst.next_questions(case.answers, threat_score.unknown)
         return Result(
-            kb=kb, case=case, world=world, knowledge_version=kb.version,
-            verdict=verdict, verdict_label=self._labels[verdict] if verdict else "No verdict",
-            confidence=_r(decision.margin), tie=decision.tie, tied_with=decision.tied_with,
+            kb=kb,
+            case=case,
+            world=world,
+            knowledge_version=kb.version,
+            verdict=verdict,
+            verdict_label=self._labels[verdict] if verdict else "No verdict",
+            confidence=_r(decision.margin),
+            tie=decision.tie,
+            tied_with=decision.tied_with,
             runner_up=decision.ranking[1] if verdict is not None else None,
-            threat_level=raw.derived.get(threat_fact), threat_score=threat_score,
-            support={r: s.cf for r, s in support_detail.items()}, support_detail=support_detail,
+            threat_level=raw.derived.get(threat_fact),
+            threat_score=threat_score,
+            support={r: s.cf for r, s in support_detail.items()},
+            support_detail=support_detail,
             unknown=tuple(fid for fid in kb.factor_ids if fid not in raw.answers),
             facts=facts,
             derived={d.id: DerivedValue(raw.derived.get(d.id), derived_by.get(d.id)) for d in kb.derived},
-            fired=tuple(fired), why_not=why_not,
+            fired=tuple(fired),
+            why_not=why_not,
             conflicts=tuple(Conflict(fact, (known, refused), rule) for fact, known, refused, rule in raw.conflicts),
-            decisive=decisive, decisive_jointly=jointly, ablations=ablations,
+            decisive=decisive,
+            decisive_jointly=jointly,
+            ablations=ablations,
             too_close=verdict is not None and decision.margin < kb.scoring.close_call,
-            no_verdict=no_verdict, next_questions=next_questions, **analyses)
+            no_verdict=no_verdict,
+            next_questions=next_questions,
+            **analyses,
+        )
 
-    def _decisive(self, fired: list[str], decision: Any, ablations: tuple[Ablation, ...],
-                  settled: bool) -> tuple[tuple[str, ...], bool]:
+    def _decisive(
+        self, fired: list[str], decision: Any, ablations: tuple[Ablation, ...], settled: bool
+    ) -> tuple[tuple[str, ...], bool]:
         """What the verdict rests on: every proposition without which it changes, most
         decisive first; when no single one is needed (the verdict is carried by several),
         the fewest propositions, largest contributions first, without which together it
@@ -219,19 +280,28 @@ class Advisor:
             in_world = self.kb.rules_in_world(world)
             self._supporters[world] = {
                 response: [(spec, _r(spec.effect_on(response))) for spec in in_world if spec.effect_on(response) > 0]
-                for response in self.kb.response_ids}
+                for response in self.kb.response_ids
+            }
         return self._supporters[world]
 
-    def _why_not(self, raw: RawRun, facts: dict[str, str], support: dict[str, Support],
-                 world: str) -> dict[str, WhyNot]:
+    def _why_not(
+        self, raw: RawRun, facts: dict[str, str], support: dict[str, Support], world: str
+    ) -> dict[str, WhyNot]:
         fired_ids = {entry["rule"] for entry in raw.trace}
         out = {}
         for response, supporters in self._supporters_in(world).items():
-            blocked = tuple(Blocked(spec.id, cf, spec.propositions, self._failures_of(spec, facts))
-                            for spec, cf in supporters if spec.id not in fired_ids)
+            blocked = tuple(
+                Blocked(spec.id, cf, spec.propositions, self._failures_of(spec, facts))
+                for spec, cf in supporters
+                if spec.id not in fired_ids
+            )
             detail = support[response]
-            out[response] = WhyNot(support=detail.cf, for_=tuple(c.rule for c in detail.for_),
-                                   against=tuple(c.rule for c in detail.against), blocked=blocked)
+            out[response] = WhyNot(
+                support=detail.cf,
+                for_=tuple(c.rule for c in detail.for_),
+                against=tuple(c.rule for c in detail.against),
+                blocked=blocked,
+            )
         return out
 
     def _failures_of(self, spec: Any, facts: dict[str, str]) -> tuple[Failure, ...]:
@@ -240,11 +310,16 @@ class Advisor:
             return ()
         key = (spec.id, tuple(map(facts.get, spec.facts_read())))
         if key not in self._failures:
-            self._failures[key] = tuple(self._failure(leaf, facts)
-                                        for leaf in cond.first_failure(spec.condition, facts))
+            self._failures[key] = tuple(
+                self._failure(leaf, facts) for leaf in cond.first_failure(spec.condition, facts)
+            )
         return self._failures[key]
 
     def _failure(self, leaf: cond.Leaf, facts: dict[str, str]) -> Failure:
         levels = self.program.slot(leaf.fact).levels
-        return Failure(fact=leaf.fact, value=facts.get(leaf.fact, UNKNOWN),
-                       needs=tuple(lv for lv in levels if lv in leaf.allowed), condition=leaf.text)
+        return Failure(
+            fact=leaf.fact,
+            value=facts.get(leaf.fact, UNKNOWN),
+            needs=tuple(lv for lv in levels if lv in leaf.allowed),
+            condition=leaf.text,
+        )

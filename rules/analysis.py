@@ -4,6 +4,7 @@ Each runs on the vectorised evaluator (rules/vector.py), generated from the same
 program as the experta engine, in one batch per analysis; the advisor puts them in
 the Result it builds, so the views render them without reasoning again.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -35,15 +36,14 @@ class Analyst:
     def __init__(self, kb: KnowledgeBase, vector: Vector):
         self.kb = kb
         self.vector = vector
-        self._library: list[Case] | None = None   # read once
+        self._library: list[Case] | None = None  # read once
         self._predicted: dict[str, list[str | None]] = {}
 
     def _label(self, verdict: str | None) -> str:
         return self.kb.response(verdict).label if verdict else "No verdict"
 
     # ----------------------------------------------------------------- what if
-    def whatif(self, answers: Mapping[str, str], world: str,
-               without: Iterable[str] = ()) -> tuple[WhatIf, str | None]:
+    def whatif(self, answers: Mapping[str, str], world: str, without: Iterable[str] = ()) -> tuple[WhatIf, str | None]:
         """Every single change of a known answer that changes the verdict, and the
         verdict under each level of every unknown factor; with the verdict of the
         answers themselves, for the advisor to check against the engine of record."""
@@ -68,8 +68,9 @@ class Analyst:
         return WhatIf(tuple(flips), unknowns, stable), baseline
 
     # -------------------------------------------------------------- stability
-    def stability(self, answers: Mapping[str, str], world: str, verdict: str | None,
-                  without: Iterable[str] = ()) -> Stability | None:
+    def stability(
+        self, answers: Mapping[str, str], world: str, verdict: str | None, without: Iterable[str] = ()
+    ) -> Stability | None:
         """The share of random perturbations of every fired rule's weight (within the
         declared share, from the declared seed) that keep ``verdict``."""
         if verdict is None:
@@ -77,14 +78,21 @@ class Analyst:
         scoring = self.kb.scoring
         vector = self.vector
         batch = vector.run(vector.encode([answers]), (world,), without)
-        codes = vector.perturbed_verdicts(batch, world, vector.draws(scoring.perturbations, scoring.perturbation,
-                                                                    scoring.seed))
+        codes = vector.perturbed_verdicts(
+            batch, world, vector.draws(scoring.perturbations, scoring.perturbation, scoring.seed)
+        )
         share = float((codes[0] == self.vector.responses.index(verdict)).mean()) if scoring.perturbations else 1.0
         return Stability(_r(share), scoring.perturbations, scoring.perturbation, share < scoring.fragile_below)
 
     # ------------------------------------------------------------ completions
-    def completions(self, answers: Mapping[str, str], world: str, verdict: str | None,
-                    without: Iterable[str] = (), chunk: int = 1 << 16) -> Completions:
+    def completions(
+        self,
+        answers: Mapping[str, str],
+        world: str,
+        verdict: str | None,
+        without: Iterable[str] = (),
+        chunk: int = 1 << 16,
+    ) -> Completions:
         """The verdict under every completion of the unknown answers, counted exactly."""
         import numpy as np
 
@@ -92,9 +100,9 @@ class Analyst:
         open_factors = [f for f in self.kb.factors if f.id not in answers]
         sizes = [len(f.level_ids) for f in open_factors]
         total = int(np.prod(sizes)) if sizes else 1
-        known = vector.encode([answers])[0, :vector.n_factors]
+        known = vector.encode([answers])[0, : vector.n_factors]
         columns = [vector.program.slot_index(f.id) for f in open_factors]
-        strides = [int(np.prod(sizes[i + 1:])) for i in range(len(sizes))]
+        strides = [int(np.prod(sizes[i + 1 :])) for i in range(len(sizes))]
         counts = np.zeros(len(vector.responses) + 1, dtype=np.int64)
         for start in range(0, total, chunk):
             index = np.arange(start, min(total, start + chunk), dtype=np.int64)
@@ -103,8 +111,9 @@ class Analyst:
                 levels[:, column] = (index // stride) % size
             codes = vector.run(vector.from_levels(levels), (world,), without).verdict[world]
             counts += np.bincount(codes + 1, minlength=len(counts))
-        shares = {"none" if i == 0 else vector.responses[i - 1]: _r(c / total)
-                  for i, c in enumerate(counts.tolist()) if c}
+        shares = {
+            "none" if i == 0 else vector.responses[i - 1]: _r(c / total) for i, c in enumerate(counts.tolist()) if c
+        }
         keeps = counts[0 if verdict is None else vector.responses.index(verdict) + 1] / total
         return Completions(total, _r(keeps), shares)
 
@@ -133,10 +142,15 @@ class Analyst:
             verdict = self.vector.responses[code] if code >= 0 else None
             support = batch.support[world.id][0]
             out[world.id] = WorldOutcome(
-                world=world.id, title=world.title, verdict=verdict, verdict_label=self._label(verdict),
+                world=world.id,
+                title=world.title,
+                verdict=verdict,
+                verdict_label=self._label(verdict),
                 confidence=_r(batch.margin[world.id][0]),
                 support={r: _r(cf) for r, cf in zip(self.vector.responses, support.tolist())},
-                advice=world.advice, risk=world.risk)
+                advice=world.advice,
+                risk=world.risk,
+            )
         return out
 
     # --------------------------------------------------------------- analogues
@@ -180,8 +194,9 @@ class Analyst:
             else:
                 differences.append(factor.id)
                 levels = factor.level_ids
-                credit = (1.0 - abs(levels.index(mine) - levels.index(theirs)) / (len(levels) - 1)
-                          if factor.ordered else 0.0)
+                credit = (
+                    1.0 - abs(levels.index(mine) - levels.index(theirs)) / (len(levels) - 1) if factor.ordered else 0.0
+                )
             earned += factor.similarity * credit
             weight += factor.similarity
         return (earned / weight if weight else 0.0), compared, differences
@@ -196,9 +211,20 @@ class Analyst:
                 continue
             score, compared, differences = self.similarity(case.answers, other.answers)
             ranked.append(((compared >= enough, score, compared), other, predicted, score, compared, differences))
-        ranked.sort(key=lambda item: item[0], reverse=True)     # stable: ties keep file order
-        return tuple(Analogue(file=Path(other.path or "").name, title=other.title, year=other.year,
-                              state=other.state, threat=other.threat, similarity=_r(score), compared=compared,
-                              observed=other.observed or "", predicted=predicted,
-                              theory_right=predicted == other.observed, differences=tuple(differences))
-                     for _, other, predicted, score, compared, differences in ranked[:count])
+        ranked.sort(key=lambda item: item[0], reverse=True)  # stable: ties keep file order
+        return tuple(
+            Analogue(
+                file=Path(other.path or "").name,
+                title=other.title,
+                year=other.year,
+                state=other.state,
+                threat=other.threat,
+                similarity=_r(score),
+                compared=compared,
+                observed=other.observed or "",
+                predicted=predicted,
+                theory_right=predicted == other.observed,
+                differences=tuple(differences),
+            )
+            for _, other, predicted, score, compared, differences in ranked[:count]
+        )

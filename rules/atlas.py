@@ -1,5 +1,6 @@
 """A newcomer's map of the knowledge base: where a proposition lives, the rules that
 encode it, the derived facts they need and the rules that derive those."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from .knowledge import KnowledgeBase, Proposition, RuleSpec
 class RuleEntry:
     rule: RuleSpec
     file: Path
-    reads: tuple[str, ...]          # the facts its condition reads
+    reads: tuple[str, ...]  # the facts its condition reads
     derived_reads: tuple[str, ...]  # of those, the derived facts
 
 
@@ -22,10 +23,10 @@ class RuleEntry:
 class PropositionMap:
     proposition: Proposition
     file: Path
-    encoded_by: tuple[RuleEntry, ...]           # the rules that cite it
-    upstream: tuple[tuple[str, tuple[RuleEntry, ...]], ...]   # derived fact -> the rules that derive it
-    worlds: tuple[str, ...]                     # the worlds it holds in
-    factors: tuple[str, ...]                    # the questionnaire factors that name it
+    encoded_by: tuple[RuleEntry, ...]  # the rules that cite it
+    upstream: tuple[tuple[str, tuple[RuleEntry, ...]], ...]  # derived fact -> the rules that derive it
+    worlds: tuple[str, ...]  # the worlds it holds in
+    factors: tuple[str, ...]  # the questionnaire factors that name it
 
 
 def _entry(kb: KnowledgeBase, rule: RuleSpec) -> RuleEntry:
@@ -43,8 +44,10 @@ def proposition_map(kb: KnowledgeBase, proposition_id: str) -> PropositionMap:
     """Everything a newcomer needs to find one proposition in the knowledge base."""
     ids = {p.id.lower(): p.id for p in kb.propositions}
     if proposition_id.lower() not in ids:
-        raise AdvisorError(f"no proposition '{proposition_id}' (the knowledge base has "
-                           f"{', '.join(p.id for p in kb.propositions)})", kb.directory / "propositions.yaml")
+        raise AdvisorError(
+            f"no proposition '{proposition_id}' (the knowledge base has {', '.join(p.id for p in kb.propositions)})",
+            kb.directory / "propositions.yaml",
+        )
     prop = kb.proposition(ids[proposition_id.lower()])
     encoded = tuple(_entry(kb, r) for r in kb.rules if prop.id in r.propositions)
     upstream: list[tuple[str, tuple[RuleEntry, ...]]] = []
@@ -59,8 +62,7 @@ def proposition_map(kb: KnowledgeBase, proposition_id: str) -> PropositionMap:
         upstream.append((fact, entries))
         queue += [f for e in entries for f in e.derived_reads]
     factors = tuple(f.id for f in kb.factors if prop.id in f.propositions)
-    return PropositionMap(prop, kb.directory / "propositions.yaml", encoded, tuple(upstream),
-                          prop.worlds, factors)
+    return PropositionMap(prop, kb.directory / "propositions.yaml", encoded, tuple(upstream), prop.worlds, factors)
 
 
 def condition_text(node: cond.Condition | None) -> str:

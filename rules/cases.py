@@ -1,4 +1,5 @@
 """Cases: a situation described by the questionnaire, read from and written to YAML."""
+
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,8 +13,8 @@ from .knowledge import UNKNOWN, KnowledgeBase
 from .yamlio import parse_yaml_text, read_yaml_file
 
 CASE_KEYS = ("title", "year", "state", "threat", "answers", "observed", "sources", "notes")
-MAX_TEXT = 20_000          # characters in one text field
-MAX_TITLE = 200            # a title is a line in a list and a report's heading, not a paragraph
+MAX_TEXT = 20_000  # characters in one text field
+MAX_TITLE = 200  # a title is a line in a list and a report's heading, not a paragraph
 MAX_SOURCES = 100
 
 
@@ -23,11 +24,11 @@ class Case:
     year: int | None = None
     state: str = ""
     threat: str = ""
-    answers: dict[str, str] = field(default_factory=dict)   # factor id -> level id (unknown left out)
+    answers: dict[str, str] = field(default_factory=dict)  # factor id -> level id (unknown left out)
     observed: str | None = None
     sources: list[str] = field(default_factory=list)
     notes: str = ""
-    path: str | None = None                    # where it was read from, if anywhere
+    path: str | None = None  # where it was read from, if anywhere
 
     def answer(self, factor_id: str) -> str:
         return self.answers.get(factor_id, UNKNOWN)
@@ -39,14 +40,28 @@ class Case:
             answers.pop(factor_id, None)
         else:
             answers[factor_id] = level
-        return Case(self.title, self.year, self.state, self.threat, answers, self.observed,
-                    list(self.sources), self.notes, self.path)
+        return Case(
+            self.title,
+            self.year,
+            self.state,
+            self.threat,
+            answers,
+            self.observed,
+            list(self.sources),
+            self.notes,
+            self.path,
+        )
 
     def to_dict(self, kb: KnowledgeBase | None = None) -> dict[str, Any]:
         """Plain data in the case file format; every factor listed, in questionnaire order."""
         order = kb.factor_ids if kb else sorted(self.answers)
-        data: dict[str, Any] = {"title": self.title, "year": self.year, "state": self.state, "threat": self.threat,
-                "answers": {fid: self.answers.get(fid, UNKNOWN) for fid in order}}
+        data: dict[str, Any] = {
+            "title": self.title,
+            "year": self.year,
+            "state": self.state,
+            "threat": self.threat,
+            "answers": {fid: self.answers.get(fid, UNKNOWN) for fid in order},
+        }
         if self.observed:
             data["observed"] = self.observed
         data["sources"] = list(self.sources)
@@ -64,12 +79,18 @@ def _text(data: Mapping[Any, Any], key: str, path: str, required: bool = False) 
         raise CaseError(f"'{key}' must be text", path, data.line_of(key) if hasattr(data, "line_of") else None)
     text = str(value)
     if key == "title" and len(text.strip()) > MAX_TITLE:
-        raise CaseError(f"'title' is {len(text.strip())} characters long, more than {MAX_TITLE}: "
-                        "shorten it (put the rest in 'notes')", path,
-                        data.line_of(key) if hasattr(data, "line_of") else None)
+        raise CaseError(
+            f"'title' is {len(text.strip())} characters long, more than {MAX_TITLE}: "
+            "shorten it (put the rest in 'notes')",
+            path,
+            data.line_of(key) if hasattr(data, "line_of") else None,
+        )
     if len(text) > MAX_TEXT:
-        raise CaseError(f"'{key}' is longer than {MAX_TEXT} characters", path,
-                        data.line_of(key) if hasattr(data, "line_of") else None)
+        raise CaseError(
+            f"'{key}' is longer than {MAX_TEXT} characters",
+            path,
+            data.line_of(key) if hasattr(data, "line_of") else None,
+        )
     return text.strip() if key != "notes" else text.rstrip()
 
 
@@ -78,8 +99,7 @@ def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> 
     where = path or "<case>"
     line_of = data.line_of if hasattr(data, "line_of") else (lambda key: None)
     if not isinstance(data, dict):
-        raise CaseError("a case must be a mapping with title, answers, ...", where,
-                        getattr(data, "line", None))
+        raise CaseError("a case must be a mapping with title, answers, ...", where, getattr(data, "line", None))
     for key in data:
         if key not in CASE_KEYS:
             raise CaseError(f"unknown key '{key}' (expected {', '.join(CASE_KEYS)})", where, line_of(key))
@@ -94,7 +114,7 @@ def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> 
         aline = answers_raw.line_of(factor_id) if hasattr(answers_raw, "line_of") else None
         if factor_id not in factor_ids:
             raise CaseError(f"unknown factor '{factor_id}'", where, aline)
-        if isinstance(level, bool):            # YAML reads bare yes/no as booleans
+        if isinstance(level, bool):  # YAML reads bare yes/no as booleans
             level = "yes" if level else "no"
         if level is None:
             level = UNKNOWN
@@ -102,8 +122,11 @@ def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> 
             raise CaseError(f"factor '{factor_id}': level must be text, not {type(level).__name__}", where, aline)
         levels = kb.factor(factor_id).level_ids
         if level != UNKNOWN and level not in levels:
-            raise CaseError(f"factor '{factor_id}': unknown level '{level}' "
-                            f"(expected one of {', '.join(levels)}, unknown)", where, aline)
+            raise CaseError(
+                f"factor '{factor_id}': unknown level '{level}' (expected one of {', '.join(levels)}, unknown)",
+                where,
+                aline,
+            )
         if level != UNKNOWN:
             answers[factor_id] = level
     year = data.get("year")
@@ -123,10 +146,17 @@ def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> 
     sources = [str(s).strip() for s in sources]
     if any(len(s) > MAX_TEXT for s in sources):
         raise CaseError(f"a source is longer than {MAX_TEXT} characters", where, line_of("sources"))
-    return Case(title=_text(data, "title", where), year=year, state=_text(data, "state", where),
-                threat=_text(data, "threat", where), answers=answers, observed=observed,
-                sources=sources, notes=_text(data, "notes", where),
-                path=str(path) if path else None)
+    return Case(
+        title=_text(data, "title", where),
+        year=year,
+        state=_text(data, "state", where),
+        threat=_text(data, "threat", where),
+        answers=answers,
+        observed=observed,
+        sources=sources,
+        notes=_text(data, "notes", where),
+        path=str(path) if path else None,
+    )
 
 
 def load_case(path: str | os.PathLike[str], kb: KnowledgeBase) -> Case:

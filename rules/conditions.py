@@ -7,6 +7,7 @@ the known levels*: a negated condition on an unknown fact is still unknown.
 That gives three-valued (Kleene) logic without negation as failure, so the
 experta network and the explanation agree on what blocks a rule.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -21,7 +22,7 @@ OPERATORS = ("is", "in", "at_least", "at_most")
 class Leaf:
     fact: str
     allowed: frozenset[str]
-    text: str           # how the condition reads, e.g. "threat_level at least high"
+    text: str  # how the condition reads, e.g. "threat_level at least high"
 
     def value(self, facts: Mapping[str, str | None]) -> bool | None:
         level = facts.get(self.fact)
@@ -52,8 +53,9 @@ class ConditionSyntaxError(ValueError):
         self.line = line
 
 
-def parse_leaf(raw: object, fact_levels: Mapping[str, Sequence[str]], ordered: Collection[str],
-               line: int | None = None) -> Leaf:
+def parse_leaf(
+    raw: object, fact_levels: Mapping[str, Sequence[str]], ordered: Collection[str], line: int | None = None
+) -> Leaf:
     """Parse one ``{fact: F, <operator>: ...}`` condition into a :class:`Leaf`.
 
     ``fact_levels`` maps every fact name (factor or derived) to its level list;
@@ -63,13 +65,11 @@ def parse_leaf(raw: object, fact_levels: Mapping[str, Sequence[str]], ordered: C
         raise ConditionSyntaxError("a condition must be a mapping", line)
     keys = set(raw)
     if "fact" not in keys:
-        raise ConditionSyntaxError(
-            f"unknown condition keys {sorted(map(str, keys))}; expected fact/all/any/not", line)
+        raise ConditionSyntaxError(f"unknown condition keys {sorted(map(str, keys))}; expected fact/all/any/not", line)
     fact = raw["fact"]
     ops = keys - {"fact"}
     if len(ops) != 1 or not ops <= set(OPERATORS):
-        raise ConditionSyntaxError(
-            f"condition on '{fact}' needs exactly one of {', '.join(OPERATORS)}", line)
+        raise ConditionSyntaxError(f"condition on '{fact}' needs exactly one of {', '.join(OPERATORS)}", line)
     (op,) = ops
     if not isinstance(fact, str) or fact not in fact_levels:
         raise ConditionSyntaxError(f"unknown fact '{fact}'", line)
@@ -89,7 +89,7 @@ def parse_leaf(raw: object, fact_levels: Mapping[str, Sequence[str]], ordered: C
             raise ConditionSyntaxError(f"'{op}' needs an ordered fact; '{fact}' is not ordered", line)
         index = levels.index(wanted[0])
         allowed: Sequence[str]
-        allowed = levels[index:] if op == "at_least" else levels[:index + 1]
+        allowed = levels[index:] if op == "at_least" else levels[: index + 1]
         text = f"{fact} {op.replace('_', ' ')} {wanted[0]}"
     elif op == "is":
         allowed = wanted
@@ -107,9 +107,11 @@ def _level_text(value: object) -> str:
     return str(value)
 
 
-def parse_condition(raw: object, fact_levels: Mapping[str, Sequence[str]], ordered: Collection[str],
-                    line: int | None = None) -> Condition:
+def parse_condition(
+    raw: object, fact_levels: Mapping[str, Sequence[str]], ordered: Collection[str], line: int | None = None
+) -> Condition:
     """Parse a raw condition (plain data) into a tree; ``not`` becomes complements."""
+
     def _negate(node: Condition) -> Condition:
         if isinstance(node, Leaf):
             universe = fact_levels[node.fact]

@@ -10,6 +10,7 @@ on intentions, which is the analyst's coding. :func:`scenario_yaml` writes the r
 
 Plain data only; every bad input ends in one :class:`AdvisorError` line naming the file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,12 +34,16 @@ OFFENSIVE_COMPONENTS = ("milex", "milper")
 
 NMC_RELEASE = "COW National Material Capabilities v7.0"
 # Cited exactly as the data's README asks, wherever a figure from them is used.
-NMC_CITATION = ('Singer, J. David, Stuart Bremer, and John Stuckey. 1972. "Capability Distribution, Uncertainty, '
-                'and Major Power War, 1820-1965." In Bruce Russett (ed.), *Peace, War, and Numbers*. Beverly Hills: '
-                'Sage, 19-48; and Correlates of War Project, National Material Capabilities v7.0.')
-CONTIGUITY_CITATION = ('Stinnett, Douglas M., Jaroslav Tir, Philip Schafer, Paul F. Diehl, and Charles Gochman. '
-                       '2002. "The Correlates of War Project Direct Contiguity Data, Version 3.0." *Conflict '
-                       'Management and Peace Science* 19(2): 58-66.')
+NMC_CITATION = (
+    'Singer, J. David, Stuart Bremer, and John Stuckey. 1972. "Capability Distribution, Uncertainty, '
+    'and Major Power War, 1820-1965." In Bruce Russett (ed.), *Peace, War, and Numbers*. Beverly Hills: '
+    "Sage, 19-48; and Correlates of War Project, National Material Capabilities v7.0."
+)
+CONTIGUITY_CITATION = (
+    "Stinnett, Douglas M., Jaroslav Tir, Philip Schafer, Paul F. Diehl, and Charles Gochman. "
+    '2002. "The Correlates of War Project Direct Contiguity Data, Version 3.0." *Conflict '
+    "Management and Peace Science* 19(2): 58-66."
+)
 
 # A capability of 0 cannot form the ratios of threat power; a CINC that rounds to 0
 # is raised to the smallest figure the scenario keeps, and the notes say so.
@@ -47,12 +52,28 @@ CAPABILITY_FLOOR = 0.0001
 
 # The keys of a scenario in the order of DOMAIN.md section 6, with the optional keys
 # beside the contract keys they qualify; unknown keys follow in their own order.
-SCENARIO_ORDER = ("title", "year", "states", "neighbours", "regions", "perceptions", "war", "war_leader",
-                  "alignments", "observed", "overrides", "anchor", "sources", "notes", "contested")
+SCENARIO_ORDER = (
+    "title",
+    "year",
+    "states",
+    "neighbours",
+    "regions",
+    "perceptions",
+    "war",
+    "war_leader",
+    "alignments",
+    "observed",
+    "overrides",
+    "anchor",
+    "sources",
+    "notes",
+    "contested",
+)
 STATE_ORDER = ("id", "name", "capability", "offensive_capability", "cow_code")
 # Keys written with their innermost lists and mappings inline ([a, b], {id: ...}).
-_COMPACT_KEYS = frozenset({"states", "neighbours", "regions", "perceptions", "alignments", "observed",
-                           "overrides", "anchor"})
+_COMPACT_KEYS = frozenset(
+    {"states", "neighbours", "regions", "perceptions", "alignments", "observed", "overrides", "anchor"}
+)
 
 _DATE = re.compile(r"^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?$")
 
@@ -113,8 +134,9 @@ def _read_table(path: str | os.PathLike[str], required: Sequence[str]) -> _Table
     missing = [c for c in required if c not in columns]
     if missing:
         names = ", ".join(f"'{c}'" for c in missing)
-        raise AdvisorError(f"missing column{'s' if len(missing) > 1 else ''} {names} (needed: "
-                           f"{', '.join(required)})", where, 1)
+        raise AdvisorError(
+            f"missing column{'s' if len(missing) > 1 else ''} {names} (needed: {', '.join(required)})", where, 1
+        )
     return _Table(where, columns, tuple(rows))
 
 
@@ -131,7 +153,7 @@ def _number(text: str) -> float | None:
     """A figure of the NMC file; None when missing (an empty cell, or COW's -9 code)."""
     if not text:
         return None
-    value = float(text)            # ValueError: the caller names the cell
+    value = float(text)  # ValueError: the caller names the cell
     if not math.isfinite(value):
         raise ValueError(text)
     return None if value < 0 else value
@@ -165,8 +187,12 @@ def _mapping(mapping: Mapping[str, Any]) -> tuple[tuple[Band, ...], frozenset[in
         raise AdvisorError("'offensive_capability' must be a list of {level, at_least} bands", where)
     bands = []
     for item in raw:
-        if not isinstance(item, Mapping) or not isinstance(item.get("level"), str) \
-                or isinstance(item.get("at_least"), bool) or not isinstance(item.get("at_least"), (int, float)):
+        if (
+            not isinstance(item, Mapping)
+            or not isinstance(item.get("level"), str)
+            or isinstance(item.get("at_least"), bool)
+            or not isinstance(item.get("at_least"), (int, float))
+        ):
             raise AdvisorError("'offensive_capability': each band needs a 'level' and a number 'at_least'", where)
         bands.append(Band(item["level"], float(item["at_least"])))
     types = mapping.get("neighbour_types")
@@ -204,20 +230,27 @@ def _select(table: _Table, year: int, tokens: Sequence[str]) -> list[_Selected]:
     for token in tokens:
         by_code = token.strip().isdigit()
         key = _code(token) if by_code else token.strip().upper()
-        matches = [(line, row) for line, row in in_year
-                   if (_code(table.cell(row, "ccode")) if by_code else table.cell(row, "stateabb").upper()) == key]
+        matches = [
+            (line, row)
+            for line, row in in_year
+            if (_code(table.cell(row, "ccode")) if by_code else table.cell(row, "stateabb").upper()) == key
+        ]
         if not matches:
             known = years_of.get(key)
             hint = f" (the file has it for {min(known)}-{max(known)})" if known else ""
             raise AdvisorError(f"state '{token}' not found in {year}{hint}", table.path)
         if len(matches) > 1:
-            raise AdvisorError(f"state '{token}' has {len(matches)} rows for {year} (lines "
-                               f"{', '.join(str(m[0]) for m in matches)})", table.path, matches[1][0])
+            raise AdvisorError(
+                f"state '{token}' has {len(matches)} rows for {year} (lines {', '.join(str(m[0]) for m in matches)})",
+                table.path,
+                matches[1][0],
+            )
         line, row = matches[0]
         code = _code(table.cell(row, "ccode"))
         if not code.isdigit():
-            raise AdvisorError(f"state '{token}': ccode {table.cell(row, 'ccode')!r} is not a COW code", table.path,
-                               line)
+            raise AdvisorError(
+                f"state '{token}': ccode {table.cell(row, 'ccode')!r} is not a COW code", table.path, line
+            )
         twice = next((c for c in chosen if c.code == code), None)
         if twice is not None:
             raise AdvisorError(f"state '{token}' is named twice (also as '{twice.token}')", table.path)
@@ -226,21 +259,22 @@ def _select(table: _Table, year: int, tokens: Sequence[str]) -> list[_Selected]:
         try:
             cinc = _number(text)
         except ValueError:
-            raise AdvisorError(f"state '{token}': cinc {text!r} in {year} is not a number", table.path,
-                               line) from None
+            raise AdvisorError(f"state '{token}': cinc {text!r} in {year} is not a number", table.path, line) from None
         if cinc is None:
             raise AdvisorError(f"state '{token}': cinc is missing in {year}", table.path, line)
         if cinc > 1:
-            raise AdvisorError(f"state '{token}': cinc {text} in {year} is more than 1 (a share of the system)",
-                               table.path, line)
+            raise AdvisorError(
+                f"state '{token}': cinc {text} in {year} is more than 1 (a share of the system)", table.path, line
+            )
         components: dict[str, float | None] = {}
         for component in OFFENSIVE_COMPONENTS:
             text = table.cell(row, component)
             try:
                 components[component] = _number(text)
             except ValueError:
-                raise AdvisorError(f"state '{token}': {component} {text!r} in {year} is not a number", table.path,
-                                   line) from None
+                raise AdvisorError(
+                    f"state '{token}': {component} {text!r} in {year} is not a number", table.path, line
+                ) from None
         chosen.append(_Selected(token.strip(), line, code, name, cinc, components))
     return chosen
 
@@ -258,13 +292,17 @@ def _offensive(chosen: Sequence[_Selected], bands: Sequence[Band], year: int, no
         for component in OFFENSIVE_COMPONENTS:
             value = state.components[component]
             if value is None:
-                notes.append(f"{state.name}: {component} is missing in {year}; its offensive capability rests on "
-                             "the other component.")
+                notes.append(
+                    f"{state.name}: {component} is missing in {year}; its offensive capability rests on "
+                    "the other component."
+                )
             elif totals[component] > 0:
                 shares.append(value / totals[component])
         if not shares:
-            notes.append(f"{state.name}: no milex or milper figure in {year}; offensive capability set to "
-                         f"'{bands[-1].level}', to be checked by hand.")
+            notes.append(
+                f"{state.name}: no milex or milper figure in {year}; offensive capability set to "
+                f"'{bands[-1].level}', to be checked by hand."
+            )
             levels.append(bands[-1].level)
         else:
             levels.append(_band(bands, sum(shares) / len(shares)))
@@ -299,8 +337,13 @@ def _neighbours(table: _Table, year: int, codes: Mapping[str, int], types: froze
 
 
 # ------------------------------------------------------------------ the scenario
-def scenario_from_cow(year: int, states: list[str], nmc_path: str | os.PathLike[str],
-                      contiguity_path: str | os.PathLike[str], mapping: dict[str, Any]) -> dict[str, Any]:
+def scenario_from_cow(
+    year: int,
+    states: list[str],
+    nmc_path: str | os.PathLike[str],
+    contiguity_path: str | os.PathLike[str],
+    mapping: dict[str, Any],
+) -> dict[str, Any]:
     """A scenario (plain data, DOMAIN.md section 6) of ``states`` in ``year`` from COW files.
 
     ``states`` are COW abbreviations ('UKG') or codes ('200'); ``mapping`` is the ``cow``
@@ -330,18 +373,29 @@ def scenario_from_cow(year: int, states: list[str], nmc_path: str | os.PathLike[
     for sid, state, level in zip(ids, chosen, levels):
         capability = round(state.cinc, CAPABILITY_DIGITS)
         if capability < CAPABILITY_FLOOR:
-            notes.append(f"{state.name}: cinc {state.cinc:.6g} rounds to {capability:.{CAPABILITY_DIGITS}f}; "
-                         f"capability set to {CAPABILITY_FLOOR}, since a capability of 0 cannot form ratios.")
+            notes.append(
+                f"{state.name}: cinc {state.cinc:.6g} rounds to {capability:.{CAPABILITY_DIGITS}f}; "
+                f"capability set to {CAPABILITY_FLOOR}, since a capability of 0 cannot form ratios."
+            )
             capability = CAPABILITY_FLOOR
-        entries.append({"id": sid, "name": state.name, "capability": capability, "offensive_capability": level,
-                        "cow_code": int(state.code)})
+        entries.append(
+            {
+                "id": sid,
+                "name": state.name,
+                "capability": capability,
+                "offensive_capability": level,
+                "cow_code": int(state.code),
+            }
+        )
     pairs = _neighbours(contiguity, year, {s.code: i for i, s in enumerate(chosen)}, types)
     counted = ", ".join(str(t) for t in sorted(types))
-    summary = (f"Capabilities are CINC scores from {NMC_RELEASE} for {year}, rounded to {CAPABILITY_DIGITS} "
-               f"decimals. Offensive capability is estimated from each state's mean share of these states' "
-               f"military expenditure and military personnel in {year} (knowledge/derivation.yaml, cow). "
-               f"Neighbours are the pairs of COW Direct Contiguity v3.2 of type {counted} in {year}. "
-               "Perceptions are left for the analyst: a pair not coded is ambiguous.")
+    summary = (
+        f"Capabilities are CINC scores from {NMC_RELEASE} for {year}, rounded to {CAPABILITY_DIGITS} "
+        f"decimals. Offensive capability is estimated from each state's mean share of these states' "
+        f"military expenditure and military personnel in {year} (knowledge/derivation.yaml, cow). "
+        f"Neighbours are the pairs of COW Direct Contiguity v3.2 of type {counted} in {year}. "
+        "Perceptions are left for the analyst: a pair not coded is ambiguous."
+    )
     return {
         "title": f"COW scenario, {year}",
         "year": year,
@@ -378,13 +432,23 @@ def scenario_yaml(data: dict[str, Any]) -> str:
     ordered = _ordered(data, SCENARIO_ORDER)
     if isinstance(ordered.get("states"), list):
         ordered["states"] = [_ordered(s, STATE_ORDER) if isinstance(s, Mapping) else s for s in ordered["states"]]
-    header = ("# A scenario of several powers (DOMAIN.md section 6), built from Correlates of War data\n"
-              "# (python main.py scenario-from-cow). Perceptions are the analyst's to code; cite the\n"
-              "# works relied on in 'sources'.\n")
+    header = (
+        "# A scenario of several powers (DOMAIN.md section 6), built from Correlates of War data\n"
+        "# (python main.py scenario-from-cow). Perceptions are the analyst's to code; cite the\n"
+        "# works relied on in 'sources'.\n"
+    )
     parts = []
     for key, value in ordered.items():
         compact = key in _COMPACT_KEYS
         # Compact entries stay one to a line however long; text wraps at 100 columns.
-        parts.append(yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                               width=10_000 if compact else 100, default_flow_style=None if compact else False))
+        parts.append(
+            yaml.dump(
+                {key: value},
+                Dumper=_Dumper,
+                sort_keys=False,
+                allow_unicode=True,
+                width=10_000 if compact else 100,
+                default_flow_style=None if compact else False,
+            )
+        )
     return header + "".join(parts)

@@ -18,6 +18,7 @@ strategy's cached key, Fact's per-value freezing, the fact list's declare, the
 checks in declare() and reset(), and the run loop's log formatting. A test
 (tests/test_clips_oracle.py) checks the trace against experta's stock parts.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -82,17 +83,21 @@ class _Pattern:
         # experta captures every fact under a generated name; only captures the
         # rule asked for (``AS.name << Fact(...)``) reach the context.
         self.checks = [c for c in checks if not (isinstance(c, FactCapture) and c.bind.startswith("__pattern_"))]
-        self.alone: list[Rule] = []                             # rules with an alternative that is this pattern alone
-        self.joins: list[tuple[_Conjunction, int]] = []         # (conjunction, position) of the longer alternatives
-        self.memory: list[tuple[Fact, dict[str, Any]]] = []     # (fact, bindings) in declaration order
+        self.alone: list[Rule] = []  # rules with an alternative that is this pattern alone
+        self.joins: list[tuple[_Conjunction, int]] = []  # (conjunction, position) of the longer alternatives
+        self.memory: list[tuple[Fact, dict[str, Any]]] = []  # (fact, bindings) in declaration order
         self.fact_type = next(c.fact_type for c in checks if isinstance(c, TypeCheck))
-        self.literals: dict[str, Any] = {c.what: c.how.value for c in checks
-                         if isinstance(c, FeatureCheck) and isinstance(c.how, L) and c.how.__bind__ is None}
+        self.literals: dict[str, Any] = {
+            c.what: c.how.value
+            for c in checks
+            if isinstance(c, FeatureCheck) and isinstance(c.how, L) and c.how.__bind__ is None
+        }
 
     def overlaps(self, other: _Pattern) -> bool:
         """Whether some fact could match both patterns."""
         return self.fact_type is other.fact_type and all(
-            other.literals.get(what, value) == value for what, value in self.literals.items())
+            other.literals.get(what, value) == value for what, value in self.literals.items()
+        )
 
     def match(self, fact: Fact) -> dict[str, Any] | None:
         """The bindings this fact gives the pattern (experta's own checks), or None."""
@@ -116,13 +121,12 @@ class _Conjunction:
     def __init__(self, rule: Rule, patterns: list[_Pattern]) -> None:
         self.rule = rule
         self.patterns = patterns
-        self.filled = 0             # positions whose pattern has matched some fact
+        self.filled = 0  # positions whose pattern has matched some fact
         # Two distinct facts can fill the same positions in two orders only if two
         # positions can match the same facts; only then are repeats possible, and
         # remembered (as experta's conflict-set node does).
         self.seen: set[tuple[frozenset[Fact], frozenset[tuple[str, Any]]]] | None
-        self.seen = set() if any(a.overlaps(b) for i, a in enumerate(patterns) for b in patterns[i + 1:]) \
-            else None
+        self.seen = set() if any(a.overlaps(b) for i, a in enumerate(patterns) for b in patterns[i + 1 :]) else None
 
 
 def _alternatives(rule: Rule, element: Any) -> list[list[Fact]]:
@@ -157,11 +161,11 @@ class IndexedMatcher(Matcher):
 
     def __init__(self, engine: KnowledgeEngine) -> None:
         super().__init__(engine)
-        self._patterns: dict[Fact, _Pattern] = {}   # pattern Fact -> _Pattern (one per distinct pattern)
+        self._patterns: dict[Fact, _Pattern] = {}  # pattern Fact -> _Pattern (one per distinct pattern)
         # fact content -> [(_Pattern, bindings)]
         self._matches: dict[tuple[type, tuple[tuple[str, Any], ...]], list[tuple[_Pattern, dict[str, Any]]]] = {}
-        self._live: list[Activation] = []           # activations produced since the last reset
-        self._filled: list[_Pattern] = []           # patterns that have matched some fact since the reset
+        self._live: list[Activation] = []  # activations produced since the last reset
+        self._filled: list[_Pattern] = []  # patterns that have matched some fact since the reset
         self._remembering: list[_Conjunction] = []  # conjunctions that remember their matches
         for rule in engine.get_rules():
             # As experta's RETE does: an unbound copy of the rule, and a rule with
@@ -184,7 +188,7 @@ class IndexedMatcher(Matcher):
 
     def _patterns_of(self, fact: Fact) -> list[tuple[_Pattern, dict[str, Any]]]:
         values = dict(fact)
-        del values["__factid__"]                # the one special key a declared fact has
+        del values["__factid__"]  # the one special key a declared fact has
         content = (type(fact), tuple(values.items()))
         found = self._matches.get(content)
         if found is None:
@@ -196,8 +200,9 @@ class IndexedMatcher(Matcher):
             self._matches[content] = found
         return found
 
-    def changes(self, adding: Iterable[Fact] | None = None,
-                deleting: Iterable[Fact] | None = None) -> tuple[list[Activation], list[Activation]]:
+    def changes(
+        self, adding: Iterable[Fact] | None = None, deleting: Iterable[Fact] | None = None
+    ) -> tuple[list[Activation], list[Activation]]:
         added: list[Activation] = []
         removed: list[Activation] = []
         for fact in deleting or ():
@@ -226,8 +231,7 @@ class IndexedMatcher(Matcher):
         return added, removed
 
     @staticmethod
-    def _join(conjunction: _Conjunction, at: int, fact: Fact, bindings: dict[str, Any],
-              out: list[Activation]) -> None:
+    def _join(conjunction: _Conjunction, at: int, fact: Fact, bindings: dict[str, Any], out: list[Activation]) -> None:
         """Every complete match of ``conjunction`` with ``fact`` at position ``at``.
         Positions before ``at`` take only other facts, so a match in which the
         fact fills several positions is found once."""
@@ -240,9 +244,12 @@ class IndexedMatcher(Matcher):
                 options = [m for m in pattern.memory if m[0] is not fact]
             else:
                 options = pattern.memory
-            partial = [(facts + [other], {**context, **more}) for facts, context in partial
-                       for other, more in options
-                       if all(context.get(k, v) == v for k, v in more.items())]
+            partial = [
+                (facts + [other], {**context, **more})
+                for facts, context in partial
+                for other, more in options
+                if all(context.get(k, v) == v for k, v in more.items())
+            ]
             if not partial:
                 return
         seen = conjunction.seen
@@ -294,13 +301,13 @@ class _FactList(FactList):
     FactList.declare does (validate, refuse a duplicate, number the fact, tell
     the FACTS watcher) in fewer calls: the profile had it at a tenth of a case."""
 
-    last_index: int                 # set by FactList.__init__
+    last_index: int  # set by FactList.__init__
 
     def declare(self, fact: Fact) -> Fact | None:
         if not isinstance(fact, _NamedFact) or "__factid__" in fact:
             return super().declare(fact)
         fact.validate()
-        fact_id = frozenset([fact.__class__, *fact.items()])     # FactList._get_fact_id
+        fact_id = frozenset([fact.__class__, *fact.items()])  # FactList._get_fact_id
         if not self.duplication and fact_id in self.reference_counter:
             return None
         index = self.last_index
@@ -401,13 +408,18 @@ class _TracingEngine(KnowledgeEngine):
             elif type(fact) is DerivedFact:
                 facts[fact["fact"]] = fact["level"]
                 kinds[fact["fact"]] = "derived"
-        entry: dict[str, Any] = {"rule": rule.id, "facts": facts, "fact_kinds": kinds,
-                                 "bindings": {k: v for k, v in sorted(context.items()) if not k.startswith("_")}}
+        entry: dict[str, Any] = {
+            "rule": rule.id,
+            "facts": facts,
+            "fact_kinds": kinds,
+            "bindings": {k: v for k, v in sorted(context.items()) if not k.startswith("_")},
+        }
         if rule.score is not None:
             outcome = rule.score.outcome(facts)
             entry["score"] = outcome
             asserts: tuple[tuple[str, str], ...] = (
-                ((rule.score.target, outcome.level),) if outcome.level is not None else ())
+                ((rule.score.target, outcome.level),) if outcome.level is not None else ()
+            )
         else:
             asserts = rule.asserts
         if rule.effects:
@@ -418,7 +430,7 @@ class _TracingEngine(KnowledgeEngine):
                 known = self.derived.get(fact_name)
                 stands, conflict = settle(known, level)
                 if conflict:
-                    self.conflicts.append((fact_name, stands, level, rule.id))   # on a conflict stands is known
+                    self.conflicts.append((fact_name, stands, level, rule.id))  # on a conflict stands is known
                     continue
                 entry["asserted"][fact_name] = level
                 if known is None:
@@ -464,8 +476,9 @@ def _compile_rule(rule: ProgramRule, program: Program, cache: dict[tuple[str, ..
 def compile_engine_class(program: Program, rules: tuple[ProgramRule, ...]) -> type[_TracingEngine]:
     """Build a KnowledgeEngine subclass holding the given rules of the program."""
     cache: dict[tuple[str, ...], Any] = {}
-    namespace = {f"r{rule.index:04d}_{rule.id.replace('-', '_')}": _compile_rule(rule, program, cache)
-                 for rule in rules}
+    namespace = {
+        f"r{rule.index:04d}_{rule.id.replace('-', '_')}": _compile_rule(rule, program, cache) for rule in rules
+    }
     return type("AllianceEngine", (_TracingEngine,), namespace)
 
 
@@ -475,8 +488,13 @@ class RawRun:
 
     __slots__ = ("answers", "trace", "derived", "conflicts")
 
-    def __init__(self, answers: dict[str, str], trace: list[dict[str, Any]], derived: dict[str, str],
-                 conflicts: list[tuple[str, str, str, str]]):
+    def __init__(
+        self,
+        answers: dict[str, str],
+        trace: list[dict[str, Any]],
+        derived: dict[str, str],
+        conflicts: list[tuple[str, str, str, str]],
+    ):
         self.answers = answers
         self.trace = trace
         self.derived = derived

@@ -1,4 +1,5 @@
 """The project's own error types: every bad input ends in one of these."""
+
 import os
 
 
@@ -8,8 +9,7 @@ class AdvisorError(Exception):
     ``str(error)`` is the one line shown to the user: ``path:line: message``.
     """
 
-    def __init__(self, message: object, path: str | os.PathLike[str] | None = None,
-                 line: int | None = None) -> None:
+    def __init__(self, message: object, path: str | os.PathLike[str] | None = None, line: int | None = None) -> None:
         # Always one line: messages from parsers may carry their own newlines.
         message = " ".join(str(message).split())
         super().__init__(message)

@@ -8,6 +8,7 @@ experta asks for and restores the aliases once, in ``rules/__init__.py``, which
 Python runs before any module of the package, and so before this one. Nothing in
 the project imports experta by another path (ruff's banned-api rule refuses it).
 """
+
 from experta import AND, AS, MATCH, NOT, OR, Fact, KnowledgeEngine, P, Rule, watchers
 from experta.abstract import Matcher
 from experta.activation import Activation
@@ -20,12 +21,35 @@ from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
 from experta.matchers.rete.utils import generate_checks
 from experta.strategies import DepthStrategy
 
-__all__ = ["AND", "AS", "MATCH", "NOT", "OR", "P", "Fact", "KnowledgeEngine", "Rule", "Agenda", "Activation",
-           "DepthStrategy", "FactCapture", "FactList", "FeatureCheck", "InitialFact", "L", "Matcher", "TypeCheck",
-           "generate_checks", "watchers", "negated_constraint", "ReteMatcher"]
+__all__ = [
+    "AND",
+    "AS",
+    "MATCH",
+    "NOT",
+    "OR",
+    "P",
+    "Fact",
+    "KnowledgeEngine",
+    "Rule",
+    "Agenda",
+    "Activation",
+    "DepthStrategy",
+    "FactCapture",
+    "FactList",
+    "FeatureCheck",
+    "InitialFact",
+    "L",
+    "Matcher",
+    "TypeCheck",
+    "generate_checks",
+    "watchers",
+    "negated_constraint",
+    "ReteMatcher",
+]
 
 
 def negated_constraint(constraint: object) -> bool:
     """Whether a field constraint holds a negation (``~L(...)``, ``~P(...)``)."""
     return isinstance(constraint, NOTFC) or (
-        isinstance(constraint, (ANDFC, ORFC)) and any(negated_constraint(part) for part in constraint))
+        isinstance(constraint, (ANDFC, ORFC)) and any(negated_constraint(part) for part in constraint)
+    )

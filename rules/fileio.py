@@ -1,4 +1,5 @@
 """Atomic file writes: a crash or a full disk never leaves half a file."""
+
 import os
 import tempfile
 
@@ -54,6 +55,7 @@ def safe_filename(title: object, suffix: str = "", default: str = "case", max_le
     """
     import re
     import unicodedata
+
     text = unicodedata.normalize("NFKC", str(title or ""))
     text = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]+", " ", text)
     text = re.sub(r"\s+", "_", text.strip())

@@ -4,6 +4,7 @@ Everything the engine, the app and the reports know about the theory comes from
 these YAML files; this module turns them into immutable objects and refuses a
 knowledge base that is inconsistent, naming the file, the line and the id.
 """
+
 import hashlib
 import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -83,14 +84,14 @@ class Static:
 
     world: str
     factor: str
-    response: str          # the response whose support the claim is about ("" for never_turns)
-    over: tuple[str, ...]          # the levels of the factor the claim spans, in order
-    when: cond.Condition | None    # a condition tree restricting the claim, or None
-    kind: str = "support"          # support | margin | never_raises | never_turns
-    against: str = ""              # margin: the response whose support is subtracted
-    turns_from: tuple[str, ...] = ()    # never_turns: the verdicts ...
-    turns_to: tuple[str, ...] = ()      # ... that must not become these
-    steps: tuple[tuple[str, str], ...] = ()   # the changes checked: ((from level, to level), ...)
+    response: str  # the response whose support the claim is about ("" for never_turns)
+    over: tuple[str, ...]  # the levels of the factor the claim spans, in order
+    when: cond.Condition | None  # a condition tree restricting the claim, or None
+    kind: str = "support"  # support | margin | never_raises | never_turns
+    against: str = ""  # margin: the response whose support is subtracted
+    turns_from: tuple[str, ...] = ()  # never_turns: the verdicts ...
+    turns_to: tuple[str, ...] = ()  # ... that must not become these
+    steps: tuple[tuple[str, str], ...] = ()  # the changes checked: ((from level, to level), ...)
 
     def describe(self) -> str:
         if self.kind == "margin":
@@ -112,13 +113,16 @@ class Proposition:
     worlds: tuple[str, ...]
     mirror: str | None
     statics: tuple[Static, ...]
-    source: str = ""                # the source's short citation, from theory.yaml
-    line: int | None = None      # where it stands in propositions.yaml
+    source: str = ""  # the source's short citation, from theory.yaml
+    line: int | None = None  # where it stands in propositions.yaml
 
     @property
     def citation(self) -> str:
-        return f"{self.source}, p. {self.pages}" if "-" not in self.pages and "," not in self.pages \
+        return (
+            f"{self.source}, p. {self.pages}"
+            if "-" not in self.pages and "," not in self.pages
             else f"{self.source}, pp. {self.pages}"
+        )
 
 
 @dataclass(frozen=True)
@@ -158,9 +162,9 @@ class Theory:
     threat_fact: str
     balancing_responses: tuple[str, ...]
     bandwagoning_responses: tuple[str, ...]
-    outcome_coded_responses: tuple[str, ...]    # responses whose coding of a case states the outcome
+    outcome_coded_responses: tuple[str, ...]  # responses whose coding of a case states the outcome
     source: Source
-    references: tuple[tuple[str, str], ...]     # ((id, text), ...)
+    references: tuple[tuple[str, str], ...]  # ((id, text), ...)
 
 
 @dataclass(frozen=True)
@@ -175,11 +179,11 @@ class RuleSpec:
     layer: str
     propositions: tuple[str, ...]
     explanation: str
-    condition: cond.Condition | None = None         # condition tree (None for score rules)
-    asserts: tuple[tuple[str, str], ...] = ()       # ((derived fact, level), ...)
-    effects: tuple[tuple[str, float], ...] = ()     # ((response, cf), ...)
-    weights: tuple[tuple[str, str], ...] = ()       # ((response, signed weight class), ...), as declared
-    derive: str | None = None                       # score rules: the derived fact
+    condition: cond.Condition | None = None  # condition tree (None for score rules)
+    asserts: tuple[tuple[str, str], ...] = ()  # ((derived fact, level), ...)
+    effects: tuple[tuple[str, float], ...] = ()  # ((response, cf), ...)
+    weights: tuple[tuple[str, str], ...] = ()  # ((response, signed weight class), ...), as declared
+    derive: str | None = None  # score rules: the derived fact
     score: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # ((factor, ((level, points), ...)), ...)
     weigh_by: tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...] = ()  # ((factor, ((level, times, plus),)),)
     bands: tuple[Band, ...] = ()
@@ -210,9 +214,9 @@ class Scoring:
     tie_tolerance: float
     tie_order: tuple[str, ...]
     requires: tuple[str, ...] = ()  # derived facts without which there is no verdict
-    close_call: float = 0.0     # a margin below this is too close to call
-    perturbation: float = 0.2   # stability: each weight scaled within +/- this share
-    perturbations: int = 200    # stability: how many draws
+    close_call: float = 0.0  # a margin below this is too close to call
+    perturbation: float = 0.2  # stability: each weight scaled within +/- this share
+    perturbations: int = 200  # stability: how many draws
     seed: int = 1987
     fragile_below: float = 0.75
 
@@ -237,7 +241,7 @@ class KnowledgeBase:
     scoring: Scoring
     theory: Theory
     version: str
-    weights: tuple[WeightClass, ...] = ()   # the declared scale of weight classes
+    weights: tuple[WeightClass, ...] = ()  # the declared scale of weight classes
     _factor_index: dict[str, Factor] = field(default_factory=dict, repr=False)
     _derived_index: dict[str, Derived] = field(default_factory=dict, repr=False)
     _proposition_index: dict[str, Proposition] = field(default_factory=dict, repr=False)
@@ -290,17 +294,25 @@ class KnowledgeBase:
     def rules_in_world(self, world_id: str) -> tuple[RuleSpec, ...]:
         """Rules that run in a world: all derive rules, and support rules whose
         propositions all hold in that world."""
-        return tuple(r for r in self.rules
-                     if r.layer == "derive"
-                     or all(world_id in self.proposition(p).worlds for p in r.propositions))
+        return tuple(
+            r
+            for r in self.rules
+            if r.layer == "derive" or all(world_id in self.proposition(p).worlds for p in r.propositions)
+        )
 
     def counts(self) -> dict[str, int]:
-        return {"factors": len(self.factors), "derived facts": len(self.derived),
-                "propositions": len(self.propositions), "rules": len(self.rules),
-                "responses": len(self.responses), "worlds": len(self.worlds)}
+        return {
+            "factors": len(self.factors),
+            "derived facts": len(self.derived),
+            "propositions": len(self.propositions),
+            "rules": len(self.rules),
+            "responses": len(self.responses),
+            "worlds": len(self.worlds),
+        }
 
 
 # --------------------------------------------------------------------- loading
+
 
 class _Reader:
     """Validation helpers that know which file they are reading."""
@@ -314,7 +326,7 @@ class _Reader:
     def mapping(self, value: Any, what: str, line: int | None = None) -> Node:
         if not isinstance(value, dict):
             self.fail(f"{what} must be a mapping", getattr(value, "line", None) or line)
-        return cast(Node, value)     # the YAML reader builds every mapping as a Node
+        return cast(Node, value)  # the YAML reader builds every mapping as a Node
 
     def seq(self, value: Any, what: str, line: int | None = None) -> list[Any]:
         if not isinstance(value, list):
@@ -376,28 +388,66 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
     fact_levels = {f.id: list(f.level_ids) for f in factors}
     fact_levels.update({d.id: list(d.levels) for d in derived})
     ordered = {f.id for f in factors if f.ordered} | {d.id for d in derived if d.ordered}
-    propositions = _load_propositions(directory / FILES[1], raw[FILES[1]], world_ids,
-                                      {f.id: f for f in factors}, {r.id for r in responses},
-                                      fact_levels, ordered)
+    propositions = _load_propositions(
+        directory / FILES[1],
+        raw[FILES[1]],
+        world_ids,
+        {f.id: f for f in factors},
+        {r.id for r in responses},
+        fact_levels,
+        ordered,
+    )
     worlds = _build_worlds(directory / FILES[2], worlds_raw, {p.id for p in propositions})
-    rules = _load_rules(directory / FILES[3], raw[FILES[3]], factors, derived, propositions,
-                        responses, fact_levels, ordered, {w.id: w for w in weights})
-    theory = _load_theory(directory / FILES[4], raw[FILES[4]], world_ids, {r.id for r in responses},
-                          {d.id for d in derived})
+    rules = _load_rules(
+        directory / FILES[3],
+        raw[FILES[3]],
+        factors,
+        derived,
+        propositions,
+        responses,
+        fact_levels,
+        ordered,
+        {w.id: w for w in weights},
+    )
+    theory = _load_theory(
+        directory / FILES[4], raw[FILES[4]], world_ids, {r.id for r in responses}, {d.id for d in derived}
+    )
     propositions = tuple(replace(p, source=theory.source.short) for p in propositions)
-    kb = KnowledgeBase(directory=directory, sections=sections, factors=factors, derived=derived,
-                       propositions=propositions, responses=responses, worlds=worlds,
-                       rules=rules, scoring=scoring, theory=theory, version=digest.hexdigest()[:12],
-                       weights=weights)
+    kb = KnowledgeBase(
+        directory=directory,
+        sections=sections,
+        factors=factors,
+        derived=derived,
+        propositions=propositions,
+        responses=responses,
+        worlds=worlds,
+        rules=rules,
+        scoring=scoring,
+        theory=theory,
+        version=digest.hexdigest()[:12],
+        weights=weights,
+    )
     _cross_check(kb, directory)
     return kb
 
 
-def _load_theory(path: Path, data: Node, world_ids: Collection[str], response_ids: Collection[str],
-                 derived_ids: Collection[str]) -> Theory:
+def _load_theory(
+    path: Path, data: Node, world_ids: Collection[str], response_ids: Collection[str], derived_ids: Collection[str]
+) -> Theory:
     r = _Reader(path)
-    r.keys(data, ("default_world", "threat_fact", "balancing_responses", "bandwagoning_responses",
-                  "outcome_coded_responses", "source", "references"), "theory")
+    r.keys(
+        data,
+        (
+            "default_world",
+            "threat_fact",
+            "balancing_responses",
+            "bandwagoning_responses",
+            "outcome_coded_responses",
+            "source",
+            "references",
+        ),
+        "theory",
+    )
     world = r.text(data, "default_world", "theory")
     if world not in world_ids:
         r.fail(f"theory: unknown default world '{world}'", data.line_of("default_world"))
@@ -417,16 +467,26 @@ def _load_theory(path: Path, data: Node, world_ids: Collection[str], response_id
     values = {k: r.text(snode, k, "theory source") for k in fields}
     if not values["year"].isdigit():
         r.fail("theory source: 'year' must be a whole number", snode.line_of("year"))
-    source_fields: dict[str, Any] = {**values, "year": int(values["year"]),
-                                     "bibliography": " ".join(values["bibliography"].split())}
+    source_fields: dict[str, Any] = {
+        **values,
+        "year": int(values["year"]),
+        "bibliography": " ".join(values["bibliography"].split()),
+    }
     source = Source(**source_fields)
     references: list[tuple[str, str]] = []
     for node in r.seq(data.get("references", []), "references", data.line_of("references")):
         r.mapping(node, "a reference")
         r.keys(node, ("id", "text"), "reference")
         references.append((r.text(node, "id", "reference"), " ".join(r.text(node, "text", "reference").split())))
-    return Theory(world, threat, groups["balancing_responses"], groups["bandwagoning_responses"],
-                  groups["outcome_coded_responses"], source, tuple(references))
+    return Theory(
+        world,
+        threat,
+        groups["balancing_responses"],
+        groups["bandwagoning_responses"],
+        groups["outcome_coded_responses"],
+        source,
+        tuple(references),
+    )
 
 
 def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tuple[Factor, ...]]:
@@ -444,8 +504,7 @@ def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tu
         r.mapping(node, "a factor")
         fid = r.text(node, "id", "factor")
         what = f"factor '{fid}'"
-        r.keys(node, ("id", "section", "question", "help", "ordered", "levels",
-                      "propositions", "similarity"), what)
+        r.keys(node, ("id", "section", "question", "help", "ordered", "levels", "propositions", "similarity"), what)
         section = r.text(node, "section", what)
         if section not in section_ids:
             r.fail(f"{what}: unknown section '{section}'", node.line_of("section"))
@@ -455,8 +514,13 @@ def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tu
             lid = _level_id(lnode.get("id"))
             if lid == UNKNOWN:
                 r.fail(f"{what}: 'unknown' is implicit and may not be declared", lnode.line)
-            levels.append(Level(lid, r.text(lnode, "label", f"{what} level '{lid}'"),
-                                r.text(lnode, "meaning", f"{what} level '{lid}'")))
+            levels.append(
+                Level(
+                    lid,
+                    r.text(lnode, "label", f"{what} level '{lid}'"),
+                    r.text(lnode, "meaning", f"{what} level '{lid}'"),
+                )
+            )
         if len(levels) < 2:
             r.fail(f"{what}: needs at least two levels", node.line_of("levels"))
         r.unique([(lv.id, node.line_of("levels")) for lv in levels], f"level of {what}")
@@ -468,8 +532,18 @@ def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tu
             r.fail(f"{what}: 'similarity' must be a number >= 0", node.line_of("similarity"))
         props = node.get("propositions", [])
         r.seq(props, f"{what} propositions", node.line_of("propositions"))
-        factors.append(Factor(fid, section, r.text(node, "question", what), r.text(node, "help", what),
-                              ordered, tuple(levels), tuple(map(str, props)), float(similarity)))
+        factors.append(
+            Factor(
+                fid,
+                section,
+                r.text(node, "question", what),
+                r.text(node, "help", what),
+                ordered,
+                tuple(levels),
+                tuple(map(str, props)),
+                float(similarity),
+            )
+        )
         lines.append((fid, node.line))
     r.unique(lines, "factor")
     if not factors:
@@ -477,8 +551,9 @@ def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tu
     return tuple(sections), tuple(factors)
 
 
-def _load_responses(path: Path, data: Node) -> tuple[tuple[Response, ...], list[Node], Scoring,
-                                                     tuple[WeightClass, ...]]:
+def _load_responses(
+    path: Path, data: Node
+) -> tuple[tuple[Response, ...], list[Node], Scoring, tuple[WeightClass, ...]]:
     r = _Reader(path)
     r.keys(data, ("responses", "weights", "scoring", "worlds"), "responses file")
     entries: list[tuple[Response, int | None]] = []
@@ -491,8 +566,22 @@ def _load_responses(path: Path, data: Node) -> tuple[tuple[Response, ...], list[
     responses = tuple(resp for resp, _ in entries)
     response_ids = [resp.id for resp in responses]
     snode = r.mapping(data.get("scoring"), "scoring", data.line_of("scoring"))
-    r.keys(snode, ("method", "min_support", "tie_tolerance", "tie_order", "requires", "close_call",
-                   "perturbation", "perturbations", "seed", "fragile_below"), "scoring")
+    r.keys(
+        snode,
+        (
+            "method",
+            "min_support",
+            "tie_tolerance",
+            "tie_order",
+            "requires",
+            "close_call",
+            "perturbation",
+            "perturbations",
+            "seed",
+            "fragile_below",
+        ),
+        "scoring",
+    )
     method = r.text(snode, "method", "scoring")
     if method != "mycin":
         r.fail(f"scoring: unknown method '{method}' (supported: mycin)", snode.line_of("method"))
@@ -513,9 +602,18 @@ def _load_responses(path: Path, data: Node) -> tuple[tuple[Response, ...], list[
     tie_order = [str(x) for x in r.seq(snode.get("tie_order"), "tie_order", snode.line_of("tie_order"))]
     if sorted(tie_order) != sorted(response_ids):
         r.fail("scoring: tie_order must list every response exactly once", snode.line_of("tie_order"))
-    scoring = Scoring(method, numbers["min_support"], numbers["tie_tolerance"], tuple(tie_order), requires,
-                      numbers["close_call"], numbers["perturbation"], counts["perturbations"], counts["seed"],
-                      numbers["fragile_below"])
+    scoring = Scoring(
+        method,
+        numbers["min_support"],
+        numbers["tie_tolerance"],
+        tuple(tie_order),
+        requires,
+        numbers["close_call"],
+        numbers["perturbation"],
+        counts["perturbations"],
+        counts["seed"],
+        numbers["fragile_below"],
+    )
     classes: list[tuple[WeightClass, int | None]] = []
     for node in r.seq(data.get("weights", []), "weights", data.line_of("weights")):
         r.mapping(node, "a weight class")
@@ -544,14 +642,22 @@ def _build_worlds(path: Path, worlds_raw: Iterable[Node], prop_ids: Collection[s
     worlds: list[World] = []
     for node in worlds_raw:
         wid = node["id"]
-        props = tuple(map(str, r.seq(node.get("propositions", []), f"world '{wid}' propositions",
-                                     node.line_of("propositions"))))
+        props = tuple(
+            map(str, r.seq(node.get("propositions", []), f"world '{wid}' propositions", node.line_of("propositions")))
+        )
         for pid in props:
             if pid not in prop_ids:
                 r.fail(f"world '{wid}': unknown proposition '{pid}'", node.line_of("propositions"))
-        worlds.append(World(wid, r.text(node, "title", f"world '{wid}'"),
-                            r.text(node, "description", f"world '{wid}'"), props,
-                            r.text(node, "advice", f"world '{wid}'"), r.text(node, "risk", f"world '{wid}'")))
+        worlds.append(
+            World(
+                wid,
+                r.text(node, "title", f"world '{wid}'"),
+                r.text(node, "description", f"world '{wid}'"),
+                props,
+                r.text(node, "advice", f"world '{wid}'"),
+                r.text(node, "risk", f"world '{wid}'"),
+            )
+        )
     return tuple(worlds)
 
 
@@ -570,15 +676,31 @@ def _load_derived(path: Path, data: Node, factors: Iterable[Factor]) -> tuple[De
         levels = tuple(_level_id(v) for v in r.seq(node.get("levels"), f"{what} levels", node.line_of("levels")))
         if len(levels) < 2 or len(set(levels)) != len(levels) or UNKNOWN in levels:
             r.fail(f"{what}: needs two or more distinct levels (not 'unknown')", node.line_of("levels"))
-        derived.append((Derived(did, r.text(node, "label", what), bool(node.get("ordered", False)),
-                                levels, r.text(node, "meaning", what, required=False)), node.line))
+        derived.append(
+            (
+                Derived(
+                    did,
+                    r.text(node, "label", what),
+                    bool(node.get("ordered", False)),
+                    levels,
+                    r.text(node, "meaning", what, required=False),
+                ),
+                node.line,
+            )
+        )
     r.unique([(d.id, line) for d, line in derived], "derived fact")
     return tuple(d for d, _ in derived)
 
 
-def _load_propositions(path: Path, data: Node, world_ids: Collection[str], factors: Mapping[str, Factor],
-                       response_ids: Collection[str], fact_levels: Mapping[str, Sequence[str]],
-                       ordered: Collection[str]) -> tuple[Proposition, ...]:
+def _load_propositions(
+    path: Path,
+    data: Node,
+    world_ids: Collection[str],
+    factors: Mapping[str, Factor],
+    response_ids: Collection[str],
+    fact_levels: Mapping[str, Sequence[str]],
+    ordered: Collection[str],
+) -> tuple[Proposition, ...]:
     r = _Reader(path)
     r.keys(data, ("propositions", "definitions"), "propositions file")
     props: list[tuple[Proposition, int | None]] = []
@@ -597,11 +719,22 @@ def _load_propositions(path: Path, data: Node, world_ids: Collection[str], facto
         statics: list[Static] = []
         for snode in r.seq(node.get("statics", []), f"{what} statics", node.line_of("statics")):
             statics.append(_static(r, snode, what, world_ids, factors, response_ids, fact_levels, ordered))
-        props.append((Proposition(pid, group, r.text(node, "title", what), r.text(node, "text", what),
-                                  r.text(node, "pages", what), worlds,
-                                  str(node["mirror"]) if node.get("mirror") else None, tuple(statics),
-                                  line=node.line),
-                      node.line))
+        props.append(
+            (
+                Proposition(
+                    pid,
+                    group,
+                    r.text(node, "title", what),
+                    r.text(node, "text", what),
+                    r.text(node, "pages", what),
+                    worlds,
+                    str(node["mirror"]) if node.get("mirror") else None,
+                    tuple(statics),
+                    line=node.line,
+                ),
+                node.line,
+            )
+        )
     r.unique([(p.id, line) for p, line in props], "proposition")
     ids = {p.id for p, _ in props}
     for p, line in props:
@@ -610,12 +743,22 @@ def _load_propositions(path: Path, data: Node, world_ids: Collection[str], facto
     return tuple(p for p, _ in props)
 
 
-def _static(r: _Reader, snode: Node, what: str, world_ids: Collection[str], factors: Mapping[str, Factor],
-            response_ids: Collection[str], fact_levels: Mapping[str, Sequence[str]],
-            ordered: Collection[str]) -> Static:
+def _static(
+    r: _Reader,
+    snode: Node,
+    what: str,
+    world_ids: Collection[str],
+    factors: Mapping[str, Factor],
+    response_ids: Collection[str],
+    fact_levels: Mapping[str, Sequence[str]],
+    ordered: Collection[str],
+) -> Static:
     r.mapping(snode, f"a static of {what}")
-    r.keys(snode, ("world", "factor", "response", "margin", "never_raises", "never_turns", "over", "when"),
-           f"{what} statics")
+    r.keys(
+        snode,
+        ("world", "factor", "response", "margin", "never_raises", "never_turns", "over", "when"),
+        f"{what} statics",
+    )
     world, factor = (r.text(snode, k, f"{what} statics") for k in ("world", "factor"))
     if world not in world_ids:
         r.fail(f"{what}: static names unknown world '{world}'", snode.line)
@@ -641,9 +784,11 @@ def _static(r: _Reader, snode: Node, what: str, world_ids: Collection[str], fact
     elif kind == "never_turns":
         turns = r.mapping(snode["never_turns"], f"{what} never_turns", snode.line)
         r.keys(turns, ("from", "to"), f"{what} never_turns")
-        fields = {"response": "",
-                  "turns_from": tuple(response(v) for v in r.seq(turns.get("from"), "from", snode.line)),
-                  "turns_to": tuple(response(v) for v in r.seq(turns.get("to"), "to", snode.line))}
+        fields = {
+            "response": "",
+            "turns_from": tuple(response(v) for v in r.seq(turns.get("from"), "from", snode.line)),
+            "turns_to": tuple(response(v) for v in r.seq(turns.get("to"), "to", snode.line)),
+        }
     else:
         fields = {"response": response(snode[kind])}
     levels = factors[factor].level_ids
@@ -652,11 +797,15 @@ def _static(r: _Reader, snode: Node, what: str, world_ids: Collection[str], fact
         r.fail(f"{what}: a static on the unordered factor '{factor}' needs 'over' (from, to)", snode.line)
     over = snode.get("over", [levels[0], levels[-1]])
     over = tuple(_level_id(v) for v in over) if isinstance(over, list) else ()
-    if len(over) != 2 or any(v not in levels for v in over) or over[0] == over[1] or \
-            (ordered_factor and levels.index(over[0]) > levels.index(over[1])):
+    if (
+        len(over) != 2
+        or any(v not in levels for v in over)
+        or over[0] == over[1]
+        or (ordered_factor and levels.index(over[0]) > levels.index(over[1]))
+    ):
         r.fail(f"{what}: static 'over' must name two levels of '{factor}', lowest first", snode.line)
     if ordered_factor:
-        span = levels[levels.index(over[0]):levels.index(over[1]) + 1]
+        span = levels[levels.index(over[0]) : levels.index(over[1]) + 1]
         steps = tuple(zip(span, span[1:]))
     else:
         span, steps = over, (over,)
@@ -669,12 +818,16 @@ def _static(r: _Reader, snode: Node, what: str, world_ids: Collection[str], fact
     return Static(world, factor, over=tuple(span), when=when, kind=kind, steps=steps, **fields)
 
 
-def _weight(r: _Reader, what: str, resp: str, value: object, classes: Mapping[str, WeightClass],
-            line: int | None) -> tuple[float, str]:
+def _weight(
+    r: _Reader, what: str, resp: str, value: object, classes: Mapping[str, WeightClass], line: int | None
+) -> tuple[float, str]:
     """A signed weight class ("+moderate", "-strong", "moderate") as (cf, declared text)."""
     if not isinstance(value, str):
-        r.fail(f"{what}: weight for '{resp}' must be a weight class of responses.yaml "
-               f"({', '.join(classes)}), signed + or -, not a number", line)
+        r.fail(
+            f"{what}: weight for '{resp}' must be a weight class of responses.yaml "
+            f"({', '.join(classes)}), signed + or -, not a number",
+            line,
+        )
     text = value.strip()
     sign = -1.0 if text.startswith("-") else 1.0
     name = text.lstrip("+-").strip()
@@ -683,10 +836,17 @@ def _weight(r: _Reader, what: str, resp: str, value: object, classes: Mapping[st
     return sign * classes[name].cf, ("-" if sign < 0 else "+") + name
 
 
-def _load_rules(path: Path, data: Node, factors: Iterable[Factor], derived: Iterable[Derived],
-                propositions: Iterable[Proposition], responses: Iterable[Response],
-                fact_levels: Mapping[str, Sequence[str]], ordered: Collection[str],
-                classes: Mapping[str, WeightClass]) -> tuple[RuleSpec, ...]:
+def _load_rules(
+    path: Path,
+    data: Node,
+    factors: Iterable[Factor],
+    derived: Iterable[Derived],
+    propositions: Iterable[Proposition],
+    responses: Iterable[Response],
+    fact_levels: Mapping[str, Sequence[str]],
+    ordered: Collection[str],
+    classes: Mapping[str, WeightClass],
+) -> tuple[RuleSpec, ...]:
     r = _Reader(path)
     prop_ids = {p.id for p in propositions}
     response_ids = {resp.id for resp in responses}
@@ -697,8 +857,23 @@ def _load_rules(path: Path, data: Node, factors: Iterable[Factor], derived: Iter
         r.mapping(node, "a rule")
         rid = r.text(node, "id", "rule")
         what = f"rule '{rid}'"
-        r.keys(node, ("id", "layer", "propositions", "explanation", "when", "assert", "effects",
-                      "derive", "score", "weigh_by", "bands"), what)
+        r.keys(
+            node,
+            (
+                "id",
+                "layer",
+                "propositions",
+                "explanation",
+                "when",
+                "assert",
+                "effects",
+                "derive",
+                "score",
+                "weigh_by",
+                "bands",
+            ),
+            what,
+        )
         layer = r.text(node, "layer", what)
         if layer not in LAYERS:
             r.fail(f"{what}: unknown layer '{layer}' (expected {', '.join(LAYERS)})", node.line_of("layer"))
@@ -709,8 +884,9 @@ def _load_rules(path: Path, data: Node, factors: Iterable[Factor], derived: Iter
             if pid not in prop_ids:
                 r.fail(f"{what}: dangling proposition '{pid}'", node.line_of("propositions"))
         explanation = r.text(node, "explanation", what)
-        common: dict[str, Any] = dict(id=rid, layer=layer, propositions=props, explanation=explanation,
-                      line=node.line, index=index)
+        common: dict[str, Any] = dict(
+            id=rid, layer=layer, propositions=props, explanation=explanation, line=node.line, index=index
+        )
         if "score" in node:
             rules.append(_score_rule(r, node, what, common, factor_index, derived_ids))
             continue
@@ -759,8 +935,14 @@ def _spec(common: dict[str, Any], **extra: Any) -> RuleSpec:
     return RuleSpec(**common, **extra)
 
 
-def _score_rule(r: _Reader, node: Node, what: str, common: dict[str, Any], factor_index: Mapping[str, Factor],
-                derived_ids: Mapping[str, Derived]) -> RuleSpec:
+def _score_rule(
+    r: _Reader,
+    node: Node,
+    what: str,
+    common: dict[str, Any],
+    factor_index: Mapping[str, Factor],
+    derived_ids: Mapping[str, Derived],
+) -> RuleSpec:
     if common["layer"] != "derive":
         r.fail(f"{what}: a score rule belongs to the derive layer", node.line)
     target = r.text(node, "derive", what)
@@ -784,8 +966,10 @@ def _score_rule(r: _Reader, node: Node, what: str, common: dict[str, Any], facto
     r.mapping(wmap, f"{what} weigh_by", node.line_of("weigh_by"))
     for factor_id, by_level in wmap.items():
         if factor_id not in factor_index or factor_id in smap:
-            r.fail(f"{what}: weigh_by names '{factor_id}', which is no factor or is scored already",
-                   wmap.line_of(factor_id))
+            r.fail(
+                f"{what}: weigh_by names '{factor_id}', which is no factor or is scored already",
+                wmap.line_of(factor_id),
+            )
         r.mapping(by_level, f"{what} weigh_by '{factor_id}'", wmap.line_of(factor_id))
         levels = factor_index[factor_id].level_ids
         if set(map(_level_id, by_level)) != set(levels):
@@ -827,8 +1011,9 @@ def _cross_check(kb: KnowledgeBase, directory: Path) -> None:
     cited |= {p for world in kb.worlds for p in world.propositions}
     for prop in kb.propositions:
         if prop.id not in cited:
-            raise KnowledgeError(f"proposition '{prop.id}' is cited by no rule or world",
-                                 directory / "propositions.yaml")
+            raise KnowledgeError(
+                f"proposition '{prop.id}' is cited by no rule or world", directory / "propositions.yaml"
+            )
     assertable = {(fact, level) for rule in kb.rules for fact, level in rule.asserts}
     for rule in kb.rules:
         if rule.derive:
@@ -837,15 +1022,18 @@ def _cross_check(kb: KnowledgeBase, directory: Path) -> None:
         if rule.condition is None:
             continue
         for conjunction in cond.dnf(rule.condition):
-            ok = all(leaf.fact in kb._factor_index
-                     or any((leaf.fact, lv) in assertable for lv in leaf.allowed)
-                     for leaf in conjunction)
+            ok = all(
+                leaf.fact in kb._factor_index or any((leaf.fact, lv) in assertable for lv in leaf.allowed)
+                for leaf in conjunction
+            )
             if ok:
                 break
         else:
-            raise KnowledgeError(f"rule '{rule.id}': can never fire (it needs a derived level no rule asserts)",
-                                 rules_path, rule.line)
+            raise KnowledgeError(
+                f"rule '{rule.id}': can never fire (it needs a derived level no rule asserts)", rules_path, rule.line
+            )
     for prop in kb.propositions:
-        if prop.group in ("balancing", "bandwagoning", "conditions") and \
-                not any(prop.id in rule.propositions for rule in kb.rules):
+        if prop.group in ("balancing", "bandwagoning", "conditions") and not any(
+            prop.id in rule.propositions for rule in kb.rules
+        ):
             raise KnowledgeError(f"proposition '{prop.id}' has no rule", directory / "propositions.yaml")

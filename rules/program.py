@@ -24,6 +24,7 @@ evaluator that runs many cases at once (rules/vector.py) and the CLIPS oracle
   Both work on plain floats and on numpy arrays alike, so the engine of record and
   the vectorised evaluator run the very same arithmetic.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,7 +44,7 @@ class Slot:
     """A fact a rule can read: a questionnaire factor (``answer``) or a derived fact."""
 
     name: str
-    kind: str                       # "answer" or "derived"
+    kind: str  # "answer" or "derived"
     levels: tuple[str, ...]
     ordered: bool
 
@@ -52,23 +53,23 @@ class Slot:
 class ScoreOutcome:
     """What the score rule concludes for one combination of its factors' levels."""
 
-    level: str | None               # the band asserted; None when the unknowns leave it open
-    points: tuple[tuple[str, int], ...]   # (factor, points) of the known means
+    level: str | None  # the band asserted; None when the unknowns leave it open
+    points: tuple[tuple[str, int], ...]  # (factor, points) of the known means
     weight: tuple[int, int] | None  # (times, plus) of the known weighing factor
-    total: int                      # the score (the lowest the unknowns allow while open)
+    total: int  # the score (the lowest the unknowns allow while open)
     maximum: int
-    low: int                        # the lowest and highest totals the unknowns allow
+    low: int  # the lowest and highest totals the unknowns allow
     high: int
-    unknown: tuple[str, ...]        # the components that are unknown
-    bands: tuple[str, ...]          # the bands the unknowns allow, lowest first
+    unknown: tuple[str, ...]  # the components that are unknown
+    bands: tuple[str, ...]  # the bands the unknowns allow, lowest first
 
 
 @dataclass(frozen=True)
 class ScoreTable:
     """A score rule over every combination of its factors' levels, unknown included."""
 
-    target: str                     # the derived fact it asserts
-    factors: tuple[str, ...]        # the means, then the weighing factor if any
+    target: str  # the derived fact it asserts
+    factors: tuple[str, ...]  # the means, then the weighing factor if any
     outcomes: Mapping[tuple[str, ...], ScoreOutcome]
 
     def outcome(self, facts: Mapping[str, str]) -> ScoreOutcome:
@@ -80,16 +81,16 @@ class ProgramRule:
     """One rule as every backend runs it."""
 
     id: str
-    layer: str                      # "derive" or "support"
-    index: int                      # its place in rules.yaml
-    priority: int                   # unique; higher fires first
+    layer: str  # "derive" or "support"
+    index: int  # its place in rules.yaml
+    priority: int  # unique; higher fires first
     propositions: tuple[str, ...]
-    condition: Any                  # a condition tree (rules/conditions.py), None for a score rule
+    condition: Any  # a condition tree (rules/conditions.py), None for a score rule
     asserts: tuple[tuple[str, str], ...]
     effects: tuple[tuple[str, float], ...]
     score: ScoreTable | None
-    reads: tuple[str, ...]          # the facts its condition (or score) reads
-    worlds: frozenset[str]          # the worlds it runs in
+    reads: tuple[str, ...]  # the facts its condition (or score) reads
+    worlds: frozenset[str]  # the worlds it runs in
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class Program:
 
     knowledge_version: str
     slots: tuple[Slot, ...]
-    rules: tuple[ProgramRule, ...]          # highest priority first
+    rules: tuple[ProgramRule, ...]  # highest priority first
     responses: tuple[str, ...]
     scoring: Scoring
     worlds: tuple[str, ...]
@@ -164,6 +165,7 @@ def settle_codes(known: Any, asserted: Any, unknown: int = -1) -> tuple[Any, Any
 
 # ---------------------------------------------------------------- scoring
 
+
 def combine(keep_for: Any, keep_against: Any) -> tuple[Any, Any, Any]:
     """MYCIN's combination, from the products of (1 - cf) over the positive factors
     (``keep_for``) and of (1 + cf) over the negative ones (``keep_against``), each
@@ -201,11 +203,11 @@ def combine_factors(cfs: Iterable[float]) -> tuple[float, float, float]:
 class Decision:
     """The verdict from the combined support of each response."""
 
-    verdict: str | None             # None: no response reached the minimum support
-    margin: float                   # over the runner-up (a runner-up below zero counts as zero)
+    verdict: str | None  # None: no response reached the minimum support
+    margin: float  # over the runner-up (a runner-up below zero counts as zero)
     tie: bool
     tied_with: tuple[str, ...]
-    ranking: tuple[str, ...]        # every response, best first
+    ranking: tuple[str, ...]  # every response, best first
 
 
 def decide(program: Program, support: Mapping[str, float], settled: bool = True) -> Decision:
@@ -249,6 +251,7 @@ def decide_codes(program: Program, support: Any, settled: Any = None) -> tuple[A
 
 # ------------------------------------------------------------- compilation
 
+
 def _score_table(spec: RuleSpec) -> ScoreTable:
     """Tabulate a score rule over every combination of its factors' levels, unknown
     included. The means add their points; a weighing factor multiplies the sum by its
@@ -268,7 +271,7 @@ def _score_table(spec: RuleSpec) -> ScoreTable:
 
     def total_of(levels: Sequence[str]) -> int:
         points = sum(table[lv] for (_, table), lv in zip(means, levels))
-        for (_, table), lv in zip(weigh, levels[len(means):]):
+        for (_, table), lv in zip(weigh, levels[len(means) :]):
             times, plus = table[lv]
             points = points * times + plus
         return points
@@ -285,8 +288,17 @@ def _score_table(spec: RuleSpec) -> ScoreTable:
         if weigh and combo[len(means)] != UNKNOWN:
             weight = weigh[0][1][combo[len(means)]]
         missing = tuple(f for f, lv in zip(factors, combo) if lv == UNKNOWN)
-        outcomes[combo] = ScoreOutcome(bands[0] if len(bands) == 1 else None, points, weight, totals[0], maximum,
-                                       totals[0], totals[-1], missing, bands)
+        outcomes[combo] = ScoreOutcome(
+            bands[0] if len(bands) == 1 else None,
+            points,
+            weight,
+            totals[0],
+            maximum,
+            totals[0],
+            totals[-1],
+            missing,
+            bands,
+        )
     return ScoreTable(spec.derive or "", factors, outcomes)
 
 
@@ -299,18 +311,33 @@ def compile_program(kb: KnowledgeBase) -> Program:
     rules = []
     for spec in kb.rules:
         score = _score_table(spec) if spec.derive else None
-        rules.append(ProgramRule(
-            id=spec.id, layer=spec.layer, index=spec.index, priority=priority(spec),
-            propositions=spec.propositions, condition=spec.condition,
-            asserts=spec.asserts, effects=spec.effects, score=score,
-            reads=score.factors if score else spec.facts_read(),
-            worlds=frozenset(w for w in worlds if spec.id in members[w])))
+        rules.append(
+            ProgramRule(
+                id=spec.id,
+                layer=spec.layer,
+                index=spec.index,
+                priority=priority(spec),
+                propositions=spec.propositions,
+                condition=spec.condition,
+                asserts=spec.asserts,
+                effects=spec.effects,
+                score=score,
+                reads=score.factors if score else spec.facts_read(),
+                worlds=frozenset(w for w in worlds if spec.id in members[w]),
+            )
+        )
     rules.sort(key=lambda r: -r.priority)
     if len({r.priority for r in rules}) != len(rules):
         raise ValueError("rule priorities must be unique")
-    return Program(knowledge_version=kb.version, slots=tuple(slots), rules=tuple(rules),
-                   responses=kb.response_ids, scoring=kb.scoring, worlds=worlds,
-                   default_world=kb.theory.default_world)
+    return Program(
+        knowledge_version=kb.version,
+        slots=tuple(slots),
+        rules=tuple(rules),
+        responses=kb.response_ids,
+        scoring=kb.scoring,
+        worlds=worlds,
+        default_world=kb.theory.default_world,
+    )
 
 
 def support_of(program: Program, fired: Sequence[str]) -> dict[str, tuple[float, float, float]]:

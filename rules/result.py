@@ -10,6 +10,7 @@ test checks that every json output meets it.
 The types hold facts, never sentences made for one view: the wording lives in the
 presentation layer. Mappings inside are plain dicts, frozen by convention.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -34,14 +35,14 @@ class ThreatScore:
     """How the score rule built the threat level from its four sources: the points of
     the means, weighed by the intentions."""
 
-    points: dict[str, int]          # factor -> points, the known means
-    weight: tuple[int, int] | None   # (times, plus) of the known intentions
-    total: int                      # the score (the lowest the unknowns allow, when open)
+    points: dict[str, int]  # factor -> points, the known means
+    weight: tuple[int, int] | None  # (times, plus) of the known intentions
+    total: int  # the score (the lowest the unknowns allow, when open)
     maximum: int
-    range: tuple[int, int]          # the lowest and highest totals the unknowns allow
-    unknown: tuple[str, ...]        # the sources that are unknown
-    bands: tuple[str, ...]          # the threat levels the unknowns allow, lowest first
-    settled: bool                   # one level: the answers settle the threat
+    range: tuple[int, int]  # the lowest and highest totals the unknowns allow
+    unknown: tuple[str, ...]  # the sources that are unknown
+    bands: tuple[str, ...]  # the threat levels the unknowns allow, lowest first
+    settled: bool  # one level: the answers settle the threat
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ class FiredRule:
     layer: str
     propositions: tuple[str, ...]
     citations: tuple[str, ...]
-    facts: dict[str, str]           # the facts it matched: fact -> level
-    fact_kinds: dict[str, str]      # fact -> "answer" or "derived"
+    facts: dict[str, str]  # the facts it matched: fact -> level
+    fact_kinds: dict[str, str]  # fact -> "answer" or "derived"
     bindings: dict[str, str]
     explanation: str
     asserted: dict[str, str] | None = None
@@ -66,8 +67,8 @@ class FiredRule:
 class DerivedValue:
     """A derived fact's level at the end of the run, and the rule that derived it."""
 
-    level: str | None            # None: no rule derived it
-    rule: str | None             # the rule that derived it
+    level: str | None  # None: no rule derived it
+    rule: str | None  # the rule that derived it
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,9 @@ class Failure:
     """A condition that kept a rule from firing."""
 
     fact: str
-    value: str                      # the fact's level, or "unknown"
-    needs: tuple[str, ...]          # the levels that would satisfy it
-    condition: str                  # the condition as declared, e.g. "threat_level at least high"
+    value: str  # the fact's level, or "unknown"
+    needs: tuple[str, ...]  # the levels that would satisfy it
+    condition: str  # the condition as declared, e.g. "threat_level at least high"
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,9 @@ class WhyNot:
     """Why a response has the support it has."""
 
     support: float
-    for_: tuple[str, ...] = field(metadata=_json("for"))      # rules that fired for it
-    against: tuple[str, ...]        # rules that fired against it
-    blocked: tuple[Blocked, ...]    # rules for it that did not fire, and why
+    for_: tuple[str, ...] = field(metadata=_json("for"))  # rules that fired for it
+    against: tuple[str, ...]  # rules that fired against it
+    blocked: tuple[Blocked, ...]  # rules for it that did not fire, and why
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,8 @@ class Conflict:
     """Two derive rules asserted different levels of one fact; the first stood."""
 
     fact: str
-    levels: tuple[str, str]         # (the level that stood, the level refused)
-    rule: str                       # the rule whose assertion was refused
+    levels: tuple[str, str]  # (the level that stood, the level refused)
+    rule: str  # the rule whose assertion was refused
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,8 @@ class WhatIf:
     """The single changes of answer that change the verdict, and each unknown's verdicts."""
 
     flips: tuple[Flip, ...]
-    unknowns: dict[str, dict[str, str | None]]   # unknown factor -> level -> verdict
-    stable: bool                    # no single change, and no completion of one unknown, moves it
+    unknowns: dict[str, dict[str, str | None]]  # unknown factor -> level -> verdict
+    stable: bool  # no single change, and no completion of one unknown, moves it
 
 
 @dataclass(frozen=True)
@@ -171,11 +172,11 @@ class Analogue:
     state: str
     threat: str
     similarity: float
-    compared: int                   # factors compared (known on both sides)
+    compared: int  # factors compared (known on both sides)
     observed: str
     predicted: str | None
     theory_right: bool
-    differences: tuple[str, ...]    # the compared factors whose answers differ
+    differences: tuple[str, ...]  # the compared factors whose answers differ
 
 
 @dataclass(frozen=True)
@@ -183,27 +184,27 @@ class Ablation:
     """The verdict without one proposition: its support rules left out, all else equal."""
 
     proposition: str
-    verdict: str | None             # the verdict without it
-    margin_drop: float              # how much of the verdict's lead over the rest it takes away
+    verdict: str | None  # the verdict without it
+    margin_drop: float  # how much of the verdict's lead over the rest it takes away
 
 
 @dataclass(frozen=True)
 class Stability:
     """How the verdict stands when every fired rule's weight is perturbed at random."""
 
-    share: float                    # the share of perturbations that keep the verdict
+    share: float  # the share of perturbations that keep the verdict
     draws: int
-    perturbation: float             # each weight scaled within +/- this share
-    fragile: bool                   # share below the declared threshold
+    perturbation: float  # each weight scaled within +/- this share
+    fragile: bool  # share below the declared threshold
 
 
 @dataclass(frozen=True)
 class Completions:
     """The verdict under every way the unknown answers could be answered."""
 
-    count: int                      # the number of completions (1: nothing unknown)
-    keeps: float                    # the share that gives the verdict as it stands
-    shares: dict[str, float]        # verdict ("none": no verdict) -> share of completions
+    count: int  # the number of completions (1: nothing unknown)
+    keeps: float  # the share that gives the verdict as it stands
+    shares: dict[str, float]  # verdict ("none": no verdict) -> share of completions
 
 
 @dataclass(frozen=True)
@@ -213,35 +214,34 @@ class Result:
     case: Case
     world: str
     knowledge_version: str
-    verdict: str | None          # None: no response reached the minimum support
+    verdict: str | None  # None: no response reached the minimum support
     verdict_label: str
-    confidence: float               # margin of the verdict's support over the runner-up
+    confidence: float  # margin of the verdict's support over the runner-up
     tie: bool
     tied_with: tuple[str, ...]
     runner_up: str | None
     threat_level: str | None
     threat_score: ThreatScore | None
-    support: dict[str, float]       # response -> combined certainty factor
+    support: dict[str, float]  # response -> combined certainty factor
     support_detail: dict[str, Support]
-    unknown: tuple[str, ...]        # factors not answered
-    facts: dict[str, str]           # every known fact at the end: answers and derived facts
+    unknown: tuple[str, ...]  # factors not answered
+    facts: dict[str, str]  # every known fact at the end: answers and derived facts
     derived: dict[str, DerivedValue]
-    fired: tuple[FiredRule, ...]    # in firing order
-    why_not: dict[str, WhyNot] | None    # None when not explained
+    fired: tuple[FiredRule, ...]  # in firing order
+    why_not: dict[str, WhyNot] | None  # None when not explained
     conflicts: tuple[Conflict, ...]
     decisive: tuple[str, ...] = ()  # the propositions without which the verdict changes, most decisive first
     decisive_jointly: bool = False  # no single one is needed: the verdict changes only without all of them
-    ablations: tuple[Ablation, ...] = ()    # every proposition whose support rules fired
-    too_close: bool = False         # a margin below the declared threshold: too close to call
-    no_verdict: str | None = None   # why there is none: "threat_open" or "no_support"
-    next_questions: tuple[str, ...] = ()    # the factors to answer next when the threat is open
+    ablations: tuple[Ablation, ...] = ()  # every proposition whose support rules fired
+    too_close: bool = False  # a margin below the declared threshold: too close to call
+    no_verdict: str | None = None  # why there is none: "threat_open" or "no_support"
+    next_questions: tuple[str, ...] = ()  # the factors to answer next when the threat is open
     stability: Stability | None = None
     completions: Completions | None = None
     whatif: WhatIf | None = None
     worlds: dict[str, WorldOutcome] | None = None
     analogues: tuple[Analogue, ...] | None = None
-    kb: KnowledgeBase | None = field(default=None, compare=False, repr=False,
-                                        metadata={"json": None})
+    kb: KnowledgeBase | None = field(default=None, compare=False, repr=False, metadata={"json": None})
 
     def to_dict(self, with_case: bool = True) -> dict[str, Any]:
         data = to_dict(self)
@@ -251,6 +251,7 @@ class Result:
 
 
 # ------------------------------------------------------------ plain data
+
 
 def _key(f: dataclasses.Field[Any]) -> str | None:
     return f.metadata.get("json", f.name) if "json" in f.metadata else f.name
@@ -291,8 +292,11 @@ def _decode(tp: Any, value: Any, kb: KnowledgeBase | None) -> Any:
     if tp is Case:
         fields = {k: v for k, v in value.items() if k != "path"}
         if kb is None:
-            return Case(**{k: v for k, v in fields.items() if k != "answers"}, path=value.get("path"),
-                        answers={f: lv for f, lv in fields["answers"].items() if lv != "unknown"})
+            return Case(
+                **{k: v for k, v in fields.items() if k != "answers"},
+                path=value.get("path"),
+                answers={f: lv for f, lv in fields["answers"].items() if lv != "unknown"},
+            )
         case = case_from_data(fields, kb)
         case.path = value.get("path")
         return case
@@ -327,6 +331,7 @@ def from_dict(data: dict[str, Any], kb: KnowledgeBase | None = None) -> Result:
 
 # ---------------------------------------------------------------- schema
 
+
 def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
@@ -350,11 +355,12 @@ def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
                     required.append(key)
             if tp is Result:
                 props["schema"] = {"const": SCHEMA_VERSION}
-                props["app_version"] = {"type": "string",
-                                        "description": "the program that wrote the file (json written by main.py)"}
+                props["app_version"] = {
+                    "type": "string",
+                    "description": "the program that wrote the file (json written by main.py)",
+                }
                 required = ["schema", *[k for k in required if k not in ("whatif", "worlds", "analogues")]]
-            defs[name] = {"type": "object", "properties": props, "required": required,
-                          "additionalProperties": False}
+            defs[name] = {"type": "object", "properties": props, "required": required, "additionalProperties": False}
             if tp.__doc__:
                 defs[name]["description"] = " ".join(tp.__doc__.split())
         return {"$ref": f"#/$defs/{name}"}
@@ -362,8 +368,12 @@ def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         members = typing.get_args(tp)
         if len(members) == 2 and members[1] is Ellipsis:
             return {"type": "array", "items": _schema_of(members[0], defs)}
-        return {"type": "array", "prefixItems": [_schema_of(a, defs) for a in members],
-                "minItems": len(members), "maxItems": len(members)}
+        return {
+            "type": "array",
+            "prefixItems": [_schema_of(a, defs) for a in members],
+            "minItems": len(members),
+            "maxItems": len(members),
+        }
     if origin is dict:
         _, inner = typing.get_args(tp)
         return {"type": "object", "additionalProperties": _schema_of(inner, defs)}
@@ -378,15 +388,25 @@ def json_schema() -> dict[str, Any]:
     defs: dict[str, Any] = {}
     root = _schema_of(Result, defs)
     defs["Case"] = {
-        "type": "object", "description": "The case, in the case file format, every factor listed.",
-        "properties": {"title": {"type": "string"}, "year": {"type": ["integer", "null"]},
-                       "state": {"type": "string"}, "threat": {"type": "string"},
-                       "answers": {"type": "object", "additionalProperties": {"type": "string"}},
-                       "observed": {"type": "string"},
-                       "sources": {"type": "array", "items": {"type": "string"}},
-                       "notes": {"type": "string"},
-                       "path": {"type": ["string", "null"], "description": "the file it was read from"}},
+        "type": "object",
+        "description": "The case, in the case file format, every factor listed.",
+        "properties": {
+            "title": {"type": "string"},
+            "year": {"type": ["integer", "null"]},
+            "state": {"type": "string"},
+            "threat": {"type": "string"},
+            "answers": {"type": "object", "additionalProperties": {"type": "string"}},
+            "observed": {"type": "string"},
+            "sources": {"type": "array", "items": {"type": "string"}},
+            "notes": {"type": "string"},
+            "path": {"type": ["string", "null"], "description": "the file it was read from"},
+        },
         "required": ["title", "year", "state", "threat", "answers", "sources", "notes", "path"],
-        "additionalProperties": False}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "Alliance Advisor result", **root, "$defs": defs}
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Alliance Advisor result",
+        **root,
+        "$defs": defs,
+    }

@@ -13,6 +13,7 @@ the single-case engine's, with its whole explanation (rules/advisor.py).
 
 Plain data only: the wording is presentation/'s, the rendering the views'.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,8 +32,24 @@ from .knowledge import KnowledgeBase
 from .result import Result
 from .yamlio import Node, parse_yaml_text, read_yaml_file
 
-SCENARIO_KEYS = ("title", "year", "states", "neighbours", "regions", "perceptions", "war", "war_leader", "defeated",
-                 "alignments", "observed", "overrides", "sources", "notes", "contested", "anchor")
+SCENARIO_KEYS = (
+    "title",
+    "year",
+    "states",
+    "neighbours",
+    "regions",
+    "perceptions",
+    "war",
+    "war_leader",
+    "defeated",
+    "alignments",
+    "observed",
+    "overrides",
+    "sources",
+    "notes",
+    "contested",
+    "anchor",
+)
 STATE_KEYS = ("id", "name", "capability", "offensive_capability", "cow_code")
 MAX_STATES = 200
 WAR_LEVELS = ("peace", "early_war", "late_war")
@@ -64,7 +81,7 @@ class Derivation:
     pivotal_share_of_gap: float
     max_rounds: int
     cow: dict[str, Any]
-    lines: dict[str, int]              # key -> its line in the file, for the explanation
+    lines: dict[str, int]  # key -> its line in the file, for the explanation
     path: str
     version: str
 
@@ -77,8 +94,11 @@ def _bands(data: Any, key: str, levels: Sequence[str], path: str, line: int | No
         if not isinstance(item, dict) or set(item) != {"level", "at_least"}:
             raise KnowledgeError(f"'{key}': each band needs exactly 'level' and 'at_least'", path, line)
         if item["level"] not in levels:
-            raise KnowledgeError(f"'{key}': unknown level '{item['level']}' (expected one of "
-                                 f"{', '.join(levels)})", path, getattr(item, "line", line))
+            raise KnowledgeError(
+                f"'{key}': unknown level '{item['level']}' (expected one of {', '.join(levels)})",
+                path,
+                getattr(item, "line", line),
+            )
         value = item["at_least"]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise KnowledgeError(f"'{key}': 'at_least' must be a number of 0 or more", path, line)
@@ -95,8 +115,17 @@ def load_derivation(kb: KnowledgeBase) -> Derivation:
     where = str(path)
     if not isinstance(data, Node):
         raise KnowledgeError("top level must be a mapping", where, 1)
-    known = ("state_strength", "threat_power", "proximity", "default_intentions", "allies",
-             "default_communication", "pivotal", "max_rounds", "cow")
+    known = (
+        "state_strength",
+        "threat_power",
+        "proximity",
+        "default_intentions",
+        "allies",
+        "default_communication",
+        "pivotal",
+        "max_rounds",
+        "cow",
+    )
     for key in data:
         if key not in known:
             raise KnowledgeError(f"unknown key '{key}' (expected one of {', '.join(known)})", where, data.line_of(key))
@@ -117,15 +146,17 @@ def load_derivation(kb: KnowledgeBase) -> Derivation:
         raise KnowledgeError("'allies' needs 'threatened_at', 'able_share' and 'bands'", where, data.line_of("allies"))
     threat_levels = tuple(kb.derived_fact(kb.theory.threat_fact).levels)
     if allies["threatened_at"] not in threat_levels:
-        raise KnowledgeError(f"'allies.threatened_at' must be one of {', '.join(threat_levels)}", where,
-                             data.line_of("allies"))
+        raise KnowledgeError(
+            f"'allies.threatened_at' must be one of {', '.join(threat_levels)}", where, data.line_of("allies")
+        )
     for key, factor in (("default_intentions", "intentions"), ("default_communication", "communication")):
         if data[key] not in levels(factor):
             raise KnowledgeError(f"'{key}' must be one of {', '.join(levels(factor))}", where, data.line_of(key))
     proximity = data["proximity"]
     if not isinstance(proximity, dict) or not isinstance(proximity.get("common_neighbour_is_regional"), bool):
-        raise KnowledgeError("'proximity' needs 'common_neighbour_is_regional: true|false'", where,
-                             data.line_of("proximity"))
+        raise KnowledgeError(
+            "'proximity' needs 'common_neighbour_is_regional: true|false'", where, data.line_of("proximity")
+        )
     pivotal = data["pivotal"]
     if not isinstance(pivotal, dict) or "share_of_gap" not in pivotal:
         raise KnowledgeError("'pivotal' needs 'share_of_gap'", where, data.line_of("pivotal"))
@@ -135,21 +166,33 @@ def load_derivation(kb: KnowledgeBase) -> Derivation:
     cow = data["cow"]
     if not isinstance(cow, dict):
         raise KnowledgeError("'cow' must be a mapping", where, data.line_of("cow"))
-    _bands(cow.get("offensive_capability"), "cow.offensive_capability", levels("offensive_capability"), where,
-           data.line_of("cow"))
+    _bands(
+        cow.get("offensive_capability"),
+        "cow.offensive_capability",
+        levels("offensive_capability"),
+        where,
+        data.line_of("cow"),
+    )
     return Derivation(
-        state_strength=_bands(data["state_strength"], "state_strength", levels("state_strength"), where,
-                              data.line_of("state_strength")),
-        threat_power=_bands(data["threat_power"], "threat_power", levels("threat_power"), where,
-                            data.line_of("threat_power")),
+        state_strength=_bands(
+            data["state_strength"], "state_strength", levels("state_strength"), where, data.line_of("state_strength")
+        ),
+        threat_power=_bands(
+            data["threat_power"], "threat_power", levels("threat_power"), where, data.line_of("threat_power")
+        ),
         common_neighbour_is_regional=proximity["common_neighbour_is_regional"],
-        default_intentions=data["default_intentions"], threatened_at=allies["threatened_at"],
+        default_intentions=data["default_intentions"],
+        threatened_at=allies["threatened_at"],
         able_share=number(allies["able_share"], "allies.able_share"),
         allies=_bands(allies["bands"], "allies.bands", levels("ally_availability"), where, data.line_of("allies")),
         default_communication=data["default_communication"],
         pivotal_share_of_gap=number(pivotal["share_of_gap"], "pivotal.share_of_gap"),
-        max_rounds=rounds, cow=dict(cow), lines={k: data.line_of(k) or 1 for k in data}, path=where,
-        version=hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+        max_rounds=rounds,
+        cow=dict(cow),
+        lines={k: data.line_of(k) or 1 for k in data},
+        path=where,
+        version=hashlib.sha256(path.read_bytes()).hexdigest()[:12],
+    )
 
 
 def band_of(bands: Sequence[Band], value: float) -> Band:
@@ -174,13 +217,13 @@ class Scenario:
     states: tuple[State, ...]
     neighbours: frozenset[frozenset[str]]
     regions: dict[str, tuple[str, ...]]
-    perceptions: dict[str, dict[str, str]]      # state -> power -> intentions
+    perceptions: dict[str, dict[str, str]]  # state -> power -> intentions
     war: str
     war_leader: str | None
-    defeated: tuple[str, ...]                   # powers just beaten in a war that has ended
+    defeated: tuple[str, ...]  # powers just beaten in a war that has ended
     alignments: tuple[tuple[str, ...], ...]
     observed: tuple[tuple[str, ...], ...] | None
-    overrides: dict[str, dict[str, dict[str, str]]]     # state -> power -> factor -> level
+    overrides: dict[str, dict[str, dict[str, str]]]  # state -> power -> factor -> level
     sources: tuple[str, ...]
     notes: str
     contested: tuple[str, ...]
@@ -230,8 +273,9 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
         raise ScenarioError("a scenario must be a mapping of keys (title, states, ...)", where, 1)
     for key in data:
         if key not in SCENARIO_KEYS:
-            raise ScenarioError(f"unknown key '{key}' (expected one of {', '.join(SCENARIO_KEYS)})", where,
-                                data.line_of(key))
+            raise ScenarioError(
+                f"unknown key '{key}' (expected one of {', '.join(SCENARIO_KEYS)})", where, data.line_of(key)
+            )
     title = _text(data, "title", where, MAX_TITLE)
     year = data.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not -5000 <= year <= 3000):
@@ -247,31 +291,46 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
     for item in raw_states:
         line = getattr(item, "line", data.line_of("states"))
         if not isinstance(item, Node):
-            raise ScenarioError("each state must be a mapping with id, name, capability, offensive_capability",
-                                where, line)
+            raise ScenarioError(
+                "each state must be a mapping with id, name, capability, offensive_capability", where, line
+            )
         for key in item:
             if key not in STATE_KEYS:
-                raise ScenarioError(f"state: unknown key '{key}' (expected one of {', '.join(STATE_KEYS)})",
-                                    where, item.line_of(key))
+                raise ScenarioError(
+                    f"state: unknown key '{key}' (expected one of {', '.join(STATE_KEYS)})", where, item.line_of(key)
+                )
         sid = item.get("id")
-        if not isinstance(sid, str) or not sid or not all(c.islower() or c.isdigit() or c == "_" for c in sid) \
-                or len(sid) > 60:
-            raise ScenarioError(f"state id {sid!r}: an id is lowercase letters, digits and '_'", where,
-                                item.line_of("id"))
+        if (
+            not isinstance(sid, str)
+            or not sid
+            or not all(c.islower() or c.isdigit() or c == "_" for c in sid)
+            or len(sid) > 60
+        ):
+            raise ScenarioError(
+                f"state id {sid!r}: an id is lowercase letters, digits and '_'", where, item.line_of("id")
+            )
         if any(s.id == sid for s in states):
             raise ScenarioError(f"state '{sid}' is declared twice", where, item.line_of("id"))
         name = item.get("name", sid)
         if not isinstance(name, str) or len(name) > MAX_TITLE:
-            raise ScenarioError(f"state '{sid}': 'name' must be text of at most {MAX_TITLE} characters", where,
-                                item.line_of("name"))
+            raise ScenarioError(
+                f"state '{sid}': 'name' must be text of at most {MAX_TITLE} characters", where, item.line_of("name")
+            )
         capability = item.get("capability")
         if isinstance(capability, bool) or not isinstance(capability, (int, float)) or not 0 < capability <= 1:
-            raise ScenarioError(f"state '{sid}': capability {capability!r} is outside 0-1 (a share of the "
-                                "system's capabilities, above 0)", where, item.line_of("capability"))
+            raise ScenarioError(
+                f"state '{sid}': capability {capability!r} is outside 0-1 (a share of the "
+                "system's capabilities, above 0)",
+                where,
+                item.line_of("capability"),
+            )
         offensive = item.get("offensive_capability")
         if offensive not in offensive_levels:
-            raise ScenarioError(f"state '{sid}': offensive_capability {offensive!r} is not one of "
-                                f"{', '.join(offensive_levels)}", where, item.line_of("offensive_capability"))
+            raise ScenarioError(
+                f"state '{sid}': offensive_capability {offensive!r} is not one of {', '.join(offensive_levels)}",
+                where,
+                item.line_of("offensive_capability"),
+            )
         code = item.get("cow_code")
         if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
             raise ScenarioError(f"state '{sid}': 'cow_code' must be a whole number", where, item.line_of("cow_code"))
@@ -280,8 +339,9 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
 
     def check_id(value: Any, key: str, line: int | None) -> str:
         if not isinstance(value, str) or value not in ids:
-            raise ScenarioError(f"'{key}': '{value}' is not a state of this scenario (declared: "
-                                f"{', '.join(sorted(ids))})", where, line)
+            raise ScenarioError(
+                f"'{key}': '{value}' is not a state of this scenario (declared: {', '.join(sorted(ids))})", where, line
+            )
         return value
 
     def id_lists(key: str, min_len: int) -> tuple[tuple[str, ...], ...]:
@@ -336,11 +396,15 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
 
     intentions = tuple(kb.factor("intentions").level_ids)
     perceptions: dict[str, dict[str, str]] = {}
-    for sid, power, level, pline in state_pairs("perceptions", "a state to {power: intentions}",
-                                               "'{}' perceives itself: a state's perceptions are of the others"):
+    for sid, power, level, pline in state_pairs(
+        "perceptions",
+        "a state to {power: intentions}",
+        "'{}' perceives itself: a state's perceptions are of the others",
+    ):
         if level not in intentions:
-            raise ScenarioError(f"perceptions.{sid}.{power}: {level!r} is not one of {', '.join(intentions)}",
-                                where, pline)
+            raise ScenarioError(
+                f"perceptions.{sid}.{power}: {level!r} is not one of {', '.join(intentions)}", where, pline
+            )
         perceptions.setdefault(sid, {})[power] = level
 
     war = data.get("war", "peace")
@@ -350,16 +414,22 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
     if leader is not None:
         check_id(leader, "war_leader", data.line_of("war_leader"))
         if war == "peace":
-            raise ScenarioError("'war_leader' names the state nearer victory in a war, but 'war' is peace", where,
-                                data.line_of("war_leader"))
+            raise ScenarioError(
+                "'war_leader' names the state nearer victory in a war, but 'war' is peace",
+                where,
+                data.line_of("war_leader"),
+            )
 
     raw_defeated = data.get("defeated") or []
     if not isinstance(raw_defeated, list):
         raise ScenarioError("'defeated' must be a list of state ids", where, data.line_of("defeated"))
     defeated = tuple(check_id(v, "defeated", data.line_of("defeated")) for v in raw_defeated)
     if defeated and war != "peace":
-        raise ScenarioError("'defeated' names powers beaten in a war that has ended, but 'war' is not peace",
-                            where, data.line_of("defeated"))
+        raise ScenarioError(
+            "'defeated' names powers beaten in a war that has ended, but 'war' is not peace",
+            where,
+            data.line_of("defeated"),
+        )
     alignments = id_lists("alignments", 2)
     observed = id_lists("observed", 1) if "observed" in data else None
     if observed is not None:
@@ -367,13 +437,15 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
         for bloc in observed:
             twice = seen_ids & set(bloc)
             if twice:
-                raise ScenarioError(f"'observed': '{sorted(twice)[0]}' is in two blocs", where,
-                                    data.line_of("observed"))
+                raise ScenarioError(
+                    f"'observed': '{sorted(twice)[0]}' is in two blocs", where, data.line_of("observed")
+                )
             seen_ids |= set(bloc)
 
     overrides: dict[str, dict[str, dict[str, str]]] = {}
-    for sid, power, answers, pline in state_pairs("overrides", "state -> power -> {factor: level}",
-                                                  "overrides: '{}' cannot face itself"):
+    for sid, power, answers, pline in state_pairs(
+        "overrides", "state -> power -> {factor: level}", "overrides: '{}' cannot face itself"
+    ):
         if not isinstance(answers, dict):
             raise ScenarioError(f"overrides.{sid}.{power}: must map a factor to a level", where, pline)
         for factor, level in answers.items():
@@ -381,19 +453,36 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
                 raise ScenarioError(f"overrides.{sid}.{power}: unknown factor '{factor}'", where, pline)
             level = "yes" if level is True else "no" if level is False else level
             if level not in kb.factor(factor).level_ids:
-                raise ScenarioError(f"overrides.{sid}.{power}.{factor}: {level!r} is not one of "
-                                    f"{', '.join(kb.factor(factor).level_ids)}", where, pline)
+                raise ScenarioError(
+                    f"overrides.{sid}.{power}.{factor}: {level!r} is not one of "
+                    f"{', '.join(kb.factor(factor).level_ids)}",
+                    where,
+                    pline,
+                )
             overrides.setdefault(sid, {}).setdefault(power, {})[factor] = level
 
     anchor = data.get("anchor")
     if anchor is not None and not isinstance(anchor, dict):
         raise ScenarioError("'anchor' must be a mapping", where, data.line_of("anchor"))
-    return Scenario(title=title, year=year, states=tuple(states), neighbours=neighbours, regions=regions,
-                    perceptions=perceptions, war=war, war_leader=leader, defeated=defeated, alignments=alignments,
-                    observed=observed,
-                    overrides=overrides, sources=_text_list(data, "sources", where), notes=_text(data, "notes", where),
-                    contested=_text_list(data, "contested", where), anchor=dict(anchor) if anchor else None,
-                    path=path)
+    return Scenario(
+        title=title,
+        year=year,
+        states=tuple(states),
+        neighbours=neighbours,
+        regions=regions,
+        perceptions=perceptions,
+        war=war,
+        war_leader=leader,
+        defeated=defeated,
+        alignments=alignments,
+        observed=observed,
+        overrides=overrides,
+        sources=_text_list(data, "sources", where),
+        notes=_text(data, "notes", where),
+        contested=_text_list(data, "contested", where),
+        anchor=dict(anchor) if anchor else None,
+        path=path,
+    )
 
 
 def load_scenario(path: str | os.PathLike[str], kb: KnowledgeBase) -> Scenario:
@@ -416,9 +505,9 @@ class DerivedAnswer:
 
     factor: str
     level: str
-    source: str                     # "data", "default" or "override"
-    rule: str                       # the key of knowledge/derivation.yaml that gave it
-    figures: dict[str, Any]         # the figures it was computed from
+    source: str  # "data", "default" or "override"
+    rule: str  # the key of knowledge/derivation.yaml that gave it
+    figures: dict[str, Any]  # the figures it was computed from
 
 
 @dataclass(frozen=True)
@@ -429,7 +518,7 @@ class PairThreat:
     threat_level: str | None
     score: int
     maximum: int
-    answers: dict[str, str]         # the threat's four sources, as derived
+    answers: dict[str, str]  # the threat's four sources, as derived
 
 
 @dataclass(frozen=True)
@@ -437,14 +526,14 @@ class StateChoice:
     """A state's choice against its greatest threat."""
 
     state: str
-    threats: tuple[PairThreat, ...]     # every other power, greatest threat first
+    threats: tuple[PairThreat, ...]  # every other power, greatest threat first
     greatest_threat: str
-    strongest: str                      # the strongest other power (by capability)
+    strongest: str  # the strongest other power (by capability)
     verdict: str | None
-    side: str                           # "against" (balances or rides under it), "with" or "apart"
-    partners: tuple[str, ...]           # balancing: the states it would ally with; bandwagoning: the threat
-    derivation: tuple[DerivedAnswer, ...]   # the answers of (state, greatest threat), each with its source
-    result: Result | None               # the full single-case explanation (None in a quick run)
+    side: str  # "against" (balances or rides under it), "with" or "apart"
+    partners: tuple[str, ...]  # balancing: the states it would ally with; bandwagoning: the threat
+    derivation: tuple[DerivedAnswer, ...]  # the answers of (state, greatest threat), each with its source
+    result: Result | None  # the full single-case explanation (None in a quick run)
 
     @property
     def answers(self) -> dict[str, str]:
@@ -456,18 +545,18 @@ class ScenarioResult:
     scenario: Scenario
     world: str
     states: dict[str, StateChoice]
-    coalitions: tuple[tuple[str, ...], ...]     # blocs of two or more, largest first
+    coalitions: tuple[tuple[str, ...], ...]  # blocs of two or more, largest first
     unaligned: tuple[str, ...]
     rounds: int
     stable: bool
-    cycle: int | None                   # the length of the cycle when the rounds repeat
-    history: tuple[tuple[tuple[str, ...], ...], ...]   # the coalitions after each round
-    misassigned: tuple[str, ...] | None     # with `observed`: states on the wrong side
-    agreement: dict[str, bool] | None       # state -> placed as observed
+    cycle: int | None  # the length of the cycle when the rounds repeat
+    history: tuple[tuple[tuple[str, ...], ...], ...]  # the coalitions after each round
+    misassigned: tuple[str, ...] | None  # with `observed`: states on the wrong side
+    agreement: dict[str, bool] | None  # state -> placed as observed
     matching: dict[int, int | None] | None  # predicted bloc index -> observed bloc index
     knowledge_version: str
     derivation_version: str
-    notes: tuple[str, ...] = field(default=())   # facts about the run (e.g. refused merges)
+    notes: tuple[str, ...] = field(default=())  # facts about the run (e.g. refused merges)
 
 
 # ------------------------------------------------------------------ the engine
@@ -481,8 +570,11 @@ class ScenarioEngine:
         self.advisor = advisor
         self.kb = advisor.kb
         self.derivation = load_derivation(self.kb)
-        self.score = next(r.score for r in advisor.program.rules if r.score is not None
-                          and r.score.target == self.kb.theory.threat_fact)
+        self.score = next(
+            r.score
+            for r in advisor.program.rules
+            if r.score is not None and r.score.target == self.kb.theory.threat_fact
+        )
         levels = tuple(self.kb.derived_fact(self.kb.theory.threat_fact).levels)
         self._threat_rank = {lv: i for i, lv in enumerate(levels)}
 
@@ -494,8 +586,9 @@ class ScenarioEngine:
             if a in members and b in members:
                 return "regional", {"region": name}
         if self.derivation.common_neighbour_is_regional:
-            common = sorted(c for c in sc.ids if frozenset((a, c)) in sc.neighbours
-                            and frozenset((b, c)) in sc.neighbours)
+            common = sorted(
+                c for c in sc.ids if frozenset((a, c)) in sc.neighbours and frozenset((b, c)) in sc.neighbours
+            )
             if common:
                 return "regional", {"common_neighbours": common}
         return "distant", {}
@@ -509,19 +602,46 @@ class ScenarioEngine:
         power = band_of(d.threat_power, ratio)
         proximity, near = self._proximity(sc, a, b)
         seen = sc.perceptions.get(a, {}).get(b)
-        out = [DerivedAnswer("state_strength", strength.level, "data", "state_strength",
-                             {"capability": sa.capability, "at_least": strength.at_least}),
-               DerivedAnswer("threat_power", power.level, "data", "threat_power",
-                             {"capability": sb.capability, "own": sa.capability, "ratio": round(ratio, 3),
-                              "at_least": power.at_least}),
-               DerivedAnswer("proximity", proximity, "data", "proximity", near),
-               DerivedAnswer("offensive_capability", sb.offensive_capability, "data", "offensive_capability",
-                             {"declared": sb.offensive_capability}),
-               DerivedAnswer("intentions", seen or d.default_intentions, "data" if seen else "default",
-                             "perceptions" if seen else "default_intentions", {}),
-               DerivedAnswer("communication", d.default_communication, "default", "default_communication", {}),
-               DerivedAnswer("war_status", "threat_defeated", "data", "defeated", {"defeated": b})
-               if b in sc.defeated else DerivedAnswer("war_status", sc.war, "data", "war", {})]
+        out = [
+            DerivedAnswer(
+                "state_strength",
+                strength.level,
+                "data",
+                "state_strength",
+                {"capability": sa.capability, "at_least": strength.at_least},
+            ),
+            DerivedAnswer(
+                "threat_power",
+                power.level,
+                "data",
+                "threat_power",
+                {
+                    "capability": sb.capability,
+                    "own": sa.capability,
+                    "ratio": round(ratio, 3),
+                    "at_least": power.at_least,
+                },
+            ),
+            DerivedAnswer("proximity", proximity, "data", "proximity", near),
+            DerivedAnswer(
+                "offensive_capability",
+                sb.offensive_capability,
+                "data",
+                "offensive_capability",
+                {"declared": sb.offensive_capability},
+            ),
+            DerivedAnswer(
+                "intentions",
+                seen or d.default_intentions,
+                "data" if seen else "default",
+                "perceptions" if seen else "default_intentions",
+                {},
+            ),
+            DerivedAnswer("communication", d.default_communication, "default", "default_communication", {}),
+            DerivedAnswer("war_status", "threat_defeated", "data", "defeated", {"defeated": b})
+            if b in sc.defeated
+            else DerivedAnswer("war_status", sc.war, "data", "war", {}),
+        ]
         return out
 
     def _threat(self, answers: Mapping[str, str]) -> tuple[str | None, int, int]:
@@ -529,8 +649,14 @@ class ScenarioEngine:
         return o.level, o.total, o.maximum
 
     # ------------------------------------------------------------ a round
-    def _situational(self, sc: Scenario, a: str, b: str, partners_of: Mapping[str, frozenset[str]],
-                     threat_to: Mapping[tuple[str, str], str | None]) -> tuple[list[DerivedAnswer], tuple[str, ...]]:
+    def _situational(
+        self,
+        sc: Scenario,
+        a: str,
+        b: str,
+        partners_of: Mapping[str, frozenset[str]],
+        threat_to: Mapping[tuple[str, str], str | None],
+    ) -> tuple[list[DerivedAnswer], tuple[str, ...]]:
         """Allies, pivotal, the war's leader and the current alignment of (a facing b),
         given who is aligned with whom after the previous round (or in the alignments
         in force: each alliance ties its own members, not their other allies)."""
@@ -569,26 +695,48 @@ class ScenarioEngine:
             winning, lead = "threat_opponents", {"war_leader": sc.war_leader}
         else:
             winning, lead = "unclear", {"war_leader": sc.war_leader}
-        out = [DerivedAnswer("ally_availability", allies.level, "data", "allies",
-                             {"candidates": candidates, "their_capability": round(help_cap, 4),
-                              "power_bloc": sorted(b_side), "power_capability": round(power_cap, 4),
-                              "ratio": round(ratio, 3), "at_least": allies.at_least}),
-               DerivedAnswer("pivotal", pivotal, "data", "pivotal",
-                             {"own": sc.state(a).capability, "gap": round(gap, 4),
-                              "share_of_gap": d.pivotal_share_of_gap}),
-               DerivedAnswer("winning_side", winning, "data" if lead else "default", "war_leader", lead),
-               DerivedAnswer("current_alignment", alignment, "data", "alignments",
-                             {"aligned_with": sorted(partners_of[a])})]
+        out = [
+            DerivedAnswer(
+                "ally_availability",
+                allies.level,
+                "data",
+                "allies",
+                {
+                    "candidates": candidates,
+                    "their_capability": round(help_cap, 4),
+                    "power_bloc": sorted(b_side),
+                    "power_capability": round(power_cap, 4),
+                    "ratio": round(ratio, 3),
+                    "at_least": allies.at_least,
+                },
+            ),
+            DerivedAnswer(
+                "pivotal",
+                pivotal,
+                "data",
+                "pivotal",
+                {"own": sc.state(a).capability, "gap": round(gap, 4), "share_of_gap": d.pivotal_share_of_gap},
+            ),
+            DerivedAnswer("winning_side", winning, "data" if lead else "default", "war_leader", lead),
+            DerivedAnswer(
+                "current_alignment", alignment, "data", "alignments", {"aligned_with": sorted(partners_of[a])}
+            ),
+        ]
         return out, tuple(candidates)
 
     @staticmethod
     def _overridden(sc: Scenario, a: str, b: str, answers: list[DerivedAnswer]) -> list[DerivedAnswer]:
         over = sc.overrides.get(a, {}).get(b, {})
-        return [DerivedAnswer(x.factor, over[x.factor], "override", "overrides", {"derived": x.level})
-                if x.factor in over else x for x in answers]
+        return [
+            DerivedAnswer(x.factor, over[x.factor], "override", "overrides", {"derived": x.level})
+            if x.factor in over
+            else x
+            for x in answers
+        ]
 
-    def run(self, sc: Scenario, world: str | None = None, explain: bool = True,
-            explanations: bool = True) -> ScenarioResult:
+    def run(
+        self, sc: Scenario, world: str | None = None, explain: bool = True, explanations: bool = True
+    ) -> ScenarioResult:
         """The scenario's choices and coalitions. Without ``explanations`` (a quick run,
         for live editing) the verdicts are the vectorised evaluator's and no state
         carries its single-case Result; the verdicts are the same (every analysis with
@@ -645,30 +793,54 @@ class ScenarioEngine:
         for a in ids:
             b = greatest[a]
             answers = {x.factor: x.level for x in answers_of[a]}
-            case = Case(title=f"{sc.state(a).name} facing {sc.state(b).name}" + (f", {sc.year}" if sc.year else ""),
-                        year=sc.year, state=sc.state(a).name, threat=sc.state(b).name, answers=answers)
+            case = Case(
+                title=f"{sc.state(a).name} facing {sc.state(b).name}" + (f", {sc.year}" if sc.year else ""),
+                year=sc.year,
+                state=sc.state(a).name,
+                threat=sc.state(b).name,
+                answers=answers,
+            )
             result = self.advisor.analyze(case, world=world, explain=explain) if explanations else None
             verdict = result.verdict if result is not None else verdicts[a]
             side = SIDE_OF.get(verdict or "", "apart")
             if side == "against":
-                partners = tuple(x for x in candidates_of[a] if SIDE_OF.get(verdicts.get(x) or "") == "against"
-                                 and greatest[x] == b) or candidates_of[a]
+                partners = (
+                    tuple(
+                        x
+                        for x in candidates_of[a]
+                        if SIDE_OF.get(verdicts.get(x) or "") == "against" and greatest[x] == b
+                    )
+                    or candidates_of[a]
+                )
             elif side == "with":
                 partners = (b,)
             else:
                 partners = ()
             strongest = max((s for s in ids if s != a), key=lambda s: (sc.state(s).capability, s))
-            states[a] = StateChoice(a, ranked[a], b, strongest, verdict, side, partners,
-                                    tuple(answers_of[a]), result)
+            states[a] = StateChoice(a, ranked[a], b, strongest, verdict, side, partners, tuple(answers_of[a]), result)
         coalitions = tuple(bloc for bloc in final if len(bloc) > 1)
         unaligned = tuple(s for bloc in final if len(bloc) == 1 for s in bloc)
         misassigned = agreement = matching = None
         if sc.observed is not None:
             misassigned, agreement, matching = match_blocs(coalitions, sc.observed, ids)
         notes = tuple(f"{s}: kept out of a bloc that holds a power it balances against" for s in sorted(refused))
-        return ScenarioResult(sc, world, states, coalitions, unaligned, len(history), stable and cycle is None,
-                              cycle, tuple(history), misassigned, agreement, matching, self.kb.version,
-                              self.derivation.version, notes)
+        return ScenarioResult(
+            sc,
+            world,
+            states,
+            coalitions,
+            unaligned,
+            len(history),
+            stable and cycle is None,
+            cycle,
+            tuple(history),
+            misassigned,
+            agreement,
+            matching,
+            self.kb.version,
+            self.derivation.version,
+            notes,
+        )
 
 
 def _ties(groups: Iterable[Sequence[str]], ids: Sequence[str]) -> dict[str, frozenset[str]]:
@@ -689,8 +861,13 @@ def _canonical(root: Mapping[str, str], ids: Sequence[str]) -> list[tuple[str, .
     return sorted(out, key=lambda b: (-len(b), order[b[0]]))
 
 
-def _coalitions(ids: Sequence[str], greatest: Mapping[str, str], verdicts: Mapping[str, str | None],
-                candidates: Mapping[str, Sequence[str]], sc: Scenario) -> tuple[list[tuple[str, ...]], list[str]]:
+def _coalitions(
+    ids: Sequence[str],
+    greatest: Mapping[str, str],
+    verdicts: Mapping[str, str | None],
+    candidates: Mapping[str, Sequence[str]],
+    sc: Scenario,
+) -> tuple[list[tuple[str, ...]], list[str]]:
     """The blocs the choices make: a bandwagoner joins its threat; the states that
     balance against the same power (or ride under the coalition against it) join one
     another. A state that balances against a power is never merged into a bloc that
@@ -711,7 +888,7 @@ def _coalitions(ids: Sequence[str], greatest: Mapping[str, str], verdicts: Mappi
         return not any(greatest[s] in joined and SIDE_OF.get(verdicts.get(s) or "") == "against" for s in joined)
 
     refused = []
-    for a in ids:                       # bandwagoning first: it names its partner outright
+    for a in ids:  # bandwagoning first: it names its partner outright
         if SIDE_OF.get(verdicts.get(a) or "") == "with":
             if compatible(a, greatest[a]):
                 parent[find(a)] = find(greatest[a])
@@ -734,8 +911,9 @@ def _coalitions(ids: Sequence[str], greatest: Mapping[str, str], verdicts: Mappi
     return _canonical({s: find(s) for s in ids}, ids), sorted(set(refused))
 
 
-def match_blocs(predicted: Sequence[Sequence[str]], observed: Sequence[Sequence[str]], ids: Sequence[str]
-                ) -> tuple[tuple[str, ...], dict[str, bool], dict[int, int | None]]:
+def match_blocs(
+    predicted: Sequence[Sequence[str]], observed: Sequence[Sequence[str]], ids: Sequence[str]
+) -> tuple[tuple[str, ...], dict[str, bool], dict[int, int | None]]:
     """The best match of predicted to observed blocs (most states placed alike); a state
     in no bloc is unaligned. Returns the misassigned states, per-state agreement, and
     the matching (predicted index -> observed index, None: unmatched)."""
@@ -751,7 +929,7 @@ def match_blocs(predicted: Sequence[Sequence[str]], observed: Sequence[Sequence[
             score = sum(overlap[c][j] for j, c in enumerate(combo) if c is not None)
             if score > best[0]:
                 best = (score, combo)
-    else:                               # many blocs: the largest overlaps first
+    else:  # many blocs: the largest overlaps first
         taken: set[int] = set()
         combo_list: list[int | None] = [None] * len(observed)
         for _, i, j in sorted((-overlap[i][j], i, j) for i in range(len(predicted)) for j in range(len(observed))):
@@ -780,25 +958,49 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
     states: dict[str, Any] = {}
     for sid, choice in result.states.items():
         entry: dict[str, Any] = {
-            "name": sc.state(sid).name, "greatest_threat": choice.greatest_threat,
+            "name": sc.state(sid).name,
+            "greatest_threat": choice.greatest_threat,
             "strongest": choice.strongest,
-            "threats": [{"power": t.power, "threat_level": t.threat_level, "score": t.score, "maximum": t.maximum,
-                         "sources": dict(t.answers)} for t in choice.threats],
-            "verdict": choice.verdict, "side": choice.side, "partners": list(choice.partners),
+            "threats": [
+                {
+                    "power": t.power,
+                    "threat_level": t.threat_level,
+                    "score": t.score,
+                    "maximum": t.maximum,
+                    "sources": dict(t.answers),
+                }
+                for t in choice.threats
+            ],
+            "verdict": choice.verdict,
+            "side": choice.side,
+            "partners": list(choice.partners),
             "confidence": choice.result.confidence if choice.result else None,
             "decisive": list(choice.result.decisive) if choice.result else None,
-            "answers": [{"factor": d.factor, "level": d.level, "source": d.source, "rule": d.rule,
-                         "figures": d.figures} for d in choice.derivation]}
+            "answers": [
+                {"factor": d.factor, "level": d.level, "source": d.source, "rule": d.rule, "figures": d.figures}
+                for d in choice.derivation
+            ],
+        }
         if explanations and choice.result is not None:
             entry["explanation"] = choice.result.to_dict()
         states[sid] = entry
     data: dict[str, Any] = {
-        "title": sc.title, "year": sc.year, "world": result.world, "states": states,
-        "coalitions": [list(b) for b in result.coalitions], "unaligned": list(result.unaligned),
-        "rounds": result.rounds, "stable": result.stable, "cycle": result.cycle,
+        "title": sc.title,
+        "year": sc.year,
+        "world": result.world,
+        "states": states,
+        "coalitions": [list(b) for b in result.coalitions],
+        "unaligned": list(result.unaligned),
+        "rounds": result.rounds,
+        "stable": result.stable,
+        "cycle": result.cycle,
         "history": [[list(b) for b in round_ if len(b) > 1] for round_ in result.history],
-        "sources": list(sc.sources), "contested": list(sc.contested), "notes": list(result.notes),
-        "knowledge_version": result.knowledge_version, "derivation_version": result.derivation_version}
+        "sources": list(sc.sources),
+        "contested": list(sc.contested),
+        "notes": list(result.notes),
+        "knowledge_version": result.knowledge_version,
+        "derivation_version": result.derivation_version,
+    }
     if result.misassigned is not None:
         data["observed"] = [list(b) for b in sc.observed or ()]
         data["misassigned"] = list(result.misassigned)
@@ -815,16 +1017,22 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
 class BlocMove:
     """One change of a perception that moves a state to another bloc."""
 
-    state: str                      # whose perception changes
-    power: str                      # of whom
+    state: str  # whose perception changes
+    power: str  # of whom
     before: str
     after: str
-    moved: tuple[str, ...]          # the states whose bloc changes
+    moved: tuple[str, ...]  # the states whose bloc changes
     result: ScenarioResult
 
 
-def perception_moves(engine: ScenarioEngine, sc: Scenario, base: ScenarioResult, threats: int = 2,
-                     world: str | None = None, cancelled: Any = None) -> list[BlocMove]:
+def perception_moves(
+    engine: ScenarioEngine,
+    sc: Scenario,
+    base: ScenarioResult,
+    threats: int = 2,
+    world: str | None = None,
+    cancelled: Any = None,
+) -> list[BlocMove]:
     """The single changes of perception (each state's view of its ``threats`` greatest
     threats, one level up or down) that move some state to another bloc, by quick runs.
     ``cancelled()``, when given, is asked before each run: True stops the search."""

@@ -20,6 +20,7 @@ runs its policies (rules/program.py) on arrays:
 Nothing is cached per case. ``tests/test_vector.py`` and ``main.py verify`` check it
 against the experta engine.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,14 +46,14 @@ class Batch:
     world); ``step`` is the derive step at which a derive rule fired (-1: never).
     """
 
-    codes: Any                      # (cases, slots) int8: answers and derived facts
-    fired: Mapping[str, Any]        # world -> (cases, rules) bool
-    step: Any                       # (cases, derive rules) int16
-    conflicts: Any                  # (cases, derive rules) bool: the rule's assertion conflicted
-    support: Mapping[str, Any]      # world -> (cases, responses) float64
-    verdict: Mapping[str, Any]      # world -> (cases,) int: response code, -1 none
-    margin: Mapping[str, Any]       # world -> (cases,) float64
-    tied: Mapping[str, Any]         # world -> (cases, responses) bool
+    codes: Any  # (cases, slots) int8: answers and derived facts
+    fired: Mapping[str, Any]  # world -> (cases, rules) bool
+    step: Any  # (cases, derive rules) int16
+    conflicts: Any  # (cases, derive rules) bool: the rule's assertion conflicted
+    support: Mapping[str, Any]  # world -> (cases, responses) float64
+    verdict: Mapping[str, Any]  # world -> (cases,) int: response code, -1 none
+    margin: Mapping[str, Any]  # world -> (cases,) float64
+    tied: Mapping[str, Any]  # world -> (cases, responses) bool
 
 
 class Vector:
@@ -73,8 +74,7 @@ class Vector:
         self._support_tests = [self._compile(r.condition) for r in self.support_rules]
         self._scores = [self._score_lookup(r) if r.score is not None else None for r in self.derive]
         # Each derive rule's assertions as (slot, level code) pairs.
-        self._asserts = [tuple((program.slot_index(f), self._code(f, lv)) for f, lv in r.asserts)
-                         for r in self.derive]
+        self._asserts = [tuple((program.slot_index(f), self._code(f, lv)) for f, lv in r.asserts) for r in self.derive]
 
     # ------------------------------------------------------------ encoding
     def _code(self, fact: str, level: str) -> int:
@@ -94,12 +94,12 @@ class Vector:
         """A batch from an array (cases, factors) of answer level codes."""
         levels = np.asarray(levels, dtype=np.int8)
         codes = np.full((levels.shape[0], len(self.slots)), NO_LEVEL, dtype=np.int8)
-        codes[:, :self.n_factors] = levels
+        codes[:, : self.n_factors] = levels
         return codes
 
     def decode(self, row: Any, derived: bool = False) -> dict[str, str]:
         """The facts of one row as {fact: level}, unknown left out."""
-        names = self.slots if derived else self.slots[:self.n_factors]
+        names = self.slots if derived else self.slots[: self.n_factors]
         return {s.name: s.levels[int(c)] for s, c in zip(names, row) if c != NO_LEVEL}
 
     # --------------------------------------------------------- compilation
@@ -118,14 +118,17 @@ class Vector:
                 if key not in kept:
                     kept[key] = lut[codes[:, slot] + 1]
                 return kept[key]
+
             return leaf
         parts = [self._compile(child) for child in node.children]
         if isinstance(node, cond.All):
+
             def all_of(codes: Any, memo: dict[str, dict[Any, Any]]) -> Any:
                 out = parts[0](codes, memo)
                 for part in parts[1:]:
                     out = out & part(codes, memo)
                 return out
+
             return all_of
 
         def any_of(codes: Any, memo: dict[str, dict[Any, Any]]) -> Any:
@@ -133,6 +136,7 @@ class Vector:
             for part in parts[1:]:
                 out = out | part(codes, memo)
             return out
+
         return any_of
 
     def condition(self, node: Any) -> Any:
@@ -154,12 +158,14 @@ class Vector:
         assert table is not None
         slots = [self.program.slot_index(f) for f in table.factors]
         radices = [len(self.slots[s].levels) + 1 for s in slots]
-        strides = [int(np.prod(radices[i + 1:])) for i in range(len(radices))]
+        strides = [int(np.prod(radices[i + 1 :])) for i in range(len(radices))]
         target = self.program.slot(table.target)
         out = np.empty(int(np.prod(radices)), dtype=np.int8)
         for combo, outcome in table.outcomes.items():
-            index = sum(stride * (0 if level == UNKNOWN else self.slots[s].levels.index(level) + 1)
-                        for s, stride, level in zip(slots, strides, combo))
+            index = sum(
+                stride * (0 if level == UNKNOWN else self.slots[s].levels.index(level) + 1)
+                for s, stride, level in zip(slots, strides, combo)
+            )
             out[index] = NO_LEVEL if outcome.level is None else target.levels.index(outcome.level)
         return slots, np.array(strides, dtype=np.int64), out
 
@@ -188,8 +194,16 @@ class Vector:
             fired[world] = np.concatenate([derived_fired, world_fired], axis=1)
             support[world] = self._support(world_fired)
             verdict[world], margin[world], tied[world], _ = decide_codes(self.program, support[world], settled)
-        return Batch(codes=codes, fired=fired, step=step, conflicts=conflicts, support=support,
-                     verdict=verdict, margin=margin, tied=tied)
+        return Batch(
+            codes=codes,
+            fired=fired,
+            step=step,
+            conflicts=conflicts,
+            support=support,
+            verdict=verdict,
+            margin=margin,
+            tied=tied,
+        )
 
     def _derive(self, codes: Any, dropped: frozenset[str], memo: dict[str, dict[Any, Any]]) -> tuple[Any, Any]:
         """The derive layer under the agenda policy, for every row at once. A rule that
@@ -264,8 +278,7 @@ class Vector:
                     keep_for[:, :, r] *= np.where(column[:, None], 1.0 - scaled[None, :], 1.0)
                 else:
                     keep_against[:, :, r] *= np.where(column[:, None], 1.0 + scaled[None, :], 1.0)
-        support = combine(keep_for.reshape(-1, len(self.responses)),
-                          keep_against.reshape(-1, len(self.responses)))[2]
+        support = combine(keep_for.reshape(-1, len(self.responses)), keep_against.reshape(-1, len(self.responses)))[2]
         return support if factors is not None else support.reshape(cases, len(self.responses))
 
     # ---------------------------------------------------------- stability
@@ -273,7 +286,7 @@ class Vector:
         """The verdict of every case of ``batch`` in ``world`` under each row of
         ``factors`` (draws x support rules): every fired support rule's weights scaled
         by its factor (and kept within [-1, 1]). Returns codes (cases x draws)."""
-        fired = batch.fired[world][:, len(self.derive):]
+        fired = batch.fired[world][:, len(self.derive) :]
         cases, draws = fired.shape[0], factors.shape[0]
         support = self._support(fired, factors)
         required = [self.program.slot_index(f) for f in self.program.scoring.requires]
@@ -288,8 +301,9 @@ class Vector:
         return rng.uniform(1.0 - spread, 1.0 + spread, size=(count, len(self.support_rules)))
 
     # ------------------------------------------------------------ helpers
-    def verdicts(self, answers: Iterable[Mapping[str, str]], world: str,
-                 without: Iterable[str] = ()) -> list[str | None]:
+    def verdicts(
+        self, answers: Iterable[Mapping[str, str]], world: str, without: Iterable[str] = ()
+    ) -> list[str | None]:
         """The verdict of each set of answers in ``world``."""
         batch = self.run(self.encode(answers), (world,), without)
         return [self.responses[v] if v >= 0 else None for v in batch.verdict[world].tolist()]

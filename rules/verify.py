@@ -22,6 +22,7 @@ The space is swept in chunks, by worker processes when there are several cores.
 The command line (main.py) parses arguments and renders the report; nothing here
 prints.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -43,10 +44,10 @@ from .knowledge import KnowledgeBase, Static, load_knowledge
 from .program import Program, compile_program, decide, decide_codes, support_of
 from .vector import Vector
 
-EPSILON = 1e-9          # a support lower by less than this is not a fall
-EXAMPLES = 3            # examples kept per finding
-CHUNK = 1 << 15         # combinations per chunk of the sweep
-CROSS_CHECK = 300       # combinations the experta engine re-runs in every world
+EPSILON = 1e-9  # a support lower by less than this is not a fall
+EXAMPLES = 3  # examples kept per finding
+CHUNK = 1 << 15  # combinations per chunk of the sweep
+CROSS_CHECK = 300  # combinations the experta engine re-runs in every world
 NO_VERDICT = -1
 
 
@@ -59,7 +60,7 @@ class Space:
         self.levels = [f.level_ids for f in kb.factors]
         self.sizes = [len(lv) for lv in self.levels]
         self.total = prod(self.sizes)
-        self.strides = [prod(self.sizes[i + 1:]) for i in range(len(self.sizes))]
+        self.strides = [prod(self.sizes[i + 1 :]) for i in range(len(self.sizes))]
 
     def decode(self, index: int) -> list[int]:
         return [(index // stride) % size for stride, size in zip(self.strides, self.sizes)]
@@ -80,15 +81,15 @@ class Space:
 class Sweep:
     """The arrays of a sweep, one entry per combination swept (in ``indices`` order)."""
 
-    indices: Any                    # combination numbers, ascending
-    verdicts: dict[str, Any]        # world -> int8 response code (-1 none)
-    ties: dict[str, Any]            # world -> bool
-    supports: dict[tuple[str, str], Any]   # (world, response) -> float64, the ones statics compare
-    when: list[Any | None]       # per static: bool, whether its `when` holds
-    fires: Any                      # rule -> combinations where it fired (in a world it runs in)
-    conflicts: Any                  # derive rule -> combinations where its assertion conflicted
+    indices: Any  # combination numbers, ascending
+    verdicts: dict[str, Any]  # world -> int8 response code (-1 none)
+    ties: dict[str, Any]  # world -> bool
+    supports: dict[tuple[str, str], Any]  # (world, response) -> float64, the ones statics compare
+    when: list[Any | None]  # per static: bool, whether its `when` holds
+    fires: Any  # rule -> combinations where it fired (in a world it runs in)
+    conflicts: Any  # derive rule -> combinations where its assertion conflicted
     conflict_examples: dict[int, list[int]]
-    changed: dict[str, Any]         # world -> (combinations, propositions) bool: verdict changes without it
+    changed: dict[str, Any]  # world -> (combinations, propositions) bool: verdict changes without it
 
 
 class Sweeper:
@@ -96,7 +97,7 @@ class Sweeper:
 
     def __init__(self, kb: KnowledgeBase, program: Program | None = None, ablations: bool = True):
         self.kb = kb
-        self.ablations = ablations      # also each proposition's influence (verify's); False: verdicts only
+        self.ablations = ablations  # also each proposition's influence (verify's); False: verdicts only
         self.program = program or compile_program(kb)
         self.vector = Vector(self.program)
         self.space = Space(kb)
@@ -104,10 +105,14 @@ class Sweeper:
         self.statics = [(prop, static) for prop in kb.propositions for static in prop.statics]
         self.tracked = sorted({(s.world, r) for _, s in self.statics for r in (s.response, s.against) if r})
         # The influence of each proposition: the support rules that cite it, per world.
-        self.influence = {w: [(p.id, np.array([p.id in r.propositions for r in self.program.support_rules]))
-                              for p in kb.propositions
-                              if any(p.id in r.propositions and w in r.worlds for r in self.program.support_rules)]
-                          for w in self.worlds}
+        self.influence = {
+            w: [
+                (p.id, np.array([p.id in r.propositions for r in self.program.support_rules]))
+                for p in kb.propositions
+                if any(p.id in r.propositions and w in r.worlds for r in self.program.support_rules)
+            ]
+            for w in self.worlds
+        }
         self._when = [self.vector.condition(s.when) if s.when is not None else None for _, s in self.statics]
         self._response = {r: i for i, r in enumerate(self.program.responses)}
 
@@ -138,12 +143,16 @@ class Sweeper:
                 flags[:, k] = without != batch.verdict[world]
             changed[world] = flags
         return Sweep(
-            indices=indices, changed=changed,
+            indices=indices,
+            changed=changed,
             verdicts={w: batch.verdict[w].astype(np.int8) for w in self.worlds},
             ties={w: batch.tied[w].any(axis=1) for w in self.worlds},
             supports={(w, r): batch.support[w][:, self._response[r]] for w, r in self.tracked},
             when=[test(batch.codes) if test is not None else None for test in self._when],
-            fires=fired_any, conflicts=batch.conflicts.sum(axis=0), conflict_examples=examples)
+            fires=fired_any,
+            conflicts=batch.conflicts.sum(axis=0),
+            conflict_examples=examples,
+        )
 
 
 def _merge(parts: list[Sweep]) -> Sweep:
@@ -159,9 +168,11 @@ def _merge(parts: list[Sweep]) -> Sweep:
         ties={w: cat([p.ties[w] for p in parts]) for w in parts[0].ties},
         supports={k: cat([p.supports[k] for p in parts]) for k in parts[0].supports},
         when=[None if w is None else cat([p.when[k] for p in parts]) for k, w in enumerate(parts[0].when)],
-        fires=sum(p.fires for p in parts), conflicts=sum(p.conflicts for p in parts),
+        fires=sum(p.fires for p in parts),
+        conflicts=sum(p.conflicts for p in parts),
         conflict_examples=examples,
-        changed={w: cat([p.changed[w] for p in parts]) for w in parts[0].changed})
+        changed={w: cat([p.changed[w] for p in parts]) for w in parts[0].changed},
+    )
 
 
 # ------------------------------------------------------------------ workers
@@ -170,7 +181,7 @@ _WORKER: Sweeper | None = None
 
 def _init_worker(directory: str) -> None:
     global _WORKER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     _WORKER = Sweeper(load_knowledge(directory))
 
 
@@ -179,11 +190,16 @@ def _run_task(task: tuple[Any, tuple[str, ...]]) -> Sweep:
     return _WORKER.run(*task)
 
 
-def sweep(sweeper: Sweeper, indices: Any, jobs: int = 1, without: Sequence[str] = (),
-          progress: Callable[[int], None] | None = None) -> Sweep:
+def sweep(
+    sweeper: Sweeper,
+    indices: Any,
+    jobs: int = 1,
+    without: Sequence[str] = (),
+    progress: Callable[[int], None] | None = None,
+) -> Sweep:
     """Evaluate ``indices`` in chunks, in ``jobs`` processes (0: every core)."""
     indices = np.asarray(indices, dtype=np.int64)
-    chunks = [indices[i:i + CHUNK] for i in range(0, len(indices), CHUNK)] or [indices]
+    chunks = [indices[i : i + CHUNK] for i in range(0, len(indices), CHUNK)] or [indices]
     jobs = jobs or multiprocessing.cpu_count() or 1
     parts = []
     if jobs == 1 or len(chunks) == 1:
@@ -227,22 +243,33 @@ def cross_check(sweeper: Sweeper, indices: Sequence[int]) -> dict[str, Any]:
             raw = pool.run(given, world)
             order = [e["rule"] for e in raw.trace]
             settled = all(f in raw.derived for f in program.scoring.requires)
-            verdict = decide(program, {r: s[2] for r, s in
-                                       support_of(program, [e["rule"] for e in raw.trace if "effects" in e]).items()},
-                             settled)
+            verdict = decide(
+                program,
+                {r: s[2] for r, s in support_of(program, [e["rule"] for e in raw.trace if "effects" in e]).items()},
+                settled,
+            )
             code = int(batch.verdict[world][row])
             theirs = program.responses[code] if code >= 0 else None
             derived = vector.decode(batch.codes[row], derived=True)
             mine = {**given, **raw.derived}
             if (verdict.verdict, order, mine) != (theirs, vector.fired_ids(batch, world, row), derived):
                 found.append({"world": world, "answers": given, "experta": verdict.verdict, "vectorised": theirs})
-    return {"combinations": len(answers), "worlds": len(sweeper.worlds), "disagreements": len(found),
-            "examples": found[:EXAMPLES]}
+    return {
+        "combinations": len(answers),
+        "worlds": len(sweeper.worlds),
+        "disagreements": len(found),
+        "examples": found[:EXAMPLES],
+    }
 
 
 # ------------------------------------------------------------------- sweep
-def verify(directory: str | Path | None = None, sample: int | None = None, seed: int = 1987, jobs: int = 0,
-           progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def verify(
+    directory: str | Path | None = None,
+    sample: int | None = None,
+    seed: int = 1987,
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     """Sweep a knowledge base; return the report as plain data (see module doc).
     ``progress(done, total)`` is called as chunks finish."""
     if sample is not None and sample < 1:
@@ -296,8 +323,9 @@ def raise_pairs(space: Space, static: Static, indices: Any) -> tuple[Any, Any]:
 
 
 # ------------------------------------------------------------------ report
-def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: bool, seed: int,
-            check: dict[str, Any]) -> dict[str, Any]:
+def _report(
+    kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: bool, seed: int, check: dict[str, Any]
+) -> dict[str, Any]:
     space, program = sweeper.space, sweeper.program
     position = np.searchsorted(swept.indices, base)
     n_base = len(base)
@@ -307,8 +335,15 @@ def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: 
     # Fires are counted over the whole sweep; for a sample, over what was swept.
     counted = n_base if full else len(swept.indices)
     for rule, count in zip(program.rules, swept.fires.tolist()):
-        rules.append({"id": rule.id, "kind": "score" if rule.score else rule.layer, "fires": int(count),
-                      "share": round(count / counted, 6), "worlds": sorted(rule.worlds)})
+        rules.append(
+            {
+                "id": rule.id,
+                "kind": "score" if rule.score else rule.layer,
+                "fires": int(count),
+                "share": round(count / counted, 6),
+                "worlds": sorted(rule.worlds),
+            }
+        )
     never = [r["id"] for r in rules if r["fires"] == 0]
     always = [r["id"] for r in rules if r["fires"] == counted]
 
@@ -323,17 +358,25 @@ def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: 
             "title": kb.world(world).title,
             "shares": {rid: round(c / n_base, 6) for rid, c in counts.items()},
             "counts": counts,
-            "gaps": {"count": int((codes == NO_VERDICT).sum()),
-                     "examples": [_verdict_example(sweeper, int(base[p]), world) for p in gap_at]},
-            "ties": {"count": int(tie_flags.sum()),
-                     "examples": [_verdict_example(sweeper, int(base[p]), world) for p in tie_at]},
+            "gaps": {
+                "count": int((codes == NO_VERDICT).sum()),
+                "examples": [_verdict_example(sweeper, int(base[p]), world) for p in gap_at],
+            },
+            "ties": {
+                "count": int(tie_flags.sum()),
+                "examples": [_verdict_example(sweeper, int(base[p]), world) for p in tie_at],
+            },
         }
     theory = kb.theory
     shares: dict[str, float] = worlds[theory.default_world]["shares"]
     balancing = sum(shares.get(r, 0.0) for r in theory.balancing_responses)
     bandwagoning = sum(shares.get(r, 0.0) for r in theory.bandwagoning_responses)
-    c1 = {"world": theory.default_world, "balancing_share": round(balancing, 6),
-          "bandwagoning_share": round(bandwagoning, 6), "holds": balancing > bandwagoning}
+    c1 = {
+        "world": theory.default_world,
+        "balancing_share": round(balancing, 6),
+        "bandwagoning_share": round(bandwagoning, 6),
+        "holds": balancing > bandwagoning,
+    }
 
     derive = program.derive_rules
     by_fact: dict[str, int] = {}
@@ -341,18 +384,27 @@ def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: 
         if count:
             fact = rule.score.target if rule.score else rule.asserts[0][0]
             by_fact[fact] = by_fact.get(fact, 0) + int(count)
-    conflicts = {"count": int(swept.conflicts.sum()), "by_fact": dict(sorted(by_fact.items())),
-                 "examples": [_conflict_example(sweeper, index)
-                              for _, found in sorted(swept.conflict_examples.items()) for index in found]}
+    conflicts = {
+        "count": int(swept.conflicts.sum()),
+        "by_fact": dict(sorted(by_fact.items())),
+        "examples": [
+            _conflict_example(sweeper, index) for _, found in sorted(swept.conflict_examples.items()) for index in found
+        ],
+    }
 
-    statics = [_check_static(sweeper, swept, prop.id, static, flags, base)
-               for (prop, static), flags in zip(sweeper.statics, swept.when)]
-    contradictions = (sum(s["violations"] for s in statics) + conflicts["count"] + (0 if c1["holds"] else 1)
-                      + check["disagreements"])
+    statics = [
+        _check_static(sweeper, swept, prop.id, static, flags, base)
+        for (prop, static), flags in zip(sweeper.statics, swept.when)
+    ]
+    contradictions = (
+        sum(s["violations"] for s in statics) + conflicts["count"] + (0 if c1["holds"] else 1) + check["disagreements"]
+    )
     return {
         "knowledge": {"directory": str(kb.directory), "version": kb.version},
         "mode": "full" if full else "sample",
-        "space": space.total, "factors": len(space.factors), "combinations": n_base,
+        "space": space.total,
+        "factors": len(space.factors),
+        "combinations": n_base,
         "seed": None if full else seed,
         "rules": rules,
         "dead": never if full else [],
@@ -369,8 +421,9 @@ def _report(kb: KnowledgeBase, sweeper: Sweeper, swept: Sweep, base: Any, full: 
     }
 
 
-def _check_static(sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, when: Any | None,
-                  base: Any) -> dict[str, Any]:
+def _check_static(
+    sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, when: Any | None, base: Any
+) -> dict[str, Any]:
     """Count the places where the change the static speaks of goes the wrong way."""
     space, responses = sweeper.space, sweeper.program.responses
     lows, highs = raise_pairs(space, static, base)
@@ -392,7 +445,7 @@ def _check_static(sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, 
         if static.kind == "never_raises":
             falls = -falls
         bad = (falls > EPSILON) & holds
-    worst = np.argsort(-np.where(bad, falls, -np.inf), kind="stable")[:min(EXAMPLES, int(bad.sum()))]
+    worst = np.argsort(-np.where(bad, falls, -np.inf), kind="stable")[: min(EXAMPLES, int(bad.sum()))]
     examples = []
     for k in worst:
         answers = space.answers(int(lows[k]))
@@ -402,14 +455,30 @@ def _check_static(sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, 
             shown = (responses[int(before[at_low[k]])], responses[int(after[at_high[k]])])
         else:
             shown = (round(float(before[at_low[k]]), 4), round(float(after[at_high[k]]), 4))
-        examples.append({"answers": answers, "from": answers[static.factor], "to": raised[static.factor],
-                         "before": shown[0], "after": shown[1]})
-    return {"proposition": prop_id, "world": static.world, "factor": static.factor, "kind": static.kind,
-            "response": static.response, "against": static.against or None,
-            "turns": {"from": list(static.turns_from), "to": list(static.turns_to)} if static.turns_from else None,
-            "claim": static.describe(), "over": list(static.over),
-            "when": cond.condition_text(static.when) if static.when is not None else None,
-            "checked": int(holds.sum()), "violations": int(bad.sum()), "examples": examples}
+        examples.append(
+            {
+                "answers": answers,
+                "from": answers[static.factor],
+                "to": raised[static.factor],
+                "before": shown[0],
+                "after": shown[1],
+            }
+        )
+    return {
+        "proposition": prop_id,
+        "world": static.world,
+        "factor": static.factor,
+        "kind": static.kind,
+        "response": static.response,
+        "against": static.against or None,
+        "turns": {"from": list(static.turns_from), "to": list(static.turns_to)} if static.turns_from else None,
+        "claim": static.describe(),
+        "over": list(static.over),
+        "when": cond.condition_text(static.when) if static.when is not None else None,
+        "checked": int(holds.sum()),
+        "violations": int(bad.sum()),
+        "examples": examples,
+    }
 
 
 def _influence(sweeper: Sweeper, swept: Sweep, position: Any) -> dict[str, list[dict[str, Any]]]:
@@ -425,10 +494,20 @@ def _influence(sweeper: Sweeper, swept: Sweep, position: Any) -> dict[str, list[
             rules = [r for r, m in zip(sweeper.program.support_rules, mask) if m and world in r.worlds]
             reason = None
             if not changed:
-                reason = ("its rules never fire here" if not any(fires[r.id] for r in rules) else
-                          "its rules fire but no verdict rests on it alone")
-            rows.append({"proposition": pid, "share": round(changed / max(len(position), 1), 6),
-                         "changed": changed, "rules": [r.id for r in rules], "reason": reason})
+                reason = (
+                    "its rules never fire here"
+                    if not any(fires[r.id] for r in rules)
+                    else "its rules fire but no verdict rests on it alone"
+                )
+            rows.append(
+                {
+                    "proposition": pid,
+                    "share": round(changed / max(len(position), 1), 6),
+                    "changed": changed,
+                    "rules": [r.id for r in rules],
+                    "reason": reason,
+                }
+            )
         out[world] = rows
     return out
 
@@ -439,13 +518,20 @@ def _verdict_example(sweeper: Sweeper, index: int, world: str) -> dict[str, Any]
     support = dict(zip(sweeper.program.responses, batch.support[world][0].tolist()))
     code = int(batch.verdict[world][0])
     decision = decide(sweeper.program, support)
-    top = decision.ranking[:1 + len(decision.tied_with)] if decision.tie else decision.ranking[:2]
-    return {"answers": answers, "verdict": sweeper.program.responses[code] if code >= 0 else None,
-            "support": {r: round(support[r], 4) for r in top}}
+    top = decision.ranking[: 1 + len(decision.tied_with)] if decision.tie else decision.ranking[:2]
+    return {
+        "answers": answers,
+        "verdict": sweeper.program.responses[code] if code >= 0 else None,
+        "support": {r: round(support[r], 4) for r in top},
+    }
 
 
 def _conflict_example(sweeper: Sweeper, index: int) -> dict[str, Any]:
     answers = sweeper.space.answers(index)
     raw = EnginePool(sweeper.program).run(answers, sweeper.kb.theory.default_world)
-    return {"answers": answers, "conflicts": [{"fact": f, "levels": [known, refused], "rule": rule}
-                                              for f, known, refused, rule in raw.conflicts]}
+    return {
+        "answers": answers,
+        "conflicts": [
+            {"fact": f, "levels": [known, refused], "rule": rule} for f, known, refused, rule in raw.conflicts
+        ],
+    }

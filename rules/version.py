@@ -4,6 +4,7 @@ Pure Python, no Qt: the command line asks for it without loading the app. The
 version is declared once, in setup.cfg; an installed copy reads it from the
 package metadata, a source tree that was never installed reads setup.cfg itself.
 """
+
 import configparser
 import os
 from importlib import metadata

@@ -5,6 +5,7 @@ Only ``yaml.SafeLoader`` is used: a file from a stranger can build plain data
 come back as :class:`Node` dicts that remember the line of each key, so that
 validation can point at the offending line.
 """
+
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -13,9 +14,9 @@ import yaml
 from .errors import AdvisorError
 
 # Limits for files that travel between people (see README, "Limits").
-MAX_FILE_BYTES = 512_000        # a case or knowledge file larger than this is refused
-MAX_DEPTH = 40                  # nesting deeper than this is refused
-MAX_NODES = 200_000             # YAML nodes after alias expansion (alias bombs)
+MAX_FILE_BYTES = 512_000  # a case or knowledge file larger than this is refused
+MAX_DEPTH = 40  # nesting deeper than this is refused
+MAX_NODES = 200_000  # YAML nodes after alias expansion (alias bombs)
 
 
 class Node(dict[Any, Any]):
@@ -32,7 +33,7 @@ class Node(dict[Any, Any]):
 
 # libyaml's parser when PyYAML has it (its wheels do): the same safe constructor,
 # several times faster on large hostile files.
-if TYPE_CHECKING:      # both loaders have the same API; the checker sees the Python one
+if TYPE_CHECKING:  # both loaders have the same API; the checker sees the Python one
     _SafeBase = yaml.SafeLoader
 else:
     _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -78,11 +79,9 @@ def _check_shape(node: yaml.Node, path: str) -> None:
         current, level = stack.pop()
         visited += 1
         if visited > MAX_NODES:
-            raise AdvisorError(f"document expands to more than {MAX_NODES} nodes "
-                               "(too large, or an alias bomb)", path)
+            raise AdvisorError(f"document expands to more than {MAX_NODES} nodes (too large, or an alias bomb)", path)
         if level > MAX_DEPTH:
-            raise AdvisorError(f"nesting deeper than {MAX_DEPTH} levels", path,
-                               current.start_mark.line + 1)
+            raise AdvisorError(f"nesting deeper than {MAX_DEPTH} levels", path, current.start_mark.line + 1)
         if isinstance(current, yaml.MappingNode):
             for k, v in current.value:
                 stack.append((k, level + 1))
@@ -100,8 +99,11 @@ def _check_nesting(text: str, path: str) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise AdvisorError(f"nesting deeper than {MAX_DEPTH} levels", path,
-                                   event.start_mark.line + 1 if event.start_mark else None)
+                raise AdvisorError(
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    path,
+                    event.start_mark.line + 1 if event.start_mark else None,
+                )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 

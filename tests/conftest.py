@@ -14,10 +14,17 @@ CASES_DIR = ROOT / "knowledge" / "cases"
 
 # A plain peacetime case: a middle power, a comparable, distant, benign neighbour.
 BASE_ANSWERS = {
-    "state_strength": "middle", "threat_power": "comparable", "proximity": "distant",
-    "offensive_capability": "low", "intentions": "benign", "ally_availability": "probable",
-    "communication": "effective", "war_status": "peace", "winning_side": "unclear",
-    "current_alignment": "unaligned", "pivotal": "no",
+    "state_strength": "middle",
+    "threat_power": "comparable",
+    "proximity": "distant",
+    "offensive_capability": "low",
+    "intentions": "benign",
+    "ally_availability": "probable",
+    "communication": "effective",
+    "war_status": "peace",
+    "winning_side": "unclear",
+    "current_alignment": "unaligned",
+    "pivotal": "no",
 }
 
 

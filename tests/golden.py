@@ -14,6 +14,7 @@ changes on purpose, make it again and read the diff before committing it:
 
     .venv/bin/python -m tests.golden
 """
+
 import hashlib
 import json
 import sys
@@ -40,18 +41,25 @@ def _trace(fired):
 
 def reasoning(data, extras=False):
     """The part of a result's json that is reasoning, in a canonical form."""
-    record = {key: data[key] for key in ("verdict", "confidence", "tie", "threat_level", "threat_score",
-                                         "support", "conflicts")}
+    record = {
+        key: data[key]
+        for key in ("verdict", "confidence", "tie", "threat_level", "threat_score", "support", "conflicts")
+    }
     record["derived"] = {fact: d["level"] for fact, d in data["derived"].items()}
     record["trace"] = _trace(data["fired"])
     if extras:
-        record["why_not"] = {r: {k: w[k] for k in ("support", "for", "against")} |
-                             {"blocked": [(b["rule"], [f["fact"] for f in b["failed"]]) for b in w["blocked"]]}
-                             for r, w in data["why_not"].items()}
-        record["whatif"] = {**data["whatif"], "flips": [{k: v for k, v in flip.items() if k != "verdict_label"}
-                                                        for flip in data["whatif"]["flips"]]}
-        record["worlds"] = {w: {k: v[k] for k in ("verdict", "confidence", "support")}
-                            for w, v in data["worlds"].items()}
+        record["why_not"] = {
+            r: {k: w[k] for k in ("support", "for", "against")}
+            | {"blocked": [(b["rule"], [f["fact"] for f in b["failed"]]) for b in w["blocked"]]}
+            for r, w in data["why_not"].items()
+        }
+        record["whatif"] = {
+            **data["whatif"],
+            "flips": [{k: v for k, v in flip.items() if k != "verdict_label"} for flip in data["whatif"]["flips"]],
+        }
+        record["worlds"] = {
+            w: {k: v[k] for k in ("verdict", "confidence", "support")} for w, v in data["worlds"].items()
+        }
         record["analogues"] = [(a["file"], a["similarity"], a["predicted"]) for a in data["analogues"]]
     return json.loads(json.dumps(record, sort_keys=True))
 
@@ -68,8 +76,9 @@ def make_record(advisor):
     library = {}
     for case in load_library(kb.directory / "cases", kb):
         name = Path(case.path).name
-        library[name] = {w: reasoning(advisor.analyze(case, world=w, extras=True).to_dict(), extras=True)
-                         for w in WORLDS}
+        library[name] = {
+            w: reasoning(advisor.analyze(case, world=w, extras=True).to_dict(), extras=True) for w in WORLDS
+        }
     generated = {}
     for world in WORLDS:
         rows = []
@@ -86,8 +95,10 @@ def main():
     record = make_record(Advisor(load_knowledge()))
     SNAPSHOT.parent.mkdir(exist_ok=True)
     SNAPSHOT.write_text(json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
-    print(f"{SNAPSHOT}: knowledge {record['knowledge_version']}, {len(record['library'])} library cases, "
-          f"{sum(len(v) for v in record['generated'].values())} generated runs")
+    print(
+        f"{SNAPSHOT}: knowledge {record['knowledge_version']}, {len(record['library'])} library cases, "
+        f"{sum(len(v) for v in record['generated'].values())} generated runs"
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ class Prompts:
         self.recover_answer = True
         self.open_path = None
         self.save_path = None
-        self.save_filter = None         # the file-type filter the user left selected
+        self.save_filter = None  # the file-type filter the user left selected
         self.recover_offers = []
 
     def error(self, parent, title, text):
@@ -58,12 +58,13 @@ class Prompts:
     def about(self, parent, title, html):
         self.errors.append(("about", html))
 
-    print_to = None             # a PDF file: the "printer" a test chooses
+    print_to = None  # a PDF file: the "printer" a test chooses
 
     def print_dialog(self, parent, printer):
         if self.print_to is None:
-            return False        # cancelled
+            return False  # cancelled
         from PySide6.QtPrintSupport import QPrinter
+
         printer.setOutputFormat(QPrinter.PdfFormat)
         printer.setOutputFileName(str(self.print_to))
         return True
@@ -72,8 +73,7 @@ class Prompts:
 @pytest.fixture
 def prompts(monkeypatch):
     fake = Prompts()
-    for name in ("error", "ask_save_changes", "ask_recover", "get_open_path", "get_save_path", "about",
-                 "print_dialog"):
+    for name in ("error", "ask_save_changes", "ask_recover", "get_open_path", "get_save_path", "about", "print_dialog"):
         monkeypatch.setattr(msgbox, name, getattr(fake, name))
     return fake
 
@@ -93,15 +93,18 @@ def make_window(app, qtbot, kb, tmp_path, settings_path, prompts):
     windows = []
 
     def make(autosave_dir=None):
-        window = MainWindow(kb, settings=QSettings(settings_path, QSettings.IniFormat),
-                            autosave_dir=autosave_dir or tmp_path / "autosave")
+        window = MainWindow(
+            kb,
+            settings=QSettings(settings_path, QSettings.IniFormat),
+            autosave_dir=autosave_dir or tmp_path / "autosave",
+        )
         qtbot.addWidget(window)
         window.show()
         windows.append(window)
         return window
 
     yield make
-    prompts.save_answer = msgbox.DISCARD        # teardown closes windows: never block
+    prompts.save_answer = msgbox.DISCARD  # teardown closes windows: never block
     for window in windows:
         window.analysis.shutdown()
 

@@ -1,5 +1,6 @@
 """Analyses beyond the verdict, as an analyst reads them: what would flip the
 verdict, what each world predicts, and which recorded cases are most alike."""
+
 import json
 import shutil
 
@@ -11,8 +12,13 @@ from rules import Advisor, Case, load_case, load_knowledge
 from rules.result import Flip
 
 # A weak state next to an overwhelming, aggressive great power that can strike fast.
-EXPOSED = dict(state_strength="weak", threat_power="overwhelming", proximity="neighbour",
-               offensive_capability="high", intentions="aggressive")
+EXPOSED = dict(
+    state_strength="weak",
+    threat_power="overwhelming",
+    proximity="neighbour",
+    offensive_capability="high",
+    intentions="aggressive",
+)
 NORWAY = CASES_DIR / "norway_1949.yaml"
 
 
@@ -60,15 +66,23 @@ def test_a_case_with_two_unknowns_lists_both_with_every_level(advisor, kb):
 def test_an_unknown_that_cannot_matter_gives_one_verdict_and_stable_follows(advisor):
     # On the losing side of a settled war the state defects (R9), whether or not
     # its own choice could decide the contest.
-    case = make_case(threat_power="superior", proximity="neighbour", offensive_capability="high",
-                     intentions="aggressive", war_status="late_war", winning_side="threat",
-                     current_alignment="against_threat", pivotal="unknown")
+    case = make_case(
+        threat_power="superior",
+        proximity="neighbour",
+        offensive_capability="high",
+        intentions="aggressive",
+        war_status="late_war",
+        winning_side="threat",
+        current_alignment="against_threat",
+        pivotal="unknown",
+    )
     whatif = advisor.analyze(case, extras=True).whatif
     assert set(whatif.unknowns["pivotal"].values()) == {"defect"}
     # The verdict still hangs on the war being settled, so it is not stable.
     assert any(f.factor == "winning_side" for f in whatif.flips)
-    assert whatif.stable is (not whatif.flips and all(
-        len(set(levels.values())) == 1 for levels in whatif.unknowns.values()))
+    assert whatif.stable is (
+        not whatif.flips and all(len(set(levels.values())) == 1 for levels in whatif.unknowns.values())
+    )
 
 
 def test_the_three_worlds_differ_where_the_theory_says(advisor, kb):
@@ -83,8 +97,7 @@ def test_the_three_worlds_differ_where_the_theory_says(advisor, kb):
         entry = alone[world.id]
         assert (entry.title, entry.advice, entry.risk) == (world.title, world.advice, world.risk)
         assert entry.verdict_label == kb.response(entry.verdict).label
-        assert entry.verdict == verdict_by_engine(advisor, make_case(**EXPOSED, ally_availability="none"),
-                                                     world.id)
+        assert entry.verdict == verdict_by_engine(advisor, make_case(**EXPOSED, ally_availability="none"), world.id)
         assert max(entry.support, key=entry.support.get) == entry.verdict
 
 
@@ -92,8 +105,7 @@ def test_the_world_of_the_run_matches_its_result(advisor):
     case = make_case(**EXPOSED, ally_availability="doubtful")
     result = advisor.analyze(case, world="bandwagoning", extras=True)
     mine = result.worlds["bandwagoning"]
-    assert (mine.verdict, mine.confidence, mine.support) == (result.verdict, result.confidence,
-                                                                       result.support)
+    assert (mine.verdict, mine.confidence, mine.support) == (result.verdict, result.confidence, result.support)
 
 
 def test_an_identical_library_case_ranks_first(advisor, kb):
@@ -123,7 +135,7 @@ def test_ordered_factors_earn_partial_credit(kb):
     base = make_case().answers
     total = sum(f.similarity for f in kb.factors)
     weight = kb.factor("state_strength").similarity
-    one_step = analyst.similarity(base, {**base, "state_strength": "strong"})      # middle -> strong
+    one_step = analyst.similarity(base, {**base, "state_strength": "strong"})  # middle -> strong
     assert one_step == (pytest.approx((total - weight / 3) / total), 11, ["state_strength"])
     unordered = analyst.similarity(base, {**base, "communication": "impaired"})
     assert unordered[0] == pytest.approx((total - kb.factor("communication").similarity) / total)
@@ -139,9 +151,9 @@ def test_a_case_compared_on_too_few_factors_ranks_below(tmp_path):
     far = {**query, "state_strength": "great_power", "ally_availability": "certain", "war_status": "late_war"}
     for name, answers in (("few", few), ("near", near), ("far", far)):
         lines = [f"title: {name}", "observed: bandwagon", "answers:"]
-        lines += [f"  {k}: \"{v}\"" for k, v in answers.items()]
+        lines += [f'  {k}: "{v}"' for k, v in answers.items()]
         (kb_dir / "cases" / f"{name}.yaml").write_text("\n".join(lines) + "\n")
-    (kb_dir / "cases" / "broken.yaml").write_text("answers: [1, 2\n")     # left out, not fatal
+    (kb_dir / "cases" / "broken.yaml").write_text("answers: [1, 2\n")  # left out, not fatal
     advisor = Advisor(load_knowledge(kb_dir))
     analogues = advisor.analyze(Case(answers=query), extras=True).analogues
     assert [a.file for a in analogues] == ["near.yaml", "far.yaml", "few.yaml"]
@@ -155,5 +167,12 @@ def test_json_carries_the_extras(capsys):
     assert set(data["whatif"]) == {"flips", "unknowns", "stable"}
     assert set(data["worlds"]) == {"balancing", "bandwagoning", "walt"}
     assert data["worlds"]["walt"]["verdict"] == data["verdict"]
-    assert data["analogues"] and {"file", "similarity", "compared", "observed", "predicted", "theory_right",
-                                  "differences"} <= set(data["analogues"][0])
+    assert data["analogues"] and {
+        "file",
+        "similarity",
+        "compared",
+        "observed",
+        "predicted",
+        "theory_right",
+        "differences",
+    } <= set(data["analogues"][0])

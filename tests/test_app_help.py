@@ -1,4 +1,5 @@
 """Help, printing, comparing cases and the case library, as a user meets them."""
+
 import re
 
 from PySide6.QtGui import QKeySequence
@@ -26,14 +27,14 @@ def test_the_guide_glossary_and_shortcuts_are_in_the_help_menu(qtbot, window, kb
     for factor in kb.factors:
         assert factor.question in guide
     for tab in range(window.tabs.count()):
-        assert window.tabs.tabText(tab) in guide                 # how to read each tab
+        assert window.tabs.tabText(tab) in guide  # how to read each tab
     window.actions_["glossary"].trigger()
     assert help_window.current_page() == "glossary"
     glossary_text = help_window.browsers["glossary"].toPlainText()
     for prop in kb.propositions:
         assert f"{prop.id} · {prop.title}" in glossary_text
     for rule in kb.rules:
-        assert rule.id in glossary_text                          # every rule under its propositions
+        assert rule.id in glossary_text  # every rule under its propositions
     window.actions_["shortcuts"].trigger()
     shortcuts = help_window.browsers["shortcuts"].toPlainText()
     for name in ("open", "save", "print", "guide", "library"):
@@ -49,16 +50,16 @@ def test_f1_opens_the_guide_at_the_focused_question(qtbot, window):
     assert window.actions_["guide"].shortcut() == QKeySequence(QKeySequence.HelpContents)
     window.actions_["guide"].trigger()
     browser = window.help_window().browsers["guide"]
-    assert browser.verticalScrollBar().value() > 0                # scrolled to that question
-    top = browser.cursorForPosition(QPoint(8, 8)).position()     # the first text in view
-    in_view = browser.document().toPlainText()[top:top + 300]
+    assert browser.verticalScrollBar().value() > 0  # scrolled to that question
+    top = browser.cursorForPosition(QPoint(8, 8)).position()  # the first text in view
+    in_view = browser.document().toPlainText()[top : top + 300]
     assert in_view.lstrip().startswith(window.kb.factor("ally_availability").question), in_view[:120]
 
 
 def test_print_paints_the_report_on_the_printer(qtbot, window, prompts, tmp_path):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
-    assert not window.print_report()                               # cancelled in the dialog: nothing
+    assert not window.print_report()  # cancelled in the dialog: nothing
     prompts.print_to = tmp_path / "printed.pdf"
     assert window.actions_["print"].shortcut() == QKeySequence(QKeySequence.Print)
     window.actions_["print"].trigger()
@@ -66,6 +67,7 @@ def test_print_paints_the_report_on_the_printer(qtbot, window, prompts, tmp_path
     from pypdf import PdfReader
 
     from reports.pdf import render_pdf
+
     printed = PdfReader(str(prompts.print_to))
     exported = PdfReader(__import__("io").BytesIO(render_pdf(window.analysis.result)))
     assert len(printed.pages) == len(exported.pages) > 1
@@ -93,7 +95,7 @@ def test_compare_two_cases_side_by_side(qtbot, window, prompts, kb):
     assert f"Answers that differ ({len(differing)} of {len(kb.factors)})" in text
     assert rows["verdicts"][0] in text and rows["verdicts"][1] in text
     for response in kb.responses:
-        assert response.label in text                              # support for every response
+        assert response.label in text  # support for every response
 
 
 def test_compare_with_a_broken_file_is_a_dialog(qtbot, window, prompts, tmp_path):
@@ -116,12 +118,12 @@ def test_the_library_is_a_sortable_table_with_prediction_and_agreement(qtbot, wi
         case = load_case(path, kb)
         title, year, predicted, observed, agreement = library.row_texts(row)
         verdict = advisor.analyze(case).verdict
-        assert title == case.title                                 # whole, never cut short
+        assert title == case.title  # whole, never cut short
         assert predicted == kb.response(verdict).label
         if case.observed:
             assert agreement == (AGREES if verdict == case.observed else DIFFERS)
     years = [int(library.row_texts(r)[1]) for r in range(library.proxy.rowCount())]
-    assert years == sorted(years)                                  # by year, as numbers
+    assert years == sorted(years)  # by year, as numbers
     library.table.sortByColumn(4, Qt.AscendingOrder)
     agreements = [library.row_texts(r)[4] for r in range(library.proxy.rowCount())]
     assert agreements == sorted(agreements)
@@ -149,9 +151,12 @@ def test_the_proposition_data_needs_no_qt():
     import sys
 
     from conftest import ROOT
-    code = ("import sys; from rules import load_knowledge; from gui.helpdata import proposition_entry; "
-            "proposition_entry(load_knowledge(), 'B3'); "
-            "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))])")
+
+    code = (
+        "import sys; from rules import load_knowledge; from gui.helpdata import proposition_entry; "
+        "proposition_entry(load_knowledge(), 'B3'); "
+        "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))])"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

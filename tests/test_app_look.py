@@ -1,4 +1,5 @@
 """What the app looks like: the "Unknown" placeholder, the colour schemes, legible figures."""
+
 from PySide6.QtGui import QColor, QPalette
 
 from gui import charts, style
@@ -19,7 +20,7 @@ def test_only_the_unknown_choice_looks_like_a_placeholder(qtbot, window):
     assert combo.currentData() == "unknown" and combo.placeholder_shown()
     closed_unknown = combo.grab().toImage()
     open_while_unknown = [_row_image(combo, row) for row in (2, 3)]
-    answer(window, "state_strength", "weak")            # row 1: the highlighted row changes
+    answer(window, "state_strength", "weak")  # row 1: the highlighted row changes
     assert not combo.placeholder_shown()
     assert combo.grab().toImage() != closed_unknown
     # The other choices of the open list look the same whatever the current answer is:
@@ -38,8 +39,8 @@ def test_the_scheme_can_be_forced_and_switched(qtbot, window, app):
         assert app.palette().color(QPalette.Window).lightness() < 60
         assert app.palette().color(QPalette.Text).lightness() > 180
         chart = window.overview.support.grab().toImage()
-        assert chart.pixelColor(2, 2).lightness() < 60              # the chart's ground is dark too
-        assert QColor(charts.ink("#1f2933")).lightness() > 180       # and its ink light
+        assert chart.pixelColor(2, 2).lightness() < 60  # the chart's ground is dark too
+        assert QColor(charts.ink("#1f2933")).lightness() > 180  # and its ink light
     finally:
         window.apply_scheme("light")
     assert style.theme.name == "light"
@@ -61,7 +62,7 @@ def test_diagram_labels_are_at_least_9_points_at_100_percent(qtbot, window, app)
         charts.text_log.smallest = None
         figure.grab()
         assert charts.text_log.smallest is not None
-        assert charts.text_log.smallest >= 12 - 0.01, type(figure).__name__      # 9 pt at 96 dpi
+        assert charts.text_log.smallest >= 12 - 0.01, type(figure).__name__  # 9 pt at 96 dpi
 
 
 def test_double_click_fits_the_whole_chain_and_again_returns_to_100_percent(qtbot, window, app):
@@ -70,8 +71,8 @@ def test_double_click_fits_the_whole_chain_and_again_returns_to_100_percent(qtbo
     wait_for_result(qtbot, window)
     diagram = window.overview.chain
     viewport = window.overview.chain_scroll.viewport()
-    assert diagram.width() > viewport.width()                     # at 100% it scrolls sideways
+    assert diagram.width() > viewport.width()  # at 100% it scrolls sideways
     qtbot.mouseDClick(diagram, Qt.LeftButton, pos=QPoint(5, 5))
-    assert diagram.width() <= viewport.width() + 1                # the whole chain in view
+    assert diagram.width() <= viewport.width() + 1  # the whole chain in view
     qtbot.mouseDClick(diagram, Qt.LeftButton, pos=QPoint(5, 5))
     assert diagram.zoom == 1.0 and diagram.width() > viewport.width()

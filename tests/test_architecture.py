@@ -1,4 +1,5 @@
 """One direction of dependency: the engine never imports Qt (nor the app)."""
+
 import ast
 import subprocess
 import sys
@@ -23,8 +24,10 @@ def test_rules_package_has_no_qt_or_gui_imports():
 
 
 def test_importing_the_engine_loads_no_qt():
-    code = ("import sys, rules; rules.Advisor(); "
-            "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken', 'gui'))])")
+    code = (
+        "import sys, rules; rules.Advisor(); "
+        "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken', 'gui'))])"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

@@ -1,4 +1,5 @@
 """The command line end to end: json contract, exit codes, one-line errors."""
+
 import json
 import subprocess
 import sys
@@ -12,8 +13,9 @@ PERSIA = str(CASES_DIR / "persia_1881.yaml")
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_analyze_json_contract():
@@ -23,8 +25,16 @@ def test_analyze_json_contract():
     for key in ("verdict", "confidence", "threat_level", "support", "unknown", "fired"):
         assert key in data
     assert data["verdict"] == "balance"
-    assert set(data["support"]) == {"balance", "internal_balance", "bandwagon", "free_ride", "buck_pass",
-                                    "defect", "dissolve", "no_alignment"}
+    assert set(data["support"]) == {
+        "balance",
+        "internal_balance",
+        "bandwagon",
+        "free_ride",
+        "buck_pass",
+        "defect",
+        "dissolve",
+        "no_alignment",
+    }
     assert all(isinstance(v, (int, float)) for v in data["support"].values())
     for item in data["fired"]:
         assert {"rule", "propositions", "facts"} <= set(item)
@@ -50,15 +60,18 @@ def test_same_case_twice_gives_identical_json_across_processes():
     assert run("analyze", NORWAY, "--format", "json").stdout == run("analyze", NORWAY, "--format", "json").stdout
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("answers:\n  state_strength: mighty\n", "unknown level 'mighty'"),
-    ("answers:\n  strength: weak\n", "unknown factor 'strength'"),
-    ("answers: [1, 2\n", "not valid YAML"),
-    ("", "file is empty"),
-    ("title: x\ntitle: y\n", "duplicate key 'title'"),
-    ("answers:\n  pivotal: !!python/object/apply:os.system ['echo hacked']\n", "not valid YAML"),
-    ("- just\n- a list\n", "must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("answers:\n  state_strength: mighty\n", "unknown level 'mighty'"),
+        ("answers:\n  strength: weak\n", "unknown factor 'strength'"),
+        ("answers: [1, 2\n", "not valid YAML"),
+        ("", "file is empty"),
+        ("title: x\ntitle: y\n", "duplicate key 'title'"),
+        ("answers:\n  pivotal: !!python/object/apply:os.system ['echo hacked']\n", "not valid YAML"),
+        ("- just\n- a list\n", "must be a mapping"),
+    ],
+)
 def test_bad_case_file_gives_one_line_and_exit_2(tmp_path, content, expected):
     path = tmp_path / "broken.yaml"
     path.write_text(content)
@@ -103,9 +116,11 @@ def test_validate_reports_counts_and_fails_on_bad_knowledge(tmp_path):
 
 
 def test_command_line_analyze_does_not_import_qt():
-    code = ("import sys, io, contextlib; sys.argv=['main.py']; import main\n"
-            f"with contextlib.redirect_stdout(io.StringIO()): main.main(['analyze', {NORWAY!r}, '--format', 'json'])\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))")
+    code = (
+        "import sys, io, contextlib; sys.argv=['main.py']; import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()): main.main(['analyze', {NORWAY!r}, '--format', 'json'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
@@ -113,6 +128,7 @@ def test_command_line_analyze_does_not_import_qt():
 
 def test_evaluate_text_uses_labels_and_whole_aligned_headers(kb):
     import re
+
     proc = run("evaluate")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
@@ -138,4 +154,4 @@ def test_evaluate_text_uses_labels_and_whole_aligned_headers(kb):
         titles.append(" ".join(words))
     expected = [kb.response(rid).label for rid in kb.response_ids] + ["no verdict"]
     assert titles == expected
-    assert {row[:columns[0]].rsplit("  ", 1)[0].strip() for row in rows} <= set(expected)
+    assert {row[: columns[0]].rsplit("  ", 1)[0].strip() for row in rows} <= set(expected)

@@ -2,12 +2,13 @@
 (bench/) must fire the same rules and reach the same verdict as the experta
 engine. experta's own parts: the engine's faster matcher, strategy and fact list
 must leave the trace exactly as experta's stock ones make it."""
+
 import dataclasses
 import random
 
 import pytest
 
-pytest.importorskip("clips")     # the clipspy distribution installs the module `clips`
+pytest.importorskip("clips")  # the clipspy distribution installs the module `clips`
 
 from bench.clips_backend import ClipsBackend, compile_clips  # noqa: E402
 from bench.workload import generated_cases  # noqa: E402
@@ -30,8 +31,7 @@ def disagreements(advisor, clips, cases, world="walt"):
         result = advisor.analyze(case, world=world, explain=False)
         run = clips.run(case.answers)
         derived = {fact: d.level for fact, d in result.derived.items() if d.level is not None}
-        if (result.verdict, [f.rule for f in result.fired], derived) != \
-                (run.verdict, run.fired, clips.derived_facts()):
+        if (result.verdict, [f.rule for f in result.fired], derived) != (run.verdict, run.fired, clips.derived_facts()):
             found.append((case.answers, result.verdict, run.verdict))
     return found
 
@@ -59,9 +59,12 @@ def test_every_rule_fires_somewhere_in_clips(kb):
 def test_the_oracle_notices_a_rule_that_differs(advisor, kb):
     # CLIPS compiled from a knowledge base in which one rule reads another level:
     # the comparison must report it, or it would prove nothing.
-    changed = [dataclasses.replace(spec, condition=dataclasses.replace(spec.condition,
-                                                                       allowed=frozenset({"no"})))
-               if spec.id == "B1-THREAT" else spec for spec in kb.rules]
+    changed = [
+        dataclasses.replace(spec, condition=dataclasses.replace(spec.condition, allowed=frozenset({"no"})))
+        if spec.id == "B1-THREAT"
+        else spec
+        for spec in kb.rules
+    ]
     other = dataclasses.replace(kb, rules=tuple(changed))
     found = disagreements(advisor, ClipsBackend(compile_program(other)), sample(kb, 100, seed=1))
     assert found
@@ -82,6 +85,7 @@ def test_the_engine_traces_exactly_as_stock_experta_does(kb):
     # fire in the same order on the same facts with the same bindings.
     from rules.engine import _TracingAgenda
     from rules.experta_compat import DepthStrategy, ReteMatcher
+
     program = compile_program(kb)
     fast = compile_engine_class(program, program.rules_in("walt"))
 

@@ -1,6 +1,7 @@
 """Scenarios from Correlates of War CSV files (rules/cow.py): the figures of the real
 files for Europe in 1936, the offensive-capability bands, the YAML a reader and the
 scenario loader can open, and one clear line for every kind of bad input."""
+
 import csv
 
 import pytest
@@ -16,8 +17,10 @@ from rules.errors import AdvisorError
 COW = ROOT.parent / "shared" / "data" / "cow"
 NMC = COW / "nmc-7.0.csv"
 CONTIGUITY = COW / "contiguity-3.2.csv"
-real_files = pytest.mark.skipif(not (NMC.is_file() and CONTIGUITY.is_file()),
-                                reason=f"the COW data files are not in {COW} (they are not shipped with the project)")
+real_files = pytest.mark.skipif(
+    not (NMC.is_file() and CONTIGUITY.is_file()),
+    reason=f"the COW data files are not in {COW} (they are not shipped with the project)",
+)
 
 MAPPING = yaml.safe_load((ROOT / "knowledge" / "derivation.yaml").read_text(encoding="utf-8"))["cow"]
 EUROPE_1936 = ["UKG", "FRN", "GMY", "ITA", "POL"]
@@ -54,13 +57,15 @@ def test_europe_1936_has_the_five_states_with_the_cinc_of_the_file(europe):
 @real_files
 def test_europe_1936_neighbours_are_the_files_contiguity_of_types_1_to_3(europe):
     found = pairs(europe)
-    assert frozenset(("germany", "poland")) in found          # land, 1918-1939
-    assert frozenset(("germany", "france")) in found          # land, 1816-1940
-    assert frozenset(("united_kingdom", "france")) in found   # type 3: up to 24 miles of water
-    assert frozenset(("united_kingdom", "germany")) not in found   # type 5 only: up to 400 miles
-    assert frozenset(("germany", "italy")) not in found       # type 0 until the Anschluss of 1938
-    assert found == {frozenset(p) for p in [("united_kingdom", "france"), ("france", "germany"),
-                                            ("france", "italy"), ("germany", "poland")]}
+    assert frozenset(("germany", "poland")) in found  # land, 1918-1939
+    assert frozenset(("germany", "france")) in found  # land, 1816-1940
+    assert frozenset(("united_kingdom", "france")) in found  # type 3: up to 24 miles of water
+    assert frozenset(("united_kingdom", "germany")) not in found  # type 5 only: up to 400 miles
+    assert frozenset(("germany", "italy")) not in found  # type 0 until the Anschluss of 1938
+    assert found == {
+        frozenset(p)
+        for p in [("united_kingdom", "france"), ("france", "germany"), ("france", "italy"), ("germany", "poland")]
+    }
 
 
 @real_files
@@ -75,7 +80,12 @@ def test_europe_1936_offensive_bands_are_the_mean_of_the_milex_and_milper_shares
     # Mean shares: Britain 0.160, France 0.228, Germany 0.351, Italy 0.185 (all >= 0.15: high);
     # Poland 0.077 (>= 0.05: moderate).
     assert {s["id"]: s["offensive_capability"] for s in europe["states"]} == {
-        "united_kingdom": "high", "france": "high", "germany": "high", "italy": "high", "poland": "moderate"}
+        "united_kingdom": "high",
+        "france": "high",
+        "germany": "high",
+        "italy": "high",
+        "poland": "moderate",
+    }
 
 
 @real_files
@@ -98,6 +108,7 @@ def test_states_may_be_named_by_cow_code_and_in_any_case():
 @real_files
 def test_the_yaml_is_ordered_readable_and_loads_as_a_scenario(europe, kb):
     from rules.scenario import parse_scenario_text
+
     text = scenario_yaml(europe)
     assert text.startswith("#")
     assert yaml.safe_load(text) == europe
@@ -110,16 +121,39 @@ def test_the_yaml_is_ordered_readable_and_loads_as_a_scenario(europe, kb):
 
 
 def test_scenario_yaml_puts_the_keys_in_the_contract_order_whatever_the_dict_order():
-    data = {"notes": "n", "sources": ["s"], "observed": [["a"], ["b"]], "war": "peace",
-            "perceptions": {"a": {"b": "aggressive"}}, "alignments": [["a", "b"]], "neighbours": [["a", "b"]],
-            "regions": {"r": ["a", "b"]},
-            "states": [{"offensive_capability": "low", "capability": 0.5, "name": "A", "id": "a"},
-                       {"id": "b", "name": "B", "capability": 0.5, "offensive_capability": "low"}],
-            "year": 1900, "title": "T", "contested": ["c"]}
+    data = {
+        "notes": "n",
+        "sources": ["s"],
+        "observed": [["a"], ["b"]],
+        "war": "peace",
+        "perceptions": {"a": {"b": "aggressive"}},
+        "alignments": [["a", "b"]],
+        "neighbours": [["a", "b"]],
+        "regions": {"r": ["a", "b"]},
+        "states": [
+            {"offensive_capability": "low", "capability": 0.5, "name": "A", "id": "a"},
+            {"id": "b", "name": "B", "capability": 0.5, "offensive_capability": "low"},
+        ],
+        "year": 1900,
+        "title": "T",
+        "contested": ["c"],
+    }
     text = scenario_yaml(data)
     keys = [line.split(":")[0] for line in text.splitlines() if line and line[0].isalpha()]
-    assert keys == ["title", "year", "states", "neighbours", "regions", "perceptions", "war", "alignments",
-                    "observed", "sources", "notes", "contested"]
+    assert keys == [
+        "title",
+        "year",
+        "states",
+        "neighbours",
+        "regions",
+        "perceptions",
+        "war",
+        "alignments",
+        "observed",
+        "sources",
+        "notes",
+        "contested",
+    ]
     assert "- {id: a, name: A, capability: 0.5, offensive_capability: low}" in text
     assert yaml.safe_load(text) == data
 
@@ -171,26 +205,40 @@ def test_small_files_give_the_bands_the_neighbours_and_the_floor(small):
 
 
 def test_columns_in_another_order_and_extra_columns_are_read_by_name(tmp_path):
-    nmc = write(tmp_path, "nmc.csv", """cinc,extra,year,milper,statenme,milex,stateabb,ccode
+    nmc = write(
+        tmp_path,
+        "nmc.csv",
+        """cinc,extra,year,milper,statenme,milex,stateabb,ccode
 0.5,x,1900,60,Alpha Land,600,AAA,1
 0.3,y,1900,30,Beta,300,BBB,2
-""")
-    contiguity = write(tmp_path, "contiguity.csv", """enddate,conttype,note,ccode2,stdate,ccode1
+""",
+    )
+    contiguity = write(
+        tmp_path,
+        "contiguity.csv",
+        """enddate,conttype,note,ccode2,stdate,ccode1
 1950-12-01,1,z,1,1850-01-01,2
-""")
+""",
+    )
     data = scenario_from_cow(1900, ["BBB", "AAA"], nmc, contiguity, MAPPING)
     assert [(s["id"], s["capability"], s["offensive_capability"], s["cow_code"]) for s in data["states"]] == [
-        ("beta", 0.3, "high", 2), ("alpha_land", 0.5, "high", 1)]
+        ("beta", 0.3, "high", 2),
+        ("alpha_land", 0.5, "high", 1),
+    ]
     assert data["neighbours"] == [["beta", "alpha_land"]]
 
 
 def test_a_missing_milex_or_milper_is_skipped_and_noted(tmp_path, small):
     _, contiguity = small
-    nmc = write(tmp_path, "gaps.csv", f"""{NMC_HEADER}
+    nmc = write(
+        tmp_path,
+        "gaps.csv",
+        f"""{NMC_HEADER}
 1,AAA,Alpha Land,1900,,60,0,0,0,0,0.5
 2,BBB,Beta,1900,300,-9,0,0,0,0,0.3
 3,CCC,Gamma,1900,,,0,0,0,0,0.1
-""")
+""",
+    )
     data = scenario_from_cow(1900, ["AAA", "BBB", "CCC"], nmc, contiguity, MAPPING)
     # Alpha: milper alone, 60/60; Beta: milex alone (COW's -9 is missing too), 300/300; Gamma: nothing
     assert [s["offensive_capability"] for s in data["states"]] == ["high", "high", "low"]
@@ -252,8 +300,14 @@ def test_a_state_not_in_the_year_is_named_with_the_year(small):
     nmc, contiguity = small
     refused(1900, ["AAA", "ZZZ"], nmc, contiguity, MAPPING, match="state 'ZZZ' not found in 1900")
     refused(1900, ["AAA", "99"], nmc, contiguity, MAPPING, match="state '99' not found in 1900")
-    refused(1901, ["AAA", "BBB"], nmc, contiguity, MAPPING,
-            match="state 'BBB' not found in 1901 (the file has it for 1900-1900)")
+    refused(
+        1901,
+        ["AAA", "BBB"],
+        nmc,
+        contiguity,
+        MAPPING,
+        match="state 'BBB' not found in 1901 (the file has it for 1900-1900)",
+    )
 
 
 def test_a_year_without_rows_is_refused(small):
@@ -273,14 +327,23 @@ def test_a_state_named_twice_is_refused(small):
     refused(1900, ["AAA", "BBB", "1"], nmc, contiguity, MAPPING, match="state '1' is named twice (also as 'AAA')")
 
 
-@pytest.mark.parametrize("cinc, match", [("strong", "cinc 'strong' in 1900 is not a number"),
-                                         ("", "cinc is missing in 1900"), ("-9", "cinc is missing in 1900"),
-                                         ("nan", "cinc 'nan' in 1900 is not a number"),
-                                         ("1.5", "cinc 1.5 in 1900 is more than 1")])
+@pytest.mark.parametrize(
+    "cinc, match",
+    [
+        ("strong", "cinc 'strong' in 1900 is not a number"),
+        ("", "cinc is missing in 1900"),
+        ("-9", "cinc is missing in 1900"),
+        ("nan", "cinc 'nan' in 1900 is not a number"),
+        ("1.5", "cinc 1.5 in 1900 is more than 1"),
+    ],
+)
 def test_a_bad_cinc_is_refused_naming_the_state_and_the_line(tmp_path, small, cinc, match):
     _, contiguity = small
-    nmc = write(tmp_path, "nmc.csv", f"{NMC_HEADER}\n1,AAA,Alpha Land,1900,600,60,0,0,0,0,0.5\n"
-                                     f"2,BBB,Beta,1900,300,30,0,0,0,0,{cinc}\n")
+    nmc = write(
+        tmp_path,
+        "nmc.csv",
+        f"{NMC_HEADER}\n1,AAA,Alpha Land,1900,600,60,0,0,0,0,0.5\n2,BBB,Beta,1900,300,30,0,0,0,0,{cinc}\n",
+    )
     error = refused(1900, ["AAA", "BBB"], nmc, contiguity, MAPPING, match=match)
     assert error.message.startswith("state 'BBB': ")
     assert error.path == str(nmc) and error.line == 3
@@ -288,22 +351,30 @@ def test_a_bad_cinc_is_refused_naming_the_state_and_the_line(tmp_path, small, ci
 
 def test_a_non_numeric_milex_or_year_is_refused(tmp_path, small):
     _, contiguity = small
-    nmc = write(tmp_path, "nmc.csv", f"{NMC_HEADER}\n1,AAA,Alpha Land,1900,lots,60,0,0,0,0,0.5\n"
-                                     "2,BBB,Beta,1900,300,30,0,0,0,0,0.3\n")
+    nmc = write(
+        tmp_path,
+        "nmc.csv",
+        f"{NMC_HEADER}\n1,AAA,Alpha Land,1900,lots,60,0,0,0,0,0.5\n2,BBB,Beta,1900,300,30,0,0,0,0,0.3\n",
+    )
     refused(1900, ["AAA", "BBB"], nmc, contiguity, MAPPING, match="state 'AAA': milex 'lots' in 1900 is not a number")
     nmc = write(tmp_path, "nmc.csv", f"{NMC_HEADER}\n1,AAA,Alpha Land,19x0,600,60,0,0,0,0,0.5\n")
     error = refused(1900, ["AAA", "BBB"], nmc, contiguity, MAPPING, match="year '19x0' is not a whole number")
     assert error.line == 2
 
 
-@pytest.mark.parametrize("row, match", [("1,2,land,1850-01-01,1950-12-01", "conttype 'land' is not a whole number"),
-                                        ("1,2,1,sometime,1950-12-01", "stdate 'sometime' is not a date"),
-                                        ("1,2,1,1850-01-01,", "enddate '' is not a date")])
+@pytest.mark.parametrize(
+    "row, match",
+    [
+        ("1,2,land,1850-01-01,1950-12-01", "conttype 'land' is not a whole number"),
+        ("1,2,1,sometime,1950-12-01", "stdate 'sometime' is not a date"),
+        ("1,2,1,1850-01-01,", "enddate '' is not a date"),
+    ],
+)
 def test_a_bad_contiguity_row_of_the_chosen_states_is_refused(tmp_path, small, row, match):
     nmc, _ = small
     contiguity = write(tmp_path, "contiguity.csv", f"ccode1,ccode2,conttype,stdate,enddate\n5,6,x,y,z\n{row}\n")
     error = refused(1900, ["AAA", "BBB"], nmc, contiguity, MAPPING, match=match)
-    assert error.path == str(contiguity) and error.line == 3     # the row of 5 and 6 is not chosen: not read
+    assert error.path == str(contiguity) and error.line == 3  # the row of 5 and 6 is not chosen: not read
 
 
 def test_a_broken_mapping_is_refused(small):
@@ -313,8 +384,10 @@ def test_a_broken_mapping_is_refused(small):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(nmc_text=st.text(alphabet=st.sampled_from(list("ccodeyarinmlxpt,0123456789.-\n AB\"")), max_size=300),
-       contiguity_text=st.text(alphabet=st.sampled_from(list("ccode12ntyps,0123456789-\n\"")), max_size=200))
+@given(
+    nmc_text=st.text(alphabet=st.sampled_from(list('ccodeyarinmlxpt,0123456789.-\n AB"')), max_size=300),
+    contiguity_text=st.text(alphabet=st.sampled_from(list('ccode12ntyps,0123456789-\n"')), max_size=200),
+)
 def test_any_csv_text_gives_a_scenario_or_one_advisor_error(tmp_path, nmc_text, contiguity_text):
     nmc = write(tmp_path, "any_nmc.csv", NMC_HEADER + "\n" + nmc_text)
     contiguity = write(tmp_path, "any_contiguity.csv", "ccode1,ccode2,conttype,stdate,enddate\n" + contiguity_text)

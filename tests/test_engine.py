@@ -1,5 +1,6 @@
 """The engine: each proposition's rules fire on a case built for them; the trace,
 why-not, unknowns and determinism behave as an analyst relies on."""
+
 import json
 import random
 
@@ -10,8 +11,7 @@ from presentation.wording import failure_text
 from rules import Advisor, load_knowledge
 from rules import conditions as cond
 
-THREATENING = dict(threat_power="superior", proximity="neighbour", offensive_capability="high",
-                   intentions="aggressive")
+THREATENING = dict(threat_power="superior", proximity="neighbour", offensive_capability="high", intentions="aggressive")
 
 # proposition -> (answers of a case built for it, a rule citing it that must fire, expected verdict or None)
 PROPOSITION_CASES = {
@@ -20,22 +20,41 @@ PROPOSITION_CASES = {
     "B3": (THREATENING, "B3-PROXIMITY", None),
     "B4": (THREATENING, "B4-OFFENCE", None),
     "B5": (THREATENING, "B5-INTENTIONS", None),
-    "B6": (dict(THREATENING, war_status="threat_defeated", current_alignment="against_threat"),
-           "B6-COALITION-DISSOLVES", "dissolve"),
+    "B6": (
+        dict(THREATENING, war_status="threat_defeated", current_alignment="against_threat"),
+        "B6-COALITION-DISSOLVES",
+        "dissolve",
+    ),
     "W1": (THREATENING, "W1-THREAT", None),
     "W2": (THREATENING, "W2-POWER", None),
     "W3": (THREATENING, "W3-PROXIMITY", None),
     "W4": (THREATENING, "W4-OFFENCE", None),
     "W5": (THREATENING, "W5-INTENTIONS", None),
-    "W6": (dict(THREATENING, threat_power="overwhelming", current_alignment="against_threat"),
-           "W6-COALITION-COLLAPSES", None),
+    "W6": (
+        dict(THREATENING, threat_power="overwhelming", current_alignment="against_threat"),
+        "W6-COALITION-COLLAPSES",
+        None,
+    ),
     "C1": (THREATENING, "C1-BALANCING-IS-THE-RULE", "balance"),
-    "C2": (dict(THREATENING, state_strength="weak", threat_power="overwhelming", ally_availability="none"),
-           "C2-WEAK-AND-ALONE", "bandwagon"),
+    "C2": (
+        dict(THREATENING, state_strength="weak", threat_power="overwhelming", ally_availability="none"),
+        "C2-WEAK-AND-ALONE",
+        "bandwagon",
+    ),
     # A weak state sure of its allies before a great power whose aims are unclear (Luxembourg in NATO).
-    "C3": (dict(state_strength="weak", threat_power="overwhelming", proximity="regional", offensive_capability="high",
-                intentions="ambiguous", ally_availability="certain", current_alignment="against_threat"),
-           "C3-FREE-RIDE", "free_ride"),
+    "C3": (
+        dict(
+            state_strength="weak",
+            threat_power="overwhelming",
+            proximity="regional",
+            offensive_capability="high",
+            intentions="ambiguous",
+            ally_availability="certain",
+            current_alignment="against_threat",
+        ),
+        "C3-FREE-RIDE",
+        "free_ride",
+    ),
     "C4": (dict(THREATENING, intentions="unalterably_aggressive"), "C4-UNALTERABLE-AGGRESSION", "balance"),
     "C5": (dict(THREATENING, war_status="late_war", winning_side="threat"), "C5-THREAT-NEAR-VICTORY", None),
 }
@@ -61,13 +80,17 @@ def test_other_verdicts_are_reachable(advisor):
     assert advisor.analyze(make_case()).verdict == "no_alignment"
     # A great power sure of its allies is torn: passing the buck (C3) comes close
     # behind balancing, its many grounds (B1-B5, C1, C2, R4) just ahead.
-    great = advisor.analyze(make_case(**dict(THREATENING, intentions="ambiguous", state_strength="great_power",
-                                             ally_availability="certain")))
+    great = advisor.analyze(
+        make_case(
+            **dict(THREATENING, intentions="ambiguous", state_strength="great_power", ally_availability="certain")
+        )
+    )
     assert great.verdict == "balance" and great.runner_up == "buck_pass" and great.support["buck_pass"] >= 0.4
     alone = advisor.analyze(make_case(**dict(THREATENING, state_strength="strong", ally_availability="none")))
     assert alone.verdict == "internal_balance"
-    losing = advisor.analyze(make_case(**dict(THREATENING, war_status="late_war", winning_side="threat",
-                                              current_alignment="against_threat")))
+    losing = advisor.analyze(
+        make_case(**dict(THREATENING, war_status="late_war", winning_side="threat", current_alignment="against_threat"))
+    )
     assert losing.verdict == "defect"
 
 
@@ -109,7 +132,7 @@ def test_why_not_names_the_first_failed_condition(advisor):
     assert failure.needs == ("certain",)
     assert "ally availability is Probable; the rule needs Certain" == failure_text(advisor.kb, failure)
     bandwagon = result.why_not["bandwagon"]
-    assert "R6-SPHERE-OF-INFLUENCE" in {b.rule for b in bandwagon.blocked}      # not a weak neighbour
+    assert "R6-SPHERE-OF-INFLUENCE" in {b.rule for b in bandwagon.blocked}  # not a weak neighbour
     assert "R1-DISTRUST" in bandwagon.against
     assert bandwagon.support < result.support["balance"]
 
@@ -163,8 +186,7 @@ def test_rete_and_the_condition_evaluator_agree(advisor, kb):
             choice = rng.choice(factor.level_ids + ("unknown",) * (1 if rng.random() < 0.3 else 0))
             if choice != "unknown":
                 answers[factor.id] = choice
-        result = advisor.analyze(make_case(**{f: answers.get(f, "unknown") for f in kb.factor_ids}),
-                                 explain=False)
+        result = advisor.analyze(make_case(**{f: answers.get(f, "unknown") for f in kb.factor_ids}), explain=False)
         fired = {f.rule for f in result.fired}
         for spec in kb.rules_in_world("walt"):
             if spec.condition is None:
@@ -176,8 +198,7 @@ def test_rete_and_the_condition_evaluator_agree(advisor, kb):
 
 
 def test_worlds_run_their_own_rules(advisor):
-    case = make_case(**dict(THREATENING, state_strength="weak", threat_power="overwhelming",
-                            ally_availability="none"))
+    case = make_case(**dict(THREATENING, state_strength="weak", threat_power="overwhelming", ally_availability="none"))
     balancing = advisor.analyze(case, world="balancing")
     bandwagoning = advisor.analyze(case, world="bandwagoning")
     assert {p for f in balancing.fired for p in f.propositions}.isdisjoint({"W1", "W2", "C1"})

@@ -1,5 +1,6 @@
 """The format of a report follows the name of its file, on the command line and in
 the app; a --format that contradicts the name is refused before anything is written."""
+
 import json
 import subprocess
 import sys
@@ -14,8 +15,9 @@ NORWAY = str(CASES_DIR / "norway_1949.yaml")
 
 
 def run(*args):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=180)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT, timeout=180
+    )
 
 
 def _kind(path):
@@ -32,8 +34,10 @@ def _kind(path):
     return "text"
 
 
-@pytest.mark.parametrize("name, kind", [("r.pdf", "pdf"), ("r.html", "html"), ("r.HTM", "html"),
-                                        ("r.md", "md"), ("r.json", "json"), ("r.txt", "text")])
+@pytest.mark.parametrize(
+    "name, kind",
+    [("r.pdf", "pdf"), ("r.html", "html"), ("r.HTM", "html"), ("r.md", "md"), ("r.json", "json"), ("r.txt", "text")],
+)
 def test_cli_output_name_decides_the_format(tmp_path, name, kind):
     out = tmp_path / name
     proc = run("analyze", NORWAY, "-o", str(out))
@@ -48,8 +52,7 @@ def test_cli_agreeing_format_is_accepted(tmp_path):
     assert _kind(out) == "pdf"
 
 
-@pytest.mark.parametrize("fmt, name", [("html", "x.pdf"), ("pdf", "x.html"), ("json", "x.md"),
-                                       ("text", "x.json")])
+@pytest.mark.parametrize("fmt, name", [("html", "x.pdf"), ("pdf", "x.html"), ("json", "x.md"), ("text", "x.json")])
 def test_cli_format_contradicting_the_name_is_refused(tmp_path, fmt, name):
     out = tmp_path / name
     proc = run("analyze", NORWAY, "--format", fmt, "-o", str(out))
@@ -89,6 +92,7 @@ def test_cli_help_says_how_the_format_is_chosen():
 
 # ------------------------------------------------------------------------ app
 
+
 @pytest.fixture
 def loaded(qtbot, window):
     window.open_path(NORWAY)
@@ -98,6 +102,7 @@ def loaded(qtbot, window):
 
 def _filter(fmt):
     from reports import FORMATS
+
     return FORMATS[fmt]
 
 

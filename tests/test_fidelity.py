@@ -1,6 +1,7 @@
 """Walt's world, faithfully (issue 11): the statics that test the theory hold over the
 whole space, the propositions that decide are the ones credited, and the product says
 how firm a verdict is and what it does not know."""
+
 import json
 from itertools import product
 
@@ -22,15 +23,22 @@ def sweep():
 
 
 def _statics(report, proposition, kind=None, factor=None):
-    return [s for s in report["statics"] if s["proposition"] == proposition and s["world"] == WALT
-            and (kind is None or s["kind"] == kind) and (factor is None or s["factor"] == factor)]
+    return [
+        s
+        for s in report["statics"]
+        if s["proposition"] == proposition
+        and s["world"] == WALT
+        and (kind is None or s["kind"] == kind)
+        and (factor is None or s["factor"] == factor)
+    ]
 
 
 # ------------------------------------------------------------------ the statics
-@pytest.mark.parametrize("proposition,factor", [("B2", "threat_power"), ("B3", "proximity"),
-                                                ("B4", "offensive_capability"), ("B5", "intentions")])
-def test_a_higher_source_of_threat_never_lowers_balances_margin_where_a_state_can_balance(
-        sweep, proposition, factor):
+@pytest.mark.parametrize(
+    "proposition,factor",
+    [("B2", "threat_power"), ("B3", "proximity"), ("B4", "offensive_capability"), ("B5", "intentions")],
+)
+def test_a_higher_source_of_threat_never_lowers_balances_margin_where_a_state_can_balance(sweep, proposition, factor):
     found = _statics(sweep, proposition, "margin", factor)
     assert found, f"no margin static for {proposition} in Walt's world"
     for static in found:
@@ -54,8 +62,10 @@ def test_the_threat_nearing_victory_never_turns_bandwagoning_into_balancing_in_a
     assert {s["factor"] for s in found} == {"winning_side", "war_status"}
     phases = next(s for s in found if s["factor"] == "winning_side")["when"]
     assert "early_war" in phases and "late_war" in phases
-    assert all(s["turns"] == {"from": ["bandwagon"], "to": ["balance"]} and s["violations"] == 0
-               and s["checked"] > 0 for s in found)
+    assert all(
+        s["turns"] == {"from": ["bandwagon"], "to": ["balance"]} and s["violations"] == 0 and s["checked"] > 0
+        for s in found
+    )
 
 
 def test_a_greater_threat_never_makes_a_state_stop_seeking_alignment(sweep, kb):
@@ -83,27 +93,43 @@ def test_balancing_dominates_walts_world_and_bandwagoning_is_the_exception(sweep
 
 # ------------------------------------------------------------ threat, not power
 def test_a_benign_overwhelming_neighbour_with_certain_allies_is_no_case_for_balancing(advisor):
-    canada = make_case("Canada beside the United States", state_strength="middle",
-                       threat_power="overwhelming", proximity="neighbour", offensive_capability="high",
-                       intentions="benign", ally_availability="certain")
+    canada = make_case(
+        "Canada beside the United States",
+        state_strength="middle",
+        threat_power="overwhelming",
+        proximity="neighbour",
+        offensive_capability="high",
+        intentions="benign",
+        ally_availability="certain",
+    )
     result = advisor.analyze(canada)
     assert result.threat_level in ("low", "moderate"), result.threat_level
     assert result.verdict != "balance"
 
 
 def test_an_aggressive_weaker_power_is_the_greater_threat(advisor):
-    benign_giant = advisor.analyze(make_case(threat_power="overwhelming", proximity="neighbour",
-                                             offensive_capability="high", intentions="benign"))
-    aggressive_lesser = advisor.analyze(make_case(threat_power="lesser", proximity="neighbour",
-                                                  offensive_capability="high", intentions="aggressive"))
+    benign_giant = advisor.analyze(
+        make_case(threat_power="overwhelming", proximity="neighbour", offensive_capability="high", intentions="benign")
+    )
+    aggressive_lesser = advisor.analyze(
+        make_case(threat_power="lesser", proximity="neighbour", offensive_capability="high", intentions="aggressive")
+    )
     assert aggressive_lesser.threat_score.total > benign_giant.threat_score.total
 
 
 # ---------------------------------------------------------------------- C5
 def test_c5_draws_states_to_the_threat_early_in_a_war_too(advisor):
-    early = make_case(state_strength="weak", threat_power="superior", proximity="neighbour",
-                      offensive_capability="high", intentions="aggressive", ally_availability="doubtful",
-                      war_status="early_war", winning_side="threat", current_alignment="unaligned")
+    early = make_case(
+        state_strength="weak",
+        threat_power="superior",
+        proximity="neighbour",
+        offensive_capability="high",
+        intentions="aggressive",
+        ally_availability="doubtful",
+        war_status="early_war",
+        winning_side="threat",
+        current_alignment="unaligned",
+    )
     at_peace = make_case(**{**early.answers, "war_status": "peace", "winning_side": "unclear"})
     in_war, peace = advisor.analyze(early), advisor.analyze(at_peace)
     assert "C5-THREAT-AHEAD" in [item.rule for item in in_war.fired]
@@ -141,7 +167,7 @@ def test_leaving_out_what_the_verdict_rests_on_changes_it_and_nothing_less_does(
     if result.decisive_jointly:
         without = advisor.analyze(case, without=_rules_of(kb, result.decisive))
         assert without.verdict != result.verdict
-        for prop in result.decisive:            # no one of them alone moves it
+        for prop in result.decisive:  # no one of them alone moves it
             assert advisor.analyze(case, without=_rules_of(kb, [prop])).verdict == result.verdict
     else:
         for prop in result.decisive:
@@ -153,6 +179,7 @@ def test_leaving_out_what_the_verdict_rests_on_changes_it_and_nothing_less_does(
 
 def test_the_decisive_propositions_are_in_the_json_and_the_report(advisor, kb):
     from reports.export import result_json
+
     result = advisor.analyze(load_case(CASES_DIR / "finland_1939.yaml", kb), extras=True)
     assert result_json(result)["decisive"] == list(result.decisive) == ["R4"]
     assert "The verdict rests on R4" in render_text(result)
@@ -174,8 +201,9 @@ def test_completions_are_counted_exactly(advisor, kb):
     del answers["ally_availability"], answers["war_status"]
     result = advisor.analyze(make_case(**{f: "unknown" for f in kb.factor_ids} | answers), extras=True)
     levels = [kb.factor(f).level_ids for f in ("ally_availability", "war_status")]
-    verdicts = [advisor.analyze(make_case(**answers, ally_availability=a, war_status=w)).verdict
-                for a, w in product(*levels)]
+    verdicts = [
+        advisor.analyze(make_case(**answers, ally_availability=a, war_status=w)).verdict for a, w in product(*levels)
+    ]
     assert result.completions.count == len(verdicts)
     assert result.completions.keeps == pytest.approx(verdicts.count(result.verdict) / len(verdicts), abs=1e-4)
     assert sum(result.completions.shares.values()) == pytest.approx(1.0, abs=1e-3)
@@ -184,6 +212,7 @@ def test_completions_are_counted_exactly(advisor, kb):
 
 def test_a_blank_form_gets_no_verdict_the_reason_and_what_to_answer(advisor, kb):
     from reports.export import result_json
+
     result = advisor.analyze(make_case(**{f: "unknown" for f in kb.factor_ids}), extras=True)
     assert result.verdict is None and result.no_verdict == "threat_open"
     assert set(result.next_questions) == {"threat_power", "proximity", "offensive_capability", "intentions"}
@@ -199,9 +228,18 @@ def test_a_blank_form_gets_no_verdict_the_reason_and_what_to_answer(advisor, kb)
 
 def test_a_margin_below_the_threshold_is_too_close_to_call_in_every_view(advisor, kb, tmp_path):
     from reports import write_report
-    tie = make_case(state_strength="weak", threat_power="lesser", proximity="regional",
-                    offensive_capability="low", intentions="benign", ally_availability="none",
-                    war_status="late_war", winning_side="threat", pivotal="yes")
+
+    tie = make_case(
+        state_strength="weak",
+        threat_power="lesser",
+        proximity="regional",
+        offensive_capability="low",
+        intentions="benign",
+        ally_availability="none",
+        war_status="late_war",
+        winning_side="threat",
+        pivotal="yes",
+    )
     result = advisor.analyze(tie, extras=True)
     assert result.verdict is not None and result.confidence < kb.scoring.close_call and result.too_close
     sentence = wording.too_close_text(kb, result)
@@ -216,12 +254,21 @@ def test_a_margin_below_the_threshold_is_too_close_to_call_in_every_view(advisor
 def test_the_app_shows_the_warning_the_assessment_and_the_next_questions(qtbot, advisor, kb):
     from gui.charts import OverviewView
     from gui.verdict import VerdictBanner
+
     banner, overview = VerdictBanner(kb), OverviewView()
     qtbot.addWidget(banner)
     qtbot.addWidget(overview)
-    tie = make_case(state_strength="weak", threat_power="lesser", proximity="regional",
-                    offensive_capability="low", intentions="benign", ally_availability="none",
-                    war_status="late_war", winning_side="threat", pivotal="yes")
+    tie = make_case(
+        state_strength="weak",
+        threat_power="lesser",
+        proximity="regional",
+        offensive_capability="low",
+        intentions="benign",
+        ally_availability="none",
+        war_status="late_war",
+        winning_side="threat",
+        pivotal="yes",
+    )
     result = advisor.analyze(tie, extras=True)
     banner.show_result(result)
     overview.show_result(result)
@@ -237,11 +284,25 @@ def test_the_app_shows_the_warning_the_assessment_and_the_next_questions(qtbot, 
 
 def test_a_distant_great_power_does_not_set_a_weak_states_dilemma(advisor):
     # Walt 1987, p. 29: weak states attend mostly to their own vicinity.
-    far = advisor.analyze(make_case(state_strength="weak", threat_power="overwhelming", proximity="distant",
-                                    offensive_capability="high", intentions="aggressive",
-                                    ally_availability="doubtful"))
-    near = advisor.analyze(make_case(state_strength="weak", threat_power="overwhelming", proximity="neighbour",
-                                     offensive_capability="high", intentions="aggressive",
-                                     ally_availability="doubtful"))
+    far = advisor.analyze(
+        make_case(
+            state_strength="weak",
+            threat_power="overwhelming",
+            proximity="distant",
+            offensive_capability="high",
+            intentions="aggressive",
+            ally_availability="doubtful",
+        )
+    )
+    near = advisor.analyze(
+        make_case(
+            state_strength="weak",
+            threat_power="overwhelming",
+            proximity="neighbour",
+            offensive_capability="high",
+            intentions="aggressive",
+            ally_availability="doubtful",
+        )
+    )
     assert far.facts["weak_before_great_power"] == "no" and near.facts["weak_before_great_power"] == "yes"
     assert near.support["bandwagon"] > far.support["bandwagon"]

@@ -1,4 +1,5 @@
 """The shared figures: the inference-chain layout, the threat profile, the SVGs."""
+
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -26,8 +27,7 @@ def norway(advisor, kb):
 
 
 def overlapping(a, b, gap=1.0):
-    return (a.x < b.x + b.w + gap and b.x < a.x + a.w + gap and
-            a.y < b.y + b.h + gap and b.y < a.y + a.h + gap)
+    return a.x < b.x + b.w + gap and b.x < a.x + a.w + gap and a.y < b.y + b.h + gap and b.y < a.y + a.h + gap
 
 
 def check_layout(result):
@@ -77,8 +77,9 @@ def test_chain_layout_reads_left_to_right(norway):
 
 
 def test_unknown_answers_are_shown_distinctly(advisor):
-    result = advisor.analyze(make_case(intentions="unknown", pivotal="unknown", threat_power="overwhelming",
-                                       proximity="neighbour"))
+    result = advisor.analyze(
+        make_case(intentions="unknown", pivotal="unknown", threat_power="overwhelming", proximity="neighbour")
+    )
     layout = check_layout(result)
     assert layout.node("answer:intentions").tone == "unknown"
     assert layout.node("answer:pivotal").tone == "unknown"
@@ -128,7 +129,9 @@ def test_svgs_are_valid_and_escape_user_text(advisor):
 
 
 def test_figures_do_not_import_qt():
-    code = ("import sys; import presentation.figures, reports.markdown, reports.html, reports.content; "
-            "print(any(m.startswith('PySide6') for m in sys.modules))")
+    code = (
+        "import sys; import presentation.figures, reports.markdown, reports.html, reports.content; "
+        "print(any(m.startswith('PySide6') for m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout.strip() == "False", proc.stderr

@@ -1,5 +1,6 @@
 """The engine's conclusions on a fixed workload stay exactly as recorded
 (tests/golden.py) until the knowledge changes on purpose."""
+
 import json
 
 import pytest
@@ -15,7 +16,8 @@ def snapshot(kb):
     record = json.loads(SNAPSHOT.read_text())
     assert record["knowledge_version"] == kb.version, (
         "the knowledge base changed since the golden record was made: if on purpose, run "
-        "`.venv/bin/python -m tests.golden`, read the diff, and commit it with the knowledge change")
+        "`.venv/bin/python -m tests.golden`, read the diff, and commit it with the knowledge change"
+    )
     return record
 
 

@@ -1,5 +1,6 @@
 """The desktop app, driven as a user would: headless (QT_QPA_PLATFORM=offscreen),
 with every modal prompt replaced (gui.msgbox) so no test blocks on a dialog."""
+
 import dataclasses
 
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the hardening tests)
@@ -8,13 +9,14 @@ from rules.result import Analogue, Flip, WhatIf, WorldOutcome
 
 # ------------------------------------------------------------ questionnaire
 
+
 def test_questionnaire_is_generated_from_the_knowledge_base(window, kb):
     assert set(window.form.questions) == set(kb.factor_ids)
     for factor in kb.factors:
         question = window.form.questions[factor.id]
         combo = question.combo
         assert [combo.itemData(i) for i in range(combo.count())] == ["unknown", *factor.level_ids]
-        assert combo.currentData() == "unknown"           # a new case knows nothing
+        assert combo.currentData() == "unknown"  # a new case knows nothing
         assert combo.itemData(1, Qt.ToolTipRole) == factor.levels[0].meaning
         assert question.question.toolTip() == factor.help
     titles = {label.text() for label in window.form.findChildren(QLabel)}
@@ -53,13 +55,19 @@ def test_help_text_preference_is_kept_in_settings(make_window, kb):
 
 # -------------------------------------------------------------- live result
 
+
 def test_answers_change_the_verdict_live(qtbot, window):
     # Until the answers settle the threat there is no verdict (intentions weigh the means).
-    for factor, level in (("state_strength", "weak"), ("threat_power", "overwhelming"),
-                          ("proximity", "neighbour"), ("ally_availability", "none")):
+    for factor, level in (
+        ("state_strength", "weak"),
+        ("threat_power", "overwhelming"),
+        ("proximity", "neighbour"),
+        ("ally_availability", "none"),
+    ):
         answer(window, factor, level)
-    qtbot.waitUntil(lambda: window.analysis.result is not None and window.analysis.result.no_verdict == "threat_open",
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.analysis.result is not None and window.analysis.result.no_verdict == "threat_open", timeout=10000
+    )
     answer(window, "intentions", "aggressive")
     qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
     assert window.banner.threat_chip.text() == "Severe"
@@ -86,7 +94,7 @@ def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
     for _ in range(5):
         window.actions_["undo"].trigger()
     assert window.document.case.answers == {}
-    assert not window.isWindowModified()              # back at the saved state
+    assert not window.isWindowModified()  # back at the saved state
 
 
 def test_typing_a_title_is_one_undo_step(qtbot, window):
@@ -101,6 +109,7 @@ def test_typing_a_title_is_one_undo_step(qtbot, window):
 
 # ---------------------------------------------------------- case files
 
+
 def test_library_case_opens_read_only_with_observed_beside_prediction(qtbot, window):
     window.actions_["library"].trigger()
     table = window.library.table
@@ -114,14 +123,17 @@ def test_library_case_opens_read_only_with_observed_beside_prediction(qtbot, win
     assert shown_verdict(window) == "Balance"
     assert window.banner.observed.text() == "Balance"
     assert "agrees" in window.banner.observed_verdict.text()
-    window.document.set_answer("state_strength", "strong")     # read-only: refused
+    window.document.set_answer("state_strength", "strong")  # read-only: refused
     assert window.document.case.answer("state_strength") == "weak"
 
 
 def test_a_disagreeing_library_case_says_so(qtbot, window, kb):
     advisor = Advisor(kb)
-    wrong = next(p for p in sorted(CASES_DIR.glob("*.yaml"))
-                 if (c := load_case(p, kb)).observed and advisor.analyze(c).verdict != c.observed)
+    wrong = next(
+        p
+        for p in sorted(CASES_DIR.glob("*.yaml"))
+        if (c := load_case(p, kb)).observed and advisor.analyze(c).verdict != c.observed
+    )
     window.open_path(str(wrong))
     wait_for_result(qtbot, window)
     assert "differs" in window.banner.observed_verdict.text()
@@ -135,8 +147,8 @@ def test_an_invalid_case_file_gets_a_dialog_not_a_crash(qtbot, window, prompts, 
     window.actions_["open"].trigger()
     assert len(prompts.errors) == 1
     assert prompts.errors[0].startswith(f"{bad}:3: ") and "enormous" in prompts.errors[0]
-    assert window.document.case.answer("state_strength") == "weak"     # the work stays
-    assert prompts.asked_save == []                     # nothing was about to be replaced
+    assert window.document.case.answer("state_strength") == "weak"  # the work stays
+    assert prompts.asked_save == []  # nothing was about to be replaced
 
 
 def test_dropping_a_case_file_opens_it(qtbot, window, prompts):
@@ -161,7 +173,7 @@ def test_recent_files_menu_reopens_a_case(qtbot, make_window, prompts, tmp_path)
     entry = next(a for a in window.recent_menu.actions() if a.text() == "recent.yaml")
     entry.trigger()
     assert window.document.case.answer("proximity") == "neighbour"
-    (tmp_path / "recent.yaml").unlink()                 # gone since: a dialog, and off the list
+    (tmp_path / "recent.yaml").unlink()  # gone since: a dialog, and off the list
     window.recent_menu.aboutToShow.emit()
     next(a for a in window.recent_menu.actions() if a.text() == "recent.yaml").trigger()
     assert len(prompts.errors) == 1 and "recent.yaml" in prompts.errors[0]
@@ -175,7 +187,7 @@ def test_edit_a_copy_of_a_library_case(qtbot, window, prompts, tmp_path):
     assert not window.document.read_only and window.document.path is None
     answer(window, "ally_availability", "none")
     prompts.save_path = str(tmp_path / "copy.yaml")
-    window.actions_["save"].trigger()              # a copy has no file yet: Save As
+    window.actions_["save"].trigger()  # a copy has no file yet: Save As
     assert (tmp_path / "copy.yaml").exists()
     assert NORWAY.read_text().count("ally_availability: probable") == 1
 
@@ -183,6 +195,7 @@ def test_edit_a_copy_of_a_library_case(qtbot, window, prompts, tmp_path):
 # ------------------------------------------------------------ nothing lost
 
 # ------------------------------------------------------------- explanation
+
 
 def test_reasoning_lists_fired_rules_and_explains_the_selected_one(qtbot, window, kb):
     window.open_path(str(NORWAY))
@@ -192,15 +205,18 @@ def test_reasoning_lists_fired_rules_and_explains_the_selected_one(qtbot, window
     assert table.topLevelItemCount() == len(result.fired)
     assert [table.topLevelItem(i).text(1) for i in range(3)] == [f.rule for f in result.fired[:3]]
     support_rule = next(f for f in result.fired if f.layer == "support")
-    row = next(table.topLevelItem(i) for i in range(table.topLevelItemCount())
-               if table.topLevelItem(i).text(1) == support_rule.rule)
+    row = next(
+        table.topLevelItem(i)
+        for i in range(table.topLevelItemCount())
+        if table.topLevelItem(i).text(1) == support_rule.rule
+    )
     table.setCurrentItem(row)
     text = window.reasoning.detail.toPlainText()
     spec = kb.rule(support_rule.rule)
     assert spec.explanation in text
     for pid in spec.propositions:
         assert kb.proposition(pid).citation in text
-    assert "✓" in text and "When" in text            # the condition tree, marked
+    assert "✓" in text and "When" in text  # the condition tree, marked
 
 
 def test_why_not_names_the_failed_condition(qtbot, window, kb):
@@ -239,7 +255,8 @@ def test_every_library_case_is_drawn(app, qtbot, advisor, kb):
         overview.show_result(result)
         assert not overview.grab().toImage().isNull()
         assert {n.rule_id for n in overview.chain.layout_.nodes if n.kind == "rule"} == {
-            f.rule for f in result.fired if f.layer == "support" and f.effects}
+            f.rule for f in result.fired if f.layer == "support" and f.effects
+        }
         assert overview.threat.profile.band == result.threat_level
 
 
@@ -249,8 +266,16 @@ def test_ctrl_wheel_zooms_the_chain_and_double_click_fits_it_again(qtbot, window
     diagram = window.overview.chain
     fitted = diagram.height()
     centre = QPointF(diagram.width() / 2, diagram.height() / 2)
-    wheel = QWheelEvent(centre, diagram.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120), Qt.NoButton,
-                        Qt.ControlModifier, Qt.NoScrollPhase, False)
+    wheel = QWheelEvent(
+        centre,
+        diagram.mapToGlobal(centre),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.NoButton,
+        Qt.ControlModifier,
+        Qt.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(diagram, wheel)
     assert diagram.height() > fitted
     qtbot.mouseDClick(diagram, Qt.LeftButton, pos=QPoint(5, 5))
@@ -261,20 +286,36 @@ def test_extra_analyses_render_when_the_result_has_them(qtbot, window, kb):
     result = Advisor(kb).analyze(load_case(NORWAY, kb))
     for view in (window.what_if, window.worlds, window.analogues):
         view.show_result(result)
-        assert view.currentWidget() is view.placeholder      # not provided: said so
+        assert view.currentWidget() is view.placeholder  # not provided: said so
     result = dataclasses.replace(
         result,
         whatif=WhatIf((Flip("ally_availability", "probable", "none", "bandwagon"),), {}, False),
-        worlds={w: WorldOutcome(w, kb.world(w).title, "balance", "Balance", 0.5, {}, "advice " + w, "risk")
-                for w in ("balancing", "bandwagoning", "walt")},
-        analogues=(Analogue("turkey_1947.yaml", "Turkey", 1947, "Turkey", "USSR", 0.9, 11, "balance", "balance",
-                            True, ("proximity",)),))
+        worlds={
+            w: WorldOutcome(w, kb.world(w).title, "balance", "Balance", 0.5, {}, "advice " + w, "risk")
+            for w in ("balancing", "bandwagoning", "walt")
+        },
+        analogues=(
+            Analogue(
+                "turkey_1947.yaml",
+                "Turkey",
+                1947,
+                "Turkey",
+                "USSR",
+                0.9,
+                11,
+                "balance",
+                "balance",
+                True,
+                ("proximity",),
+            ),
+        ),
+    )
     for view in (window.what_if, window.worlds, window.analogues):
         view.show_result(result)
         assert view.currentWidget() is view.content
     flip = window.what_if.tree.topLevelItem(0).child(0)
     assert [flip.text(c) for c in range(4)] == ["Ally availability", "Probable", "None", "Bandwagon"]
-    window.what_if.tree.itemDoubleClicked.emit(flip, 0)         # try it: an undoable edit
+    window.what_if.tree.itemDoubleClicked.emit(flip, 0)  # try it: an undoable edit
     assert window.document.case.answer("ally_availability") == "none"
     assert window.analogues.tree.topLevelItem(0).text(0) == "90%"
     window.analogues.tree.itemDoubleClicked.emit(window.analogues.tree.topLevelItem(0), 0)
@@ -283,22 +324,29 @@ def test_extra_analyses_render_when_the_result_has_them(qtbot, window, kb):
 
 # ---------------------------------------------------------------- commands
 
+
 def _run_main(*args, env_changes=None, drop=()):
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_changes or {})
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_screenshot_command_writes_a_png(tmp_path):
     out = tmp_path / "shot.png"
-    home = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path),
-            "QT_QPA_PLATFORM": "offscreen"}
+    home = {
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     proc = _run_main("gui", "--screenshot", str(out), "--case", str(NORWAY), env_changes=home)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert proc.stderr == ""
     from PySide6.QtGui import QImage
+
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 900)
 
@@ -306,16 +354,16 @@ def test_screenshot_command_writes_a_png(tmp_path):
 def test_screenshot_with_a_bad_case_is_one_line_and_exit_2(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("answers: [1, 2\n")
-    proc = _run_main("gui", "--screenshot", str(tmp_path / "x.png"), "--case", str(bad),
-                     env_changes={"QT_QPA_PLATFORM": "offscreen"})
+    proc = _run_main(
+        "gui", "--screenshot", str(tmp_path / "x.png"), "--case", str(bad), env_changes={"QT_QPA_PLATFORM": "offscreen"}
+    )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(str(bad))
     assert not (tmp_path / "x.png").exists()
 
 
 def test_without_a_display_the_app_says_what_to_do(tmp_path):
-    proc = _run_main(drop=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"),
-                     env_changes={"HOME": str(tmp_path)})
+    proc = _run_main(drop=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"), env_changes={"HOME": str(tmp_path)})
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1
     assert "no display" in proc.stderr and "QT_QPA_PLATFORM=offscreen" in proc.stderr

@@ -1,5 +1,6 @@
 """Hostile or broken input: refused fast, with one clear line naming the file;
 nothing executes, nothing is half-accepted."""
+
 import os
 
 import pytest
@@ -9,7 +10,8 @@ from rules import CaseError, KnowledgeError, load_case, load_knowledge
 from rules.yamlio import MAX_DEPTH, MAX_FILE_BYTES
 
 BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8))
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+)
 
 
 def refused(tmp_path, content, name="case.yaml", mode="w"):
@@ -25,27 +27,32 @@ def refused(tmp_path, content, name="case.yaml", mode="w"):
     return message
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("title: !!python/object/apply:os.system ['touch /tmp/alliance_pwned']\n", "could not determine a constructor"),
-    ("title: !!python/name:os.system\n", "could not determine a constructor"),
-    (BOMB, "alias bomb"),
-    ("a:\n" + "".join("  " * (i + 1) + "- b:\n" for i in range(MAX_DEPTH + 5)) + "  " * (MAX_DEPTH + 7) + "1\n",
-     "nesting"),
-    ("[" * 5000 + "]" * 5000, "nesting"),
-    ("title: a\ntitle: b\n", "duplicate key 'title'"),
-    ("titel: a\n", "unknown key 'titel'"),
-    ("answers:\n  state_strength: [weak]\n", "level must be text"),
-    ("answers:\n  state_strength: mighty\n", "unknown level 'mighty'"),
-    ("answers: weak\n", "'answers' must be a mapping"),
-    ("year: soon\n", "'year' must be a whole number"),
-    ("title: {a: 1}\n", "'title' must be text"),
-    ("observed: conquer\n", "'observed' must be one of"),
-    ("sources: {a: 1}\n", "'sources' must be a list of text"),
-    ("", "file is empty"),
-    ("   \n\n", "file is empty"),
-    ("42\n", "must be a mapping"),
-    ("title: x\n  bad: indent\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("title: !!python/object/apply:os.system ['touch /tmp/alliance_pwned']\n", "could not determine a constructor"),
+        ("title: !!python/name:os.system\n", "could not determine a constructor"),
+        (BOMB, "alias bomb"),
+        (
+            "a:\n" + "".join("  " * (i + 1) + "- b:\n" for i in range(MAX_DEPTH + 5)) + "  " * (MAX_DEPTH + 7) + "1\n",
+            "nesting",
+        ),
+        ("[" * 5000 + "]" * 5000, "nesting"),
+        ("title: a\ntitle: b\n", "duplicate key 'title'"),
+        ("titel: a\n", "unknown key 'titel'"),
+        ("answers:\n  state_strength: [weak]\n", "level must be text"),
+        ("answers:\n  state_strength: mighty\n", "unknown level 'mighty'"),
+        ("answers: weak\n", "'answers' must be a mapping"),
+        ("year: soon\n", "'year' must be a whole number"),
+        ("title: {a: 1}\n", "'title' must be text"),
+        ("observed: conquer\n", "'observed' must be one of"),
+        ("sources: {a: 1}\n", "'sources' must be a list of text"),
+        ("", "file is empty"),
+        ("   \n\n", "file is empty"),
+        ("42\n", "must be a mapping"),
+        ("title: x\n  bad: indent\n", "not valid YAML"),
+    ],
+)
 def test_hostile_and_broken_case_files(tmp_path, content, expected):
     message = refused(tmp_path, content)
     assert expected in message
@@ -54,6 +61,7 @@ def test_hostile_and_broken_case_files(tmp_path, content, expected):
 
 def test_huge_file_is_refused_before_reading_it_all(tmp_path, monkeypatch):
     import rules.yamlio
+
     kb = load_knowledge()
     path = tmp_path / "huge.yaml"
     path.write_text("notes: " + "x" * (MAX_FILE_BYTES + 10))
@@ -70,6 +78,7 @@ def test_long_lists_are_refused(tmp_path):
 
 def test_a_title_over_the_cap_is_refused_with_its_line(tmp_path):
     from rules.cases import MAX_TITLE
+
     message = refused(tmp_path, "year: 1949\ntitle: " + "Norway " * 103 + "\n")
     assert message.startswith(f"{tmp_path / 'case.yaml'}:2: ") and f"more than {MAX_TITLE}" in message
     path = tmp_path / "ok.yaml"
@@ -80,6 +89,7 @@ def test_a_title_over_the_cap_is_refused_with_its_line(tmp_path):
 def test_every_library_title_is_within_the_cap():
     from rules import load_library
     from rules.cases import MAX_TITLE
+
     assert all(len(case.title) <= MAX_TITLE for case in load_library(CASES_DIR, load_knowledge()))
 
 
@@ -114,11 +124,17 @@ def test_utf8_bom_and_non_ascii_text_are_fine(tmp_path):
 
 def test_knowledge_pack_with_python_tag_is_refused(tmp_path):
     import shutil
+
     target = tmp_path / "kb"
     shutil.copytree(CASES_DIR.parent, target)
     rules = target / "rules.yaml"
-    rules.write_text(rules.read_text().replace("explanation: A state facing a real threat allies",
-                                               "explanation: !!python/object/apply:os.system ['id']\n    x: A", 1))
+    rules.write_text(
+        rules.read_text().replace(
+            "explanation: A state facing a real threat allies",
+            "explanation: !!python/object/apply:os.system ['id']\n    x: A",
+            1,
+        )
+    )
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(target)
     assert "rules.yaml" in str(info.value)

@@ -1,6 +1,7 @@
 """Nothing the user entered is lost: atomic saves that survive failures, the
 close prompt, autosave recovered after a crash or a hard kill, and rapid edits
 that never leave a stale verdict on screen (issue 7)."""
+
 from guifixtures import *  # noqa: F401,F403
 
 
@@ -17,7 +18,6 @@ def test_rapid_edits_never_leave_a_stale_verdict(qtbot, window, kb):
     assert shown_verdict(window) == expected.verdict_label
 
 
-
 def test_a_late_result_for_an_older_request_is_dropped(qtbot, window, kb):
     answer(window, "state_strength", "weak")
     wait_for_result(qtbot, window)
@@ -28,14 +28,13 @@ def test_a_late_result_for_an_older_request_is_dropped(qtbot, window, kb):
     assert shown_verdict(window) == shown
 
 
-
 def test_save_and_reopen_loses_nothing(qtbot, make_window, prompts, tmp_path, kb):
     window = make_window()
     answer(window, "state_strength", "middle")
     answer(window, "pivotal", "yes")
     answer(window, "war_status", "early_war")
     qtbot.keyClicks(window.form.title, "A test: quotes ' \" and ")
-    window.form.title.insert("ünïcode")                # QTest types ASCII only
+    window.form.title.insert("ünïcode")  # QTest types ASCII only
     qtbot.keyClicks(window.form.year, "1939")
     window.form.observed.setCurrentIndex(window.form.observed.findData("bandwagon"))
     window.form.notes.setPlainText("line one\nline two: with a colon")
@@ -55,7 +54,6 @@ def test_save_and_reopen_loses_nothing(qtbot, make_window, prompts, tmp_path, kb
     assert reopened.recent.paths()[0] == str(saved)
 
 
-
 def test_a_failing_save_shows_a_dialog_and_keeps_the_work(qtbot, window, prompts, tmp_path):
     answer(window, "state_strength", "weak")
     prompts.save_path = str(tmp_path / "no such folder" / "case.yaml")
@@ -66,9 +64,7 @@ def test_a_failing_save_shows_a_dialog_and_keeps_the_work(qtbot, window, prompts
     assert window.document.case.answer("state_strength") == "weak"
 
 
-
-def test_save_over_a_file_is_atomic_and_keeps_the_old_file_on_failure(qtbot, window, prompts, tmp_path,
-                                                                     monkeypatch):
+def test_save_over_a_file_is_atomic_and_keeps_the_old_file_on_failure(qtbot, window, prompts, tmp_path, monkeypatch):
     target = tmp_path / "case.yaml"
     prompts.save_path = str(target)
     answer(window, "state_strength", "weak")
@@ -78,6 +74,7 @@ def test_save_over_a_file_is_atomic_and_keeps_the_old_file_on_failure(qtbot, win
 
     def full_disk(fd):
         raise OSError(28, "No space left on device")
+
     with monkeypatch.context() as patch:
         patch.setattr(os, "fsync", full_disk)
         assert window.save() is False
@@ -86,9 +83,8 @@ def test_save_over_a_file_is_atomic_and_keeps_the_old_file_on_failure(qtbot, win
     assert window.document.case.answer("state_strength") == "strong" and window.isWindowModified()
 
 
-
 def test_closing_with_unsaved_changes_prompts_and_cancel_keeps_the_window(qtbot, window, prompts):
-    window.new_case()                                   # nothing to lose: no question
+    window.new_case()  # nothing to lose: no question
     answer(window, "state_strength", "weak")
     prompts.save_answer = msgbox.CANCEL
     assert window.close() is False
@@ -96,7 +92,6 @@ def test_closing_with_unsaved_changes_prompts_and_cancel_keeps_the_window(qtbot,
     assert window.isVisible() and window.document.case.answer("state_strength") == "weak"
     prompts.save_answer = msgbox.DISCARD
     assert window.close() is True
-
 
 
 def test_closing_with_save_writes_the_file(qtbot, window, prompts, tmp_path):
@@ -107,7 +102,6 @@ def test_closing_with_save_writes_the_file(qtbot, window, prompts, tmp_path):
     assert "great_power" in (tmp_path / "on-close.yaml").read_text()
 
 
-
 def test_autosave_is_offered_back_after_a_crash(qtbot, make_window, prompts, tmp_path):
     crashed = make_window()
     answer(crashed, "state_strength", "weak")
@@ -115,7 +109,7 @@ def test_autosave_is_offered_back_after_a_crash(qtbot, make_window, prompts, tmp
     qtbot.keyClicks(crashed.form.title, "Unsaved work")
     crashed.autosave_now()
     assert list((tmp_path / "autosave").glob("autosave-*.json"))
-    crashed.autosave.release()          # what the end of its process does to the lock
+    crashed.autosave.release()  # what the end of its process does to the lock
 
     fresh = make_window()
     assert fresh.offer_recovery() is True
@@ -128,14 +122,12 @@ def test_autosave_is_offered_back_after_a_crash(qtbot, make_window, prompts, tmp
     assert make_window().offer_recovery() is False
 
 
-
 def test_a_running_sessions_autosave_is_not_offered(make_window, prompts):
     running = make_window()
     answer(running, "state_strength", "weak")
     running.autosave_now()
     assert make_window().offer_recovery() is False
     assert prompts.recover_offers == []
-
 
 
 def test_saving_removes_the_autosave(qtbot, window, prompts, tmp_path):
@@ -145,7 +137,6 @@ def test_saving_removes_the_autosave(qtbot, window, prompts, tmp_path):
     prompts.save_path = str(tmp_path / "saved.yaml")
     window.save()
     assert not list((tmp_path / "autosave").glob("autosave-*.json"))
-
 
 
 def test_autosave_survives_a_hard_kill(make_window, prompts, tmp_path):
@@ -158,7 +149,7 @@ def test_autosave_survives_a_hard_kill(make_window, prompts, tmp_path):
         from gui.mainwindow import MainWindow
         from rules import load_knowledge
         app = create_application()
-        window = MainWindow(load_knowledge(), settings=QSettings({str(tmp_path / 'child.ini')!r},
+        window = MainWindow(load_knowledge(), settings=QSettings({str(tmp_path / "child.ini")!r},
                             QSettings.IniFormat), autosave_dir={str(autosave)!r})
         window.show()
         window.document.set_answer("state_strength", "weak")
@@ -176,11 +167,12 @@ def test_autosave_survives_a_hard_kill(make_window, prompts, tmp_path):
             app.processEvents()
     """)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "autosaved", proc.stderr.read()
-        proc.send_signal(signal.SIGKILL)                # the hard kill comes from outside
+        proc.send_signal(signal.SIGKILL)  # the hard kill comes from outside
         assert proc.wait(timeout=60) == -signal.SIGKILL
     finally:
         if proc.poll() is None:

@@ -1,6 +1,7 @@
 """Reports are safe to open: nothing typed becomes markup or script, and file
 names made from case titles cannot leave the chosen folder (issue 7).
 (The rendering side is also covered in test_reports.py.)"""
+
 import os
 import re
 from html.parser import HTMLParser
@@ -10,9 +11,23 @@ import pytest
 from guifixtures import *  # noqa: F401,F403
 from rules.fileio import safe_filename
 
-HOSTILE_TITLES = ["../../etc/passwd", "/etc/shadow", "..", ".", "a/../../b", "C:\\Windows\\system32",
-                  "\x00nul\x1fbyte", "CON", "  ", "", "<script>alert(1)</script>", "x" * 500,
-                  "~/.bashrc", "report.html/../../x", "\u202eexe.txt"]
+HOSTILE_TITLES = [
+    "../../etc/passwd",
+    "/etc/shadow",
+    "..",
+    ".",
+    "a/../../b",
+    "C:\\Windows\\system32",
+    "\x00nul\x1fbyte",
+    "CON",
+    "  ",
+    "",
+    "<script>alert(1)</script>",
+    "x" * 500,
+    "~/.bashrc",
+    "report.html/../../x",
+    "\u202eexe.txt",
+]
 
 
 @pytest.mark.parametrize("title", HOSTILE_TITLES)
@@ -27,8 +42,9 @@ def test_file_names_from_titles_stay_in_their_folder(tmp_path, title):
 
 def test_export_suggests_a_name_inside_the_last_folder(qtbot, window, prompts, monkeypatch, tmp_path):
     suggested = []
-    monkeypatch.setattr(msgbox, "get_save_path", lambda parent, title, path, filters: (suggested.append(path)
-                                                                                       or (None, None)))
+    monkeypatch.setattr(
+        msgbox, "get_save_path", lambda parent, title, path, filters: suggested.append(path) or (None, None)
+    )
     window.settings.setValue("files/last_dir", str(tmp_path))
     window.document.set_detail("title", "../../../tmp/evil")
     window.export_report()
@@ -52,9 +68,16 @@ class _Tags(HTMLParser):
 def test_hostile_case_text_becomes_text_in_html_and_markdown(advisor, tmp_path):
     from reports import render_html, render_markdown
     from rules import Case
-    evil = '<script>alert(1)</script><img src=x onerror=alert(2)>[link](javascript:alert(3))'
-    case = Case(title=evil, state=evil, threat=evil, notes=evil, sources=[evil],
-                answers={"state_strength": "weak", "threat_power": "overwhelming"})
+
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>[link](javascript:alert(3))"
+    case = Case(
+        title=evil,
+        state=evil,
+        threat=evil,
+        notes=evil,
+        sources=[evil],
+        answers={"state_strength": "weak", "threat_power": "overwhelming"},
+    )
     result = advisor.analyze(case, extras=True)
     page = render_html(result)
     parser = _Tags()
@@ -68,5 +91,6 @@ def test_hostile_case_text_becomes_text_in_html_and_markdown(advisor, tmp_path):
 
 def test_the_title_field_takes_no_more_than_the_loader_accepts(qtbot, window):
     from rules.cases import MAX_TITLE
+
     window.form.title.setText("x" * (MAX_TITLE + 50))
     assert len(window.form.title.text()) == MAX_TITLE

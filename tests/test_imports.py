@@ -4,6 +4,7 @@ A module that only works because some other module happened to be imported first
 hidden import-order dependency, or a cycle broken by luck) fails here, one module per
 test, with the interpreter's own error.
 """
+
 import os
 import subprocess
 import sys
@@ -34,8 +35,9 @@ def outcomes():
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
 
     def one(name):
-        run = subprocess.run([sys.executable, "-c", f"import {name}"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-c", f"import {name}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
         return name, run.returncode, run.stderr.strip().splitlines()[-1:] or [""]
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -1,4 +1,5 @@
 """The shipped knowledge base loads, is complete, and bad ones are refused precisely."""
+
 import shutil
 
 import pytest
@@ -57,27 +58,50 @@ def _edit(path, old, new):
     path.write_text(text.replace(old, new, 1))
 
 
-@pytest.mark.parametrize("file, old, new, expected", [
-    ("rules.yaml", "{fact: state_strength, is: weak}", "{fact: state_strenght, is: weak}",
-     "unknown fact 'state_strenght'"),
-    ("rules.yaml", "{fact: state_strength, is: weak}", "{fact: state_strength, is: feeble}",
-     "unknown level 'feeble'"),
-    ("rules.yaml", "propositions: [B2]", "propositions: [B99]", "dangling proposition 'B99'"),
-    ("rules.yaml", "id: B3-PROXIMITY", "id: B2-POWER", "duplicate rule id 'B2-POWER'"),
-    ("rules.yaml", "{fact: proximity, at_least: regional}\n    assert: {weak_before_great_power: \"yes\"}",
-     "{fact: proximity, at_least: regional}\n        - {fact: threat_power, is: lesser}\n"
-     "    assert: {weak_before_great_power: \"yes\"}", "can never fire"),
-    ("rules.yaml", "effects: {balance: +moderate}", "effects: {balanse: +moderate}", "unknown response 'balanse'"),
-    ("rules.yaml", "effects: {balance: +moderate}", "effects: {balance: 0.25}", "not a number"),
-    ("rules.yaml", "effects: {balance: +moderate}", "effects: {balance: +huge}", "unknown weight class 'huge'"),
-    ("responses.yaml", "    cf: 0.2\n", "    cf: 1.5\n", "'cf' must be a number in (0, 1]"),
-    ("rules.yaml", "{fact: communication, is: effective}", "{fact: communication, at_least: effective}",
-     "not ordered"),
-    ("propositions.yaml", "worlds: [balancing, walt]", "worlds: [balancing, narnia]", "unknown world 'narnia'"),
-    ("questionnaire.yaml", "id: proximity\n", "id: state_strength\n", "duplicate factor id 'state_strength'"),
-    ("rules.yaml", "layer: support\n    propositions: [B1]\n",
-     "layer: support\n    propositions: [B1]\n    python: x\n", "unknown key 'python'"),
-])
+@pytest.mark.parametrize(
+    "file, old, new, expected",
+    [
+        (
+            "rules.yaml",
+            "{fact: state_strength, is: weak}",
+            "{fact: state_strenght, is: weak}",
+            "unknown fact 'state_strenght'",
+        ),
+        (
+            "rules.yaml",
+            "{fact: state_strength, is: weak}",
+            "{fact: state_strength, is: feeble}",
+            "unknown level 'feeble'",
+        ),
+        ("rules.yaml", "propositions: [B2]", "propositions: [B99]", "dangling proposition 'B99'"),
+        ("rules.yaml", "id: B3-PROXIMITY", "id: B2-POWER", "duplicate rule id 'B2-POWER'"),
+        (
+            "rules.yaml",
+            '{fact: proximity, at_least: regional}\n    assert: {weak_before_great_power: "yes"}',
+            "{fact: proximity, at_least: regional}\n        - {fact: threat_power, is: lesser}\n"
+            '    assert: {weak_before_great_power: "yes"}',
+            "can never fire",
+        ),
+        ("rules.yaml", "effects: {balance: +moderate}", "effects: {balanse: +moderate}", "unknown response 'balanse'"),
+        ("rules.yaml", "effects: {balance: +moderate}", "effects: {balance: 0.25}", "not a number"),
+        ("rules.yaml", "effects: {balance: +moderate}", "effects: {balance: +huge}", "unknown weight class 'huge'"),
+        ("responses.yaml", "    cf: 0.2\n", "    cf: 1.5\n", "'cf' must be a number in (0, 1]"),
+        (
+            "rules.yaml",
+            "{fact: communication, is: effective}",
+            "{fact: communication, at_least: effective}",
+            "not ordered",
+        ),
+        ("propositions.yaml", "worlds: [balancing, walt]", "worlds: [balancing, narnia]", "unknown world 'narnia'"),
+        ("questionnaire.yaml", "id: proximity\n", "id: state_strength\n", "duplicate factor id 'state_strength'"),
+        (
+            "rules.yaml",
+            "layer: support\n    propositions: [B1]\n",
+            "layer: support\n    propositions: [B1]\n    python: x\n",
+            "unknown key 'python'",
+        ),
+    ],
+)
 def test_invalid_knowledge_is_refused_with_file_line_and_id(kb_copy, file, old, new, expected):
     _edit(kb_copy / file, old, new)
     with pytest.raises(KnowledgeError) as info:

@@ -6,6 +6,7 @@ its full advance, a word-wrapped one the height its wrapped text needs (and no w
 wider than the label), an answer box its current and its widest choice, a text field
 its text. A widget pushed past the edge of something that does not scroll sideways
 counts as cut off too."""
+
 import pytest
 from PySide6.QtGui import Qt as QtGui_Qt  # mightBeRichText lives in QtGui's Qt namespace
 from PySide6.QtGui import QTextDocument
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from guifixtures import *  # noqa: F401,F403
 
 SIZES = ((800, 600), (1024, 700), (1400, 900))
-SLACK = 1       # px: rounding between the metrics and the layout
+SLACK = 1  # px: rounding between the metrics and the layout
 
 
 def _needed(label, width=None):
@@ -48,8 +49,11 @@ def _clipped_sideways(widget, window):
     parent = widget.parentWidget()
     while parent is not None and widget is not window:
         area = parent.parentWidget()
-        if (isinstance(area, QAbstractScrollArea) and area.viewport() is parent
-                and area.horizontalScrollBarPolicy() != Qt.ScrollBarAlwaysOff):
+        if (
+            isinstance(area, QAbstractScrollArea)
+            and area.viewport() is parent
+            and area.horizontalScrollBarPolicy() != Qt.ScrollBarAlwaysOff
+        ):
             widget, parent = area, area.parentWidget()
             continue
         left = widget.mapTo(parent, widget.rect().topLeft()).x()
@@ -70,8 +74,9 @@ def _shown(widget, window):
 
 
 def _rich(label):
-    return label.textFormat() == Qt.RichText or (label.textFormat() == Qt.AutoText
-                                                 and QtGui_Qt.mightBeRichText(label.text()))
+    return label.textFormat() == Qt.RichText or (
+        label.textFormat() == Qt.AutoText and QtGui_Qt.mightBeRichText(label.text())
+    )
 
 
 def _label_problem(label):
@@ -83,7 +88,7 @@ def _label_problem(label):
     metrics = label.fontMetrics()
     if label.wordWrap():
         ideal, height = _needed(label, width)
-        if not _rich(label):        # the font's own metrics, letter spacing included
+        if not _rich(label):  # the font's own metrics, letter spacing included
             ideal = max([ideal] + [metrics.horizontalAdvance(word) for word in text.split()])
         height = max(height, label.heightForWidth(label.width()))
         if ideal > width + SLACK:
@@ -118,7 +123,7 @@ def _edit_problem(edit):
     edit.initStyleOption(option)
     room = edit.style().subElementRect(QStyle.SE_LineEditContents, option, edit)
     margins = edit.textMargins()
-    width = room.width() - margins.left() - margins.right() - 4     # QLineEdit keeps 2 px each side
+    width = room.width() - margins.left() - margins.right() - 4  # QLineEdit keeps 2 px each side
     needed = edit.fontMetrics().horizontalAdvance(edit.text())
     return f"needs {needed} px, has {width}" if needed > width + SLACK else None
 
@@ -152,7 +157,7 @@ def settle(app):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_no_text_is_cut_off(qtbot, app, window, size):
-    window.hide()                   # sized before it is shown, as the app and its screenshots are
+    window.hide()  # sized before it is shown, as the app and its screenshots are
     window.resize(*size)
     window.show()
     window.open_path(str(NORWAY))
@@ -189,7 +194,7 @@ def test_a_degenerate_saved_layout_is_not_restored(qtbot, make_window, app):
     first = make_window()
     first.resize(1400, 900)
     settle(app)
-    first.resizeDocks([first.form_dock], [40], Qt.Horizontal)    # whatever Qt allows as the narrowest
+    first.resizeDocks([first.form_dock], [40], Qt.Horizontal)  # whatever Qt allows as the narrowest
     settle(app)
     first.close()
     second = make_window()

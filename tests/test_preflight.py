@@ -1,4 +1,5 @@
 """The pre-flight that keeps `make run` from aborting inside Qt on a fresh machine."""
+
 import subprocess
 import sys
 
@@ -22,15 +23,23 @@ def test_ldd_output_gives_each_missing_library_once():
 
 
 def test_missing_libraries_map_to_the_debian_packages_that_ship_them():
-    packages, unmapped = preflight.packages_for(["libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libGL.so.1",
-                                                 "libgthread-2.0.so.0", "libglib-2.0.so.0", "libnew.so.9"])
+    packages, unmapped = preflight.packages_for(
+        [
+            "libxcb-icccm.so.4",
+            "libxcb-keysyms.so.1",
+            "libGL.so.1",
+            "libgthread-2.0.so.0",
+            "libglib-2.0.so.0",
+            "libnew.so.9",
+        ]
+    )
     assert packages == ["libxcb-icccm4", "libxcb-keysyms1", "libgl1", "libglib2.0-0"]
     assert unmapped == ["libnew.so.9"]
 
 
 def test_the_check_is_skipped_where_qt_will_not_use_xcb():
     assert not preflight.wants_xcb({"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"}, "linux")
-    assert not preflight.wants_xcb({}, "linux")                     # no display: the app says so itself
+    assert not preflight.wants_xcb({}, "linux")  # no display: the app says so itself
     assert not preflight.wants_xcb({"WAYLAND_DISPLAY": "wayland-0"}, "linux")
     assert not preflight.wants_xcb({"DISPLAY": ":0"}, "darwin")
     assert preflight.wants_xcb({"DISPLAY": ":0"}, "linux")
@@ -48,7 +57,7 @@ def test_missing_libraries_without_install_name_them_and_the_command(monkeypatch
     err = capsys.readouterr().err
     assert "libxcb-icccm.so.4, libxcb-keysyms.so.1" in err
     assert "apt-get install -y --no-install-recommends libxcb-icccm4 libxcb-keysyms1" in err
-    assert ran == []                                                # checking never installs
+    assert ran == []  # checking never installs
 
 
 def test_install_runs_apt_get_and_checks_again(monkeypatch, capsys, tmp_path):
@@ -67,8 +76,7 @@ def test_install_runs_apt_get_and_checks_again(monkeypatch, capsys, tmp_path):
 
     monkeypatch.setattr(preflight.subprocess, "run", run)
     assert preflight.check(install=True, env={"DISPLAY": ":0"}) == preflight.EXIT_OK
-    assert ran == [["sudo", "apt-get", "install", "-y", "--no-install-recommends", "libxcb-icccm4",
-                    "libxcb-keysyms1"]]
+    assert ran == [["sudo", "apt-get", "install", "-y", "--no-install-recommends", "libxcb-icccm4", "libxcb-keysyms1"]]
     assert "installing the Debian packages" in capsys.readouterr().err
 
 
@@ -82,9 +90,11 @@ def test_elsewhere_it_prints_the_command_and_exits_2(monkeypatch, capsys, tmp_pa
 
 
 def test_the_module_runs_without_importing_qt():
-    code = ("import sys, runpy; sys.argv = ['preflight']; "
-            "import gui.preflight as p; p.check(env={}); "
-            "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))])")
+    code = (
+        "import sys, runpy; sys.argv = ['preflight']; "
+        "import gui.preflight as p; p.check(env={}); "
+        "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))])"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

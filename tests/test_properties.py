@@ -1,5 +1,6 @@
 """Property-based tests: any input either loads and analyses deterministically,
 or fails with the project's own error type."""
+
 import json
 import shutil
 import subprocess
@@ -18,21 +19,30 @@ from rules.cases import case_from_data
 KB = load_knowledge()
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                    st.text(max_size=30))
-junk = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                     st.dictionaries(st.text(max_size=10), inner, max_size=4)),
-                    max_leaves=12)
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=True), st.text(max_size=30)
+)
+junk = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=12,
+)
 factor_ids = st.sampled_from(KB.factor_ids + ("bogus",))
-level_values = st.one_of(st.sampled_from(sorted({lv for f in KB.factors for lv in f.level_ids} | {"unknown"})),
-                         junk)
+level_values = st.one_of(st.sampled_from(sorted({lv for f in KB.factors for lv in f.level_ids} | {"unknown"})), junk)
 answers = st.dictionaries(factor_ids, level_values, max_size=12)
-case_data = st.fixed_dictionaries({}, optional={
-    "title": st.one_of(st.text(max_size=40), junk), "year": st.one_of(st.integers(-6000, 4000), junk),
-    "state": st.text(max_size=20), "threat": st.text(max_size=20), "answers": st.one_of(answers, junk),
-    "observed": st.one_of(st.sampled_from(KB.response_ids), junk),
-    "sources": st.one_of(st.lists(st.text(max_size=20), max_size=3), junk), "notes": st.text(max_size=50),
-})
+case_data = st.fixed_dictionaries(
+    {},
+    optional={
+        "title": st.one_of(st.text(max_size=40), junk),
+        "year": st.one_of(st.integers(-6000, 4000), junk),
+        "state": st.text(max_size=20),
+        "threat": st.text(max_size=20),
+        "answers": st.one_of(answers, junk),
+        "observed": st.one_of(st.sampled_from(KB.response_ids), junk),
+        "sources": st.one_of(st.lists(st.text(max_size=20), max_size=3), junk),
+        "notes": st.text(max_size=50),
+    },
+)
 
 
 @SETTINGS
@@ -63,6 +73,7 @@ def test_round_trip_through_yaml_text(data):
     except CaseError:
         return
     from rules import case_to_yaml
+
     again = parse_case_text(case_to_yaml(case, KB), KB, "b.yaml")
     assert again.answers == case.answers and again.title == case.title and again.notes == case.notes
 
@@ -75,7 +86,7 @@ valid_answers = st.fixed_dictionaries({f.id: st.sampled_from(f.level_ids + ("unk
 def test_engine_is_deterministic_on_any_valid_case(advisor, answers):
     case = make_case(**answers)
     first = json.dumps(advisor.analyze(case).to_dict())
-    advisor.analyze(make_case(state_strength="weak"))          # something else in between
+    advisor.analyze(make_case(state_strength="weak"))  # something else in between
     assert json.dumps(advisor.analyze(case).to_dict()) == first
     data = json.loads(first)
     assert data["verdict"] in KB.response_ids + (None,)
@@ -108,6 +119,7 @@ KB_PATHS = [(name, path) for name in KB_FILES for path in _paths(KB_DATA[name])]
 @given(st.sampled_from(KB_PATHS), junk)
 def test_any_corrupted_knowledge_base_loads_or_fails_with_knowledge_error(where, value):
     import copy
+
     name, path = where
     data = copy.deepcopy(KB_DATA[name])
     _mutate(data, path, value)
@@ -123,15 +135,27 @@ def test_any_corrupted_knowledge_base_loads_or_fails_with_knowledge_error(where,
             assert ".yaml" in str(exc) and "\n" not in str(exc)
             return
         from rules import Advisor
-        Advisor(kb).analyze(make_case())       # a knowledge base that loads also runs
+
+        Advisor(kb).analyze(make_case())  # a knowledge base that loads also runs
 
 
 def test_same_case_under_different_hash_seeds_gives_the_same_json():
     outputs = set()
     for seed in ("0", "1", "12345"):
-        proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "analyze", str(CASES_DIR / "turkey_1947.yaml"),
-                               str(CASES_DIR / "romania_1944.yaml"), "--format", "json"],
-                              capture_output=True, text=True, env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "analyze",
+                str(CASES_DIR / "turkey_1947.yaml"),
+                str(CASES_DIR / "romania_1944.yaml"),
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        )
         assert proc.returncode == 0, proc.stderr
         outputs.add(proc.stdout)
     assert len(outputs) == 1
@@ -145,6 +169,7 @@ def test_a_next_line_character_in_the_notes_survives_a_round_trip():
     # Found by hypothesis: YAML reads NEL (U+0085) in a plain or single-quoted
     # scalar as a line break.
     from rules import case_to_yaml
+
     case = case_from_data({"notes": "\x850", "title": "caf\u00e9"}, KB, "a.yaml")
     again = parse_case_text(case_to_yaml(case, KB), KB, "b.yaml")
     assert again.notes == case.notes and again.title == "caf\u00e9"

@@ -4,6 +4,7 @@ shown, a case opened and analysed, quit through the close event.
 Runs under an X server: the one in DISPLAY, or an Xvfb this test starts when the
 binary exists. Skipped otherwise, except where ALLIANCE_REQUIRE_XVFB is set (CI,
 .ci/run), where a missing X server fails the test."""
+
 import os
 import shutil
 import subprocess
@@ -20,9 +21,12 @@ def _start_xvfb():
     """(process, display) of a fresh Xvfb; -displayfd reports the display once the
     server accepts connections, so nothing here waits on a clock."""
     read_end, write_end = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp",
-                               "-screen", "0", "1600x1000x24"],
-                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp", "-screen", "0", "1600x1000x24"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write_end)
     number = b""
     with os.fdopen(read_end, "rb") as pipe:
@@ -56,10 +60,22 @@ def x_display():
 
 def test_the_real_window_shows_opens_a_case_and_quits(x_display, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",)}
-    env.update(DISPLAY=x_display, QT_QPA_PLATFORM="xcb", HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path))
-    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "gui", "--smoke", "--case", str(NORWAY),
-                           "--size", "1024x700"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    env.update(
+        DISPLAY=x_display,
+        QT_QPA_PLATFORM="xcb",
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path),
+        XDG_DATA_HOME=str(tmp_path),
+        XDG_RUNTIME_DIR=str(tmp_path),
+    )
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "gui", "--smoke", "--case", str(NORWAY), "--size", "1024x700"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     line = proc.stdout.strip().splitlines()[-1]

@@ -1,4 +1,5 @@
 """Reasoning reports: export each format for a shipped case and read the file back."""
+
 import dataclasses
 import json
 import os
@@ -20,7 +21,7 @@ from rules import ExportError, load_case
 from rules.result import Analogue, Flip, WhatIf, WorldOutcome
 
 NORWAY = CASES_DIR / "norway_1949.yaml"
-HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)>'
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +64,7 @@ class Page(HTMLParser):
 
 # ----------------------------------------------------------------------- HTML
 
+
 def test_html_report_is_self_contained_and_complete(norway, tmp_path):
     out = tmp_path / "norway.html"
     write_report(norway, "html", out)
@@ -71,10 +73,10 @@ def test_html_report_is_self_contained_and_complete(norway, tmp_path):
     assert "script" not in page.tags
     assert not {"link", "iframe", "object", "embed", "img"} & set(page.tags)
     assert not [v for k, v in page.attrs if k in ("src", "href") and v and not v.startswith("#")]
-    assert page.tags.count("svg") == 3                    # chain, threat profile, support: inline
+    assert page.tags.count("svg") == 3  # chain, threat profile, support: inline
     assert "The theory predicts: Balance" in text
     assert "0.10" in text and "severe" in text
-    for item in norway.fired:                              # every fired rule, with its page
+    for item in norway.fired:  # every fired rule, with its page
         assert item.rule in text
     assert "How near is the threatening power?" in text and "Neighbour" in text
     assert "Why not the other responses" in text and "C3-FREE-RIDE" in text
@@ -88,7 +90,7 @@ def test_html_shows_hostile_user_text_and_runs_nothing(hostile):
     assert "script" not in page.tags and "img" not in page.tags and "b" not in page.tags
     assert not any(k.startswith("on") for k, _ in page.attrs)
     text = page.words
-    assert HOSTILE in text                                 # shown as text, title and notes alike
+    assert HOSTILE in text  # shown as text, title and notes alike
     assert "<a href='http://evil.example'>link</a>" in text
     assert "evil.example" not in " ".join(v or "" for _, v in page.attrs)
 
@@ -101,6 +103,7 @@ def test_html_marks_unknown_answers(advisor, kb):
 
 
 # ------------------------------------------------------------------- Markdown
+
 
 def test_markdown_images_resolve_to_valid_svg(norway, tmp_path):
     out = tmp_path / "my report.md"
@@ -121,27 +124,32 @@ def test_markdown_escapes_user_text(hostile, tmp_path):
     text = render_markdown(hostile, "r")
     assert "<script" not in text and "<img" not in text and "<b>" not in text and "<a " not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert "[click](javascript" not in text               # no link can be formed
+    assert "[click](javascript" not in text  # no link can be formed
     assert "\n# not a heading" not in text and "\n- not a list" not in text
     # Table cells cannot be split by a user's pipe.
     assert "y \\| " not in text or "\\|" in text
 
 
-@pytest.mark.parametrize("raw, literal", [
-    ("*a* _b_", "\\*a\\* \\_b\\_"),
-    ("[x](http://y)", "\\[x\\](http://y)"),
-    ("a | b", "a \\| b"),
-    ("<b>&", "&lt;b&gt;&amp;"),
-    ("line\nbreak", "line break"),
-])
+@pytest.mark.parametrize(
+    "raw, literal",
+    [
+        ("*a* _b_", "\\*a\\* \\_b\\_"),
+        ("[x](http://y)", "\\[x\\](http://y)"),
+        ("a | b", "a \\| b"),
+        ("<b>&", "&lt;b&gt;&amp;"),
+        ("line\nbreak", "line break"),
+    ],
+)
 def test_escape_markdown(raw, literal):
     assert escape_markdown(raw) == literal
 
 
 # ------------------------------------------------------------------------ PDF
 
+
 def _pdf(path):
     from pypdf import PdfReader
+
     return PdfReader(str(path))
 
 
@@ -196,17 +204,20 @@ def test_pdf_paper_sizes(pdfs, paper, size):
 
 # ----------------------------------------------------------------------- JSON
 
+
 def test_json_round_trips(norway, tmp_path):
     out = tmp_path / "norway.json"
     write_report(norway, "json", out)
     data = json.loads(out.read_text(encoding="utf-8"))
     # The result object, with the program's version beside the knowledge base's.
     from rules.version import app_version
+
     assert data.pop("app_version") == app_version()
     assert data == json.loads(json.dumps(norway.to_dict()))
 
 
 # -------------------------------------------------------------------- failure
+
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_unwritable_path_raises_export_error_and_leaves_nothing(norway, tmp_path, fmt):
@@ -218,7 +229,7 @@ def test_unwritable_path_raises_export_error_and_leaves_nothing(norway, tmp_path
 
 
 def test_failed_markdown_export_removes_its_images(norway, tmp_path):
-    (tmp_path / "report.md").mkdir()                       # the report itself cannot be written
+    (tmp_path / "report.md").mkdir()  # the report itself cannot be written
     with pytest.raises(ExportError, match="report.md"):
         write_report(norway, "md", tmp_path / "report.md")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
@@ -239,14 +250,28 @@ def test_formats_are_dialog_filters():
 
 # ------------------------------------------------------------------ extras
 
+
 def test_extras_are_rendered_when_present(norway, kb):
     result = dataclasses.replace(
         norway,
         whatif=WhatIf((Flip("ally_availability", "probable", "none", "bandwagon"),), {}, False),
-        worlds={w.id: WorldOutcome(w.id, w.title, "balance", "Balance", 0.5, {}, w.advice, w.risk)
-                for w in kb.worlds},
-        analogues=(Analogue("turkey_1947.yaml", "Turkey stands firm", 1947, "Turkey", "Soviet Union", 0.91, 11,
-                            "balance", "balance", True, ("proximity",)),))
+        worlds={w.id: WorldOutcome(w.id, w.title, "balance", "Balance", 0.5, {}, w.advice, w.risk) for w in kb.worlds},
+        analogues=(
+            Analogue(
+                "turkey_1947.yaml",
+                "Turkey stands firm",
+                1947,
+                "Turkey",
+                "Soviet Union",
+                0.91,
+                11,
+                "balance",
+                "balance",
+                True,
+                ("proximity",),
+            ),
+        ),
+    )
     text = Page(render_html(result)).words
     markdown = render_markdown(result, "r")
     for rendered in (text, markdown):
@@ -257,9 +282,11 @@ def test_extras_are_rendered_when_present(norway, kb):
 
 # ------------------------------------------------------------------------ CLI
 
+
 def run(*args, env=None):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=180, env=env)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT, timeout=180, env=env
+    )
 
 
 def test_cli_writes_an_html_report(tmp_path):
@@ -289,19 +316,27 @@ def test_cli_unwritable_path_exits_2_with_one_line(tmp_path, fmt):
 
 # ------------------------------------------------------ reproducing and citing
 
+
 def _reproduce_command(text):
     match = re.search(r"python main\.py analyze \S+(?: --\w+ \S+)* -o [^\s`]+", text)
     assert match, "no reproduce command in the report"
     return match.group(0)
 
 
-@pytest.mark.parametrize("fmt, name, paper, expected", [
-    ("html", "out.html", "a4", "python main.py analyze norway_1949.yaml --format html -o out.html"),
-    ("md", "notes.md", "a4", "python main.py analyze norway_1949.yaml --format md -o notes.md"),
-    ("pdf", "report.pdf", "letter",
-     "python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf"),
-    ("pdf", "r.pdf", "a4", "python main.py analyze norway_1949.yaml --format pdf --paper a4 -o r.pdf"),
-])
+@pytest.mark.parametrize(
+    "fmt, name, paper, expected",
+    [
+        ("html", "out.html", "a4", "python main.py analyze norway_1949.yaml --format html -o out.html"),
+        ("md", "notes.md", "a4", "python main.py analyze norway_1949.yaml --format md -o notes.md"),
+        (
+            "pdf",
+            "report.pdf",
+            "letter",
+            "python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf",
+        ),
+        ("pdf", "r.pdf", "a4", "python main.py analyze norway_1949.yaml --format pdf --paper a4 -o r.pdf"),
+    ],
+)
 def test_reproduce_line_names_the_real_format_name_and_paper(norway, tmp_path, fmt, name, paper, expected):
     out = tmp_path / name
     write_report(norway, fmt, out, paper=paper)
@@ -324,17 +359,19 @@ def test_reproduce_line_quotes_a_name_with_spaces(norway, tmp_path):
 
 def test_how_to_cite_names_report_theory_and_data(norway, tmp_path):
     from rules.version import app_version
+
     out = tmp_path / "norway.html"
     write_report(norway, "html", out)
     words = Page(out.read_text(encoding="utf-8")).words
-    cite = words[words.index("How to cite"):words.index("Reproducing this report")]
+    cite = words[words.index("How to cite") : words.index("Reproducing this report")]
     assert f"Alliance Advisor {app_version()}" in cite and norway.knowledge_version in cite
     assert "The Origins of Alliances" in cite and "1987" in cite
-    assert "Lundestad" in cite                              # a source of the Norway case
+    assert "Lundestad" in cite  # a source of the Norway case
     assert re.search(r"generated \d{4}-\d\d-\d\d", cite)
 
 
 # ------------------------------------------------------- PDF pagination
+
 
 def _alnum(text):
     # Letters and digits only: text extraction differs in spaces, dashes and signs, and
@@ -345,6 +382,7 @@ def _alnum(text):
 def _table_rows(report):
     """Every row of every table and key-value list of a report, as its cells' text."""
     from reports.content import KeyValues, Table, plain_text
+
     for blk in report.blocks:
         if isinstance(blk, Table):
             for row in blk.rows:
@@ -373,6 +411,7 @@ def test_pdf_never_splits_a_table_row_over_two_pages(long_case_pdfs):
     # Qt draws a table row by row, cell by cell: a row kept on one page is one
     # unbroken run of its cells' text on that page; a split row is on no page whole.
     from reports.content import Output
+
     for result, paper, path in long_case_pdfs:
         pages = [_alnum(page.extract_text()) for page in _pdf(path).pages]
         report = report_blocks(result, output=Output("pdf", path.name, paper))
@@ -387,14 +426,16 @@ def test_pdf_never_splits_a_table_row_over_two_pages(long_case_pdfs):
 def test_pdf_wide_chain_page_is_not_left_half_empty(long_case_pdfs):
     # The turned page of the chain diagram: its lowest drawn text is near the foot.
     from pypdf import PdfReader
+
     for _result, _paper, path in long_case_pdfs:
         reader = PdfReader(str(path))
         page = next(p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height))
         height = float(page.mediabox.height)
         ys = []
-        page.extract_text(visitor_text=lambda text, cm, tm, *_, ys=ys: ys.append(cm[3] * tm[5] + cm[5])
-                          if text.strip() else None)
-        footer_band = 70 * 72 / 96           # the page furniture sits in the bottom margin
+        page.extract_text(
+            visitor_text=lambda text, cm, tm, *_, ys=ys: ys.append(cm[3] * tm[5] + cm[5]) if text.strip() else None
+        )
+        footer_band = 70 * 72 / 96  # the page furniture sits in the bottom margin
         body = [y for y in ys if y > footer_band]
         lowest = min(body)
         # From the top of the body to its lowest text: at least 60% of the body.
@@ -405,6 +446,7 @@ def test_pdf_wide_chain_page_is_not_left_half_empty(long_case_pdfs):
 
 def test_html_chain_stays_in_the_column_and_scrolls_at_a_legible_width(norway):
     from reports.html import CHAIN_MIN_WIDTH, STYLE
+
     text = render_html(norway)
     figure = re.search(r'<figure class="wide" id="figure-chain">(.*?)</figure>', text, re.S).group(1)
     scroller = re.search(r'<div class="scroll"[^>]*>\s*(<svg[^>]*>)', figure)
@@ -419,5 +461,5 @@ def test_html_chain_stays_in_the_column_and_scrolls_at_a_legible_width(norway):
     # Nothing pulls the figure out of the column any more.
     assert "vw" not in css and "translateX" not in css
     # Legible: its smallest labels (11 px in the drawing) at 8 px or more when it scrolls.
-    natural = int(re.search(r'max-width:(\d+)px', svg).group(1))
+    natural = int(re.search(r"max-width:(\d+)px", svg).group(1))
     assert 11 * CHAIN_MIN_WIDTH / natural >= 7.8

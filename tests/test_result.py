@@ -1,5 +1,6 @@
 """The one result type: complete when built, round-trips through plain data, and every
 ``--format json`` output meets the published schema (docs/result.schema.json)."""
+
 import dataclasses
 import json
 
@@ -40,8 +41,9 @@ def test_every_library_case_in_every_world_meets_the_schema_and_round_trips(advi
 
 def test_results_without_extras_or_explanation_meet_the_schema(advisor, validator):
     for extras, explain in ((False, True), (False, False), (True, False)):
-        result = advisor.analyze(make_case(ally_availability="unknown", intentions="unknown"),
-                                 extras=extras, explain=explain)
+        result = advisor.analyze(
+            make_case(ally_availability="unknown", intentions="unknown"), extras=extras, explain=explain
+        )
         data = json.loads(json.dumps(result.to_dict()))
         assert list(validator.iter_errors(data)) == []
         assert from_dict(data) == dataclasses.replace(result, case=from_dict(data).case)
@@ -66,5 +68,4 @@ def test_a_result_is_frozen(advisor):
     result = advisor.analyze(make_case())
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.verdict = "bandwagon"
-    assert isinstance(result, Result) and all(f.name in result.__dataclass_fields__ for f in
-                                              dataclasses.fields(Result))
+    assert isinstance(result, Result) and all(f.name in result.__dataclass_fields__ for f in dataclasses.fields(Result))

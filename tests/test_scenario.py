@@ -1,5 +1,6 @@
 """Scenarios of several powers (issue 12): validation, the greatest threat, the
 partners, the coalitions and the json contract."""
+
 import json
 import subprocess
 import sys
@@ -67,7 +68,7 @@ def test_the_weaker_aggressive_power_is_the_greatest_threat_and_the_state_allies
     assert ("giant", "middle") in result.coalitions and "raider" in result.unaligned
     # the full single-case explanation is the same engine's
     assert middle.result.verdict == "balance" and middle.result.fired
-    assert middle.result.case.answers["threat_power"] == "overwhelming"     # 0.10 / 0.02
+    assert middle.result.case.answers["threat_power"] == "overwhelming"  # 0.10 / 0.02
 
 
 def test_a_weak_state_beside_an_overwhelming_aggressor_with_no_capable_partner_bandwagons(engine, kb):
@@ -197,8 +198,9 @@ def test_the_command_line_exits_2_with_one_line_and_no_traceback(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(TRIANGLE.replace("[raider, middle]", "[raider, atlantis]"), encoding="utf-8")
     for args in ([str(path)], [str(tmp_path / "missing.yaml")], [str(path), "-o", str(tmp_path / "x.pdf")]):
-        run = subprocess.run([sys.executable, "main.py", "scenario", *args], cwd=ROOT, capture_output=True,
-                             text=True, timeout=60)
+        run = subprocess.run(
+            [sys.executable, "main.py", "scenario", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
         assert run.returncode == 2, run.stderr
         assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
 
@@ -231,9 +233,25 @@ def test_europe_1936_names_blocs_greatest_threats_and_the_misassigned(capsys):
     out = capsys.readouterr().out
     assert out.count("\n") > 40 and "Coalitions" in out and "Misassigned:" in out
     assert "Axelrod" in out and "15 of 17" in out
-    for name in ("Britain", "Czechoslovakia", "Denmark", "Estonia", "Finland", "France", "Germany", "Greece",
-                 "Hungary", "Italy", "Latvia", "Lithuania", "Poland", "Portugal", "Romania", "Soviet Union",
-                 "Yugoslavia"):
+    for name in (
+        "Britain",
+        "Czechoslovakia",
+        "Denmark",
+        "Estonia",
+        "Finland",
+        "France",
+        "Germany",
+        "Greece",
+        "Hungary",
+        "Italy",
+        "Latvia",
+        "Lithuania",
+        "Poland",
+        "Portugal",
+        "Romania",
+        "Soviet Union",
+        "Yugoslavia",
+    ):
         assert f"\n{name} " in out
 
 
@@ -242,16 +260,41 @@ def test_scenario_from_cow_writes_a_scenario_the_loader_reads(kb, tmp_path):
     if not cow.is_dir():
         pytest.skip("the COW extracts (../shared/data/cow) are not on this machine")
     out = tmp_path / "mine.yaml"
-    code = main.main(["scenario-from-cow", "--year", "1936", "--states", "UKG,FRN,GMY,ITA,POL",
-                      "--nmc", str(cow / "nmc-7.0.csv"), "--contiguity", str(cow / "contiguity-3.2.csv"),
-                      "--title", "Five powers, 1936", "-o", str(out)])
+    code = main.main(
+        [
+            "scenario-from-cow",
+            "--year",
+            "1936",
+            "--states",
+            "UKG,FRN,GMY,ITA,POL",
+            "--nmc",
+            str(cow / "nmc-7.0.csv"),
+            "--contiguity",
+            str(cow / "contiguity-3.2.csv"),
+            "--title",
+            "Five powers, 1936",
+            "-o",
+            str(out),
+        ]
+    )
     assert code == 0
     scenario = load_scenario(out, kb)
     assert scenario.title == "Five powers, 1936" and len(scenario.states) == 5 and not scenario.perceptions
     assert frozenset(("germany", "poland")) in scenario.neighbours
     assert any("Singer" in s for s in scenario.sources) and any("Stinnett" in s for s in scenario.sources)
-    bad = main.main(["scenario-from-cow", "--year", "1936", "--states", "UKG,XXX",
-                     "--nmc", str(cow / "nmc-7.0.csv"), "--contiguity", str(cow / "contiguity-3.2.csv")])
+    bad = main.main(
+        [
+            "scenario-from-cow",
+            "--year",
+            "1936",
+            "--states",
+            "UKG,XXX",
+            "--nmc",
+            str(cow / "nmc-7.0.csv"),
+            "--contiguity",
+            str(cow / "contiguity-3.2.csv"),
+        ]
+    )
     assert bad == 2
 
 
@@ -262,15 +305,24 @@ def test_a_scenario_report_in_each_format_holds_the_blocs_the_choices_and_the_so
     assert code == 0 and out.exists()
     if fmt == "pdf":
         from pypdf import PdfReader
+
         text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     else:
         text = out.read_text(encoding="utf-8")
-    flat = "".join(unicodedata.normalize("NFKC", text).split())     # PDF text comes with odd spacing
-    for needle in ("Europe, 1936", "Each state", "Greatest threat", "Czechoslovakia", "Correlates of War",
-                   "Contested", "python main.py scenario europe_1936.yaml"):
+    flat = "".join(unicodedata.normalize("NFKC", text).split())  # PDF text comes with odd spacing
+    for needle in (
+        "Europe, 1936",
+        "Each state",
+        "Greatest threat",
+        "Czechoslovakia",
+        "Correlates of War",
+        "Contested",
+        "python main.py scenario europe_1936.yaml",
+    ):
         assert "".join(needle.split()) in flat, needle
     if fmt == "html":
         from html.parser import HTMLParser
+
         HTMLParser().feed(text)
         assert "<svg" in text and "<script" not in text
     if fmt == "md":
@@ -334,6 +386,7 @@ def test_each_listed_single_change_really_moves_the_states_it_names(engine, kb):
     import dataclasses
 
     from rules.scenario import perception_moves
+
     scenario = load_scenario(ROOT / "knowledge" / "scenarios" / "europe_1936.yaml", kb)
     base = engine.run(scenario, explanations=False)
     moves = perception_moves(engine, scenario, base)

@@ -1,5 +1,6 @@
 """``main.py verify``: the sweep finds dead rules, contradictions of the theory,
 gaps and ties, on small knowledge bases built for it and on the shipped one."""
+
 import json
 import os
 import signal
@@ -139,10 +140,16 @@ def write_tiny_kb(directory, extra_rules="", extra_factors=0):
     directory.mkdir(parents=True, exist_ok=True)
     questionnaire = QUESTIONNAIRE + "".join(
         f"  - {{id: extra_{n}, section: situation, question: q, help: h, ordered: true, levels: "
-        f"[{{id: low, label: L, meaning: m}}, {{id: high, label: H, meaning: m}}]}}\n" for n in range(extra_factors))
-    for name, text in (("questionnaire.yaml", questionnaire), ("responses.yaml", RESPONSES),
-                       ("propositions.yaml", PROPOSITIONS), ("rules.yaml", RULES + extra_rules),
-                       ("theory.yaml", THEORY)):
+        f"[{{id: low, label: L, meaning: m}}, {{id: high, label: H, meaning: m}}]}}\n"
+        for n in range(extra_factors)
+    )
+    for name, text in (
+        ("questionnaire.yaml", questionnaire),
+        ("responses.yaml", RESPONSES),
+        ("propositions.yaml", PROPOSITIONS),
+        ("rules.yaml", RULES + extra_rules),
+        ("theory.yaml", THEORY),
+    ):
         (directory / name).write_text(text.lstrip())
     return directory
 
@@ -197,9 +204,10 @@ def test_planted_contradiction_of_a_proposition_is_found(tmp_path, capsys):
     kb_dir = write_tiny_kb(tmp_path / "kb", BACKFIRE_RULE)
     code, out, _ = run_verify(capsys, str(kb_dir), "--jobs", "1")
     assert code == 1
-    flat = " ".join(out.split())         # the line wraps at the terminal's width
-    assert ("B2 balancing raising threat_power (lesser..overwhelming) balance never falls: 8 steps "
-            "checked, 4 VIOLATIONS") in flat
+    flat = " ".join(out.split())  # the line wraps at the terminal's width
+    assert (
+        "B2 balancing raising threat_power (lesser..overwhelming) balance never falls: 8 steps checked, 4 VIOLATIONS"
+    ) in flat
     assert "threat_power superior -> overwhelming: balance +0.50 -> -0.75" in out
     assert "Result: FAILED" in out
 
@@ -228,16 +236,30 @@ def test_shipped_knowledge_base_contradicts_no_proposition_in_a_sample(capsys):
     assert code == 0
     assert report["contradictions"] == 0 and report["conflicts"]["count"] == 0
     assert report["c1"]["holds"]
-    assert {s["proposition"] for s in report["statics"]} >= {"B2", "B3", "B4", "B5", "W2", "W3", "W4", "W5",
-                                                             "C2", "C3", "C4"}
+    assert {s["proposition"] for s in report["statics"]} >= {
+        "B2",
+        "B3",
+        "B4",
+        "B5",
+        "W2",
+        "W3",
+        "W4",
+        "W5",
+        "C2",
+        "C3",
+        "C4",
+    }
     assert all(s["checked"] > 0 for s in report["statics"])
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["--sample", "0"], "--sample must be at least 1"),
-    (["--jobs", "-1"], "--jobs must be 0"),
-    (["/nonexistent/knowledge"], "knowledge base directory not found"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--sample", "0"], "--sample must be at least 1"),
+        (["--jobs", "-1"], "--jobs must be 0"),
+        (["/nonexistent/knowledge"], "knowledge base directory not found"),
+    ],
+)
 def test_bad_arguments_give_one_line_and_exit_2(capsys, args, expected):
     code, out, err = run_verify(capsys, *args)
     assert code == 2 and out == ""
@@ -262,9 +284,14 @@ def test_ctrl_c_stops_the_sweep_cleanly(tmp_path):
     # A knowledge base whose space (3 million combinations) takes far longer to sweep
     # than the wait. Like a terminal, deliver SIGINT to the whole process group.
     kb_dir = write_tiny_kb(tmp_path / "kb", extra_factors=18)
-    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "verify", str(kb_dir), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "verify", str(kb_dir), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     time.sleep(2.0)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)

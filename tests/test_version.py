@@ -1,4 +1,5 @@
 """The program's version: on the command line, in every report, in About, in CITATION.cff."""
+
 import configparser
 import json
 import subprocess
@@ -29,6 +30,7 @@ def test_app_version_is_the_declared_one():
 def test_app_version_falls_back_to_setup_cfg_when_not_installed(monkeypatch, tmp_path):
     def not_installed(name):
         raise version_module.metadata.PackageNotFoundError(name)
+
     monkeypatch.setattr(version_module.metadata, "version", not_installed)
     assert app_version() == _declared_version()
     monkeypatch.setattr(version_module, "_SETUP_CFG", tmp_path / "absent.cfg")
@@ -36,16 +38,22 @@ def test_app_version_falls_back_to_setup_cfg_when_not_installed(monkeypatch, tmp
 
 
 def test_version_option_prints_program_and_knowledge_versions(kb):
-    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--version"], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--version"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"Alliance Advisor {_declared_version()} (knowledge base {kb.version})"
     assert proc.stderr == ""
 
 
 def test_version_with_a_bad_knowledge_directory_is_one_line(tmp_path):
-    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--knowledge", str(tmp_path / "none"),
-                           "--version"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--knowledge", str(tmp_path / "none"), "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr
 
@@ -58,10 +66,12 @@ def norway(advisor, kb):
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf", "json"])
 def test_every_report_names_the_program_version_and_knowledge_hash(norway, tmp_path, fmt):
     from reports import write_report
+
     out = tmp_path / f"norway.{fmt}"
     write_report(norway, fmt, out)
     if fmt == "pdf":
         from pypdf import PdfReader
+
         text = "".join("".join(p.extract_text().split()) for p in PdfReader(str(out)).pages)
         assert f"AllianceAdvisor{app_version()}" in text and norway.knowledge_version in text
     elif fmt == "json":

@@ -8,6 +8,7 @@ opens its choice against its greatest threat as a case in the main window, with 
 the existing explanations. An invalid edit is marked with the loader's message and the
 last good result stays on screen; nothing typed is lost.
 """
+
 import copy
 import os
 from pathlib import Path
@@ -49,8 +50,12 @@ from .style import esc, theme
 
 SCENARIO_FILTER = "Scenarios (*.yaml *.yml);;All files (*)"
 REPORT_FILTER = "HTML report (*.html);;PDF report (*.pdf);;Markdown report (*.md);;JSON result (*.json)"
-INTENT_COLOURS = {"benign": "#cfe8d6", "ambiguous": "#eef1f5", "aggressive": "#f3cfb0",
-                  "unalterably_aggressive": "#e39a8f"}
+INTENT_COLOURS = {
+    "benign": "#cfe8d6",
+    "ambiguous": "#eef1f5",
+    "aggressive": "#f3cfb0",
+    "unalterably_aggressive": "#e39a8f",
+}
 
 
 def scenario_yaml_text(data):
@@ -59,14 +64,14 @@ def scenario_yaml_text(data):
 
 class _Worker(QObject):
     finished = Signal(int, object)
-    moves = Signal(int, object)         # generation, [BlocMove]: single changes that move a bloc
+    moves = Signal(int, object)  # generation, [BlocMove]: single changes that move a bloc
     failed = Signal(int, str)
 
     def __init__(self, kb):
         super().__init__()
         self.kb = kb
         self.latest = 0
-        self.stopping = False           # set by the window as it closes: stop a long search
+        self.stopping = False  # set by the window as it closes: stop a long search
         self._engine = None
 
     @Slot(int, object)
@@ -77,6 +82,7 @@ class _Worker(QObject):
             if self._engine is None:
                 from rules.advisor import Advisor
                 from rules.scenario import ScenarioEngine
+
                 self._engine = ScenarioEngine(Advisor(self.kb))
             # First the quick run (the vectorised verdicts: the diagram and the table
             # move at once), then, unless a newer edit is waiting, every explanation.
@@ -88,13 +94,15 @@ class _Worker(QObject):
             if generation < self.latest:
                 return
             from rules.scenario import perception_moves
-            moves = perception_moves(self._engine, scenario, full,
-                                     cancelled=lambda: self.stopping or generation < self.latest)
+
+            moves = perception_moves(
+                self._engine, scenario, full, cancelled=lambda: self.stopping or generation < self.latest
+            )
             if not self.stopping and generation == self.latest:
                 self.moves.emit(generation, moves)
         except AdvisorError as exc:
             self.failed.emit(generation, str(exc))
-        except Exception as exc:        # a bug of ours: say so, keep the window alive
+        except Exception as exc:  # a bug of ours: say so, keep the window alive
             self.failed.emit(generation, f"internal error ({type(exc).__name__}): {exc}")
 
 
@@ -171,12 +179,17 @@ class CoalitionDiagram(QWidget):
             painter.setBrush(QBrush(fill))
             painter.drawEllipse(QPointF(node.x, node.y), node.r, node.r)
             painter.setPen(QColor("#d08700") if node.misassigned else QColor(theme.INK))
-            painter.drawText(QRectF(node.x + node.r + 8, node.y - 9, 160, 18), Qt.AlignVCenter | Qt.AlignLeft,
-                             node.name)
+            painter.drawText(
+                QRectF(node.x + node.r + 8, node.y - 9, 160, 18), Qt.AlignVCenter | Qt.AlignLeft, node.name
+            )
 
 
-SOURCE_COLOURS = {"threat_power": "#2f5d8a", "proximity": "#2f7d5b", "offensive_capability": "#8a5a2f",
-                  "intentions": "#b4493d"}
+SOURCE_COLOURS = {
+    "threat_power": "#2f5d8a",
+    "proximity": "#2f7d5b",
+    "offensive_capability": "#8a5a2f",
+    "intentions": "#b4493d",
+}
 
 
 class ThreatBars(QWidget):
@@ -190,7 +203,7 @@ class ThreatBars(QWidget):
     def __init__(self, kb, parent=None):
         super().__init__(parent)
         self.kb = kb
-        self.rows = []                  # (name, [(source, points)], total, maximum)
+        self.rows = []  # (name, [(source, points)], total, maximum)
         self.setMinimumHeight(60)
 
     def show_choice(self, result, choice, score):
@@ -274,8 +287,9 @@ class ScenarioWindow(QMainWindow):
     resultShown = Signal(object)
     _request = Signal(int, object)
 
-    def __init__(self, kb, data, path=None, read_only=False, open_case=None, parent=None, autosave=None,
-                 recovered=False):
+    def __init__(
+        self, kb, data, path=None, read_only=False, open_case=None, parent=None, autosave=None, recovered=False
+    ):
         super().__init__(parent)
         self.kb = kb
         self.data = copy.deepcopy(data)
@@ -283,10 +297,10 @@ class ScenarioWindow(QMainWindow):
         self.read_only = read_only
         self.dirty = False
         self.result = None
-        self.explained = False          # whether the result carries every state's explanation
+        self.explained = False  # whether the result carries every state's explanation
         self.error = None
         self._open_case = open_case
-        self.autosave = autosave        # gui.autosave.Autosave: unsaved edits survive a crash
+        self.autosave = autosave  # gui.autosave.Autosave: unsaved edits survive a crash
         self._filling = False
         self.generation = 0
         self.setObjectName("scenarioWindow")
@@ -325,8 +339,9 @@ class ScenarioWindow(QMainWindow):
         self.regions = QPlainTextEdit(objectName="regions")
         self.regions.setPlaceholderText("One region per line: name: state ids separated by commas")
         self.overrides = QPlainTextEdit(objectName="overrides")
-        self.overrides.setPlaceholderText("One override per line: state, power, factor, level "
-                                          "(e.g. poland, germany, ally_availability, none)")
+        self.overrides.setPlaceholderText(
+            "One override per line: state, power, factor, level (e.g. poland, germany, ally_availability, none)"
+        )
         form.addRow("War", self.war)
         form.addRow("Alliances in force", self.alignments)
         form.addRow("Regions", self.regions)
@@ -405,25 +420,29 @@ class ScenarioWindow(QMainWindow):
         self._build_menu()
         self._fill_tables()
         if recovered:
-            self._changed()             # recovered work is unsaved work
+            self._changed()  # recovered work is unsaved work
         self._update_title()
         self.request()
 
     # ------------------------------------------------------------- menus
     def _build_menu(self):
         menu = self.menuBar().addMenu("&Scenario")
-        for text, shortcut, handler in (("&Save", QKeySequence.Save, self.save),
-                                        ("Save &As…", QKeySequence.SaveAs, self.save_as),
-                                        ("Edit a &Copy", None, self.edit_copy),
-                                        ("&Export Report…", "Ctrl+E", self.export_dialog),
-                                        ("&Open Choice as Case", "Ctrl+Return", self.open_selected_case),
-                                        ("&Close", QKeySequence.Close, self.close)):
+        for text, shortcut, handler in (
+            ("&Save", QKeySequence.Save, self.save),
+            ("Save &As…", QKeySequence.SaveAs, self.save_as),
+            ("Edit a &Copy", None, self.edit_copy),
+            ("&Export Report…", "Ctrl+E", self.export_dialog),
+            ("&Open Choice as Case", "Ctrl+Return", self.open_selected_case),
+            ("&Close", QKeySequence.Close, self.close),
+        ):
             action = menu.addAction(text, handler)
             if shortcut is not None:
                 action.setShortcut(QKeySequence(shortcut))
         edit = self.menuBar().addMenu("&Edit")
-        for make, shortcut in ((self.undo_stack.createUndoAction, QKeySequence.Undo),
-                               (self.undo_stack.createRedoAction, QKeySequence.Redo)):
+        for make, shortcut in (
+            (self.undo_stack.createUndoAction, QKeySequence.Undo),
+            (self.undo_stack.createRedoAction, QKeySequence.Redo),
+        ):
             action = make(self)
             action.setShortcut(QKeySequence(shortcut))
             edit.addAction(action)
@@ -433,9 +452,13 @@ class ScenarioWindow(QMainWindow):
         flags = " (read-only: Edit a Copy to change it)" if self.read_only else (" *" if self.dirty else "")
         self.setWindowTitle(f"{self.data.get('title') or name}: {name}{flags} — Alliance Advisor")
         for table in (self.states_table, self.perceptions):
-            table.setEditTriggers(QAbstractItemView.NoEditTriggers if self.read_only else
-                                  QAbstractItemView.DoubleClicked | QAbstractItemView.SelectedClicked
-                                  | QAbstractItemView.EditKeyPressed)
+            table.setEditTriggers(
+                QAbstractItemView.NoEditTriggers
+                if self.read_only
+                else QAbstractItemView.DoubleClicked
+                | QAbstractItemView.SelectedClicked
+                | QAbstractItemView.EditKeyPressed
+            )
 
     # ------------------------------------------------------------- tables
     def _ids(self):
@@ -486,19 +509,28 @@ class ScenarioWindow(QMainWindow):
             self.neighbours.resizeColumnsToContents()
             self.war.setCurrentText(str(self.data.get("war", "peace")))
             self.war.setEnabled(not self.read_only)
-            self.alignments.setPlainText("\n".join(", ".join(map(str, group)) for group in
-                                                   self.data.get("alignments") or [] if isinstance(group, list)))
+            self.alignments.setPlainText(
+                "\n".join(
+                    ", ".join(map(str, group)) for group in self.data.get("alignments") or [] if isinstance(group, list)
+                )
+            )
             self.alignments.setReadOnly(self.read_only)
             regions = self.data.get("regions") or {}
-            self.regions.setPlainText("\n".join(f"{name}: {', '.join(map(str, members))}"
-                                                 for name, members in regions.items()
-                                                 if isinstance(members, list)) if isinstance(regions, dict) else "")
+            self.regions.setPlainText(
+                "\n".join(
+                    f"{name}: {', '.join(map(str, members))}"
+                    for name, members in regions.items()
+                    if isinstance(members, list)
+                )
+                if isinstance(regions, dict)
+                else ""
+            )
             self.regions.setReadOnly(self.read_only)
             lines = []
             overrides = self.data.get("overrides") or {}
-            for state, powers in (overrides.items() if isinstance(overrides, dict) else ()):
-                for power, answers in (powers.items() if isinstance(powers, dict) else ()):
-                    for factor, level in (answers.items() if isinstance(answers, dict) else ()):
+            for state, powers in overrides.items() if isinstance(overrides, dict) else ():
+                for power, answers in powers.items() if isinstance(powers, dict) else ():
+                    for factor, level in answers.items() if isinstance(answers, dict) else ():
                         lines.append(f"{state}, {power}, {factor}, {level}")
             self.overrides.setPlainText("\n".join(lines))
             self.overrides.setReadOnly(self.read_only)
@@ -520,7 +552,7 @@ class ScenarioWindow(QMainWindow):
             try:
                 value = float(text)
             except ValueError:
-                value = text            # the loader names what is wrong; the text is kept
+                value = text  # the loader names what is wrong; the text is kept
         states[item.row()][key] = value
         self._commit(data, f"Change {states[item.row()].get('id')}'s {key.replace('_', ' ')}")
 
@@ -537,8 +569,9 @@ class ScenarioWindow(QMainWindow):
         n = len(ids) + 1
         while f"state_{n}" in ids:
             n += 1
-        data.setdefault("states", []).append({"id": f"state_{n}", "name": f"State {n}", "capability": 0.01,
-                                              "offensive_capability": "low"})
+        data.setdefault("states", []).append(
+            {"id": f"state_{n}", "name": f"State {n}", "capability": 0.01, "offensive_capability": "low"}
+        )
         self._commit(data, f"Add state_{n}")
 
     def remove_selected_state(self):
@@ -550,8 +583,11 @@ class ScenarioWindow(QMainWindow):
         data = copy.deepcopy(self.data)
         data["states"] = [st for st in data.get("states") or [] if not (isinstance(st, dict) and st.get("id") == gone)]
         data["neighbours"] = [p for p in data.get("neighbours") or [] if gone not in p]
-        data["perceptions"] = {a: {b: lv for b, lv in (seen or {}).items() if b != gone}
-                               for a, seen in (data.get("perceptions") or {}).items() if a != gone}
+        data["perceptions"] = {
+            a: {b: lv for b, lv in (seen or {}).items() if b != gone}
+            for a, seen in (data.get("perceptions") or {}).items()
+            if a != gone
+        }
         for key in ("alignments", "observed"):
             if data.get(key):
                 data[key] = [[m for m in group if m != gone] for group in data[key]]
@@ -559,8 +595,11 @@ class ScenarioWindow(QMainWindow):
         if isinstance(data.get("regions"), dict):
             data["regions"] = {name: [m for m in members if m != gone] for name, members in data["regions"].items()}
         if isinstance(data.get("overrides"), dict):
-            data["overrides"] = {a: {b: v for b, v in (powers or {}).items() if b != gone}
-                                 for a, powers in data["overrides"].items() if a != gone}
+            data["overrides"] = {
+                a: {b: v for b, v in (powers or {}).items() if b != gone}
+                for a, powers in data["overrides"].items()
+                if a != gone
+            }
         if data.get("war_leader") == gone:
             data.pop("war_leader")
         self._commit(data, f"Remove {gone}")
@@ -592,6 +631,7 @@ class ScenarioWindow(QMainWindow):
 
     def _alignments_edited(self):
         """The alliances, regions and overrides as typed (the loader says what is wrong)."""
+
         def parts(line):
             return [part.strip() for part in line.split(",") if part.strip()]
 
@@ -611,7 +651,7 @@ class ScenarioWindow(QMainWindow):
                 state, power, factor, level = fields
                 overrides.setdefault(state, {}).setdefault(power, {})[factor] = level
             elif fields:
-                overrides.setdefault(fields[0], {}).setdefault("?", {})["?"] = line.strip()   # the loader names it
+                overrides.setdefault(fields[0], {}).setdefault("?", {})["?"] = line.strip()  # the loader names it
         if overrides or "overrides" in data:
             data["overrides"] = overrides
         self._commit(data, "Alliances, regions and overrides")
@@ -661,8 +701,10 @@ class ScenarioWindow(QMainWindow):
             scenario = parse_scenario_text(scenario_yaml_text(self.data), self.kb, self.path or "<scenario>")
         except AdvisorError as exc:
             self.error = str(exc)
-            self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(self.error)}</span> "
-                                 "The last valid result stays below until this is fixed.")
+            self.message.setText(
+                f"<span style='color:{theme.BAD}'>⚠ {esc(self.error)}</span> "
+                "The last valid result stays below until this is fixed."
+            )
             self._mark_error(exc.message)
             return
         self.error = None
@@ -675,6 +717,7 @@ class ScenarioWindow(QMainWindow):
     def _mark_error(self, message):
         """Tint the row of the state an error names (``state 'x': ...``), clear the rest."""
         import re
+
         named = re.match(r"state '([^']+)'", message or "")
         self._filling = True
         try:
@@ -699,9 +742,12 @@ class ScenarioWindow(QMainWindow):
         if result.agreement is not None:
             n = sum(bool(v) for v in result.agreement.values())
             agreed = f" {n} of {len(result.states)} states placed as observed."
-        self.message.setText(f"{len(result.coalitions)} bloc(s) after {result.rounds} round(s)"
-                             + ("" if result.stable else " (no stable configuration)") + f".{agreed} "
-                             "Click a state to see its threats; double-click a row to open its choice as a case.")
+        self.message.setText(
+            f"{len(result.coalitions)} bloc(s) after {result.rounds} round(s)"
+            + ("" if result.stable else " (no stable configuration)")
+            + f".{agreed} "
+            "Click a state to see its threats; double-click a row to open its choice as a case."
+        )
         self.resultShown.emit(result)
 
     def _on_moves(self, generation, moves):
@@ -712,9 +758,11 @@ class ScenarioWindow(QMainWindow):
         result = self.result
         for move in moves:
             who = ", ".join(name_of(result, m) for m in move.moved)
-            self.moves_list.addItem(f"If {name_of(result, move.state)} saw {name_of(result, move.power)} as "
-                                    f"{move.after.replace('_', ' ')} (not {move.before.replace('_', ' ')}): "
-                                    f"{who} would change bloc")
+            self.moves_list.addItem(
+                f"If {name_of(result, move.state)} saw {name_of(result, move.power)} as "
+                f"{move.after.replace('_', ' ')} (not {move.before.replace('_', ' ')}): "
+                f"{who} would change bloc"
+            )
         if not moves:
             self.moves_list.addItem("No single change of how a state sees its two greatest threats moves a bloc.")
 
@@ -733,8 +781,12 @@ class ScenarioWindow(QMainWindow):
         self.choices.setRowCount(len(result.states))
         for row, (sid, choice) in enumerate(result.states.items()):
             top = choice.threats[0]
-            cells = (name_of(result, sid), name_of(result, choice.greatest_threat),
-                     f"{top.threat_level or 'open'} ({top.score})", choice_text(self.kb, result, choice))
+            cells = (
+                name_of(result, sid),
+                name_of(result, choice.greatest_threat),
+                f"{top.threat_level or 'open'} ({top.score})",
+                choice_text(self.kb, result, choice),
+            )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.UserRole, sid)
@@ -763,20 +815,27 @@ class ScenarioWindow(QMainWindow):
                 self.choices.blockSignals(True)
                 self.choices.selectRow(row)
                 self.choices.blockSignals(False)
-        ranked = ", ".join(f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})"
-                           for t in choice.threats[:6])
+        ranked = ", ".join(
+            f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})" for t in choice.threats[:6]
+        )
         self.threat_bars.show_choice(result, choice, self._score_table())
         why = why_greatest(self.kb, result, choice)
         rests = rests_on_text(self.kb, choice.result) if choice.verdict and choice.result is not None else ""
-        self.detail.setText(f"<b>{esc(name_of(result, state))}</b>: {esc(choice_text(self.kb, result, choice))} "
-                            f"{esc(rests)}<br>{esc(why)}<br>Threats, greatest first: {ranked}. "
-                            "The points of each source:")
+        self.detail.setText(
+            f"<b>{esc(name_of(result, state))}</b>: {esc(choice_text(self.kb, result, choice))} "
+            f"{esc(rests)}<br>{esc(why)}<br>Threats, greatest first: {ranked}. "
+            "The points of each source:"
+        )
 
     def _score_table(self):
         if getattr(self, "_score", None) is None:
             from rules.program import compile_program
-            self._score = next(r.score for r in compile_program(self.kb).rules
-                               if r.score is not None and r.score.target == self.kb.theory.threat_fact)
+
+            self._score = next(
+                r.score
+                for r in compile_program(self.kb).rules
+                if r.score is not None and r.score.target == self.kb.theory.threat_fact
+            )
         return self._score
 
     def _choice_selected(self):
@@ -792,11 +851,16 @@ class ScenarioWindow(QMainWindow):
         result = self.result
         choice = result.states[state]
         year = result.scenario.year
-        return Case(title=f"{name_of(result, state)} facing {name_of(result, choice.greatest_threat)}"
-                    + (f", {year}" if year else ""), year=year, state=name_of(result, state),
-                    threat=name_of(result, choice.greatest_threat), answers=dict(choice.answers),
-                    notes=f"From the scenario {self.data.get('title') or ''}: the answers derived for this pair "
-                    "(knowledge/derivation.yaml).")
+        return Case(
+            title=f"{name_of(result, state)} facing {name_of(result, choice.greatest_threat)}"
+            + (f", {year}" if year else ""),
+            year=year,
+            state=name_of(result, state),
+            threat=name_of(result, choice.greatest_threat),
+            answers=dict(choice.answers),
+            notes=f"From the scenario {self.data.get('title') or ''}: the answers derived for this pair "
+            "(knowledge/derivation.yaml).",
+        )
 
     def open_selected_case(self):
         case = self.selected_case()
@@ -809,7 +873,7 @@ class ScenarioWindow(QMainWindow):
             self.read_only = False
             self.path = None
             self.dirty = True
-            self._fill_tables()             # the editors open up
+            self._fill_tables()  # the editors open up
             self._update_title()
             self._autosave()
 
@@ -833,10 +897,16 @@ class ScenarioWindow(QMainWindow):
         try:
             atomic_write_text(path, scenario_yaml_text(self.data))
         except (AdvisorError, OSError) as exc:
-            msgbox.error(self, "Cannot save scenario", str(exc) if isinstance(exc, AdvisorError)
-                         else f"{path}: {exc.strerror or exc}")
+            msgbox.error(
+                self,
+                "Cannot save scenario",
+                str(exc) if isinstance(exc, AdvisorError) else f"{path}: {exc.strerror or exc}",
+            )
             return False
         self.path, self.read_only, self.dirty = path, False, False
+        recent = getattr(self.parent(), "recent", None)
+        if recent is not None:
+            recent.add(path)            # File > Open Recent tells it from a case when opened
         self._discard_autosave()
         self.undo_stack.setClean()
         self._update_title()
@@ -846,9 +916,9 @@ class ScenarioWindow(QMainWindow):
         if self.result is None:
             return False
         stem = os.path.splitext(os.path.basename(self.path or "scenario.yaml"))[0]
-        path, _chosen = msgbox.get_save_path(self, "Export Scenario Report", os.path.join(str(Path.home()),
-                                                                                            stem + ".html"),
-                                             REPORT_FILTER)
+        path, _chosen = msgbox.get_save_path(
+            self, "Export Scenario Report", os.path.join(str(Path.home()), stem + ".html"), REPORT_FILTER
+        )
         return self.export(path) if path else False
 
     def export(self, path):
@@ -857,12 +927,14 @@ class ScenarioWindow(QMainWindow):
         from reports.export import format_for_path
         from reports.scenario_content import write_scenario_report
         from rules.scenario import scenario_result_to_dict
+
         fmt = format_for_path(path) or "html"
         try:
             result = self.result if self.explained else self._explained_now()
             if fmt == "json":
-                atomic_write_text(path, json.dumps(scenario_result_to_dict(result), indent=2,
-                                                   ensure_ascii=False) + "\n")
+                atomic_write_text(
+                    path, json.dumps(scenario_result_to_dict(result), indent=2, ensure_ascii=False) + "\n"
+                )
             else:
                 write_scenario_report(result, fmt, path)
         except AdvisorError as exc:
@@ -875,6 +947,7 @@ class ScenarioWindow(QMainWindow):
         for it before the worker's full run arrived); a separate engine of this thread."""
         from rules.advisor import Advisor
         from rules.scenario import ScenarioEngine
+
         if getattr(self, "_local_engine", None) is None:
             self._local_engine = ScenarioEngine(Advisor(self.kb))
         return self._local_engine.run(self.result.scenario)

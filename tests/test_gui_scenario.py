@@ -1,6 +1,7 @@
 """The scenario window (issue 13): open a shipped scenario, edit a perception and see
 a state change bloc; save and reopen; export each format; open a state's choice as a
 case in the main window."""
+
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
 
 SCENARIOS = ROOT / "knowledge" / "scenarios"  # noqa: F405
@@ -41,21 +42,23 @@ def test_an_invalid_edit_is_marked_and_keeps_the_last_result(window, qtbot):
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     scenario.edit_copy()
     good = scenario.result
-    scenario.states_table.item(0, 1).setText("1.7")          # Britain's capability, outside 0-1
+    scenario.states_table.item(0, 1).setText("1.7")  # Britain's capability, outside 0-1
     assert scenario.error and "capability 1.7 is outside 0-1" in scenario.error
     assert "outside 0-1" in scenario.message.text() and scenario.result is good
-    assert scenario.data["states"][0]["capability"] == 1.7     # what was typed is kept
+    assert scenario.data["states"][0]["capability"] == 1.7  # what was typed is kept
     scenario.shutdown()
 
 
 def test_save_and_reopen_and_export_every_format(window, qtbot, tmp_path):
     from pypdf import PdfReader
+
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     scenario.edit_copy()
     scenario.set_perception("denmark", "germany", "aggressive")
     qtbot.waitUntil(lambda: not scenario.message.text().startswith("Analysing"), timeout=30000)
     saved = tmp_path / "mine.yaml"
     assert scenario.write(str(saved)) and not scenario.dirty and not scenario.read_only
+    assert window.recent.paths()[0] == str(saved)
     again = open_scenario(window, qtbot, saved)
     assert not again.read_only and again.data["perceptions"]["denmark"]["germany"] == "aggressive"
     for fmt in ("html", "pdf", "md", "json"):
@@ -81,8 +84,11 @@ def test_a_state_opens_as_a_case_in_the_main_window(window, qtbot):
 def test_open_detects_a_scenario_file_and_a_bad_one_gets_a_dialog(window, qtbot, prompts, tmp_path):
     assert window.open_path(str(SCENARIOS / "europe_1949.yaml"))
     bad = tmp_path / "bad.yaml"
-    bad.write_text("states:\n  - {id: a, capability: 2, offensive_capability: low}\n"
-                   "  - {id: b, capability: 0.1, offensive_capability: low}\n", encoding="utf-8")
+    bad.write_text(
+        "states:\n  - {id: a, capability: 2, offensive_capability: low}\n"
+        "  - {id: b, capability: 0.1, offensive_capability: low}\n",
+        encoding="utf-8",
+    )
     assert not window.open_path(str(bad))
     assert prompts.errors and "bad.yaml:2:" in prompts.errors[-1] and "outside 0-1" in prompts.errors[-1]
     for w in getattr(window, "_scenario_windows", []):
@@ -112,7 +118,7 @@ def test_unsaved_scenario_work_is_recovered_after_a_crash(make_window, qtbot, pr
     scenario.set_perception("denmark", "germany", "aggressive")
     assert list((tmp_path / "autosave").glob("autosave-*.json"))
     scenario.shutdown()
-    scenario.autosave.release()                 # the process dies: its lock goes with it
+    scenario.autosave.release()  # the process dies: its lock goes with it
     second = make_window(autosave_dir=tmp_path / "autosave")
     prompts.recover_answer = True
     assert second.offer_recovery()
@@ -136,8 +142,10 @@ def test_the_window_lists_the_single_changes_that_move_a_bloc_and_makes_one(wind
     qtbot.waitUntil(lambda: scenario.result is not before, timeout=30000)
     assert scenario.data["perceptions"]["greece"].get(move.power, "ambiguous") == move.after
     moved = set(move.moved)
-    assert any(scenario.bloc_of(s) != before_bloc for s, before_bloc in
-               ((s, next((i for i, b in enumerate(before.coalitions) if s in b), None)) for s in moved))
+    assert any(
+        scenario.bloc_of(s) != before_bloc
+        for s, before_bloc in ((s, next((i for i, b in enumerate(before.coalitions) if s in b), None)) for s in moved)
+    )
     scenario.shutdown()
 
 
@@ -145,19 +153,19 @@ def test_neighbours_the_war_and_the_alliances_are_edited_in_place(window, qtbot)
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     ids = scenario._ids()
     cell = scenario.neighbours.item(ids.index("britain"), ids.index("germany"))
-    assert not (cell.flags() & Qt.ItemIsUserCheckable)            # read-only until Edit a Copy  # noqa: F405
+    assert not (cell.flags() & Qt.ItemIsUserCheckable)  # read-only until Edit a Copy  # noqa: F405
     scenario.edit_copy()
     cell = scenario.neighbours.item(ids.index("britain"), ids.index("germany"))
-    cell.setCheckState(Qt.Checked)                                # noqa: F405
+    cell.setCheckState(Qt.Checked)  # noqa: F405
     assert ["britain", "germany"] in scenario.data["neighbours"]
     mirror = scenario.neighbours.item(ids.index("germany"), ids.index("britain"))
-    assert mirror.checkState() == Qt.Checked                      # noqa: F405
+    assert mirror.checkState() == Qt.Checked  # noqa: F405
     scenario.war.setCurrentText("early_war")
     assert scenario.data["war"] == "early_war"
     scenario.alignments.setPlainText("britain, france\nnowhere, germany")
     scenario.alignments_apply.click()
     assert scenario.error and "'nowhere' is not a state of this scenario" in scenario.error
-    assert scenario.data["alignments"] == [["britain", "france"], ["nowhere", "germany"]]   # kept as typed
+    assert scenario.data["alignments"] == [["britain", "france"], ["nowhere", "germany"]]  # kept as typed
     scenario.undo_stack.undo()
     assert scenario.error is None
     scenario.undo_stack.undo()
@@ -188,8 +196,10 @@ def test_an_error_marks_the_row_of_the_state_it_names_and_overrides_apply(window
     row = scenario._ids().index("denmark")
     scenario.states_table.item(row, 1).setText("-3")
     assert "state 'denmark'" in scenario.error
-    assert scenario.states_table.item(row, 0).toolTip() == scenario.error.split(": ", 1)[1] or \
-        "denmark" in scenario.states_table.item(row, 0).toolTip()
+    assert (
+        scenario.states_table.item(row, 0).toolTip() == scenario.error.split(": ", 1)[1]
+        or "denmark" in scenario.states_table.item(row, 0).toolTip()
+    )
     scenario.undo_stack.undo()
     assert scenario.error is None and not scenario.states_table.item(row, 0).toolTip()
     first = scenario.result
@@ -207,6 +217,7 @@ def test_a_scenario_edit_survives_a_hard_kill(make_window, qtbot, prompts, tmp_p
     import subprocess
     import sys
     import textwrap
+
     autosave = tmp_path / "autosave"
     script = textwrap.dedent(f"""
         import sys, time
@@ -216,10 +227,10 @@ def test_a_scenario_edit_survives_a_hard_kill(make_window, qtbot, prompts, tmp_p
         from gui.mainwindow import MainWindow
         from rules import load_knowledge
         app = create_application()
-        window = MainWindow(load_knowledge(), settings=QSettings({str(tmp_path / 'child.ini')!r},
+        window = MainWindow(load_knowledge(), settings=QSettings({str(tmp_path / "child.ini")!r},
                             QSettings.IniFormat), autosave_dir={str(autosave)!r})
         window.show()
-        scenario = window.open_scenario_path({str(SCENARIOS / 'europe_1936.yaml')!r})
+        scenario = window.open_scenario_path({str(SCENARIOS / "europe_1936.yaml")!r})
         scenario.edit_copy()
         scenario.set_perception("denmark", "germany", "unalterably_aggressive")
         print("edited", flush=True)
@@ -227,8 +238,13 @@ def test_a_scenario_edit_survives_a_hard_kill(make_window, qtbot, prompts, tmp_p
             app.processEvents()
             time.sleep(0.01)
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().strip() == "edited", proc.stderr.read()
         proc.send_signal(signal.SIGKILL)

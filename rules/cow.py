@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from .errors import AdvisorError
-from .scenario import Band, band_of
+from .scenario import SCENARIO_KEYS, STATE_KEYS, Band, band_of
 
 NMC_COLUMNS = ("ccode", "stateabb", "statenme", "year", "milex", "milper", "cinc")
 CONTIGUITY_COLUMNS = ("ccode1", "ccode2", "conttype", "stdate", "enddate")
@@ -50,26 +50,7 @@ CONTIGUITY_CITATION = (
 CAPABILITY_DIGITS = 4
 CAPABILITY_FLOOR = 0.0001
 
-# The keys of a scenario in the order of DOMAIN.md section 6, with the optional keys
-# beside the contract keys they qualify; unknown keys follow in their own order.
-SCENARIO_ORDER = (
-    "title",
-    "year",
-    "states",
-    "neighbours",
-    "regions",
-    "perceptions",
-    "war",
-    "war_leader",
-    "alignments",
-    "observed",
-    "overrides",
-    "anchor",
-    "sources",
-    "notes",
-    "contested",
-)
-STATE_ORDER = ("id", "name", "capability", "offensive_capability", "cow_code")
+# The keys of a scenario and of a state in the loader's order (rules/scenario.py).
 # Keys written with their innermost lists and mappings inline ([a, b], {id: ...}).
 _COMPACT_KEYS = frozenset(
     {"states", "neighbours", "regions", "perceptions", "alignments", "observed", "overrides", "anchor"}
@@ -429,9 +410,9 @@ def _ordered(data: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
 def scenario_yaml(data: dict[str, Any]) -> str:
     """The scenario as YAML text: a short comment header, then the keys in the order of
     DOMAIN.md section 6 (states and pairs one to a line)."""
-    ordered = _ordered(data, SCENARIO_ORDER)
+    ordered = _ordered(data, SCENARIO_KEYS)
     if isinstance(ordered.get("states"), list):
-        ordered["states"] = [_ordered(s, STATE_ORDER) if isinstance(s, Mapping) else s for s in ordered["states"]]
+        ordered["states"] = [_ordered(s, STATE_KEYS) if isinstance(s, Mapping) else s for s in ordered["states"]]
     header = (
         "# A scenario of several powers (DOMAIN.md section 6), built from Correlates of War data\n"
         "# (python main.py scenario-from-cow). Perceptions are the analyst's to code; cite the\n"

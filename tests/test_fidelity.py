@@ -14,6 +14,19 @@ from rules import load_case
 from rules.verify import verify
 
 WALT = "walt"
+# A weak state before a lesser, benign power, late in a war the power is winning: no
+# alignment and bandwagoning tie (a margin of 0, below the declared close call).
+TIE = dict(
+    state_strength="weak",
+    threat_power="lesser",
+    proximity="regional",
+    offensive_capability="low",
+    intentions="benign",
+    ally_availability="none",
+    war_status="late_war",
+    winning_side="threat",
+    pivotal="yes",
+)
 
 
 @pytest.fixture(scope="module")
@@ -229,17 +242,7 @@ def test_a_blank_form_gets_no_verdict_the_reason_and_what_to_answer(advisor, kb)
 def test_a_margin_below_the_threshold_is_too_close_to_call_in_every_view(advisor, kb, tmp_path):
     from reports import write_report
 
-    tie = make_case(
-        state_strength="weak",
-        threat_power="lesser",
-        proximity="regional",
-        offensive_capability="low",
-        intentions="benign",
-        ally_availability="none",
-        war_status="late_war",
-        winning_side="threat",
-        pivotal="yes",
-    )
+    tie = make_case(**TIE)
     result = advisor.analyze(tie, extras=True)
     assert result.verdict is not None and result.confidence < kb.scoring.close_call and result.too_close
     sentence = wording.too_close_text(kb, result)
@@ -258,17 +261,7 @@ def test_the_app_shows_the_warning_the_assessment_and_the_next_questions(qtbot, 
     banner, overview = VerdictBanner(kb), OverviewView()
     qtbot.addWidget(banner)
     qtbot.addWidget(overview)
-    tie = make_case(
-        state_strength="weak",
-        threat_power="lesser",
-        proximity="regional",
-        offensive_capability="low",
-        intentions="benign",
-        ally_availability="none",
-        war_status="late_war",
-        winning_side="threat",
-        pivotal="yes",
-    )
+    tie = make_case(**TIE)
     result = advisor.analyze(tie, extras=True)
     banner.show_result(result)
     overview.show_result(result)

@@ -906,7 +906,7 @@ class ScenarioWindow(QMainWindow):
         self.path, self.read_only, self.dirty = path, False, False
         recent = getattr(self.parent(), "recent", None)
         if recent is not None:
-            recent.add(path)            # File > Open Recent tells it from a case when opened
+            recent.add(path)  # File > Open Recent tells it from a case when opened
         self._discard_autosave()
         self.undo_stack.setClean()
         self._update_title()

@@ -730,6 +730,11 @@ class ScenarioWindow(QMainWindow):
                         item.setToolTip(message if bad else "")
         finally:
             self._filling = False
+        # The text editors: a red border on the one the message is about.
+        for key, editor in (("alignments", self.alignments), ("regions", self.regions), ("overrides", self.overrides)):
+            bad = bool(message) and (f"'{key}" in message or message.startswith(key) or f" {key}." in message)
+            editor.setStyleSheet(f"border: 2px solid {theme.BAD};" if bad else "")
+            editor.setToolTip(message if bad else "")
 
     def _on_finished(self, generation, result):
         if generation != self.generation:

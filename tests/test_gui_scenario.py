@@ -165,6 +165,7 @@ def test_neighbours_the_war_and_the_alliances_are_edited_in_place(window, qtbot)
     scenario.alignments.setPlainText("britain, france\nnowhere, germany")
     scenario.alignments_apply.click()
     assert scenario.error and "'nowhere' is not a state of this scenario" in scenario.error
+    assert "border" in scenario.alignments.styleSheet() and not scenario.overrides.styleSheet()
     assert scenario.data["alignments"] == [["britain", "france"], ["nowhere", "germany"]]  # kept as typed
     scenario.undo_stack.undo()
     assert scenario.error is None

@@ -206,13 +206,8 @@ class ThreatBars(QWidget):
         self.rows = []  # (name, [(source, points)], total, maximum)
         self.setMinimumHeight(60)
 
-    def show_choice(self, result, choice, score):
-        self.rows = []
-        for threat in choice.threats[:8]:
-            outcome = score.outcome(threat.answers)
-            times, plus = outcome.weight or (1, 0)
-            parts = [(f, p * times) for f, p in outcome.points] + [("intentions", plus)]
-            self.rows.append((name_of(result, threat.power), parts, outcome.total, outcome.maximum))
+    def show_choice(self, result, choice):
+        self.rows = [(name_of(result, t.power), t.parts, t.score, t.maximum) for t in choice.threats[:8]]
         self.setMinimumHeight(self.ROW * len(self.rows) + 34)
         self.update()
 
@@ -823,7 +818,7 @@ class ScenarioWindow(QMainWindow):
         ranked = ", ".join(
             f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})" for t in choice.threats[:6]
         )
-        self.threat_bars.show_choice(result, choice, self._score_table())
+        self.threat_bars.show_choice(result, choice)
         why = why_greatest(self.kb, result, choice)
         rests = rests_on_text(self.kb, choice.result) if choice.verdict and choice.result is not None else ""
         self.detail.setText(
@@ -831,17 +826,6 @@ class ScenarioWindow(QMainWindow):
             f"{esc(rests)}<br>{esc(why)}<br>Threats, greatest first: {ranked}. "
             "The points of each source:"
         )
-
-    def _score_table(self):
-        if getattr(self, "_score", None) is None:
-            from rules.program import compile_program
-
-            self._score = next(
-                r.score
-                for r in compile_program(self.kb).rules
-                if r.score is not None and r.score.target == self.kb.theory.threat_fact
-            )
-        return self._score
 
     def _choice_selected(self):
         items = self.choices.selectedItems()

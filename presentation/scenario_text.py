@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from rules.knowledge import KnowledgeBase
-from rules.scenario import ScenarioResult, StateChoice
+from rules.scenario import PairThreat, ScenarioResult, StateChoice
 
 from .wording import listed, response_label
 
@@ -26,8 +26,8 @@ def why_greatest(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice)
     top = choice.threats[0]
     strong = next(t for t in choice.threats if t.power == choice.strongest)
 
-    def sources(t: object) -> str:
-        answers = t.answers  # type: ignore[attr-defined]
+    def sources(t: PairThreat) -> str:
+        answers = t.answers
         return ", ".join(f"{kb.fact_label(f)} {kb.level_label(f, lv).lower()}" for f, lv in answers.items())
 
     return (

@@ -519,6 +519,7 @@ class PairThreat:
     score: int
     maximum: int
     answers: dict[str, str]  # the threat's four sources, as derived
+    parts: tuple[tuple[str, int], ...] = ()  # the points each source adds to the score (means weighed, intent)
 
 
 @dataclass(frozen=True)
@@ -644,9 +645,15 @@ class ScenarioEngine:
         ]
         return out
 
-    def _threat(self, answers: Mapping[str, str]) -> tuple[str | None, int, int]:
+    def _threat(self, answers: Mapping[str, str]) -> PairThreat:
+        """The threat of one pair on the program's score, with each source's points."""
         o = self.score.outcome(answers)
-        return o.level, o.total, o.maximum
+        times, plus = o.weight or (1, 0)
+        parts = tuple((f, p * times) for f, p in o.points)
+        if o.weight is not None:  # the weighing factor (intentions) is the table's last
+            parts += ((self.score.factors[-1], plus),)
+        sources = {f: answers[f] for f in self.score.factors if f in answers}
+        return PairThreat("", o.level, o.total, o.maximum, sources, parts)
 
     # ------------------------------------------------------------ a round
     def _situational(
@@ -656,6 +663,7 @@ class ScenarioEngine:
         b: str,
         partners_of: Mapping[str, frozenset[str]],
         threat_to: Mapping[tuple[str, str], str | None],
+        in_force: Mapping[str, frozenset[str]],
     ) -> tuple[list[DerivedAnswer], tuple[str, ...]]:
         """Allies, pivotal, the war's leader and the current alignment of (a facing b),
         given who is aligned with whom after the previous round (or in the alignments
@@ -665,7 +673,7 @@ class ScenarioEngine:
         if b in sc.defeated:
             # Against a beaten power the question is the wartime alliance in force (B6):
             # whether it holds or comes apart, not the blocs the rounds have made since.
-            partners_of = _ties(sc.alignments, sc.ids)
+            partners_of = in_force
         b_side = {b} | (partners_of[b] - {a})
         candidates = []
         for x in sc.ids:
@@ -752,15 +760,15 @@ class ScenarioEngine:
                 if a == b:
                     continue
                 answers = {x.factor: x.level for x in base[(a, b)]}
-                level, total, maximum = self._threat(answers)
-                threat_to[(a, b)] = level
-                sources = {f: answers[f] for f in self.score.factors if f in answers}
-                threats.append(PairThreat(b, level, total, maximum, sources))
+                threat = dataclasses.replace(self._threat(answers), power=b)
+                threat_to[(a, b)] = threat.threat_level
+                threats.append(threat)
             threats.sort(key=lambda t: (-t.score, -sc.state(t.power).capability, t.power))
             ranked[a] = tuple(threats)
         greatest = {a: ranked[a][0].power for a in ids}
 
-        partners_of = _ties(sc.alignments, ids)
+        in_force = _ties(sc.alignments, ids)
+        partners_of = in_force
         history: list[tuple[tuple[str, ...], ...]] = []
         seen: dict[tuple[tuple[str, ...], ...], int] = {}
         cycle = None
@@ -773,7 +781,7 @@ class ScenarioEngine:
         for _round in range(self.derivation.max_rounds):
             for a in ids:
                 b = greatest[a]
-                situational, candidates = self._situational(sc, a, b, partners_of, threat_to)
+                situational, candidates = self._situational(sc, a, b, partners_of, threat_to, in_force)
                 answers_of[a] = base[(a, b)] + self._overridden(sc, a, b, situational)
                 candidates_of[a] = candidates
             codes = vector.verdicts([{x.factor: x.level for x in answers_of[a]} for a in ids], world)
@@ -968,6 +976,7 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
                     "score": t.score,
                     "maximum": t.maximum,
                     "sources": dict(t.answers),
+                    "points": dict(t.parts),
                 }
                 for t in choice.threats
             ],

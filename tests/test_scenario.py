@@ -400,3 +400,12 @@ def test_each_listed_single_change_really_moves_the_states_it_names(engine, kb):
             old = next((set(b) for b in base.coalitions if state in b), {state})
             new = next((set(b) for b in after.coalitions if state in b), {state})
             assert old != new, (move, state)
+
+
+def test_each_threat_carries_the_points_of_its_sources_and_they_add_up_to_its_score(engine, kb):
+    result = run(engine, kb, TRIANGLE)
+    for choice in result.states.values():
+        for threat in choice.threats:
+            assert sum(points for _, points in threat.parts) == threat.score
+    raider = result.states["middle"].threats[0]
+    assert dict(raider.parts)["intentions"] == 2 and raider.power == "raider"  # aggressive: x2, +2

@@ -16,17 +16,31 @@ generated from becomes a CLIPS program:
 - the conflict policy (the first level asserted for a fact stands) is the
   ``derive`` deffunction;
 - every rule's RHS appends its id to the ``?*trace*`` global; a ``(not (fired
-  (rule ID)))`` pattern makes a rule with alternatives count once.
+  (rule ID)))`` pattern makes a rule with alternatives count once;
+- each weighed stage's decision is a defrule with no patterns (on the agenda from
+  the reset) whose salience is the program's decision priority, below every rule
+  of the stage's layer and above the next layer's. Its RHS calls ``decide-stage``,
+  a Python function registered with the environment, on the trace so far: it
+  weighs the stage's fired rules with the program's own arithmetic
+  (rules.program.decide_stage, given the stage facts concluded so far and whether
+  the facts the scoring requires are derived) and returns the conclusion, which
+  the RHS asserts with ``derive`` for the later stages' rules to read (or FALSE:
+  the stage concluded nothing).
 
-The verdict is then combined from the fired rules' effects with the program's own
-scoring (rules.program.support_of and decide).
+The verdict is the response whose path the stages' conclusions took
+(rules.program.Program.response_of), none while the scoring's required facts (the
+threat level) are not derived: the staged verdict of rules.program.run_stages.
 """
 
 import clips
 
 from rules.conditions import All, Leaf
-from rules.knowledge import UNKNOWN
-from rules.program import Program, ProgramRule, decide, support_of
+from rules.knowledge import UNKNOWN, Stage
+from rules.program import Program, ProgramRule, StageDecision, decide_stage
+
+# What ``decide-stage`` returns when a stage concludes nothing: no alternative is
+# named so (the levels are lowercase identifiers).
+NO_CONCLUSION = clips.Symbol("FALSE")
 
 TEMPLATES = (
     "(deftemplate answer (slot factor) (slot level))",
@@ -108,22 +122,39 @@ def compile_rule(rule: ProgramRule, program: Program):
   {_record(rule)} {actions})"""
 
 
+def compile_decision(stage: Stage, program: Program):
+    """One defrule for a weighed stage's decision: no patterns, so it is on the agenda
+    from the reset; its salience puts it after every rule of its layer and before
+    every rule of the next. ``decide-stage`` (a Python function the backend
+    registers) weighs the trace so far; a conclusion is asserted as the stage fact."""
+    assert str(NO_CONCLUSION) not in stage.alternatives, "no alternative may be named as 'no conclusion'"
+    return f"""(defrule decide-{stage.id} (declare (salience {program.decision_priority(stage)}))
+  =>
+  (bind ?conclusion (decide-stage {stage.id} ?*trace*))
+  (if (neq ?conclusion {NO_CONCLUSION}) then (derive {stage.fact} ?conclusion)))"""
+
+
 def compile_clips(program: Program, rules):
-    """The whole CLIPS program for these rules of the program, as a list of constructs."""
+    """The whole CLIPS program for these rules of the program and the decision of
+    every weighed stage, as a list of constructs. The decisions call
+    ``decide-stage``, which :class:`ClipsBackend` defines before building them."""
     constructs = [*TEMPLATES, TRACE, DERIVE]
     for rule in rules:
         constructs += _score_constructs(rule) if rule.score is not None else [compile_rule(rule, program)]
+    constructs += [compile_decision(stage, program) for stage in program.stages]
     return constructs
 
 
 class ClipsRun:
-    """What one CLIPS run concluded: the rules in firing order and the verdict."""
+    """What one CLIPS run concluded: the rules in firing order, the verdict and each
+    weighed stage's decision, in the order they were taken."""
 
-    __slots__ = ("fired", "verdict")
+    __slots__ = ("fired", "verdict", "stages")
 
-    def __init__(self, fired, verdict):
+    def __init__(self, fired, verdict, stages=()):
         self.fired = fired
         self.verdict = verdict
+        self.stages = stages
 
 
 class ClipsBackend:
@@ -133,6 +164,8 @@ class ClipsBackend:
         self.program = program
         self.rules = program.rules_in(world or program.default_world)
         self.env = clips.Environment()
+        # ``decide-stage`` must exist before the decisions that call it are built.
+        self.env.define_function(self._decide_stage, "decide-stage")
         for construct in compile_clips(program, self.rules):
             self.env.build(construct)
         # clipspy's error router is a Python callback that CLIPS queries for every
@@ -142,30 +175,60 @@ class ClipsBackend:
             router.deactivate()
         self._trace = self.env.find_global("trace")
         self._derived = self.env.find_template("derived")
-        self._supporting = {rule.id for rule in self.rules if rule.effects}
+        self._stages = {stage.id: stage for stage in program.stages}
+        # Per stage, the rules whose effects it weighs (those of its layer that lend
+        # certainty to its alternatives), as the engine of record counts them.
+        self._weighed = {
+            stage.id: frozenset(rule.id for rule in program.rules if rule.layer == stage.layer and rule.effects)
+            for stage in program.stages
+        }
+        self._decisions: list[StageDecision] = []
+        self._error: BaseException | None = None
+
+    def _decide_stage(self, stage_id, trace):
+        """``decide-stage``: a stage's decision from the trace so far, with the stage
+        facts concluded so far and whether the scoring's required facts are derived.
+        CLIPS would only print an exception raised here (its router is off), so it
+        is kept and raised again once the run is over."""
+        try:
+            stage = self._stages[str(stage_id)]
+            weighed = self._weighed[stage.id]
+            fired = [rule_id for rule_id in trace.split() if rule_id in weighed]
+            derived = self.derived_facts()
+            decision = decide_stage(self.program, stage, fired, self._concluded(derived), self._settled(derived))
+            self._decisions.append(decision)
+            return NO_CONCLUSION if decision.conclusion is None else clips.Symbol(decision.conclusion)
+        except BaseException as error:  # noqa: BLE001 - raised again after the run
+            self._error = self._error or error
+            return NO_CONCLUSION
 
     def run(self, answers: dict) -> ClipsRun:
         env = self.env
         env.reset()
+        self._decisions, self._error = [], None
         facts = " ".join(f"(answer (factor {fid}) (level {answers.get(fid, UNKNOWN)}))" for fid in self.program.factors)
         env.eval(f"(assert {facts})")
         env.run()
+        if self._error is not None:
+            raise self._error
         fired = self._trace.value.split()
-        return ClipsRun(fired, self.verdict(fired, self._settled()))
+        derived = self.derived_facts()
+        return ClipsRun(fired, self.verdict(self._concluded(derived), self._settled(derived)), tuple(self._decisions))
 
-    def _settled(self):
+    def _concluded(self, derived):
+        """The stage facts concluded so far: {stage fact: level}."""
+        return {stage.fact: derived[stage.fact] for stage in self.program.stages if stage.fact in derived}
+
+    def _settled(self, derived=None):
         """Whether the facts the scoring requires (the threat level) were derived."""
-        required = self.program.scoring.requires
-        if not required:
-            return True
-        found = {str(fact["fact"]) for fact in self._derived.facts()}
-        return all(fact in found for fact in required)
+        derived = self.derived_facts() if derived is None else derived
+        return all(fact in derived for fact in self.program.scoring.requires)
 
     def derived_facts(self):
-        """The derived facts of the last run (outside the timed path)."""
+        """The derived facts so far: {fact: level}."""
         return {str(fact["fact"]): str(fact["level"]) for fact in self._derived.facts()}
 
-    def verdict(self, fired, settled=True):
-        """The verdict from the effects of the fired rules, with the program's scoring."""
-        support = support_of(self.program, [rule_id for rule_id in fired if rule_id in self._supporting])
-        return decide(self.program, {r: s[2] for r, s in support.items()}, settled).verdict
+    def verdict(self, concluded, settled=True):
+        """The staged verdict: the response whose path the stages' conclusions
+        (``concluded``: {stage fact: level}) took; none when not ``settled``."""
+        return self.program.response_of(concluded) if settled else None

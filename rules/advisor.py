@@ -17,7 +17,7 @@ from .analysis import Analyst
 from .cases import Case
 from .engine import EnginePool, RawRun
 from .knowledge import UNKNOWN, KnowledgeBase, load_knowledge
-from .program import Program, compile_program, decide, support_of
+from .program import Program, StagedDecision, compile_program, run_stages
 from .result import (
     Ablation,
     Blocked,
@@ -27,6 +27,7 @@ from .result import (
     Failure,
     FiredRule,
     Result,
+    StageOutcome,
     Support,
     ThreatScore,
     WhyNot,
@@ -96,8 +97,7 @@ class Advisor:
         world = world or self.default_world
         dropped = frozenset(without)
         raw = self.pool.run(case.answers, world, dropped)
-        support = self._support(raw)
-        decision = decide(self.program, {r: s[2] for r, s in support.items()}, self._settled(raw))
+        decision = self._staged(raw, world, dropped)
         analyses: dict[str, Any] = {}
         if extras:
             whatif, baseline = self.analyst.whatif(case.answers, world, dropped)
@@ -113,14 +113,27 @@ class Advisor:
                 "stability": self.analyst.stability(case.answers, world, decision.verdict, dropped),
                 "completions": self.analyst.completions(case.answers, world, decision.verdict, dropped),
             }
-        return self._result(case, raw, world, support, decision, explain, analyses)
+        return self._result(case, raw, world, decision, explain, analyses, dropped)
 
     def _settled(self, raw: RawRun) -> bool:
         """Whether the facts the scoring requires (the threat level) are known."""
         return all(fact in raw.derived for fact in self.kb.scoring.requires)
 
-    def _support(self, raw: RawRun) -> dict[str, tuple[float, float, float]]:
-        return support_of(self.program, [e["rule"] for e in raw.trace if "effects" in e])
+    def _facts(self, raw: RawRun) -> dict[str, str]:
+        """The answers and the derive layer's facts: what the weighed stages start from."""
+        stage_facts = {st.fact for st in self.program.stages}
+        facts = dict(raw.answers)
+        facts.update({f: v for f, v in raw.derived.items() if f not in stage_facts})
+        return facts
+
+    def _staged(self, raw: RawRun, world: str, dropped: frozenset[str]) -> StagedDecision:
+        """The stages again, from the engine's derived facts, with each runner-up's
+        path; they must conclude what the engine's own decisions did."""
+        decision = run_stages(self.program, self._facts(raw), world, dropped, self._settled(raw))
+        engine = {d.stage: d.conclusion for d in raw.stages}
+        if engine != {d.stage: d.conclusion for d in decision.stages}:
+            raise EngineDisagreement(f"the staged decision in {world} differs from the engine's: {engine}")
+        return decision
 
     # ------------------------------------------------------------- explanation
     def _result(
@@ -128,10 +141,10 @@ class Advisor:
         case: Case,
         raw: RawRun,
         world: str,
-        support: dict[str, tuple[float, float, float]],
-        decision: Any,
+        decision: StagedDecision,
         explain: bool,
         analyses: dict[str, Any],
+        dropped: frozenset[str] = frozenset(),
     ) -> Result:
         kb = self.kb
         facts = dict(raw.answers)
@@ -139,7 +152,6 @@ class Advisor:
         fired = []
         threat_score = None
         derived_by: dict[str, str] = {}
-        contributions: dict[str, list[tuple[str, float]]] = {r: [] for r in kb.response_ids}
         threat_fact = kb.theory.threat_fact
         for step, entry in enumerate(raw.trace, 1):
             rule_id = entry["rule"]
@@ -165,8 +177,6 @@ class Advisor:
             effects = None
             if "effects" in entry:
                 effects = {r: _r(cf) for r, cf in entry["effects"]}
-                for response, cf in entry["effects"]:
-                    contributions[response].append((rule_id, cf))
             fired.append(
                 FiredRule(
                     step=step,
@@ -183,21 +193,16 @@ class Advisor:
                     score=score,
                 )
             )
-        support_detail = {
-            r: Support(
-                cf=_r(cf),
-                mb=_r(mb),
-                md=_r(md),
-                for_=tuple(Contribution(rid, _r(c)) for rid, c in contributions[r] if c > 0),
-                against=tuple(Contribution(rid, _r(c)) for rid, c in contributions[r] if c < 0),
-            )
-            for r, (mb, md, cf) in support.items()
-        }
         verdict = decision.verdict
-        why_not = self._why_not(raw, facts, support_detail, world) if explain else None
+        settled = self._settled(raw)
+        chosen = self._chosen(decision)
+        support_detail = {r: self._support_of(decision, stage, alt) for r, (stage, alt) in chosen.items()}
+        why_not = self._why_not(raw, facts, support_detail, chosen, world) if explain else None
         fired_support = [e["rule"] for e in raw.trace if "effects" in e]
-        ablations = self._ablations(fired_support, decision, self._settled(raw))
-        decisive, jointly = self._decisive(fired_support, decision, ablations, self._settled(raw))
+        base = self._facts(raw)
+        ablations = self._ablations(base, fired_support, decision, world, dropped, settled)
+        decisive, jointly, sets = self._decisive(base, fired_support, decision, ablations, world, dropped, settled)
+        stages = self._stage_outcomes(raw, base, decision, world, dropped, settled)
         no_verdict = None
         next_questions: tuple[str, ...] = ()
         if verdict is None:
@@ -214,7 +219,7 @@ class Advisor:
             confidence=_r(decision.margin),
             tie=decision.tie,
             tied_with=decision.tied_with,
-            runner_up=decision.ranking[1] if verdict is not None else None,
+            runner_up=decision.runner_up if verdict is not None else None,
             threat_level=raw.derived.get(threat_fact),
             threat_score=threat_score,
             support={r: s.cf for r, s in support_detail.items()},
@@ -225,8 +230,10 @@ class Advisor:
             fired=tuple(fired),
             why_not=why_not,
             conflicts=tuple(Conflict(fact, (known, refused), rule) for fact, known, refused, rule in raw.conflicts),
+            stages=stages,
             decisive=decisive,
             decisive_jointly=jointly,
+            decisive_sets=sets,
             ablations=ablations,
             too_close=verdict is not None and decision.margin < kb.scoring.close_call,
             no_verdict=no_verdict,
@@ -234,69 +241,203 @@ class Advisor:
             **analyses,
         )
 
+    # ------------------------------------------------------------- the stages
+    def _chosen(self, decision: StagedDecision) -> dict[str, tuple[str | None, str | None]]:
+        """For every response, the stage that decides it and the alternative it takes
+        there: where its path leaves the verdict's, or for the verdict itself its
+        closest contested stage. (None, None) without a verdict's path to compare."""
+        concluded = decision.facts
+        out: dict[str, tuple[str | None, str | None]] = {}
+        stages = self.program.stages
+        for response, path in self.program.paths:
+            steps = dict(path)
+            if response == decision.verdict:
+                stage_id = decision.deciding or next((st.id for st in stages if st.fact in steps), None)
+                alt = steps.get(self.program.stage(stage_id).fact) if stage_id else None
+                out[response] = (stage_id, alt)
+                continue
+            parting = next((st for st in stages if st.fact in steps and steps[st.fact] != concluded.get(st.fact)), None)
+            if parting is not None:
+                out[response] = (parting.id, steps[parting.fact])
+            elif decision.deciding is not None:
+                # Its path is taken, but a later stage overrides it (a war's change):
+                # it stands as that stage's `otherwise`.
+                stage = self.program.stage(decision.deciding)
+                out[response] = (stage.id, stage.otherwise)
+            else:
+                out[response] = (None, None)
+        return out
+
+    def _support_of(self, decision: StagedDecision, stage_id: str | None, alt: str | None) -> Support:
+        """The support one alternative had at one stage, rule by rule."""
+        if stage_id is None or alt is None:
+            return Support(0.0, 0.0, 0.0, (), ())
+        stage = next(d for d in decision.stages if d.stage == stage_id)
+        mb, md, cf = stage.support.get(alt, (0.0, 0.0, 0.0))
+        lent = [(rid, self.program.rule(rid).effects) for rid in stage.fired]
+        contributions = [(rid, c) for rid, effects in lent for a, c in effects if a == alt]
+        return Support(
+            cf=_r(cf),
+            mb=_r(mb),
+            md=_r(md),
+            for_=tuple(Contribution(rid, _r(c)) for rid, c in contributions if c > 0),
+            against=tuple(Contribution(rid, _r(c)) for rid, c in contributions if c < 0),
+        )
+
+    def _rules_citing(self, props: Iterable[str], layer: str | None = None) -> frozenset[str]:
+        chosen = set(props)
+        return frozenset(
+            r.id
+            for r in self.program.support_rules
+            if chosen & set(r.propositions) and (layer is None or r.layer == layer)
+        )
+
+    def _cited(self, fired: Iterable[str]) -> list[str]:
+        """The propositions the fired rules cite, in the knowledge base's order."""
+        cited = {p for rule_id in fired for p in self.program.rule(rule_id).propositions}
+        return [p.id for p in self.kb.propositions if p.id in cited]
+
+    def _stage_outcomes(
+        self,
+        raw: RawRun,
+        base: dict[str, str],
+        decision: StagedDecision,
+        world: str,
+        dropped: frozenset[str],
+        settled: bool,
+    ) -> tuple[StageOutcome, ...]:
+        threat_fact = self.kb.theory.threat_fact
+        derive_fired = tuple(e["rule"] for e in raw.trace if "effects" not in e)
+        out = [
+            StageOutcome(
+                stage=self.kb.stages[0].id,
+                conclusion=raw.derived.get(threat_fact),
+                runner_up=None,
+                margin=None,
+                rules=derive_fired,
+                decisive=(),
+                support={},
+            )
+        ]
+        earlier: dict[str, str] = {}
+        for d in decision.stages:
+            sets: tuple[tuple[str, ...], ...] = ()
+            if d.margin is not None and d.conclusion is not None:
+                stage = self.program.stage(d.stage)
+
+                def changes(
+                    props: tuple[str, ...],
+                    stage_id: str = d.stage,
+                    layer: str = stage.layer,
+                    was: str | None = d.conclusion,
+                ) -> bool:
+                    without = dropped | self._rules_citing(props, layer)
+                    again = run_stages(self.program, base, world, without, settled, force=dict(earlier), explain=False)
+                    return next(x for x in again.stages if x.stage == stage_id).conclusion != was
+
+                sets = _smallest_sets(self._cited(d.fired), changes)
+            out.append(
+                StageOutcome(
+                    stage=d.stage,
+                    conclusion=d.conclusion,
+                    runner_up=d.runner_up,
+                    margin=None if d.margin is None else _r(d.margin),
+                    rules=d.fired,
+                    decisive=sets,
+                    support={a: _r(cf) for a, (_, _, cf) in d.support.items()},
+                    tie=d.tie,
+                )
+            )
+            if d.conclusion is not None:
+                earlier[d.stage] = d.conclusion
+        return tuple(out)
+
     def _decisive(
-        self, fired: list[str], decision: Any, ablations: tuple[Ablation, ...], settled: bool
-    ) -> tuple[tuple[str, ...], bool]:
+        self,
+        base: dict[str, str],
+        fired: list[str],
+        decision: StagedDecision,
+        ablations: tuple[Ablation, ...],
+        world: str,
+        dropped: frozenset[str],
+        settled: bool,
+    ) -> tuple[tuple[str, ...], bool, tuple[tuple[str, ...], ...]]:
         """What the verdict rests on: every proposition without which it changes, most
-        decisive first; when no single one is needed (the verdict is carried by several),
-        the fewest propositions, largest contributions first, without which together it
-        changes. Returns (propositions, whether they decide only jointly)."""
+        decisive first; when no single one is needed, the smallest sets of propositions
+        without which together it changes: one set (they decide jointly) or several (the
+        verdict is carried equally by each, and none is named as *the* reason). Returns
+        (propositions, whether they decide only jointly, the sets)."""
         singles = sorted((a for a in ablations if a.verdict != decision.verdict), key=lambda a: -a.margin_drop)
         if singles or decision.verdict is None:
-            return tuple(a.proposition for a in singles), False
-        removed: list[str] = []
-        for ablation in sorted((a for a in ablations if a.margin_drop > 0), key=lambda a: -a.margin_drop):
-            removed.append(ablation.proposition)
-            kept = [r for r in fired if not set(self.program.rule(r).propositions) & set(removed)]
-            support = {r: s[2] for r, s in support_of(self.program, kept).items()}
-            if decide(self.program, support, settled).verdict != decision.verdict:
-                return tuple(removed), True
-        return (), False
+            return tuple(a.proposition for a in singles), False, tuple((a.proposition,) for a in singles)
 
-    def _ablations(self, fired: list[str], decision: Any, settled: bool) -> tuple[Ablation, ...]:
-        """For every proposition cited by a fired support rule, the verdict with that
-        proposition's support rules left out (derivations stay: they state the case's
-        facts, not a claim about what states do). The derive layer does not depend on
-        the support rules, so the verdict is recombined from the same trace."""
+        def changes(props: tuple[str, ...]) -> bool:
+            without = dropped | self._rules_citing(props)
+            return run_stages(self.program, base, world, without, settled, explain=False).verdict != decision.verdict
+
+        sets = _smallest_sets(self._cited(fired), changes, start=2)
+        if len(sets) == 1:
+            return sets[0], True, sets
+        return (), False, sets
+
+    def _ablations(
+        self,
+        base: dict[str, str],
+        fired: list[str],
+        decision: StagedDecision,
+        world: str,
+        dropped: frozenset[str],
+        settled: bool,
+    ) -> tuple[Ablation, ...]:
+        """For every proposition cited by a fired rule of the weighed stages, the
+        verdict with that proposition's rules left out (derivations stay: they state
+        the case's facts, not a claim about what states do), the stages run again: a
+        stage that concludes otherwise changes which rules of the next ones fire."""
         if decision.verdict is None:
             return ()
-        cited: list[str] = []
-        for rule_id in fired:
-            cited += [p for p in self.program.rule(rule_id).propositions if p not in cited]
-        order = {p.id: i for i, p in enumerate(self.kb.propositions)}
         out = []
-        for prop in sorted(cited, key=order.__getitem__):
-            kept = [r for r in fired if prop not in self.program.rule(r).propositions]
-            support = {r: s[2] for r, s in support_of(self.program, kept).items()}
-            other = decide(self.program, support, settled)
-            best_other = max(cf for r, cf in support.items() if r != decision.verdict)
-            drop = decision.margin - (support[decision.verdict] - max(best_other, 0.0))
-            out.append(Ablation(prop, other.verdict, _r(drop)))
+        for prop in self._cited(fired):
+            without = dropped | self._rules_citing((prop,))
+            other = run_stages(self.program, base, world, without, settled, explain=False)
+            kept = other.margin if other.verdict == decision.verdict else -other.margin
+            out.append(Ablation(prop, other.verdict, _r(decision.margin - kept)))
         return tuple(out)
 
     def _supporters_in(self, world: str) -> dict[str, list[tuple[Any, float]]]:
-        """{response: [(rule, rounded cf)]}: the rules of the world that support it."""
+        """{alternative: [(rule, rounded cf)]}: the rules of the world that support it
+        (alternatives are unique across the stages but for a war's `otherwise`)."""
         if world not in self._supporters:
-            in_world = self.kb.rules_in_world(world)
+            in_world = [spec for spec in self.kb.rules_in_world(world) if spec.effects]
+            alternatives = {a for st in self.program.stages for a in st.alternatives}
             self._supporters[world] = {
-                response: [(spec, _r(spec.effect_on(response))) for spec in in_world if spec.effect_on(response) > 0]
-                for response in self.kb.response_ids
+                alt: [(spec, _r(spec.effect_on(alt))) for spec in in_world if spec.effect_on(alt) > 0]
+                for alt in alternatives
             }
         return self._supporters[world]
 
     def _why_not(
-        self, raw: RawRun, facts: dict[str, str], support: dict[str, Support], world: str
+        self,
+        raw: RawRun,
+        facts: dict[str, str],
+        support: dict[str, Support],
+        chosen: dict[str, tuple[str | None, str | None]],
+        world: str,
     ) -> dict[str, WhyNot]:
         fired_ids = {entry["rule"] for entry in raw.trace}
         out = {}
-        for response, supporters in self._supporters_in(world).items():
+        supporters = self._supporters_in(world)
+        for response in self.kb.response_ids:
+            stage_id, alt = chosen[response]
+            layer = self.program.stage(stage_id).layer if stage_id else None
             blocked = tuple(
                 Blocked(spec.id, cf, spec.propositions, self._failures_of(spec, facts))
-                for spec, cf in supporters
-                if spec.id not in fired_ids
+                for spec, cf in (supporters.get(alt, []) if alt else [])
+                if spec.id not in fired_ids and spec.layer == layer
             )
             detail = support[response]
             out[response] = WhyNot(
+                stage=stage_id,
+                alternative=alt,
                 support=detail.cf,
                 for_=tuple(c.rule for c in detail.for_),
                 against=tuple(c.rule for c in detail.against),
@@ -323,3 +464,20 @@ class Advisor:
             needs=tuple(lv for lv in levels if lv in leaf.allowed),
             condition=leaf.text,
         )
+
+
+MAX_SET = 3  # the largest set of propositions searched for what a verdict rests on
+
+
+def _smallest_sets(
+    props: list[str], changes: Any, start: int = 1, largest: int = MAX_SET
+) -> tuple[tuple[str, ...], ...]:
+    """Every smallest set of ``props`` (of ``start`` to ``largest`` members) for
+    which ``changes`` holds: all the sets of the least size that has any."""
+    from itertools import combinations
+
+    for size in range(start, min(largest, len(props)) + 1):
+        found = tuple(combo for combo in combinations(props, size) if changes(combo))
+        if found:
+            return found
+    return ()

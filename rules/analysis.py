@@ -147,7 +147,8 @@ class Analyst:
                 verdict=verdict,
                 verdict_label=self._label(verdict),
                 confidence=_r(batch.margin[world.id][0]),
-                support={r: _r(cf) for r, cf in zip(self.vector.responses, support.tolist())},
+                # each stage's support for its alternatives, as "stage.alternative"
+                support={f"{st}.{a}": _r(cf) for (st, a), cf in zip(self.vector.alternatives, support.tolist())},
                 advice=world.advice,
                 risk=world.risk,
             )

@@ -48,8 +48,8 @@ from .experta_compat import (
     negated_constraint,
     watchers,
 )
-from .knowledge import UNKNOWN
-from .program import Program, ProgramRule, settle
+from .knowledge import UNKNOWN, Stage
+from .program import Program, ProgramRule, StageDecision, decide_stage, settle
 
 
 class _NamedFact(Fact):
@@ -327,7 +327,9 @@ class _TracingEngine(KnowledgeEngine):
     __strategy__ = _DepthStrategy
     _deffacts: list[tuple[Callable[..., Any], set[str] | None]] | None = None
     # set by reset()
+    program: Program  # set by compile_engine_class
     trace: list[dict[str, Any]]
+    stages: list[StageDecision]
     fired_ids: set[str]
     derived: dict[str, str]
     conflicts: list[tuple[str, str, str, str]]
@@ -351,6 +353,7 @@ class _TracingEngine(KnowledgeEngine):
         self.facts = _FactList()
         self.matcher.reset()
         self.trace, self.fired_ids, self.derived, self.conflicts = [], set(), {}, []
+        self.stages = []
         for deffacts, accepted in self.get_deffacts():
             wanted = kwargs if accepted is None else {k: v for k, v in kwargs.items() if k in accepted}
             for fact in deffacts(**wanted):
@@ -438,6 +441,20 @@ class _TracingEngine(KnowledgeEngine):
                     self.declare(DerivedFact(fact=fact_name, level=stands))
         self.trace.append(entry)
 
+    def _decide(self, stage: Stage) -> None:
+        """A stage's decision, which fires once every rule of its layer has: it weighs
+        what they lent the stage's alternatives (the program's own arithmetic) and
+        asserts the conclusion, which the next stages' rules read."""
+        program = self.program
+        fired = [e["rule"] for e in self.trace if "effects" in e and program.rule(e["rule"]).layer == stage.layer]
+        concluded = {st.fact: self.derived[st.fact] for st in program.stages if st.fact in self.derived}
+        settled = all(fact in self.derived for fact in program.scoring.requires)
+        decision = decide_stage(program, stage, fired, concluded, settled)
+        self.stages.append(decision)
+        if decision.conclusion is not None:
+            self.derived[stage.fact] = decision.conclusion
+            self.declare(DerivedFact(fact=stage.fact, level=decision.conclusion))
+
 
 def _predicate(cache: dict[tuple[str, ...], Any], allowed: frozenset[str]) -> Any:
     """One predicate object per level set, so the matcher can share patterns."""
@@ -473,12 +490,28 @@ def _compile_rule(rule: ProgramRule, program: Program, cache: dict[tuple[str, ..
     return Rule(*patterns, salience=rule.priority)(rhs)
 
 
+def _compile_decision(stage: Stage, program: Program) -> Any:
+    """A stage's decision as a rule: it matches the initial fact, so it is on the
+    agenda from the start, and its priority puts it after every rule of its layer and
+    before every rule of the next."""
+
+    def rhs(engine: _TracingEngine) -> None:
+        engine._decide(stage)
+
+    rhs.__name__ = "decide_" + stage.id
+    return Rule(salience=program.decision_priority(stage))(rhs)
+
+
 def compile_engine_class(program: Program, rules: tuple[ProgramRule, ...]) -> type[_TracingEngine]:
-    """Build a KnowledgeEngine subclass holding the given rules of the program."""
+    """Build a KnowledgeEngine subclass holding the given rules of the program and
+    the decision of every weighed stage."""
     cache: dict[tuple[str, ...], Any] = {}
-    namespace = {
+    namespace: dict[str, Any] = {
         f"r{rule.index:04d}_{rule.id.replace('-', '_')}": _compile_rule(rule, program, cache) for rule in rules
     }
+    for stage in program.stages:
+        namespace[f"s_{stage.id}"] = _compile_decision(stage, program)
+    namespace["program"] = program
     return type("AllianceEngine", (_TracingEngine,), namespace)
 
 
@@ -486,7 +519,7 @@ class RawRun:
     """What one engine run produced: the trace, the derived facts and the conflicts,
     as (fact, level that stood, level refused, rule)."""
 
-    __slots__ = ("answers", "trace", "derived", "conflicts")
+    __slots__ = ("answers", "trace", "derived", "conflicts", "stages")
 
     def __init__(
         self,
@@ -494,11 +527,13 @@ class RawRun:
         trace: list[dict[str, Any]],
         derived: dict[str, str],
         conflicts: list[tuple[str, str, str, str]],
+        stages: list[StageDecision],
     ):
         self.answers = answers
         self.trace = trace
         self.derived = derived
         self.conflicts = conflicts
+        self.stages = stages
 
 
 class EnginePool:
@@ -520,4 +555,4 @@ class EnginePool:
         engine.reset()
         engine.declare(*[Answer(factor=fid, level=answers.get(fid, UNKNOWN)) for fid in self.program.factors])
         engine.run()
-        return RawRun(dict(answers), engine.trace, dict(engine.derived), list(engine.conflicts))
+        return RawRun(dict(answers), engine.trace, dict(engine.derived), list(engine.conflicts), list(engine.stages))

@@ -19,7 +19,8 @@ from .yamlio import Node, read_yaml_file
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 FILES = ("questionnaire.yaml", "propositions.yaml", "responses.yaml", "rules.yaml", "theory.yaml")
 UNKNOWN = "unknown"
-LAYERS = ("derive", "support")
+SIDES = ("against", "with", "apart")  # where a response puts a state in a system of powers
+DERIVE = "derive"  # the layer of the threat stage and the facts the later stages read
 GROUPS = ("balancing", "bandwagoning", "conditions", "reasoning")
 
 
@@ -69,13 +70,16 @@ class Derived:
     ordered: bool
     levels: tuple[str, ...]
     meaning: str
+    labels: tuple[tuple[str, str], ...] = ()  # (level, how it reads), where declared
 
     @property
     def level_ids(self) -> tuple[str, ...]:
         return self.levels
 
     def label_of(self, level_id: str | None) -> str:
-        return str(level_id).replace("_", " ") if level_id is not None else "unknown"
+        if level_id is None:
+            return "unknown"
+        return dict(self.labels).get(level_id, str(level_id).replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -92,15 +96,23 @@ class Static:
     turns_from: tuple[str, ...] = ()  # never_turns: the verdicts ...
     turns_to: tuple[str, ...] = ()  # ... that must not become these
     steps: tuple[tuple[str, str], ...] = ()  # the changes checked: ((from level, to level), ...)
+    # The stage the claim is about: its alternatives' support, or (never_turns) its
+    # conclusion. None: a never_turns claim on the verdict.
+    stage: str | None = None
+    # Facts that must keep their level across the change ("all else fixed" for a
+    # derived fact the claim takes as given, such as the threat level).
+    hold: tuple[str, ...] = ()
 
     def describe(self) -> str:
+        at = f" at the {self.stage} stage" if self.stage else ""
         if self.kind == "margin":
-            return f"{self.response} minus {self.against} never falls"
+            return f"{self.response} minus {self.against} never falls{at}"
         if self.kind == "never_raises":
-            return f"{self.response} never rises"
+            return f"{self.response} never rises{at}"
         if self.kind == "never_turns":
-            return f"never turns {'/'.join(self.turns_from)} into {'/'.join(self.turns_to)}"
-        return f"{self.response} never falls"
+            what = f"the {self.stage} stage's " if self.stage else ""
+            return f"never turns {what}{'/'.join(self.turns_from)} into {'/'.join(self.turns_to)}"
+        return f"{self.response} never falls{at}"
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,38 @@ class Response:
     id: str
     label: str
     meaning: str
+    # The path through the stages that names this response (rules.yaml `stages`):
+    # a direction and a mode, or what a war changes.
+    direction: str | None = None
+    mode: str | None = None
+    war: str | None = None
+    side: str = "apart"  # in a system of powers: "against" (its threat), "with" it, or "apart"
+    rare: str | None = None  # why the default world may (all but) never give it, from the text
+
+    @property
+    def path(self) -> dict[str, str]:
+        """{stage fact: level} of the stages that name this response."""
+        out = {"direction": self.direction, "mode": self.mode, "war_change": self.war}
+        return {k: v for k, v in out.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the decision: the layer of rules that runs in it and the fact it
+    concludes, whose levels are the stage's alternatives."""
+
+    id: str
+    layer: str
+    fact: str  # the derived fact the stage concludes
+    question: str
+    alternatives: tuple[str, ...]  # the fact's levels
+    otherwise: str | None = None  # concluded when no alternative has the minimum support
+    tie_order: tuple[str, ...] = ()  # the alternatives by the responses' tie order (C1)
+
+    @property
+    def weighed(self) -> bool:
+        """Whether the stage weighs its rules (the threat stage scores instead)."""
+        return self.layer != DERIVE
 
 
 @dataclass(frozen=True)
@@ -185,6 +229,9 @@ class RuleSpec:
     weights: tuple[tuple[str, str], ...] = ()  # ((response, signed weight class), ...), as declared
     derive: str | None = None  # score rules: the derived fact
     score: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # ((factor, ((level, points), ...)), ...)
+    # score rules: means whose points depend on another factor's level:
+    # ((factor, by factor, ((by level, ((level, points), ...)), ...)), ...)
+    score_by: tuple[tuple[str, str, tuple[tuple[str, tuple[tuple[str, int], ...]], ...]], ...] = ()
     weigh_by: tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...] = ()  # ((factor, ((level, times, plus),)),)
     bands: tuple[Band, ...] = ()
     line: int | None = None
@@ -196,13 +243,21 @@ class RuleSpec:
 
     def facts_read(self) -> tuple[str, ...]:
         if self.derive:
-            return tuple(factor for factor, _ in self.score) + tuple(factor for factor, _ in self.weigh_by)
+            return self.score_factors
         assert self.condition is not None, "a rule that is not a score rule has a condition"
         return tuple(sorted(cond.facts_used(self.condition)))
 
-    def effect_on(self, response: str) -> float:
-        for resp, cf in self.effects:
-            if resp == response:
+    @property
+    def score_factors(self) -> tuple[str, ...]:
+        """A score rule's factors: the means, the factors that weigh a mean, then the
+        factor that weighs the sum."""
+        means = [factor for factor, _ in self.score] + [factor for factor, _, _ in self.score_by]
+        bys = [by for _, by, _ in self.score_by if by not in means]
+        return tuple(means + sorted(set(bys), key=bys.index) + [factor for factor, _ in self.weigh_by])
+
+    def effect_on(self, alternative: str) -> float:
+        for alt, cf in self.effects:
+            if alt == alternative:
                 return cf
         return 0.0
 
@@ -242,6 +297,7 @@ class KnowledgeBase:
     theory: Theory
     version: str
     weights: tuple[WeightClass, ...] = ()  # the declared scale of weight classes
+    stages: tuple[Stage, ...] = ()  # the stages of the decision, in order
     _factor_index: dict[str, Factor] = field(default_factory=dict, repr=False)
     _derived_index: dict[str, Derived] = field(default_factory=dict, repr=False)
     _proposition_index: dict[str, Proposition] = field(default_factory=dict, repr=False)
@@ -268,6 +324,18 @@ class KnowledgeBase:
     def response(self, response_id: str) -> Response:
         return next(r for r in self.responses if r.id == response_id)
 
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    @property
+    def weighed_stages(self) -> tuple[Stage, ...]:
+        """The stages that weigh their rules' support: all but the threat stage."""
+        return tuple(s for s in self.stages if s.weighed)
+
+    def alternative_label(self, stage_id: str, alternative: str | None) -> str:
+        """How a stage's alternative reads: the label of the derived fact's level."""
+        return self.level_label(self.stage(stage_id).fact, alternative)
+
     def world(self, world_id: str) -> World:
         return next(w for w in self.worlds if w.id == world_id)
 
@@ -289,7 +357,7 @@ class KnowledgeBase:
             return "unknown"
         if fact_id in self._factor_index:
             return self._factor_index[fact_id].label_of(level_id)
-        return str(level_id).replace("_", " ")
+        return self._derived_index[fact_id].label_of(level_id)
 
     def rules_in_world(self, world_id: str) -> tuple[RuleSpec, ...]:
         """Rules that run in a world: all derive rules, and support rules whose
@@ -297,7 +365,7 @@ class KnowledgeBase:
         return tuple(
             r
             for r in self.rules
-            if r.layer == "derive" or all(world_id in self.proposition(p).worlds for p in r.propositions)
+            if r.layer == DERIVE or all(world_id in self.proposition(p).worlds for p in r.propositions)
         )
 
     def counts(self) -> dict[str, int]:
@@ -385,6 +453,7 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
     responses, worlds_raw, scoring, weights = _load_responses(directory / FILES[2], raw[FILES[2]])
     world_ids = {w["id"] for w in worlds_raw}
     derived = _load_derived(directory / FILES[3], raw[FILES[3]], factors)
+    stages = _load_stages(directory / FILES[3], raw[FILES[3]], derived, responses, scoring)
     fact_levels = {f.id: list(f.level_ids) for f in factors}
     fact_levels.update({d.id: list(d.levels) for d in derived})
     ordered = {f.id for f in factors if f.ordered} | {d.id for d in derived if d.ordered}
@@ -396,6 +465,7 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
         {r.id for r in responses},
         fact_levels,
         ordered,
+        {st.id: st.alternatives for st in stages if st.weighed},
     )
     worlds = _build_worlds(directory / FILES[2], worlds_raw, {p.id for p in propositions})
     rules = _load_rules(
@@ -404,7 +474,7 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
         factors,
         derived,
         propositions,
-        responses,
+        stages,
         fact_levels,
         ordered,
         {w.id: w for w in weights},
@@ -426,6 +496,7 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
         theory=theory,
         version=digest.hexdigest()[:12],
         weights=weights,
+        stages=stages,
     )
     _cross_check(kb, directory)
     return kb
@@ -560,8 +631,14 @@ def _load_responses(
     for node in r.seq(data.get("responses"), "responses", data.line_of("responses")):
         r.mapping(node, "a response")
         rid = r.text(node, "id", "response")
-        r.keys(node, ("id", "label", "meaning"), f"response '{rid}'")
-        entries.append((Response(rid, r.text(node, "label", rid), r.text(node, "meaning", rid)), node.line))
+        r.keys(node, ("id", "label", "meaning", "direction", "mode", "war", "side", "rare"), f"response '{rid}'")
+        steps = {k: _level_id(node[k]) if k in node else None for k in ("direction", "mode", "war")}
+        side = str(node.get("side", "apart"))
+        if side not in SIDES:
+            r.fail(f"response '{rid}': side must be one of {', '.join(SIDES)}", node.line_of("side"))
+        label, meaning = r.text(node, "label", rid), r.text(node, "meaning", rid)
+        rare = r.text(node, "rare", rid, required=False) or None
+        entries.append((Response(rid, label, meaning, **steps, side=side, rare=rare), node.line))
     r.unique([(resp.id, line) for resp, line in entries], "response")
     responses = tuple(resp for resp, _ in entries)
     response_ids = [resp.id for resp in responses]
@@ -663,19 +740,23 @@ def _build_worlds(path: Path, worlds_raw: Iterable[Node], prop_ids: Collection[s
 
 def _load_derived(path: Path, data: Node, factors: Iterable[Factor]) -> tuple[Derived, ...]:
     r = _Reader(path)
-    r.keys(data, ("derived", "rules"), "rules file")
+    r.keys(data, ("derived", "stages", "rules"), "rules file")
     derived: list[tuple[Derived, int | None]] = []
     factor_ids = {f.id for f in factors}
     for node in r.seq(data.get("derived", []), "derived", data.line_of("derived")):
         r.mapping(node, "a derived fact")
         did = r.text(node, "id", "derived fact")
         what = f"derived fact '{did}'"
-        r.keys(node, ("id", "label", "ordered", "levels", "meaning"), what)
+        r.keys(node, ("id", "label", "ordered", "levels", "meaning", "labels"), what)
         if did in factor_ids:
             r.fail(f"{what}: id is already a questionnaire factor", node.line)
         levels = tuple(_level_id(v) for v in r.seq(node.get("levels"), f"{what} levels", node.line_of("levels")))
         if len(levels) < 2 or len(set(levels)) != len(levels) or UNKNOWN in levels:
             r.fail(f"{what}: needs two or more distinct levels (not 'unknown')", node.line_of("levels"))
+        lnode = r.mapping(node.get("labels", {}), f"{what} labels", node.line_of("labels"))
+        labels = tuple((_level_id(k), str(v)) for k, v in lnode.items())
+        if any(k not in levels for k, _ in labels):
+            r.fail(f"{what}: labels name a level it does not have", node.line_of("labels"))
         derived.append(
             (
                 Derived(
@@ -684,12 +765,60 @@ def _load_derived(path: Path, data: Node, factors: Iterable[Factor]) -> tuple[De
                     bool(node.get("ordered", False)),
                     levels,
                     r.text(node, "meaning", what, required=False),
+                    labels,
                 ),
                 node.line,
             )
         )
     r.unique([(d.id, line) for d, line in derived], "derived fact")
     return tuple(d for d, _ in derived)
+
+
+def _load_stages(
+    path: Path, data: Node, derived: Iterable[Derived], responses: Sequence[Response], scoring: Scoring
+) -> tuple[Stage, ...]:
+    """The stages of the decision, in order, and the responses' paths through them."""
+    r = _Reader(path)
+    derived_ids = {d.id: d for d in derived}
+    stages: list[Stage] = []
+    for node in r.seq(data.get("stages"), "stages", data.line_of("stages")):
+        r.mapping(node, "a stage")
+        sid = r.text(node, "id", "stage")
+        what = f"stage '{sid}'"
+        r.keys(node, ("id", "layer", "concludes", "question", "otherwise"), what)
+        layer, fact = r.text(node, "layer", what), r.text(node, "concludes", what)
+        if fact not in derived_ids:
+            r.fail(f"{what}: concludes unknown derived fact '{fact}'", node.line_of("concludes"))
+        levels = derived_ids[fact].levels
+        otherwise = _level_id(node["otherwise"]) if "otherwise" in node else None
+        if otherwise is not None and otherwise not in levels:
+            r.fail(f"{what}: 'otherwise' is no level of '{fact}'", node.line_of("otherwise"))
+        stages.append(Stage(sid, layer, fact, r.text(node, "question", what), levels, otherwise))
+    r.unique([(st.id, None) for st in stages], "stage")
+    r.unique([(st.layer, None) for st in stages], "stage layer")
+    if not stages or stages[0].layer != DERIVE or any(st.layer == DERIVE for st in stages[1:]):
+        r.fail(f"stages: the first stage, and only it, is the '{DERIVE}' layer", data.line_of("stages"))
+    # Each weighed stage's tie order follows the responses' (C1): an alternative ranks
+    # where the first response whose path takes it stands.
+    by_fact = {st.fact: st for st in stages}
+    rank = {rid: i for i, rid in enumerate(scoring.tie_order)}
+    ordered_responses = sorted(responses, key=lambda resp: rank[resp.id])
+    out = [stages[0]]
+    for st in stages[1:]:
+        named = [resp.path[st.fact] for resp in ordered_responses if st.fact in resp.path]
+        order = tuple(dict.fromkeys(named)) + tuple(a for a in st.alternatives if a not in named)
+        out.append(replace(st, tie_order=order))
+    paths: list[tuple[tuple[str, str], ...]] = []
+    for resp in responses:
+        for fact, level in resp.path.items():
+            if fact not in by_fact or level not in by_fact[fact].alternatives:
+                r.fail(f"response '{resp.id}': '{level}' is no alternative of the stage concluding '{fact}'")
+        if not resp.path:
+            r.fail(f"response '{resp.id}': names no path through the stages (direction, mode or war)")
+        paths.append(tuple(sorted(resp.path.items())))
+    if len(set(paths)) != len(paths):
+        r.fail("responses: two responses name the same path through the stages")
+    return tuple(out)
 
 
 def _load_propositions(
@@ -700,6 +829,7 @@ def _load_propositions(
     response_ids: Collection[str],
     fact_levels: Mapping[str, Sequence[str]],
     ordered: Collection[str],
+    stages: Mapping[str, Sequence[str]],
 ) -> tuple[Proposition, ...]:
     r = _Reader(path)
     r.keys(data, ("propositions", "definitions"), "propositions file")
@@ -718,7 +848,7 @@ def _load_propositions(
                 r.fail(f"{what}: unknown world '{wid}'", node.line_of("worlds"))
         statics: list[Static] = []
         for snode in r.seq(node.get("statics", []), f"{what} statics", node.line_of("statics")):
-            statics.append(_static(r, snode, what, world_ids, factors, response_ids, fact_levels, ordered))
+            statics.append(_static(r, snode, what, world_ids, factors, response_ids, fact_levels, ordered, stages))
         props.append(
             (
                 Proposition(
@@ -752,11 +882,12 @@ def _static(
     response_ids: Collection[str],
     fact_levels: Mapping[str, Sequence[str]],
     ordered: Collection[str],
+    stages: Mapping[str, Sequence[str]],
 ) -> Static:
     r.mapping(snode, f"a static of {what}")
     r.keys(
         snode,
-        ("world", "factor", "response", "margin", "never_raises", "never_turns", "over", "when"),
+        ("world", "factor", "stage", "response", "margin", "never_raises", "never_turns", "over", "when", "hold"),
         f"{what} statics",
     )
     world, factor = (r.text(snode, k, f"{what} statics") for k in ("world", "factor"))
@@ -768,10 +899,17 @@ def _static(
     if len(kinds) != 1:
         r.fail(f"{what}: a static says exactly one of response, margin, never_raises, never_turns", snode.line)
     kind = kinds[0]
+    stage = str(snode["stage"]) if "stage" in snode else None
+    if stage is not None and stage not in stages:
+        r.fail(f"{what}: static names unknown stage '{stage}'", snode.line)
+    if stage is None and kind != "never_turns":
+        r.fail(f"{what}: a static on support names the stage whose alternatives it compares", snode.line)
 
     def response(raw: object) -> str:
-        value = str(raw)
-        if value not in response_ids:
+        value = _level_id(raw)
+        if stage is not None and value not in stages[stage]:
+            r.fail(f"{what}: static names '{value}', no alternative of the {stage} stage", snode.line)
+        if stage is None and value not in response_ids:
             r.fail(f"{what}: static names unknown response '{value}'", snode.line)
         return value
 
@@ -815,7 +953,11 @@ def _static(
             when = cond.parse_condition(snode["when"], fact_levels, ordered, snode.line)
         except cond.ConditionSyntaxError as exc:
             r.fail(f"{what}: {exc}", exc.line)
-    return Static(world, factor, over=tuple(span), when=when, kind=kind, steps=steps, **fields)
+    hold = tuple(str(f) for f in r.seq(snode.get("hold", []), f"{what} hold", snode.line))
+    for fact in hold:
+        if fact not in fact_levels:
+            r.fail(f"{what}: static holds unknown fact '{fact}'", snode.line)
+    return Static(world, factor, over=tuple(span), when=when, kind=kind, steps=steps, stage=stage, hold=hold, **fields)
 
 
 def _weight(
@@ -842,14 +984,18 @@ def _load_rules(
     factors: Iterable[Factor],
     derived: Iterable[Derived],
     propositions: Iterable[Proposition],
-    responses: Iterable[Response],
+    stages: Sequence[Stage],
     fact_levels: Mapping[str, Sequence[str]],
     ordered: Collection[str],
     classes: Mapping[str, WeightClass],
 ) -> tuple[RuleSpec, ...]:
     r = _Reader(path)
     prop_ids = {p.id for p in propositions}
-    response_ids = {resp.id for resp in responses}
+    layers = [st.layer for st in stages]
+    stage_of = {st.layer: st for st in stages}
+    # The facts a rule of each layer may not read: its own stage's conclusion and
+    # every later one's (a stage reads only what the stages before it concluded).
+    unreadable = {st.layer: {later.fact for later in stages[i:] if later.weighed} for i, st in enumerate(stages)}
     derived_ids = {d.id: d for d in derived}
     factor_index = {f.id: f for f in factors}
     rules: list[RuleSpec] = []
@@ -875,8 +1021,8 @@ def _load_rules(
             what,
         )
         layer = r.text(node, "layer", what)
-        if layer not in LAYERS:
-            r.fail(f"{what}: unknown layer '{layer}' (expected {', '.join(LAYERS)})", node.line_of("layer"))
+        if layer not in layers:
+            r.fail(f"{what}: unknown layer '{layer}' (expected {', '.join(layers)})", node.line_of("layer"))
         props = tuple(map(str, r.seq(node.get("propositions"), f"{what} propositions", node.line_of("propositions"))))
         if not props:
             r.fail(f"{what}: cites no proposition", node.line_of("propositions") or node.line)
@@ -898,7 +1044,10 @@ def _load_rules(
             r.fail(f"{what}: {exc}", exc.line or node.line_of("when"))
         if not any(cond.satisfiable_conjunction(c) for c in cond.dnf(condition)):
             r.fail(f"{what}: can never fire (its conditions contradict each other)", node.line_of("when"))
-        if layer == "derive":
+        early = sorted(cond.facts_used(condition) & unreadable[layer])
+        if early:
+            r.fail(f"{what}: reads '{early[0]}', which its stage or a later one concludes", node.line_of("when"))
+        if layer == DERIVE:
             if "effects" in node or "assert" not in node:
                 r.fail(f"{what}: a derive rule needs 'assert' and no 'effects'", node.line)
             amap = r.mapping(node["assert"], f"{what} assert", node.line_of("assert"))
@@ -915,12 +1064,17 @@ def _load_rules(
             rules.append(_spec(common, condition=condition, asserts=tuple(asserts)))
         else:
             if "assert" in node or "effects" not in node:
-                r.fail(f"{what}: a support rule needs 'effects' and no 'assert'", node.line)
+                r.fail(f"{what}: a rule of the {layer} stage needs 'effects' and no 'assert'", node.line)
             emap = r.mapping(node["effects"], f"{what} effects", node.line_of("effects"))
             effects, declared = [], []
+            alternatives = stage_of[layer].alternatives
             for resp, value in emap.items():
-                if resp not in response_ids:
-                    r.fail(f"{what}: unknown response '{resp}'", emap.line_of(resp))
+                if resp not in alternatives:
+                    r.fail(
+                        f"{what}: '{resp}' is no alternative of the {stage_of[layer].id} stage "
+                        f"(expected {', '.join(alternatives)})",
+                        emap.line_of(resp),
+                    )
                 cf, text = _weight(r, what, resp, value, classes, emap.line_of(resp))
                 effects.append((resp, cf))
                 declared.append((resp, text))
@@ -943,29 +1097,54 @@ def _score_rule(
     factor_index: Mapping[str, Factor],
     derived_ids: Mapping[str, Derived],
 ) -> RuleSpec:
-    if common["layer"] != "derive":
+    if common["layer"] != DERIVE:
         r.fail(f"{what}: a score rule belongs to the derive layer", node.line)
     target = r.text(node, "derive", what)
     if target not in derived_ids:
         r.fail(f"{what}: derives unknown fact '{target}'", node.line_of("derive"))
     smap = r.mapping(node["score"], f"{what} score", node.line_of("score"))
     score: list[tuple[str, tuple[tuple[str, int], ...]]] = []
-    for factor_id, points in smap.items():
-        if factor_id not in factor_index:
-            r.fail(f"{what}: unknown factor '{factor_id}' in score", smap.line_of(factor_id))
-        r.mapping(points, f"{what} points for '{factor_id}'", smap.line_of(factor_id))
+    score_by: list[tuple[str, str, tuple[tuple[str, tuple[tuple[str, int], ...]], ...]]] = []
+
+    def points_of(factor_id: str, points: Any, line: int | None) -> tuple[tuple[str, int], ...]:
+        r.mapping(points, f"{what} points for '{factor_id}'", line)
         levels = factor_index[factor_id].level_ids
         if set(map(_level_id, points)) != set(levels):
-            r.fail(f"{what}: points for '{factor_id}' must cover exactly its levels", smap.line_of(factor_id))
+            r.fail(f"{what}: points for '{factor_id}' must cover exactly its levels", line)
         for level, value in points.items():
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 r.fail(f"{what}: points must be whole numbers >= 0", points.line_of(level))
-        score.append((factor_id, tuple((lv, points[lv]) for lv in levels)))
+        return tuple((lv, points[lv]) for lv in levels)
+
+    for factor_id, points in smap.items():
+        if factor_id not in factor_index:
+            r.fail(f"{what}: unknown factor '{factor_id}' in score", smap.line_of(factor_id))
+        line = smap.line_of(factor_id)
+        if isinstance(points, dict) and "by" in points:
+            # A mean whose points depend on another factor's level.
+            r.keys(cast(Node, points), ("by", "points"), f"{what} score '{factor_id}'")
+            by = str(points["by"])
+            if by not in factor_index or by == factor_id or by in smap:
+                r.fail(f"{what}: score '{factor_id}' is weighed by '{by}', which is no other unscored factor", line)
+            table = r.mapping(points.get("points"), f"{what} score '{factor_id}' points", line)
+            if set(map(_level_id, table)) != set(factor_index[by].level_ids):
+                r.fail(f"{what}: score '{factor_id}' needs points for every level of '{by}'", line)
+            score_by.append(
+                (
+                    factor_id,
+                    by,
+                    tuple(
+                        (bl, points_of(factor_id, table[bl], table.line_of(bl))) for bl in factor_index[by].level_ids
+                    ),
+                )
+            )
+            continue
+        score.append((factor_id, points_of(factor_id, points, line)))
     weigh_by = []
     wmap = node.get("weigh_by", {})
     r.mapping(wmap, f"{what} weigh_by", node.line_of("weigh_by"))
     for factor_id, by_level in wmap.items():
-        if factor_id not in factor_index or factor_id in smap:
+        if factor_id not in factor_index or factor_id in smap or any(factor_id == by for _, by, _ in score_by):
             r.fail(
                 f"{what}: weigh_by names '{factor_id}', which is no factor or is scored already",
                 wmap.line_of(factor_id),
@@ -996,11 +1175,19 @@ def _score_rule(
             r.fail(f"{what}: band 'up_to' must be a whole number", bnode.line)
         bands.append(Band(level, up_to))
     maximum = sum(max(p for _, p in pts) for _, pts in score)
+    maximum += sum(max(p for _, pts in table for _, p in pts) for _, _, table in score_by)
     if weigh_by:
         maximum = max(maximum * times + plus for _, times, plus in weigh_by[0][1])
     if not bands or any(a.up_to >= b.up_to for a, b in zip(bands, bands[1:])) or bands[-1].up_to < maximum:
         r.fail(f"{what}: bands must rise and reach the maximum score {maximum}", node.line_of("bands"))
-    return _spec(common, derive=target, score=tuple(score), weigh_by=tuple(weigh_by), bands=tuple(bands))
+    return _spec(
+        common,
+        derive=target,
+        score=tuple(score),
+        score_by=tuple(score_by),
+        weigh_by=tuple(weigh_by),
+        bands=tuple(bands),
+    )
 
 
 def _cross_check(kb: KnowledgeBase, directory: Path) -> None:
@@ -1018,6 +1205,7 @@ def _cross_check(kb: KnowledgeBase, directory: Path) -> None:
     for rule in kb.rules:
         if rule.derive:
             assertable |= {(rule.derive, band.level) for band in rule.bands}
+    assertable |= {(st.fact, level) for st in kb.weighed_stages for level in st.alternatives}
     for rule in kb.rules:
         if rule.condition is None:
             continue

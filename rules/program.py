@@ -27,16 +27,21 @@ evaluator that runs many cases at once (rules/vector.py) and the CLIPS oracle
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
-from .knowledge import UNKNOWN, KnowledgeBase, RuleSpec, Scoring
+from . import conditions as cond
+from .knowledge import DERIVE, UNKNOWN, KnowledgeBase, RuleSpec, Scoring, Stage
 
-# Priority bands per layer; they stay inside CLIPS's salience range (-10000..10000)
-# so that the CLIPS oracle runs the rules with exactly these priorities.
-LAYER_BASE = {"derive": 5_000, "support": 0}
+# Priority bands: the derive layer first, then each weighed stage's layer, a band of
+# STAGE_BAND each, in the stages' order; a stage's decision comes last in its band.
+# They stay inside CLIPS's salience range (-10000..10000) so that the CLIPS oracle
+# runs the rules with exactly these priorities.
+TOP = 5_000
+STAGE_BAND = 1_000
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ class ProgramRule:
     """One rule as every backend runs it."""
 
     id: str
-    layer: str  # "derive" or "support"
+    layer: str  # "derive" or the layer of a weighed stage
     index: int  # its place in rules.yaml
     priority: int  # unique; higher fires first
     propositions: tuple[str, ...]
@@ -104,6 +109,8 @@ class Program:
     scoring: Scoring
     worlds: tuple[str, ...]
     default_world: str
+    stages: tuple[Stage, ...] = ()  # the weighed stages, in order (the threat stage is the derive layer)
+    paths: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (response, ((stage fact, level), ...))
     _slot_index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _rule_index: dict[str, ProgramRule] = field(default_factory=dict, repr=False, compare=False)
 
@@ -135,16 +142,53 @@ class Program:
 
     @property
     def derive_rules(self) -> tuple[ProgramRule, ...]:
-        return tuple(r for r in self.rules if r.layer == "derive")
+        return tuple(r for r in self.rules if r.layer == DERIVE)
 
     @property
     def support_rules(self) -> tuple[ProgramRule, ...]:
-        return tuple(r for r in self.rules if r.layer == "support")
+        """The rules of the weighed stages, highest priority (earliest stage) first."""
+        return tuple(r for r in self.rules if r.layer != DERIVE)
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def stage_of(self, layer: str) -> Stage:
+        return next(s for s in self.stages if s.layer == layer)
+
+    def decision_priority(self, stage: Stage) -> int:
+        """The priority of a stage's decision: below every rule of its layer."""
+        return TOP - STAGE_BAND * (self.stages.index(stage) + 1) - (STAGE_BAND - 1)
+
+    def allowed(self, stage: Stage, concluded: Mapping[str, str]) -> tuple[str, ...]:
+        """The alternatives of ``stage`` that some response's path takes, given what
+        the earlier stages ``concluded`` ({stage fact: level}); the stage's
+        `otherwise` is always open to it."""
+        out = []
+        for _, path in self.paths:
+            steps = dict(path)
+            if stage.fact in steps and all(steps.get(f, v) == v for f, v in concluded.items()):
+                out.append(steps[stage.fact])
+        if stage.otherwise is not None:
+            out.append(stage.otherwise)
+        return tuple(a for a in stage.alternatives if a in out)
+
+    def response_of(self, concluded: Mapping[str, str | None]) -> str | None:
+        """The response whose path the stages' conclusions took, or None. Where two
+        paths are taken (a direction and mode, and a war that changes them), the one
+        through the later stage names the response."""
+        facts = [st.fact for st in self.stages]
+        taken = [
+            (max(facts.index(f) for f, _ in path), response)
+            for response, path in self.paths
+            if all(concluded.get(f) == v for f, v in path)
+        ]
+        return max(taken)[1] if taken else None
 
 
-def priority(spec: RuleSpec) -> int:
-    """A rule's priority: its layer's band, then its order in rules.yaml."""
-    return LAYER_BASE[spec.layer] - spec.index
+def priority(spec: RuleSpec, layers: Sequence[str]) -> int:
+    """A rule's priority: its layer's band (``layers``: derive, then the weighed
+    stages' layers in order), then its order in rules.yaml."""
+    return TOP - STAGE_BAND * layers.index(spec.layer) - spec.index
 
 
 def settle(known: str | None, asserted: str) -> tuple[str, bool]:
@@ -249,19 +293,233 @@ def decide_codes(program: Program, support: Any, settled: Any = None) -> tuple[A
     return verdict, margin, tied, order
 
 
+# ----------------------------------------------------------------- stages
+
+
+@dataclass(frozen=True)
+class StageDecision:
+    """What one weighed stage concluded."""
+
+    stage: str
+    conclusion: str | None  # None: the stage concluded nothing (a gap, or nothing to weigh)
+    runner_up: str | None
+    margin: float | None  # over the runner-up; None where nothing was contested
+    tie: bool
+    tied_with: tuple[str, ...]
+    support: Mapping[str, tuple[float, float, float]]  # alternative -> (MB, MD, CF)
+    fired: tuple[str, ...]  # the stage's rules that fired, in firing order
+    allowed: tuple[str, ...]  # the alternatives the earlier stages left open
+
+
+@dataclass(frozen=True)
+class StagedDecision:
+    """The verdict from the stages: the response whose path they took, its margin
+    (that of its closest contested stage, the `deciding` one) and the runner-up (the
+    response the deciding stage's runner-up leads to)."""
+
+    verdict: str | None
+    margin: float
+    tie: bool
+    tied_with: tuple[str, ...]
+    runner_up: str | None
+    deciding: str | None
+    stages: tuple[StageDecision, ...]
+    facts: Mapping[str, str]  # the stage facts concluded
+
+
+def stage_support(
+    program: Program, stage: Stage, fired: Sequence[str], scale: Mapping[str, float] | None = None
+) -> dict[str, tuple[float, float, float]]:
+    """(MB, MD, CF) per alternative of ``stage`` from its rules ``fired``, in firing
+    order; ``scale`` multiplies a rule's weights (kept within [-1, 1])."""
+    per: dict[str, list[float]] = {a: [] for a in stage.alternatives}
+    for rule_id in fired:
+        rule = program.rule(rule_id)
+        if rule.layer != stage.layer:
+            continue
+        k = scale.get(rule_id, 1.0) if scale else 1.0
+        for alternative, cf in rule.effects:
+            per[alternative].append(max(-1.0, min(1.0, cf * k)) if scale else cf)
+    return {a: combine_factors(cfs) for a, cfs in per.items()}
+
+
+def decide_stage_codes(
+    program: Program, stage: Stage, support: Any, allowed: Any, settled: Any
+) -> tuple[Any, Any, Any, Any]:
+    """A stage's decision on many cases: ``support`` (cases x alternatives) CF,
+    ``allowed`` (cases x alternatives) the alternatives open to each case, ``settled``
+    (cases,) whether the facts the scoring requires are known.
+
+    Returns the conclusion code per case (-1: none), the margin (NaN where nothing
+    was contested), a mask of the alternatives tied with the conclusion, and the
+    runner-up code (-1: none). The `otherwise` alternative is never weighed: it is
+    concluded when no other reaches the minimum support. An alternative alone open
+    is concluded by construction."""
+    import numpy as np
+
+    cf = np.asarray(support, dtype=float)
+    allowed = np.asarray(allowed, dtype=bool)
+    settled = np.asarray(settled, dtype=bool)
+    n, width = cf.shape
+    fallback = stage.alternatives.index(stage.otherwise) if stage.otherwise is not None else -1
+    candidates = allowed.copy()
+    if fallback >= 0:
+        candidates[:, fallback] = False
+    count = candidates.sum(axis=1)
+    rank = np.array([stage.tie_order.index(a) for a in stage.alternatives])
+    masked = np.where(candidates, cf, -np.inf)
+    order = np.lexsort((np.broadcast_to(rank, cf.shape), -masked), axis=-1)
+    rows = np.arange(n)
+    top = masked[rows, order[:, 0]]
+    second = masked[rows, order[:, 1]] if width > 1 else np.full(n, -np.inf)
+    alone = (count == 1) & (fallback < 0)
+    weighed = (count >= 1) & ~alone
+    has = weighed & (top >= program.scoring.min_support) & settled
+    conclusion = np.where(has | (alone & settled), order[:, 0], -1)
+    if fallback >= 0:
+        conclusion = np.where(~has & settled, fallback, conclusion)
+    runner = np.where(has & (count >= 2), order[:, 1], -1)
+    if fallback >= 0:
+        runner = np.where(has & ((count < 2) | (second <= 0.0)), fallback, runner)
+    margin = np.where(has, top - np.maximum(second, 0.0), np.nan)
+    tied = (top[:, None] - cf <= program.scoring.tie_tolerance) & candidates & has[:, None]
+    tied[rows, order[:, 0]] = False
+    return conclusion, margin, tied, runner
+
+
+def decide_stage(
+    program: Program,
+    stage: Stage,
+    fired: Sequence[str],
+    concluded: Mapping[str, str],
+    settled: bool = True,
+    scale: Mapping[str, float] | None = None,
+) -> StageDecision:
+    """One stage's decision for one case (the same arithmetic as the arrays')."""
+    support = stage_support(program, stage, fired, scale)
+    allowed = program.allowed(stage, concluded)
+    codes = decide_stage_codes(
+        program,
+        stage,
+        [[support[a][2] for a in stage.alternatives]],
+        [[a in allowed for a in stage.alternatives]],
+        [settled],
+    )
+    conclusion, margin, tied, runner = int(codes[0][0]), float(codes[1][0]), codes[2][0], int(codes[3][0])
+    alts = stage.alternatives
+    return StageDecision(
+        stage=stage.id,
+        conclusion=alts[conclusion] if conclusion >= 0 else None,
+        runner_up=alts[runner] if runner >= 0 else None,
+        margin=None if margin != margin else margin,  # NaN: nothing contested
+        tie=bool(tied.any()),
+        tied_with=tuple(a for a, t in zip(alts, tied) if t),
+        support={a: support[a] for a in alts if a in allowed},
+        fired=tuple(r for r in fired if program.rule(r).layer == stage.layer),
+        allowed=allowed,
+    )
+
+
+def fire_stage(program: Program, stage: Stage, facts: Mapping[str, str | None], world: str, without: Any) -> list[str]:
+    """The rules of ``stage`` that fire on ``facts`` in ``world``, in firing order."""
+    return [
+        r.id
+        for r in program.support_rules
+        if r.layer == stage.layer
+        and world in r.worlds
+        and r.id not in without
+        and cond.evaluate(r.condition, facts) is True
+    ]
+
+
+def run_stages(
+    program: Program,
+    facts: Mapping[str, str],
+    world: str,
+    without: Iterable[str] = (),
+    settled: bool = True,
+    scale: Mapping[str, float] | None = None,
+    force: Mapping[str, str] | None = None,
+    explain: bool = True,
+) -> StagedDecision:
+    """The weighed stages for one case whose answers and derived facts are ``facts``:
+    each stage's rules fire on what the stages before it concluded. ``force`` sets a
+    stage's conclusion (the runner-up's path); ``without`` leaves rules out;
+    ``explain`` also finds the runner-up's and the tied alternatives' responses."""
+    dropped = frozenset(without)
+    known: dict[str, str | None] = dict(facts)
+    concluded: dict[str, str] = {}
+    decisions = []
+    for stage in program.stages:
+        fired = fire_stage(program, stage, known, world, dropped)
+        decision = decide_stage(program, stage, fired, concluded, settled, scale)
+        if force and stage.id in force:
+            decision = dataclasses.replace(decision, conclusion=force[stage.id])
+        if decision.conclusion is not None:
+            concluded[stage.fact] = decision.conclusion
+            known[stage.fact] = decision.conclusion
+        decisions.append(decision)
+    verdict = program.response_of(concluded) if settled else None
+    deciding = _deciding(program, verdict, decisions)
+    runner_up: str | None = None
+    tied_with: tuple[str, ...] = ()
+    if deciding is not None and explain:
+        closest = decisions[[d.stage for d in decisions].index(deciding)]
+
+        def redo(alternative: str) -> str | None:
+            forced = {**(force or {}), closest.stage: alternative}
+            return run_stages(program, facts, world, dropped, settled, scale, forced, False).verdict
+
+        if closest.runner_up is not None:
+            runner_up = redo(closest.runner_up)
+        tied = (redo(alt) for alt in closest.tied_with)
+        tied_with = tuple(dict.fromkeys(v for v in tied if v is not None and v != verdict))
+    margin = 0.0
+    tie = False
+    if deciding is not None:
+        chosen = next(d for d in decisions if d.stage == deciding)
+        margin, tie = chosen.margin or 0.0, chosen.tie
+    return StagedDecision(verdict, margin, tie, tied_with, runner_up, deciding, tuple(decisions), concluded)
+
+
+def path_stages(program: Program, verdict: str | None) -> tuple[Stage, ...]:
+    """The stages whose conclusions name ``verdict``."""
+    if verdict is None:
+        return ()
+    path = dict(dict(program.paths)[verdict])
+    return tuple(st for st in program.stages if st.fact in path)
+
+
+def _deciding(program: Program, verdict: str | None, decisions: Sequence[StageDecision]) -> str | None:
+    """The verdict's closest contested stage: the one with the least margin."""
+    on_path = {st.id for st in path_stages(program, verdict)}
+    contested = [d for d in decisions if d.stage in on_path and d.margin is not None]
+    if not contested:
+        return None
+    return min(contested, key=lambda d: d.margin if d.margin is not None else 0.0).stage
+
+
 # ------------------------------------------------------------- compilation
 
 
 def _score_table(spec: RuleSpec) -> ScoreTable:
     """Tabulate a score rule over every combination of its factors' levels, unknown
-    included. The means add their points; a weighing factor multiplies the sum by its
+    included. The means add their points (a mean weighed by another factor takes the
+    points of that factor's level); a weighing factor multiplies the sum by its
     level's `times` and adds its `plus`. With unknown components the band is settled
     only if every completion falls in the same band; otherwise none is asserted (the
     threat is not guessed)."""
-    means = [(factor, dict(points)) for factor, points in spec.score]
+    plain = [(factor, dict(points)) for factor, points in spec.score]
+    by_means = [(factor, by, {bl: dict(points) for bl, points in table}) for factor, by, table in spec.score_by]
     weigh = [(factor, {lv: (t, p) for lv, t, p in entries}) for factor, entries in spec.weigh_by]
-    factors = tuple(f for f, _ in means) + tuple(f for f, _ in weigh)
+    factors = spec.score_factors
     order = {b.level: i for i, b in enumerate(spec.bands)}
+    levels_of: dict[str, list[str]] = {factor: list(points) for factor, points in plain}
+    for factor, by, table in by_means:
+        levels_of[factor] = list(next(iter(table.values())))
+        levels_of[by] = list(table)
+    for factor, weights in weigh:
+        levels_of[factor] = list(weights)
 
     def band(total: int) -> str:
         for b in spec.bands:
@@ -269,28 +527,34 @@ def _score_table(spec: RuleSpec) -> ScoreTable:
                 return b.level
         return spec.bands[-1].level
 
-    def total_of(levels: Sequence[str]) -> int:
-        points = sum(table[lv] for (_, table), lv in zip(means, levels))
-        for (_, table), lv in zip(weigh, levels[len(means) :]):
-            times, plus = table[lv]
+    def mean_points(combo: Mapping[str, str]) -> list[tuple[str, int]]:
+        """(factor, points) of the means whose levels ``combo`` knows."""
+        out = [(f, points[combo[f]]) for f, points in plain if combo[f] != UNKNOWN]
+        out += [(f, table[combo[by]][combo[f]]) for f, by, table in by_means if UNKNOWN not in (combo[f], combo[by])]
+        return sorted(out, key=lambda item: factors.index(item[0]))
+
+    def total_of(combo: Mapping[str, str]) -> int:
+        points = sum(p for _, p in mean_points(combo))
+        for factor, table in weigh:
+            times, plus = table[combo[factor]]
             points = points * times + plus
         return points
 
-    tables = [list(t) for _, t in means] + [list(t) for _, t in weigh]
-    maximum = max(total_of(combo) for combo in product(*tables))
+    tables = [levels_of[f] for f in factors]
+    maximum = max(total_of(dict(zip(factors, combo))) for combo in product(*tables))
     outcomes: dict[tuple[str, ...], ScoreOutcome] = {}
     for combo in product(*[(UNKNOWN, *t) for t in tables]):
         completions = product(*[t if lv == UNKNOWN else (lv,) for t, lv in zip(tables, combo)])
-        totals = sorted({total_of(c) for c in completions})
+        totals = sorted({total_of(dict(zip(factors, c))) for c in completions})
         bands = tuple(sorted({band(t) for t in totals}, key=order.__getitem__))
-        points = tuple((f, table[lv]) for (f, table), lv in zip(means, combo) if lv != UNKNOWN)
+        known = dict(zip(factors, combo))
         weight = None
-        if weigh and combo[len(means)] != UNKNOWN:
-            weight = weigh[0][1][combo[len(means)]]
+        if weigh and known[weigh[0][0]] != UNKNOWN:
+            weight = weigh[0][1][known[weigh[0][0]]]
         missing = tuple(f for f, lv in zip(factors, combo) if lv == UNKNOWN)
         outcomes[combo] = ScoreOutcome(
             bands[0] if len(bands) == 1 else None,
-            points,
+            tuple(mean_points(known)),
             weight,
             totals[0],
             maximum,
@@ -309,6 +573,9 @@ def compile_program(kb: KnowledgeBase) -> Program:
     worlds = tuple(w.id for w in kb.worlds)
     members = {w: {r.id for r in kb.rules_in_world(w)} for w in worlds}
     rules = []
+    layers = [DERIVE] + [st.layer for st in kb.weighed_stages]
+    if len(kb.rules) >= STAGE_BAND - 1:
+        raise ValueError("too many rules for the priority bands")
     for spec in kb.rules:
         score = _score_table(spec) if spec.derive else None
         rules.append(
@@ -316,7 +583,7 @@ def compile_program(kb: KnowledgeBase) -> Program:
                 id=spec.id,
                 layer=spec.layer,
                 index=spec.index,
-                priority=priority(spec),
+                priority=priority(spec, layers),
                 propositions=spec.propositions,
                 condition=spec.condition,
                 asserts=spec.asserts,
@@ -337,6 +604,8 @@ def compile_program(kb: KnowledgeBase) -> Program:
         scoring=kb.scoring,
         worlds=worlds,
         default_world=kb.theory.default_world,
+        stages=kb.weighed_stages,
+        paths=tuple((resp.id, tuple(resp.path.items())) for resp in kb.responses),
     )
 
 

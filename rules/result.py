@@ -22,7 +22,7 @@ from typing import Any, Union
 from .cases import Case, case_from_data
 from .knowledge import KnowledgeBase
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _json(name: str) -> dict[str, str]:
@@ -112,8 +112,12 @@ class Blocked:
 
 @dataclass(frozen=True)
 class WhyNot:
-    """Why a response has the support it has."""
+    """Why a response has the support it has: at the stage where its path leaves the
+    verdict's (for the verdict, its closest contested stage), the support of the
+    alternative it takes there, and which rules lent or would have lent it."""
 
+    stage: str | None  # the stage that decides it; None without a verdict
+    alternative: str | None  # the alternative the response takes at that stage
     support: float
     for_: tuple[str, ...] = field(metadata=_json("for"))  # rules that fired for it
     against: tuple[str, ...]  # rules that fired against it
@@ -157,7 +161,7 @@ class WorldOutcome:
     verdict: str | None
     verdict_label: str
     confidence: float
-    support: dict[str, float]
+    support: dict[str, float]  # "stage.alternative" -> combined certainty factor
     advice: str
     risk: str
 
@@ -186,6 +190,27 @@ class Ablation:
     proposition: str
     verdict: str | None  # the verdict without it
     margin_drop: float  # how much of the verdict's lead over the rest it takes away
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """What one stage of the decision concluded, in order: threat, direction, mode, war.
+
+    For the threat stage the conclusion is the threat level, scored rather than
+    weighed (no runner-up, no margin). ``decisive`` holds the smallest sets of
+    propositions whose rules, left out of this stage, change its conclusion (the
+    earlier stages' conclusions held): one set of one each where single propositions
+    decide, several sets where the stage is carried equally by several combinations.
+    """
+
+    stage: str
+    conclusion: str | None  # None: the stage concluded nothing (a gap, or not reached)
+    runner_up: str | None
+    margin: float | None  # None: nothing was contested
+    rules: tuple[str, ...]  # the stage's rules that fired, in firing order
+    decisive: tuple[tuple[str, ...], ...]
+    support: dict[str, float]  # alternative -> combined certainty factor (the open ones)
+    tie: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,7 +247,7 @@ class Result:
     runner_up: str | None
     threat_level: str | None
     threat_score: ThreatScore | None
-    support: dict[str, float]  # response -> combined certainty factor
+    support: dict[str, float]  # response -> its support at the stage that decides it (WhyNot.stage)
     support_detail: dict[str, Support]
     unknown: tuple[str, ...]  # factors not answered
     facts: dict[str, str]  # every known fact at the end: answers and derived facts
@@ -230,8 +255,12 @@ class Result:
     fired: tuple[FiredRule, ...]  # in firing order
     why_not: dict[str, WhyNot] | None  # None when not explained
     conflicts: tuple[Conflict, ...]
+    stages: tuple[StageOutcome, ...] = ()  # the decision stage by stage, in order
     decisive: tuple[str, ...] = ()  # the propositions without which the verdict changes, most decisive first
     decisive_jointly: bool = False  # no single one is needed: the verdict changes only without all of them
+    # Where no single proposition decides: every smallest set without which the verdict
+    # changes (several sets: the verdict is carried equally by each; none is *the* reason).
+    decisive_sets: tuple[tuple[str, ...], ...] = ()
     ablations: tuple[Ablation, ...] = ()  # every proposition whose support rules fired
     too_close: bool = False  # a margin below the declared threshold: too close to call
     no_verdict: str | None = None  # why there is none: "threat_open" or "no_support"

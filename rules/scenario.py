@@ -561,7 +561,6 @@ class ScenarioResult:
 
 
 # ------------------------------------------------------------------ the engine
-SIDE_OF = {"balance": "against", "free_ride": "against", "bandwagon": "with", "defect": "with"}
 
 
 class ScenarioEngine:
@@ -786,7 +785,7 @@ class ScenarioEngine:
                 candidates_of[a] = candidates
             codes = vector.verdicts([{x.factor: x.level for x in answers_of[a]} for a in ids], world)
             verdicts = dict(zip(ids, codes))
-            blocs, refused_now = _coalitions(ids, greatest, verdicts, candidates_of, sc)
+            blocs, refused_now = _coalitions(ids, greatest, verdicts, candidates_of, sc, self.advisor.kb)
             refused = set(refused_now)
             key = tuple(blocs)
             history.append(key)
@@ -810,13 +809,13 @@ class ScenarioEngine:
             )
             result = self.advisor.analyze(case, world=world, explain=explain) if explanations else None
             verdict = result.verdict if result is not None else verdicts[a]
-            side = SIDE_OF.get(verdict or "", "apart")
+            side = _side(self.advisor.kb, verdict)
             if side == "against":
                 partners = (
                     tuple(
                         x
                         for x in candidates_of[a]
-                        if SIDE_OF.get(verdicts.get(x) or "") == "against" and greatest[x] == b
+                        if _side(self.advisor.kb, verdicts.get(x)) == "against" and greatest[x] == b
                     )
                     or candidates_of[a]
                 )
@@ -869,12 +868,18 @@ def _canonical(root: Mapping[str, str], ids: Sequence[str]) -> list[tuple[str, .
     return sorted(out, key=lambda b: (-len(b), order[b[0]]))
 
 
+def _side(kb: KnowledgeBase, verdict: str | None) -> str:
+    """Where a verdict puts a state in the system (responses.yaml `side`)."""
+    return kb.response(verdict).side if verdict else "apart"
+
+
 def _coalitions(
     ids: Sequence[str],
     greatest: Mapping[str, str],
     verdicts: Mapping[str, str | None],
     candidates: Mapping[str, Sequence[str]],
     sc: Scenario,
+    sc_kb: KnowledgeBase,
 ) -> tuple[list[tuple[str, ...]], list[str]]:
     """The blocs the choices make: a bandwagoner joins its threat; the states that
     balance against the same power (or ride under the coalition against it) join one
@@ -893,18 +898,18 @@ def _coalitions(
 
     def compatible(x: str, y: str) -> bool:
         joined = members(find(x)) | members(find(y))
-        return not any(greatest[s] in joined and SIDE_OF.get(verdicts.get(s) or "") == "against" for s in joined)
+        return not any(greatest[s] in joined and _side(sc_kb, verdicts.get(s)) == "against" for s in joined)
 
     refused = []
     for a in ids:  # bandwagoning first: it names its partner outright
-        if SIDE_OF.get(verdicts.get(a) or "") == "with":
+        if _side(sc_kb, verdicts.get(a)) == "with":
             if compatible(a, greatest[a]):
                 parent[find(a)] = find(greatest[a])
             else:
                 refused.append(a)
     against: dict[str, list[str]] = {}
     for a in ids:
-        if SIDE_OF.get(verdicts.get(a) or "") == "against":
+        if _side(sc_kb, verdicts.get(a)) == "against":
             against.setdefault(greatest[a], []).append(a)
     for group in against.values():
         for a in group:

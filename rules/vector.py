@@ -13,9 +13,13 @@ runs its policies (rules/program.py) on arrays:
   each step every row fires its enabled, not yet fired rule of highest priority,
   until no row has one left; :func:`rules.program.settle_codes` settles the facts
   it asserts (the first assertion stands, a different later one is a conflict);
-- support rules fire on the final facts in priority order, and their certainty
-  factors are multiplied in that order, so the support is the engine's to the bit;
-- :func:`rules.program.decide_codes` gives the verdict, margin and ties.
+- the weighed stages then run in order, as the engine's decisions do: each
+  stage's rules fire on the facts so far (the earlier stages' conclusions
+  included), their certainty factors are multiplied in priority order, so the
+  support is the engine's to the bit, and :func:`rules.program.decide_stage_codes`
+  concludes the stage, whose fact the next stage reads;
+- the verdict is the response whose path the stages took, its margin that of its
+  closest contested stage.
 
 Nothing is cached per case. ``tests/test_vector.py`` and ``main.py verify`` check it
 against the experta engine.
@@ -31,7 +35,7 @@ import numpy as np
 
 from . import conditions as cond
 from .knowledge import UNKNOWN
-from .program import Program, ProgramRule, combine, decide_codes, settle_codes
+from .program import Program, ProgramRule, combine, decide_stage_codes, settle_codes
 
 NO_LEVEL = -1
 
@@ -40,20 +44,26 @@ NO_LEVEL = -1
 class Batch:
     """What the evaluator concluded about a batch of cases in one or more worlds.
 
-    Arrays are indexed by case (rows); ``support``, ``verdict``, ``margin`` and
-    ``tied`` are per world. ``fired`` marks, per case, every rule of the program
-    (``Vector.rule_ids`` order) that fired in its world (derive rules in every
-    world); ``step`` is the derive step at which a derive rule fired (-1: never).
+    Arrays are indexed by case (rows); ``facts``, ``support``, ``verdict``,
+    ``margin`` and ``tied`` are per world. ``fired`` marks, per case, every rule of
+    the program (``Vector.rule_ids`` order) that fired in its world (derive rules in
+    every world); ``step`` is the derive step at which a derive rule fired (-1:
+    never). ``support`` has a column per alternative of every weighed stage
+    (``Vector.alternatives`` order), ``stage_margin`` a column per stage (NaN where
+    nothing was contested).
     """
 
-    codes: Any  # (cases, slots) int8: answers and derived facts
+    codes: Any  # (cases, slots) int8: answers and the derive layer's facts
     fired: Mapping[str, Any]  # world -> (cases, rules) bool
     step: Any  # (cases, derive rules) int16
     conflicts: Any  # (cases, derive rules) bool: the rule's assertion conflicted
-    support: Mapping[str, Any]  # world -> (cases, responses) float64
+    support: Mapping[str, Any]  # world -> (cases, alternatives) float64
     verdict: Mapping[str, Any]  # world -> (cases,) int: response code, -1 none
     margin: Mapping[str, Any]  # world -> (cases,) float64
-    tied: Mapping[str, Any]  # world -> (cases, responses) bool
+    tied: Mapping[str, Any]  # world -> (cases,) bool: the verdict's closest stage is tied
+    facts: Mapping[str, Any]  # world -> (cases, slots) int8: with the stages' conclusions
+    stage_margin: Mapping[str, Any]  # world -> (cases, stages) float64
+    memo: Any = None  # the leaves' results on answers and derived facts, for re-runs
 
 
 class Vector:
@@ -70,8 +80,27 @@ class Vector:
         self._response_index = {r: i for i, r in enumerate(self.responses)}
         # One look-up table per distinct leaf: index = level code + 1 (0: unknown).
         self._luts: dict[tuple[int, frozenset[str]], Any] = {}
+        self.stages = program.stages
+        self.alternatives = tuple((st.id, a) for st in self.stages for a in st.alternatives)
+        self._stage_slots = frozenset(program.slot_index(st.fact) for st in self.stages)
         self._derive_tests = [self._compile(r.condition) if r.score is None else None for r in self.derive]
         self._support_tests = [self._compile(r.condition) for r in self.support_rules]
+        offsets = np.cumsum([0] + [len(st.alternatives) for st in self.stages])
+        self._columns = [slice(int(a), int(b)) for a, b in zip(offsets, offsets[1:])]
+        self._stage_rules = [[j for j, r in enumerate(self.support_rules) if r.layer == st.layer] for st in self.stages]
+        # Each response's path as (slot, level code) pairs, and the stages it runs through.
+        self._paths = [
+            [(program.slot_index(f), program.slot(f).levels.index(v)) for f, v in path] for _, path in program.paths
+        ]
+        facts = [st.fact for st in self.stages]
+        self._path_stages = np.array(
+            [[st.fact in dict(path) for st in self.stages] for _, path in program.paths], dtype=bool
+        )
+        # Responses in the order their paths override one another: a path through a
+        # later stage wins (program.response_of).
+        self._precedence = sorted(
+            range(len(program.paths)), key=lambda r: max(facts.index(f) for f, _ in program.paths[r][1])
+        )
         self._scores = [self._score_lookup(r) if r.score is not None else None for r in self.derive]
         # Each derive rule's assertions as (slot, level code) pairs.
         self._asserts = [tuple((program.slot_index(f), self._code(f, lv)) for f, lv in r.asserts) for r in self.derive]
@@ -110,7 +139,7 @@ class Vector:
         if isinstance(node, cond.Leaf):
             slot = self.program.slot_index(node.fact)
             lut = self._lut(slot, node.allowed)
-            shelf = "answers" if slot < self.n_factors else "derived"
+            shelf = "answers" if slot < self.n_factors else "stages" if slot in self._stage_slots else "derived"
             key = (slot, node.allowed)
 
             def leaf(codes: Any, memo: dict[str, dict[Any, Any]]) -> Any:
@@ -142,7 +171,7 @@ class Vector:
     def condition(self, node: Any) -> Any:
         """A condition tree as a function of a batch's final codes (after :meth:`run`)."""
         test = self._compile(node)
-        return lambda codes: test(codes, {"answers": {}, "derived": {}})
+        return lambda codes: test(codes, {"answers": {}, "derived": {}, "stages": {}})
 
     def _lut(self, slot: int, allowed: frozenset[str]) -> Any:
         key = (slot, allowed)
@@ -176,24 +205,18 @@ class Vector:
         worlds = tuple(worlds or self.program.worlds)
         dropped = frozenset(without)
         codes = codes.copy()
-        n = codes.shape[0]
-        memo: dict[str, dict[Any, Any]] = {"answers": {}, "derived": {}}
+        memo: dict[str, dict[Any, Any]] = {"answers": {}, "derived": {}, "stages": {}}
         step, conflicts = self._derive(codes, dropped, memo)
         memo["derived"] = {}
-        support_fired = np.zeros((n, len(self.support_rules)), dtype=bool)
-        for j, (rule, test) in enumerate(zip(self.support_rules, self._support_tests)):
-            if rule.id not in dropped:
-                support_fired[:, j] = test(codes, memo)
+        keep = np.array([r.id not in dropped for r in self.support_rules], dtype=bool)
         derived_fired = step >= 0
-        required = [self.program.slot_index(f) for f in self.program.scoring.requires]
-        settled = (codes[:, required] != NO_LEVEL).all(axis=1) if required else None
-        fired, support, verdict, margin, tied = {}, {}, {}, {}, {}
+        settled = self._settled(codes)
+        fired, support, verdict, margin, tied, facts, stage_margin = {}, {}, {}, {}, {}, {}, {}
         for world in worlds:
-            in_world = np.array([world in r.worlds for r in self.support_rules], dtype=bool)
-            world_fired = support_fired & in_world
-            fired[world] = np.concatenate([derived_fired, world_fired], axis=1)
-            support[world] = self._support(world_fired)
-            verdict[world], margin[world], tied[world], _ = decide_codes(self.program, support[world], settled)
+            out = self.stage_run(codes, world, keep, settled, memo)
+            fired[world] = np.concatenate([derived_fired, out["fired"]], axis=1)
+            support[world], verdict[world], margin[world] = out["support"], out["verdict"], out["margin"]
+            tied[world], facts[world], stage_margin[world] = out["tied"], out["facts"], out["stage_margin"]
         return Batch(
             codes=codes,
             fired=fired,
@@ -203,7 +226,100 @@ class Vector:
             verdict=verdict,
             margin=margin,
             tied=tied,
+            facts=facts,
+            stage_margin=stage_margin,
+            memo=memo,
         )
+
+    def _settled(self, codes: Any) -> Any:
+        """Per row: whether the facts the scoring requires are known."""
+        required = [self.program.slot_index(f) for f in self.program.scoring.requires]
+        if not required:
+            return np.ones(codes.shape[0], dtype=bool)
+        return (codes[:, required] != NO_LEVEL).all(axis=1)
+
+    def stage_run(
+        self,
+        codes: Any,
+        world: str,
+        keep: Any,
+        settled: Any,
+        memo: dict[str, dict[Any, Any]] | None = None,
+        scale: Any = None,
+    ) -> dict[str, Any]:
+        """The weighed stages in ``world`` for rows whose answers and derived facts are
+        ``codes``: the rules of each stage (those ``keep`` marks, per support rule, or
+        per row and support rule) fire on the facts so far, the stage concludes, and
+        its conclusion is written for the next stages to read. ``scale`` (rows x support
+        rules) multiplies each rule's weights. Returns the fired support rules, the
+        support per alternative, each stage's margin and the verdict, margin and tie."""
+        n = codes.shape[0]
+        facts = codes.copy()
+        memo = memo if memo is not None else {"answers": {}, "derived": {}, "stages": {}}
+        memo["stages"] = {}
+        in_world = np.array([world in r.worlds for r in self.support_rules], dtype=bool)
+        keep = np.asarray(keep, dtype=bool) & in_world
+        fired = np.zeros((n, len(self.support_rules)), dtype=bool)
+        support = np.zeros((n, len(self.alternatives)))
+        margins = np.full((n, len(self.stages)), np.nan)
+        ties = np.zeros((n, len(self.stages)), dtype=bool)
+        for k, (stage, rules, columns) in enumerate(zip(self.stages, self._stage_rules, self._columns)):
+            for j in rules:
+                if keep.ndim == 2 or keep[j]:
+                    fired[:, j] = self._support_tests[j](facts, memo)
+            if keep.ndim == 2:
+                fired[:, rules] &= keep[:, rules]
+            cf = self._support(fired, rules, len(stage.alternatives), scale, stage)
+            support[:, columns] = cf
+            conclusion, margin, tied, _ = decide_stage_codes(
+                self.program, stage, cf, self._allowed(stage, facts), settled
+            )
+            facts[:, self.program.slot_index(stage.fact)] = conclusion
+            memo["stages"] = {}
+            margins[:, k] = margin
+            ties[:, k] = tied.any(axis=1)
+        verdict = np.full(n, -1, dtype=np.int64)
+        for r in self._precedence:
+            taken = np.ones(n, dtype=bool)
+            for slot, level in self._paths[r]:
+                taken &= facts[:, slot] == level
+            verdict[taken] = r
+        verdict[~np.asarray(settled, dtype=bool)] = -1
+        # The verdict's margin: that of its closest contested stage.
+        on_path = self._path_stages[np.maximum(verdict, 0)] & (verdict >= 0)[:, None] & ~np.isnan(margins)
+        closest = np.where(on_path, margins, np.inf)
+        deciding = closest.argmin(axis=1)
+        rows = np.arange(n)
+        found = on_path.any(axis=1)
+        margin_out = np.where(found, closest[rows, deciding], 0.0)
+        return {
+            "fired": fired,
+            "support": support,
+            "stage_margin": margins,
+            "verdict": verdict,
+            "margin": margin_out,
+            "tied": found & ties[rows, deciding],
+            "facts": facts,
+        }
+
+    def _allowed(self, stage: Any, facts: Any) -> Any:
+        """(rows, alternatives) the alternatives of ``stage`` some response's path
+        takes given the earlier stages' conclusions (program.allowed, on arrays)."""
+        n = facts.shape[0]
+        allowed = np.zeros((n, len(stage.alternatives)), dtype=bool)
+        target = self.program.slot_index(stage.fact)
+        for path in self._paths:
+            steps = dict(path)
+            if target not in steps:
+                continue
+            open_ = np.ones(n, dtype=bool)
+            for slot, level in path:
+                if slot != target:
+                    open_ &= (facts[:, slot] == level) | (facts[:, slot] == NO_LEVEL)
+            allowed[:, steps[target]] |= open_
+        if stage.otherwise is not None:
+            allowed[:, stage.alternatives.index(stage.otherwise)] = True
+        return allowed
 
     def _derive(self, codes: Any, dropped: frozenset[str], memo: dict[str, dict[Any, Any]]) -> tuple[Any, Any]:
         """The derive layer under the agenda policy, for every row at once. A rule that
@@ -258,41 +374,45 @@ class Vector:
                     conflicts[where, i] |= clash
         return step, conflicts
 
-    def _support(self, fired: Any, factors: Any = None) -> Any:
-        """Combined CF per response: factors multiplied in firing (priority) order. With
-        ``factors`` (draws x support rules), each fired rule's weights are scaled by its
-        factor (kept within [-1, 1]) and the result is (cases x draws x responses)."""
-        cases = fired.shape[0]
-        scale = np.ones((1, len(self.support_rules))) if factors is None else factors
-        draws = scale.shape[0]
-        keep_for = np.ones((cases, draws, len(self.responses)))
-        keep_against = np.ones((cases, draws, len(self.responses)))
-        for j, rule in enumerate(self.support_rules):
+    def _support(self, fired: Any, rules: Sequence[int], width: int, scale: Any, stage: Any) -> Any:
+        """Combined CF per alternative of ``stage`` from its ``rules`` that ``fired``:
+        factors multiplied in firing (priority) order; ``scale`` (rows x support rules)
+        multiplies each fired rule's weights, kept within [-1, 1]."""
+        n = fired.shape[0]
+        keep_for = np.ones((n, width))
+        keep_against = np.ones((n, width))
+        for j in rules:
             column = fired[:, j]
             if not column.any():
                 continue
-            for response, cf in rule.effects:
-                r = self._response_index[response]
-                scaled = np.clip(cf * scale[:, j], -1.0, 1.0)
+            for alternative, cf in self.support_rules[j].effects:
+                a = stage.alternatives.index(alternative)
+                weight = np.full(n, cf) if scale is None else np.clip(cf * scale[:, j], -1.0, 1.0)
                 if cf > 0:
-                    keep_for[:, :, r] *= np.where(column[:, None], 1.0 - scaled[None, :], 1.0)
+                    keep_for[:, a] *= np.where(column, 1.0 - weight, 1.0)
                 else:
-                    keep_against[:, :, r] *= np.where(column[:, None], 1.0 + scaled[None, :], 1.0)
-        support = combine(keep_for.reshape(-1, len(self.responses)), keep_against.reshape(-1, len(self.responses)))[2]
-        return support if factors is not None else support.reshape(cases, len(self.responses))
+                    keep_against[:, a] *= np.where(column, 1.0 + weight, 1.0)
+        return combine(keep_for, keep_against)[2]
 
     # ---------------------------------------------------------- stability
     def perturbed_verdicts(self, batch: Batch, world: str, factors: Any) -> Any:
         """The verdict of every case of ``batch`` in ``world`` under each row of
-        ``factors`` (draws x support rules): every fired support rule's weights scaled
-        by its factor (and kept within [-1, 1]). Returns codes (cases x draws)."""
-        fired = batch.fired[world][:, len(self.derive) :]
-        cases, draws = fired.shape[0], factors.shape[0]
-        support = self._support(fired, factors)
-        required = [self.program.slot_index(f) for f in self.program.scoring.requires]
-        settled = (batch.codes[:, required] != NO_LEVEL).all(axis=1) if required else np.ones(cases, dtype=bool)
-        verdict = decide_codes(self.program, support, np.repeat(settled, draws))[0]
-        return verdict.reshape(cases, draws)
+        ``factors`` (draws x support rules): every support rule's weights scaled by
+        its factor (and kept within [-1, 1]), the stages run again (a stage that
+        concludes otherwise changes which rules of the next ones fire). Returns codes
+        (cases x draws)."""
+        cases, draws = batch.codes.shape[0], factors.shape[0]
+        codes = np.repeat(batch.codes, draws, axis=0)
+        scale = np.tile(factors, (cases, 1))
+        keep = np.ones(len(self.support_rules), dtype=bool)
+        out = self.stage_run(codes, world, keep, self._settled(codes), scale=scale)
+        return out["verdict"].reshape(cases, draws)
+
+    def verdicts_without(self, batch: Batch, world: str, dropped: Any) -> Any:
+        """The verdicts of ``batch`` in ``world`` with the support rules ``dropped``
+        (a mask over them) left out, the stages run again."""
+        keep = ~np.asarray(dropped, dtype=bool)
+        return self.stage_run(batch.codes, world, keep, self._settled(batch.codes), batch.memo)["verdict"]
 
     def draws(self, count: int, spread: float, seed: int) -> Any:
         """``count`` rows of factors within [1 - spread, 1 + spread], one per support

@@ -41,10 +41,11 @@ from . import conditions as cond
 from .engine import EnginePool
 from .errors import AdvisorError
 from .knowledge import KnowledgeBase, Static, load_knowledge
-from .program import Program, compile_program, decide, decide_codes, support_of
+from .program import Program, compile_program
 from .vector import Vector
 
 EPSILON = 1e-9  # a support lower by less than this is not a fall
+RARE = 0.005  # a response the default world gives less of the space than this is all but unreachable
 EXAMPLES = 3  # examples kept per finding
 CHUNK = 1 << 15  # combinations per chunk of the sweep
 CROSS_CHECK = 300  # combinations the experta engine re-runs in every world
@@ -84,12 +85,15 @@ class Sweep:
     indices: Any  # combination numbers, ascending
     verdicts: dict[str, Any]  # world -> int8 response code (-1 none)
     ties: dict[str, Any]  # world -> bool
-    supports: dict[tuple[str, str], Any]  # (world, response) -> float64, the ones statics compare
+    supports: dict[tuple[str, str, str], Any]  # (world, stage, alternative) -> float64, the ones statics compare
+    conclusions: dict[tuple[str, str], Any]  # (world, stage) -> int8 alternative code (-1 none)
     when: list[Any | None]  # per static: bool, whether its `when` holds
+    held: list[Any | None]  # per static: the level codes of the facts it holds fixed
     fires: Any  # rule -> combinations where it fired (in a world it runs in)
     conflicts: Any  # derive rule -> combinations where its assertion conflicted
     conflict_examples: dict[int, list[int]]
     changed: dict[str, Any]  # world -> (combinations, propositions) bool: verdict changes without it
+    stage_changed: dict[tuple[str, str], Any]  # (world, stage) -> (combinations, propositions) bool
 
 
 class Sweeper:
@@ -103,7 +107,9 @@ class Sweeper:
         self.space = Space(kb)
         self.worlds = list(self.program.worlds)
         self.statics = [(prop, static) for prop in kb.propositions for static in prop.statics]
-        self.tracked = sorted({(s.world, r) for _, s in self.statics for r in (s.response, s.against) if r})
+        self.tracked = sorted(
+            {(s.world, s.stage, r) for _, s in self.statics if s.stage for r in (s.response, s.against) if r}
+        )
         # The influence of each proposition: the support rules that cite it, per world.
         self.influence = {
             w: [
@@ -114,7 +120,7 @@ class Sweeper:
             for w in self.worlds
         }
         self._when = [self.vector.condition(s.when) if s.when is not None else None for _, s in self.statics]
-        self._response = {r: i for i, r in enumerate(self.program.responses)}
+        self._column = {alt: i for i, alt in enumerate(self.vector.alternatives)}
 
     def run(self, indices: Any, without: Sequence[str] = ()) -> Sweep:
         """Evaluate the combinations ``indices`` (ascending)."""
@@ -130,25 +136,38 @@ class Sweeper:
             where = np.flatnonzero(batch.conflicts[:, i])[:EXAMPLES]
             if len(where):
                 examples[i] = indices[where].tolist()
-        changed = {}
+        changed, stage_changed = {}, {}
         n_derive = len(self.program.derive_rules)
+        stage_slots = [(st.id, self.program.slot_index(st.fact)) for st in self.program.stages]
         for world in self.worlds:
             fired = batch.fired[world][:, n_derive:]
             flags = np.zeros((len(indices), len(self.influence[world])), dtype=bool)
+            per_stage = {st: np.zeros_like(flags) for st, _ in stage_slots}
             for k, (_, mask) in enumerate(self.influence[world]):
                 if not self.ablations or not fired[:, mask].any():
                     continue
-                support = self.vector._support(fired & ~mask)
-                without = decide_codes(self.program, support)[0]
-                flags[:, k] = without != batch.verdict[world]
+                again = self.vector.stage_run(batch.codes, world, ~mask, self.vector._settled(batch.codes), batch.memo)
+                flags[:, k] = again["verdict"] != batch.verdict[world]
+                for st, slot in stage_slots:
+                    per_stage[st][:, k] = again["facts"][:, slot] != batch.facts[world][:, slot]
             changed[world] = flags
+            for st, _ in stage_slots:
+                stage_changed[(world, st)] = per_stage[st]
         return Sweep(
             indices=indices,
             changed=changed,
+            stage_changed=stage_changed,
             verdicts={w: batch.verdict[w].astype(np.int8) for w in self.worlds},
-            ties={w: batch.tied[w].any(axis=1) for w in self.worlds},
-            supports={(w, r): batch.support[w][:, self._response[r]] for w, r in self.tracked},
+            ties={w: batch.tied[w] for w in self.worlds},
+            supports={(w, st, r): batch.support[w][:, self._column[(st, r)]] for w, st, r in self.tracked},
+            conclusions={
+                (w, st): batch.facts[w][:, slot].astype(np.int8) for w in self.worlds for st, slot in stage_slots
+            },
             when=[test(batch.codes) if test is not None else None for test in self._when],
+            held=[
+                batch.codes[:, [self.program.slot_index(f) for f in s.hold]] if s.hold else None
+                for _, s in self.statics
+            ],
             fires=fired_any,
             conflicts=batch.conflicts.sum(axis=0),
             conflict_examples=examples,
@@ -167,7 +186,10 @@ def _merge(parts: list[Sweep]) -> Sweep:
         verdicts={w: cat([p.verdicts[w] for p in parts]) for w in parts[0].verdicts},
         ties={w: cat([p.ties[w] for p in parts]) for w in parts[0].ties},
         supports={k: cat([p.supports[k] for p in parts]) for k in parts[0].supports},
+        conclusions={k: cat([p.conclusions[k] for p in parts]) for k in parts[0].conclusions},
+        stage_changed={k: cat([p.stage_changed[k] for p in parts]) for k in parts[0].stage_changed},
         when=[None if w is None else cat([p.when[k] for p in parts]) for k, w in enumerate(parts[0].when)],
+        held=[None if h is None else cat([p.held[k] for p in parts]) for k, h in enumerate(parts[0].held)],
         fires=sum(p.fires for p in parts),
         conflicts=sum(p.conflicts for p in parts),
         conflict_examples=examples,
@@ -243,23 +265,31 @@ def cross_check(sweeper: Sweeper, indices: Sequence[int]) -> dict[str, Any]:
             raw = pool.run(given, world)
             order = [e["rule"] for e in raw.trace]
             settled = all(f in raw.derived for f in program.scoring.requires)
-            verdict = decide(
-                program,
-                {r: s[2] for r, s in support_of(program, [e["rule"] for e in raw.trace if "effects" in e]).items()},
-                settled,
-            )
+            verdict = program.response_of({d.stage_fact: d.conclusion for d in _concluded(program, raw)})
+            verdict = verdict if settled else None
             code = int(batch.verdict[world][row])
             theirs = program.responses[code] if code >= 0 else None
-            derived = vector.decode(batch.codes[row], derived=True)
+            derived = vector.decode(batch.facts[world][row], derived=True)
             mine = {**given, **raw.derived}
-            if (verdict.verdict, order, mine) != (theirs, vector.fired_ids(batch, world, row), derived):
-                found.append({"world": world, "answers": given, "experta": verdict.verdict, "vectorised": theirs})
+            if (verdict, order, mine) != (theirs, vector.fired_ids(batch, world, row), derived):
+                found.append({"world": world, "answers": given, "experta": verdict, "vectorised": theirs})
     return {
         "combinations": len(answers),
         "worlds": len(sweeper.worlds),
         "disagreements": len(found),
         "examples": found[:EXAMPLES],
     }
+
+
+@dataclass(frozen=True)
+class _Concluded:
+    stage_fact: str
+    conclusion: str
+
+
+def _concluded(program: Program, raw: Any) -> list[_Concluded]:
+    """The stage facts the engine's decisions concluded."""
+    return [_Concluded(st.fact, d.conclusion) for st, d in zip(program.stages, raw.stages) if d.conclusion is not None]
 
 
 # ------------------------------------------------------------------- sweep
@@ -377,6 +407,17 @@ def _report(
         "bandwagoning_share": round(bandwagoning, 6),
         "holds": balancing > bandwagoning,
     }
+    # Every response the theory names must be reachable where the text names it: a
+    # response the default world (all but) never gives is a rule base that cannot say it.
+    # Only a full sweep can show that (a sample may simply miss a response).
+    below = sorted(r for r in kb.response_ids if shares.get(r, 0.0) < RARE)
+    rare = [r for r in below if not kb.response(r).rare]  # the ones with no reason given
+    reach = {
+        "world": theory.default_world,
+        "below": RARE,
+        "rare": rare,
+        "explained": {r: kb.response(r).rare for r in below if kb.response(r).rare},
+    }
 
     derive = program.derive_rules
     by_fact: dict[str, int] = {}
@@ -393,11 +434,15 @@ def _report(
     }
 
     statics = [
-        _check_static(sweeper, swept, prop.id, static, flags, base)
-        for (prop, static), flags in zip(sweeper.statics, swept.when)
+        _check_static(sweeper, swept, prop.id, static, flags, base, held)
+        for (prop, static), flags, held in zip(sweeper.statics, swept.when, swept.held)
     ]
     contradictions = (
-        sum(s["violations"] for s in statics) + conflicts["count"] + (0 if c1["holds"] else 1) + check["disagreements"]
+        sum(s["violations"] for s in statics)
+        + conflicts["count"]
+        + (0 if c1["holds"] else 1)
+        + check["disagreements"]
+        + (len(rare) if full else 0)
     )
     return {
         "knowledge": {"directory": str(kb.directory), "version": kb.version},
@@ -412,6 +457,7 @@ def _report(
         "always": always,
         "worlds": worlds,
         "c1": c1,
+        "reach": reach,
         "conflicts": conflicts,
         "statics": statics,
         "cross_check": check,
@@ -422,24 +468,38 @@ def _report(
 
 
 def _check_static(
-    sweeper: Sweeper, swept: Sweep, prop_id: str, static: Static, when: Any | None, base: Any
+    sweeper: Sweeper,
+    swept: Sweep,
+    prop_id: str,
+    static: Static,
+    when: Any | None,
+    base: Any,
+    held: Any | None = None,
 ) -> dict[str, Any]:
     """Count the places where the change the static speaks of goes the wrong way."""
     space, responses = sweeper.space, sweeper.program.responses
     lows, highs = raise_pairs(space, static, base)
     at_low, at_high = np.searchsorted(swept.indices, lows), np.searchsorted(swept.indices, highs)
     holds = np.ones(len(lows), dtype=bool) if when is None else when[at_low] & when[at_high]
+    if held is not None:
+        holds &= (held[at_low] == held[at_high]).all(axis=1)
+    names: tuple[str, ...] = responses
     if static.kind == "never_turns":
-        verdicts = swept.verdicts[static.world]
-        was = np.isin(verdicts[at_low], [responses.index(r) for r in static.turns_from])
-        now = np.isin(verdicts[at_high], [responses.index(r) for r in static.turns_to])
+        if static.stage is not None:
+            verdicts = swept.conclusions[(static.world, static.stage)]
+            names = sweeper.program.stage(static.stage).alternatives
+        else:
+            verdicts = swept.verdicts[static.world]
+        was = np.isin(verdicts[at_low], [names.index(r) for r in static.turns_from])
+        now = np.isin(verdicts[at_high], [names.index(r) for r in static.turns_to])
         before = after = verdicts
         bad = was & now & holds
         falls = bad.astype(float)
     else:
-        values = swept.supports[(static.world, static.response)]
+        assert static.stage is not None, "a static on support names its stage"
+        values = swept.supports[(static.world, static.stage, static.response)]
         if static.kind == "margin":
-            values = values - swept.supports[(static.world, static.against)]
+            values = values - swept.supports[(static.world, static.stage, static.against)]
         before = after = values
         falls = values[at_low] - values[at_high]
         if static.kind == "never_raises":
@@ -452,7 +512,7 @@ def _check_static(
         raised = space.answers(int(highs[k]))
         shown: tuple[str, str] | tuple[float, float]
         if static.kind == "never_turns":
-            shown = (responses[int(before[at_low[k]])], responses[int(after[at_high[k]])])
+            shown = (names[int(before[at_low[k]])], names[int(after[at_high[k]])])
         else:
             shown = (round(float(before[at_low[k]]), 4), round(float(after[at_high[k]]), 4))
         examples.append(
@@ -467,6 +527,7 @@ def _check_static(
     return {
         "proposition": prop_id,
         "world": static.world,
+        "stage": static.stage,
         "factor": static.factor,
         "kind": static.kind,
         "response": static.response,
@@ -475,6 +536,7 @@ def _check_static(
         "claim": static.describe(),
         "over": list(static.over),
         "when": cond.condition_text(static.when) if static.when is not None else None,
+        "hold": list(static.hold) or None,
         "checked": int(holds.sum()),
         "violations": int(bad.sum()),
         "examples": examples,
@@ -499,10 +561,15 @@ def _influence(sweeper: Sweeper, swept: Sweep, position: Any) -> dict[str, list[
                     if not any(fires[r.id] for r in rules)
                     else "its rules fire but no verdict rests on it alone"
                 )
+            by_stage = {
+                st.id: round(int(swept.stage_changed[(world, st.id)][position][:, k].sum()) / max(len(position), 1), 6)
+                for st in sweeper.program.stages
+            }
             rows.append(
                 {
                     "proposition": pid,
                     "share": round(changed / max(len(position), 1), 6),
+                    "stages": by_stage,
                     "changed": changed,
                     "rules": [r.id for r in rules],
                     "reason": reason,
@@ -515,14 +582,16 @@ def _influence(sweeper: Sweeper, swept: Sweep, position: Any) -> dict[str, list[
 def _verdict_example(sweeper: Sweeper, index: int, world: str) -> dict[str, Any]:
     answers = sweeper.space.answers(index)
     batch = sweeper.vector.run(sweeper.vector.encode([answers]), (world,))
-    support = dict(zip(sweeper.program.responses, batch.support[world][0].tolist()))
     code = int(batch.verdict[world][0])
-    decision = decide(sweeper.program, support)
-    top = decision.ranking[: 1 + len(decision.tied_with)] if decision.tie else decision.ranking[:2]
+    support = batch.support[world][0].tolist()
+    stages: dict[str, dict[str, float]] = {}
+    for (stage, alt), cf in zip(sweeper.vector.alternatives, support):
+        if cf:
+            stages.setdefault(stage, {})[alt] = round(cf, 4)
     return {
         "answers": answers,
         "verdict": sweeper.program.responses[code] if code >= 0 else None,
-        "support": {r: round(support[r], 4) for r in top},
+        "support": stages,
     }
 
 

@@ -1,7 +1,8 @@
 """Oracles for the engine. CLIPS: the same knowledge base compiled to CLIPS rules
-(bench/) must fire the same rules and reach the same verdict as the experta
-engine. experta's own parts: the engine's faster matcher, strategy and fact list
-must leave the trace exactly as experta's stock ones make it."""
+(bench/) must fire the same rules, take the same stage decisions and reach the
+same staged verdict as the experta engine. experta's own parts: the engine's
+faster matcher, strategy and fact list must leave the trace exactly as experta's
+stock ones make it."""
 
 import dataclasses
 import random
@@ -29,9 +30,11 @@ def disagreements(advisor, clips, cases, world="walt"):
     found = []
     for case in cases:
         result = advisor.analyze(case, world=world, explain=False)
+        raw = advisor.pool.run(case.answers, world)  # the engine's own stage decisions
         run = clips.run(case.answers)
         derived = {fact: d.level for fact, d in result.derived.items() if d.level is not None}
-        if (result.verdict, [f.rule for f in result.fired], derived) != (run.verdict, run.fired, clips.derived_facts()):
+        engine = (result.verdict, [f.rule for f in result.fired], derived, list(raw.stages))
+        if engine != (run.verdict, run.fired, clips.derived_facts(), list(run.stages)):
             found.append((case.answers, result.verdict, run.verdict))
     return found
 
@@ -39,7 +42,8 @@ def disagreements(advisor, clips, cases, world="walt"):
 @pytest.mark.parametrize("world, n", [("walt", 300), ("balancing", 150), ("bandwagoning", 150)])
 def test_experta_and_clips_agree_on_random_cases(advisor, kb, world, n):
     # Same verdict, same rules in the same firing order, same derived facts
-    # (including threat levels estimated from unknown sources).
+    # (including threat levels estimated from unknown sources, and the stage
+    # facts concluded), same decision at every stage.
     assert disagreements(advisor, ClipsBackend(advisor.program, world), sample(kb, n, seed=len(world)), world) == []
 
 
@@ -70,13 +74,34 @@ def test_the_oracle_notices_a_rule_that_differs(advisor, kb):
     assert found
 
 
+def test_the_oracle_notices_a_stage_rule_that_weighs_differently(advisor, kb):
+    # A rule of a weighed stage that lends its certainty to another alternative
+    # fires on the same cases, so the traces agree: only the stage's decision, made
+    # in CLIPS from the trace, can tell, and the comparison must report it.
+    changed = [
+        dataclasses.replace(spec, effects=(("alliance", 1.0),)) if spec.id == "R7-NO-USABLE-ALLIES" else spec
+        for spec in kb.rules
+    ]
+    other = ClipsBackend(compile_program(dataclasses.replace(kb, rules=tuple(changed))))
+    cases = sample(kb, 100, seed=1)
+    assert disagreements(advisor, other, cases)
+    for case in cases:
+        assert [f.rule for f in advisor.analyze(case, explain=False).fired] == other.run(case.answers).fired
+
+
 def test_the_clips_program_is_deterministic_and_covers_every_rule(kb):
     program = compile_program(kb)
     text = compile_clips(program, program.rules)
     assert text == compile_clips(compile_program(kb), program.rules)
-    rules = [c for c in text if c.startswith("(defrule ")]
-    assert len(rules) == len(kb.rules)
-    assert all("(declare (salience " in c for c in rules)
+    defrules = [c for c in text if c.startswith("(defrule ")]
+    # One defrule per rule with its priority, and one per weighed stage's decision
+    # with the decision's priority (below its layer's rules, above the next's).
+    expected = [f"(defrule {r.id} (declare (salience {r.priority}))" for r in program.rules]
+    expected += [
+        f"(defrule decide-{st.id} (declare (salience {program.decision_priority(st)}))" for st in program.stages
+    ]
+    assert len(defrules) == len(kb.rules) + len(program.stages) == len(expected)
+    assert [c.split("\n")[0] for c in defrules] == expected
 
 
 def test_the_engine_traces_exactly_as_stock_experta_does(kb):
@@ -102,6 +127,7 @@ def test_the_engine_traces_exactly_as_stock_experta_does(kb):
             agenda.activations = self.agenda.activations
             self.agenda = agenda
             self.trace, self.fired_ids, self.derived, self.conflicts = [], set(), {}, []
+            self.stages = []
 
     engines = fast(), Stock()
     for case in sample(kb, 60, seed=6):
@@ -110,7 +136,7 @@ def test_the_engine_traces_exactly_as_stock_experta_does(kb):
             engine.reset()
             engine.declare(*[Answer(factor=f, level=case.answers.get(f, UNKNOWN)) for f in kb.factor_ids])
             engine.run()
-            runs.append((engine.trace, engine.derived, engine.conflicts))
+            runs.append((engine.trace, engine.derived, engine.conflicts, engine.stages))
         assert runs[0] == runs[1], case.answers
 
 

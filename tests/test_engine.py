@@ -78,14 +78,19 @@ def test_each_proposition_fires_on_a_case_built_for_it(advisor, kb, proposition)
 
 def test_other_verdicts_are_reachable(advisor):
     assert advisor.analyze(make_case()).verdict == "no_alignment"
-    # A great power sure of its allies is torn: passing the buck (C3) comes close
-    # behind balancing, its many grounds (B1-B5, C1, C2, R4) just ahead.
+    # A great power sure of its allies stands against the threat (direction) and
+    # passes the buck (C3, the mode stage): the grounds for turning against the threat
+    # (B1-B5, C1, C2, R4) decide the direction, never how the state acts on it.
     great = advisor.analyze(
         make_case(
             **dict(THREATENING, intentions="ambiguous", state_strength="great_power", ally_availability="certain")
         )
     )
-    assert great.verdict == "balance" and great.runner_up == "buck_pass" and great.support["buck_pass"] >= 0.4
+    assert great.verdict == "buck_pass" and great.runner_up == "internal_balance"
+    direction, mode = (next(s for s in great.stages if s.stage == k) for k in ("direction", "mode"))
+    assert direction.conclusion == "against" and mode.conclusion == "buck_pass" and mode.support["buck_pass"] >= 0.4
+    weak = advisor.analyze(make_case(**dict(THREATENING, state_strength="weak", ally_availability="certain")))
+    assert weak.verdict == "free_ride"
     alone = advisor.analyze(make_case(**dict(THREATENING, state_strength="strong", ally_availability="none")))
     assert alone.verdict == "internal_balance"
     losing = advisor.analyze(
@@ -143,7 +148,9 @@ def test_unknown_factors_are_listed_and_block_rules_honestly(advisor):
     assert result.unknown == ("ally_availability", "pivotal")
     assert result.derived["allies_usable"].level is None
     blocked = {b.rule: b for b in result.why_not["balance"].blocked}
-    failure = blocked["C3-LIKELY-SUPPORT"].failed[0]
+    # The verdict is decided at the mode stage, where allies at hand argue for an alliance.
+    assert result.why_not["balance"].stage == "mode"
+    failure = blocked["C3-ALLIES-AT-HAND"].failed[0]
     assert failure.value == "unknown" and "unknown" in failure_text(advisor.kb, failure)
     # not(...) never fires on ignorance: neither allies rule fired.
     fired = {f.rule for f in result.fired}

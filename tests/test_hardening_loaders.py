@@ -130,11 +130,12 @@ def test_knowledge_pack_with_python_tag_is_refused(tmp_path):
     rules = target / "rules.yaml"
     rules.write_text(
         rules.read_text().replace(
-            "explanation: A state facing a real threat allies",
+            "explanation: A state facing a real threat aligns",
             "explanation: !!python/object/apply:os.system ['id']\n    x: A",
             1,
         )
     )
+    assert "!!python/object" in rules.read_text()  # the tag is really planted
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(target)
     assert "rules.yaml" in str(info.value)

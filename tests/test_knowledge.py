@@ -77,14 +77,33 @@ def _edit(path, old, new):
         ("rules.yaml", "id: B3-PROXIMITY", "id: B2-POWER", "duplicate rule id 'B2-POWER'"),
         (
             "rules.yaml",
-            '{fact: proximity, at_least: regional}\n    assert: {weak_before_great_power: "yes"}',
-            "{fact: proximity, at_least: regional}\n        - {fact: threat_power, is: lesser}\n"
-            '    assert: {weak_before_great_power: "yes"}',
+            '{fact: threat_power, at_least: superior}\n    assert: {alliance_too_late: "yes"}',
+            "{fact: threat_power, at_least: superior}\n        - {fact: threat_power, is: lesser}\n"
+            '    assert: {alliance_too_late: "yes"}',
             "can never fire",
         ),
-        ("rules.yaml", "effects: {balance: +moderate}", "effects: {balanse: +moderate}", "unknown response 'balanse'"),
-        ("rules.yaml", "effects: {balance: +moderate}", "effects: {balance: 0.25}", "not a number"),
-        ("rules.yaml", "effects: {balance: +moderate}", "effects: {balance: +huge}", "unknown weight class 'huge'"),
+        (
+            "rules.yaml",
+            "effects: {against: +moderate}",
+            "effects: {againts: +moderate}",
+            "'againts' is no alternative of the direction stage",
+        ),
+        # A direction rule may not weigh the mode stage's alternatives.
+        (
+            "rules.yaml",
+            "effects: {against: +moderate}",
+            "effects: {alliance: +moderate}",
+            "'alliance' is no alternative of the direction stage",
+        ),
+        ("rules.yaml", "effects: {against: +moderate}", "effects: {against: 0.25}", "not a number"),
+        ("rules.yaml", "effects: {against: +moderate}", "effects: {against: +huge}", "unknown weight class 'huge'"),
+        # A stage reads only what the stages before it concluded.
+        (
+            "rules.yaml",
+            'when: {fact: significant_threat, is: "yes"}\n    effects: {against: +moderate}',
+            "when: {fact: mode, is: alliance}\n    effects: {against: +moderate}",
+            "reads 'mode', which its stage or a later one concludes",
+        ),
         ("responses.yaml", "    cf: 0.2\n", "    cf: 1.5\n", "'cf' must be a number in (0, 1]"),
         (
             "rules.yaml",
@@ -96,8 +115,8 @@ def _edit(path, old, new):
         ("questionnaire.yaml", "id: proximity\n", "id: state_strength\n", "duplicate factor id 'state_strength'"),
         (
             "rules.yaml",
-            "layer: support\n    propositions: [B1]\n",
-            "layer: support\n    propositions: [B1]\n    python: x\n",
+            "layer: direction\n    propositions: [B1]\n",
+            "layer: direction\n    propositions: [B1]\n    python: x\n",
             "unknown key 'python'",
         ),
     ],
@@ -113,7 +132,7 @@ def test_invalid_knowledge_is_refused_with_file_line_and_id(kb_copy, file, old, 
 
 
 def test_duplicate_yaml_key_is_refused(kb_copy):
-    _edit(kb_copy / "rules.yaml", "    layer: support\n", "    layer: support\n    layer: derive\n")
+    _edit(kb_copy / "rules.yaml", "    layer: direction\n", "    layer: direction\n    layer: derive\n")
     with pytest.raises(KnowledgeError, match="duplicate key 'layer'"):
         load_knowledge(kb_copy)
 

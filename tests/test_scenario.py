@@ -370,7 +370,12 @@ def test_a_victorious_coalition_comes_apart_once_its_enemy_is_beaten(engine, kb)
     # at war, near victory, the same coalition holds
     at_war = run(engine, kb, VICTORY.replace("war: peace\ndefeated: [reich]", "war: late_war\nwar_leader: west"))
     assert at_war.coalitions == (("east", "west", "isle"),)
-    assert all(at_war.states[s].verdict == "balance" for s in ("east", "west", "isle"))
+    # each stays against the threat (great powers sure of their allies pass the buck
+    # within the coalition: C3's mode, not a change of side)
+    for s in ("east", "west", "isle"):
+        choice = at_war.states[s]
+        direction = next(st for st in choice.result.stages if st.stage == "direction")
+        assert choice.side == "against" and direction.conclusion == "against", s
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

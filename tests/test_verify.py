@@ -59,9 +59,10 @@ weights:
   - {id: most, cf: 0.6, meaning: m}
   - {id: nearly, cf: 0.9, meaning: m}
 responses:
-  - {id: balance, label: Balance, meaning: Ally against the threat.}
-  - {id: bandwagon, label: Bandwagon, meaning: Align with the threat.}
-  - {id: no_alignment, label: Stay unaligned, meaning: The threat is too small.}
+  - {id: balance, label: Balance, meaning: Ally against the threat., direction: against, mode: alliance}
+  - {id: bandwagon, label: Bandwagon, meaning: Align with the threat., direction: with, mode: alliance,
+     rare: In this knowledge base balancing always outweighs appeasement in Walt's world.}
+  - {id: no_alignment, label: Stay unaligned, meaning: The threat is too small., direction: none}
 scoring:
   method: mycin
   min_support: 0.05
@@ -83,7 +84,7 @@ propositions:
     pages: "32"
     worlds: [balancing, walt]
     statics:
-      - {world: balancing, factor: threat_power, response: balance}
+      - {world: balancing, stage: direction, factor: threat_power, response: against}
   - {id: W1, group: bandwagoning, title: Bandwagoning, text: t, pages: "32", worlds: [bandwagoning, walt]}
   - {id: C1, group: conditions, title: Balancing is the rule, text: t, pages: "32", worlds: [walt]}
   - {id: R3, group: reasoning, title: Threat, text: t, pages: "21", worlds: [balancing, bandwagoning, walt]}
@@ -102,36 +103,42 @@ source: {short: Walt 1987, author: Stephen M. Walt, title: The Origins of Allian
 RULES = """
 derived:
   - {id: significant_threat, label: Significant threat, levels: ["yes", "no"], meaning: m}
+  - {id: direction, label: Direction, levels: [against, with, none], meaning: m}
+  - {id: mode, label: Mode, levels: [alliance, own_resources], meaning: m}
+stages:
+  - {id: threat, layer: derive, concludes: significant_threat, question: How great a threat?}
+  - {id: direction, layer: direction, concludes: direction, question: Against it or with it?}
+  - {id: mode, layer: mode, concludes: mode, question: How?}
 rules:
   - {id: D-SIGNIFICANT, layer: derive, propositions: [R3], explanation: A superior power threatens.,
      when: {fact: threat_power, at_least: superior}, assert: {significant_threat: "yes"}}
   - {id: D-NOT-SIGNIFICANT, layer: derive, propositions: [R3], explanation: A lesser power does not.,
      when: {fact: threat_power, is: lesser}, assert: {significant_threat: "no"}}
-  - {id: R3-LOW, layer: support, propositions: [R3], explanation: Little threat means little reason to align.,
-     when: {fact: significant_threat, is: "no"}, effects: {no_alignment: +most}}
-  - {id: B1-THREAT, layer: support, propositions: [B1], explanation: A real threat is balanced.,
-     when: {fact: significant_threat, is: "yes"}, effects: {balance: +half}}
-  - {id: B2-POWER, layer: support, propositions: [B2], explanation: Overwhelming power provokes more.,
-     when: {fact: threat_power, is: overwhelming}, effects: {balance: +fifth}}
-  - {id: W1-THREAT, layer: support, propositions: [W1], explanation: A weak state appeases a real threat.,
+  - {id: R3-LOW, layer: direction, propositions: [R3], explanation: Little threat means little reason to align.,
+     when: {fact: significant_threat, is: "no"}, effects: {none: +most}}
+  - {id: B1-THREAT, layer: direction, propositions: [B1], explanation: A real threat is balanced.,
+     when: {fact: significant_threat, is: "yes"}, effects: {against: +half}}
+  - {id: B2-POWER, layer: direction, propositions: [B2], explanation: Overwhelming power provokes more.,
+     when: {fact: threat_power, is: overwhelming}, effects: {against: +fifth}}
+  - {id: W1-THREAT, layer: direction, propositions: [W1], explanation: A weak state appeases a real threat.,
      when: {all: [{fact: significant_threat, is: "yes"}, {fact: state_strength, is: weak}]},
-     effects: {bandwagon: +third}}
-  - {id: C1-RULE, layer: support, propositions: [C1], explanation: Balancing is the rule.,
-     when: {fact: significant_threat, is: "yes"}, effects: {balance: +fifth}}
+     effects: {with: +third}}
+  - {id: C1-RULE, layer: direction, propositions: [C1], explanation: Balancing is the rule.,
+     when: {fact: significant_threat, is: "yes"}, effects: {against: +fifth}}
 """
 
 # Passes the loader (each leaf can hold) but can never fire: a lesser threat is
 # never significant.
 DEAD_RULE = """
-  - {id: NEVER, layer: support, propositions: [W1], explanation: Planted dead rule.,
+  - {id: NEVER, layer: direction, propositions: [W1], explanation: Planted dead rule.,
      when: {all: [{fact: significant_threat, is: "no"}, {fact: threat_power, at_least: superior}]},
-     effects: {bandwagon: +tenth}}
+     effects: {with: +tenth}}
 """
 
 # Contradicts B2: overwhelming power lowers the support for balancing.
 BACKFIRE_RULE = """
-  - {id: B2-BACKFIRES, layer: support, propositions: [B2], explanation: Planted contradiction of B2.,
-     when: {fact: threat_power, is: overwhelming}, effects: {balance: -nearly}}
+  - {id: B2-BACKFIRES, layer: direction, propositions: [B2], explanation: Planted contradiction of B2.,
+     when: {fact: threat_power, is: overwhelming}, effects: {against: -nearly}}
 """
 
 
@@ -206,9 +213,10 @@ def test_planted_contradiction_of_a_proposition_is_found(tmp_path, capsys):
     assert code == 1
     flat = " ".join(out.split())  # the line wraps at the terminal's width
     assert (
-        "B2 balancing raising threat_power (lesser..overwhelming) balance never falls: 8 steps checked, 4 VIOLATIONS"
+        "B2 balancing raising threat_power (lesser..overwhelming) against never falls at the direction stage: "
+        "8 steps checked, 4 VIOLATIONS"
     ) in flat
-    assert "threat_power superior -> overwhelming: balance +0.50 -> -0.75" in out
+    assert "threat_power superior -> overwhelming: against +0.50 -> -0.75" in out
     assert "Result: FAILED" in out
 
 

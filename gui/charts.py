@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QScrollArea, QSizePoli
 
 from presentation import figures
 from presentation.figures import capital
-from presentation.wording import next_questions_text, no_verdict_text, qualifiers
+from presentation.wording import next_questions_text, no_verdict_text, qualifiers, stage_table
 
 from .style import card, esc, theme
 
@@ -587,6 +587,12 @@ class OverviewView(QScrollArea):
         self.assessment.setTextFormat(Qt.RichText)
         assessment_layout.addWidget(self.assessment)
         column.addWidget(self.assessment_card)
+        # The decision in Walt's stages, in order (presentation/wording.py stage_table).
+        self.stages_card, stages_layout = card("Stages")
+        self.stages = QLabel(wordWrap=True, objectName="stages")
+        self.stages.setTextFormat(Qt.RichText)
+        stages_layout.addWidget(self.stages)
+        column.addWidget(self.stages_card)
         chain_card, chain_layout = card("Inference chain")
         self.chain_scroll = _ChainScroll(self.chain)
         chain_layout.addWidget(self.chain_scroll)
@@ -617,6 +623,15 @@ class OverviewView(QScrollArea):
         lines = [line for line in lines if line]
         self.assessment.setText("<br>".join(lines))
         self.assessment_card.setVisible(bool(lines))
+        rows = stage_table(kb, result)
+        self.stages.setText(
+            "<br>".join(
+                f"<b>{row.number}. {esc(row.title)}: {esc(row.why)}</b> {esc(row.answer)}"
+                f"<br><span style='color:{theme.MUTED}'>Decided by {esc(row.decided_by)}.</span>"
+                for row in rows
+            )
+        )
+        self.stages_card.setVisible(bool(rows))
         for figure in (self.chain, self.threat, self.support):
             figure.show_result(result)
         self._fit_chain()

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem
 
 from presentation.citations import merge_citations
-from presentation.wording import failure_text, why_not_summary
+from presentation.wording import effect_label, failure_text, why_not_stage_detail, why_not_summary
 from rules import conditions as cond
 
 from .style import document_css, esc, fact_levels, fact_title, response_colour, theme
@@ -32,7 +32,7 @@ def facts_text(kb, facts):
 def outcome_text(kb, item):
     if item.asserted is not None:
         return "⇒ " + ", ".join(f"{kb.fact_label(f)} = {kb.level_label(f, lv)}" for f, lv in item.asserted.items())
-    return ", ".join(f"{kb.response(r).label} {cf:+.2f}" for r, cf in (item.effects or {}).items())
+    return ", ".join(f"{effect_label(kb, item.layer, r)} {cf:+.2f}" for r, cf in (item.effects or {}).items())
 
 
 def make_browser():
@@ -105,7 +105,7 @@ def rule_html(kb, rule_id, result):
         parts.append("<h3>Matched</h3><p>" + esc(facts_text(kb, fired.facts)) + "</p>")
         parts.append("<h3>Concluded</h3><p>" + esc(outcome_text(kb, fired)) + "</p>")
     elif spec.effects:
-        effects = ", ".join(f"{kb.response(r).label} {cf:+.2f}" for r, cf in spec.effects)
+        effects = ", ".join(f"{effect_label(kb, spec.layer, r)} {cf:+.2f}" for r, cf in spec.effects)
         parts.append(f"<h3>Would have lent</h3><p>{esc(effects)}</p>")
     return "".join(parts)
 
@@ -238,6 +238,7 @@ def why_not_html(kb, result, response_id):
     parts = [
         f"<h2 style='color:{colour}'>{esc(question)}</h2>",
         f"<p>{esc(why_not_summary(result, response_id))}</p>",
+        *([f"<p>{esc(d)}</p>"] if (d := why_not_stage_detail(kb, result, response_id)) else []),
         f"<p class='muted'>{esc(kb.response(response_id).meaning)} Support {detail.cf:+.2f} "
         f"(belief {detail.mb:.2f}, disbelief {detail.md:.2f}).</p>",
     ]

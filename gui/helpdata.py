@@ -7,6 +7,7 @@ command line's explanation of a proposition can print the same data.
 
 from html import escape
 
+from presentation.wording import effect_label
 from rules.atlas import proposition_map
 
 GROUP_TITLES = {
@@ -96,7 +97,7 @@ def proposition_entry(kb, prop_id):
                 "other_propositions": [p for p in rule.propositions if p != prop_id],
                 "asserts": [(kb.fact_label(fact), kb.level_label(fact, level)) for fact, level in rule.asserts],
                 "derives": kb.fact_label(rule.derive) if rule.derive else None,
-                "effects": [(kb.response(r).label, cf) for r, cf in rule.effects],
+                "effects": [(effect_label(kb, rule.layer, r), cf) for r, cf in rule.effects],
             }
         )
     return {

@@ -10,8 +10,11 @@ API (coordinates in pixels at 96 dpi, origin top left; a node's x, y is its top 
   ``ChainLayout(width, height, nodes, edges, columns, legend_y)``, with
   ``.node(id)`` and ``.node_at(x, y)`` (hit testing for clicks and tooltips).
   ``Node(id, kind, label, sublabel, x, y, w, h, rule_id, fact, response, emphasis,
-  tone, tooltip)``; ``kind`` is 'answer' | 'derived' | 'rule' | 'response'; ids are
-  'answer:<factor>', 'derived:<fact>', 'rule:<rule id>', 'response:<response>'.
+  tone, tooltip)``; ``kind`` is 'answer' | 'derived' | 'rule' | 'choice' | 'response';
+  ids are 'answer:<factor>', 'derived:<fact>', 'rule:<rule id>',
+  'choice:<stage>:<alternative>' (a stage's alternative: rules weigh on these; the
+  verdict's path is emphasised). A choice node's ``response`` is the response a click
+  explains (the verdict on its path, or the response that leaves it there).
   ``rule_id`` is the rule to show when the node is selected (a derived fact carries
   the derive rule folded into it). ``node.compact`` (rule nodes): label left and
   sublabel right on one line; other nodes: label over sublabel.
@@ -35,7 +38,7 @@ from dataclasses import dataclass, field
 from html import escape as _html_escape
 
 from presentation.citations import merge_citations
-from rules.knowledge import UNKNOWN
+from rules.knowledge import DERIVE, UNKNOWN
 from rules.result import ThreatScore
 
 
@@ -71,7 +74,7 @@ TITLE_SIZE = 13  # px, column headings
 @dataclass
 class Node:
     id: str
-    kind: str  # 'answer' | 'derived' | 'rule' | 'response'
+    kind: str  # 'answer' | 'derived' | 'rule' | 'choice' | 'response'
     label: str
     sublabel: str
     x: float
@@ -229,12 +232,14 @@ def chain_layout(result) -> ChainLayout:
 
     Columns: the answers the fired rules read (and the unknown answers), the derived
     facts (a derive rule is folded into the fact it asserts; facts derived from other
-    facts get a column further right), the fired support rules grouped by the
-    response they weigh on most, and the responses that received support.
+    facts get a column further right), the fired stage rules grouped by the stage
+    alternative they weigh on most, the stage alternatives that received support
+    (each stage's conclusion marked chosen, those on the verdict's path drawn as the
+    verdict and named after it).
     """
     kb = result.kb
     fired = result.fired
-    support_items = [item for item in fired if item.layer == "support" and item.effects]
+    support_items = [item for item in fired if item.layer != DERIVE and item.effects]
     derive_items = [item for item in fired if item.asserted or (item.score and not item.score.settled)]
 
     # --- nodes, by column, before placement
@@ -299,14 +304,34 @@ def chain_layout(result) -> ChainLayout:
             tooltip=f"{factor.question}\n{label}" + ("" if known else " (the engine reasoned without it)"),
         )
 
-    response_rank = {rid: i for i, rid in enumerate(response_order(result))}
-    support_items.sort(key=lambda item: (response_rank[_main_effect(item)], item.step))
+    # The rules of the weighed stages lend support to a stage's alternatives (against,
+    # by alliance, ...), not to responses: they feed the stage choices, and the choices
+    # on the verdict's path are drawn as the verdict (a column of its own would widen
+    # the chain past legibility in the reports).
+    stage_rank = {st.id: i for i, st in enumerate(kb.stages)}
+    stage_of_fact = {st.fact: st for st in kb.stages}
+    outcomes = {o.stage: o for o in result.stages}
+    choice_key: dict[str, tuple[str, str]] = {}  # alternative id -> (stage id, alternative)
+    for st in kb.weighed_stages:
+        for alt in st.alternatives:
+            choice_key.setdefault(alt, (st.id, alt))
+
+    def choice_of(alternative):
+        return choice_key.get(alternative, ("", alternative))
+
+    def choice_rank(key):
+        stage, alt = key
+        st = kb.stage(stage) if stage in stage_rank else None
+        alts = st.alternatives if st else ()
+        return (stage_rank.get(stage, 99), alts.index(alt) if alt in alts else 99)
+
+    support_items.sort(key=lambda item: (choice_rank(choice_of(_main_effect(item))), item.step))
     rule_nodes = []
     for item in support_items:
         effects = item.effects
         signs = {_tone(cf) for cf in effects.values()}
         sub = " ".join(signed(cf) for cf in effects.values())
-        tip = "; ".join(f"{signed(cf)} {kb.response(r).label}" for r, cf in effects.items())
+        tip = "; ".join(f"{signed(cf)} {_choice_text(kb, *choice_of(a))}" for a, cf in effects.items())
         rule_nodes.append(
             Node(
                 id=f"rule:{item.rule}",
@@ -323,35 +348,58 @@ def chain_layout(result) -> ChainLayout:
             )
         )
         edges += _fact_edges(item, f"rule:{item.rule}")
-        for response, cf in effects.items():
-            edges.append(Edge(f"rule:{item.rule}", f"response:{response}", _tone(cf)))
+        for alternative, cf in effects.items():
+            stage, alt = choice_of(alternative)
+            edges.append(Edge(f"rule:{item.rule}", f"choice:{stage}:{alt}", _tone(cf)))
 
-    touched = {r for item in support_items for r in item.effects}
-    response_nodes = []
-    for rid in sorted(touched, key=response_rank.__getitem__):  # every response has a rank
-        cf = result.support[rid]
-        verdict = rid == result.verdict
-        response_nodes.append(
+    touched = {choice_of(a) for item in support_items for a in item.effects}
+    verdict_path = set()
+    if result.verdict is not None:
+        for fact, level in kb.response(result.verdict).path.items():
+            st = stage_of_fact.get(fact)
+            if st is not None:
+                verdict_path.add((st.id, level))
+    for stage, outcome in outcomes.items():
+        if stage in stage_rank and kb.stage(stage).weighed and outcome.conclusion is not None:
+            if (stage, outcome.conclusion) in verdict_path:
+                touched.add((stage, outcome.conclusion))
+    explained: dict[tuple[str, str], str] = {}
+    for rid, info in (result.why_not or {}).items():
+        if info.stage is not None and info.alternative is not None:
+            explained.setdefault((info.stage, info.alternative), rid)
+    choice_nodes = []
+    for stage, alt in sorted(touched, key=choice_rank):
+        outcome = outcomes.get(stage)
+        cf = outcome.support.get(alt, 0.0) if outcome else 0.0
+        chosen = outcome is not None and outcome.conclusion == alt
+        on_path = (stage, alt) in verdict_path and chosen
+        text = _choice_text(kb, stage, alt)
+        choice_nodes.append(
             Node(
-                id=f"response:{rid}",
-                kind="response",
-                label=kb.response(rid).label,
-                sublabel=("verdict \u00b7 " if verdict else "") + f"support {signed(cf)}",
+                id=f"choice:{stage}:{alt}",
+                kind="choice",
+                label=text,
+                sublabel=(
+                    f"{kb.response(result.verdict).label} \u00b7 {signed(cf)}"
+                    if on_path and result.verdict
+                    else ("chosen \u00b7 " if chosen else "") + f"support {signed(cf)}"
+                ),
                 x=0,
                 y=0,
                 w=0,
-                h=NODE_H + (8 if verdict else 0),
-                response=rid,
-                emphasis=verdict,
+                h=NODE_H,
+                response=result.verdict if on_path else explained.get((stage, alt)),
+                emphasis=on_path,  # the verdict's path: drawn as the verdict
                 tone=_tone(cf),
-                tooltip=kb.response(rid).meaning,
+                tooltip=(kb.stage(stage).question if stage in stage_rank else text)
+                + f"\n{text}: support {signed(cf)}"
+                + (" (the stage's conclusion)" if chosen else ""),
             )
         )
-
     deepest = max(depth.values(), default=0)
     derived_columns = [[derived_nodes[f] for f in derived_nodes if depth[f] == d] for d in range(1, deepest + 1)]
-    columns = [list(answer_nodes.values())] + derived_columns + [rule_nodes, response_nodes]
-    titles = ["Answers"] + ["Derived facts"] + [""] * (deepest - 1) + ["Rules that fired", "Responses"]
+    columns = [list(answer_nodes.values())] + derived_columns + [rule_nodes, choice_nodes]
+    titles = ["Answers"] + ["Derived facts"] + [""] * (deepest - 1) + ["Rules that fired", "Stage choices"]
     if not derived_columns:
         titles.remove("Derived facts")
 
@@ -385,6 +433,13 @@ def chain_layout(result) -> ChainLayout:
     )
 
 
+def _choice_text(kb, stage, alternative):
+    """'Direction: against the threat': a stage's alternative, for a node's label."""
+    if stage not in {st.id for st in kb.stages}:
+        return str(alternative).replace("_", " ")
+    return f"{capital(stage)}: {kb.alternative_label(stage, alternative)}"
+
+
 def _fact_edges(item, target):
     """Edges from the facts a fired rule read; a threat score also reads unknown answers."""
     return [
@@ -405,7 +460,7 @@ def _unique(edges):
 def _order_columns(columns, edges):
     """Order the left columns by the mean rank of what they feed (the barycentre
     heuristic), so edges cross as little as possible. The two right columns keep
-    their order: rules grouped by response, verdict first."""
+    their order: rules grouped by stage choice, the choices by stage."""
     succ = {}
     for e in edges:
         succ.setdefault(e.source, []).append(e.target)
@@ -518,10 +573,20 @@ def threat_profile(result) -> ThreatProfile:
     rule = _score_rule(kb)
     score = result.threat_score
     if score is None:
-        factors = tuple(f for f, _ in rule.score) + tuple(f for f, _ in rule.weigh_by)
+        factors = rule.score_factors
         score = ThreatScore({}, None, 0, 0, (0, 0), factors, (), False)
     sources = []
-    for factor, table in rule.score:
+    # The means in the questionnaire's order: plain tables, and those whose points
+    # depend on another answer (proximity by the state's strength: its maximum is the
+    # one that answer allows, or the highest of all when it is unknown).
+    tables = {factor: table for factor, table in rule.score}
+    for factor, by, by_tables in rule.score_by:
+        by_level = result.case.answers.get(by)
+        chosen = [t for lv, t in by_tables if lv == by_level]
+        tables[factor] = chosen[0] if chosen else tuple(entry for _, t in by_tables for entry in t)
+    order = {f: i for i, f in enumerate(kb.factor_ids)}
+    for factor in sorted(tables, key=lambda f: order.get(f, len(order))):
+        table = tables[factor]
         known = factor in score.points
         sources.append(
             ThreatSource(

@@ -24,7 +24,9 @@ from .wording import (
     qualifiers,
     response_label,
     signed,
+    stage_table,
     tie_note,
+    why_not_stage_detail,
     why_not_summary,
 )
 
@@ -70,7 +72,13 @@ def render_text(result: Result) -> str:
     for n, (_kind, sentence) in enumerate(qualifiers(kb, result)):
         lines += _wrapped("Notes:        " if n == 0 else "              ", sentence)
     lines.append("")
-    lines.append("Support")
+    lines.append("Stages (the decision, stage by stage)")
+    for row in stage_table(kb, result):
+        lines.append(f"  {row.number}. {row.title}: {row.why}")
+        lines += _wrapped("     ", row.answer)
+        lines += _wrapped("     Decided by: ", row.decided_by)
+    lines.append("")
+    lines.append("Support (each response at the stage that decides it)")
     for rid, cf in sorted(result.support.items(), key=lambda kv: -kv[1]):
         bar = "#" * int(round(max(cf, 0) * 30))
         lines.append(f"  {kb.response(rid).label:24s} {signed(cf)}  {bar}")
@@ -92,6 +100,9 @@ def render_text(result: Result) -> str:
             if rid == result.verdict:
                 continue
             lines.append(f"  {kb.response(rid).label}: {why_not_summary(result, rid)}")
+            where = why_not_stage_detail(kb, result, rid)
+            if where:
+                lines.append(f"      {where}")
             for blocked in info.blocked[:3]:
                 reason = failure_text(kb, blocked.failed[0]) if blocked.failed else "blocked"
                 lines.append(f"      {blocked.rule}: {reason}")
@@ -308,13 +319,25 @@ def render_verify_text(report: dict[str, Any]) -> str:
         f"{c1['balancing_share']:.1%} of "
         f"the space, bandwagoning {c1['bandwagoning_share']:.1%}: " + ("holds." if c1["holds"] else "CONTRADICTED.")
     )
+    reach = report.get("reach")
+    if reach:
+        below = f"{reach['below']:.1%}"
+        if reach["rare"]:
+            lines.append(f"Unreachable (under {below} of the space, no reason given): {', '.join(reach['rare'])}.")
+        else:
+            lines.append(f"Every response takes at least {below} of the space, or the knowledge base says why not.")
+        for rid, why in reach["explained"].items():
+            lines += _wrapped("  ", f"{rid}: rare because {why}")
     lines.append("")
 
     for kind, title in (("gaps", "Gaps (no response reaches the minimum support)"), ("ties", "Ties between responses")):
         lines.append(f"{title}: " + ", ".join(f"{w} {report['worlds'][w][kind]['count']:,}" for w in worlds))
         for w in worlds:
             for ex in report["worlds"][w][kind]["examples"]:
-                support = ", ".join(f"{r} {cf:+.2f}" for r, cf in ex["support"].items())
+                support = "; ".join(
+                    f"{stage} " + ", ".join(f"{alt} {cf:+.2f}" for alt, cf in alts.items())
+                    for stage, alts in ex["support"].items()
+                )
                 lines.append(_example(f"{w}: {support}", ex["answers"], 2))
     lines.append("")
 

@@ -7,8 +7,10 @@ the same words.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rules.knowledge import KnowledgeBase
-from rules.result import Failure, Result
+from rules.result import Failure, Result, StageOutcome
 
 
 def response_label(kb: KnowledgeBase, response_id: str | None) -> str:
@@ -51,7 +53,7 @@ def why_not_summary(result: Result, response: str) -> str:
         return f"{label} is the verdict with support {signed(info.support)}."
     parts = [
         f"{label} has support {signed(info.support)} against {signed(result.support[result.verdict])} "
-        f"for {response_label(kb, result.verdict)}",
+        f"for {response_label(kb, result.verdict)}" + (f" at the {info.stage} stage" if info.stage else ""),
         f"{len(info.for_)} rule(s) fired for it and {len(info.against)} against it",
     ]
     if info.blocked:
@@ -97,10 +99,11 @@ def rests_on_text(kb: KnowledgeBase, result: Result) -> str:
     """What the verdict rests on: the propositions without which it would change."""
     if result.verdict is None:
         return ""
+    if not result.decisive and len(result.decisive_sets) > 1:
+        return "The verdict rests on no single proposition: " + _sets_text(kb, result.decisive_sets, "it") + "."
     if not result.decisive:
         return (
-            "No proposition decides the verdict, alone or together: it would stand without any "
-            "of the support rules that fired."
+            "No proposition decides the verdict, alone or in sets of up to three: it would stand without any of them."
         )
     ids = listed(result.decisive)
     if result.decisive_jointly:
@@ -202,3 +205,211 @@ def qualifiers(kb: KnowledgeBase, result: Result) -> list[tuple[str, str]]:
     if completions:
         out.append(("completions", completions))
     return out
+
+
+# ------------------------------------------------------------------- the stages
+def proposition_name(kb: KnowledgeBase, prop: str) -> str:
+    """'C3 (Allied support favours balancing, up to a point)'."""
+    return f"{prop} ({kb.proposition(prop).title})"
+
+
+def _sets_text(kb: KnowledgeBase, sets: tuple[tuple[str, ...], ...], what: str) -> str:
+    """What a conclusion rests on, from the smallest sets of propositions that change it."""
+    if not sets:
+        return f"no proposition, nor any two or three together, would change {what} if left out"
+    if all(len(s) == 1 for s in sets):
+        names = [proposition_name(kb, s[0]) for s in sets]
+        if len(names) == 1:
+            return f"without {names[0]}, {what} would change"
+        return f"without any one of {listed(names, 'or')}, {what} would change"
+    joined = [listed([proposition_name(kb, p) for p in s]) for s in sets]
+    if len(joined) > 1:  # ids only, in brackets: titles inside would nest the brackets
+        joined = [f"({listed(s)})" for s in sets]
+    if len(joined) == 1:
+        return f"no single proposition decides {what}; it would change only without {joined[0]} together"
+    return (
+        f"no single proposition decides {what}: it is carried equally by {listed(joined, 'or by')}, "
+        "and without any one of these sets it would change, so no one of them is the reason"
+    )
+
+
+def stage_answer(kb: KnowledgeBase, result: Result, stage: StageOutcome) -> str:
+    """The answer a stage gave, in a sentence a student can follow."""
+    if stage.stage == kb.stages[0].id:
+        score = result.threat_score
+        if stage.conclusion is None:
+            return "Not yet known: the answers leave the threat open, so no later stage can be weighed."
+        points = f" ({score.total} of {score.maximum} points)" if score is not None else ""
+        return f"The threat is {stage.conclusion}{points}: its means weighed by its perceived intentions."
+    label = kb.alternative_label(stage.stage, stage.conclusion) if stage.conclusion else ""
+    spec = kb.stage(stage.stage)
+    if stage.conclusion is None:
+        return "Not reached: an earlier stage leaves nothing to decide here."
+    if stage.conclusion == spec.otherwise:
+        return f"{label.capitalize()}: no rule of this stage applies."
+    if stage.margin is None:
+        return f"{label.capitalize()}: the only way open after the stages before it."
+    won = stage.support.get(stage.conclusion, 0.0)
+    text = f"{label.capitalize()} ({signed(won)})"
+    if stage.runner_up is not None:
+        runner = kb.alternative_label(stage.stage, stage.runner_up)
+        text += f" over {runner} ({signed(stage.support.get(stage.runner_up, 0.0))})"
+    text += f", a margin of {stage.margin:.2f}"
+    if stage.tie:
+        text += " (a tie, broken in favour of the more common course, C1)"
+    return text + "; " + _sets_text(kb, stage.decisive, "it") + "."
+
+
+def stage_lines(kb: KnowledgeBase, result: Result) -> list[tuple[str, str, str]]:
+    """(stage id, its question, its answer) for every stage, in order."""
+    return [(s.stage, kb.stage(s.stage).question, stage_answer(kb, result, s)) for s in result.stages]
+
+
+def why_not_stage_text(kb: KnowledgeBase, result: Result, response: str) -> str:
+    """Where a response parts from the verdict: the stage and the alternative it takes there."""
+    assert result.why_not is not None
+    info = result.why_not[response]
+    if info.stage is None or info.alternative is None or response == result.verdict:
+        return ""
+    stage = next((s for s in result.stages if s.stage == info.stage), None)
+    chosen = stage.conclusion if stage is not None else None
+    mine = kb.alternative_label(info.stage, info.alternative)
+    if chosen is None or chosen == info.alternative:
+        return f"At the {info.stage} stage it would need {mine}."
+    theirs = kb.alternative_label(info.stage, chosen)
+    won = stage.support.get(chosen, 0.0) if stage is not None else 0.0
+    return f"At the {info.stage} stage, {theirs} ({signed(won)}) beat {mine} ({signed(info.support)})."
+
+
+@dataclass(frozen=True)
+class StageLine:
+    """One stage as every view shows it: a row of the stage table and its sentences."""
+
+    stage: str
+    number: int
+    title: str  # 'Direction'
+    question: str  # the knowledge base's question of the stage
+    why: str  # the question a student asks of it: 'Why against the threat rather than with it?'
+    conclusion: str  # the conclusion's label ('' when none)
+    runner_up: str  # '' when nothing came second
+    margin: str  # '0.57', or '' when nothing was contested
+    rules: tuple[str, ...]  # the stage's rules that fired
+    decided_by: str  # the rules and the propositions that decided it, briefly
+    answer: str  # the answer in a sentence
+
+
+def _no_alignment(kb: KnowledgeBase) -> str | None:
+    """The direction alternative that is no alignment at all (a path with no mode)."""
+    return next((r.direction for r in kb.responses if r.direction and not r.mode and not r.war), None)
+
+
+def _stage_why(kb: KnowledgeBase, result: Result, stage: StageOutcome, first: bool) -> str:
+    if first:
+        return "Why align at all?"
+    spec = kb.stage(stage.stage)
+    if stage.conclusion is None:
+        return spec.question
+    label = kb.alternative_label(stage.stage, stage.conclusion)
+    if spec.otherwise is not None:
+        return spec.question
+    if stage.runner_up is not None:
+        return f"Why {label.lower()} rather than {kb.alternative_label(stage.stage, stage.runner_up).lower()}?"
+    return f"Why {label.lower()}?"
+
+
+def _align_at_all(kb: KnowledgeBase, result: Result) -> str:
+    """The threat stage's sequel: aligning (either way) against not aligning at all."""
+    none = _no_alignment(kb)
+    direction = (
+        next((s for s in result.stages if s.stage != kb.stages[0].id and none in kb.stage(s.stage).alternatives), None)
+        if none
+        else None
+    )
+    if direction is None or direction.conclusion is None:
+        return ""
+    theirs = signed(direction.support.get(none, 0.0)) if none in direction.support else "0.00"
+    if direction.conclusion == none:
+        unaligned = kb.alternative_label(direction.stage, none).lower()
+        return f" So the state does not align: {unaligned} came first ({theirs})."
+    best = kb.alternative_label(direction.stage, direction.conclusion).lower()
+    return (
+        f" A threat like this puts the choice of aligning: aligning {best} "
+        f"({signed(direction.support.get(direction.conclusion, 0.0))}) beat not aligning at all ({theirs})."
+    )
+
+
+def _rules_text(rules: tuple[str, ...], most: int = 4) -> str:
+    if not rules:
+        return "no rule fired"
+    shown = list(rules[:most])
+    if len(rules) > most:
+        shown.append(f"{len(rules) - most} more")
+    return listed(shown)
+
+
+def stage_table(kb: KnowledgeBase, result: Result) -> list[StageLine]:
+    """Every stage, in order, as the views show it (the text, the reports, the app)."""
+    out = []
+    for n, s in enumerate(result.stages, 1):
+        first = n == 1
+        spec = kb.stage(s.stage)
+        label = kb.alternative_label(s.stage, s.conclusion) if s.conclusion else ""
+        if first and s.conclusion:
+            label = s.conclusion
+        if first:
+            decided = "the threat score (" + _rules_text(s.rules[:1]) + ")" if s.rules else "the threat score"
+        elif not s.rules:
+            decided = "no rule of this stage fired"
+        else:
+            sets = s.decisive
+            if not sets:
+                props = ""
+            elif all(len(x) == 1 for x in sets):
+                props = "; rests on " + listed([x[0] for x in sets]) + (" (each needed)" if len(sets) > 1 else "")
+            elif len(sets) == 1:
+                props = "; rests on " + listed(sets[0]) + " together"
+            else:
+                props = "; carried equally by " + listed([f"({listed(x)})" for x in sets], "or by")
+            decided = _rules_text(s.rules) + props
+        answer = stage_answer(kb, result, s) + (_align_at_all(kb, result) if first else "")
+        out.append(
+            StageLine(
+                stage=s.stage,
+                number=n,
+                title=s.stage.replace("_", " ").capitalize(),
+                question=spec.question,
+                why=_stage_why(kb, result, s, first),
+                conclusion=label,
+                runner_up=kb.alternative_label(s.stage, s.runner_up) if s.runner_up else "",
+                margin="" if s.margin is None else f"{s.margin:.2f}",
+                rules=s.rules,
+                decided_by=decided,
+                answer=answer,
+            )
+        )
+    return out
+
+
+def why_not_stage_detail(kb: KnowledgeBase, result: Result, response: str) -> str:
+    """'Why not balance internally? At the mode stage, ...; R7-BALANCE-ALONE did not fire:
+    allied support usable is yes; the rule needs no.'"""
+    where = why_not_stage_text(kb, result, response)
+    if not where:
+        return ""
+    assert result.why_not is not None
+    info = result.why_not[response]
+    text = f"Why not {response_label(kb, response).lower()}? {where}"
+    if info.blocked:
+        first = info.blocked[0]
+        reason = failure_text(kb, first.failed[0]) if first.failed else "blocked"
+        text = text[:-1] + f"; {first.rule} did not fire: {reason}."
+    return text
+
+
+def effect_label(kb: KnowledgeBase, layer: str, alternative: str) -> str:
+    """What a stage rule weighs on, in words: 'Direction: against the threat'. A stage
+    rule lends support to an alternative of its stage, never to a response."""
+    stage = next((s for s in kb.stages if s.layer == layer), None)
+    if stage is None or alternative not in stage.alternatives:
+        return alternative.replace("_", " ")
+    return f"{stage.id.replace('_', ' ').capitalize()}: {kb.alternative_label(stage.id, alternative)}"

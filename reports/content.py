@@ -333,7 +333,10 @@ def _conclusion_runs(kb, item):
             [[i(capital(kb.fact_label(f))), Run(f": {kb.level_label(f, lv)}")] for f, lv in item.asserted.items()],
             sep=BR,
         )
-    return _joined([[b(signed(cf)), Run(f" {kb.response(r).label}")] for r, cf in (item.effects or {}).items()], sep=BR)
+    return _joined(
+        [[b(signed(cf)), Run(f" {wording.effect_label(kb, item.layer, r)}")] for r, cf in (item.effects or {}).items()],
+        sep=BR,
+    )
 
 
 def _proposition_runs(kb, item):
@@ -440,6 +443,48 @@ def _support_rows(result):
     return rows
 
 
+def _stages_section(result):
+    """The decision in Walt's stages, in order: one table, then each stage's answer."""
+    kb = result.kb
+    table = wording.stage_table(kb, result)
+    if not table:
+        return []
+    dash = "\u2014"
+    rows = [
+        [
+            [b(f"{row.number}. {row.title}")],
+            [Run(row.question)],
+            [b(row.conclusion)] if row.conclusion else [Run(dash)],
+            [Run(row.runner_up or dash)],
+            [Run(row.margin or dash)],
+            [Run(row.decided_by)],
+        ]
+        for row in table
+    ]
+    blocks = [
+        Heading(2, "The decision, stage by stage", "stages"),
+        Para(
+            [
+                Run(
+                    "The theory decides in stages, in order: how great the threat is, which way the state "
+                    "aligns, how it acts on that, and whether a war changes it. Each stage weighs only its "
+                    "own rules, on what the stages before it concluded."
+                )
+            ],
+            "small",
+        ),
+        Table(
+            ["Stage", "Question", "Conclusion", "Runner-up", "Margin", "Decided by"],
+            rows,
+            "stages",
+            (4,),
+            (12, 22, 16, 14, 8, 28),
+        ),
+    ]
+    blocks.append(Bullets([[b(row.why + " "), Run(row.answer)] for row in table]))
+    return blocks
+
+
 def _why_not_section(result):
     kb = result.kb
     blocks = [
@@ -460,6 +505,9 @@ def _why_not_section(result):
         info = result.why_not[rid]
         blocks.append(Heading(3, kb.response(rid).label, f"why-not-{rid}"))
         blocks.append(Para([Run(wording.why_not_summary(result, rid))]))
+        detail = wording.why_not_stage_detail(kb, result, rid)
+        if detail:
+            blocks.append(Para([Run(detail)]))
         items = []
         for blocked in info.blocked:
             reasons = "; ".join(wording.failure_text(kb, f) for f in blocked.failed) or "its conditions did not hold"
@@ -711,6 +759,7 @@ def report_blocks(result, generated=None, output=None) -> Report:
         Para([Run(f"{lead}. " if lead else ""), Run("A reasoning report on Walt's balance-of-threat theory.")], "lead")
     )
     blocks += _summary(result)
+    blocks += _stages_section(result)
     blocks += _case_section(result)
     blocks += _figures_section(result)
     blocks += _reasoning_section(result)

@@ -12,7 +12,7 @@ from .content import Bullets, Figure, Heading, KeyValues, Output, Para, Run, Tab
 # Even if some text slipped through unescaped, the page may run no script and load
 # nothing from outside.
 # The narrowest the inference chain is drawn on screen: its 11 px labels at about 8 px.
-CHAIN_MIN_WIDTH = 1040
+CHAIN_MIN_WIDTH = 1120  # the staged chain has more derived columns and a column of stage choices
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 STYLE = """

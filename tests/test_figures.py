@@ -40,7 +40,7 @@ def check_layout(result):
         assert 0 <= n.x and n.x + n.w <= layout.width and 0 <= n.y and n.y + n.h <= layout.legend_y
     for e in layout.edges:
         assert e.source in ids and e.target in ids
-    support_rules = {item.rule for item in result.fired if item.layer == "support"}
+    support_rules = {item.rule for item in result.fired if item.layer != "derive"}
     assert support_rules == {n.rule_id for n in layout.nodes if n.kind == "rule"}
     derived = {f for item in result.fired for f in item.asserted or {}}
     # A threat the unknowns leave open is drawn too, as open.
@@ -64,16 +64,18 @@ def test_chain_layout_is_deterministic(advisor, kb):
 
 def test_chain_layout_reads_left_to_right(norway):
     layout = figures.chain_layout(norway)
-    x = {kind: {n.x for n in layout.nodes if n.kind == kind} for kind in ("answer", "derived", "rule", "response")}
-    assert max(x["answer"]) < min(x["derived"]) <= max(x["derived"]) < min(x["rule"]) < min(x["response"])
-    verdict = layout.node("response:balance")
-    assert verdict.emphasis and not layout.node("response:bandwagon").emphasis
-    # Every fired support rule feeds the responses it weighs on, in the sign of its weight.
+    x = {kind: {n.x for n in layout.nodes if n.kind == kind} for kind in ("answer", "derived", "rule", "choice")}
+    assert max(x["answer"]) < min(x["derived"]) <= max(x["derived"]) < min(x["rule"]) < min(x["choice"])
+    # Rules weigh on the stages' alternatives; the verdict's path is drawn as the verdict.
+    path = [n for n in layout.nodes if n.emphasis]
+    assert [n.id for n in path] == ["choice:direction:against", "choice:mode:alliance"]
+    assert all(n.response == "balance" and n.sublabel.startswith("Balance") for n in path)
+    assert not layout.node("choice:direction:with").emphasis
     edge = next(e for e in layout.edges if e.source == "rule:B1-THREAT")
-    assert edge.target == "response:balance" and edge.tone == "positive"
+    assert edge.target == "choice:direction:against" and edge.tone == "positive"
     # A derive rule is folded into the fact it asserts.
     assert layout.node("derived:threat_level").rule_id == "D-THREAT"
-    assert layout.node_at(verdict.x + 2, verdict.y + 2) is verdict
+    assert layout.node_at(path[0].x + 2, path[0].y + 2) is path[0]
 
 
 def test_unknown_answers_are_shown_distinctly(advisor):
@@ -91,7 +93,7 @@ def test_unknown_answers_are_shown_distinctly(advisor):
 def test_opposing_rules_give_negative_edges(advisor, kb):
     result = advisor.analyze(load_case(CASES_DIR / "britain_1939.yaml", kb))
     layout = check_layout(result)
-    assert any(e.tone == "negative" and e.target == "response:bandwagon" for e in layout.edges)
+    assert any(e.tone == "negative" and e.target == "choice:direction:with" for e in layout.edges)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -104,11 +106,14 @@ def test_any_case_lays_out_without_overlaps(advisor, kb, data):
 def test_threat_profile_follows_the_threat_score(norway, advisor):
     profile = figures.threat_profile(norway)
     assert [s.factor for s in profile] == ["threat_power", "proximity", "offensive_capability", "intentions"]
-    # The means, then the intentions that weigh them (their own points: aggressive adds 2).
-    assert [(s.points, s.max_points) for s in profile] == [(3, 3), (2, 2), (2, 2), (2, 3)]
+    score = norway.threat_score
+    # The means with their points (proximity weighed by a weak state's strength), then
+    # the intentions that weigh them (their own points: aggressive adds 2).
+    assert [s.points for s in profile[:3]] == [score.points[s.factor] for s in profile[:3]]
+    assert [s.max_points for s in profile] == [3, 3, 2, 3]
     assert profile[0].level_label == "Overwhelming" and not any(s.unknown for s in profile)
-    assert profile[3].level_label == "Aggressive, means \u00d72"
-    assert (profile.total, profile.maximum, profile.band, profile.open) == (16, 24, "severe", False)
+    assert profile[3].level_label == "Aggressive, means \u00d72" and profile[3].points == 2
+    assert (profile.total, profile.maximum, profile.band, profile.open) == (score.total, score.maximum, "severe", False)
     assert profile.bands[0] == ("low", 0, 2) and profile.bands[-1][0] == "severe"
 
     left_open = figures.threat_profile(advisor.analyze(make_case(proximity="unknown", intentions="unknown")))

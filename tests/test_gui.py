@@ -69,7 +69,9 @@ def test_answers_change_the_verdict_live(qtbot, window):
         lambda: window.analysis.result is not None and window.analysis.result.no_verdict == "threat_open", timeout=10000
     )
     answer(window, "intentions", "aggressive")
-    qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
+    # With no allies and whether its choice could tip the contest still unknown, the
+    # weak state stands against the threat on its own (the mode stage: R7).
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Balance internally", timeout=10000)
     assert window.banner.threat_chip.text() == "Severe"
     answer(window, "ally_availability", "probable")
     qtbot.waitUntil(lambda: shown_verdict(window) == "Balance", timeout=10000)
@@ -82,7 +84,7 @@ def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
     answer(window, "proximity", "neighbour")
     answer(window, "intentions", "aggressive")
     answer(window, "ally_availability", "none")
-    qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Balance internally", timeout=10000)
     assert window.isWindowModified()
     window.actions_["undo"].trigger()
     assert window.document.case.answer("ally_availability") == "unknown"
@@ -90,7 +92,7 @@ def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
     qtbot.waitUntil(lambda: shown_verdict(window) == "Balance", timeout=10000)
     window.actions_["redo"].trigger()
     assert window.form.questions["ally_availability"].combo.currentData() == "none"
-    qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Balance internally", timeout=10000)
     for _ in range(5):
         window.actions_["undo"].trigger()
     assert window.document.case.answers == {}
@@ -204,7 +206,7 @@ def test_reasoning_lists_fired_rules_and_explains_the_selected_one(qtbot, window
     table = window.reasoning.table
     assert table.topLevelItemCount() == len(result.fired)
     assert [table.topLevelItem(i).text(1) for i in range(3)] == [f.rule for f in result.fired[:3]]
-    support_rule = next(f for f in result.fired if f.layer == "support")
+    support_rule = next(f for f in result.fired if f.layer != "derive")
     row = next(
         table.topLevelItem(i)
         for i in range(table.topLevelItemCount())
@@ -255,7 +257,7 @@ def test_every_library_case_is_drawn(app, qtbot, advisor, kb):
         overview.show_result(result)
         assert not overview.grab().toImage().isNull()
         assert {n.rule_id for n in overview.chain.layout_.nodes if n.kind == "rule"} == {
-            f.rule for f in result.fired if f.layer == "support" and f.effects
+            f.rule for f in result.fired if f.layer != "derive" and f.effects
         }
         assert overview.threat.profile.band == result.threat_level
 
@@ -368,3 +370,17 @@ def test_without_a_display_the_app_says_what_to_do(tmp_path):
     assert proc.stderr.count("\n") == 1
     assert "no display" in proc.stderr and "QT_QPA_PLATFORM=offscreen" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_overview_shows_the_stages_in_order(qtbot, window):
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    overview = window.overview
+    assert overview.stages_card.isVisibleTo(window)
+    text = overview.stages.text()
+    positions = [text.index(title) for title in ("1. Threat", "2. Direction", "3. Mode", "4. War")]
+    assert positions == sorted(positions)
+    assert "Why align at all?" in text and "Decided by" in text
+    # The chain draws the stage choices the rules weigh on, the verdict's path emphasised.
+    nodes = overview.chain.layout_.nodes
+    assert any(n.id == "choice:direction:against" and n.emphasis for n in nodes)

@@ -463,3 +463,52 @@ def test_html_chain_stays_in_the_column_and_scrolls_at_a_legible_width(norway):
     # Legible: its smallest labels (11 px in the drawing) at 8 px or more when it scrolls.
     natural = int(re.search(r"max-width:(\d+)px", svg).group(1))
     assert 11 * CHAIN_MIN_WIDTH / natural >= 7.8
+
+
+# ------------------------------------------------------------------ the stages
+STAGE_TITLES = ("1. Threat", "2. Direction", "3. Mode", "4. War")
+
+
+def test_text_output_answers_the_stages_in_order(norway):
+    from presentation.text import render_text
+
+    text = render_text(norway)
+    block = text[text.index("Stages (the decision, stage by stage)") : text.index("Support (")]
+    positions = [block.index(title) for title in STAGE_TITLES]
+    assert positions == sorted(positions)
+    assert "Why align at all?" in block
+    # Norway balances: against rather than with, by alliance rather than on its own.
+    against, with_ = (norway.kb.alternative_label("direction", a).lower() for a in ("against", "with"))
+    assert f"Why {against} rather than {with_}?" in block
+    assert "margin of 0.28" in block and "B1-BY-ALLIANCE" in block
+    # Why not, by stage: internal balancing leaves the verdict's path at the mode stage.
+    assert "Why not balance internally? At the mode stage" in text
+    assert "R7-BALANCE-ALONE did not fire" in text
+
+
+def test_every_report_format_has_the_stage_table(norway, tmp_path):
+    blocks = report_blocks(norway).blocks
+    titles = [blk.text for blk in blocks if isinstance(blk, Heading)]
+    # Near the top: straight after the summary, before the case's answers.
+    assert titles.index("The decision, stage by stage") < 3
+    for fmt in ("md", "html", "pdf"):
+        path = tmp_path / f"n.{fmt}"
+        write_report(norway, fmt, path)
+        text = _squash(" ".join(p.extract_text() for p in _pdf(path).pages)) if fmt == "pdf" else path.read_text()
+        squashed = _squash(text)
+        assert _squash("The decision, stage by stage") in squashed, fmt
+        for word in ("Runner-up", "Margin", "Decided by", "Why align at all?"):
+            assert _squash(word) in squashed, (fmt, word)
+        for title in STAGE_TITLES:
+            assert _squash(title) in squashed, (fmt, title)
+
+
+def test_decisive_sets_are_listed_as_alternatives_never_as_the_reason(norway, kb):
+    from presentation.wording import rests_on_text
+
+    several = dataclasses.replace(
+        norway, decisive=(), decisive_jointly=False, decisive_sets=(("B1", "C3"), ("B2", "C3"))
+    )
+    text = rests_on_text(kb, several)
+    assert "no single proposition" in text and "(B1 and C3)" in text and "(B2 and C3)" in text
+    assert "no one of them is the reason" in text

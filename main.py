@@ -86,13 +86,31 @@ def _first_extension(fmt):
     return next((ext for ext, f in {**EXTENSIONS, **TEXT_EXTENSIONS}.items() if f == fmt), "." + fmt)[1:]
 
 
+def _read_file_of_kind(path, kind):
+    """The parsed YAML of ``path``, which ``kind`` ('case' or 'scenario') of command
+    reads; a file of the other kind is refused with the command that reads it, rather
+    than with the first key this kind does not know."""
+    from rules.errors import CaseError
+    from rules.scenario import ScenarioError, file_kind
+    from rules.yamlio import read_yaml_file
+
+    error = CaseError if kind == "case" else ScenarioError
+    data = read_yaml_file(path, error)
+    other = file_kind(data)
+    if other is not None and other != kind:
+        command = "analyze" if other == "case" else "scenario"
+        raise error(f"this is a {other} file, not a {kind}: use `main.py {command}`", path)
+    return data
+
+
 def cmd_analyze(args):
     from presentation.text import render_text
-    from rules import load_case
+    from rules.cases import case_from_data
 
     args.format = _output_format(args)
     advisor = _advisor(args)
-    cases = [load_case(path, advisor.kb) for path in args.cases]  # validate all first
+    # validate all first
+    cases = [case_from_data(_read_file_of_kind(path, "case"), advisor.kb, path) for path in args.cases]
     if args.format in ("md", "html", "pdf"):
         if len(cases) != 1 or not args.output:
             raise _usage(f"--format {args.format} takes one case and -o OUT")
@@ -167,13 +185,13 @@ def cmd_verify(args):
 
 def cmd_scenario(args):
     from presentation.scenario_text import render_scenario_text
-    from rules.scenario import ScenarioEngine, load_scenario, scenario_result_to_dict
+    from rules.scenario import ScenarioEngine, scenario_from_data, scenario_result_to_dict
 
     args.format = _output_format(args)
     if args.format in ("md", "html", "pdf") and not args.output:
         raise _usage(f"--format {args.format} takes -o OUT")
     advisor = _advisor(args)
-    scenario = load_scenario(args.file, advisor.kb)
+    scenario = scenario_from_data(_read_file_of_kind(args.file, "scenario"), advisor.kb, args.file)
     result = ScenarioEngine(advisor).run(scenario, world=args.world)
     if args.format in ("md", "html", "pdf"):
         from reports.scenario_content import write_scenario_report

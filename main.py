@@ -9,6 +9,7 @@
     python main.py scenario FILE        several powers: greatest threats, choices, coalitions
     python main.py scenario-from-cow    a scenario's capabilities and neighbours from COW CSV files
     python main.py schema               the JSON Schema of the result object
+    python main.py schema --kind case   the JSON Schema of a case file (or scenario)
     python main.py gui --screenshot OUT render the main window to a PNG
     python main.py --version            the program's version and the knowledge base's hash
 
@@ -235,9 +236,17 @@ def cmd_explain(args):
 
 
 def cmd_schema(args):
-    from rules.result import json_schema
+    if args.kind == "result":
+        from rules.result import json_schema
 
-    _emit(json.dumps(json_schema(), indent=2) + "\n", args.output)
+        schema = json_schema()
+    else:
+        from rules import load_knowledge
+        from rules.schemas import case_schema, scenario_schema
+
+        kb = load_knowledge(getattr(args, "knowledge", None))
+        schema = case_schema(kb) if args.kind == "case" else scenario_schema(kb)
+    _emit(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", args.output)
     return 0
 
 
@@ -344,7 +353,14 @@ def build_parser():
     p.add_argument("-o", "--output", metavar="FILE", help="write the scenario here (default: stdout)")
     p.set_defaults(func=cmd_scenario_from_cow)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of --format json output")
+    p = sub.add_parser("schema", help="print the JSON Schema of --format json output, or of a case or scenario file")
+    p.add_argument(
+        "--kind",
+        choices=("result", "case", "scenario"),
+        default="result",
+        help="result: the --format json output of analyze (default); case, scenario: the files "
+        "analyze and scenario read, from the knowledge base (docs/formats.md)",
+    )
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_schema)
 

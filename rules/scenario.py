@@ -1,6 +1,6 @@
 """Scenarios: several powers, each state's greatest threat, its choice, and the coalitions.
 
-A scenario file (DOMAIN.md section 6) holds a system of states with their capabilities,
+A scenario file (docs/formats.md) holds a system of states with their capabilities,
 neighbours, regions and perceptions of one another. :func:`load_scenario` reads and
 validates it with the care case files get (safe YAML, the same limits, one line naming
 the file, the line and the offending id). :class:`ScenarioEngine` derives, for every

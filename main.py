@@ -9,6 +9,7 @@
     python main.py scenario FILE        several powers: greatest threats, choices, coalitions
     python main.py scenario-from-cow    a scenario's capabilities and neighbours from COW CSV files
     python main.py schema               the JSON Schema of the result object
+    python main.py schema --kind case   the JSON Schema of a case file (or scenario)
     python main.py gui --screenshot OUT render the main window to a PNG
     python main.py --version            the program's version and the knowledge base's hash
 
@@ -86,13 +87,31 @@ def _first_extension(fmt):
     return next((ext for ext, f in {**EXTENSIONS, **TEXT_EXTENSIONS}.items() if f == fmt), "." + fmt)[1:]
 
 
+def _read_file_of_kind(path, kind):
+    """The parsed YAML of ``path``, which ``kind`` ('case' or 'scenario') of command
+    reads; a file of the other kind is refused with the command that reads it, rather
+    than with the first key this kind does not know."""
+    from rules.errors import CaseError
+    from rules.scenario import ScenarioError, file_kind
+    from rules.yamlio import read_yaml_file
+
+    error = CaseError if kind == "case" else ScenarioError
+    data = read_yaml_file(path, error)
+    other = file_kind(data)
+    if other is not None and other != kind:
+        command = "analyze" if other == "case" else "scenario"
+        raise error(f"this is a {other} file, not a {kind}: use `main.py {command}`", path)
+    return data
+
+
 def cmd_analyze(args):
     from presentation.text import render_text
-    from rules import load_case
+    from rules.cases import case_from_data
 
     args.format = _output_format(args)
     advisor = _advisor(args)
-    cases = [load_case(path, advisor.kb) for path in args.cases]  # validate all first
+    # validate all first
+    cases = [case_from_data(_read_file_of_kind(path, "case"), advisor.kb, path) for path in args.cases]
     if args.format in ("md", "html", "pdf"):
         if len(cases) != 1 or not args.output:
             raise _usage(f"--format {args.format} takes one case and -o OUT")
@@ -167,13 +186,13 @@ def cmd_verify(args):
 
 def cmd_scenario(args):
     from presentation.scenario_text import render_scenario_text
-    from rules.scenario import ScenarioEngine, load_scenario, scenario_result_to_dict
+    from rules.scenario import ScenarioEngine, scenario_from_data, scenario_result_to_dict
 
     args.format = _output_format(args)
     if args.format in ("md", "html", "pdf") and not args.output:
         raise _usage(f"--format {args.format} takes -o OUT")
     advisor = _advisor(args)
-    scenario = load_scenario(args.file, advisor.kb)
+    scenario = scenario_from_data(_read_file_of_kind(args.file, "scenario"), advisor.kb, args.file)
     result = ScenarioEngine(advisor).run(scenario, world=args.world)
     if args.format in ("md", "html", "pdf"):
         from reports.scenario_content import write_scenario_report
@@ -217,9 +236,17 @@ def cmd_explain(args):
 
 
 def cmd_schema(args):
-    from rules.result import json_schema
+    if args.kind == "result":
+        from rules.result import json_schema
 
-    _emit(json.dumps(json_schema(), indent=2) + "\n", args.output)
+        schema = json_schema()
+    else:
+        from rules import load_knowledge
+        from rules.schemas import case_schema, scenario_schema
+
+        kb = load_knowledge(getattr(args, "knowledge", None))
+        schema = case_schema(kb) if args.kind == "case" else scenario_schema(kb)
+    _emit(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", args.output)
     return 0
 
 
@@ -326,7 +353,14 @@ def build_parser():
     p.add_argument("-o", "--output", metavar="FILE", help="write the scenario here (default: stdout)")
     p.set_defaults(func=cmd_scenario_from_cow)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of --format json output")
+    p = sub.add_parser("schema", help="print the JSON Schema of --format json output, or of a case or scenario file")
+    p.add_argument(
+        "--kind",
+        choices=("result", "case", "scenario"),
+        default="result",
+        help="result: the --format json output of analyze (default); case, scenario: the files "
+        "analyze and scenario read, from the knowledge base (docs/formats.md)",
+    )
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_schema)
 

@@ -237,7 +237,7 @@ class QuestionnaireForm(QScrollArea):
         # One field a row: each gets the panel's whole width, down to the narrowest panel.
         form.addRow("Title", self.title)
         form.addRow("State", self.state)
-        form.addRow("Facing", self.threat)
+        form.addRow("Threat", self.threat)
         form.addRow("Year", self.year)
         form.addRow("Observed", self.observed)
         layout.addLayout(form)

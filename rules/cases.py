@@ -94,6 +94,21 @@ def _text(data: Mapping[Any, Any], key: str, path: str, required: bool = False) 
     return text.strip() if key != "notes" else text.rstrip()
 
 
+def response_id(value: object, kb: KnowledgeBase) -> str | None:
+    """The response ``value`` names, by its id or by the label the app shows ("Balance
+    internally" is ``internal_balance``), in any case and spacing; None if it names none.
+    A file written by the program always carries the id."""
+    if not isinstance(value, str):
+        return None
+    if value in kb.response_ids:
+        return value
+    folded = " ".join(value.split()).casefold()
+    for response in kb.responses:
+        if folded in (response.id.casefold(), " ".join(response.label.split()).casefold()):
+            return response.id
+    return None
+
+
 def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> Case:
     """Validate plain data against the questionnaire and build a Case."""
     where = path or "<case>"
@@ -134,8 +149,16 @@ def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> 
         raise CaseError("'year' must be a whole number", where, line_of("year"))
     observed = data.get("observed")
     if observed is not None:
-        if not isinstance(observed, str) or observed not in kb.response_ids:
-            raise CaseError(f"'observed' must be one of {', '.join(kb.response_ids)}", where, line_of("observed"))
+        observed = response_id(observed, kb)
+        if observed is None:
+            example = next((r.label for r in kb.responses if r.label.casefold() != r.id.replace("_", " ")), "")
+            raise CaseError(
+                f"'observed' must be one of {', '.join(kb.response_ids)}"
+                + (f", or a response's label such as '{example}'" if example else "")
+                + f" (not {data.get('observed')!r})",
+                where,
+                line_of("observed"),
+            )
     sources = data.get("sources") or []
     if isinstance(sources, str):
         sources = [sources]

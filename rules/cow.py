@@ -1,7 +1,7 @@
 """Scenarios from Correlates of War data: capabilities, offensive capability and neighbours.
 
 :func:`scenario_from_cow` reads COW's National Material Capabilities (NMC) and Direct
-Contiguity CSV files by their column names and builds a scenario (DOMAIN.md section 6)
+Contiguity CSV files by their column names and builds a scenario (docs/formats.md)
 for the chosen states in one year: capability is the state's CINC score, offensive
 capability a band (knowledge/derivation.yaml, ``cow``) of its mean share of the chosen
 states' military expenditure and military personnel, and neighbours the pairs whose
@@ -325,7 +325,7 @@ def scenario_from_cow(
     contiguity_path: str | os.PathLike[str],
     mapping: dict[str, Any],
 ) -> dict[str, Any]:
-    """A scenario (plain data, DOMAIN.md section 6) of ``states`` in ``year`` from COW files.
+    """A scenario (plain data, docs/formats.md) of ``states`` in ``year`` from COW files.
 
     ``states`` are COW abbreviations ('UKG') or codes ('200'); ``mapping`` is the ``cow``
     section of knowledge/derivation.yaml. Perceptions are left to the analyst.
@@ -408,15 +408,16 @@ def _ordered(data: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
 
 
 def scenario_yaml(data: dict[str, Any]) -> str:
-    """The scenario as YAML text: a short comment header, then the keys in the order of
-    DOMAIN.md section 6 (states and pairs one to a line)."""
+    """The scenario as YAML text: a short comment header, then the keys in the order the
+    loader lists them (rules/scenario.py, docs/formats.md; states and pairs one to a line)."""
     ordered = _ordered(data, SCENARIO_KEYS)
     if isinstance(ordered.get("states"), list):
         ordered["states"] = [_ordered(s, STATE_KEYS) if isinstance(s, Mapping) else s for s in ordered["states"]]
     header = (
-        "# A scenario of several powers (DOMAIN.md section 6), built from Correlates of War data\n"
-        "# (python main.py scenario-from-cow). Perceptions are the analyst's to code; cite the\n"
-        "# works relied on in 'sources'.\n"
+        "# A scenario of several powers, built from Correlates of War data (python main.py\n"
+        "# scenario-from-cow); every key is described in Alliance Advisor's docs/formats.md.\n"
+        "# Perceptions are the analyst's to code, state -> {power: intentions} (a pair left out\n"
+        "# is ambiguous); cite the works relied on in 'sources'.\n"
     )
     parts = []
     for key, value in ordered.items():

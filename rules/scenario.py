@@ -1,6 +1,6 @@
 """Scenarios: several powers, each state's greatest threat, its choice, and the coalitions.
 
-A scenario file (DOMAIN.md section 6) holds a system of states with their capabilities,
+A scenario file (docs/formats.md) holds a system of states with their capabilities,
 neighbours, regions and perceptions of one another. :func:`load_scenario` reads and
 validates it with the care case files get (safe YAML, the same limits, one line naming
 the file, the line and the offending id). :class:`ScenarioEngine` derives, for every
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .advisor import Advisor
-from .cases import MAX_SOURCES, MAX_TEXT, MAX_TITLE, Case
+from .cases import CASE_KEYS, MAX_SOURCES, MAX_TEXT, MAX_TITLE, Case
 from .errors import AdvisorError, KnowledgeError
 from .knowledge import KnowledgeBase
 from .result import Result
@@ -496,6 +496,25 @@ def parse_scenario_text(text: str, kb: KnowledgeBase, path: str = "<text>") -> S
 def is_scenario_data(data: object) -> bool:
     """Whether parsed YAML looks like a scenario (a list of states) rather than a case."""
     return isinstance(data, dict) and isinstance(data.get("states"), list)
+
+
+# The keys only one kind of file has (the rest, title, year, observed, sources and
+# notes, both have): enough to tell a case handed to the scenario loader, or the reverse.
+_CASE_ONLY = frozenset(CASE_KEYS) - frozenset(SCENARIO_KEYS)
+_SCENARIO_ONLY = frozenset(SCENARIO_KEYS) - frozenset(CASE_KEYS)
+
+
+def file_kind(data: object) -> str | None:
+    """'case' or 'scenario' when parsed YAML has keys that only that kind of file has
+    and none that only the other has; None otherwise (not a mapping, or mixed)."""
+    if not isinstance(data, dict):
+        return None
+    keys = set(data)
+    if keys & _SCENARIO_ONLY and not keys & _CASE_ONLY:
+        return "scenario"
+    if keys & _CASE_ONLY and not keys & _SCENARIO_ONLY:
+        return "case"
+    return None
 
 
 # ------------------------------------------------------------------ results

@@ -12,6 +12,59 @@ from rules import Advisor, Case, load_knowledge  # noqa: E402
 
 CASES_DIR = ROOT / "knowledge" / "cases"
 
+# The data sets of the field (Correlates of War, alliance histories) are the user's and
+# are not shipped: a folder holding cow/ and history/ is named by --data-dir or by
+# ALLIANCE_DATA, and by default looked for beside the clone. Where CI is set, a test
+# that needs them fails rather than skips when they are missing.
+DATA_ENV = "ALLIANCE_DATA"
+DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--data-dir",
+        metavar="DIR",
+        default=None,
+        help=f"the folder holding the data sets cow/ and history/ (default: ${DATA_ENV}, else {DEFAULT_DATA_DIR})",
+    )
+
+
+def data_dir(option=None, environ=os.environ):
+    """The data folder: the --data-dir option, else $ALLIANCE_DATA, else the default."""
+    chosen = option or environ.get(DATA_ENV)
+    return Path(chosen).expanduser() if chosen else DEFAULT_DATA_DIR
+
+
+def in_ci(environ=os.environ):
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_data(folder, *names, environ=os.environ):
+    """``folder`` once every file ``names`` (relative to it) is there; else skip the
+    test, or fail it where CI is set."""
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        message = (
+            f"{', '.join(missing)} not in {folder}: the data sets are not shipped; give --data-dir "
+            f"or set {DATA_ENV} to the folder holding cow/ and history/"
+        )
+        if in_ci(environ):
+            pytest.fail(f"{message} (CI is set, so this fails rather than skips)", pytrace=False)
+        pytest.skip(message)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def data_folder(pytestconfig):
+    return data_dir(pytestconfig.getoption("--data-dir"))
+
+
+@pytest.fixture(scope="session")
+def cow_dir(data_folder):
+    """The Correlates of War extracts (cow/ of the data folder)."""
+    return require_data(data_folder, "cow/nmc-7.0.csv", "cow/contiguity-3.2.csv", "cow/README.md") / "cow"
+
+
 # A plain peacetime case: a middle power, a comparable, distant, benign neighbour.
 BASE_ANSWERS = {
     "state_strength": "middle",

@@ -83,6 +83,25 @@ def test_bad_case_file_gives_one_line_and_exit_2(tmp_path, content, expected):
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
+def test_a_file_of_the_other_kind_is_named_with_the_command_that_reads_it():
+    europe = str(ROOT / "knowledge" / "scenarios" / "europe_1936.yaml")
+    proc = run("scenario", NORWAY)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == f"{NORWAY}: this is a case file, not a scenario: use `main.py analyze`\n"
+    proc = run("analyze", europe, "--format", "json")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == f"{europe}: this is a scenario file, not a case: use `main.py scenario`\n"
+    proc = run("analyze", NORWAY, europe)  # any of several: no case is analysed
+    assert proc.returncode == 2 and proc.stdout == "" and europe in proc.stderr
+
+
+def test_a_mixed_file_still_names_the_first_key_its_command_does_not_know(tmp_path):
+    path = tmp_path / "mixed.yaml"
+    path.write_text("answers: {}\nstates: []\n")
+    proc = run("analyze", str(path))
+    assert proc.returncode == 2 and "unknown key 'states'" in proc.stderr and str(path) in proc.stderr
+
+
 def test_missing_file_and_bad_arguments_exit_2(tmp_path):
     proc = run("analyze", str(tmp_path / "absent.yaml"))
     assert proc.returncode == 2 and "no such file" in proc.stderr

@@ -3,24 +3,19 @@ files for Europe in 1936, the offensive-capability bands, the YAML a reader and 
 scenario loader can open, and one clear line for every kind of bad input."""
 
 import csv
+from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import DATA_ENV, DEFAULT_DATA_DIR, ROOT, data_dir, require_data
 from rules.cow import CONTIGUITY_CITATION, NMC_CITATION, scenario_from_cow, scenario_yaml, slug
 from rules.errors import AdvisorError
 
-# The data travel beside the project (../shared), never inside it.
-COW = ROOT.parent / "shared" / "data" / "cow"
-NMC = COW / "nmc-7.0.csv"
-CONTIGUITY = COW / "contiguity-3.2.csv"
-real_files = pytest.mark.skipif(
-    not (NMC.is_file() and CONTIGUITY.is_file()),
-    reason=f"the COW data files are not in {COW} (they are not shipped with the project)",
-)
+NMC_FILE = "nmc-7.0.csv"
+CONTIGUITY_FILE = "contiguity-3.2.csv"
 
 MAPPING = yaml.safe_load((ROOT / "knowledge" / "derivation.yaml").read_text(encoding="utf-8"))["cow"]
 EUROPE_1936 = ["UKG", "FRN", "GMY", "ITA", "POL"]
@@ -35,16 +30,23 @@ def by_id(data):
 
 
 # ------------------------------------------------------------------ the real files
+# The real files are the user's data, never shipped: the data folder (conftest.py:
+# --data-dir, ALLIANCE_DATA) holds them under cow/.
 @pytest.fixture(scope="module")
-def europe():
-    return scenario_from_cow(1936, EUROPE_1936, NMC, CONTIGUITY, MAPPING)
+def real(cow_dir):
+    """(nmc, contiguity): the paths of the real COW files."""
+    return cow_dir / NMC_FILE, cow_dir / CONTIGUITY_FILE
 
 
-@real_files
-def test_europe_1936_has_the_five_states_with_the_cinc_of_the_file(europe):
+@pytest.fixture(scope="module")
+def europe(real):
+    return scenario_from_cow(1936, EUROPE_1936, *real, MAPPING)
+
+
+def test_europe_1936_has_the_five_states_with_the_cinc_of_the_file(europe, real):
     states = by_id(europe)
     assert list(states) == ["united_kingdom", "france", "germany", "italy", "poland"]
-    with NMC.open(encoding="utf-8", newline="") as handle:
+    with real[0].open(encoding="utf-8", newline="") as handle:
         cinc = {row["stateabb"]: float(row["cinc"]) for row in csv.DictReader(handle) if row["year"] == "1936"}
     for abb, sid in zip(EUROPE_1936, states):
         assert states[sid]["capability"] == round(cinc[abb], 4)
@@ -54,7 +56,6 @@ def test_europe_1936_has_the_five_states_with_the_cinc_of_the_file(europe):
     assert states["united_kingdom"]["name"] == "United Kingdom"
 
 
-@real_files
 def test_europe_1936_neighbours_are_the_files_contiguity_of_types_1_to_3(europe):
     found = pairs(europe)
     assert frozenset(("germany", "poland")) in found  # land, 1918-1939
@@ -68,13 +69,11 @@ def test_europe_1936_neighbours_are_the_files_contiguity_of_types_1_to_3(europe)
     }
 
 
-@real_files
-def test_germany_and_italy_become_neighbours_with_the_anschluss():
-    data = scenario_from_cow(1938, ["GMY", "ITA"], NMC, CONTIGUITY, MAPPING)
+def test_germany_and_italy_become_neighbours_with_the_anschluss(real):
+    data = scenario_from_cow(1938, ["GMY", "ITA"], *real, MAPPING)
     assert pairs(data) == {frozenset(("germany", "italy"))}
 
 
-@real_files
 def test_europe_1936_offensive_bands_are_the_mean_of_the_milex_and_milper_shares(europe):
     # 1936 milex (thousands): 892341, 995347, 2332780, 1149690, 144864; milper: 336, 588, 596, 343, 272.
     # Mean shares: Britain 0.160, France 0.228, Germany 0.351, Italy 0.185 (all >= 0.15: high);
@@ -88,24 +87,21 @@ def test_europe_1936_offensive_bands_are_the_mean_of_the_milex_and_milper_shares
     }
 
 
-@real_files
-def test_europe_1936_carries_the_citations_and_leaves_perceptions_to_the_analyst(europe):
+def test_europe_1936_carries_the_citations_and_leaves_perceptions_to_the_analyst(europe, cow_dir):
     assert europe["title"] == "COW scenario, 1936" and europe["year"] == 1936 and europe["war"] == "peace"
     assert europe["perceptions"] == {}
     assert europe["sources"] == [NMC_CITATION, CONTIGUITY_CITATION]
-    readme = (COW / "README.md").read_text(encoding="utf-8")
+    readme = (cow_dir / "README.md").read_text(encoding="utf-8")
     assert NMC_CITATION in readme and CONTIGUITY_CITATION in readme
     assert "National Material Capabilities v7.0 for 1936" in europe["notes"]
     assert "left for the analyst" in europe["notes"]
 
 
-@real_files
-def test_states_may_be_named_by_cow_code_and_in_any_case():
-    data = scenario_from_cow(1936, ["200", "frn", " 255 "], NMC, CONTIGUITY, MAPPING)
+def test_states_may_be_named_by_cow_code_and_in_any_case(real):
+    data = scenario_from_cow(1936, ["200", "frn", " 255 "], *real, MAPPING)
     assert [s["id"] for s in data["states"]] == ["united_kingdom", "france", "germany"]
 
 
-@real_files
 def test_the_yaml_is_ordered_readable_and_loads_as_a_scenario(europe, kb):
     from rules.scenario import parse_scenario_text
 
@@ -118,6 +114,27 @@ def test_the_yaml_is_ordered_readable_and_loads_as_a_scenario(europe, kb):
     assert "- [germany, poland]" in text
     scenario = parse_scenario_text(text, kb, "europe.yaml")
     assert scenario.ids == ("united_kingdom", "france", "germany", "italy", "poland")
+
+
+# ------------------------------------------------------------------ where the data are
+def test_the_data_folder_is_the_option_else_the_environment_else_beside_the_clone(tmp_path):
+    assert data_dir("/from/option", {DATA_ENV: "/from/env"}) == Path("/from/option")
+    assert data_dir(None, {DATA_ENV: str(tmp_path)}) == tmp_path
+    assert data_dir(None, {}) == DEFAULT_DATA_DIR
+    assert data_dir(None, {DATA_ENV: ""}) == DEFAULT_DATA_DIR
+
+
+def test_missing_data_skip_a_test_but_fail_it_where_ci_is_set(tmp_path):
+    (tmp_path / "cow").mkdir()
+    (tmp_path / "cow" / NMC_FILE).write_text("x")
+    assert require_data(tmp_path, f"cow/{NMC_FILE}", environ={"CI": "true"}) == tmp_path
+    with pytest.raises(pytest.skip.Exception, match=CONTIGUITY_FILE):
+        require_data(tmp_path, f"cow/{NMC_FILE}", f"cow/{CONTIGUITY_FILE}", environ={})
+    for ci in ("false", "0", ""):
+        with pytest.raises(pytest.skip.Exception):
+            require_data(tmp_path, "cow/absent.csv", environ={"CI": ci})
+    with pytest.raises(pytest.fail.Exception, match=f"{DATA_ENV}.*CI is set"):
+        require_data(tmp_path, f"cow/{CONTIGUITY_FILE}", environ={"CI": "true"})
 
 
 def test_scenario_yaml_puts_the_keys_in_the_contract_order_whatever_the_dict_order():

@@ -153,6 +153,24 @@ def test_an_invalid_case_file_gets_a_dialog_not_a_crash(qtbot, window, prompts, 
     assert prompts.asked_save == []  # nothing was about to be replaced
 
 
+def test_the_details_are_named_as_the_case_file_names_them(window):
+    # The file's key is `threat`: the form calls the field Threat, not a second word.
+    label_of = {label.buddy(): label.text() for label in window.form.findChildren(QLabel) if label.buddy()}
+    assert label_of[window.form.state] == "State"
+    assert label_of[window.form.threat] == "Threat"
+
+
+def test_an_observed_label_opens_as_its_response_and_saves_as_the_id(qtbot, window, prompts, tmp_path):
+    path = tmp_path / "labelled.yaml"
+    path.write_text("title: by label\nobserved: Balance internally\n", encoding="utf-8")
+    window.open_path(str(path))
+    assert prompts.errors == []
+    assert window.form.observed.currentData() == "internal_balance"
+    window.document.set_detail("title", "by label, saved")
+    window.save()
+    assert "observed: internal_balance\n" in path.read_text(encoding="utf-8")
+
+
 def test_dropping_a_case_file_opens_it(qtbot, window, prompts):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(NORWAY))])

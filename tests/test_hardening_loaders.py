@@ -139,3 +139,31 @@ def test_knowledge_pack_with_python_tag_is_refused(tmp_path):
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(target)
     assert "rules.yaml" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        ("balance", "balance"),
+        ("internal_balance", "internal_balance"),
+        ("Balance internally", "internal_balance"),
+        ('"  balance   INTERNALLY "', "internal_balance"),
+        ("Pass the buck", "buck_pass"),
+        ("BANDWAGON", "bandwagon"),
+    ],
+)
+def test_observed_is_read_by_id_or_by_the_label_the_app_shows_and_saved_as_the_id(tmp_path, written, read):
+    from rules import case_to_yaml
+
+    kb = load_knowledge()
+    path = tmp_path / "case.yaml"
+    path.write_text(f"title: labelled\nobserved: {written}\n", encoding="utf-8")
+    case = load_case(path, kb)
+    assert case.observed == read
+    assert f"\nobserved: {read}\n" in case_to_yaml(case, kb)
+
+
+def test_an_observed_that_names_no_response_lists_the_ids_and_says_labels_are_read(tmp_path):
+    message = refused(tmp_path, "observed: Balance externally\n")
+    assert "'observed' must be one of balance, internal_balance," in message
+    assert "label such as 'Balance internally'" in message and "'Balance externally'" in message

@@ -255,10 +255,8 @@ def test_europe_1936_names_blocs_greatest_threats_and_the_misassigned(capsys):
         assert f"\n{name} " in out
 
 
-def test_scenario_from_cow_writes_a_scenario_the_loader_reads(kb, tmp_path):
-    cow = ROOT.parent / "shared" / "data" / "cow"
-    if not cow.is_dir():
-        pytest.skip("the COW extracts (../shared/data/cow) are not on this machine")
+def test_scenario_from_cow_writes_a_scenario_the_loader_reads(kb, tmp_path, cow_dir):
+    cow = cow_dir  # the data folder's cow/ (conftest.py: --data-dir, ALLIANCE_DATA)
     out = tmp_path / "mine.yaml"
     code = main.main(
         [

@@ -70,6 +70,7 @@ class Table:
     kind: str = ""  # a hint for styling: 'answers', 'steps', 'support', ...
     numeric: tuple = ()  # indices of right-aligned columns
     widths: tuple = ()  # column widths in percent (HTML and PDF; Markdown ignores them)
+    whole: bool = False  # PDF: on one page, with its heading, when it fits on a page
 
 
 @dataclass

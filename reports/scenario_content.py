@@ -87,7 +87,14 @@ def _choices_section(result):
         )
     blocks = [
         Heading(2, "Each state's choice", "choices"),
-        Table(["State", "Greatest threat", "Threat", "Choice and partners"], rows, "steps", widths=(18, 18, 16, 48)),
+        # One page for the whole table: a reader compares the states down its rows.
+        Table(
+            ["State", "Greatest threat", "Threat", "Choice and partners"],
+            rows,
+            "steps",
+            widths=(18, 18, 16, 48),
+            whole=True,
+        ),
     ]
     notes = [why_greatest(kb, result, c) for c in result.states.values()]
     notes = [n for n in notes if n]

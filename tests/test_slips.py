@@ -226,3 +226,15 @@ def test_the_case_pdf_has_no_slips(case_results, tmp_path):
     text = "".join(_squashed(p) for p in PdfReader(str(out)).pages)
     assert "(s)" not in text and "Stephen M.." not in text
     assert "Walt,StephenM.TheOriginsofAlliances" in text
+
+
+def test_contested_codings_name_states_not_the_files_keys(scenario_results):
+    for name, result in scenario_results.items():
+        sc = result.scenario
+        for note in sc.contested:
+            assert not re.match(r"[a-z_]+-[a-z_]+ ", note), (name, note)  # 'britain-germany ambiguous'
+            assert not re.match(r"(observed|region|anchor)\b", note), (name, note)
+            assert "`" not in note, (name, note)
+            # 'soviet_union', though a file name may hold it (knowledge/cases/saudi_arabia_1957.yaml)
+            ids = [s.id for s in sc.states if "_" in s.id]
+            assert not any(re.search(rf"(?<![\w/]){i}(?!\w)", note) for i in ids), (name, note)

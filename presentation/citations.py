@@ -59,3 +59,21 @@ def merge_citations(citations, sep="; "):
         elif text and text not in out:
             out.append(text)
     return sep.join(out)
+
+
+def inverted_name(author):
+    """'Stephen M. Walt' as a bibliography lists it: 'Walt, Stephen M.'."""
+    parts = str(author).split()
+    if len(parts) < 2:
+        return str(author).strip()
+    return f"{parts[-1]}, {' '.join(parts[:-1])}"
+
+
+def listed_sources(sources):
+    """Sources run together in one sentence: each one's own closing full stop dropped
+    before the semicolon that follows it, and one full stop at the end ('... 58-66;
+    Axelrod, ...', never '58-66.; Axelrod'). Empty for no sources."""
+    from .grammar import closed, unclosed
+
+    items = [unclosed(str(s)) for s in sources if str(s).strip()]
+    return closed("; ".join(items)) if items else ""

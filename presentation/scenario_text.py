@@ -8,6 +8,8 @@ import textwrap
 from rules.knowledge import KnowledgeBase
 from rules.scenario import PairThreat, ScenarioResult, StateChoice
 
+from .figures import capital
+from .grammar import closed, counted
 from .wording import listed, response_label
 
 
@@ -20,7 +22,8 @@ def names(result: ScenarioResult, ids: tuple[str, ...] | list[str]) -> str:
 
 
 def why_greatest(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
-    """Why the greatest threat is the one it is, when it is not the strongest power."""
+    """Why the greatest threat is the one it is, when it is not the strongest power; the
+    sentence names the state it is about, so that it reads alone in a list."""
     if choice.greatest_threat == choice.strongest:
         return ""
     top = choice.threats[0]
@@ -31,9 +34,41 @@ def why_greatest(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice)
         return ", ".join(f"{kb.fact_label(f)} {kb.level_label(f, lv).lower()}" for f, lv in answers.items())
 
     return (
-        f"{name_of(result, top.power)} is the greater threat though {name_of(result, strong.power)} is "
-        f"stronger: {top.score} points ({sources(top)}) against {strong.score} ({sources(strong)})."
+        f"For {name_of(result, choice.state)}, {name_of(result, top.power)} is the greater threat though "
+        f"{name_of(result, strong.power)} is stronger: {top.score} points ({sources(top)}) against "
+        f"{strong.score} ({sources(strong)})."
     )
+
+
+def rounds_text(result: ScenarioResult) -> str:
+    """How the rounds ended: 'stable after 2 rounds', or why there is no stable configuration."""
+    if result.stable:
+        return f"stable after {counted(result.rounds, 'round')}"
+    if result.cycle:
+        return f"no stable configuration: the rounds repeat in a cycle of {counted(result.cycle, 'round')}"
+    return f"not settled after {counted(result.rounds, 'round')}"
+
+
+def blocs_text(result: ScenarioResult) -> str:
+    """'3 blocs after 2 rounds' (and whether they settled): the coalitions in one phrase."""
+    text = f"{counted(len(result.coalitions), 'bloc')} after {counted(result.rounds, 'round')}"
+    return text + ("" if result.stable else " (no stable configuration)")
+
+
+def anchor_text(result: ScenarioResult) -> str:
+    """How the published placement the scenario is checked against fared: '15 of 17
+    placed (Poland and Portugal wrong) in Axelrod and Bennett ... 211-233.' (empty
+    when the scenario names none). The source is a citation with its own full stop."""
+    sc = result.scenario
+    anchor = sc.anchor or {}
+    if not anchor:
+        return ""
+    wrong = [w for w in anchor.get("wrong") or [] if w in sc.ids]
+    text = f"{anchor.get('correct')} of {anchor.get('of')} placed"
+    if wrong:
+        text += f" ({names(result, wrong)} wrong)"
+    source = str(anchor.get("source") or "").strip()
+    return closed(f"{text} in {source}" if source else text)
 
 
 def choice_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
@@ -52,16 +87,7 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
     sc = result.scenario
     heading = sc.title or "Untitled scenario"
     lines = [heading, "=" * len(heading), ""]
-    lines.append(
-        f"{len(sc.states)} states; {kb.world(result.world).title}. "
-        + (
-            f"Stable after {result.rounds} round(s)."
-            if result.stable
-            else f"No stable configuration: the rounds repeat in a cycle of {result.cycle}."
-            if result.cycle
-            else f"Not settled after {result.rounds} rounds."
-        )
-    )
+    lines.append(f"{len(sc.states)} states; {kb.world(result.world).title}. " + closed(capital(rounds_text(result))))
     lines.append("")
     lines.append("Coalitions")
     for n, bloc in enumerate(result.coalitions, 1):
@@ -91,14 +117,9 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
         agreed = sum(bool(v) for v in (result.agreement or {}).values())
         lines.append(f"Against the observed blocs: {agreed} of {len(sc.states)} states placed as observed.")
         lines.append(f"Misassigned: {names(result, list(result.misassigned)) or 'none'}")
-        anchor = sc.anchor or {}
+        anchor = anchor_text(result)
         if anchor:
-            wrong = anchor.get("wrong") or []
-            lines += textwrap.wrap(
-                f"Anchor: {anchor.get('source', '')}: {anchor.get('correct')} of {anchor.get('of')} placed"
-                + (f" ({names(result, [w for w in wrong if w in sc.ids])} wrong)." if wrong else "."),
-                100,
-            )
+            lines += textwrap.wrap(f"Anchor: {anchor}", 100, subsequent_indent="        ")
     if result.notes:
         lines.append("")
         lines += [f"Note: {n}" for n in result.notes]

@@ -15,6 +15,7 @@ from rules.knowledge import KnowledgeBase
 from rules.result import Result
 
 from .citations import merge_citations
+from .grammar import counted, plural
 from .wording import (
     conflict_text,
     failure_text,
@@ -59,7 +60,10 @@ def render_text(result: Result) -> str:
     else:
         lines += _wrapped("Verdict:      ", "none: " + no_verdict_text(kb, result))
         lines += _wrapped("              ", next_questions_text(kb, result))
-    lines.append(f"Confidence:   {result.confidence:.2f} (margin over {result.runner_up or '-'})")
+    if result.verdict and result.runner_up:
+        lines.append(f"Confidence:   {result.confidence:.2f} (margin over {response_label(kb, result.runner_up)})")
+    elif result.verdict:
+        lines.append(f"Confidence:   {result.confidence:.2f} (no other response has support)")
     score = result.threat_score
     if score is not None and not score.settled:
         lines.append(f"Threat level: left open: the unknown sources allow {', '.join(score.bands)}")
@@ -133,12 +137,15 @@ def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
     lines.append(f"Declared in   {_shown(found.file)}:{prop.line}  (group: {prop.group})")
     lines.append(f"Holds in      {', '.join(kb.world(w).title for w in found.worlds)}")
     if found.factors:
-        lines.append(f"Questions     {', '.join(found.factors)} (knowledge/questionnaire.yaml) name it")
+        lines.append(
+            f"Cited by      the {plural(len(found.factors), 'question')} on {listed(list(found.factors))} "
+            "(knowledge/questionnaire.yaml)"
+        )
     if prop.mirror:
         lines.append(f"Mirror of     {prop.mirror}")
     for static in prop.statics:
         lines.append(
-            f"Claims        in {static.world}: raising {static.factor} never lowers support for "
+            f"Claims        in {kb.world(static.world).title}: raising {static.factor} never lowers support for "
             f"{static.response}" + (f" (when {condition_text(static.when)})" if static.when else "")
         )
     lines.append("")
@@ -158,7 +165,7 @@ def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
             out.append(f"{indent}    lends " + ", ".join(f"{r} {signed(cf)}" for r, cf in rule.effects))
         return out
 
-    lines.append(f"Encoded by {len(found.encoded_by)} rule(s)")
+    lines.append(f"Encoded by {counted(len(found.encoded_by), 'rule')}")
     for entry in found.encoded_by:
         lines += rule_lines(entry, "  ")
     if found.upstream:
@@ -278,13 +285,13 @@ def render_verify_text(report: dict[str, Any]) -> str:
     if report["mode"] == "full":
         lines.append(
             f"Swept all {report['space']:,} combinations of {report['factors']} factors in "
-            f"{len(report['worlds'])} worlds ({report['jobs']} worker(s), {report['seconds']} s)."
+            f"{counted(len(report['worlds']), 'world')} ({counted(report['jobs'], 'worker')}, {report['seconds']} s)."
         )
     else:
         lines.append(
             f"Swept a random sample of {report['combinations']:,} of {report['space']:,} "
-            f"combinations (seed {report['seed']}) in {len(report['worlds'])} worlds "
-            f"({report['jobs']} worker(s), {report['seconds']} s)."
+            f"combinations (seed {report['seed']}) in {counted(len(report['worlds']), 'world')} "
+            f"({counted(report['jobs'], 'worker')}, {report['seconds']} s)."
         )
     lines.append("")
 
@@ -379,7 +386,7 @@ def render_verify_text(report: dict[str, Any]) -> str:
     check = report["cross_check"]
     lines.append(
         f"Engines cross-checked: experta and the vectorised evaluator on {check['combinations']:,} "
-        f"random combinations in {check['worlds']} worlds: {check['disagreements']} disagreement(s)"
+        f"random combinations in {counted(check['worlds'], 'world')}: {counted(check['disagreements'], 'disagreement')}"
     )
     for ex in check["examples"]:
         lines.append(
@@ -388,9 +395,9 @@ def render_verify_text(report: dict[str, Any]) -> str:
     lines.append("")
     problems = []
     if report["dead"]:
-        problems.append(f"{len(report['dead'])} dead rule(s)")
+        problems.append(counted(len(report["dead"]), "dead rule"))
     if report["contradictions"]:
-        problems.append(f"{report['contradictions']:,} contradiction(s) of the theory")
+        problems.append(f"{counted(report['contradictions'], 'contradiction')} of the theory")
     lines.append("Result: " + ("OK" if report["ok"] else "FAILED, " + ", ".join(problems)))
     return "\n".join(lines) + "\n"
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from rules.knowledge import KnowledgeBase
 from rules.result import Failure, Result, StageOutcome
 
+from .grammar import counted
+
 
 def response_label(kb: KnowledgeBase, response_id: str | None) -> str:
     return kb.response(response_id).label if response_id else "No verdict"
@@ -54,10 +56,10 @@ def why_not_summary(result: Result, response: str) -> str:
     parts = [
         f"{label} has support {signed(info.support)} against {signed(result.support[result.verdict])} "
         f"for {response_label(kb, result.verdict)}" + (f" at the {info.stage} stage" if info.stage else ""),
-        f"{len(info.for_)} rule(s) fired for it and {len(info.against)} against it",
+        f"{counted(len(info.for_), 'rule')} fired for it and {len(info.against)} against it",
     ]
     if info.blocked:
-        parts.append(f"{len(info.blocked)} rule(s) that would support it did not fire")
+        parts.append(f"{counted(len(info.blocked), 'rule')} that would support it did not fire")
     return "; ".join(parts) + "."
 
 

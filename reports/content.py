@@ -12,8 +12,9 @@ import shlex
 from dataclasses import dataclass, field
 
 from presentation import figures, wording
-from presentation.citations import merge_citations, merge_pages
+from presentation.citations import inverted_name, listed_sources, merge_citations, merge_pages
 from presentation.figures import capital, signed
+from presentation.grammar import closed, counted, plural
 from rules.version import app_version
 
 # ------------------------------------------------------------------- the blocks
@@ -69,6 +70,7 @@ class Table:
     kind: str = ""  # a hint for styling: 'answers', 'steps', 'support', ...
     numeric: tuple = ()  # indices of right-aligned columns
     widths: tuple = ()  # column widths in percent (HTML and PDF; Markdown ignores them)
+    whole: bool = False  # PDF: on one page, with its heading, when it fits on a page
 
 
 @dataclass
@@ -357,7 +359,8 @@ def _reasoning_section(result):
         Para(
             [
                 Run(
-                    f"The engine fired {len(result.fired)} rules in this order: {n_derive} derived intermediate facts "
+                    f"The engine fired {counted(len(result.fired), 'rule')} in this order: {n_derive} derived "
+                    f"intermediate {plural(n_derive, 'fact')} "
                     f"from the answers, then {n_support} lent weight for or against responses. Each rule rests on "
                     "propositions of Walt (1987), paraphrased below with their pages. The weights of the rules for a "
                     "response combine as certainty factors (Shortliffe and Buchanan 1975): independent of the order "
@@ -641,17 +644,21 @@ def _analogues_section(result, analogues):
     ]
 
 
+def theory_reference(source):
+    """The theory's source as a reference list gives it: 'Walt, Stephen M. *The Origins
+    of Alliances*. Ithaca, NY: Cornell University Press, 1987.' One full stop after
+    the author, though the name itself ends in an initial."""
+    return [
+        Run(closed(inverted_name(source.author)) + " "),
+        i(source.title),
+        Run(f". {source.place}: {source.publisher}, {source.year}."),
+    ]
+
+
 def _references_section(result):
     theory = result.kb.theory
     source = theory.source
-    walt = [
-        Run(f"{source.author.split()[-1]}, {' '.join(source.author.split()[:-1])}. "),
-        i(source.title),
-        Run(
-            f". {source.place}: {source.publisher}, {source.year}. Pages {source.pages} are the basis of the "
-            "knowledge base."
-        ),
-    ]
+    walt = theory_reference(source) + [Run(f" Pages {source.pages} are the basis of the knowledge base.")]
     blocks = [Heading(2, "References", "references"), Bullets([walt] + [[Run(text)] for _, text in theory.references])]
     if result.case.sources:
         blocks.append(Heading(3, "Sources of the case", "sources"))
@@ -665,17 +672,12 @@ def _cite_section(result, generated, title):
     for item in result.fired:
         used.extend(p for p in item.propositions if p not in used)
     pages = merge_pages(result.kb.proposition(p).pages for p in used)
-    source = result.kb.theory.source
-    theory = [
-        Run(f"{source.author.split()[-1]}, {' '.join(source.author.split()[:-1])}. "),
-        i(source.title),
-        Run(f". {source.place}: {source.publisher}, {source.year}."),
-    ]
+    theory = theory_reference(result.kb.theory.source)
     if pages:
         where = "p." if "," not in pages and "-" not in pages else "pp."
         theory.append(Run(f" The propositions this report applies are on {where} {pages}."))
     if case.sources:
-        data = [Run("The answers of this case, drawn from: " + "; ".join(case.sources) + ".")]
+        data = [Run("The answers of this case, drawn from: " + listed_sources(case.sources))]
     else:
         data = [Run("The answers of this case as the analyst gave them; the case names no sources.")]
     return [

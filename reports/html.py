@@ -59,7 +59,7 @@ footer { margin-top: 40px; color: #7b8794; font-size: 12px; }
   main { max-width: none; padding: 0; box-shadow: none; }
   h2 { break-after: avoid; margin-top: 28px; }
   h3 { break-after: avoid; }
-  tr, li, p.verdict { break-inside: avoid; }
+  tr, li, p.verdict, table.whole { break-inside: avoid; }
   thead { display: table-header-group; }
   section.wide-page { page: wide; }
   figure.wide .scroll { overflow: visible; border: 0; }
@@ -116,7 +116,8 @@ def _cell_attrs(block, n):
 
 
 def _table(block, header=True, attrs=""):
-    cls = f' class="grid {block.kind}"' if header else f' class="{block.kind}"'
+    kind = f"{block.kind} whole" if block.whole else block.kind
+    cls = f' class="grid {kind}"' if header else f' class="{kind}"'
     out = [f"<table{cls}{attrs}>"]
     if header:
         out.append(

@@ -5,6 +5,8 @@ Qt is imported only here, and only when a PDF is asked for. The inference chain 
 a landscape page of its own, where it is large enough to read, shared with the threat
 profile and the support chart when they fit below it. No table row is split over
 two pages: a table is cut before a row that would be, and goes on on the next page.
+A table marked ``whole`` that fits on a page is not cut at all: it starts a new page,
+with the heading above it.
 """
 
 import os
@@ -120,8 +122,9 @@ class _PdfPainter:
 
         # Qt splits a table row over two pages when its first line fits on the first:
         # lay out, find the first row that crosses a page, cut its table there so that
-        # the rest starts a new page (with the header again), and lay out anew.
-        pieces, continued = list(blocks), set()
+        # the rest starts a new page (with the header again), and lay out anew. A
+        # whole table that would be cut starts a new page instead (its heading with it).
+        pieces, continued, headings_broken = list(blocks), set(), set()
         for _attempt in range(MAX_TABLE_SPLITS):
             figures.clear()
             doc = new_document()
@@ -135,7 +138,16 @@ class _PdfPainter:
             )
             doc.setHtml(f"<body>{body}</body>")
             doc.setPageSize(QSizeF(width, self.body_height()))
+            _break_before_headings(doc, [blk for blk in pieces if id(blk) in headings_broken])
             _keep_headings_with_next(doc, self.body_height())
+            cut = _first_cut_whole_table(doc, pieces, self.body_height())
+            if cut is not None:
+                # The page break goes before its heading, or before the table itself.
+                opener = pieces[cut - 1] if cut and isinstance(pieces[cut - 1], Heading) else pieces[cut]
+                marks = headings_broken if isinstance(opener, Heading) else continued
+                if id(opener) not in marks:  # once: if that does not do, cut it by rows
+                    marks.add(id(opener))
+                    continue
             split = _first_split_row(doc, pieces, self.body_height())
             if split is None:
                 break
@@ -284,13 +296,16 @@ def _float_page(doc, first, page_height):
     """How many pages of ``doc`` come before the turned page: those up to and with
     the page where ``first`` (the heading or figure that follows the chain) starts,
     or up to it when it opens a page."""
+    from PySide6.QtGui import QTextFormat
+
     layout = doc.documentLayout()
     block = doc.begin()
     while block.isValid():
         if _is_block_of(block, first):
             top = layout.blockBoundingRect(block).top()
             page = int(top // page_height)
-            return page if top - page * page_height < 1 else page + 1
+            starts_page = block.blockFormat().pageBreakPolicy() & QTextFormat.PageBreak_AlwaysBefore
+            return page if starts_page or top - page * page_height < 1 else page + 1
         block = block.next()
     return doc.pageCount()
 
@@ -367,6 +382,59 @@ def _first_split_row(doc, pieces, page_height):
             if int(top // page_height) != int((bottom - 0.5) // page_height):
                 return n, row - header
     return None
+
+
+def _first_cut_whole_table(doc, pieces, page_height):
+    """The index in pieces of the first table marked ``whole`` whose rows the page
+    break cuts though it (with the heading above it) would fit on a page of its own,
+    and which does not start a page already; or None."""
+    layout = doc.documentLayout()
+    layout.documentSize()
+    tables = _tables_in_order(doc)
+    blocks = _table_blocks(pieces)
+    if len(tables) != len(blocks):
+        return None
+    for table, (n, blk) in zip(tables, blocks):
+        if not getattr(blk, "whole", False) or table.rows() == 0:
+            continue
+        top = _row_extent(layout, table, 0)[0]
+        bottom = _row_extent(layout, table, table.rows() - 1)[1]
+        if int(top // page_height) == int((bottom - 0.5) // page_height):
+            continue
+        start = top
+        if n and isinstance(pieces[n - 1], Heading):
+            heading = _block_of(doc, pieces[n - 1])
+            if heading is not None:
+                start = layout.blockBoundingRect(heading).top()
+        if start % page_height < 1 or bottom - start > page_height:
+            continue  # it opens a page already, or no page holds it: cut it by rows
+        return n
+    return None
+
+
+def _block_of(doc, heading):
+    """The text block of a Heading, or None."""
+    block = doc.begin()
+    while block.isValid():
+        if _is_block_of(block, heading):
+            return block
+        block = block.next()
+    return None
+
+
+def _break_before_headings(doc, headings):
+    """Start a page before each of ``headings`` (Heading blocks)."""
+    from PySide6.QtGui import QTextCursor, QTextFormat
+
+    layout = doc.documentLayout()
+    layout.documentSize()  # lay out first: a format changed mid-layout leaves blocks unplaced
+    for heading in headings:
+        block = _block_of(doc, heading)
+        if block is not None:
+            fmt = block.blockFormat()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
+            QTextCursor(block).setBlockFormat(fmt)
+            layout.documentSize()
 
 
 def _split_table(block, row):

@@ -12,11 +12,13 @@ import os
 import shlex
 
 from presentation import wording
+from presentation.citations import listed_sources
 from presentation.coalitions import coalition_svg
-from presentation.scenario_text import choice_text, name_of, names, why_greatest
+from presentation.grammar import counted
+from presentation.scenario_text import anchor_text, choice_text, name_of, names, rounds_text, why_greatest
 from rules.version import app_version
 
-from .content import BR, Bullets, Figure, Heading, KeyValues, Para, Report, Run, Table, b, code, i
+from .content import BR, Bullets, Figure, Heading, KeyValues, Para, Report, Run, Table, b, code, i, theory_reference
 
 
 def _state_names(result, ids):
@@ -26,14 +28,8 @@ def _state_names(result, ids):
 def _summary(result):
     sc = result.scenario
     kb = result.states[sc.ids[0]].result.kb
-    rounds = (
-        f"stable after {result.rounds} round(s) of choices feeding back into allies and alignments"
-        if result.stable
-        else f"no stable configuration: the rounds repeat in a cycle of {result.cycle}"
-        if result.cycle
-        else f"not settled after {result.rounds} rounds"
-    )
-    rows = [("Coalitions", [Run(f"{len(result.coalitions)} bloc(s), {rounds}.")])]
+    rounds = rounds_text(result) + (" of choices feeding back into allies and alignments" if result.stable else "")
+    rows = [("Coalitions", [Run(f"{counted(len(result.coalitions), 'bloc')}, {rounds}.")])]
     for n, bloc in enumerate(result.coalitions, 1):
         rows.append((f"Bloc {n}", [Run(_state_names(result, bloc))]))
     if result.unaligned:
@@ -53,19 +49,9 @@ def _summary(result):
                 ],
             )
         )
-    if sc.anchor:
-        wrong = [w for w in sc.anchor.get("wrong") or [] if w in sc.ids]
-        rows.append(
-            (
-                "Anchor",
-                [
-                    Run(
-                        f"{sc.anchor.get('source', '')}: {sc.anchor.get('correct')} of "
-                        f"{sc.anchor.get('of')} placed" + (f" ({_state_names(result, wrong)} wrong)." if wrong else ".")
-                    )
-                ],
-            )
-        )
+    anchor = anchor_text(result)
+    if anchor:
+        rows.append(("Anchor", [Run(anchor)]))
     rows.append(("World", [Run(kb.world(result.world).title)]))
     return [
         Para(
@@ -101,7 +87,14 @@ def _choices_section(result):
         )
     blocks = [
         Heading(2, "Each state's choice", "choices"),
-        Table(["State", "Greatest threat", "Threat", "Choice and partners"], rows, "steps", widths=(18, 18, 16, 48)),
+        # One page for the whole table: a reader compares the states down its rows.
+        Table(
+            ["State", "Greatest threat", "Threat", "Choice and partners"],
+            rows,
+            "steps",
+            widths=(18, 18, 16, 48),
+            whole=True,
+        ),
     ]
     notes = [why_greatest(kb, result, c) for c in result.states.values()]
     notes = [n for n in notes if n]
@@ -224,15 +217,11 @@ def _cite_section(result, generated, output):
                 ),
                 (
                     "The theory",
-                    [
-                        Run("Walt, Stephen M. "),
-                        i("The Origins of Alliances"),
-                        Run(". Ithaca: Cornell University Press, 1987."),
-                    ],
+                    theory_reference(result.states[sc.ids[0]].result.kb.theory.source),
                 ),
                 (
                     "The data",
-                    [Run("; ".join(sc.sources) or "as the analyst gave them; the scenario names no sources.")],
+                    [Run(listed_sources(sc.sources) or "As the analyst gave them; the scenario names no sources.")],
                 ),
                 ("Command", [code(shlex.join(command))]),
             ],

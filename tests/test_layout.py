@@ -201,3 +201,34 @@ def test_a_degenerate_saved_layout_is_not_restored(qtbot, make_window, app):
     second.resize(1400, 900)
     settle(app)
     assert second.form_dock.width() >= 300
+
+
+def _visible_in(widget, rect, area):
+    """``rect`` (in ``widget``'s coordinates) lies wholly inside the scroll area's viewport."""
+    from PySide6.QtCore import QRect
+
+    top_left = widget.mapTo(area.viewport(), rect.topLeft())
+    return area.viewport().rect().contains(QRect(top_left, rect.size()))
+
+
+@pytest.mark.parametrize("size", ((1024, 700), (1400, 900)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_verdict_box_of_the_chain_is_in_view_without_scrolling(qtbot, app, window, size):
+    from PySide6.QtCore import QRect
+
+    window.hide()
+    window.resize(*size)
+    window.show()
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    settle(app)
+    overview, chain = window.overview, window.overview.chain
+    verdict = next(n for n in chain.layout_.nodes if n.emphasis)
+    box = QRect(
+        round(chain._offset() + verdict.x * chain.scale),
+        round(verdict.y * chain.scale),
+        round(verdict.w * chain.scale),
+        round(verdict.h * chain.scale),
+    )
+    assert overview.verticalScrollBar().value() == 0 and overview.chain_scroll.horizontalScrollBar().value() == 0
+    assert _visible_in(chain, box, overview.chain_scroll), "the verdict is off to the side of the chain"
+    assert _visible_in(chain, box, overview), "the verdict is below the fold of the overview"

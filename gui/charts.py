@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from presentation import figures
-from presentation.figures import capital
-from presentation.wording import next_questions_text, no_verdict_text, qualifiers
+from presentation.wording import next_questions_text, qualifiers
 
 from .style import card, esc, set_tone, theme
 
@@ -658,7 +657,8 @@ class OverviewView(QScrollArea):
         kb = result.kb
         lines = []
         if result.verdict is None:
-            lines = [esc(capital(no_verdict_text(kb, result))), esc(next_questions_text(kb, result))]
+            # Why there is none is in the banner above; the questions that would settle it, here.
+            lines = [esc(next_questions_text(kb, result))]
         for kind, sentence in qualifiers(kb, result):
             if kind in ("close", "fragile"):
                 lines.append(f"<span style='color:{theme.BAD}; font-weight:600'>⚠ {esc(sentence)}</span>")

@@ -368,3 +368,18 @@ def test_without_a_display_the_app_says_what_to_do(tmp_path):
     assert proc.stderr.count("\n") == 1
     assert "no display" in proc.stderr and "QT_QPA_PLATFORM=offscreen" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_case_without_a_verdict_says_no_prediction_and_the_threat_not_yet_known(qtbot, kb, advisor):
+    from gui.verdict import VerdictBanner
+
+    banner = VerdictBanner(kb)
+    qtbot.addWidget(banner)
+    case = dataclasses.replace(load_case(NORWAY, kb), answers={"state_strength": "weak"})
+    result = advisor.analyze(case)
+    assert result.verdict is None and case.observed == "balance"
+    banner.show_result(result)
+    assert "No prediction" in banner.observed_verdict.text()
+    assert "differs" not in banner.observed_verdict.text() and "agrees" not in banner.observed_verdict.text()
+    assert banner.threat_chip.text() == "Not yet known"
+    assert "left open" not in banner.threat_points.text() and "still possible" in banner.threat_points.text()

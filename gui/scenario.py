@@ -46,6 +46,7 @@ from rules.fileio import atomic_write_text
 from rules.scenario import parse_scenario_text
 
 from . import msgbox
+from .screens import fit_to_screen
 from .style import esc, theme
 
 SCENARIO_FILTER = "Scenarios (*.yaml *.yml);;All files (*)"
@@ -299,7 +300,7 @@ class ScenarioWindow(QMainWindow):
         self._filling = False
         self.generation = 0
         self.setObjectName("scenarioWindow")
-        self.resize(1200, 800)
+        fit_to_screen(self, 1200, 800)
 
         self._thread = QThread(self)
         self._worker = _Worker(kb)

@@ -607,7 +607,6 @@ class OverviewView(QScrollArea):
         self.assessment = QLabel(wordWrap=True, objectName="assessment")
         self.assessment.setTextFormat(Qt.RichText)
         assessment_layout.addWidget(self.assessment)
-        column.addWidget(self.assessment_card)
         chain_card, chain_layout = card()
         chain_layout.addLayout(self._chain_header())
         self.chain_hint = QLabel(wordWrap=True, objectName="chainHint")
@@ -615,7 +614,13 @@ class OverviewView(QScrollArea):
         chain_layout.addWidget(self.chain_hint)
         self.chain_scroll = _ChainScroll(self.chain)
         chain_layout.addWidget(self.chain_scroll)
+        # The chain, the main picture, first: fitted to the window, its verdict in view
+        # without scrolling; what the verdict rests on below it. Without a verdict the
+        # Assessment, with the questions that would settle the threat, comes first.
+        self.chain_card = chain_card
+        self._column = column
         column.addWidget(chain_card)
+        column.addWidget(self.assessment_card)
         row = self.charts_row = QBoxLayout(QBoxLayout.LeftToRight)
         row.setSpacing(10)
         for title, chart in (
@@ -665,6 +670,10 @@ class OverviewView(QScrollArea):
             else:
                 lines.append(esc(sentence))
         lines = [line for line in lines if line]
+        first = self.assessment_card if result.verdict is None else self.chain_card
+        if self._column.indexOf(first) != 0:
+            self._column.removeWidget(first)
+            self._column.insertWidget(0, first)
         self.assessment.setText("<br>".join(lines))
         self.assessment_card.setVisible(bool(lines))
         for figure in (self.chain, self.threat, self.support):

@@ -5,20 +5,35 @@ threat profile from ``presentation.figures.threat_profile``, so the app and the
 reports share one layout and one palette; this module only draws.
 """
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from presentation import figures
-from presentation.figures import capital
-from presentation.wording import next_questions_text, no_verdict_text, qualifiers, stage_table
+from presentation.wording import next_questions_text, qualifiers, stage_table
 
-from .style import card, esc, theme
+from .style import card, esc, set_tone, theme
 
 SELECTED = QColor("#f2a900")
-MIN_SCALE = 1.0  # fitting never shrinks the diagram: its labels stay at least 9 pt; it scrolls
 MAX_SCALE = 1.15
+MIN_FIT = 0.3  # fitting shrinks the chain no further than this; below it, it scrolls
+ZOOMS = (0.3, 4.0)  # the range of the zoom buttons and Ctrl+wheel
+ZOOM_STEP = 1.25
 MIN_TEXT_PX = 12  # 9 pt at 96 dpi: the smallest text a figure paints at 100% zoom
+FIT_TEXT_PX = 8  # the smallest text when shrunk: labels too long for it are cut with "…"
 
 # The figures' palette (reports.figures, made for paper) in the dark scheme, colour
 # by colour: strokes lighter, fills deeper, text light, so every tone keeps its meaning.
@@ -68,7 +83,7 @@ text_log = _TextLog()
 
 def _font(size_px, bold=False, italic=False):
     font = QFont()
-    font.setPixelSize(max(1, round(size_px)))
+    font.setPixelSize(max(1, math.ceil(size_px - 1e-6)))  # up: a floor stays a floor
     font.setBold(bold)
     font.setItalic(italic)
     return font
@@ -148,9 +163,9 @@ class _Figure(QWidget):
 class ChainDiagram(_Figure):
     """The inference chain: answers → derived facts → rules → responses.
 
-    Fits the width it is given (between MIN_SCALE and MAX_SCALE); Ctrl+wheel zooms
-    from there and a double-click fits again. Clicking a node reports the rule (or
-    question, or response) it stands for."""
+    Opens fitted to the room it is given (width and height, up to MAX_SCALE); the zoom
+    buttons and Ctrl+wheel zoom from there, and a double-click goes between the fit and
+    100%. Clicking a node reports the rule (or question, or response) it stands for."""
 
     ruleClicked = Signal(str)
     factorClicked = Signal(str)
@@ -163,21 +178,35 @@ class ChainDiagram(_Figure):
         self.layout_ = None
         self.selected_rule = None
         self.scale = 1.0
-        self.zoom = 1.0  # the user's factor on top of fitting the width
-        self._available = 0  # the width fit_width was last given
+        self.zoom = None  # None: fitted to the room; else the scale the user chose
+        self.fitted = 1.0  # the scale that fits the room last given
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
 
     def relayout(self):
         self.layout_ = figures.chain_layout(self.result)
         self.updateGeometry()
 
-    def fit_width(self, width):
-        """Choose the scale for an available width; returns the size to give the widget."""
+    def fit(self, width, height=None):
+        """Choose the scale for the room available; returns the size to give the widget."""
         if self.layout_ is None:
             return QSize(width, 200)
-        self._available = width
-        self.scale = max(MIN_SCALE, min(MAX_SCALE, width / self.layout_.width)) * self.zoom
+        fitted = width / self.layout_.width
+        if height:
+            fitted = min(fitted, height / self.layout_.height)
+        self.fitted = max(MIN_FIT, min(MAX_SCALE, fitted))
+        self.scale = self.fitted if self.zoom is None else self.zoom
         return QSize(max(width, round(self.layout_.width * self.scale)), round(self.layout_.height * self.scale))
+
+    def set_zoom(self, zoom):
+        """A scale (1.0 is 100%), or None to fit the room again."""
+        self.zoom = None if zoom is None else max(ZOOMS[0], min(ZOOMS[1], zoom))
+        self.zoomChanged.emit()
+
+    def zoom_in(self):
+        self.set_zoom(self.scale * ZOOM_STEP)
+
+    def zoom_out(self):
+        self.set_zoom(self.scale / ZOOM_STEP)
 
     def select_rule(self, rule_id):
         self.selected_rule = rule_id
@@ -205,19 +234,11 @@ class ChainDiagram(_Figure):
         if not event.modifiers() & Qt.ControlModifier:
             event.ignore()  # plain wheel scrolls the overview
             return
-        step = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
-        self.zoom = max(0.5, min(3.0, self.zoom * step))
-        self.zoomChanged.emit()
+        self.zoom_in() if event.angleDelta().y() > 0 else self.zoom_out()
 
     def mouseDoubleClickEvent(self, _event):
-        """Back to 100% (labels 9 pt); at 100%, shrink the whole chain into the width
-        available, for an overview (its text is smaller then)."""
-        if self.zoom != 1.0 or self.layout_ is None:
-            self.zoom = 1.0
-        else:
-            available = self._available or self.width()
-            self.zoom = max(0.25, min(1.0, available / (self.layout_.width * MIN_SCALE)))
-        self.zoomChanged.emit()
+        """From the fit to 100% (labels 9 pt), and from any zoom back to the fit."""
+        self.set_zoom(1.0 if self.zoom is None and abs(self.fitted - 1.0) > 0.01 else None)
 
     def mousePressEvent(self, event):
         node = self._node_at(event.position())
@@ -235,7 +256,8 @@ class ChainDiagram(_Figure):
         layout = self.layout_
         painter.translate(self._offset(), 0)
         painter.scale(self.scale, self.scale)
-        painter.text_floor = MIN_TEXT_PX * self.zoom / self.scale  # zooming out may shrink text
+        # At 100% and above no text is below 9 pt; shrunk, none below FIT_TEXT_PX.
+        painter.text_floor = max(FIT_TEXT_PX, MIN_TEXT_PX * min(self.scale, 1.0)) / self.scale
         for column in layout.columns:
             _text(
                 painter,
@@ -304,13 +326,23 @@ class ChainDiagram(_Figure):
                 width=node.w - used - 26,
             )
         else:
-            top = node.y + node.h / 2 - 3
-            _text(painter, node.x + 10, top, node.label, figures.LABEL_SIZE, ink, bold=True, width=node.w - 20)
+            top = figures.label_top(node)
+            for i, line in enumerate(node.label_lines):
+                _text(
+                    painter,
+                    node.x + 10,
+                    top + i * figures.LINE_H,
+                    line,
+                    figures.LABEL_SIZE,
+                    ink,
+                    True,
+                    width=node.w - 20,
+                )
             colour = stroke if node.emphasis else figures.MUTED
             _text(
                 painter,
                 node.x + 10,
-                top + 15,
+                top + (len(node.label_lines) - 1) * figures.LINE_H + 15,
                 node.sublabel,
                 figures.SUBLABEL_SIZE,
                 colour,
@@ -344,17 +376,6 @@ class ChainDiagram(_Figure):
                     kind == "unknown",
                 )
             x += 24 + _text(painter, x + 24, y + 1, text, figures.SUBLABEL_SIZE, figures.MUTED) + 20
-        hint = "click a node to explain it · Ctrl+wheel zooms · double-click fits"
-        _text(
-            painter,
-            self.layout_.width - figures.MARGIN,
-            y + 1,
-            hint,
-            figures.SUBLABEL_SIZE,
-            figures.MUTED,
-            align=Qt.AlignRight,
-            italic=True,
-        )
 
 
 # ------------------------------------------------------------- threat profile
@@ -586,6 +607,19 @@ class OverviewView(QScrollArea):
         self.assessment = QLabel(wordWrap=True, objectName="assessment")
         self.assessment.setTextFormat(Qt.RichText)
         assessment_layout.addWidget(self.assessment)
+        chain_card, chain_layout = card()
+        chain_layout.addLayout(self._chain_header())
+        self.chain_hint = QLabel(wordWrap=True, objectName="chainHint")
+        set_tone(self.chain_hint, "muted")
+        chain_layout.addWidget(self.chain_hint)
+        self.chain_scroll = _ChainScroll(self.chain)
+        chain_layout.addWidget(self.chain_scroll)
+        # The chain, the main picture, first: fitted to the window, its verdict in view
+        # without scrolling; what the verdict rests on below it. Without a verdict the
+        # Assessment, with the questions that would settle the threat, comes first.
+        self.chain_card = chain_card
+        self._column = column
+        column.addWidget(chain_card)
         column.addWidget(self.assessment_card)
         # The decision in Walt's stages, in order (presentation/wording.py stage_table).
         self.stages_card, stages_layout = card("Stages")
@@ -593,10 +627,6 @@ class OverviewView(QScrollArea):
         self.stages.setTextFormat(Qt.RichText)
         stages_layout.addWidget(self.stages)
         column.addWidget(self.stages_card)
-        chain_card, chain_layout = card("Inference chain")
-        self.chain_scroll = _ChainScroll(self.chain)
-        chain_layout.addWidget(self.chain_scroll)
-        column.addWidget(chain_card)
         row = self.charts_row = QBoxLayout(QBoxLayout.LeftToRight)
         row.setSpacing(10)
         for title, chart in (
@@ -610,17 +640,46 @@ class OverviewView(QScrollArea):
         column.addStretch(1)
         self.setWidget(body)
 
+    def _chain_header(self):
+        """The card's title and the zoom buttons."""
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        row.addWidget(QLabel("Inference chain", objectName="sectionTitle"), 1)
+        self.zoom_buttons = {}
+        for key, text, tip, handler in (
+            ("out", "\u2212", "Zoom out (Ctrl+wheel)", self.chain.zoom_out),
+            ("fit", "Fit", "Fit the whole chain into the window", lambda: self.chain.set_zoom(None)),
+            ("in", "+", "Zoom in (Ctrl+wheel)", self.chain.zoom_in),
+            (
+                "100",
+                "100%",
+                "Every label at full size (9 pt); the chain scrolls sideways",
+                lambda: self.chain.set_zoom(1.0),
+            ),
+        ):
+            button = QToolButton(text=text, toolTip=tip, objectName=f"chainZoom_{key}")
+            button.setAutoRaise(False)
+            button.clicked.connect(handler)
+            row.addWidget(button)
+            self.zoom_buttons[key] = button
+        return row
+
     def show_result(self, result):
         kb = result.kb
         lines = []
         if result.verdict is None:
-            lines = [esc(capital(no_verdict_text(kb, result))), esc(next_questions_text(kb, result))]
+            # Why there is none is in the banner above; the questions that would settle it, here.
+            lines = [esc(next_questions_text(kb, result))]
         for kind, sentence in qualifiers(kb, result):
             if kind in ("close", "fragile"):
                 lines.append(f"<span style='color:{theme.BAD}; font-weight:600'>⚠ {esc(sentence)}</span>")
             else:
                 lines.append(esc(sentence))
         lines = [line for line in lines if line]
+        first = self.assessment_card if result.verdict is None else self.chain_card
+        if self._column.indexOf(first) != 0:
+            self._column.removeWidget(first)
+            self._column.insertWidget(0, first)
         self.assessment.setText("<br>".join(lines))
         self.assessment_card.setVisible(bool(lines))
         rows = stage_table(kb, result)
@@ -645,12 +704,25 @@ class OverviewView(QScrollArea):
             self.charts_row.setDirection(wanted)
         self._fit_chain()
 
+    CHAIN_CHROME = 2 * 10 + 12 + 14 + 2 * 8 + 30 + 24  # body and card margins, header, hint
+
     def _fit_chain(self):
-        # The chain card's inner width: the viewport less the margins of body and card.
+        # The chain card's inner width: the viewport less the margins of body and card;
+        # its height: the viewport less the card's header, so the whole chain can be in view.
         width = self.viewport().width() - 2 * 10 - 2 * 14 - 2
-        size = self.chain.fit_width(width)
+        height = self.viewport().height() - self.CHAIN_CHROME
+        size = self.chain.fit(width, max(height, 160))
         self.chain.setFixedHeight(size.height())
         self.chain.setMinimumWidth(size.width())
         bar = self.chain_scroll.horizontalScrollBar().sizeHint().height() if size.width() > width else 0
         self.chain_scroll.setFixedHeight(size.height() + bar)
+        fitted = self.chain.zoom is None
+        percent = f"{round(self.chain.scale * 100)}%"
+        self.chain_hint.setText(
+            (f"Fitted to the window ({percent}). " if fitted else f"Zoom {percent}. ")
+            + "Click a box to explain it; \u2212 and + (or Ctrl+wheel) zoom, "
+            + ("100% shows every label at full size." if fitted else "Fit shows the whole chain.")
+        )
+        self.zoom_buttons["fit"].setEnabled(not fitted)
+        self.zoom_buttons["100"].setEnabled(abs(self.chain.scale - 1.0) > 0.005)
         self.chain.update()

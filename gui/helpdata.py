@@ -17,6 +17,9 @@ GROUP_TITLES = {
     "reasoning": "Further reasoning of the text",
 }
 
+# The tabs' titles in a window too narrow for the full ones.
+SHORT_TAB_TITLES = {"Why / why not": "Why not", "Three worlds": "Worlds"}
+
 # How to read each tab of the results (the app's own words; the theory's are in knowledge/).
 TABS = (
     (
@@ -27,8 +30,9 @@ TABS = (
         "dashed boxes are unknown answers. Click a rule to read it, an answer to jump to "
         "its question, a response to see why it won or lost. Below: the four sources of "
         "threat as points on the threat bands, and the combined support for each response. "
-        "At 100% the chain's labels are at least 9 pt and it scrolls sideways; double-click "
-        "it to fit it into the width for an overview, again to go back.",
+        "The chain opens fitted to the window; the buttons beside its title (or Ctrl+wheel) "
+        "zoom out and in, and at 100% its labels are at least 9 pt and it scrolls sideways. "
+        "Double-click it to go between the fit and 100%.",
     ),
     (
         "Reasoning",
@@ -190,7 +194,10 @@ def guide_html(kb):
         "support is ahead of the runner-up), the threat level, and for a historical case what "
         "the state actually did.</p>"
     )
-    out += [f"<p><a name='tab-{escape(title)}'></a><b>{escape(title)}</b>: {escape(text)}</p>" for title, text in TABS]
+    for title, text in TABS:
+        short = SHORT_TAB_TITLES.get(title)
+        also = f" (<b>{escape(short)}</b> in a narrow window)" if short else ""
+        out.append(f"<p><a name='tab-{escape(title)}'></a><b>{escape(title)}</b>{also}: {escape(text)}</p>")
     out.append(
         "<p>The Case Library lists the historical cases with the prediction beside what happened; "
         "sort by any column, and double-click a case to open it read-only.</p>"

@@ -29,12 +29,15 @@ from .charts import OverviewView
 from .document import CaseDocument
 from .explain import ReasoningView, WhyNotView
 from .extras import AnaloguesView, WhatIfView, WorldsView
+from .helpdata import SHORT_TAB_TITLES
 from .icons import glyph_icon
 from .library import LibraryPanel
 from .live import LiveAnalysis
 from .questionnaire import QuestionnaireForm
 from .recent import RecentFiles
+from .screens import fit_to_screen
 from .style import esc, set_tone
+from .tabs import FittingTabs
 from .verdict import VerdictBanner
 
 APP_NAME = "Alliance Advisor"
@@ -232,7 +235,7 @@ class MainWindow(QMainWindow):
         self.what_if = WhatIfView(self.kb)
         self.worlds = WorldsView(self.kb)
         self.analogues = AnaloguesView(self.kb)
-        self.tabs = QTabWidget(objectName="resultTabs", documentMode=False)
+        self.tabs = FittingTabs(objectName="resultTabs", documentMode=False)
         for widget, title in (
             (self.overview, "Overview"),
             (self.reasoning, "Reasoning"),
@@ -241,7 +244,7 @@ class MainWindow(QMainWindow):
             (self.worlds, "Three worlds"),
             (self.analogues, "Analogues"),
         ):
-            self.tabs.addTab(widget, title)
+            self.tabs.add_tab(widget, title, SHORT_TAB_TITLES.get(title))
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 8, 10, 6)
@@ -433,8 +436,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            fit_to_screen(self, self.width(), self.height())  # saved on a larger screen
         else:
-            self.resize(1400, 900)
+            fit_to_screen(self, 1400, 900)
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, STATE_VERSION)

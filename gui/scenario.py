@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from presentation.coalitions import coalition_layout
+from presentation.coalitions import THREAT, WRONG, coalition_layout
 from presentation.scenario_text import choice_text, name_of, why_greatest
 from presentation.wording import rests_on_text
 from rules.cases import Case
@@ -46,7 +46,9 @@ from rules.fileio import atomic_write_text
 from rules.scenario import parse_scenario_text
 
 from . import msgbox
+from .screens import fit_to_screen
 from .style import esc, theme
+from .tabs import FittingTabs
 
 SCENARIO_FILTER = "Scenarios (*.yaml *.yml);;All files (*)"
 REPORT_FILTER = "HTML report (*.html);;PDF report (*.pdf);;Markdown report (*.md);;JSON result (*.json)"
@@ -111,26 +113,37 @@ class CoalitionDiagram(QWidget):
 
     statePicked = Signal(str)
 
+    MIN_SCALE = 0.65  # shrunk to fit no further than this; below it, it scrolls
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.layout_ = None
         self.selected = None
+        self.scale = 1.0
         self.setMinimumSize(320, 200)
 
     def show_result(self, result):
         self.layout_ = coalition_layout(result)
-        self.setMinimumSize(int(self.layout_.width), int(self.layout_.height))
+        self.fit(self.parentWidget().size() if self.parentWidget() else self.size())
         self.updateGeometry()
         self.update()
+
+    def fit(self, room):
+        """Shrink the diagram into ``room`` (down to MIN_SCALE), so it shows whole."""
+        if self.layout_ is None:
+            return
+        w, h = self.layout_.width, self.layout_.height
+        self.scale = max(self.MIN_SCALE, min(1.0, room.width() / w, room.height() / h))
+        self.setMinimumSize(int(w * self.scale), int(h * self.scale))
 
     def sizeHint(self):
         if self.layout_ is None:
             return QSize(480, 320)
-        return QSize(int(self.layout_.width), int(self.layout_.height))
+        return QSize(int(self.layout_.width * self.scale), int(self.layout_.height * self.scale))
 
     def mousePressEvent(self, event):
         if self.layout_ is not None:
-            state = self.layout_.node_at(event.position().x(), event.position().y())
+            state = self.layout_.node_at(event.position().x() / self.scale, event.position().y() / self.scale)
             if state:
                 self.select(state)
                 self.statePicked.emit(state)
@@ -148,6 +161,7 @@ class CoalitionDiagram(QWidget):
             painter.setPen(QColor(theme.FAINT))
             painter.drawText(self.rect(), Qt.AlignCenter, "Analysing the scenario…")
             return
+        painter.scale(self.scale, self.scale)
         font = painter.font()
         for title, centre, colour in layout.columns:
             bold = painter.font()
@@ -182,6 +196,31 @@ class CoalitionDiagram(QWidget):
             painter.drawText(
                 QRectF(node.x + node.r + 8, node.y - 9, 160, 18), Qt.AlignVCenter | Qt.AlignLeft, node.name
             )
+
+
+class _FittingScroll(QScrollArea):
+    """Scrolls the coalition diagram only when shrinking it to fit is not enough."""
+
+    def __init__(self, diagram):
+        super().__init__()
+        self.setWidget(diagram)
+        self.setWidgetResizable(True)
+
+    def resizeEvent(self, event):
+        self.widget().fit(self.maximumViewportSize())
+        super().resizeEvent(event)
+
+
+def coalition_legend_html():
+    """What the diagram's marks mean (the reports say the same under their figure)."""
+    return (
+        "<span style='font-size:small'>"
+        "Circle size: the state's capability · "
+        f"<span style='color:{THREAT}'>\u2501</span> to its greatest threat · "
+        f"<span style='color:{theme.RULE_LINE}'>\u2501</span> balancing partners · "
+        f"<span style='color:{WRONG}'>\u25cc dashed ring, orange name</span>: "
+        "a state the observed blocs place elsewhere</span>"
+    )
 
 
 SOURCE_COLOURS = {
@@ -299,7 +338,7 @@ class ScenarioWindow(QMainWindow):
         self._filling = False
         self.generation = 0
         self.setObjectName("scenarioWindow")
-        self.resize(1200, 800)
+        fit_to_screen(self, 1200, 800)
 
         self._thread = QThread(self)
         self._worker = _Worker(kb)
@@ -312,8 +351,11 @@ class ScenarioWindow(QMainWindow):
 
         self.states_table = QTableWidget(objectName="states")
         self.states_table.setColumnCount(3)
-        self.states_table.setHorizontalHeaderLabels(["State", "Capability", "Offensive capability"])
-        self.states_table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        # Two-line headers, sized to their contents; the name takes the rest.
+        self.states_table.setHorizontalHeaderLabels(["State", "Capability", "Offensive\ncapability"])
+        header = self.states_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
         self.states_table.itemChanged.connect(self._state_edited)
         self.perceptions = QTableWidget(objectName="perceptions")
         self.perceptions.setItemDelegate(_IntentDelegate(list(kb.factor("intentions").level_ids), self))
@@ -355,11 +397,11 @@ class ScenarioWindow(QMainWindow):
         buttons.addWidget(self.remove_state_button)
         buttons.addStretch(1)
         states_column.addLayout(buttons)
-        edit_tabs = QTabWidget()
-        edit_tabs.addTab(states_page, "States")
-        edit_tabs.addTab(self.perceptions, "Perceptions")
-        edit_tabs.addTab(self.neighbours, "Neighbours")
-        edit_tabs.addTab(system, "War and alliances")
+        edit_tabs = self.edit_tabs = FittingTabs()
+        edit_tabs.add_tab(states_page, "States")
+        edit_tabs.add_tab(self.perceptions, "Perceptions")
+        edit_tabs.add_tab(self.neighbours, "Neighbours")
+        edit_tabs.add_tab(system, "War and alliances", "War")
         self.message = QLabel(wordWrap=True, objectName="scenarioMessage")
         left = QWidget()
         column = QVBoxLayout(left)
@@ -368,13 +410,24 @@ class ScenarioWindow(QMainWindow):
 
         self.diagram = CoalitionDiagram()
         self.diagram.statePicked.connect(self.select_state)
-        scroll = QScrollArea()
-        scroll.setWidget(self.diagram)
-        scroll.setWidgetResizable(True)
+        scroll = _FittingScroll(self.diagram)
+        self.legend = QLabel(coalition_legend_html(), wordWrap=True, objectName="coalitionLegend")
+        self.legend.setTextFormat(Qt.RichText)
+        self.legend.setContentsMargins(6, 2, 6, 2)
+        pictured = QWidget()
+        pictured_column = QVBoxLayout(pictured)
+        pictured_column.setContentsMargins(0, 0, 0, 0)
+        pictured_column.setSpacing(2)
+        pictured_column.addWidget(scroll, 1)
+        pictured_column.addWidget(self.legend)
         self.choices = QTableWidget(objectName="choices")
         self.choices.setColumnCount(4)
         self.choices.setHorizontalHeaderLabels(["State", "Greatest threat", "Threat", "Choice"])
         self.choices.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.choices.verticalHeader().hide()  # the state's name says which row it is
+        self.choices.setWordWrap(True)  # a long choice wraps in its row instead of ending in "…"
+        self.choices.setTextElideMode(Qt.ElideNone)
+        self.choices.horizontalHeader().sectionResized.connect(lambda *_: self.choices.resizeRowsToContents())
         self.choices.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.choices.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.choices.itemSelectionChanged.connect(self._choice_selected)
@@ -402,7 +455,7 @@ class ScenarioWindow(QMainWindow):
         below.addTab(selected_scroll, "The selected state")
         below.addTab(self.moves_list, "What would move a bloc")
         right = QSplitter(Qt.Vertical)
-        right.addWidget(scroll)
+        right.addWidget(pictured)
         right.addWidget(self.choices)
         right.addWidget(below)
         right.setSizes([380, 260, 160])
@@ -410,6 +463,8 @@ class ScenarioWindow(QMainWindow):
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([420, 780])
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         self.setCentralWidget(split)
         self.undo_stack = QUndoStack(self)
         self._build_menu()
@@ -793,7 +848,10 @@ class ScenarioWindow(QMainWindow):
                 if result.agreement is not None and not result.agreement[sid]:
                     item.setForeground(QColor("#a35f00"))
                 self.choices.setItem(row, col, item)
-        self.choices.resizeColumnsToContents()
+        for col in range(3):  # names whole, but the choice keeps most of the width
+            self.choices.resizeColumnToContents(col)
+            self.choices.setColumnWidth(col, min(self.choices.columnWidth(col), 130))
+        self.choices.resizeRowsToContents()
         if self.diagram.selected in result.states:
             self.select_state(self.diagram.selected)
 

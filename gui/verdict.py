@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from presentation.figures import capital
-from presentation.wording import next_questions_text, no_verdict_text, tie_note
+from presentation.wording import agreement_text, no_verdict_text, threat_points_text, tie_note
 
 from .style import chip_colour, esc, fact_title, response_colour, set_tone, theme, threat_colour
 
@@ -179,9 +179,9 @@ class VerdictBanner(QFrame):
             self.confidence.setText(text)
         else:
             self._verdict_text("No verdict", theme.FAINT)
-            self.meaning.setText(
-                " ".join(filter(None, (capital(no_verdict_text(kb, result)), next_questions_text(kb, result))))
-            )
+            # The questions to answer next are said once, in the overview's Assessment.
+            where = " The Assessment below names the questions to answer next." if result.next_questions else ""
+            self.meaning.setText(capital(no_verdict_text(kb, result)) + where)
             colour = QColor(theme.FAINT)
             self.confidence.setText("—")
         self.confidence_meter.set_value(result.confidence, colour)
@@ -200,16 +200,9 @@ class VerdictBanner(QFrame):
         levels = tuple(self.kb.derived_fact(self.kb.theory.threat_fact).levels)
         level = result.threat_level
         colour = threat_colour(levels, level).name() if level else theme.FAINT
-        self.threat_chip.setText((level or "unknown").replace("_", " ").capitalize())
+        self.threat_chip.setText((level or "not yet known").replace("_", " ").capitalize())
         self.threat_chip.setStyleSheet(_chip_css(colour))
-        score = result.threat_score
-        if score:
-            text = f"{score.total} of {score.maximum} points"
-            if not score.settled:
-                text += " (left open)"
-            self.threat_points.setText(text)
-        else:
-            self.threat_points.setText("")
+        self.threat_points.setText(capital(threat_points_text(result)))
 
     def _show_observed(self, observed, result):
         shown = bool(observed)
@@ -220,11 +213,11 @@ class VerdictBanner(QFrame):
         label = self.kb.response(observed).label
         self.observed.setText(label)
         self.observed.setStyleSheet(_chip_css(chip_colour(self.kb, observed).name()))
-        if result.verdict == observed:
-            self.observed_verdict.setText(
-                f"<span style='color:{theme.GOOD}; font-weight:600'>✓ Prediction agrees</span>"
-            )
-        else:
-            self.observed_verdict.setText(
-                f"<span style='color:{theme.BAD}; font-weight:600'>✗ Prediction differs</span>"
-            )
+        kind, text = agreement_text(result, observed)
+        if kind == "agrees":
+            text = f"<span style='color:{theme.GOOD}; font-weight:600'>✓ {esc(text)}</span>"
+        elif kind == "differs":
+            text = f"<span style='color:{theme.BAD}; font-weight:600'>✗ {esc(text)}</span>"
+        else:  # no verdict yet: nothing to hold against the record
+            text = esc(text)
+        self.observed_verdict.setText(text)

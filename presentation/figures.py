@@ -87,6 +87,11 @@ class Node:
     emphasis: bool = False  # the verdict
     tone: str = "neutral"  # 'positive' | 'negative' | 'neutral' | 'unknown'
     tooltip: str = ""
+    lines: tuple = ()  # the label wrapped onto at most two lines (empty: the label on one)
+
+    @property
+    def label_lines(self):
+        return self.lines or (self.label,)
 
     @property
     def compact(self):
@@ -191,6 +196,21 @@ def fit_text(text, width, size=LABEL_SIZE, bold=False):
     return text.rstrip() + "…"
 
 
+def wrap_text(text, width, size=LABEL_SIZE, bold=False, max_lines=2):
+    """``text`` broken at spaces into at most ``max_lines`` lines of ``width``; the
+    last line is cut with an ellipsis only if the words do not fit."""
+    lines, words = [], text.split()
+    while words and len(lines) < max_lines:
+        line = words.pop(0)
+        while words and text_width(f"{line} {words[0]}", size, bold) <= width:
+            line += " " + words.pop(0)
+        lines.append(line)
+    if words:
+        lines[-1] = fit_text(f"{lines[-1]} {' '.join(words)}", width, size, bold)
+    lines[-1] = fit_text(lines[-1], width, size, bold)
+    return tuple(lines)
+
+
 def capital(text):
     return text[:1].upper() + text[1:]
 
@@ -204,8 +224,10 @@ def signed(value):
 
 MARGIN = 24
 HEADER = 34  # room for the column titles
-COLUMN_GAP = 64  # horizontal room for the edges between columns
+COLUMN_GAP = 44  # horizontal room for the edges between columns
 NODE_H = 38
+LINE_H = 14  # a second line of a node's label
+WRAP_W = 180  # px: a node's label longer than this goes onto a second line
 RULE_H = 24
 V_GAP = 8
 RULE_GAP = 5
@@ -408,6 +430,10 @@ def chain_layout(result) -> ChainLayout:
     ids = {n.id for col in columns for n in col}
     edges = _unique(e for e in edges if e.source in ids and e.target in ids)
 
+    for n in (n for col in columns for n in col if not n.compact):
+        if text_width(n.label, LABEL_SIZE, True) > WRAP_W:
+            n.lines = wrap_text(n.label, WRAP_W, LABEL_SIZE, True)
+            n.h += (len(n.lines) - 1) * LINE_H
     column_of = {n.id: i for i, col in enumerate(columns) for n in col}
     for e in edges:
         e.skips = column_of[e.target] - column_of[e.source] > 1
@@ -482,7 +508,10 @@ def _order_columns(columns, edges):
 def _column_width(col):
     widest = max(
         (
-            max(text_width(n.label, LABEL_SIZE, True), text_width(n.sublabel, SUBLABEL_SIZE, n.emphasis))
+            max(
+                max(text_width(line, LABEL_SIZE, True) for line in n.label_lines),
+                min(text_width(n.sublabel, SUBLABEL_SIZE, n.emphasis), WRAP_W + 20),
+            )
             if not n.compact
             else text_width(n.label, SUBLABEL_SIZE, True) + text_width(n.sublabel, SUBLABEL_SIZE, True) + 16
             for n in col
@@ -672,6 +701,12 @@ def node_colours(node: Node):
     return PALETTE[node.tone]
 
 
+def label_top(node: Node):
+    """The baseline of a (non-compact) node's first label line; its sublabel sits 15 px
+    below its last."""
+    return node.y + (node.h - (len(node.label_lines) - 1) * LINE_H) / 2 - 3
+
+
 def edge_path(layout: ChainLayout, edge: Edge):
     """The edge as a cubic curve: (x0, y0, c1x, c1y, c2x, c2y, x1, y1)."""
     a, b = layout.node(edge.source), layout.node(edge.target)
@@ -707,12 +742,15 @@ def _svg_node(n: Node):
         out.append(_text(n.x + 12, n.y + n.h / 2 + 4, label, SUBLABEL_SIZE, ink, True))
         out.append(_text(n.x + n.w - 8, n.y + n.h / 2 + 4, n.sublabel, SUBLABEL_SIZE, stroke, True, "end"))
     else:
-        top = n.y + n.h / 2 - 3
-        out.append(_text(n.x + 10, top, fit_text(n.label, n.w - 20, LABEL_SIZE, True), LABEL_SIZE, ink, True))
+        top = label_top(n)
+        for i, line in enumerate(n.label_lines):
+            out.append(
+                _text(n.x + 10, top + i * LINE_H, fit_text(line, n.w - 20, LABEL_SIZE, True), LABEL_SIZE, ink, True)
+            )
         out.append(
             _text(
                 n.x + 10,
-                top + 15,
+                top + (len(n.label_lines) - 1) * LINE_H + 15,
                 fit_text(n.sublabel, n.w - 20, SUBLABEL_SIZE),
                 SUBLABEL_SIZE,
                 MUTED if n.tone == "unknown" else (stroke if n.emphasis else MUTED),

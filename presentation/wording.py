@@ -79,6 +79,30 @@ def no_verdict_text(kb: KnowledgeBase, result: Result) -> str:
     return f"no response reached the minimum support of {kb.scoring.min_support:.2f}."
 
 
+def agreement_text(result: Result, observed: str | None) -> tuple[str, str]:
+    """How the prediction compares with what the state did, as (kind, words): kind is
+    'agrees', 'differs', 'no_prediction' (the case has no verdict) or '' (nothing observed)."""
+    if not observed:
+        return "", ""
+    if result.verdict is None:
+        return "no_prediction", "No prediction to compare"
+    if result.verdict == observed:
+        return "agrees", "Prediction agrees"
+    return "differs", "Prediction differs"
+
+
+def threat_points_text(result: Result) -> str:
+    """The threat's points: '16 of 24 points', or, while the answers leave the level
+    open (not yet known), the totals they still allow."""
+    score = result.threat_score
+    if score is None:
+        return ""
+    if score.settled:
+        return f"{score.total} of {score.maximum} points"
+    low, high = score.range
+    return f"{low} to {high} of {score.maximum} points still possible"
+
+
 def listed(items: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
     """'B1', 'B1 and B5', 'B1, B5 and C3'."""
     items = list(items)
@@ -97,8 +121,18 @@ def percent(share: float) -> str:
     return f"{value}%"
 
 
+def proposition_name(kb: KnowledgeBase, prop_id: str) -> str:
+    """'B3 (proximity provokes balancing)': the code a reader can look up, with its short name."""
+    title = kb.proposition(prop_id).title
+    return f"{prop_id} ({title[:1].lower()}{title[1:]})"
+
+
+_COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
 def rests_on_text(kb: KnowledgeBase, result: Result) -> str:
-    """What the verdict rests on: the propositions without which it would change."""
+    """What the verdict rests on: the propositions without which it would change, each
+    with its short name."""
     if result.verdict is None:
         return ""
     if not result.decisive and len(result.decisive_sets) > 1:
@@ -107,11 +141,14 @@ def rests_on_text(kb: KnowledgeBase, result: Result) -> str:
         return (
             "No proposition decides the verdict, alone or in sets of up to three: it would stand without any of them."
         )
-    ids = listed(result.decisive)
+    names = listed([proposition_name(kb, p) for p in result.decisive])
     if result.decisive_jointly:
+        n = len(result.decisive)
+        count = _COUNTS[n] if n < len(_COUNTS) else str(n)
+        every = "both" if n == 2 else f"all {count}"
         return (
-            f"The verdict rests on {ids} together: no one of them decides it alone, "
-            "but without all of them it would change."
+            f"The verdict rests on {count} propositions together: {names}. "
+            f"It would stand without any one of them, but not without {every}."
         )
     changes = {a.proposition: a.verdict for a in result.ablations}
     groups: dict[str | None, list[str]] = {}
@@ -126,11 +163,12 @@ def rests_on_text(kb: KnowledgeBase, result: Result) -> str:
         )
 
     if len(result.decisive) == 1:
-        return f"The verdict rests on {ids}: without it {becomes(changes.get(ids))}."
+        return f"The verdict rests on {names}: without it {becomes(changes.get(result.decisive[0]))}."
     if len(groups) == 1:
-        return f"The verdict rests on {ids}: without any one of them {becomes(next(iter(groups)))}."
+        which = "either of them" if len(result.decisive) == 2 else "any one of them"
+        return f"The verdict rests on {names}: without {which} {becomes(next(iter(groups)))}."
     parts = [f"without {listed(props, 'or')} {becomes(verdict)}" for verdict, props in groups.items()]
-    return f"The verdict rests on {ids}: " + "; ".join(parts) + "."
+    return f"The verdict rests on {names}: " + "; ".join(parts) + "."
 
 
 def ablation_text(kb: KnowledgeBase, proposition: str, verdict: str | None) -> str:
@@ -210,11 +248,6 @@ def qualifiers(kb: KnowledgeBase, result: Result) -> list[tuple[str, str]]:
 
 
 # ------------------------------------------------------------------- the stages
-def proposition_name(kb: KnowledgeBase, prop: str) -> str:
-    """'C3 (Allied support favours balancing, up to a point)'."""
-    return f"{prop} ({kb.proposition(prop).title})"
-
-
 def _sets_text(kb: KnowledgeBase, sets: tuple[tuple[str, ...], ...], what: str) -> str:
     """What a conclusion rests on, from the smallest sets of propositions that change it."""
     if not sets:

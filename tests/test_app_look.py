@@ -58,6 +58,8 @@ def test_diagram_labels_are_at_least_9_points_at_100_percent(qtbot, window, app)
     window.resize(1024, 700)
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
+    window.overview.zoom_buttons["100"].click()
+    assert window.overview.chain.scale == 1.0
     for figure in (window.overview.chain, window.overview.threat, window.overview.support):
         charts.text_log.smallest = None
         figure.grab()
@@ -65,14 +67,34 @@ def test_diagram_labels_are_at_least_9_points_at_100_percent(qtbot, window, app)
         assert charts.text_log.smallest >= 12 - 0.01, type(figure).__name__  # 9 pt at 96 dpi
 
 
-def test_double_click_fits_the_whole_chain_and_again_returns_to_100_percent(qtbot, window, app):
+def test_the_chain_opens_fitted_and_double_click_goes_to_100_percent_and_back(qtbot, window, app):
     window.resize(1024, 700)
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
     diagram = window.overview.chain
     viewport = window.overview.chain_scroll.viewport()
-    assert diagram.width() > viewport.width()  # at 100% it scrolls sideways
+    assert diagram.zoom is None and diagram.width() <= viewport.width() + 1  # the whole chain in view
+    charts.text_log.smallest = None
+    diagram.grab()
+    assert charts.text_log.smallest >= charts.FIT_TEXT_PX - 0.01  # shrunk, but no text below 8 px
+    assert "Fitted to the window" in window.overview.chain_hint.text()
     qtbot.mouseDClick(diagram, Qt.LeftButton, pos=QPoint(5, 5))
-    assert diagram.width() <= viewport.width() + 1  # the whole chain in view
+    assert diagram.zoom == 1.0 and diagram.width() > viewport.width()  # at 100% it scrolls sideways
     qtbot.mouseDClick(diagram, Qt.LeftButton, pos=QPoint(5, 5))
-    assert diagram.zoom == 1.0 and diagram.width() > viewport.width()
+    assert diagram.zoom is None and diagram.width() <= viewport.width() + 1
+
+
+def test_the_zoom_buttons_zoom_the_chain(qtbot, window, app):
+    window.resize(1024, 700)
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    diagram, buttons = window.overview.chain, window.overview.zoom_buttons
+    fitted = diagram.scale
+    assert not buttons["fit"].isEnabled()
+    buttons["in"].click()
+    assert diagram.scale > fitted and buttons["fit"].isEnabled()
+    buttons["out"].click()
+    buttons["out"].click()
+    assert diagram.scale < fitted
+    buttons["fit"].click()
+    assert diagram.scale == fitted

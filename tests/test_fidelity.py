@@ -365,6 +365,7 @@ def test_a_margin_below_the_threshold_is_too_close_to_call_in_every_view(advisor
 
 def test_the_app_shows_the_warning_the_assessment_and_the_next_questions(qtbot, advisor, kb):
     from gui.charts import OverviewView
+    from gui.style import esc
     from gui.verdict import VerdictBanner
 
     banner, overview = VerdictBanner(kb), OverviewView()
@@ -380,7 +381,11 @@ def test_the_app_shows_the_warning_the_assessment_and_the_next_questions(qtbot, 
     blank = advisor.analyze(make_case(**{f: "unknown" for f in kb.factor_ids}), extras=True)
     banner.show_result(blank)
     overview.show_result(blank)
-    assert banner.verdict.text() == "No verdict" and "Answer next: (1)" in banner.meaning.text()
+    assert banner.verdict.text() == "No verdict" and "threat open" in banner.meaning.text()
+    # The questions to answer next, said once: in the Assessment, not again in the banner.
+    assert "Answer next: (1)" in overview.assessment.text()
+    question = esc(kb.factor(blank.next_questions[0]).question)
+    assert (esc(banner.meaning.text()) + overview.assessment.text()).count(question) == 1
     assert "ways the open questions could be answered" in overview.assessment.text()
 
 

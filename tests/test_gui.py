@@ -402,3 +402,30 @@ def test_overview_shows_the_stages_in_order(qtbot, window):
     # The chain draws the stage choices the rules weigh on, the verdict's path emphasised.
     nodes = overview.chain.layout_.nodes
     assert any(n.id == "choice:direction:against" and n.emphasis for n in nodes)
+
+
+def test_a_case_without_a_verdict_says_no_prediction_and_the_threat_not_yet_known(qtbot, kb, advisor):
+    from gui.verdict import VerdictBanner
+
+    banner = VerdictBanner(kb)
+    qtbot.addWidget(banner)
+    case = dataclasses.replace(load_case(NORWAY, kb), answers={"state_strength": "weak"})
+    result = advisor.analyze(case)
+    assert result.verdict is None and case.observed == "balance"
+    banner.show_result(result)
+    assert "No prediction" in banner.observed_verdict.text()
+    assert "differs" not in banner.observed_verdict.text() and "agrees" not in banner.observed_verdict.text()
+    assert banner.threat_chip.text() == "Not yet known"
+    assert "left open" not in banner.threat_points.text() and "still possible" in banner.threat_points.text()
+
+
+def test_the_overview_leads_with_the_chain_and_without_a_verdict_with_the_questions(qtbot, kb, advisor):
+    overview = OverviewView()
+    qtbot.addWidget(overview)
+    column = overview.widget().layout()
+    overview.show_result(advisor.analyze(load_case(NORWAY, kb)))
+    assert column.itemAt(0).widget() is overview.chain_card
+    blank = dataclasses.replace(load_case(NORWAY, kb), answers={})
+    overview.show_result(advisor.analyze(blank, extras=True))
+    assert column.itemAt(0).widget() is overview.assessment_card
+    assert "Answer next" in overview.assessment.text()

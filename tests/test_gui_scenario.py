@@ -262,3 +262,42 @@ def test_a_scenario_edit_survives_a_hard_kill(make_window, qtbot, prompts, tmp_p
     qtbot.addWidget(recovered)
     assert recovered.data["perceptions"]["denmark"]["germany"] == "unalterably_aggressive" and recovered.dirty
     recovered.shutdown()
+
+
+def _header_problems(table):
+    """Each header section at least as wide and tall as its (possibly two-line) title."""
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    problems = []
+    for col in range(table.columnCount()):
+        lines = table.horizontalHeaderItem(col).text().split("\n")
+        # the header's own padding and the sort indicator's room
+        needed = max(metrics.horizontalAdvance(line) for line in lines) + 12
+        if header.sectionSize(col) < needed:
+            problems.append(f"{lines!r}: {header.sectionSize(col)} px, needs {needed}")
+        if header.height() < metrics.height() * len(lines):
+            problems.append(f"{lines!r}: {header.height()} px high, needs {metrics.height() * len(lines)}")
+    return problems
+
+
+@pytest.mark.parametrize("size", ((800, 600), (1024, 700), (1400, 900)), ids=lambda s: f"{s[0]}x{s[1]}")  # noqa: F405
+def test_the_scenario_tables_show_whole_headers_and_the_diagram_a_legend(qtbot, window, size):
+    main_window = window
+    window = open_scenario(main_window, qtbot, SCENARIOS / "europe_1936.yaml")
+    window.resize(*size)
+    for _ in range(4):
+        QApplication.processEvents()  # noqa: F405
+    try:
+        for table in (window.states_table, window.choices):
+            assert not _header_problems(table), (table.objectName(), _header_problems(table))
+        legend = window.legend
+        assert legend.isVisible() and legend.height() >= legend.heightForWidth(legend.width())
+        for mark in ("Circle size", "greatest threat", "partners", "dashed ring", "orange name"):
+            assert mark in legend.text()
+        # the diagram shows whole (shrunk if need be), without scrolling
+        scroll = window.diagram.parentWidget().parentWidget()
+        assert window.diagram.width() <= scroll.viewport().width() + 1
+        tabs = window.edit_tabs.tabBar()
+        assert sum(tabs.tabRect(i).width() for i in range(tabs.count())) <= window.edit_tabs.width()
+    finally:
+        window.shutdown()

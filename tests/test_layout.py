@@ -201,3 +201,75 @@ def test_a_degenerate_saved_layout_is_not_restored(qtbot, make_window, app):
     second.resize(1400, 900)
     settle(app)
     assert second.form_dock.width() >= 300
+
+
+def _visible_in(widget, rect, area):
+    """``rect`` (in ``widget``'s coordinates) lies wholly inside the scroll area's viewport."""
+    from PySide6.QtCore import QRect
+
+    top_left = widget.mapTo(area.viewport(), rect.topLeft())
+    return area.viewport().rect().contains(QRect(top_left, rect.size()))
+
+
+@pytest.mark.parametrize("size", ((1024, 700), (1400, 900)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_verdict_box_of_the_chain_is_in_view_without_scrolling(qtbot, app, window, size):
+    from PySide6.QtCore import QRect
+
+    window.hide()
+    window.resize(*size)
+    window.show()
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    settle(app)
+    overview, chain = window.overview, window.overview.chain
+    verdict = next(n for n in chain.layout_.nodes if n.emphasis)
+    box = QRect(
+        round(chain._offset() + verdict.x * chain.scale),
+        round(verdict.y * chain.scale),
+        round(verdict.w * chain.scale),
+        round(verdict.h * chain.scale),
+    )
+    assert overview.verticalScrollBar().value() == 0 and overview.chain_scroll.horizontalScrollBar().value() == 0
+    assert _visible_in(chain, box, overview.chain_scroll), "the verdict is off to the side of the chain"
+    assert _visible_in(chain, box, overview), "the verdict is below the fold of the overview"
+
+
+def _tab_titles_problems(tabs):
+    """Every tab's title whole and in view: no scroll arrows hiding tabs, no title elided."""
+    bar = tabs.tabBar()
+    problems = []
+    for index in range(bar.count()):
+        rect = bar.tabRect(index)
+        text = bar.tabText(index)
+        if rect.left() < 0 or rect.right() > bar.width() or bar.mapTo(tabs, rect.topRight()).x() > tabs.width():
+            problems.append(f"tab {text!r} is out of view")
+        elif bar.fontMetrics().horizontalAdvance(text) > rect.width():
+            problems.append(f"tab {text!r} is cut")
+    return problems
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_result_tab_title_is_in_view(qtbot, app, window, size):
+    window.hide()
+    window.resize(*size)
+    window.show()
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    settle(app)
+    assert not _tab_titles_problems(window.tabs)
+
+
+def _fits_the_screen(window):
+    room = window.screen().availableGeometry()
+    return window.width() <= room.width() and window.height() <= room.height()
+
+
+def test_the_windows_open_no_larger_than_the_available_screen(qtbot, app, window):
+    # The offscreen screen is 800x800: smaller than the 1400x900 the main window would like.
+    assert window.screen().availableGeometry().height() < 900
+    assert _fits_the_screen(window), f"{window.width()}x{window.height()}"
+    scenario = window.open_scenario_path(str(ROOT / "knowledge" / "scenarios" / "europe_1936.yaml"))
+    try:
+        assert _fits_the_screen(scenario), f"{scenario.width()}x{scenario.height()}"
+    finally:
+        scenario.shutdown()

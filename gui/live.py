@@ -23,6 +23,7 @@ class _Worker(QObject):
         self.kb = kb
         self.latest = 0  # written by the GUI thread; an int is atomic under the GIL
         self._advisor = None
+        self._prepared = False
 
     @Slot(int, object)
     def analyze(self, generation, case):
@@ -40,6 +41,18 @@ class _Worker(QObject):
             self.failed.emit(generation, f"internal error ({type(exc).__name__}): {exc}")
         else:
             self.finished.emit(generation, result)
+            self._prepare()
+
+    def _prepare(self):
+        """Once, right after the first result is out: the verdict table of the whole
+        questionnaire space (about a second), so that counting the completions of the
+        open answers costs every later edit a slice of it, however much is unknown."""
+        if not self._prepared:
+            self._prepared = True
+            try:
+                self._advisor.analyst.verdict_table(self._advisor.default_world)
+            except Exception:  # noqa: BLE001 - then each count builds or runs its own, and reports
+                pass
 
 
 class LiveAnalysis(QObject):

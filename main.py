@@ -224,10 +224,21 @@ def cmd_schema(args):
 
 
 def cmd_version(args):
-    from rules import load_knowledge
-    from rules.version import version_line
+    # The knowledge base's hash from its files' bytes: nothing parsed or compiled
+    # (main.py validate checks them), so the line costs little more than Python's start.
+    from pathlib import Path
 
-    print(version_line(load_knowledge(args.knowledge).version))
+    from rules.errors import KnowledgeError
+    from rules.version import KNOWLEDGE_DIR, knowledge_version, version_line
+
+    directory = Path(args.knowledge) if args.knowledge else KNOWLEDGE_DIR
+    if not directory.is_dir():
+        raise KnowledgeError("knowledge base directory not found", directory)
+    try:
+        version = knowledge_version(directory)
+    except OSError as exc:
+        raise KnowledgeError(f"cannot read it ({exc.strerror or exc})", exc.filename or directory) from None
+    print(version_line(version))
     return 0
 
 

@@ -79,13 +79,24 @@ class LiveAnalysis(QObject):
         self._busy_timer.timeout.connect(lambda: self.busyChanged.emit(True))
         self._thread.start()
 
-    def request(self, case):
+    def request(self, case, defer=False):
+        """Analyse ``case`` on the worker. ``defer``: once the event loop runs (the
+        window's first analysis: the worker's start, building the engine, then holds
+        no lock the GUI thread needs while the window is being built and shown)."""
         self.generation += 1
         self._worker.latest = self.generation
         self.pending = True
         if not self._busy_timer.isActive():
             self._busy_timer.start()
-        self._request.emit(self.generation, case)
+        if defer:
+            generation = self.generation
+            QTimer.singleShot(0, self, lambda: self._dispatch(generation, case))
+        else:
+            self._request.emit(self.generation, case)
+
+    def _dispatch(self, generation, case):
+        if generation == self.generation:  # else a newer request is already on its way
+            self._request.emit(generation, case)
 
     def _settle(self, generation):
         if generation != self.generation:

@@ -140,33 +140,36 @@ def _process_seconds(argv, repeats, ready=None):
     seconds; with ``ready`` (a line the child prints), until that line appears, then
     the child is ended. Each child is reaped with ``os.wait4`` for its own CPU time."""
 
+    # Bytecode cached as a user's interpreter caches it (the warm-up run writes it),
+    # whatever the calling shell says.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"QT_QPA_PLATFORM": "offscreen"}
+
     def once():
-        with tempfile.TemporaryDirectory() as settings:  # the user's settings untouched
+        # the user's settings untouched; stderr to a file, so that no pipe can fill up
+        with tempfile.TemporaryDirectory() as settings, tempfile.TemporaryFile("w+") as errors:
             start = time.perf_counter()
             proc = subprocess.Popen(
                 argv,
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE if ready is None else subprocess.DEVNULL,
+                stderr=errors,
                 text=True,
-                env=dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=settings),
+                env=env | {"XDG_CONFIG_HOME": settings},
             )
             if ready is None:
-                out, err = proc.stdout.read(), proc.stderr.read()
+                proc.stdout.read()
                 elapsed = None
             else:
                 elapsed = next((time.perf_counter() - start for line in proc.stdout if line.strip() == ready), None)
                 proc.kill()
-            _, status, usage = os.wait4(proc.pid, 0)
+            _, status, usage = os.wait4(proc.pid, 0)  # the child's own CPU time
             proc.returncode = os.waitstatus_to_exitcode(status)
             wall = time.perf_counter() - start if elapsed is None else elapsed
             proc.stdout.close()
-            if ready is None:
-                proc.stderr.close()
-                if proc.returncode != 0:
-                    raise RuntimeError(f"{' '.join(argv[1:])} failed: {err.strip()[-300:]}")
-                del out
-            elif elapsed is None:
+            errors.seek(0)
+            if ready is None and proc.returncode != 0:
+                raise RuntimeError(f"{' '.join(argv[1:])} failed: {errors.read().strip()[-300:]}")
+            if ready is not None and elapsed is None:
                 raise RuntimeError(f"{' '.join(argv[1:])} ended without printing {ready!r}")
             return wall, usage.ru_utime + usage.ru_stime
 

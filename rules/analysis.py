@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cases import Case, default_library_dir, load_case
 from .errors import CaseError
-from .knowledge import KnowledgeBase
+from .knowledge import UNKNOWN, KnowledgeBase
 from .result import Analogue, Completions, Flip, Stability, WhatIf, WorldOutcome
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ class Analyst:
         it is there, or once counting directly would cost a good share of building it."""
         import numpy as np
 
+        answers = {f: level for f, level in answers.items() if level != UNKNOWN}  # as absent: open
         dropped = frozenset(without)
         sizes = [len(f.level_ids) for f in self.kb.factors if f.id not in answers]
         total = int(np.prod(sizes)) if sizes else 1

@@ -96,3 +96,11 @@ def test_a_small_open_space_is_counted_without_a_table_and_a_large_one_builds_it
     assert analyst.completions({}, "walt", None) == blank
     analyst.completions(few, "walt", None)
     assert analyst._tables[("walt", frozenset())] is table
+
+
+def test_an_answer_given_as_unknown_is_open_like_an_absent_one(advisor, kb):
+    analyst = advisor.analyst
+    answers = _draw(random.Random(SEED + 1), kb, 3)
+    given = {**answers, **{f.id: "unknown" for f in kb.factors if f.id not in answers}}
+    assert analyst.completions(given, "walt", None) == analyst.completions(answers, "walt", None)
+    assert analyst.completions(given, "walt", None).count == _brute_force(analyst, answers, "walt")[1]

@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -161,7 +162,7 @@ def _process_seconds(argv, repeats, ready=None):
                 elapsed = None
             else:
                 elapsed = next((time.perf_counter() - start for line in proc.stdout if line.strip() == ready), None)
-                proc.kill()
+                os.kill(proc.pid, signal.SIGKILL)  # not proc.kill(): its poll() could reap the child first
             _, status, usage = os.wait4(proc.pid, 0)  # the child's own CPU time
             proc.returncode = os.waitstatus_to_exitcode(status)
             wall = time.perf_counter() - start if elapsed is None else elapsed

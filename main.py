@@ -20,7 +20,13 @@ the app, a screenshot or a PDF.
 
 import argparse
 import json
+import os
 import sys
+
+# The vectorised evaluator works element by element and never calls BLAS, so numpy's
+# OpenBLAS need not start a thread pool on import (about 30 ms of CPU per process).
+# A user's own setting stands.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -33,7 +39,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _advisor(args):
-    from rules import Advisor, load_knowledge
+    from rules.advisor import Advisor
+    from rules.knowledge import load_knowledge
 
     advisor = Advisor(load_knowledge(getattr(args, "knowledge", None)))
     world = getattr(args, "world", None)
@@ -62,7 +69,6 @@ def _output_format(args):
     names no format when --format is not given, is refused before any work."""
     if not args.output:
         return args.format or "text"
-    import os
 
     from reports.export import EXTENSIONS
 
@@ -105,7 +111,8 @@ def _read_file_of_kind(path, kind):
 
 
 def cmd_analyze(args):
-    from presentation.text import render_text
+    # Each format imports only its own renderer: json never loads the text, report
+    # or figure code.
     from rules.cases import case_from_data
 
     args.format = _output_format(args)
@@ -128,6 +135,8 @@ def cmd_analyze(args):
         payload = data[0] if len(data) == 1 else data
         _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", args.output)
     else:
+        from presentation.text import render_text
+
         _emit("\n".join(render_text(r) for r in results), args.output)
     return 0
 
@@ -251,10 +260,21 @@ def cmd_schema(args):
 
 
 def cmd_version(args):
-    from rules import load_knowledge
-    from rules.version import version_line
+    # The knowledge base's hash from its files' bytes: nothing parsed or compiled
+    # (main.py validate checks them), so the line costs little more than Python's start.
+    from pathlib import Path
 
-    print(version_line(load_knowledge(args.knowledge).version))
+    from rules.errors import KnowledgeError
+    from rules.version import KNOWLEDGE_DIR, knowledge_version, version_line
+
+    directory = Path(args.knowledge) if args.knowledge else KNOWLEDGE_DIR
+    if not directory.is_dir():
+        raise KnowledgeError("knowledge base directory not found", directory)
+    try:
+        version = knowledge_version(directory)
+    except OSError as exc:
+        raise KnowledgeError(f"cannot read it ({exc.strerror or exc})", exc.filename or directory) from None
+    print(version_line(version))
     return 0
 
 
@@ -405,7 +425,7 @@ def main(argv=None):
         return 0
     except Exception as exc:  # a bug of ours: still no traceback for the user
         print(f"internal error ({type(exc).__name__}): {exc}. Please report it.", file=sys.stderr)
-        if "--debug" in sys.argv or __import__("os").environ.get("ALLIANCE_DEBUG"):
+        if "--debug" in sys.argv or os.environ.get("ALLIANCE_DEBUG"):
             raise
         return EXIT_INTERNAL
 

@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -136,48 +137,124 @@ def whatif_ms(kb, plan):
 
 
 def _process_seconds(argv, repeats, ready=None):
-    """Median wall time of a child process; with ``ready`` (a line the child
-    prints), the time until that line appears, then the child is ended."""
+    """Median wall time and median CPU time (user + system) of a child process, in
+    seconds; with ``ready`` (a line the child prints), until that line appears, then
+    the child is ended. Each child is reaped with ``os.wait4`` for its own CPU time."""
+
+    # Bytecode cached as a user's interpreter caches it (the warm-up run writes it),
+    # whatever the calling shell says.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"QT_QPA_PLATFORM": "offscreen"}
 
     def once():
-        start = time.perf_counter()
-        if ready is None:
-            proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
-            if proc.returncode != 0:
-                raise RuntimeError(f"{' '.join(argv[1:])} failed: {proc.stderr.strip()[-300:]}")
-            return time.perf_counter() - start
-        with (
-            tempfile.TemporaryDirectory() as settings,
-            subprocess.Popen(
+        # the user's settings untouched; stderr to a file, so that no pipe can fill up
+        with tempfile.TemporaryDirectory() as settings, tempfile.TemporaryFile("w+") as errors:
+            start = time.perf_counter()
+            proc = subprocess.Popen(
                 argv,
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
+                stderr=errors,
                 text=True,
-                env=dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=settings),
-            ) as proc,
-        ):  # the user's settings untouched
-            for line in proc.stdout:
-                if line.strip() == ready:
-                    elapsed = time.perf_counter() - start
-                    proc.kill()
-                    return elapsed
-            raise RuntimeError(f"{' '.join(argv[1:])} ended without printing {ready!r}")
+                env=env | {"XDG_CONFIG_HOME": settings},
+            )
+            if ready is None:
+                proc.stdout.read()
+                elapsed = None
+            else:
+                elapsed = next((time.perf_counter() - start for line in proc.stdout if line.strip() == ready), None)
+                os.kill(proc.pid, signal.SIGKILL)  # not proc.kill(): its poll() could reap the child first
+            _, status, usage = os.wait4(proc.pid, 0)  # the child's own CPU time
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            wall = time.perf_counter() - start if elapsed is None else elapsed
+            proc.stdout.close()
+            errors.seek(0)
+            if ready is None and proc.returncode != 0:
+                raise RuntimeError(f"{' '.join(argv[1:])} failed: {errors.read().strip()[-300:]}")
+            if ready is not None and elapsed is None:
+                raise RuntimeError(f"{' '.join(argv[1:])} ended without printing {ready!r}")
+            return wall, usage.ru_utime + usage.ru_stime
 
     once()  # warm-up: disk cache, .pyc files
-    return statistics.median(once() for _ in range(repeats))
+    runs = [once() for _ in range(repeats)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def interpreter_start(plan):
+    """``python -c pass``: the interpreter's own start, the unit of every process figure."""
+    wall, cpu = _process_seconds([sys.executable, "-c", "pass"], plan.process_repeats)
+    return {"python_start_s": wall, "python_start_cpu_s": cpu}
+
+
+def version_s(plan):
+    wall, cpu = _process_seconds([sys.executable, "main.py", "--version"], plan.process_repeats)
+    return {"version_s": wall, "version_cpu_s": cpu}
 
 
 def cli_analyze_s(plan):
-    return _process_seconds(
+    wall, cpu = _process_seconds(
         [sys.executable, "main.py", "analyze", str(SAMPLE_CASE), "--format", "json"], plan.process_repeats
     )
+    return {"cli_analyze_s": wall, "cli_analyze_cpu_s": cpu}
 
 
 def window_shown_s(plan):
     if not (ROOT / "gui" / "app.py").exists():
-        return None
-    return _process_seconds([sys.executable, "-m", "bench.window_probe"], plan.process_repeats, ready="shown")
+        return {}
+    wall, cpu = _process_seconds([sys.executable, "-m", "bench.window_probe"], plan.process_repeats, ready="shown")
+    return {"window_shown_s": wall, "window_shown_cpu_s": cpu}
+
+
+# ---------------------------------------------------------------- live edits
+
+
+def edit_figures(kb, plan):
+    """What the app's worker does per edit (``analyze(extras=True)``), from the start of
+    a New Case (every answer unknown, as the app opens) through answering question after
+    question, and on random partial cases with 0 to 11 unknown answers: the slowest
+    edit, once the app has built its verdict table after the first analysis."""
+    import random
+
+    from rules import Case
+
+    advisor = Advisor(kb)
+    out = {}
+    start = time.perf_counter()
+    advisor.analyze(Case(), extras=True)  # the first analysis, of the blank case
+    out["edit_first_ms"] = (time.perf_counter() - start) * 1000
+    if hasattr(advisor.analyst, "verdict_table"):  # what the app's worker builds next, if not yet
+        from rules.analysis import Analyst
+
+        fresh = Analyst(kb, advisor.vector)
+        start = time.perf_counter()
+        fresh.verdict_table(advisor.default_world)
+        out["verdict_table_s"] = time.perf_counter() - start
+        advisor.analyst.verdict_table(advisor.default_world)
+
+    def timed(answers):
+        case = Case(answers=dict(answers))
+        begin = time.perf_counter()
+        advisor.analyze(case, extras=True)
+        return (time.perf_counter() - begin) * 1000
+
+    rng = random.Random(SEED)
+    target = {f.id: rng.choice(f.level_ids) for f in kb.factors}
+    sequence, answers = [], {}
+    for factor in kb.factors:  # New Case, answered in questionnaire order
+        answers[factor.id] = target[factor.id]
+        sequence.append(timed(answers))
+    out["edit_new_case_ms"] = max(sequence)
+    worst = []
+    for unknown in range(len(kb.factors) + 1):
+        times = []
+        for _ in range(plan.engine_repeats * 3):
+            drawn = {f.id: rng.choice(f.level_ids) for f in kb.factors}
+            for factor in rng.sample(sorted(drawn), unknown):
+                del drawn[factor]
+            times.append(timed(drawn))
+        worst.append(statistics.median(times))
+    out["edit_worst_ms"] = max(worst)
+    out["edit_worst_unknown"] = worst.index(max(worst))
+    return out
 
 
 # Runs a command and prints its wall time and the peak resident memory of its
@@ -369,6 +446,10 @@ ROWS = [
         "< 300",
         lambda v: v < 300,
     ),
+    ("python_start_s", "processes", "python -c pass: the interpreter's own start (= 1x)", "s", "{:.3f}", "", None),
+    ("python_start_cpu_s", "processes", "  CPU (user + system)", "s", "{:.3f}", "", None),
+    ("version_s", "start", "main.py --version, end to end", "s", "{:.3f}", "", None),
+    ("version_cpu_s", "start", "  CPU (user + system)", "s", "{:.3f}", "< 0.1", lambda v: v < 0.1),
     (
         "window_shown_s",
         "window",
@@ -378,6 +459,7 @@ ROWS = [
         "< 1.0",
         lambda v: v < 1.0,
     ),
+    ("window_shown_cpu_s", "window", "  CPU (user + system)", "s", "{:.2f}", "", None),
     (
         "cli_analyze_s",
         "cli",
@@ -387,6 +469,28 @@ ROWS = [
         "< 0.6",
         lambda v: v < 0.6,
     ),
+    ("cli_analyze_cpu_s", "cli", "  CPU (user + system)", "s", "{:.2f}", "< 0.4", lambda v: v < 0.4),
+    ("edit_first_ms", "edit", "the app's first analysis (New Case: 11 unknown answers)", "ms", "{:.0f}", "", None),
+    ("verdict_table_s", "edit", "the verdict table of the whole space, once per world", "s", "{:.2f}", "", None),
+    (
+        "edit_new_case_ms",
+        "edit",
+        "an edit: New Case answered question by question, slowest",
+        "ms",
+        "{:.1f}",
+        "< 20",
+        lambda v: v < 20,
+    ),
+    (
+        "edit_worst_ms",
+        "edit",
+        "an edit: random cases, 0-11 unknown, slowest median",
+        "ms",
+        "{:.1f}",
+        "< 20",
+        lambda v: v < 20,
+    ),
+    ("edit_worst_unknown", "edit", "  at this many unknown answers", "", "{:d}", "", None),
     (
         "scenario_live_ms",
         "scenario",
@@ -420,6 +524,11 @@ ROWS = [
 ]
 
 
+# Parts that start processes; their figures are also read as a ratio to python_start_s.
+PROCESS_PARTS = {"start", "window", "cli", "scenario"}
+RATIO_TO_START = {"version_s", "window_shown_s", "cli_analyze_s", "scenario_17_s", "scenario_60_s"}
+
+
 def render_table(report):
     m = report["machine"]
     lines = [
@@ -436,6 +545,8 @@ def render_table(report):
     lines.append("-" * (width + 40))
     for key, part, label, unit, fmt, target, met in ROWS:
         value = report["figures"].get(key)
+        if part == "processes":
+            part = next(iter(set(report.get("parts", [])) & PROCESS_PARTS), part)
         if part in report["failed"]:
             text, verdict = "failed (b)", ""
         elif part not in report.get("parts", [part]):
@@ -446,6 +557,9 @@ def render_table(report):
             text, verdict = NOT_BUILT, ""
         else:
             text = f"{fmt.format(value)} {unit}".strip()
+            start = report["figures"].get("python_start_s")
+            if key in RATIO_TO_START and start:
+                text = f"{text} ({value / start:.0f}x)"
             verdict = "" if met is None else ("yes" if met(value) else "NO")
         lines.append(f"{label:{width}}  {text:>22}  {target:>7}  {verdict}")
     lines.append(f"(a) of the full sweep; with --quick, of a sweep of {report['verify_sample']:,} sampled combinations")
@@ -458,7 +572,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (under a minute)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as json")
     parser.add_argument(
-        "--only", metavar="PART,...", help="measure only these parts: engines, what-if, verify, window, cli, scenario"
+        "--only",
+        metavar="PART,...",
+        help="measure only these parts: engines, what-if, verify, start, window, cli, edit, scenario",
     )
     args = parser.parse_args(argv)
     plan = Plan(args.quick)
@@ -467,8 +583,10 @@ def main(argv=None):
         "engines": lambda: engines_side_by_side(kb, generated_cases(kb), plan.engine_repeats),
         "what-if": lambda: {"whatif_ms": whatif_ms(kb, plan)},
         "verify": lambda: verify_sweep(kb, plan, figures.get("clips_ms_per_case")),
-        "window": lambda: {"window_shown_s": window_shown_s(plan)},
-        "cli": lambda: {"cli_analyze_s": cli_analyze_s(plan)},
+        "start": lambda: version_s(plan),
+        "window": lambda: window_shown_s(plan),
+        "cli": lambda: cli_analyze_s(plan),
+        "edit": lambda: edit_figures(kb, plan),
         "scenario": lambda: scenario_figures(plan),
     }
     if args.only:
@@ -478,6 +596,8 @@ def main(argv=None):
             parser.error(f"unknown part(s) {', '.join(unknown)} (one of {', '.join(parts)})")
         parts = {p: parts[p] for p in chosen}
     figures, failed = {}, {}
+    if set(parts) & PROCESS_PARTS:  # every process figure beside the interpreter's own start
+        figures.update(interpreter_start(plan))
     for part, measure in parts.items():
         try:
             figures.update(measure())

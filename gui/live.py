@@ -23,6 +23,7 @@ class _Worker(QObject):
         self.kb = kb
         self.latest = 0  # written by the GUI thread; an int is atomic under the GIL
         self._advisor = None
+        self._prepared = False
 
     @Slot(int, object)
     def analyze(self, generation, case):
@@ -40,6 +41,18 @@ class _Worker(QObject):
             self.failed.emit(generation, f"internal error ({type(exc).__name__}): {exc}")
         else:
             self.finished.emit(generation, result)
+            self._prepare()
+
+    def _prepare(self):
+        """Once, right after the first result is out: the verdict table of the whole
+        questionnaire space (about a second), so that counting the completions of the
+        open answers costs every later edit a slice of it, however much is unknown."""
+        if not self._prepared:
+            self._prepared = True
+            try:
+                self._advisor.analyst.verdict_table(self._advisor.default_world)
+            except Exception:  # noqa: BLE001 - then each count builds or runs its own, and reports
+                pass
 
 
 class LiveAnalysis(QObject):
@@ -66,13 +79,24 @@ class LiveAnalysis(QObject):
         self._busy_timer.timeout.connect(lambda: self.busyChanged.emit(True))
         self._thread.start()
 
-    def request(self, case):
+    def request(self, case, defer=False):
+        """Analyse ``case`` on the worker. ``defer``: once the event loop runs (the
+        window's first analysis: the worker's start, building the engine, then holds
+        no lock the GUI thread needs while the window is being built and shown)."""
         self.generation += 1
         self._worker.latest = self.generation
         self.pending = True
         if not self._busy_timer.isActive():
             self._busy_timer.start()
-        self._request.emit(self.generation, case)
+        if defer:
+            generation = self.generation
+            QTimer.singleShot(0, self, lambda: self._dispatch(generation, case))
+        else:
+            self._request.emit(self.generation, case)
+
+    def _dispatch(self, generation, case):
+        if generation == self.generation:  # else a newer request is already on its way
+            self._request.emit(generation, case)
 
     def _settle(self, generation):
         if generation != self.generation:

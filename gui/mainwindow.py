@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._update_title()
         self._follow_system_scheme()
-        self.analysis.request(self.document.case)
+        self.analysis.request(self.document.case, defer=True)
 
     # ========================================================== colour scheme
     def _follow_system_scheme(self):

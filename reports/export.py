@@ -6,8 +6,6 @@ import os
 from rules.errors import ExportError
 from rules.fileio import atomic_write_bytes, atomic_write_text
 
-from .content import Output, report_blocks
-
 # Format -> the filter text of the app's Export dialog.
 FORMATS = {
     "html": "HTML report (*.html)",
@@ -73,6 +71,8 @@ def write_report(result, fmt, path, paper="a4"):
 
 def _report(result, fmt, path, paper="a4"):
     """The report's blocks, told where they go so that its reproduce line is true."""
+    from .content import Output, report_blocks  # not for json: it needs no report
+
     return report_blocks(result, output=Output(fmt, os.path.basename(path), paper))
 
 

@@ -6,6 +6,8 @@ contracts in pyproject.toml, and tests, hold it to that).
 
 import collections as _collections
 import collections.abc as _collections_abc
+import importlib
+from typing import TYPE_CHECKING, Any
 
 
 def _restore_collections_aliases() -> None:
@@ -20,11 +22,42 @@ def _restore_collections_aliases() -> None:
 
 _restore_collections_aliases()
 
-from .advisor import Advisor  # noqa: E402
-from .cases import Case, case_to_yaml, load_case, load_library, parse_case_text  # noqa: E402
-from .errors import AdvisorError, CaseError, ExportError, KnowledgeError  # noqa: E402
-from .knowledge import UNKNOWN, KnowledgeBase, load_knowledge  # noqa: E402
-from .result import Result  # noqa: E402
+# The package's names are loaded when first used (PEP 562), so that importing one
+# light module (rules.errors, rules.version, rules.cases) loads neither experta nor
+# numpy: `main.py --version` and the app's first paint do not pay for the engine.
+_EXPORTS = {
+    "Advisor": "advisor",
+    "Case": "cases",
+    "case_to_yaml": "cases",
+    "load_case": "cases",
+    "load_library": "cases",
+    "parse_case_text": "cases",
+    "AdvisorError": "errors",
+    "CaseError": "errors",
+    "ExportError": "errors",
+    "KnowledgeError": "errors",
+    "UNKNOWN": "knowledge",
+    "KnowledgeBase": "knowledge",
+    "load_knowledge": "knowledge",
+    "Result": "result",
+}
+
+if TYPE_CHECKING:
+    from .advisor import Advisor
+    from .cases import Case, case_to_yaml, load_case, load_library, parse_case_text
+    from .errors import AdvisorError, CaseError, ExportError, KnowledgeError
+    from .knowledge import UNKNOWN, KnowledgeBase, load_knowledge
+    from .result import Result
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rules' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AdvisorError",

@@ -7,14 +7,15 @@ the Result it builds, so the views render them without reasoning again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from math import ceil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .cases import Case, default_library_dir, load_case
 from .errors import CaseError
-from .knowledge import KnowledgeBase
+from .knowledge import UNKNOWN, KnowledgeBase
 from .result import Analogue, Completions, Flip, Stability, WhatIf, WorldOutcome
 
 if TYPE_CHECKING:
@@ -24,6 +25,14 @@ if TYPE_CHECKING:
 # below every case compared on more: its similarity rests on too little.
 MIN_COMPARED_SHARE = 0.5
 ANALOGUES = 5
+# Completions: an open space of at most DIRECT_LIMIT combinations is run directly
+# (a few ms); a larger one is read off the verdict table of the whole space, which is
+# built on first need once counting directly would cost at least 1/TABLE_WORTH of
+# building it (so a single analysis from the command line pays little for it).
+DIRECT_LIMIT = 2048
+TABLE_WORTH = 4
+TABLES_KEPT = 6  # (world, left-out rules) tables kept, about 330 kB each
+CHUNK = 1 << 16  # combinations run at once
 
 
 def _r(x: float) -> float:
@@ -38,6 +47,9 @@ class Analyst:
         self.vector = vector
         self._library: list[Case] | None = None  # read once
         self._predicted: dict[str, list[str | None]] = {}
+        # (world, left-out rules) -> the verdict of every combination (verdict_table).
+        self._tables: dict[tuple[str, frozenset[str]], Any] = {}
+        self._tables_lock = threading.Lock()
 
     def _label(self, verdict: str | None) -> str:
         return self.kb.response(verdict).label if verdict else "No verdict"
@@ -91,31 +103,104 @@ class Analyst:
         world: str,
         verdict: str | None,
         without: Iterable[str] = (),
-        chunk: int = 1 << 16,
     ) -> Completions:
-        """The verdict under every completion of the unknown answers, counted exactly."""
+        """The verdict under every completion of the unknown answers, counted exactly.
+
+        A small open space is run directly (a few ms). A larger one is counted in the
+        verdict table of the whole questionnaire space (:meth:`verdict_table`), once
+        it is there, or once counting directly would cost a good share of building it."""
         import numpy as np
 
-        vector = self.vector
-        open_factors = [f for f in self.kb.factors if f.id not in answers]
-        sizes = [len(f.level_ids) for f in open_factors]
+        answers = {f: level for f, level in answers.items() if level != UNKNOWN}  # as absent: open
+        dropped = frozenset(without)
+        sizes = [len(f.level_ids) for f in self.kb.factors if f.id not in answers]
         total = int(np.prod(sizes)) if sizes else 1
-        known = vector.encode([answers])[0, : vector.n_factors]
-        columns = [vector.program.slot_index(f.id) for f in open_factors]
-        strides = [int(np.prod(sizes[i + 1 :])) for i in range(len(sizes))]
-        counts = np.zeros(len(vector.responses) + 1, dtype=np.int64)
-        for start in range(0, total, chunk):
-            index = np.arange(start, min(total, start + chunk), dtype=np.int64)
-            levels = np.tile(known, (len(index), 1))
-            for column, stride, size in zip(columns, strides, sizes):
-                levels[:, column] = (index // stride) % size
-            codes = vector.run(vector.from_levels(levels), (world,), without).verdict[world]
-            counts += np.bincount(codes + 1, minlength=len(counts))
+        table = self._tables.get((world, dropped))
+        if table is None and total > DIRECT_LIMIT and total * TABLE_WORTH >= self._space():
+            table = self.verdict_table(world, dropped)
+        counts = self._count_in(table, answers) if table is not None else self._count(answers, world, dropped)
+        vector = self.vector
         shares = {
             "none" if i == 0 else vector.responses[i - 1]: _r(c / total) for i, c in enumerate(counts.tolist()) if c
         }
         keeps = counts[0 if verdict is None else vector.responses.index(verdict) + 1] / total
         return Completions(total, _r(keeps), shares)
+
+    def _space(self) -> int:
+        space = 1
+        for factor in self.kb.factors:
+            space *= len(factor.level_ids)
+        return space
+
+    def _combinations(self, fixed: Mapping[str, str], start: int, stop: int) -> Any:
+        """Rows ``start:stop`` of every combination of the factors not in ``fixed``
+        (the last factor varying fastest), as a batch for the vectorised evaluator."""
+        import numpy as np
+
+        vector = self.vector
+        open_factors = [f for f in self.kb.factors if f.id not in fixed]
+        sizes = [len(f.level_ids) for f in open_factors]
+        index = np.arange(start, stop, dtype=np.int64)
+        levels = np.tile(vector.encode([fixed])[0, : vector.n_factors], (len(index), 1))
+        stride = 1
+        for factor, size in reversed(list(zip(open_factors, sizes))):
+            levels[:, vector.program.slot_index(factor.id)] = (index // stride) % size
+            stride *= size
+        return vector.from_levels(levels)
+
+    def _count(self, answers: Mapping[str, str], world: str, without: frozenset[str]) -> Any:
+        """Verdict counts (index 0: no verdict, then response code + 1) over every
+        completion of ``answers``, each completion run through the evaluator."""
+        import numpy as np
+
+        vector = self.vector
+        total = 1
+        for factor in self.kb.factors:
+            if factor.id not in answers:
+                total *= len(factor.level_ids)
+        counts = np.zeros(len(vector.responses) + 1, dtype=np.int64)
+        for start in range(0, total, CHUNK):
+            batch = self._combinations(answers, start, min(total, start + CHUNK))
+            codes = vector.run(batch, (world,), without).verdict[world]
+            counts += np.bincount(codes + 1, minlength=len(counts))
+        return counts
+
+    def _count_in(self, table: Any, answers: Mapping[str, str]) -> Any:
+        """Verdict counts over every completion of ``answers``, read off the table: the
+        known answers fix their axes, the unknown ones are counted whole."""
+        import numpy as np
+
+        index = tuple(f.level_ids.index(answers[f.id]) if f.id in answers else slice(None) for f in self.kb.factors)
+        return np.bincount(np.ravel(table[index]), minlength=len(self.vector.responses) + 1)
+
+    def verdict_table(self, world: str, without: Iterable[str] = ()) -> Any:
+        """The verdict of every combination of answers in ``world`` with the rules
+        ``without`` left out: an int8 array with one axis per factor (questionnaire
+        order, levels in order), holding the response code + 1 (0: no verdict).
+
+        Built once per (world, left-out rules) and kept (the last few): about a
+        second for the 331,776 combinations of the shipped questionnaire, after which
+        any count of completions is a slice and a bincount. The app builds its
+        world's table on its worker thread right after the first analysis, off the
+        edit path."""
+        import numpy as np
+
+        key = (world, frozenset(without))
+        with self._tables_lock:
+            table = self._tables.get(key)
+            if table is None:
+                space = self._space()
+                flat = np.empty(space, dtype=np.int8)
+                for start in range(0, space, CHUNK):
+                    stop = min(space, start + CHUNK)
+                    batch = self._combinations({}, start, stop)
+                    flat[start:stop] = self.vector.run(batch, (world,), key[1]).verdict[world] + 1
+                table = flat.reshape([len(f.level_ids) for f in self.kb.factors])
+                table.flags.writeable = False
+                self._tables[key] = table
+                while len(self._tables) > TABLES_KEPT:
+                    self._tables.pop(next(iter(self._tables)))
+            return table
 
     def next_questions(self, answers: Mapping[str, str], unknown: Iterable[str]) -> tuple[str, ...]:
         """The unknown sources of threat, the one whose answer most often settles the

@@ -5,7 +5,6 @@ these YAML files; this module turns them into immutable objects and refuses a
 knowledge base that is inconsistent, naming the file, the line and the id.
 """
 
-import hashlib
 import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,10 +13,11 @@ from typing import Any, NoReturn, cast
 
 from . import conditions as cond
 from .errors import KnowledgeError
+from .version import KNOWLEDGE_DIR, KNOWLEDGE_FILES, knowledge_version
 from .yamlio import Node, read_yaml_file
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-FILES = ("questionnaire.yaml", "propositions.yaml", "responses.yaml", "rules.yaml", "theory.yaml")
+DEFAULT_DIR = KNOWLEDGE_DIR
+FILES = KNOWLEDGE_FILES
 UNKNOWN = "unknown"
 SIDES = ("against", "with", "apart")  # where a response puts a state in a system of powers
 DERIVE = "derive"  # the layer of the threat stage and the facts the later stages read
@@ -439,15 +439,12 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
     if not directory.is_dir():
         raise KnowledgeError("knowledge base directory not found", directory)
     raw: dict[str, Any] = {}
-    digest = hashlib.sha256()
     for name in FILES:
         path = directory / name
         data = read_yaml_file(path, KnowledgeError)
         if not isinstance(data, dict):
             raise KnowledgeError("top level must be a mapping", path, getattr(data, "line", 1))
         raw[name] = data
-        digest.update(name.encode())
-        digest.update(path.read_bytes())
 
     sections, factors = _load_questionnaire(directory / FILES[0], raw[FILES[0]])
     responses, worlds_raw, scoring, weights = _load_responses(directory / FILES[2], raw[FILES[2]])
@@ -494,7 +491,7 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
         rules=rules,
         scoring=scoring,
         theory=theory,
-        version=digest.hexdigest()[:12],
+        version=knowledge_version(directory),
         weights=weights,
         stages=stages,
     )

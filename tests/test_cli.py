@@ -174,3 +174,23 @@ def test_evaluate_text_uses_labels_and_whole_aligned_headers(kb):
     expected = [kb.response(rid).label for rid in kb.response_ids] + ["no verdict"]
     assert titles == expected
     assert {row[: columns[0]].rsplit("  ", 1)[0].strip() for row in rows} <= set(expected)
+
+
+def test_analyze_json_loads_no_text_report_or_figure_code(tmp_path):
+    """The json of a case needs the engine only (issue 21: the start of a command)."""
+    probe = (
+        "import sys, main; main.main(['analyze', sys.argv[1], '--format', 'json', '-o', sys.argv[2]]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'PySide6' or m in "
+        "('presentation.text', 'presentation.figures', 'reports.content', 'reports.html', 'reports.markdown')))"
+    )
+    out = tmp_path / "norway.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, str(CASES_DIR / "norway_1949.yaml"), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    assert json.loads(out.read_text(encoding="utf-8"))["verdict"]

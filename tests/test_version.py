@@ -37,6 +37,17 @@ def test_app_version_falls_back_to_setup_cfg_when_not_installed(monkeypatch, tmp
     assert app_version() == version_module.UNKNOWN_VERSION
 
 
+def test_an_installed_copy_without_setup_cfg_reads_the_package_metadata(monkeypatch, tmp_path):
+    monkeypatch.setattr(version_module.metadata, "version", lambda name: "9.8.7" if name == "alliance-advisor" else "")
+    assert app_version() == _declared_version()  # a source tree: its own declaration
+    monkeypatch.setattr(version_module, "_SETUP_CFG", tmp_path / "absent.cfg")
+    assert app_version() == "9.8.7"
+    other = tmp_path / "setup.cfg"
+    other.write_text("[metadata]\nname = another-program\nversion = 1.2.3\n", encoding="utf-8")
+    monkeypatch.setattr(version_module, "_SETUP_CFG", other)
+    assert app_version() == "9.8.7"  # a setup.cfg that is not ours is not read
+
+
 def test_version_option_prints_program_and_knowledge_versions(kb):
     proc = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--version"], capture_output=True, text=True, cwd=ROOT, timeout=120
@@ -56,6 +67,50 @@ def test_version_with_a_bad_knowledge_directory_is_one_line(tmp_path):
     )
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr
+
+
+def _hash_as_the_loader_made_it(directory):
+    """The knowledge hash as load_knowledge has always computed it (issue 21 keeps it)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("questionnaire.yaml", "propositions.yaml", "responses.yaml", "rules.yaml", "theory.yaml"):
+        digest.update(name.encode())
+        digest.update((directory / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def test_the_knowledge_hash_from_the_files_is_the_one_the_loader_made(kb, tmp_path):
+    import shutil
+
+    from rules.knowledge import DEFAULT_DIR, load_knowledge
+
+    assert version_module.knowledge_version() == _hash_as_the_loader_made_it(DEFAULT_DIR) == kb.version
+    copy = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_DIR, copy)
+    with (copy / "theory.yaml").open("a", encoding="utf-8") as out:
+        out.write("\n# a comment changes the bytes, and so the hash\n")
+    changed = version_module.knowledge_version(copy)
+    assert changed == _hash_as_the_loader_made_it(copy) == load_knowledge(copy).version != kb.version
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--knowledge", str(copy), "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip().endswith(f"(knowledge base {changed})")
+
+
+def test_version_option_neither_parses_nor_compiles_the_knowledge_base():
+    probe = (
+        "import sys, main; main.main(['--version']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'numpy', 'experta', 'PySide6') "
+        "or m in ('rules.knowledge', 'rules.program', 'rules.engine')))"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from presentation.coalitions import THREAT, WRONG, coalition_layout
-from presentation.scenario_text import choice_text, name_of, why_greatest
+from presentation.figures import capital
+from presentation.scenario_text import blocs_text, choice_text, name_of, why_greatest
 from presentation.wording import rests_on_text
 from rules.cases import Case
 from rules.errors import AdvisorError
@@ -798,9 +799,7 @@ class ScenarioWindow(QMainWindow):
             n = sum(bool(v) for v in result.agreement.values())
             agreed = f" {n} of {len(result.states)} states placed as observed."
         self.message.setText(
-            f"{len(result.coalitions)} bloc(s) after {result.rounds} round(s)"
-            + ("" if result.stable else " (no stable configuration)")
-            + f".{agreed} "
+            capital(blocs_text(result)) + f".{agreed} "
             "Click a state to see its threats; double-click a row to open its choice as a case."
         )
         self.resultShown.emit(result)

@@ -204,20 +204,13 @@ def _summary(result):
             )
         )
     if case.observed:
-        agrees = case.observed == result.verdict
-        rows.append(
-            (
-                "What the state did",
-                [
-                    b(kb.response(case.observed).label),
-                    Run(
-                        ": the theory's prediction agrees with the record."
-                        if agrees
-                        else ": the record differs from the theory's prediction."
-                    ),
-                ],
-            )
-        )
+        kind, _ = wording.agreement_text(result, case.observed)
+        comparison = {
+            "agrees": ": the theory's prediction agrees with the record.",
+            "differs": ": the record differs from the theory's prediction.",
+            "no_prediction": ": the theory makes no prediction yet to compare with the record.",
+        }[kind]
+        rows.append(("What the state did", [b(kb.response(case.observed).label), Run(comparison)]))
     world = kb.world(result.world)
     rows.append(("World", [Run(f"{world.title}: {' '.join(world.description.split())}")]))
     if result.unknown:

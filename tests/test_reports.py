@@ -512,3 +512,11 @@ def test_decisive_sets_are_listed_as_alternatives_never_as_the_reason(norway, kb
     text = rests_on_text(kb, several)
     assert "no single proposition" in text and "(B1 and C3)" in text and "(B2 and C3)" in text
     assert "no one of them is the reason" in text
+
+
+def test_a_report_without_a_verdict_does_not_say_the_record_differs(advisor, kb):
+    case = dataclasses.replace(load_case(CASES_DIR / "norway_1949.yaml", kb), answers={"state_strength": "weak"})
+    result = advisor.analyze(case, extras=True)
+    assert result.verdict is None and case.observed == "balance"
+    text = render_markdown(result, "r")
+    assert "no prediction yet" in text and "differs from the theory" not in text

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import conditions as cond
 from .analysis import Analyst
 from .cases import Case
@@ -64,6 +66,9 @@ class Advisor:
         # Why a rule did not fire depends only on the levels of the facts it reads,
         # so its failures are remembered per those levels, never per case.
         self._failures: dict[tuple[str, tuple[str | None, ...]], tuple[Failure, ...]] = {}
+        # Per proposition and per stage layer: which of the vectorised evaluator's
+        # support rules they hold (built on first use).
+        self._masks: tuple[dict[str, Any], dict[str, Any]] | None = None
 
     @property
     def analyst(self) -> Analyst:
@@ -194,15 +199,14 @@ class Advisor:
                 )
             )
         verdict = decision.verdict
-        settled = self._settled(raw)
         chosen = self._chosen(decision)
         support_detail = {r: self._support_of(decision, stage, alt) for r, (stage, alt) in chosen.items()}
         why_not = self._why_not(raw, facts, support_detail, chosen, world) if explain else None
         fired_support = [e["rule"] for e in raw.trace if "effects" in e]
-        base = self._facts(raw)
-        ablations = self._ablations(base, fired_support, decision, world, dropped, settled)
-        decisive, jointly, sets = self._decisive(base, fired_support, decision, ablations, world, dropped, settled)
-        stages = self._stage_outcomes(raw, base, decision, world, dropped, settled)
+        again = self._leave_out(raw, world, dropped)
+        ablations = self._ablations(fired_support, decision, again)
+        decisive, jointly, sets = self._decisive(fired_support, decision, ablations, again)
+        stages = self._stage_outcomes(raw, decision, again)
         no_verdict = None
         next_questions: tuple[str, ...] = ()
         if verdict is None:
@@ -297,15 +301,22 @@ class Advisor:
         cited = {p for rule_id in fired for p in self.program.rule(rule_id).propositions}
         return [p.id for p in self.kb.propositions if p.id in cited]
 
-    def _stage_outcomes(
-        self,
-        raw: RawRun,
-        base: dict[str, str],
-        decision: StagedDecision,
-        world: str,
-        dropped: frozenset[str],
-        settled: bool,
-    ) -> tuple[StageOutcome, ...]:
+    def _leave_out(self, raw: RawRun, world: str, dropped: frozenset[str]) -> _LeaveOut:
+        """The case ready to be run again, many times at once, with propositions left out."""
+        vector = self.vector
+        batch = vector.run(vector.encode([raw.answers]), (world,), dropped)
+        if self._masks is None:
+            rules = vector.support_rules
+            self._masks = (
+                {p.id: np.array([p.id in r.propositions for r in rules], dtype=bool) for p in self.kb.propositions},
+                {st.layer: np.array([r.layer == st.layer for r in rules], dtype=bool) for st in self.program.stages},
+            )
+        keep = np.array([r.id not in dropped for r in vector.support_rules], dtype=bool)
+        return _LeaveOut(vector, world, batch.codes, keep, *self._masks)
+
+    def _stage_outcomes(self, raw: RawRun, decision: StagedDecision, again: _LeaveOut) -> tuple[StageOutcome, ...]:
+        """Each stage in order, with the smallest sets of propositions that, left out of
+        that stage's rules (the earlier stages' conclusions held), change its conclusion."""
         threat_fact = self.kb.theory.threat_fact
         derive_fired = tuple(e["rule"] for e in raw.trace if "effects" not in e)
         out = [
@@ -319,21 +330,18 @@ class Advisor:
                 support={},
             )
         ]
-        earlier: dict[str, str] = {}
-        for d in decision.stages:
+        held: dict[int, int] = {}
+        for k, d in enumerate(decision.stages):
+            stage = self.program.stages[k]
             sets: tuple[tuple[str, ...], ...] = ()
             if d.margin is not None and d.conclusion is not None:
-                stage = self.program.stage(d.stage)
+                slot = self.program.slot_index(stage.fact)
+                was = stage.alternatives.index(d.conclusion)
 
                 def changes(
-                    props: tuple[str, ...],
-                    stage_id: str = d.stage,
-                    layer: str = stage.layer,
-                    was: str | None = d.conclusion,
-                ) -> bool:
-                    without = dropped | self._rules_citing(props, layer)
-                    again = run_stages(self.program, base, world, without, settled, force=dict(earlier), explain=False)
-                    return next(x for x in again.stages if x.stage == stage_id).conclusion != was
+                    combos: list[tuple[str, ...]], layer: str = stage.layer, slot: int = slot, was: int = was
+                ) -> Any:
+                    return again.run(combos, layer, dict(held))["facts"][:, slot] != was
 
                 sets = _smallest_sets(self._cited(d.fired), changes)
             out.append(
@@ -349,18 +357,11 @@ class Advisor:
                 )
             )
             if d.conclusion is not None:
-                earlier[d.stage] = d.conclusion
+                held[k] = stage.alternatives.index(d.conclusion)
         return tuple(out)
 
     def _decisive(
-        self,
-        base: dict[str, str],
-        fired: list[str],
-        decision: StagedDecision,
-        ablations: tuple[Ablation, ...],
-        world: str,
-        dropped: frozenset[str],
-        settled: bool,
+        self, fired: list[str], decision: StagedDecision, ablations: tuple[Ablation, ...], again: _LeaveOut
     ) -> tuple[tuple[str, ...], bool, tuple[tuple[str, ...], ...]]:
         """What the verdict rests on: every proposition without which it changes, most
         decisive first; when no single one is needed, the smallest sets of propositions
@@ -370,38 +371,30 @@ class Advisor:
         singles = sorted((a for a in ablations if a.verdict != decision.verdict), key=lambda a: -a.margin_drop)
         if singles or decision.verdict is None:
             return tuple(a.proposition for a in singles), False, tuple((a.proposition,) for a in singles)
-
-        def changes(props: tuple[str, ...]) -> bool:
-            without = dropped | self._rules_citing(props)
-            return run_stages(self.program, base, world, without, settled, explain=False).verdict != decision.verdict
-
-        sets = _smallest_sets(self._cited(fired), changes, start=2)
+        code = self.program.responses.index(decision.verdict)
+        sets = _smallest_sets(self._cited(fired), lambda combos: again.run(combos)["verdict"] != code, start=2)
         if len(sets) == 1:
             return sets[0], True, sets
         return (), False, sets
 
-    def _ablations(
-        self,
-        base: dict[str, str],
-        fired: list[str],
-        decision: StagedDecision,
-        world: str,
-        dropped: frozenset[str],
-        settled: bool,
-    ) -> tuple[Ablation, ...]:
+    def _ablations(self, fired: list[str], decision: StagedDecision, again: _LeaveOut) -> tuple[Ablation, ...]:
         """For every proposition cited by a fired rule of the weighed stages, the
         verdict with that proposition's rules left out (derivations stay: they state
         the case's facts, not a claim about what states do), the stages run again: a
         stage that concludes otherwise changes which rules of the next ones fire."""
         if decision.verdict is None:
             return ()
-        out = []
-        for prop in self._cited(fired):
-            without = dropped | self._rules_citing((prop,))
-            other = run_stages(self.program, base, world, without, settled, explain=False)
-            kept = other.margin if other.verdict == decision.verdict else -other.margin
-            out.append(Ablation(prop, other.verdict, _r(decision.margin - kept)))
-        return tuple(out)
+        cited = self._cited(fired)
+        if not cited:
+            return ()
+        out = again.run([(p,) for p in cited])
+        code = self.program.responses.index(decision.verdict)
+        ablations = []
+        for prop, verdict, margin in zip(cited, out["verdict"].tolist(), out["margin"].tolist()):
+            kept = margin if verdict == code else -margin
+            other = self.program.responses[verdict] if verdict >= 0 else None
+            ablations.append(Ablation(prop, other, _r(decision.margin - kept)))
+        return tuple(ablations)
 
     def _supporters_in(self, world: str) -> dict[str, list[tuple[Any, float]]]:
         """{alternative: [(rule, rounded cf)]}: the rules of the world that support it
@@ -472,12 +465,45 @@ MAX_SET = 3  # the largest set of propositions searched for what a verdict rests
 def _smallest_sets(
     props: list[str], changes: Any, start: int = 1, largest: int = MAX_SET
 ) -> tuple[tuple[str, ...], ...]:
-    """Every smallest set of ``props`` (of ``start`` to ``largest`` members) for
-    which ``changes`` holds: all the sets of the least size that has any."""
+    """Every smallest set of ``props`` (of ``start`` to ``largest`` members) for which
+    the conclusion changes: all the sets of the least size that has any. ``changes``
+    takes a list of sets and returns a mask over them (one batched run per size)."""
     from itertools import combinations
 
     for size in range(start, min(largest, len(props)) + 1):
-        found = tuple(combo for combo in combinations(props, size) if changes(combo))
+        combos = list(combinations(props, size))
+        found = tuple(combo for combo, hit in zip(combos, changes(combos).tolist()) if hit)
         if found:
             return found
     return ()
+
+
+class _LeaveOut:
+    """One case, run again by the vectorised evaluator with sets of propositions left
+    out: a row per set, every row at once."""
+
+    def __init__(
+        self,
+        vector: Vector,
+        world: str,
+        codes: Any,
+        keep: Any,
+        by_proposition: dict[str, Any],
+        by_layer: dict[str, Any],
+    ) -> None:
+        self.vector, self.world, self.codes, self.keep = vector, world, codes, keep
+        self.by_proposition, self.by_layer = by_proposition, by_layer
+
+    def run(
+        self, sets: list[tuple[str, ...]], layer: str | None = None, force: dict[int, int] | None = None
+    ) -> dict[str, Any]:
+        """The stages for each set of propositions left out (of ``layer``'s rules only,
+        if given), with the stages in ``force`` held at the conclusions given."""
+        n = len(sets)
+        keep = np.repeat(self.keep[None, :], n, axis=0)
+        for row, props in enumerate(sets):
+            for prop in props:
+                mask = self.by_proposition[prop]
+                keep[row] &= ~(mask & self.by_layer[layer]) if layer else ~mask
+        codes = np.repeat(self.codes, n, axis=0)
+        return self.vector.stage_run(codes, self.world, keep, self.vector._settled(codes), force=force)

@@ -8,8 +8,10 @@ evaluator that runs many cases at once (rules/vector.py) and the CLIPS oracle
 - the facts: every questionnaire factor and derived fact as a :class:`Slot` with its
   levels (an answer may also be unknown, which satisfies no condition);
 - the rules, each with its condition, what it asserts or supports, and its
-  **priority**: the derive layer outranks the support layer, and within a layer the
-  rule declared first outranks the later ones. Priorities are unique;
+  **priority**: the derive layer outranks the weighed stages' layers, each earlier
+  stage outranks the later ones, and within a layer the rule declared first outranks
+  the later ones. Priorities are unique; each stage's decision comes after every rule
+  of its layer (:meth:`Program.decision_priority`);
 - the **agenda policy**: the enabled rule with the highest priority fires next, and
   each rule fires at most once per case (a rule whose condition has alternatives
   counts once, on the first that matches);
@@ -19,10 +21,13 @@ evaluator that runs many cases at once (rules/vector.py) and the CLIPS oracle
 - the score rule (the threat level from its four sources) tabulated over every
   combination of its factors' levels, unknown included (:class:`ScoreTable`), so
   that no backend bands a score of its own;
-- the **scoring**: certainty factors combined as in MYCIN (:func:`combine`), and the
-  verdict, its margin and ties (:func:`decide`), as declared in responses.yaml.
-  Both work on plain floats and on numpy arrays alike, so the engine of record and
-  the vectorised evaluator run the very same arithmetic.
+- the **stages**: each weighed stage combines its rules' certainty factors as in
+  MYCIN (:func:`combine`) for its own alternatives and concludes one, with its margin
+  and ties (:func:`decide_stage`, :func:`decide_stage_codes`), as declared in
+  responses.yaml and rules.yaml; the verdict is the response whose path the stages
+  took (:meth:`Program.response_of`, :func:`run_stages`). Both work on plain floats and
+  on numpy arrays alike, so the engine of record and the vectorised evaluator run the
+  very same arithmetic.
 """
 
 from __future__ import annotations
@@ -241,56 +246,6 @@ def combine_factors(cfs: Iterable[float]) -> tuple[float, float, float]:
             keep_against *= 1.0 + cf
     mb, md, cf = combine(keep_for, keep_against)
     return mb, md, cf
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The verdict from the combined support of each response."""
-
-    verdict: str | None  # None: no response reached the minimum support
-    margin: float  # over the runner-up (a runner-up below zero counts as zero)
-    tie: bool
-    tied_with: tuple[str, ...]
-    ranking: tuple[str, ...]  # every response, best first
-
-
-def decide(program: Program, support: Mapping[str, float], settled: bool = True) -> Decision:
-    """The verdict as declared in responses.yaml: the response with the highest
-    support, ties within the tolerance broken by the declared order (C1); none when
-    the facts the scoring requires are not ``settled``."""
-    codes = decide_codes(program, [[support[r] for r in program.responses]], [settled])
-    verdict, margin, tied, order = (int(codes[0][0]), float(codes[1][0]), codes[2][0], codes[3][0])
-    ranking = tuple(program.responses[i] for i in order)
-    if verdict < 0:
-        return Decision(None, 0.0, False, (), ranking)
-    tied_with = tuple(program.responses[i] for i in order[1:] if tied[i])
-    return Decision(program.responses[verdict], margin, bool(tied_with), tied_with, ranking)
-
-
-def decide_codes(program: Program, support: Any, settled: Any = None) -> tuple[Any, Any, Any, Any]:
-    """:func:`decide` on many cases: ``support`` is an array (cases x responses),
-    ``settled`` a mask of the cases whose required facts are known (default: all).
-
-    Returns the verdict code per case (-1: none), the margin, a mask (cases x
-    responses) of the responses tied with the verdict, and each case's ranking
-    (response codes, best first)."""
-    import numpy as np
-
-    cf = np.asarray(support, dtype=float)
-    rank = np.array([program.scoring.tie_order.index(r) for r in program.responses])
-    # Sort by support, highest first, then by the declared tie order.
-    order = np.lexsort((np.broadcast_to(rank, cf.shape), -cf), axis=-1)
-    rows = np.arange(cf.shape[0])
-    top = cf[rows, order[:, 0]]
-    second = np.maximum(cf[rows, order[:, 1]], 0.0)
-    has = top >= program.scoring.min_support
-    if settled is not None:
-        has &= np.asarray(settled, dtype=bool)
-    verdict = np.where(has, order[:, 0], -1)
-    margin = np.where(has, top - second, 0.0)
-    tied = (top[:, None] - cf <= program.scoring.tie_tolerance) & has[:, None]
-    tied[rows, order[:, 0]] = False
-    return verdict, margin, tied, order
 
 
 # ----------------------------------------------------------------- stages
@@ -607,12 +562,3 @@ def compile_program(kb: KnowledgeBase) -> Program:
         stages=kb.weighed_stages,
         paths=tuple((resp.id, tuple(resp.path.items())) for resp in kb.responses),
     )
-
-
-def support_of(program: Program, fired: Sequence[str]) -> dict[str, tuple[float, float, float]]:
-    """(MB, MD, CF) per response from the support rules ``fired``, in firing order."""
-    per: dict[str, list[float]] = {r: [] for r in program.responses}
-    for rule_id in fired:
-        for response, cf in program.rule(rule_id).effects:
-            per[response].append(cf)
-    return {r: combine_factors(cfs) for r, cfs in per.items()}

@@ -22,7 +22,7 @@ run: $(STAMP)
 
 # The whole suite, headless, after the lint (style, types, the layers' import contracts).
 test: lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

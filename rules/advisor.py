@@ -467,15 +467,18 @@ def _smallest_sets(
 ) -> tuple[tuple[str, ...], ...]:
     """Every smallest set of ``props`` (of ``start`` to ``largest`` members) for which
     the conclusion changes: all the sets of the least size that has any. ``changes``
-    takes a list of sets and returns a mask over them (one batched run per size)."""
+    takes a list of sets and returns a mask over them; every size goes in one batch,
+    since a batched run costs little more for more rows than for fewer."""
     from itertools import combinations
 
-    for size in range(start, min(largest, len(props)) + 1):
-        combos = list(combinations(props, size))
-        found = tuple(combo for combo, hit in zip(combos, changes(combos).tolist()) if hit)
-        if found:
-            return found
-    return ()
+    combos = [c for size in range(start, min(largest, len(props)) + 1) for c in combinations(props, size)]
+    if not combos:
+        return ()
+    hits = [combo for combo, hit in zip(combos, changes(combos).tolist()) if hit]
+    if not hits:
+        return ()
+    least = min(len(c) for c in hits)
+    return tuple(c for c in hits if len(c) == least)
 
 
 class _LeaveOut:
@@ -500,10 +503,17 @@ class _LeaveOut:
         """The stages for each set of propositions left out (of ``layer``'s rules only,
         if given), with the stages in ``force`` held at the conclusions given."""
         n = len(sets)
-        keep = np.repeat(self.keep[None, :], n, axis=0)
-        for row, props in enumerate(sets):
-            for prop in props:
-                mask = self.by_proposition[prop]
-                keep[row] &= ~(mask & self.by_layer[layer]) if layer else ~mask
+        names = sorted({p for props in sets for p in props})
+        masks = np.array([self.by_proposition[p] for p in names], dtype=bool).reshape(len(names), -1)
+        if layer:
+            masks &= self.by_layer[layer]
+        index = {p: i for i, p in enumerate(names)}
+        width = max((len(props) for props in sets), default=0)
+        drop = np.zeros((n, masks.shape[1]), dtype=bool)
+        for k in range(width):
+            column = np.array([index[props[k]] if k < len(props) else -1 for props in sets])
+            held = column >= 0
+            drop[held] |= masks[column[held]]
+        keep = self.keep[None, :] & ~drop
         codes = np.repeat(self.codes, n, axis=0)
         return self.vector.stage_run(codes, self.world, keep, self.vector._settled(codes), force=force)

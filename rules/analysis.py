@@ -46,6 +46,7 @@ class Analyst:
         self.kb = kb
         self.vector = vector
         self._library: list[Case] | None = None  # read once
+        self._library_paths: list[Path | None] | None = None  # their files, resolved once
         self._predicted: dict[str, list[str | None]] = {}
         # (world, left-out rules) -> the verdict of every combination (verdict_table).
         self._tables: dict[tuple[str, frozenset[str]], Any] = {}
@@ -292,8 +293,10 @@ class Analyst:
         own = Path(case.path).resolve() if case.path else None
         enough = ceil(MIN_COMPARED_SHARE * len(self.kb.factors))
         ranked = []
-        for other, predicted in zip(self.library(), self.predictions(world)):
-            if own is not None and other.path and Path(other.path).resolve() == own:
+        if self._library_paths is None:  # resolved once: the library does not move
+            self._library_paths = [Path(c.path).resolve() if c.path else None for c in self.library()]
+        for other, path, predicted in zip(self.library(), self._library_paths, self.predictions(world)):
+            if own is not None and path == own:
                 continue
             score, compared, differences = self.similarity(case.answers, other.answers)
             ranked.append(((compared >= enough, score, compared), other, predicted, score, compared, differences))

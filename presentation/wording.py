@@ -295,11 +295,6 @@ def stage_answer(kb: KnowledgeBase, result: Result, stage: StageOutcome) -> str:
     return text + "; " + _sets_text(kb, stage.decisive, "it") + "."
 
 
-def stage_lines(kb: KnowledgeBase, result: Result) -> list[tuple[str, str, str]]:
-    """(stage id, its question, its answer) for every stage, in order."""
-    return [(s.stage, kb.stage(s.stage).question, stage_answer(kb, result, s)) for s in result.stages]
-
-
 def why_not_stage_text(kb: KnowledgeBase, result: Result, response: str) -> str:
     """Where a response parts from the verdict: the stage and the alternative it takes there."""
     assert result.why_not is not None

@@ -72,8 +72,8 @@ class Advisor:
 
     @property
     def analyst(self) -> Analyst:
-        """What-if, worlds and analogues, on the vectorised evaluator. Built on first
-        use, so that an engine that only explains never loads numpy."""
+        """What-if, worlds and analogues, on the vectorised evaluator, which also runs
+        the explanation's ablations (a batch per set size). Built on first use."""
         if self._analyst is None:
             from .vector import Vector
 

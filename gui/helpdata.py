@@ -65,7 +65,7 @@ TABS = (
 
 THEORY = (
     "Alliance Advisor encodes the balance-of-threat account of alliance formation that "
-    "Stephen M. Walt set out in <i>The Origins of Alliances</i> (1987). Its starting point: a state "
+    "{author} set out in <i>{title}</i> ({year}). Its starting point: a state "
     "choosing partners reacts to <b>threat</b> rather than to raw power. Four things make a foreign "
     "power threatening: how much power it has in all, how close it is, how well it could attack, and "
     "how aggressive its aims appear.",
@@ -164,7 +164,9 @@ def glossary_html(kb):
 
 def guide_html(kb):
     out = ["<a name='top'></a><h2>Alliance Advisor guide</h2>", "<h3>What the theory says</h3>"]
-    out += [f"<p>{paragraph}</p>" for paragraph in THEORY]
+    source = kb.theory.source  # the book is named once, in knowledge/theory.yaml
+    named = {"author": escape(source.author), "title": escape(source.title), "year": source.year}
+    out += [f"<p>{paragraph.format(**named) if '{' in paragraph else paragraph}</p>" for paragraph in THEORY]
     out.append(
         "<h3>How to answer the questions</h3>"
         "<p>Describe the situation as the deciding state's leaders saw it at the time. Any "

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from presentation.citations import source_html
 from rules.cases import Case, case_to_yaml, default_library_dir, load_case, parse_case_text
 from rules.errors import AdvisorError
 from rules.fileio import atomic_write_text, safe_filename
@@ -46,7 +47,6 @@ FORM_SHARE = 0.4  # ... and at most this share of a small one (never below its m
 CASE_FILTER = "Case files (*.yaml *.yml);;All files (*)"
 AUTOSAVE_MS = 2000  # unsaved work reaches the disk within two seconds
 STATE_VERSION = 1
-CITATION = "Stephen M. Walt, <i>The Origins of Alliances</i> (Ithaca: Cornell University Press, 1987)"
 
 # Every action, declared once: name -> (text, shortcut, theme icon, glyph, tip, handler).
 ACTIONS = {
@@ -914,7 +914,8 @@ class MainWindow(QMainWindow):
                 f"<p>An expert system for the balance-of-threat theory of alliances: describe a state's "
                 f"situation, and it predicts whether the state balances, bandwagons or does something else "
                 f"the theory names, and explains every step.</p>"
-                f"<p>Source: {CITATION}, pp. 17–33. The knowledge base paraphrases the book's propositions "
+                f"<p>Source: {source_html(self.kb.theory.source)}. The knowledge base paraphrases the book's "
+                f"propositions "
                 f"and cites their pages; it quotes none of its sentences.</p>"
                 f"<p>Version {esc(app_version())}, knowledge base {esc(self.kb.version)}.</p>"
                 f"<p class='muted'>Knowledge base read from {esc(self.kb.directory)}.</p>"

@@ -3,6 +3,8 @@ into one: 'Walt 1987, pp. 30-32'. Pure text work, shared by every view."""
 
 import re
 
+from rules.knowledge import Source
+
 _CITATION = re.compile(r"^\s*(?P<source>.+?),\s*pp?\.\s*(?P<pages>.+?)\s*$")
 _RANGE = re.compile(r"^(\d+)\s*(?:[-\u2013\u2014]\s*(\d+))?$")
 
@@ -62,7 +64,7 @@ def merge_citations(citations, sep="; "):
 
 
 def inverted_name(author):
-    """'Stephen M. Walt' as a bibliography lists it: 'Walt, Stephen M.'."""
+    """'Jane Q. Author' as a bibliography lists her: 'Author, Jane Q.'."""
     parts = str(author).split()
     if len(parts) < 2:
         return str(author).strip()
@@ -77,3 +79,14 @@ def listed_sources(sources):
 
     items = [unclosed(str(s)) for s in sources if str(s).strip()]
     return closed("; ".join(items)) if items else ""
+
+
+def source_html(source: Source) -> str:
+    """The theory's source (knowledge/theory.yaml) as a sentence cites it, in HTML:
+    'Author, <i>Title</i> (Place: Publisher, Year), pp. Pages'."""
+    from html import escape
+
+    return (
+        f"{escape(source.author)}, <i>{escape(source.title)}</i> ({escape(source.place)}: "
+        f"{escape(source.publisher)}, {source.year}), pp. {escape(source.pages)}"
+    )

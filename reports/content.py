@@ -638,9 +638,9 @@ def _analogues_section(result, analogues):
 
 
 def theory_reference(source):
-    """The theory's source as a reference list gives it: 'Walt, Stephen M. *The Origins
-    of Alliances*. Ithaca, NY: Cornell University Press, 1987.' One full stop after
-    the author, though the name itself ends in an initial."""
+    """The theory's source (knowledge/theory.yaml) as a reference list gives it: 'Author,
+    First M. *Title*. Place: Publisher, Year.' One full stop after the author, though the
+    name itself may end in an initial."""
     return [
         Run(closed(inverted_name(source.author)) + " "),
         i(source.title),
@@ -713,7 +713,7 @@ def _reproduce_section(result, generated, output):
                 ("Knowledge base version", [code(result.knowledge_version), Run(" (a hash of the knowledge base)")]),
                 ("Generated", [Run(generated)]),
                 ("Case file", [code(name)] if case.path else [Run("not saved to a file")]),
-                ("Command", [code(output.command(name, result.world))]),
+                ("Command", [code(output.command(name, result.world, result.kb.theory.default_world))]),
             ],
             "reproduce",
         ),
@@ -728,11 +728,12 @@ class Output:
     name: str = ""  # the file name (no folder); '' for report.<fmt>
     paper: str = "a4"  # PDF only
 
-    def command(self, case_name, world="walt"):
+    def command(self, case_name, world, default_world):
         """The command that writes this report again, e.g.
-        python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf"""
+        python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf
+        (``--world`` only where the report's world is not the knowledge base's default)."""
         parts = ["python", "main.py", "analyze", case_name]
-        if world != "walt":
+        if world != default_world:
             parts += ["--world", world]
         parts += ["--format", self.fmt]
         if self.fmt == "pdf":

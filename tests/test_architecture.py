@@ -36,3 +36,21 @@ def test_importing_the_engine_loads_no_qt():
 def test_knowledge_directory_holds_data_only():
     files = [p for p in (ROOT / "knowledge").rglob("*") if p.is_file()]
     assert files and all(p.suffix == ".yaml" for p in files)
+
+
+def test_no_theory_fact_is_written_in_code(kb):
+    # The theory's source, its default world and the responses' sides are knowledge:
+    # they are read from knowledge/, never written into the engine, the views or main.py.
+    source = kb.theory.source
+    facts = [source.title, source.publisher, source.author, f'"{kb.theory.default_world}"']
+    facts += [f'"{r.id}": "{r.side}"' for r in kb.responses]
+    code = [ROOT / "main.py"] + [
+        p for d in ("rules", "presentation", "reports", "gui") for p in (ROOT / d).rglob("*.py")
+    ]
+    found = [
+        (path.relative_to(ROOT).as_posix(), fact)
+        for path in code
+        for fact in facts
+        if fact in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

@@ -83,6 +83,38 @@ def choice_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) 
     return f"{label} (facing {threat})."
 
 
+def rival_theories(result: ScenarioResult) -> list[tuple[str, str, tuple[tuple[str, ...], ...], int | None]]:
+    """(theory, how its blocs were found, its blocs, states placed as observed) for ours
+    and each rival theory of the run (rules/baselines.py), ours first."""
+    b = result.baselines
+    ours = sum(bool(v) for v in result.agreement.values()) if result.agreement is not None else None
+    return [
+        ("Balance of threat (Walt)", "this run", result.coalitions, ours),
+        (
+            "Landscape theory (Axelrod and Bennett 1993)",
+            b.landscape.method or "",
+            b.landscape.coalitions,
+            b.landscape.agreed,
+        ),
+        ("Balance of power", "all against the strongest", b.power.coalitions, b.power.agreed),
+    ]
+
+
+def rival_theories_lines(result: ScenarioResult) -> list[str]:
+    """The "Rival theories" block of ``main.py scenario``: each theory's blocs and how
+    many states it places as observed, ours first."""
+    n = len(result.scenario.states)
+    lines = ["", "Rival theories" + (" (states placed as observed)" if result.agreement is not None else "")]
+    for theory, how, blocs, agreed in rival_theories(result):
+        score = f": {agreed} of {n}" if agreed is not None else ""
+        lines.append(f"  {theory}, {how}{score}")
+        for k, bloc in enumerate(blocs, 1):
+            lines += textwrap.wrap(
+                f"{k}. {names(result, list(bloc))}", 96, initial_indent="    ", subsequent_indent="       "
+            )
+    return lines
+
+
 def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
     sc = result.scenario
     heading = sc.title or "Untitled scenario"
@@ -120,6 +152,7 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
         anchor = anchor_text(result)
         if anchor:
             lines += textwrap.wrap(f"Anchor: {anchor}", 100, subsequent_indent="        ")
+    lines += rival_theories_lines(result)
     if result.notes:
         lines.append("")
         lines += [f"Note: {n}" for n in result.notes]

@@ -21,11 +21,12 @@ import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import product
 from pathlib import Path
 from typing import Any
 
 from .advisor import Advisor
+from .baselines import Baselines, LandscapeMapping, baselines_to_dict, compute_baselines
+from .blocs import match_blocs, sort_blocs
 from .cases import CASE_KEYS, MAX_SOURCES, MAX_TEXT, MAX_TITLE, Case
 from .errors import AdvisorError, KnowledgeError
 from .knowledge import KnowledgeBase
@@ -81,6 +82,7 @@ class Derivation:
     pivotal_share_of_gap: float
     max_rounds: int
     cow: dict[str, Any]
+    landscape: LandscapeMapping  # the rival theory's propensities (rules/baselines.py)
     lines: dict[str, int]  # key -> its line in the file, for the explanation
     path: str
     version: str
@@ -108,6 +110,42 @@ def _bands(data: Any, key: str, levels: Sequence[str], path: str, line: int | No
     return tuple(out)
 
 
+def _landscape(data: Any, intentions: Sequence[str], path: str, line: int | None) -> LandscapeMapping:
+    """derivation.yaml ``landscape``: a propensity for every level of intentions, the
+    alliance bonus, and how the least-frustration split is searched."""
+    keys = ("source", "intentions", "alliance", "exact_up_to", "restarts", "seed")
+    if not isinstance(data, dict) or set(data) != set(keys):
+        raise KnowledgeError(f"'landscape' needs exactly {', '.join(keys)}", path, line)
+    seen = data["intentions"]
+    if not isinstance(seen, dict) or set(seen) != set(intentions):
+        raise KnowledgeError(
+            f"'landscape.intentions' must give a propensity for each of {', '.join(intentions)}", path, line
+        )
+
+    def real(value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not -10 <= value <= 10:
+            raise KnowledgeError(f"'landscape.{key}' must be a number from -10 to 10", path, line)
+        return float(value)
+
+    def whole(key: str, low: int, high: int) -> int:
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise KnowledgeError(f"'landscape.{key}' must be a whole number from {low} to {high}", path, line)
+        return value
+
+    source = data["source"]
+    if not isinstance(source, str) or not source.strip():
+        raise KnowledgeError("'landscape.source' must be the citation, a string", path, line)
+    return LandscapeMapping(
+        intentions={lv: real(seen[lv], f"intentions.{lv}") for lv in intentions},
+        alliance=real(data["alliance"], "alliance"),
+        exact_up_to=whole("exact_up_to", 1, 24),
+        restarts=whole("restarts", 1, 100000),
+        seed=whole("seed", 0, 2**32 - 1),
+        source=source.strip(),
+    )
+
+
 def load_derivation(kb: KnowledgeBase) -> Derivation:
     """Read and check knowledge/derivation.yaml against the questionnaire."""
     path = Path(kb.directory) / "derivation.yaml"
@@ -125,6 +163,7 @@ def load_derivation(kb: KnowledgeBase) -> Derivation:
         "pivotal",
         "max_rounds",
         "cow",
+        "landscape",
     )
     for key in data:
         if key not in known:
@@ -173,6 +212,7 @@ def load_derivation(kb: KnowledgeBase) -> Derivation:
         where,
         data.line_of("cow"),
     )
+    landscape = _landscape(data["landscape"], levels("intentions"), where, data.line_of("landscape"))
     return Derivation(
         state_strength=_bands(
             data["state_strength"], "state_strength", levels("state_strength"), where, data.line_of("state_strength")
@@ -189,6 +229,7 @@ def load_derivation(kb: KnowledgeBase) -> Derivation:
         pivotal_share_of_gap=number(pivotal["share_of_gap"], "pivotal.share_of_gap"),
         max_rounds=rounds,
         cow=dict(cow),
+        landscape=landscape,
         lines={k: data.line_of(k) or 1 for k in data},
         path=where,
         version=hashlib.sha256(path.read_bytes()).hexdigest()[:12],
@@ -576,6 +617,7 @@ class ScenarioResult:
     matching: dict[int, int | None] | None  # predicted bloc index -> observed bloc index
     knowledge_version: str
     derivation_version: str
+    baselines: Baselines  # the rival theories on the same scenario (rules/baselines.py)
     notes: tuple[str, ...] = field(default=())  # facts about the run (e.g. refused merges)
 
 
@@ -865,6 +907,7 @@ class ScenarioEngine:
             matching,
             self.kb.version,
             self.derivation.version,
+            compute_baselines(sc, self.derivation.landscape, self.derivation.default_intentions),
             notes,
         )
 
@@ -879,12 +922,10 @@ def _ties(groups: Iterable[Sequence[str]], ids: Sequence[str]) -> dict[str, froz
 
 
 def _canonical(root: Mapping[str, str], ids: Sequence[str]) -> list[tuple[str, ...]]:
-    order = {s: i for i, s in enumerate(ids)}
     blocs: dict[str, list[str]] = {}
     for s in ids:
         blocs.setdefault(root[s], []).append(s)
-    out = [tuple(sorted(m, key=order.__getitem__)) for m in blocs.values()]
-    return sorted(out, key=lambda b: (-len(b), order[b[0]]))
+    return sort_blocs(blocs.values(), ids)
 
 
 def _side(kb: KnowledgeBase, verdict: str | None) -> str:
@@ -941,43 +982,6 @@ def _coalitions(
                 else:
                     refused.append(a)
     return _canonical({s: find(s) for s in ids}, ids), sorted(set(refused))
-
-
-def match_blocs(
-    predicted: Sequence[Sequence[str]], observed: Sequence[Sequence[str]], ids: Sequence[str]
-) -> tuple[tuple[str, ...], dict[str, bool], dict[int, int | None]]:
-    """The best match of predicted to observed blocs (most states placed alike); a state
-    in no bloc is unaligned. Returns the misassigned states, per-state agreement, and
-    the matching (predicted index -> observed index, None: unmatched)."""
-    overlap = [[len(set(p) & set(o)) for o in observed] for p in predicted]
-    choices: list[int | None] = [None, *range(len(predicted))]
-    best: tuple[int, tuple[int | None, ...]] = (-1, ())
-    if len(observed) <= 6:
-        # Each observed bloc to a different predicted bloc (or none): every injective map.
-        for combo in product(choices, repeat=len(observed)):
-            used = [c for c in combo if c is not None]
-            if len(used) != len(set(used)):
-                continue
-            score = sum(overlap[c][j] for j, c in enumerate(combo) if c is not None)
-            if score > best[0]:
-                best = (score, combo)
-    else:  # many blocs: the largest overlaps first
-        taken: set[int] = set()
-        combo_list: list[int | None] = [None] * len(observed)
-        for _, i, j in sorted((-overlap[i][j], i, j) for i in range(len(predicted)) for j in range(len(observed))):
-            if overlap[i][j] and i not in taken and combo_list[j] is None:
-                combo_list[j] = i
-                taken.add(i)
-        best = (0, tuple(combo_list))
-    of_observed = {c: j for j, c in enumerate(best[1]) if c is not None}
-    matching: dict[int, int | None] = {i: of_observed.get(i) for i in range(len(predicted))}
-    observed_of = {s: j for j, bloc in enumerate(observed) for s in bloc}
-    predicted_of = {s: i for i, bloc in enumerate(predicted) for s in bloc}
-    agreement = {}
-    for s in ids:
-        p, o = predicted_of.get(s), observed_of.get(s)
-        agreement[s] = (o is None) if p is None else (matching.get(p) == o and o is not None)
-    return tuple(s for s in ids if not agreement[s]), agreement, matching
 
 
 # ------------------------------------------------------------------ plain data
@@ -1042,6 +1046,7 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
         data["agreed"] = {"states": agreed, "of": len(sc.states)}
     if sc.anchor:
         data["anchor"] = sc.anchor
+    data["baselines"] = baselines_to_dict(result.baselines)
     return data
 
 

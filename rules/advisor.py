@@ -288,14 +288,6 @@ class Advisor:
             against=tuple(Contribution(rid, _r(c)) for rid, c in contributions if c < 0),
         )
 
-    def _rules_citing(self, props: Iterable[str], layer: str | None = None) -> frozenset[str]:
-        chosen = set(props)
-        return frozenset(
-            r.id
-            for r in self.program.support_rules
-            if chosen & set(r.propositions) and (layer is None or r.layer == layer)
-        )
-
     def _cited(self, fired: Iterable[str]) -> list[str]:
         """The propositions the fired rules cite, in the knowledge base's order."""
         cited = {p for rule_id in fired for p in self.program.rule(rule_id).propositions}

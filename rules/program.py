@@ -157,9 +157,6 @@ class Program:
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
 
-    def stage_of(self, layer: str) -> Stage:
-        return next(s for s in self.stages if s.layer == layer)
-
     def decision_priority(self, stage: Stage) -> int:
         """The priority of a stage's decision: below every rule of its layer."""
         return TOP - STAGE_BAND * (self.stages.index(stage) + 1) - (STAGE_BAND - 1)
@@ -282,19 +279,16 @@ class StagedDecision:
     facts: Mapping[str, str]  # the stage facts concluded
 
 
-def stage_support(
-    program: Program, stage: Stage, fired: Sequence[str], scale: Mapping[str, float] | None = None
-) -> dict[str, tuple[float, float, float]]:
+def stage_support(program: Program, stage: Stage, fired: Sequence[str]) -> dict[str, tuple[float, float, float]]:
     """(MB, MD, CF) per alternative of ``stage`` from its rules ``fired``, in firing
-    order; ``scale`` multiplies a rule's weights (kept within [-1, 1])."""
+    order. (Perturbed weights are the vectorised evaluator's: Vector.perturbed_verdicts.)"""
     per: dict[str, list[float]] = {a: [] for a in stage.alternatives}
     for rule_id in fired:
         rule = program.rule(rule_id)
         if rule.layer != stage.layer:
             continue
-        k = scale.get(rule_id, 1.0) if scale else 1.0
         for alternative, cf in rule.effects:
-            per[alternative].append(max(-1.0, min(1.0, cf * k)) if scale else cf)
+            per[alternative].append(cf)
     return {a: combine_factors(cfs) for a, cfs in per.items()}
 
 
@@ -348,10 +342,9 @@ def decide_stage(
     fired: Sequence[str],
     concluded: Mapping[str, str],
     settled: bool = True,
-    scale: Mapping[str, float] | None = None,
 ) -> StageDecision:
     """One stage's decision for one case (the same arithmetic as the arrays')."""
-    support = stage_support(program, stage, fired, scale)
+    support = stage_support(program, stage, fired)
     allowed = program.allowed(stage, concluded)
     codes = decide_stage_codes(
         program,
@@ -393,7 +386,6 @@ def run_stages(
     world: str,
     without: Iterable[str] = (),
     settled: bool = True,
-    scale: Mapping[str, float] | None = None,
     force: Mapping[str, str] | None = None,
     explain: bool = True,
 ) -> StagedDecision:
@@ -407,7 +399,7 @@ def run_stages(
     decisions = []
     for stage in program.stages:
         fired = fire_stage(program, stage, known, world, dropped)
-        decision = decide_stage(program, stage, fired, concluded, settled, scale)
+        decision = decide_stage(program, stage, fired, concluded, settled)
         if force and stage.id in force:
             decision = dataclasses.replace(decision, conclusion=force[stage.id])
         if decision.conclusion is not None:
@@ -423,7 +415,7 @@ def run_stages(
 
         def redo(alternative: str) -> str | None:
             forced = {**(force or {}), closest.stage: alternative}
-            return run_stages(program, facts, world, dropped, settled, scale, forced, False).verdict
+            return run_stages(program, facts, world, dropped, settled, forced, False).verdict
 
         if closest.runner_up is not None:
             runner_up = redo(closest.runner_up)

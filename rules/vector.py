@@ -422,12 +422,6 @@ class Vector:
         out = self.stage_run(codes, world, keep, self._settled(codes), scale=scale)
         return out["verdict"].reshape(cases, draws)
 
-    def verdicts_without(self, batch: Batch, world: str, dropped: Any) -> Any:
-        """The verdicts of ``batch`` in ``world`` with the support rules ``dropped``
-        (a mask over them) left out, the stages run again."""
-        keep = ~np.asarray(dropped, dtype=bool)
-        return self.stage_run(batch.codes, world, keep, self._settled(batch.codes), batch.memo)["verdict"]
-
     def draws(self, count: int, spread: float, seed: int) -> Any:
         """``count`` rows of factors within [1 - spread, 1 + spread], one per support
         rule, from a fixed seed: the same draws for every case."""

@@ -265,7 +265,8 @@ def cross_check(sweeper: Sweeper, indices: Sequence[int]) -> dict[str, Any]:
             raw = pool.run(given, world)
             order = [e["rule"] for e in raw.trace]
             settled = all(f in raw.derived for f in program.scoring.requires)
-            verdict = program.response_of({d.stage_fact: d.conclusion for d in _concluded(program, raw)})
+            concluded = {st.fact: d.conclusion for st, d in zip(program.stages, raw.stages) if d.conclusion}
+            verdict = program.response_of(concluded)
             verdict = verdict if settled else None
             code = int(batch.verdict[world][row])
             theirs = program.responses[code] if code >= 0 else None
@@ -279,17 +280,6 @@ def cross_check(sweeper: Sweeper, indices: Sequence[int]) -> dict[str, Any]:
         "disagreements": len(found),
         "examples": found[:EXAMPLES],
     }
-
-
-@dataclass(frozen=True)
-class _Concluded:
-    stage_fact: str
-    conclusion: str
-
-
-def _concluded(program: Program, raw: Any) -> list[_Concluded]:
-    """The stage facts the engine's decisions concluded."""
-    return [_Concluded(st.fact, d.conclusion) for st, d in zip(program.stages, raw.stages) if d.conclusion is not None]
 
 
 # ------------------------------------------------------------------- sweep

@@ -40,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _advisor(args):
     from rules.advisor import Advisor
-    from rules.knowledge import load_knowledge
+    from rules.kb.load import load_knowledge
 
     advisor = Advisor(load_knowledge(getattr(args, "knowledge", None)))
     world = getattr(args, "world", None)

@@ -35,7 +35,7 @@ threat level) are not derived: the staged verdict of rules.program.run_stages.
 import clips
 
 from rules.conditions import All, Leaf
-from rules.knowledge import UNKNOWN, Stage
+from rules.kb.model import UNKNOWN, Stage
 from rules.program import Program, ProgramRule, StageDecision, decide_stage
 
 # What ``decide-stage`` returns when a stage concludes nothing: no alternative is

@@ -66,7 +66,7 @@ def run_app(args):
     if getattr(args, "dark", False):
         os.environ["ALLIANCE_COLOR_SCHEME"] = "dark"
     from rules.cases import load_case
-    from rules.knowledge import load_knowledge
+    from rules.kb.load import load_knowledge
 
     kb = load_knowledge(getattr(args, "knowledge", None))
     case_path = getattr(args, "case", None)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from rules.cases import Case
-from rules.knowledge import UNKNOWN
+from rules.kb.model import UNKNOWN
 
 # Case fields the details form edits, with how a command names them.
 DETAIL_FIELDS = {

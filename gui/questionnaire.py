@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from rules.cases import MAX_TITLE
-from rules.knowledge import UNKNOWN
+from rules.kb.model import UNKNOWN
 
 from .style import card, theme
 

@@ -3,7 +3,7 @@ into one: 'Walt 1987, pp. 30-32'. Pure text work, shared by every view."""
 
 import re
 
-from rules.knowledge import Source
+from rules.kb.model import Source
 
 _CITATION = re.compile(r"^\s*(?P<source>.+?),\s*pp?\.\s*(?P<pages>.+?)\s*$")
 _RANGE = re.compile(r"^(\d+)\s*(?:[-\u2013\u2014]\s*(\d+))?$")

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from html import escape as _html_escape
 
 from presentation.citations import merge_citations
-from rules.knowledge import DERIVE, UNKNOWN
+from rules.kb.model import DERIVE, UNKNOWN
 from rules.result import ThreatScore
 
 

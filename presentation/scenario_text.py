@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from rules.knowledge import KnowledgeBase
+from rules.kb.model import KnowledgeBase
 from rules.scenario import PairThreat, ScenarioResult, StateChoice
 
 from .figures import capital

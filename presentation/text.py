@@ -11,7 +11,7 @@ import textwrap
 import time
 from typing import Any
 
-from rules.knowledge import KnowledgeBase
+from rules.kb.model import KnowledgeBase
 from rules.result import Result
 
 from .citations import merge_citations

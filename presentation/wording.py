@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules.knowledge import KnowledgeBase
+from rules.kb.model import KnowledgeBase
 from rules.result import Failure, Result, StageOutcome
 
 from .grammar import counted

@@ -36,9 +36,9 @@ _EXPORTS = {
     "CaseError": "errors",
     "ExportError": "errors",
     "KnowledgeError": "errors",
-    "UNKNOWN": "knowledge",
-    "KnowledgeBase": "knowledge",
-    "load_knowledge": "knowledge",
+    "UNKNOWN": "kb.model",
+    "KnowledgeBase": "kb.model",
+    "load_knowledge": "kb.load",
     "Result": "result",
 }
 
@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from .advisor import Advisor
     from .cases import Case, case_to_yaml, load_case, load_library, parse_case_text
     from .errors import AdvisorError, CaseError, ExportError, KnowledgeError
-    from .knowledge import UNKNOWN, KnowledgeBase, load_knowledge
+    from .kb.load import load_knowledge
+    from .kb.model import UNKNOWN, KnowledgeBase
     from .result import Result
 
 

@@ -18,7 +18,8 @@ from . import conditions as cond
 from .analysis import Analyst
 from .cases import Case
 from .engine import EnginePool, RawRun
-from .knowledge import UNKNOWN, KnowledgeBase, load_knowledge
+from .kb.load import load_knowledge
+from .kb.model import UNKNOWN, KnowledgeBase
 from .program import Program, StagedDecision, compile_program, run_stages
 from .result import (
     Ablation,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cases import Case, default_library_dir, load_case
 from .errors import CaseError
-from .knowledge import UNKNOWN, KnowledgeBase
+from .kb.model import UNKNOWN, KnowledgeBase
 from .result import Analogue, Completions, Flip, Stability, WhatIf, WorldOutcome
 
 if TYPE_CHECKING:

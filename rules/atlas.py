@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import conditions as cond
 from .errors import AdvisorError
-from .knowledge import KnowledgeBase, Proposition, RuleSpec
+from .kb.model import KnowledgeBase, Proposition, RuleSpec
 
 
 @dataclass(frozen=True)

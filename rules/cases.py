@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from .errors import CaseError
-from .knowledge import UNKNOWN, KnowledgeBase
+from .kb.model import UNKNOWN, KnowledgeBase
 from .yamlio import parse_yaml_text, read_yaml_file
 
 CASE_KEYS = ("title", "year", "state", "threat", "answers", "observed", "sources", "notes")

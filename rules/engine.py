@@ -48,7 +48,7 @@ from .experta_compat import (
     negated_constraint,
     watchers,
 )
-from .knowledge import UNKNOWN, Stage
+from .kb.model import UNKNOWN, Stage
 from .program import Program, ProgramRule, StageDecision, decide_stage, settle
 
 

@@ -39,7 +39,7 @@ from itertools import product
 from typing import Any
 
 from . import conditions as cond
-from .knowledge import DERIVE, UNKNOWN, KnowledgeBase, RuleSpec, Scoring, Stage
+from .kb.model import DERIVE, UNKNOWN, KnowledgeBase, RuleSpec, Scoring, Stage
 
 # Priority bands: the derive layer first, then each weighed stage's layer, a band of
 # STAGE_BAND each, in the stages' order; a stage's decision comes last in its band.

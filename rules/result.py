@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from .cases import Case, case_from_data
-from .knowledge import KnowledgeBase
+from .kb.model import KnowledgeBase
 
 SCHEMA_VERSION = 3
 

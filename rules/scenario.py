@@ -29,7 +29,7 @@ from .baselines import Baselines, LandscapeMapping, baselines_to_dict, compute_b
 from .blocs import match_blocs, sort_blocs
 from .cases import CASE_KEYS, MAX_SOURCES, MAX_TEXT, MAX_TITLE, Case
 from .errors import AdvisorError, KnowledgeError
-from .knowledge import KnowledgeBase
+from .kb.model import KnowledgeBase
 from .result import Result
 from .yamlio import Node, parse_yaml_text, read_yaml_file
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from .cases import CASE_KEYS, MAX_SOURCES, MAX_TEXT, MAX_TITLE
-from .knowledge import UNKNOWN, Factor, KnowledgeBase
+from .kb.model import UNKNOWN, Factor, KnowledgeBase
 from .scenario import MAX_STATES, SCENARIO_KEYS, STATE_KEYS, WAR_LEVELS, load_derivation
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

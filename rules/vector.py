@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from . import conditions as cond
-from .knowledge import UNKNOWN
+from .kb.model import UNKNOWN
 from .program import Program, ProgramRule, combine, decide_stage_codes, settle_codes
 
 NO_LEVEL = -1

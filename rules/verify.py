@@ -40,7 +40,8 @@ import numpy as np
 from . import conditions as cond
 from .engine import EnginePool
 from .errors import AdvisorError
-from .knowledge import KnowledgeBase, Static, load_knowledge
+from .kb.load import load_knowledge
+from .kb.model import KnowledgeBase, Static
 from .program import Program, compile_program
 from .vector import Vector
 

@@ -12,7 +12,7 @@ from conftest import ROOT
 from presentation.scenario_text import render_scenario_text
 from rules.baselines import LandscapeMapping, balance_of_power, energy, landscape, landscape_split
 from rules.errors import KnowledgeError
-from rules.knowledge import load_knowledge
+from rules.kb.load import load_knowledge
 from rules.scenario import ScenarioEngine, load_derivation, load_scenario, scenario_result_to_dict
 
 SCENARIOS = sorted((ROOT / "knowledge" / "scenarios").glob("*.yaml"))

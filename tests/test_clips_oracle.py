@@ -17,7 +17,7 @@ from conftest import CASES_DIR  # noqa: E402
 from rules import load_library  # noqa: E402
 from rules.engine import Answer, compile_engine_class  # noqa: E402
 from rules.experta_compat import NOT, KnowledgeEngine, Rule  # noqa: E402
-from rules.knowledge import UNKNOWN  # noqa: E402
+from rules.kb.model import UNKNOWN  # noqa: E402
 from rules.program import compile_program  # noqa: E402
 
 

@@ -16,7 +16,7 @@ import main
 from conftest import ROOT
 from presentation.text import Progress
 from rules import load_knowledge
-from rules.knowledge import Static
+from rules.kb.model import Static
 from rules.verify import Space, raise_pairs, verify
 
 QUESTIONNAIRE = """

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from presentation.citations import source_html
+from presentation.helpdata import SHORT_TAB_TITLES
 from rules.cases import Case, case_to_yaml, default_library_dir, load_case, parse_case_text
 from rules.errors import AdvisorError
 from rules.fileio import atomic_write_text, safe_filename
@@ -30,7 +31,6 @@ from .charts import OverviewView
 from .document import CaseDocument
 from .explain import ReasoningView, WhyNotView
 from .extras import AnaloguesView, WhatIfView, WorldsView
-from .helpdata import SHORT_TAB_TITLES
 from .icons import glyph_icon
 from .library import LibraryPanel
 from .live import LiveAnalysis

@@ -5,9 +5,9 @@ import re
 from PySide6.QtGui import QKeySequence
 
 from gui.compare import compare_rows
-from gui.helpdata import glossary, proposition_entry
 from gui.library import AGREES, DIFFERS
 from guifixtures import *  # noqa: F401,F403
+from presentation.helpdata import glossary, proposition_entry
 
 
 def test_a_proposition_entry_lists_the_rules_that_encode_it(kb):
@@ -153,7 +153,7 @@ def test_the_proposition_data_needs_no_qt():
     from conftest import ROOT
 
     code = (
-        "import sys; from rules import load_knowledge; from gui.helpdata import proposition_entry; "
+        "import sys; from rules import load_knowledge; from presentation.helpdata import proposition_entry; "
         "proposition_entry(load_knowledge(), 'B3'); "
         "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))])"
     )

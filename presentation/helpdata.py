@@ -1,4 +1,4 @@
-"""What the Help menu shows, built from the knowledge base: the guide, the glossary
+"""What the app's Help menu shows, built from the knowledge base: the guide, the glossary
 of propositions with the rules that encode them. Pure Python (no Qt), so the
 command line's explanation of a proposition can print the same data.
 

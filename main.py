@@ -122,18 +122,18 @@ def cmd_analyze(args):
     if args.format in ("md", "html", "pdf"):
         if len(cases) != 1 or not args.output:
             raise _usage(f"--format {args.format} takes one case and -o OUT")
-        from reports import write_report
+        from reports.export import write
 
         result = advisor.analyze(cases[0], world=args.world, extras=True)
-        write_report(result, args.format, args.output, paper=args.paper)
+        write(result, args.output, args.format, paper=args.paper)
         return 0
     results = [advisor.analyze(case, world=args.world, extras=True) for case in cases]
     if args.format == "json":
-        from reports.export import result_json
+        from reports.export import json_data, json_text
 
-        data = [result_json(r) for r in results]
+        data = [json_data(r) for r in results]
         payload = data[0] if len(data) == 1 else data
-        _emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", args.output)
+        _emit(json_text(payload), args.output)
     else:
         from presentation.text import render_text
 
@@ -195,7 +195,7 @@ def cmd_verify(args):
 
 def cmd_scenario(args):
     from presentation.scenario_text import render_scenario_text
-    from rules.scenario import ScenarioEngine, scenario_from_data, scenario_result_to_dict
+    from rules.scenario import ScenarioEngine, scenario_from_data
 
     args.format = _output_format(args)
     if args.format in ("md", "html", "pdf") and not args.output:
@@ -204,11 +204,13 @@ def cmd_scenario(args):
     scenario = scenario_from_data(_read_file_of_kind(args.file, "scenario"), advisor.kb, args.file)
     result = ScenarioEngine(advisor).run(scenario, world=args.world)
     if args.format in ("md", "html", "pdf"):
-        from reports.scenario_content import write_scenario_report
+        from reports.export import write
 
-        write_scenario_report(result, args.format, args.output, paper=args.paper)
+        write(result, args.output, args.format, paper=args.paper)
     elif args.format == "json":
-        _emit(json.dumps(scenario_result_to_dict(result), indent=2, ensure_ascii=False) + "\n", args.output)
+        from reports.export import json_data, json_text
+
+        _emit(json_text(json_data(result)), args.output)
     else:
         _emit(render_scenario_text(advisor.kb, result), args.output)
     return 0

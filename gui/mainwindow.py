@@ -768,7 +768,9 @@ class MainWindow(QMainWindow):
             path += "." + fmt
         paper = self.settings.value("export/paper", "a4")
         try:
-            reports.write_report(self.analysis.result, fmt, path, paper=paper)
+            from reports.export import write
+
+            write(self.analysis.result, path, fmt, paper)
         except AdvisorError as exc:
             msgbox.error(self, "Cannot export", str(exc))
             return

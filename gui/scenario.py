@@ -967,22 +967,13 @@ class ScenarioWindow(QMainWindow):
         )
         return self.export(path) if path else False
 
-    def export(self, path):
-        import json
-
-        from reports.export import format_for_path
-        from reports.scenario_content import write_scenario_report
-        from rules.scenario import scenario_result_to_dict
+    def export(self, path, paper="a4"):
+        from reports.export import format_for_path, write
 
         fmt = format_for_path(path) or "html"
         try:
             result = self.result if self.explained else self._explained_now()
-            if fmt == "json":
-                atomic_write_text(
-                    path, json.dumps(scenario_result_to_dict(result), indent=2, ensure_ascii=False) + "\n"
-                )
-            else:
-                write_scenario_report(result, fmt, path)
+            write(result, path, fmt, paper)
         except AdvisorError as exc:
             msgbox.error(self, "Cannot export report", str(exc))
             return False

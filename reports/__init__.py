@@ -1,9 +1,10 @@
 """Reasoning reports (Markdown, HTML, PDF) and the figures shared with the app.
 
 Every format renders the one Result of the engine (built with ``extras=True``);
-none re-derives reasoning. JSON is ``result.to_dict()``, written by main.py.
+none re-derives reasoning. JSON is assembled once per kind of result (export.json_data).
 
-    write_report(result, fmt, path, paper="a4")   fmt in FORMATS: md, html, pdf, json
+    export.write(result, path, fmt, paper)        any result (a case's, a scenario's), fmt in FORMATS
+    write_report(result, fmt, path, paper="a4")   a case's result (the same, kept for its callers)
     FORMATS                                        fmt -> file-dialog filter text
     FORMAT_NAMES                                   fmt -> what was written ('a PDF report')
     format_for_path(path)                          the fmt a file name's extension asks for, or None

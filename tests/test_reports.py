@@ -520,3 +520,25 @@ def test_a_report_without_a_verdict_does_not_say_the_record_differs(advisor, kb)
     assert result.verdict is None and case.observed == "balance"
     text = render_markdown(result, "r")
     assert "no prediction yet" in text and "differs from the theory" not in text
+
+
+def test_one_export_entry_dispatches_on_the_result_and_checks_the_paper_for_every_kind(norway, advisor, kb, tmp_path):
+    import json
+
+    from reports.export import json_data, write
+    from rules.errors import ExportError
+    from rules.scenario import ScenarioEngine, load_scenario
+
+    write(norway, tmp_path / "case.json")
+    assert json.loads((tmp_path / "case.json").read_text(encoding="utf-8")) == json.loads(json.dumps(json_data(norway)))
+    scenario = load_scenario(ROOT / "knowledge" / "scenarios" / "europe_1949.yaml", kb)
+    result = ScenarioEngine(advisor).run(scenario, explanations=False)
+    with pytest.raises(ExportError, match="paper size 'a3'"):
+        write(result, tmp_path / "s.pdf", paper="a3")  # the scenario's paper is checked too
+    assert not (tmp_path / "s.pdf").exists()
+    write(result, tmp_path / "s.json")
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["title"] == scenario.title
+    with pytest.raises(ExportError, match="cannot export a str"):
+        write("not a result", tmp_path / "x.json")
+    with pytest.raises(ExportError, match="unknown report format"):
+        write(norway, tmp_path / "x.docx")

@@ -57,13 +57,18 @@ def register(result_type: type, kind: Kind) -> None:
 def _register_builtin() -> None:
     # The result types are loaded whenever a result exists, so importing them here
     # costs nothing; importing them at the top would load the engine with this module.
+    # The renderers load when a report is written: JSON needs none of them.
     from rules.result import Result
     from rules.scenario import ScenarioResult
 
+    register(Result, Kind("a case analysis", _write_case_report, result_json))
+    register(ScenarioResult, Kind("a scenario run", _write_scenario_report, scenario_json))
+
+
+def _write_scenario_report(result: Any, fmt: str, path: str, paper: str) -> None:
     from .scenario_content import write_scenario_report
 
-    register(Result, Kind("a case analysis", _write_case_report, result_json))
-    register(ScenarioResult, Kind("a scenario run", write_scenario_report, scenario_json))
+    write_scenario_report(result, fmt, path, paper)
 
 
 def kind_of(result: object) -> Kind:

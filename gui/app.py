@@ -77,9 +77,10 @@ def run_app(args):
         return _screenshot(app, kb, case_path, screenshot, size or SCREENSHOT_SIZE, getattr(args, "scenario", None))
     if getattr(args, "smoke", False):
         return _smoke(app, kb, case_path, size or SCREENSHOT_SIZE)
+    from .engine import EngineContext
     from .mainwindow import MainWindow
 
-    window = MainWindow(kb)
+    window = MainWindow(kb, engine=EngineContext(kb))  # the application's one engine context
     if size:
         window.resize(*size)
     window.show()

@@ -1,4 +1,4 @@
-"""The case being edited: one model object that the widgets reflect.
+"""The documents being edited (a case, a scenario): model objects the widgets reflect.
 
 Every edit goes through the undo stack as a command that changes the model
 (never a widget); widgets listen to the model's signals and redraw. The stack's
@@ -7,12 +7,14 @@ The Case inside is replaced, never mutated, so a case handed to the analysis
 thread cannot change under it.
 """
 
+import copy
 import dataclasses
 
+import yaml
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from rules.cases import Case
+from rules.cases import Case, case_to_yaml
 from rules.kb.model import UNKNOWN
 
 # Case fields the details form edits, with how a command names them.
@@ -59,6 +61,8 @@ class _EditCommand(QUndoCommand):
 class CaseDocument(QObject):
     """The open case, where it lives on disk, and whether it has unsaved changes."""
 
+    kind = "case"
+
     answerChanged = Signal(str, str)  # factor id, level (``unknown`` included)
     detailChanged = Signal(str)  # field name of DETAIL_FIELDS
     caseReplaced = Signal()  # a whole new case (new, open, recover)
@@ -92,6 +96,10 @@ class CaseDocument(QObject):
 
     def answered_count(self):
         return len(self.case.answers)
+
+    def to_text(self):
+        """The case file's content."""
+        return case_to_yaml(self.case, self.kb)
 
     # ------------------------------------------------------------------ editing
     def set_answer(self, factor_id, level):
@@ -141,3 +149,72 @@ class CaseDocument(QObject):
     def make_editable_copy(self):
         """A read-only library case becomes a new, unsaved case with the same content."""
         self.replace(dataclasses.replace(self.case, path=None), path=None, read_only=False)
+
+
+def scenario_yaml_text(data):
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _Snapshot(QUndoCommand):
+    """An edit of the scenario as the data before and after it."""
+
+    def __init__(self, document, before, after, text):
+        super().__init__(text)
+        self.document, self.before, self.after = document, before, after
+
+    def redo(self):
+        self.document._apply(self.after)
+
+    def undo(self):
+        self.document._apply(self.before)
+
+
+class ScenarioDocument(QObject):
+    """The open scenario as plain data (what its file says), where it lives on disk and
+    whether it has unsaved changes. Every edit is a new copy of the data, pushed on the
+    undo stack; the window validates and runs it (gui/engine.py), never keeps it."""
+
+    kind = "scenario"
+    contentChanged = Signal()  # an edit, its undo or redo: refill the tables, run again
+    stateChanged = Signal()  # path, read-only or modified changed
+
+    def __init__(self, data, path=None, read_only=False, recovered=False, parent=None):
+        super().__init__(parent)
+        self.data = copy.deepcopy(data)
+        self.path = path
+        self.read_only = read_only
+        self._unsaved = recovered  # recovered work, or an editable copy: unsaved until saved
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self.stateChanged)
+
+    @property
+    def modified(self):
+        return self._unsaved or not self.undo_stack.isClean()
+
+    @property
+    def display_name(self):
+        return self.data.get("title") or "this scenario"
+
+    def to_text(self):
+        """The scenario file's content."""
+        return scenario_yaml_text(self.data)
+
+    def commit(self, after, text):
+        """One edit, on the undo stack (applying it and undoing it replace the data)."""
+        self.undo_stack.push(_Snapshot(self, copy.deepcopy(self.data), after, text))
+
+    def _apply(self, data):
+        self.data = copy.deepcopy(data)
+        self.contentChanged.emit()
+        self.stateChanged.emit()
+
+    def mark_saved(self, path):
+        self.path, self.read_only, self._unsaved = path, False, False
+        self.undo_stack.setClean()
+        self.stateChanged.emit()
+
+    def make_editable_copy(self):
+        """A read-only (shipped) scenario becomes a new, unsaved one with the same content."""
+        if self.read_only:
+            self.read_only, self.path, self._unsaved = False, None, True
+            self.stateChanged.emit()

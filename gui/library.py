@@ -55,9 +55,10 @@ def library_rows(kb, cases, advisor):
 class LibraryPanel(QWidget):
     caseRequested = Signal(str)  # path of the case file to open read-only
 
-    def __init__(self, kb, parent=None):
+    def __init__(self, kb, engine, parent=None):
         super().__init__(parent)
         self.kb = kb
+        self.engine = engine  # the application's engine context (gui/engine.py)
         self.directory = default_library_dir(kb)
         self.loaded = False
         layout = QVBoxLayout(self)
@@ -109,9 +110,7 @@ class LibraryPanel(QWidget):
         except AdvisorError as exc:  # one bad file: say which, show nothing half-read
             self.status.setText(f"<span style='color:{theme.BAD}'>{exc}</span>")
             return
-        from rules import Advisor
-
-        rows = library_rows(self.kb, cases, Advisor(self.kb))
+        rows = library_rows(self.kb, cases, self.engine.advisor())
         self.table.setSortingEnabled(False)
         for title, year, predicted, observed, agreement, case, verdict in rows:
             items = [

@@ -22,15 +22,17 @@ from presentation.citations import source_html
 from presentation.helpdata import SHORT_TAB_TITLES
 from rules.cases import Case, case_to_yaml, default_library_dir, load_case, parse_case_text
 from rules.errors import AdvisorError
-from rules.fileio import atomic_write_text, safe_filename
+from rules.fileio import safe_filename
 from rules.version import app_version
 
 from . import msgbox, style
 from .autosave import Autosave, find_orphans
 from .charts import OverviewView
 from .document import CaseDocument
+from .engine import EngineContext, case_job, is_scenario_data
 from .explain import ReasoningView, WhyNotView
 from .extras import AnaloguesView, WhatIfView, WorldsView
+from .files import FileController
 from .icons import glyph_icon
 from .library import LibraryPanel
 from .live import LiveAnalysis
@@ -169,18 +171,21 @@ def default_autosave_dir():
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, kb, settings=None, autosave_dir=None, persist=True):
-        """``persist`` False (screenshots) leaves no trace: no autosave, no saved window state."""
+    def __init__(self, kb, settings=None, autosave_dir=None, persist=True, engine=None):
+        """``persist`` False (screenshots) leaves no trace: no autosave, no saved window state.
+        ``engine``: the application's engine context (gui/engine.py), shared by every
+        window; a window made without one (a test's) makes its own."""
         super().__init__()
         self.kb = kb
+        self.engine = engine if engine is not None else EngineContext(kb)
         self.settings = settings if settings is not None else QSettings()
         self.persist = persist
         self.recent = RecentFiles(self.settings)
+        self.files = FileController(self.recent)  # the case's and every scenario window's
         self.document = CaseDocument(kb, self)
-        self.analysis = LiveAnalysis(kb, self)
+        self.analysis = LiveAnalysis(self.engine, case_job, self)
         self.autosave = Autosave(autosave_dir or default_autosave_dir()) if persist else None
         self._help = None  # the Help window, made when first asked for
-        self._advisor = None  # for comparing with another case, made when first needed
         self.compare_window = None
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave_now)
@@ -255,7 +260,7 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self):
         self.form = QuestionnaireForm(self.document)
-        self.library = LibraryPanel(self.kb)
+        self.library = LibraryPanel(self.kb, self.engine)
         self.form_dock = self._dock("Questionnaire", "questionnaireDock", self.form)
         self.library_dock = self._dock("Case Library", "libraryDock", self.library)
         self.addDockWidget(Qt.LeftDockWidgetArea, self.form_dock)
@@ -528,12 +533,7 @@ class MainWindow(QMainWindow):
 
     def maybe_save(self):
         """Before the case goes away: True when it may (saved, discarded or unchanged)."""
-        if not self.document.modified:
-            return True
-        choice = msgbox.ask_save_changes(self, self.document.display_name)
-        if choice == msgbox.SAVE:
-            return self.save()
-        return choice == msgbox.DISCARD
+        return self.files.maybe_save(self, self.document, self.save)
 
     def new_case(self):
         if self.maybe_save():
@@ -573,11 +573,9 @@ class MainWindow(QMainWindow):
         loader's message. The shipped scenarios open read-only."""
         import yaml
 
-        from rules.scenario import load_scenario
-
         path = os.path.abspath(path)
         try:
-            load_scenario(path, self.kb)  # the same checks as the command line
+            self.engine.load_scenario(path)  # the same checks as the command line
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except AdvisorError as exc:
             msgbox.error(self, "Cannot open scenario", str(exc))
@@ -603,6 +601,8 @@ class MainWindow(QMainWindow):
             parent=self,
             autosave=autosave,
             recovered=recovered,
+            engine=self.engine,
+            files=self.files,
         )
         window.setAttribute(Qt.WA_DeleteOnClose)
         self._scenario_windows = [w for w in getattr(self, "_scenario_windows", []) if w.isVisible()] + [window]
@@ -644,9 +644,7 @@ class MainWindow(QMainWindow):
         return True
 
     def save(self):
-        if self.document.read_only or not self.document.path:
-            return self.save_as()
-        return self._write_case(self.document.path)
+        return self.files.save(self, self.document, self.save_as, self._case_saved)
 
     def save_as(self):
         suggested = (
@@ -654,29 +652,11 @@ class MainWindow(QMainWindow):
             if not self.document.read_only and self.document.path
             else os.path.join(self._last_directory(), safe_filename(self.document.display_name, ".yaml"))
         )
-        path, _chosen = msgbox.get_save_path(self, "Save Case As", suggested, CASE_FILTER)
-        if not path:
-            return False
-        if not Path(path).suffix:
-            path += ".yaml"
-        return self._write_case(path)
+        return self.files.save_as(self, self.document, "Save Case As", suggested, CASE_FILTER, self._case_saved)
 
-    def _write_case(self, path):
-        """Atomic: a failed write leaves the old file and keeps the work in memory."""
-        path = os.path.abspath(path)
-        try:
-            atomic_write_text(path, case_to_yaml(self.document.case, self.kb))
-        except AdvisorError as exc:
-            msgbox.error(self, "Cannot save case", str(exc))
-            return False
-        except OSError as exc:
-            msgbox.error(self, "Cannot save case", f"{path}: {exc.strerror or exc}")
-            return False
-        self.document.mark_saved(path)
-        self.recent.add(path)
+    def _case_saved(self, path):
         self.settings.setValue("files/last_dir", os.path.dirname(path))
         self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
 
     def edit_copy(self):
         if self.document.read_only:
@@ -817,13 +797,9 @@ class MainWindow(QMainWindow):
         if not self.wait_for_result(5000) or self.analysis.result is None:
             msgbox.error(self, "Compare", "There is no analysis of this case yet.")
             return None
-        from rules import Advisor
-
         from .compare import CompareWindow
 
-        if self._advisor is None:
-            self._advisor = Advisor(self.kb)
-        window = CompareWindow(self.kb, self.analysis.result, self._advisor.analyze(other), self)
+        window = CompareWindow(self.kb, self.analysis.result, self.engine.analyze(other), self)
         window.setAttribute(Qt.WA_DeleteOnClose)
         window.show()
         self.compare_window = window
@@ -881,10 +857,8 @@ class MainWindow(QMainWindow):
         file, offered back in a window of its own."""
         import yaml
 
-        from rules.scenario import parse_scenario_text
-
         try:
-            scenario = parse_scenario_text(orphan.case_yaml, self.kb, path=str(orphan.path))
+            scenario = self.engine.parse_scenario_text(orphan.case_yaml, str(orphan.path))
         except AdvisorError as exc:
             msgbox.error(self, "Cannot recover autosave", str(exc))
             orphan.release()
@@ -970,7 +944,6 @@ def _looks_like_scenario(path):
     """Whether a file holds a scenario (a list of states) rather than a case; a file
     that cannot be read is left to the case loader, which says why."""
     try:
-        from rules.scenario import is_scenario_data
         from rules.yamlio import read_yaml_file
 
         return is_scenario_data(read_yaml_file(path))

@@ -1,8 +1,10 @@
 """The scenario window: a system of powers, its coalitions, and each state's choice.
 
-The window holds the scenario as plain data (what the file says); every edit makes
-new data, which the loader validates (the same messages as on the command line) and
-the scenario engine runs on a worker thread of its own. The coalition diagram is the
+The window is a view of a ScenarioDocument (gui/document.py: the scenario as plain
+data, its path, its undo stack); every edit makes new data, which the engine context
+validates as it stands (the same checks as on the command line, no YAML text in
+between) and the one live-analysis worker (gui/live.py) runs on its thread. Files go
+through the file controller the case window uses (gui/files.py). The coalition diagram is the
 reports' layout (presentation/coalitions.py) painted with QPainter; a state's row
 opens its choice against its greatest threat as a case in the main window, with all
 the existing explanations. An invalid edit is marked with the loader's message and the
@@ -13,9 +15,8 @@ import copy
 import os
 from pathlib import Path
 
-import yaml
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPainterPath, QPen, QUndoCommand, QUndoStack
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,10 +44,11 @@ from presentation.scenario_text import blocs_text, choice_text, name_of, why_gre
 from presentation.wording import rests_on_text
 from rules.cases import Case
 from rules.errors import AdvisorError
-from rules.fileio import atomic_write_text
-from rules.scenario import parse_scenario_text
 
 from . import msgbox
+from .document import ScenarioDocument
+from .engine import scenario_job
+from .live import LiveAnalysis
 from .screens import fit_to_screen
 from .style import esc, theme
 from .tabs import FittingTabs
@@ -59,54 +61,6 @@ INTENT_COLOURS = {
     "aggressive": "#f3cfb0",
     "unalterably_aggressive": "#e39a8f",
 }
-
-
-def scenario_yaml_text(data):
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-class _Worker(QObject):
-    finished = Signal(int, object)
-    moves = Signal(int, object)  # generation, [BlocMove]: single changes that move a bloc
-    failed = Signal(int, str)
-
-    def __init__(self, kb):
-        super().__init__()
-        self.kb = kb
-        self.latest = 0
-        self.stopping = False  # set by the window as it closes: stop a long search
-        self._engine = None
-
-    @Slot(int, object)
-    def run(self, generation, scenario):
-        if generation < self.latest:
-            return
-        try:
-            if self._engine is None:
-                from rules.advisor import Advisor
-                from rules.scenario import ScenarioEngine
-
-                self._engine = ScenarioEngine(Advisor(self.kb))
-            # First the quick run (the vectorised verdicts: the diagram and the table
-            # move at once), then, unless a newer edit is waiting, every explanation.
-            self.finished.emit(generation, self._engine.run(scenario, explanations=False))
-            if generation < self.latest:
-                return
-            full = self._engine.run(scenario)
-            self.finished.emit(generation, full)
-            if generation < self.latest:
-                return
-            from rules.scenario import perception_moves
-
-            moves = perception_moves(
-                self._engine, scenario, full, cancelled=lambda: self.stopping or generation < self.latest
-            )
-            if not self.stopping and generation == self.latest:
-                self.moves.emit(generation, moves)
-        except AdvisorError as exc:
-            self.failed.emit(generation, str(exc))
-        except Exception as exc:  # a bug of ours: say so, keep the window alive
-            self.failed.emit(generation, f"internal error ({type(exc).__name__}): {exc}")
 
 
 class CoalitionDiagram(QWidget):
@@ -302,53 +256,51 @@ class _IntentDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText(), Qt.EditRole)
 
 
-class _Snapshot(QUndoCommand):
-    """An edit of the scenario as the data before and after it."""
-
-    def __init__(self, window, before, after, text):
-        super().__init__(text)
-        self.window, self.before, self.after = window, before, after
-
-    def redo(self):
-        self.window._apply(self.after)
-
-    def undo(self):
-        self.window._apply(self.before)
-
-
 class ScenarioWindow(QMainWindow):
     """One scenario: its data in tables, the coalitions, each state's choice."""
 
     resultShown = Signal(object)
-    _request = Signal(int, object)
 
     def __init__(
-        self, kb, data, path=None, read_only=False, open_case=None, parent=None, autosave=None, recovered=False
+        self,
+        kb,
+        data,
+        path=None,
+        read_only=False,
+        open_case=None,
+        parent=None,
+        autosave=None,
+        recovered=False,
+        engine=None,
+        files=None,
     ):
         super().__init__(parent)
+        from .engine import EngineContext
+        from .files import FileController
+
         self.kb = kb
-        self.data = copy.deepcopy(data)
-        self.path = path
-        self.read_only = read_only
-        self.dirty = False
+        self.engine = engine if engine is not None else EngineContext(kb)
+        if files is None:
+            from PySide6.QtCore import QSettings
+
+            from .recent import RecentFiles
+
+            files = FileController(RecentFiles(QSettings()))
+        self.files = files
+        self.document = ScenarioDocument(data, path=path, read_only=read_only, recovered=recovered, parent=self)
         self.result = None
         self.explained = False  # whether the result carries every state's explanation
         self.error = None
         self._open_case = open_case
         self.autosave = autosave  # gui.autosave.Autosave: unsaved edits survive a crash
         self._filling = False
-        self.generation = 0
         self.setObjectName("scenarioWindow")
         fit_to_screen(self, 1200, 800)
 
-        self._thread = QThread(self)
-        self._worker = _Worker(kb)
-        self._worker.moveToThread(self._thread)
-        self._request.connect(self._worker.run)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.moves.connect(self._on_moves)
-        self._worker.failed.connect(self._on_failed)
-        self._thread.start()
+        self.analysis = LiveAnalysis(self.engine, scenario_job, self, name="scenario")
+        self.analysis.resultReady.connect(self._on_finished)
+        self.analysis.eventReady.connect(self._on_event)
+        self.analysis.failed.connect(self._on_failed)
 
         self.states_table = QTableWidget(objectName="states")
         self.states_table.setColumnCount(3)
@@ -467,13 +419,36 @@ class ScenarioWindow(QMainWindow):
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         self.setCentralWidget(split)
-        self.undo_stack = QUndoStack(self)
         self._build_menu()
         self._fill_tables()
+        self.document.contentChanged.connect(self._changed)
+        self.document.stateChanged.connect(self._update_title)
         if recovered:
-            self._changed()  # recovered work is unsaved work
+            self._autosave()  # recovered work is unsaved work
         self._update_title()
         self.request()
+
+    # ------------------------------------------------------------- the document
+    # What the window shows is the document's; these read it (tests and views).
+    @property
+    def data(self):
+        return self.document.data
+
+    @property
+    def path(self):
+        return self.document.path
+
+    @property
+    def read_only(self):
+        return self.document.read_only
+
+    @property
+    def dirty(self):
+        return self.document.modified
+
+    @property
+    def undo_stack(self):
+        return self.document.undo_stack
 
     # ------------------------------------------------------------- menus
     def _build_menu(self):
@@ -719,17 +694,12 @@ class ScenarioWindow(QMainWindow):
         self._commit(data, f"{state} sees {power} as {level.replace('_', ' ')}")
 
     def _commit(self, after, text):
-        """One edit, on the undo stack: applying it (and undoing it) re-fills the
-        tables from the data and runs the scenario again."""
-        self.undo_stack.push(_Snapshot(self, copy.deepcopy(self.data), after, text))
-
-    def _apply(self, data):
-        self.data = copy.deepcopy(data)
-        self._fill_tables()
-        self._changed()
+        """One edit, on the document's undo stack: applying it (and undoing it)
+        re-fills the tables from the data and runs the scenario again."""
+        self.document.commit(after, text)
 
     def _changed(self):
-        self.dirty = True
+        self._fill_tables()
         self._update_title()
         self._autosave()
         self.request()
@@ -738,7 +708,7 @@ class ScenarioWindow(QMainWindow):
         if self.autosave is None or not self.dirty:
             return
         try:
-            self.autosave.write(scenario_yaml_text(self.data), origin=self.path, kind="scenario")
+            self.autosave.write(self.document.to_text(), origin=self.path, kind="scenario")
         except (AdvisorError, OSError) as exc:
             self.message.setText(f"<span style='color:{theme.BAD}'>Autosave failed: {esc(str(exc))}</span>")
 
@@ -749,7 +719,7 @@ class ScenarioWindow(QMainWindow):
     # ------------------------------------------------------------- analysis
     def request(self):
         try:
-            scenario = parse_scenario_text(scenario_yaml_text(self.data), self.kb, self.path or "<scenario>")
+            scenario = self.engine.validate_scenario(self.data, self.path or "<scenario>")
         except AdvisorError as exc:
             self.error = str(exc)
             self.message.setText(
@@ -761,9 +731,7 @@ class ScenarioWindow(QMainWindow):
         self.error = None
         self._mark_error(None)
         self.message.setText("Analysing…")
-        self.generation += 1
-        self._worker.latest = self.generation
-        self._request.emit(self.generation, scenario)
+        self.analysis.request(scenario)
 
     def _mark_error(self, message):
         """Tint the row of the state an error names (``state 'x': ...``), clear the rest."""
@@ -787,9 +755,7 @@ class ScenarioWindow(QMainWindow):
             editor.setStyleSheet(f"border: 2px solid {theme.BAD};" if bad else "")
             editor.setToolTip(message if bad else "")
 
-    def _on_finished(self, generation, result):
-        if generation != self.generation:
-            return
+    def _on_finished(self, result):
         self.result = result
         self.explained = next(iter(result.states.values())).result is not None
         self.diagram.show_result(result)
@@ -804,8 +770,12 @@ class ScenarioWindow(QMainWindow):
         )
         self.resultShown.emit(result)
 
-    def _on_moves(self, generation, moves):
-        if generation != self.generation or self.result is None:
+    def _on_event(self, kind, value):
+        if kind == "moves":
+            self._on_moves(value)
+
+    def _on_moves(self, moves):
+        if self.result is None:
             return
         self.moves = moves
         self.moves_list.clear()
@@ -827,9 +797,8 @@ class ScenarioWindow(QMainWindow):
         move = self.moves[row]
         self.set_perception(move.state, move.power, move.after)
 
-    def _on_failed(self, generation, message):
-        if generation == self.generation:
-            self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(message)}</span>")
+    def _on_failed(self, message):
+        self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(message)}</span>")
 
     def _show_choices(self, result):
         self.choices.setRowCount(len(result.states))
@@ -916,47 +885,24 @@ class ScenarioWindow(QMainWindow):
     # ------------------------------------------------------------- files
     def edit_copy(self):
         if self.read_only:
-            self.read_only = False
-            self.path = None
-            self.dirty = True
+            self.document.make_editable_copy()
             self._fill_tables()  # the editors open up
             self._update_title()
             self._autosave()
 
     def save(self):
-        if self.read_only or not self.path:
-            return self.save_as()
-        return self.write(self.path)
+        return self.files.save(self, self.document, self.save_as, self._saved)
 
     def save_as(self):
         suggested = self.path or os.path.join(str(Path.home()), "scenario.yaml")
-        path, _chosen = msgbox.get_save_path(self, "Save Scenario As", suggested, SCENARIO_FILTER)
-        if not path:
-            return False
-        if not Path(path).suffix:
-            path += ".yaml"
-        return self.write(path)
+        return self.files.save_as(self, self.document, "Save Scenario As", suggested, SCENARIO_FILTER, self._saved)
 
     def write(self, path):
         """Atomic: a failed write leaves the old file and keeps the work in the window."""
-        path = os.path.abspath(path)
-        try:
-            atomic_write_text(path, scenario_yaml_text(self.data))
-        except (AdvisorError, OSError) as exc:
-            msgbox.error(
-                self,
-                "Cannot save scenario",
-                str(exc) if isinstance(exc, AdvisorError) else f"{path}: {exc.strerror or exc}",
-            )
-            return False
-        self.path, self.read_only, self.dirty = path, False, False
-        recent = getattr(self.parent(), "recent", None)
-        if recent is not None:
-            recent.add(path)  # File > Open Recent tells it from a case when opened
+        return self.files.write(self, self.document, path, self._saved)
+
+    def _saved(self, _path):
         self._discard_autosave()
-        self.undo_stack.setClean()
-        self._update_title()
-        return True
 
     def export_dialog(self):
         if self.result is None:
@@ -981,26 +927,16 @@ class ScenarioWindow(QMainWindow):
 
     def _explained_now(self):
         """The current scenario with every explanation, here and now (an export asked
-        for it before the worker's full run arrived); a separate engine of this thread."""
-        from rules.advisor import Advisor
-        from rules.scenario import ScenarioEngine
-
-        if getattr(self, "_local_engine", None) is None:
-            self._local_engine = ScenarioEngine(Advisor(self.kb))
-        return self._local_engine.run(self.result.scenario)
+        for it before the worker's full run arrived), on this thread's engine."""
+        return self.engine.run_scenario(self.result.scenario)
 
     def closeEvent(self, event):
-        if self.dirty and not self.read_only:
-            choice = msgbox.ask_save_changes(self, self.data.get("title") or "this scenario")
-            if choice == msgbox.CANCEL or (choice == msgbox.SAVE and not self.save()):
-                event.ignore()
-                return
+        if not self.files.maybe_save(self, self.document, self.save):
+            event.ignore()
+            return
         self._discard_autosave()
         self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self):
-        self._worker.stopping = True
-        if self._thread.isRunning():
-            self._thread.quit()
-            self._thread.wait()
+        self.analysis.shutdown()

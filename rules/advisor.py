@@ -51,9 +51,11 @@ def _r(x: float) -> float:
 class Advisor:
     """Runs cases through the knowledge base. Build once, reuse for many cases."""
 
-    def __init__(self, kb: KnowledgeBase | None = None):
+    def __init__(self, kb: KnowledgeBase | None = None, program: Program | None = None):
+        """``program``: the knowledge base's compiled program, when another Advisor (of
+        another thread) already compiled it; it is immutable, the engines are not."""
         self.kb = kb or load_knowledge()
-        self.program: Program = compile_program(self.kb)
+        self.program: Program = program if program is not None else compile_program(self.kb)
         self.pool = EnginePool(self.program)
         self._analyst: Analyst | None = None
         kb = self.kb

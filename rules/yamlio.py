@@ -159,3 +159,13 @@ def read_yaml_file(path: str | os.PathLike[str], error_type: type[AdvisorError] 
     if not text.strip():
         raise error_type("file is empty", path)
     return parse_yaml_text(text, path, error_type)
+
+
+def as_node(data: Any) -> Any:
+    """Plain data (dicts and lists, as an editor builds them) as the YAML reader would
+    give it, every mapping a Node, without lines: there is no text to point into."""
+    if isinstance(data, dict):
+        return Node((key, as_node(value)) for key, value in data.items())
+    if isinstance(data, (list, tuple)):
+        return [as_node(item) for item in data]
+    return data

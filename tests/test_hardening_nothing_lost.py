@@ -23,7 +23,7 @@ def test_a_late_result_for_an_older_request_is_dropped(qtbot, window, kb):
     wait_for_result(qtbot, window)
     shown = shown_verdict(window)
     stale = Advisor(kb).analyze(load_case(NORWAY, kb))
-    window.analysis._on_finished(window.analysis.generation - 1, stale)
+    window.analysis._on_event(window.analysis.generation - 1, "result", stale)
     assert window.analysis.result.case.answers == {"state_strength": "weak"}
     assert shown_verdict(window) == shown
 

@@ -6,9 +6,11 @@ command line's explanation of a proposition can print the same data.
 """
 
 from html import escape
+from typing import Any
 
 from presentation.wording import effect_label
 from rules.atlas import proposition_map
+from rules.kb.model import KnowledgeBase
 
 GROUP_TITLES = {
     "balancing": "Balancing hypotheses",
@@ -81,7 +83,7 @@ THEORY = (
 )
 
 
-def proposition_entry(kb, prop_id):
+def proposition_entry(kb: KnowledgeBase, prop_id: str) -> dict[str, Any]:
     """Everything the knowledge base says about one proposition, and the rules that
     encode it, as plain data (dicts, lists, str, float), in the app's words. The
     gathering is rules.atlas.proposition_map, the same map ``main.py explain`` prints.
@@ -118,11 +120,11 @@ def proposition_entry(kb, prop_id):
     }
 
 
-def glossary(kb):
+def glossary(kb: KnowledgeBase) -> list[dict[str, Any]]:
     return [proposition_entry(kb, prop.id) for prop in kb.propositions]
 
 
-def _effects_text(entry):
+def _effects_text(entry: dict[str, Any]) -> str:
     parts = [f"{label} {cf:+.2f}" for label, cf in entry["effects"]]
     parts += [f"{fact} = {level}" for fact, level in entry["asserts"]]
     if entry["derives"]:
@@ -130,7 +132,7 @@ def _effects_text(entry):
     return ", ".join(parts)
 
 
-def glossary_html(kb):
+def glossary_html(kb: KnowledgeBase) -> str:
     out = [
         "<h2>Glossary of propositions</h2>",
         "<p class='muted'>Each proposition of the theory in the knowledge base's words, with the "
@@ -162,7 +164,7 @@ def glossary_html(kb):
     return "".join(out)
 
 
-def guide_html(kb):
+def guide_html(kb: KnowledgeBase) -> str:
     out = ["<a name='top'></a><h2>Alliance Advisor guide</h2>", "<h3>What the theory says</h3>"]
     source = kb.theory.source  # the book is named once, in knowledge/theory.yaml
     named = {"author": escape(source.author), "title": escape(source.title), "year": source.year}

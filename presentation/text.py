@@ -437,14 +437,14 @@ class Progress:
 
     WIDTH = 30
 
-    def __init__(self, total, enabled, stream=None):
+    def __init__(self, total: int, enabled: bool, stream: Any = None) -> None:
         self.stream = stream or sys.stderr
         self.total, self.enabled, self.done = total, enabled, 0
         self.start = time.monotonic()
         fancy = (getattr(self.stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
         self.full, self.empty = ("█", "░") if fancy else ("#", "-")
 
-    def advance(self, n):
+    def advance(self, n: int) -> None:
         self.done += n
         if not self.enabled:
             return
@@ -456,7 +456,7 @@ class Progress:
         )
         self.stream.flush()
 
-    def close(self):
+    def close(self) -> None:
         if self.enabled:
             self.stream.write("\r" + " " * (self.WIDTH + 60) + "\r")
             self.stream.flush()

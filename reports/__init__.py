@@ -25,7 +25,7 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> object:
     # Imported on first use: the app imports this package without loading every renderer.
     if name in _EXPORTS:
         from importlib import import_module

@@ -6,15 +6,21 @@ these blocks: the wording of a report lives here once, and no renderer re-derive
 any reasoning.
 """
 
+from __future__ import annotations
+
 import datetime
 import os
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from presentation import figures, wording
 from presentation.citations import inverted_name, listed_sources, merge_citations, merge_pages
 from presentation.figures import capital, signed
 from presentation.grammar import closed, counted, plural
+from rules.cases import Case
+from rules.kb.model import KnowledgeBase, Source
+from rules.result import Analogue, FiredRule, Result, WhatIf, WorldOutcome
 from rules.version import app_version
 
 # ------------------------------------------------------------------- the blocks
@@ -32,15 +38,15 @@ class Run:
 BR = Run("", "br")
 
 
-def b(text):
+def b(text: str) -> Run:
     return Run(text, "b")
 
 
-def i(text):
+def i(text: str) -> Run:
     return Run(text, "i")
 
 
-def code(text):
+def code(text: str) -> Run:
     return Run(text, "code")
 
 
@@ -53,62 +59,72 @@ class Heading:
 
 @dataclass
 class Para:
-    runs: list
+    runs: list[Run]
     kind: str = ""  # '' body, 'lead' a standfirst, 'small' a caption or note
 
 
 @dataclass
 class Bullets:
-    items: list  # each a list of runs
+    items: list[list[Run]]  # each a list of runs
     ordered: bool = False
 
 
 @dataclass
 class Table:
-    header: list  # column titles (plain text)
-    rows: list  # each a list of cells; a cell is a list of runs
+    header: list[str]  # column titles (plain text)
+    rows: list[list[list[Run]]]  # each a list of cells; a cell is a list of runs
     kind: str = ""  # a hint for styling: 'answers', 'steps', 'support', ...
-    numeric: tuple = ()  # indices of right-aligned columns
-    widths: tuple = ()  # column widths in percent (HTML and PDF; Markdown ignores them)
+    numeric: tuple[int, ...] = ()  # indices of right-aligned columns
+    widths: tuple[int, ...] = ()  # column widths in percent (HTML and PDF; Markdown ignores them)
     whole: bool = False  # PDF: on one page, with its heading, when it fits on a page
 
 
 @dataclass
 class KeyValues:
-    rows: list  # (key text, list of runs)
+    rows: list[tuple[str, list[Run]]]  # (key text, list of runs)
     kind: str = ""
-    widths: tuple = ()  # column widths in percent (PDF: the same for the pieces of a split list)
+    widths: tuple[int, ...] = ()  # column widths in percent (PDF: the same for the pieces of a split list)
 
 
 @dataclass
 class Figure:
     key: str  # 'chain', 'threat', 'support': also the image file suffix
     svg: str
-    caption: list  # runs
+    caption: list[Run]  # runs
     alt: str
     wide: bool = False  # wider than the text column (the inference chain)
+
+
+# Every kind of block, as the renderers take them.
+Block = Heading | Para | Bullets | Table | KeyValues | Figure
 
 
 @dataclass
 class Report:
     title: str
-    blocks: list = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     generated: str = ""
 
-    def figures(self):
+    def figures(self) -> list[Figure]:
         return [blk for blk in self.blocks if isinstance(blk, Figure)]
 
 
 # ------------------------------------------------------------------ the words
 
 
-def _response_label(kb, response_id):
+def _kb(result: Result) -> KnowledgeBase:
+    """The knowledge base a result was reasoned on (every Result a report gets has one)."""
+    assert result.kb is not None
+    return result.kb
+
+
+def _response_label(kb: KnowledgeBase, response_id: str | None) -> str:
     return kb.response(response_id).label if response_id else "no verdict"
 
 
-def _fact_runs(kb, facts, kinds=None):
+def _fact_runs(kb: KnowledgeBase, facts: dict[str, str], kinds: dict[str, str] | None = None) -> list[Run]:
     """'Threat power: Overwhelming' per matched fact, derived facts in italics."""
-    runs = []
+    runs: list[Run] = []
     for n, (fact, level) in enumerate(facts.items()):
         if n:
             runs.append(BR)
@@ -117,9 +133,9 @@ def _fact_runs(kb, facts, kinds=None):
     return runs
 
 
-def _joined(runs_lists, sep="; "):
+def _joined(runs_lists: Iterable[list[Run]], sep: str | Run = "; ") -> list[Run]:
     """Run lists one after the other, with ``sep`` (text or a Run) between them."""
-    out = []
+    out: list[Run] = []
     for n, runs in enumerate(runs_lists):
         if n:
             out.append(sep if isinstance(sep, Run) else Run(sep))
@@ -127,8 +143,8 @@ def _joined(runs_lists, sep="; "):
     return out
 
 
-def case_heading(case):
-    parts = []
+def case_heading(case: Case) -> str:
+    parts: list[str] = []
     if case.state or case.threat:
         parts.append(f"{case.state or 'A state'} facing {case.threat or 'a threat'}")
     if case.year is not None:
@@ -136,9 +152,9 @@ def case_heading(case):
     return ", ".join(parts)
 
 
-def _summary(result):
-    kb, case = result.kb, result.case
-    rows = []
+def _summary(result: Result) -> list[Block]:
+    kb, case = _kb(result), result.case
+    rows: list[tuple[str, list[Run]]] = []
     if result.verdict:
         verdict = [
             Run("The theory predicts: "),
@@ -149,6 +165,7 @@ def _summary(result):
         if result.tie:
             verdict += [Run(" " + wording.tie_note(kb, result))]
         runner = result.runner_up
+        assert runner is not None  # with a verdict, every other response was weighed too
         rows.append(
             (
                 "Confidence",
@@ -238,20 +255,20 @@ QUALIFIER_KEYS = {
 }
 
 
-def _qualifier_rows(kb, result):
+def _qualifier_rows(kb: KnowledgeBase, result: Result) -> list[tuple[str, list[Run]]]:
     """Too close, fragile or stable, what the verdict rests on, and the open questions:
     the notes every view shows under the headline (presentation/wording.py)."""
-    rows = []
+    rows: list[tuple[str, list[Run]]] = []
     for kind, sentence in wording.qualifiers(kb, result):
         runs = [b(sentence)] if kind in ("close", "fragile") else [Run(sentence)]
         rows.append((QUALIFIER_KEYS[kind], runs))
     return rows
 
 
-def _case_section(result):
-    kb, case = result.kb, result.case
-    blocks = [Heading(2, "The case", "case")]
-    rows = []
+def _case_section(result: Result) -> list[Block]:
+    kb, case = _kb(result), result.case
+    blocks: list[Block] = [Heading(2, "The case", "case")]
+    rows: list[list[list[Run]]] = []
     for factor in kb.factors:
         level = case.answers.get(factor.id)
         if level is None:
@@ -264,6 +281,7 @@ def _case_section(result):
             )
         else:
             found = factor.level(level)
+            assert found is not None  # a loaded case answers with its factors' levels
             rows.append([[Run(factor.question)], [b(found.label)], [Run(found.meaning)]])
     blocks.append(Table(["Question", "Answer", "What the answer means"], rows, "answers", widths=(42, 17, 41)))
     if case.notes.strip():
@@ -274,8 +292,8 @@ def _case_section(result):
     return blocks
 
 
-def _figures_section(result):
-    kb = result.kb
+def _figures_section(result: Result) -> list[Block]:
+    kb = _kb(result)
     verdict = _response_label(kb, result.verdict)
     profile = figures.threat_profile(result)
     return [
@@ -322,7 +340,7 @@ def _figures_section(result):
     ]
 
 
-def _conclusion_runs(kb, item):
+def _conclusion_runs(kb: KnowledgeBase, item: FiredRule) -> list[Run]:
     if item.asserted is not None:
         return _joined(
             [[i(capital(kb.fact_label(f))), Run(f": {kb.level_label(f, lv)}")] for f, lv in item.asserted.items()],
@@ -334,7 +352,7 @@ def _conclusion_runs(kb, item):
     )
 
 
-def _proposition_runs(kb, item):
+def _proposition_runs(kb: KnowledgeBase, item: FiredRule) -> list[Run]:
     """Each proposition by id and title, then one merged citation for them all (each
     proposition's own pages are in the list of propositions below the table)."""
     props = [kb.proposition(p) for p in item.propositions]
@@ -343,11 +361,11 @@ def _proposition_runs(kb, item):
     return runs + ([BR, Run(f"({citation})")] if citation else [])
 
 
-def _reasoning_section(result):
-    kb = result.kb
+def _reasoning_section(result: Result) -> list[Block]:
+    kb = _kb(result)
     n_derive = sum(1 for item in result.fired if item.layer == "derive")
     n_support = len(result.fired) - n_derive
-    blocks = [
+    blocks: list[Block] = [
         Heading(2, "The reasoning, step by step", "reasoning"),
         Para(
             [
@@ -362,7 +380,7 @@ def _reasoning_section(result):
             ]
         ),
     ]
-    rows = []
+    rows: list[list[list[Run]]] = []
     for item in result.fired:
         rule = [code(item.rule), BR, Run(item.explanation)]
         if item.score:
@@ -402,7 +420,7 @@ def _reasoning_section(result):
         )
     )
 
-    used = []
+    used: list[str] = []
     for item in result.fired:
         used.extend(p for p in item.propositions if p not in used)
     blocks.append(Heading(3, "The propositions these rules encode", "propositions"))
@@ -422,9 +440,9 @@ def _reasoning_section(result):
     return blocks
 
 
-def _support_rows(result):
-    kb = result.kb
-    rows = []
+def _support_rows(result: Result) -> list[list[list[Run]]]:
+    kb = _kb(result)
+    rows: list[list[list[Run]]] = []
     for rid in figures.response_order(result):
         detail = result.support_detail[rid]
         label = [b(kb.response(rid).label)] if rid == result.verdict else [Run(kb.response(rid).label)]
@@ -439,9 +457,9 @@ def _support_rows(result):
     return rows
 
 
-def _stages_section(result):
+def _stages_section(result: Result) -> list[Block]:
     """The decision in Walt's stages, in order: one table, then each stage's answer."""
-    kb = result.kb
+    kb = _kb(result)
     table = wording.stage_table(kb, result)
     if not table:
         return []
@@ -457,7 +475,7 @@ def _stages_section(result):
         ]
         for row in table
     ]
-    blocks = [
+    blocks: list[Block] = [
         Heading(2, "The decision, stage by stage", "stages"),
         Para(
             [
@@ -481,9 +499,9 @@ def _stages_section(result):
     return blocks
 
 
-def _why_not_section(result):
-    kb = result.kb
-    blocks = [
+def _why_not_section(result: Result) -> list[Block]:
+    kb = _kb(result)
+    blocks: list[Block] = [
         Heading(2, "Why not the other responses", "why-not"),
         Table(
             ["Response", "Support", "Rules for it", "Rules against it"],
@@ -504,7 +522,7 @@ def _why_not_section(result):
         detail = wording.why_not_stage_detail(kb, result, rid)
         if detail:
             blocks.append(Para([Run(detail)]))
-        items = []
+        items: list[list[Run]] = []
         for blocked in info.blocked:
             reasons = "; ".join(wording.failure_text(kb, f) for f in blocked.failed) or "its conditions did not hold"
             items.append(
@@ -521,9 +539,9 @@ def _why_not_section(result):
     return blocks
 
 
-def _whatif_section(result, whatif):
-    kb = result.kb
-    blocks = [Heading(2, "What if", "what-if")]
+def _whatif_section(result: Result, whatif: WhatIf) -> list[Block]:
+    kb = _kb(result)
+    blocks: list[Block] = [Heading(2, "What if", "what-if")]
     if whatif.stable:
         blocks.append(Para([Run("No single changed answer changes the verdict: the prediction is stable.")]))
     flips = whatif.flips
@@ -561,7 +579,7 @@ def _whatif_section(result, whatif):
     return blocks
 
 
-def _by_level_runs(kb, factor, by_level):
+def _by_level_runs(kb: KnowledgeBase, factor: str, by_level: dict[str, str | None]) -> list[Run]:
     verdicts = set(by_level.values())
     if len(verdicts) == 1:
         return [b(_response_label(kb, verdicts.pop())), Run(" whatever the answer")]
@@ -574,9 +592,9 @@ def _by_level_runs(kb, factor, by_level):
     )
 
 
-def _worlds_section(result, worlds):
-    kb = result.kb
-    rows = []
+def _worlds_section(result: Result, worlds: dict[str, WorldOutcome]) -> list[Block]:
+    kb = _kb(result)
+    rows: list[list[list[Run]]] = []
     for world in kb.worlds:
         data = worlds.get(world.id)
         if not data:
@@ -609,9 +627,9 @@ def _worlds_section(result, worlds):
     ]
 
 
-def _analogues_section(result, analogues):
-    kb = result.kb
-    rows = []
+def _analogues_section(result: Result, analogues: tuple[Analogue, ...]) -> list[Block]:
+    kb = _kb(result)
+    rows: list[list[list[Run]]] = []
     for a in analogues:
         title = a.title or a.file
         year = f" ({a.year})" if a.year is not None else ""
@@ -637,7 +655,7 @@ def _analogues_section(result, analogues):
     ]
 
 
-def theory_reference(source):
+def theory_reference(source: Source) -> list[Run]:
     """The theory's source (knowledge/theory.yaml) as a reference list gives it: 'Author,
     First M. *Title*. Place: Publisher, Year.' One full stop after the author, though the
     name itself may end in an initial."""
@@ -648,24 +666,28 @@ def theory_reference(source):
     ]
 
 
-def _references_section(result):
-    theory = result.kb.theory
+def _references_section(result: Result) -> list[Block]:
+    theory = _kb(result).theory
     source = theory.source
     walt = theory_reference(source) + [Run(f" Pages {source.pages} are the basis of the knowledge base.")]
-    blocks = [Heading(2, "References", "references"), Bullets([walt] + [[Run(text)] for _, text in theory.references])]
+    blocks: list[Block] = [
+        Heading(2, "References", "references"),
+        Bullets([walt] + [[Run(text)] for _, text in theory.references]),
+    ]
     if result.case.sources:
         blocks.append(Heading(3, "Sources of the case", "sources"))
         blocks.append(Bullets([[Run(source)] for source in result.case.sources]))
     return blocks
 
 
-def _cite_section(result, generated, title):
+def _cite_section(result: Result, generated: str, title: str) -> list[Block]:
+    kb = _kb(result)
     case = result.case
-    used = []
+    used: list[str] = []
     for item in result.fired:
         used.extend(p for p in item.propositions if p not in used)
-    pages = merge_pages(result.kb.proposition(p).pages for p in used)
-    theory = theory_reference(result.kb.theory.source)
+    pages = merge_pages(kb.proposition(p).pages for p in used)
+    theory = theory_reference(kb.theory.source)
     if pages:
         where = "p." if "," not in pages and "-" not in pages else "pp."
         theory.append(Run(f" The propositions this report applies are on {where} {pages}."))
@@ -701,7 +723,7 @@ def _cite_section(result, generated, title):
     ]
 
 
-def _reproduce_section(result, generated, output):
+def _reproduce_section(result: Result, generated: str, output: Output) -> list[Block]:
     case = result.case
     name = os.path.basename(case.path) if case.path else "CASE.yaml"
     return [
@@ -713,7 +735,7 @@ def _reproduce_section(result, generated, output):
                 ("Knowledge base version", [code(result.knowledge_version), Run(" (a hash of the knowledge base)")]),
                 ("Generated", [Run(generated)]),
                 ("Case file", [code(name)] if case.path else [Run("not saved to a file")]),
-                ("Command", [code(output.command(name, result.world, result.kb.theory.default_world))]),
+                ("Command", [code(output.command(name, result.world, _kb(result).theory.default_world))]),
             ],
             "reproduce",
         ),
@@ -728,7 +750,7 @@ class Output:
     name: str = ""  # the file name (no folder); '' for report.<fmt>
     paper: str = "a4"  # PDF only
 
-    def command(self, case_name, world, default_world):
+    def command(self, case_name: str, world: str, default_world: str) -> str:
         """The command that writes this report again, e.g.
         python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf
         (``--world`` only where the report's world is not the knowledge base's default)."""
@@ -742,14 +764,14 @@ class Output:
         return " ".join(shlex.quote(part) for part in parts)
 
 
-def report_blocks(result, generated=None, output=None) -> Report:
+def report_blocks(result: Result, generated: str | None = None, output: Output | None = None) -> Report:
     """The whole report as blocks, in reading order. ``output`` is where it goes
     (an Output), for the command that reproduces it."""
     output = output or Output()
     generated = generated or datetime.date.today().isoformat()
     case = result.case
     title = case.title or "Untitled case"
-    blocks: list[object] = [Heading(1, title, "top")]  # blocks of every kind, in reading order
+    blocks: list[Block] = [Heading(1, title, "top")]  # blocks of every kind, in reading order
     lead = case_heading(case)
     blocks.append(
         Para([Run(f"{lead}. " if lead else ""), Run("A reasoning report on Walt's balance-of-threat theory.")], "lead")
@@ -782,6 +804,6 @@ def report_blocks(result, generated=None, output=None) -> Report:
     return Report(title, blocks, generated)
 
 
-def plain_text(runs):
+def plain_text(runs: Iterable[Run]) -> str:
     """The runs without styles (for alt texts and the PDF outline)."""
     return "".join("\n" if r.style == "br" else r.text for r in runs)

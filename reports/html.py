@@ -1,13 +1,21 @@
 """The report as one self-contained HTML page: styles and figures inline, no script,
 no outside resource, made to print well."""
 
+from __future__ import annotations
+
 import re
+from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING, cast
 
 from presentation.figures import FONT_FAMILY
+from rules.result import Result
+
+if TYPE_CHECKING:
+    from rules.scenario import ScenarioResult
 from rules.version import app_version
 
-from .content import Bullets, Figure, Heading, KeyValues, Output, Para, Run, Table, report_blocks
+from .content import Block, Bullets, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
 
 # Even if some text slipped through unescaped, the page may run no script and load
 # nothing from outside.
@@ -70,8 +78,8 @@ footer { margin-top: 40px; color: #7b8794; font-size: 12px; }
 """ % {"font": FONT_FAMILY, "chain_min": CHAIN_MIN_WIDTH}
 
 
-def runs_html(runs):
-    out = []
+def runs_html(runs: list[Run]) -> str:
+    out: list[str] = []
     for run in runs:
         text = escape(run.text)
         if run.style == "br":
@@ -87,15 +95,17 @@ def runs_html(runs):
     return "".join(out)
 
 
-def _responsive_svg(svg):
+def _responsive_svg(svg: str) -> str:
     """Scale with the page: drop the fixed size (the viewBox keeps the proportions)
     and the XML prolog-free document becomes an inline element."""
-    width = re.search(r'width="(\d+)"', svg).group(1)
+    found = re.search(r'width="(\d+)"', svg)
+    assert found is not None  # every figure is drawn at a fixed size
+    width = found.group(1)
     svg = re.sub(r' width="\d+" height="\d+"', "", svg, count=1)
     return svg.replace("<svg ", f'<svg role="img" style="max-width:{width}px" ', 1)
 
 
-def _figure(block):
+def _figure(block: Figure) -> str:
     svg = _responsive_svg(block.svg)
     if block.wide:
         return (
@@ -107,7 +117,7 @@ def _figure(block):
     return f'<figure id="figure-{block.key}">{svg}<figcaption>{runs_html(block.caption)}</figcaption></figure>'
 
 
-def _cell_attrs(block, n):
+def _cell_attrs(block: Table, n: int) -> str:
     # Widths as attributes: Qt's rich text reads them, CSS cannot reach them there.
     attrs = ' class="num"' if n in block.numeric else ""
     if n < len(block.widths):
@@ -115,7 +125,7 @@ def _cell_attrs(block, n):
     return attrs
 
 
-def _table(block, header=True, attrs=""):
+def _table(block: Table, header: bool = True, attrs: str = "") -> str:
     kind = f"{block.kind} whole" if block.whole else block.kind
     cls = f' class="grid {kind}"' if header else f' class="{kind}"'
     out = [f"<table{cls}{attrs}>"]
@@ -136,15 +146,19 @@ def _table(block, header=True, attrs=""):
     return "".join(out)
 
 
-def _attrs(table_attrs, block):
+# A table's attributes for Qt: one text for every table, or a function of the block.
+TableAttrs = str | Callable[[Table | KeyValues], str]
+
+
+def _attrs(table_attrs: TableAttrs, block: Table | KeyValues) -> str:
     return table_attrs(block) if callable(table_attrs) else table_attrs
 
 
-def blocks_html(blocks, figure=_figure, table_attrs=""):
+def blocks_html(blocks: list[Block], figure: Callable[[Figure], str] = _figure, table_attrs: TableAttrs = "") -> str:
     """The body of a report from its blocks; the PDF swaps the ``figure`` renderer and
     gives tables the attributes that Qt reads instead of CSS (a text, or a function
     of the block that gives it)."""
-    parts = []
+    parts: list[str] = []
     for n, block in enumerate(blocks):
         if _opens_wide_page(blocks, n):
             parts.append('<section class="wide-page">')
@@ -171,21 +185,19 @@ def blocks_html(blocks, figure=_figure, table_attrs=""):
     return "\n".join(parts)
 
 
-def _opens_wide_page(blocks, n):
+def _opens_wide_page(blocks: list[Block], n: int) -> bool:
     """A wide figure prints on a landscape page, together with the heading above it."""
-    if isinstance(blocks[n], Figure):
-        return blocks[n].wide and not (n and isinstance(blocks[n - 1], Heading))
-    return (
-        isinstance(blocks[n], Heading)
-        and n + 1 < len(blocks)
-        and isinstance(blocks[n + 1], Figure)
-        and blocks[n + 1].wide
-    )
+    block = blocks[n]
+    if isinstance(block, Figure):
+        return block.wide and not (n and isinstance(blocks[n - 1], Heading))
+    following = blocks[n + 1] if n + 1 < len(blocks) else None
+    return isinstance(block, Heading) and isinstance(following, Figure) and following.wide
 
 
-def render_html(result, report=None):
+def render_html(result: Result | ScenarioResult, report: Report | None = None) -> str:
     """The whole report as one HTML document (str)."""
-    report = report or report_blocks(result, output=Output("html"))
+    # A scenario brings its own report (reports/scenario_content.py).
+    report = report or report_blocks(cast("Result", result), output=Output("html"))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

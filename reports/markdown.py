@@ -1,8 +1,16 @@
 """The report as Markdown (GitHub-flavoured), with its figures as SVG files beside it."""
 
-import re
+from __future__ import annotations
 
-from .content import Bullets, Figure, Heading, KeyValues, Output, Para, Table, report_blocks
+import re
+from typing import TYPE_CHECKING, cast
+
+from rules.result import Result
+
+if TYPE_CHECKING:
+    from rules.scenario import ScenarioResult
+
+from .content import Bullets, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
 
 # Characters that start markup anywhere in a line (GitHub also reads ~ as
 # strikethrough and $ as maths). & < > become entities, so no HTML gets through.
@@ -11,21 +19,21 @@ _SPECIAL = re.compile(r"([\\`*_\[\]{}|~$#])")
 _LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])")
 
 
-def escape_markdown(text):
+def escape_markdown(text: object) -> str:
     """User or knowledge text as literal Markdown: no emphasis, links, HTML or tables."""
     text = re.sub(r"\s+", " ", str(text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", text)
 
 
-def _code(text):
+def _code(text: str) -> str:
     fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _runs(runs, in_table=False):
-    out = []
+def _runs(runs: list[Run], in_table: bool = False) -> str:
+    out: list[str] = []
     for run in runs:
         if run.style == "br":
             out.append("<br>" if in_table else "  \n")
@@ -42,19 +50,19 @@ def _runs(runs, in_table=False):
     return "".join(out)
 
 
-def _split_space(text):
+def _split_space(text: str) -> tuple[str, str, str]:
     core = text.strip()
     start = text.index(core)
     return text[:start], core, text[start + len(core) :]
 
 
-def _line(runs):
+def _line(runs: list[Run]) -> str:
     """A paragraph: keep its first character from reading as block markup."""
     text = _runs(runs)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
 
 
-def _table(block):
+def _table(block: Table) -> str:
     align = ["---:" if n in block.numeric else "---" for n in range(len(block.header))]
     lines = ["| " + " | ".join(escape_markdown(h) for h in block.header) + " |", "| " + " | ".join(align) + " |"]
     for row in block.rows:
@@ -62,21 +70,23 @@ def _table(block):
     return "\n".join(lines)
 
 
-def figure_name(image_stem, key):
+def figure_name(image_stem: str, key: str) -> str:
     """The file name of a figure beside the report, e.g. 'report-chain.svg'."""
     return f"{image_stem}-{key}.svg"
 
 
-def _link_target(name):
+def _link_target(name: str) -> str:
     # Spaces and brackets would end the link; percent-encode them.
     return "".join(f"%{ord(ch):02X}" if ch in " ()<>[]%" else ch for ch in name)
 
 
-def render_markdown(result, image_stem, report=None):
+def render_markdown(result: Result | ScenarioResult, image_stem: str, report: Report | None = None) -> str:
     """The report as Markdown. Figures are linked as ``<image_stem>-<key>.svg``
     (relative), which ``write_report`` writes beside the Markdown file."""
-    report = report or report_blocks(result, output=Output("md", f"{image_stem}.md"))
-    parts = []
+    report = report or report_blocks(
+        cast("Result", result), output=Output("md", f"{image_stem}.md")
+    )  # a scenario: its own
+    parts: list[str] = []
     for block in report.blocks:
         if isinstance(block, Heading):
             parts.append("#" * block.level + " " + escape_markdown(block.text))

@@ -9,15 +9,36 @@ A table marked ``whole`` that fits on a page is not cut at all: it starts a new 
 with the heading above it.
 """
 
+from __future__ import annotations
+
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from presentation.figures import INK, MUTED
 from rules.errors import ExportError
 from rules.version import app_version
 
-from .content import Figure, Heading, KeyValues, Output, Para, Run, Table, report_blocks
+from .content import Block, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
 from .html import blocks_html, runs_html
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import (
+        QAbstractTextDocumentLayout,
+        QPainter,
+        QPdfWriter,
+        QTextBlock,
+        QTextDocument,
+        QTextFrame,
+        QTextTable,
+    )
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QApplication
+
+    from rules.result import Result
+    from rules.scenario import ScenarioResult
 
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 DPI = 96  # layout units are CSS pixels, as in the figures
@@ -50,10 +71,10 @@ li {{ margin-bottom: 3px; }}
 """
 
 
-_app = None  # the application we made, kept alive for every later PDF
+_app: QApplication | None = None  # the application we made, kept alive for every later PDF
 
 
-def _ensure_app():
+def _ensure_app() -> QApplication:
     """An application object for painting; headless machines get the offscreen platform."""
     global _app
     if not os.environ.get("QT_QPA_PLATFORM") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
@@ -64,10 +85,10 @@ def _ensure_app():
 
     if QApplication.instance() is None:
         _app = QApplication(["alliance-advisor"])
-    return QApplication.instance()
+    return cast(QApplication, QApplication.instance())
 
 
-def _split_at_wide_figure(report):
+def _split_at_wide_figure(report: Report) -> tuple[list[Block], list[Block], list[Block]]:
     """(blocks before, the wide figure with its heading, blocks after)."""
     for n, block in enumerate(report.blocks):
         if isinstance(block, Figure) and block.wide:
@@ -76,10 +97,26 @@ def _split_at_wide_figure(report):
     return report.blocks, [], []
 
 
+# A figure's placeholder in a text document: its SVG and the size it is drawn at.
+FigureSizes = dict[str, tuple[str, float, float]]
+
+if TYPE_CHECKING:
+
+    class LandscapePlan(TypedDict):
+        """Where the turned page's pieces go (see _PdfPainter.landscape_plan)."""
+
+        head: QTextDocument
+        chain: QRectF
+        caption: QTextDocument
+        companions: list[tuple[Figure, QRectF]]
+        companion_caption: QTextDocument | None
+        companion_caption_top: float
+
+
 class _PdfPainter:
     """Paints text documents and figures page by page onto one QPdfWriter."""
 
-    def __init__(self, writer, title, footer_left):
+    def __init__(self, writer: QPdfWriter | QPrinter, title: str, footer_left: str) -> None:
         from PySide6.QtGui import QFont, QPainter
 
         self.writer = writer
@@ -93,13 +130,13 @@ class _PdfPainter:
         self.total = 0
 
     # -- documents
-    def document(self, blocks, width):
+    def document(self, blocks: list[Block], width: float) -> tuple[QTextDocument, FigureSizes]:
         from PySide6.QtCore import QSizeF, QUrl
         from PySide6.QtGui import QImage, QTextDocument
 
-        figures = {}
+        figures: FigureSizes = {}
 
-        def new_document():
+        def new_document() -> QTextDocument:
             doc = QTextDocument()
             doc.setUseDesignMetrics(True)
             doc.documentLayout().setPaintDevice(self.writer)
@@ -108,13 +145,13 @@ class _PdfPainter:
             doc.setDocumentMargin(0)
             return doc
 
-        def placeholder(fig):
+        def placeholder(fig: Figure) -> str:
             w, h = _svg_size(fig.svg)
             scale = min(1.0, width / w)
             figures[fig.key] = (fig.svg, w * scale, h * scale)
-            blank = QImage(1, 1, QImage.Format_ARGB32)
+            blank = QImage(1, 1, QImage.Format.Format_ARGB32)
             blank.fill(0)
-            doc.addResource(QTextDocument.ImageResource, QUrl(f"figure:{fig.key}"), blank)
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"figure:{fig.key}"), blank)
             return (
                 f'<p align="center"><img src="figure:{fig.key}" width="{w * scale:.0f}" '
                 f'height="{h * scale:.0f}"></p><p class="caption">{runs_html(fig.caption)}</p>'
@@ -124,7 +161,9 @@ class _PdfPainter:
         # lay out, find the first row that crosses a page, cut its table there so that
         # the rest starts a new page (with the header again), and lay out anew. A
         # whole table that would be cut starts a new page instead (its heading with it).
-        pieces, continued, headings_broken = list(blocks), set(), set()
+        pieces: list[Block] = list(blocks)
+        continued: set[int] = set()
+        headings_broken: set[int] = set()
         for _attempt in range(MAX_TABLE_SPLITS):
             figures.clear()
             doc = new_document()
@@ -138,7 +177,9 @@ class _PdfPainter:
             )
             doc.setHtml(f"<body>{body}</body>")
             doc.setPageSize(QSizeF(width, self.body_height()))
-            _break_before_headings(doc, [blk for blk in pieces if id(blk) in headings_broken])
+            _break_before_headings(
+                doc, [blk for blk in pieces if isinstance(blk, Heading) and id(blk) in headings_broken]
+            )
             _keep_headings_with_next(doc, self.body_height())
             cut = _first_cut_whole_table(doc, pieces, self.body_height())
             if cut is not None:
@@ -152,7 +193,7 @@ class _PdfPainter:
             if split is None:
                 break
             n, row = split
-            head, tail = _split_table(pieces[n], row)
+            head, tail = _split_table(cast("Table | KeyValues", pieces[n]), row)  # the row is a table's
             if head is None:
                 continued.add(id(pieces[n]))  # its first row crosses: move the whole table
             else:
@@ -160,24 +201,24 @@ class _PdfPainter:
                 continued.add(id(tail))
         return doc, figures
 
-    def body_height(self):
+    def body_height(self) -> float:
         return self.writer.height() - MARGIN_TOP - MARGIN_BOTTOM
 
-    def body_width(self):
+    def body_width(self) -> float:
         return self.writer.width() - 2 * MARGIN_X
 
     # -- pages
-    def begin(self):
+    def begin(self) -> None:
         if not self.painter.begin(self.writer):
             raise ExportError("Qt could not start painting the PDF")
 
-    def new_page(self):
+    def new_page(self) -> None:
         if self.page:
             self.writer.newPage()
         self.page += 1
         self._furniture()
 
-    def paint_document(self, doc, figures, pages=None):
+    def paint_document(self, doc: QTextDocument, figures: FigureSizes, pages: Iterable[int] | None = None) -> None:
         """Paint the document's pages (all, or those in ``pages``), one sheet each."""
         from PySide6.QtCore import QRectF
         from PySide6.QtGui import QAbstractTextDocumentLayout
@@ -199,7 +240,7 @@ class _PdfPainter:
                     _paint_svg(p, svg, rect)
             p.restore()
 
-    def landscape_plan(self, heading, fig, companions):
+    def landscape_plan(self, heading: Heading | None, fig: Figure, companions: list[Figure]) -> LandscapePlan:
         """Where everything goes on the turned page of the wide inference chain: the
         chain as wide as the page, its caption, and below them, side by side, the
         figures that follow it (threat profile, support) when they fit legibly, so
@@ -216,7 +257,8 @@ class _PdfPainter:
         scale = min(width / w, (height - top - caption.size().height() - 8) / h)
         chain = QRectF((width - w * scale) / 2, top, w * scale, h * scale)
         y = chain.bottom() + 8 + caption.size().height() + COMPANION_GAP
-        placed, shared = [], None
+        placed: list[tuple[Figure, QRectF]] = []
+        shared: QTextDocument | None = None
         if companions:
             # The figures side by side, one caption under them all: narrow captions
             # under each would take the height the figures need.
@@ -240,11 +282,11 @@ class _PdfPainter:
             "companion_caption_top": max((r.bottom() for _c, r in placed), default=0) + 8,
         }
 
-    def paint_landscape_figure(self, fig, plan):
+    def paint_landscape_figure(self, fig: Figure, plan: LandscapePlan) -> None:
         """A page of its own, turned, for the wide inference chain (and what fits with it)."""
         from PySide6.QtGui import QPageLayout
 
-        self.writer.setPageOrientation(QPageLayout.Landscape)
+        self.writer.setPageOrientation(QPageLayout.Orientation.Landscape)
         self.new_page()
         p = self.painter
         p.save()
@@ -262,12 +304,12 @@ class _PdfPainter:
             p.translate(0, plan["companion_caption_top"])
             plan["companion_caption"].drawContents(p)
         p.restore()
-        self.writer.setPageOrientation(QPageLayout.Portrait)
+        self.writer.setPageOrientation(QPageLayout.Orientation.Portrait)
 
-    def end(self):
+    def end(self) -> None:
         self.painter.end()
 
-    def _furniture(self):
+    def _furniture(self) -> None:
         """Running title at the top, the version and 'page N of M' at the bottom."""
         from PySide6.QtCore import QRectF, Qt
         from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
@@ -281,18 +323,22 @@ class _PdfPainter:
         width = self.writer.width() - 2 * MARGIN_X
         top = QRectF(MARGIN_X, MARGIN_TOP - 40, width, 16)
         bottom = QRectF(MARGIN_X, self.writer.height() - MARGIN_BOTTOM + 24, width, 16)
-        title = QFontMetricsF(font).elidedText(self.title, Qt.ElideRight, width * 0.62)
-        p.drawText(top, Qt.AlignLeft | Qt.AlignVCenter, title)
-        p.drawText(top, Qt.AlignRight | Qt.AlignVCenter, "Alliance Advisor reasoning report")
+        title = QFontMetricsF(font).elidedText(self.title, Qt.TextElideMode.ElideRight, width * 0.62)
+        p.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        p.drawText(
+            top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "Alliance Advisor reasoning report"
+        )
         p.setPen(QPen(QColor("#d5dce3"), 0.75))
         p.drawLine(top.bottomLeft(), top.bottomRight())
         p.setPen(QPen(QColor(MUTED)))
-        p.drawText(bottom, Qt.AlignLeft | Qt.AlignVCenter, self.footer_left)
-        p.drawText(bottom, Qt.AlignRight | Qt.AlignVCenter, f"page {self.page} of {self.total}")
+        p.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.footer_left)
+        p.drawText(
+            bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"page {self.page} of {self.total}"
+        )
         p.restore()
 
 
-def _float_page(doc, first, page_height):
+def _float_page(doc: QTextDocument, first: Heading | Figure, page_height: float) -> int:
     """How many pages of ``doc`` come before the turned page: those up to and with
     the page where ``first`` (the heading or figure that follows the chain) starts,
     or up to it when it opens a page."""
@@ -304,24 +350,24 @@ def _float_page(doc, first, page_height):
         if _is_block_of(block, first):
             top = layout.blockBoundingRect(block).top()
             page = int(top // page_height)
-            starts_page = block.blockFormat().pageBreakPolicy() & QTextFormat.PageBreak_AlwaysBefore
+            starts_page = block.blockFormat().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
             return page if starts_page or top - page * page_height < 1 else page + 1
         block = block.next()
     return doc.pageCount()
 
 
-def _is_block_of(block, blk):
+def _is_block_of(block: QTextBlock, blk: Heading | Figure) -> bool:
     if isinstance(blk, Heading):
         return block.blockFormat().headingLevel() == blk.level and block.text() == blk.text
-    for piece in block:
+    for piece in cast("Iterable[QTextBlock.iterator]", block):  # PySide6 iterates a block's fragments
         fmt = piece.fragment().charFormat()
         if fmt.isImageFormat() and fmt.toImageFormat().name() == f"figure:{blk.key}":
             return True
     return False
 
 
-def _joined_captions(figures):
-    runs = []
+def _joined_captions(figures: list[Figure]) -> list[Run]:
+    runs: list[Run] = []
     for fig in figures:
         if runs:
             runs.append(Run(" "))
@@ -329,13 +375,13 @@ def _joined_captions(figures):
     return runs
 
 
-def _tables_in_order(doc):
+def _tables_in_order(doc: QTextDocument) -> list[QTextTable]:
     """The document's tables, in reading order."""
     from PySide6.QtGui import QTextTable
 
-    found = []
+    found: list[QTextTable] = []
 
-    def walk(frame):
+    def walk(frame: QTextFrame) -> None:
         for child in frame.childFrames():
             if isinstance(child, QTextTable):
                 found.append(child)
@@ -346,14 +392,15 @@ def _tables_in_order(doc):
     return found
 
 
-def _table_blocks(pieces):
+def _table_blocks(pieces: list[Block]) -> list[tuple[int, Table | KeyValues]]:
     """(index in pieces, block) of each block that becomes one table in the PDF."""
     return [(n, blk) for n, blk in enumerate(pieces) if isinstance(blk, (Table, KeyValues))]
 
 
-def _row_extent(layout, table, row):
+def _row_extent(layout: QAbstractTextDocumentLayout, table: QTextTable, row: int) -> tuple[float, float]:
     """(top, bottom) of a table row's text in document coordinates."""
-    tops, bottoms = [], []
+    tops: list[float] = []
+    bottoms: list[float] = []
     for column in range(table.columns()):
         cell = table.cellAt(row, column)
         if not cell.isValid():
@@ -363,7 +410,7 @@ def _row_extent(layout, table, row):
     return (min(tops), max(bottoms)) if tops else (0.0, 0.0)
 
 
-def _first_split_row(doc, pieces, page_height):
+def _first_split_row(doc: QTextDocument, pieces: list[Block], page_height: float) -> tuple[int, int] | None:
     """(index in pieces, row index in its block) of the first row that starts on
     one page and ends on the next, or None. A row taller than most of a page
     cannot be kept whole and is left to Qt."""
@@ -384,7 +431,7 @@ def _first_split_row(doc, pieces, page_height):
     return None
 
 
-def _first_cut_whole_table(doc, pieces, page_height):
+def _first_cut_whole_table(doc: QTextDocument, pieces: list[Block], page_height: float) -> int | None:
     """The index in pieces of the first table marked ``whole`` whose rows the page
     break cuts though it (with the heading above it) would fit on a page of its own,
     and which does not start a page already; or None."""
@@ -402,8 +449,9 @@ def _first_cut_whole_table(doc, pieces, page_height):
         if int(top // page_height) == int((bottom - 0.5) // page_height):
             continue
         start = top
-        if n and isinstance(pieces[n - 1], Heading):
-            heading = _block_of(doc, pieces[n - 1])
+        previous = pieces[n - 1] if n else None
+        if isinstance(previous, Heading):
+            heading = _block_of(doc, previous)
             if heading is not None:
                 start = layout.blockBoundingRect(heading).top()
         if start % page_height < 1 or bottom - start > page_height:
@@ -412,7 +460,7 @@ def _first_cut_whole_table(doc, pieces, page_height):
     return None
 
 
-def _block_of(doc, heading):
+def _block_of(doc: QTextDocument, heading: Heading) -> QTextBlock | None:
     """The text block of a Heading, or None."""
     block = doc.begin()
     while block.isValid():
@@ -422,7 +470,7 @@ def _block_of(doc, heading):
     return None
 
 
-def _break_before_headings(doc, headings):
+def _break_before_headings(doc: QTextDocument, headings: Sequence[Heading]) -> None:
     """Start a page before each of ``headings`` (Heading blocks)."""
     from PySide6.QtGui import QTextCursor, QTextFormat
 
@@ -432,12 +480,12 @@ def _break_before_headings(doc, headings):
         block = _block_of(doc, heading)
         if block is not None:
             fmt = block.blockFormat()
-            fmt.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
             QTextCursor(block).setBlockFormat(fmt)
             layout.documentSize()
 
 
-def _split_table(block, row):
+def _split_table(block: Table | KeyValues, row: int) -> tuple[Table | KeyValues | None, Table | KeyValues]:
     """The block cut before ``row``: (head, tail), or (None, block) at row 0."""
     if row <= 0:
         return None, block
@@ -450,7 +498,7 @@ def _split_table(block, row):
     return replace(block, rows=block.rows[:row]), replace(block, rows=block.rows[row:])
 
 
-def _keep_headings_with_next(doc, page_height, room=90):
+def _keep_headings_with_next(doc: QTextDocument, page_height: float, room: float = 90) -> None:
     """Start a page before any heading that would sit in the last ``room`` pixels of
     one (QTextDocument knows no 'break-after: avoid')."""
     from PySide6.QtGui import QTextCursor, QTextFormat
@@ -463,35 +511,36 @@ def _keep_headings_with_next(doc, page_height, room=90):
         if fmt.headingLevel():
             top = layout.blockBoundingRect(block).top()
             if top % page_height > page_height - room:
-                fmt.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
                 QTextCursor(block).setBlockFormat(fmt)
                 layout.documentSize()
         block = block.next()
 
 
-def _svg_size(svg):
+def _svg_size(svg: str) -> tuple[float, float]:
     import re
 
     match = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    assert match is not None  # every figure is drawn at a fixed size
     return float(match.group(1)), float(match.group(2))
 
 
-def _paint_svg(painter, svg, rect):
+def _paint_svg(painter: QPainter, svg: str, rect: QRectF) -> None:
     from PySide6.QtCore import QByteArray
     from PySide6.QtSvg import QSvgRenderer
 
     QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter, rect)
 
 
-def _figure_positions(doc, figures):
+def _figure_positions(doc: QTextDocument, figures: FigureSizes) -> list[tuple[str, QRectF]]:
     """Where the layout put each figure placeholder: [(svg, QRectF in document)]."""
     from PySide6.QtCore import QRectF
 
-    placed = []
+    placed: list[tuple[str, QRectF]] = []
     block = doc.begin()
     while block.isValid():
         origin = doc.documentLayout().blockBoundingRect(block).topLeft()
-        for piece in block:
+        for piece in cast("Iterable[QTextBlock.iterator]", block):  # PySide6 iterates a block's fragments
             fragment = piece.fragment()
             fmt = fragment.charFormat()
             name = fmt.toImageFormat().name() if fmt.isImageFormat() else ""
@@ -500,20 +549,21 @@ def _figure_positions(doc, figures):
             svg, w, h = figures[name[len("figure:") :]]
             offset = fragment.position() - block.position()
             line = block.layout().lineForTextPosition(offset)
-            x = origin.x() + line.cursorToX(offset)[0]
+            x = origin.x() + cast("tuple[float, int]", line.cursorToX(offset))[0]
             y = origin.y() + line.y() + line.ascent() - h
             placed.append((svg, QRectF(x, y, w, h)))
         block = block.next()
     return placed
 
 
-def render_pdf(result, paper="a4", report=None) -> bytes:
+def render_pdf(result: Result | ScenarioResult, paper: str = "a4", report: Report | None = None) -> bytes:
     """The report as PDF bytes, on A4 or Letter paper."""
     _ensure_app()
     from PySide6.QtCore import QBuffer, QIODevice
     from PySide6.QtGui import QPdfWriter
 
-    report = report or report_blocks(result, output=Output("pdf", "report.pdf", paper))
+    # A scenario brings its own report (reports/scenario_content.py).
+    report = report or report_blocks(cast("Result", result), output=Output("pdf", "report.pdf", paper))
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
@@ -524,7 +574,9 @@ def render_pdf(result, paper="a4", report=None) -> bytes:
     return bytes(buffer.data().data())
 
 
-def paint_report(result, report, device, paper="a4"):
+def paint_report(
+    result: Result | ScenarioResult, report: Report, device: QPdfWriter | QPrinter, paper: str = "a4"
+) -> int:
     """Lay the report out in pages and paint them on ``device``: a QPdfWriter for the
     PDF, the QPrinter of the print dialog for File > Print, so paper and export
     never differ. Returns the number of pages."""
@@ -533,7 +585,7 @@ def paint_report(result, report, device, paper="a4"):
 
     device.setResolution(DPI)
     size = getattr(QPageSize.PageSizeId, PAPER_SIZES[paper])
-    device.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
+    device.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
     footer = (
         f"Alliance Advisor {app_version()} \u00b7 knowledge base {result.knowledge_version} "
         f"\u00b7 generated {report.generated}"
@@ -542,18 +594,18 @@ def paint_report(result, report, device, paper="a4"):
     before, wide, after = _split_at_wide_figure(report)
     width = pages.body_width()
     plan = None
-    if wide:
+    fig = cast(Figure, wide[-1]) if wide else None  # the wide figure ends its piece
+    if fig is not None:
         heading = wide[0] if isinstance(wide[0], Heading) else None
-        companions = []
-        while (
-            len(companions) < len(after)
-            and isinstance(after[len(companions)], Figure)
-            and not after[len(companions)].wide
-        ):
-            companions.append(after[len(companions)])
-        plan = pages.landscape_plan(heading, wide[-1], companions)
+        companions: list[Figure] = []
+        while len(companions) < len(after):
+            following = after[len(companions)]
+            if not isinstance(following, Figure) or following.wide:
+                break
+            companions.append(following)
+        plan = pages.landscape_plan(heading, fig, companions)
         after = after[len(plan["companions"]) :]
-    if wide and after and isinstance(after[0], (Heading, Figure)):
+    if fig is not None and plan is not None and after and isinstance(after[0], (Heading, Figure)):
         # The turned page floats: the text goes on to fill the page where the chain
         # would have started, and the turned page follows that page.
         doc, figs = pages.document(before + after, width)
@@ -562,7 +614,7 @@ def paint_report(result, report, device, paper="a4"):
         pages.begin()
         try:
             pages.paint_document(doc, figs, range(at))
-            pages.paint_landscape_figure(wide[-1], plan)
+            pages.paint_landscape_figure(fig, plan)
             pages.paint_document(doc, figs, range(at, doc.pageCount()))
         finally:
             pages.end()
@@ -573,8 +625,8 @@ def paint_report(result, report, device, paper="a4"):
     pages.begin()
     try:
         pages.paint_document(first, first_figs)
-        if wide:
-            pages.paint_landscape_figure(wide[-1], plan)
+        if fig is not None and plan is not None:
+            pages.paint_landscape_figure(fig, plan)
         pages.paint_document(rest, rest_figs)
     finally:
         pages.end()

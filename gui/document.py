@@ -1,4 +1,6 @@
-"""The documents being edited (a case, a scenario): model objects the widgets reflect.
+"""The documents being edited (a case, a scenario): model objects the widgets reflect,
+both the one Document of rules/document.py (its plain state, text and atomic save
+live there, without Qt).
 
 Every edit goes through the undo stack as a command that changes the model
 (never a widget); widgets listen to the model's signals and redraw. The stack's
@@ -9,12 +11,15 @@ thread cannot change under it.
 
 import copy
 import dataclasses
+import os
+from pathlib import Path
 
 import yaml
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from rules.cases import Case, case_to_yaml
+from rules.cases import Case, case_to_yaml, load_case, parse_case_text
+from rules.document import DocumentState, scenario_yaml_text
 from rules.kb.model import UNKNOWN
 
 # Case fields the details form edits, with how a command names them.
@@ -59,7 +64,8 @@ class _EditCommand(QUndoCommand):
 
 
 class CaseDocument(QObject):
-    """The open case, where it lives on disk, and whether it has unsaved changes."""
+    """The open case, where it lives on disk, and whether it has unsaved changes
+    (a rules.document.Document)."""
 
     kind = "case"
 
@@ -73,16 +79,26 @@ class CaseDocument(QObject):
         super().__init__(parent)
         self.kb = kb
         self.case = Case()
-        self.path = None
-        self.read_only = False
-        self._recovered = False  # loaded from an autosave: unsaved until saved
+        self.state = DocumentState()  # recovered from an autosave: unsaved until saved
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self.stateChanged)
 
     # ------------------------------------------------------------------ reading
     @property
+    def data(self):
+        return self.case
+
+    @property
+    def path(self):
+        return self.state.path
+
+    @property
+    def read_only(self):
+        return self.state.read_only
+
+    @property
     def modified(self):
-        return self._recovered or not self.undo_stack.isClean()
+        return self.state.modified(self.undo_stack.isClean())
 
     @property
     def display_name(self):
@@ -100,6 +116,10 @@ class CaseDocument(QObject):
     def to_text(self):
         """The case file's content."""
         return case_to_yaml(self.case, self.kb)
+
+    def validate(self):
+        """The case as its file would load (AdvisorError naming what is wrong)."""
+        return parse_case_text(self.to_text(), self.kb, path=self.path or "<case>")
 
     # ------------------------------------------------------------------ editing
     def set_answer(self, factor_id, level):
@@ -130,18 +150,25 @@ class CaseDocument(QObject):
     def replace(self, case, path=None, read_only=False, recovered=False):
         """Show another case: the undo history belongs to the old one and goes."""
         self.case = case
-        self.path = path
-        self.read_only = read_only
-        self._recovered = recovered
+        self.state.replaced(path, read_only, unsaved=recovered)
         self.undo_stack.clear()
         self.caseReplaced.emit()
         self.contentChanged.emit()
         self.stateChanged.emit()
 
+    def load(self, path, read_only=False):
+        """The case file at ``path``, validated (AdvisorError naming it; the case stays)."""
+        path = os.path.abspath(path)
+        self.replace(load_case(path, self.kb), path=path, read_only=read_only)
+
+    def recover(self, text, origin, source):
+        """An autosave's case, validated like a file: unsaved until saved."""
+        case = parse_case_text(text, self.kb, path=source)
+        case.path = origin
+        self.replace(case, path=origin, recovered=True)
+
     def mark_saved(self, path):
-        self.path = path
-        self.read_only = False
-        self._recovered = False
+        self.state.saved(path)
         self.case = dataclasses.replace(self.case, path=path)
         self.undo_stack.setClean()
         self.stateChanged.emit()
@@ -149,10 +176,6 @@ class CaseDocument(QObject):
     def make_editable_copy(self):
         """A read-only library case becomes a new, unsaved case with the same content."""
         self.replace(dataclasses.replace(self.case, path=None), path=None, read_only=False)
-
-
-def scenario_yaml_text(data):
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 class _Snapshot(QUndoCommand):
@@ -171,25 +194,34 @@ class _Snapshot(QUndoCommand):
 
 class ScenarioDocument(QObject):
     """The open scenario as plain data (what its file says), where it lives on disk and
-    whether it has unsaved changes. Every edit is a new copy of the data, pushed on the
-    undo stack; the window validates and runs it (gui/engine.py), never keeps it."""
+    whether it has unsaved changes (a rules.document.Document). Every edit is a new copy
+    of the data, pushed on the undo stack; the engine context (gui/engine.py) checks
+    it and makes it a Scenario, which the window runs and never keeps."""
 
     kind = "scenario"
     contentChanged = Signal()  # an edit, its undo or redo: refill the tables, run again
     stateChanged = Signal()  # path, read-only or modified changed
 
-    def __init__(self, data, path=None, read_only=False, recovered=False, parent=None):
+    def __init__(self, data, path=None, read_only=False, recovered=False, parent=None, engine=None):
         super().__init__(parent)
         self.data = copy.deepcopy(data)
-        self.path = path
-        self.read_only = read_only
-        self._unsaved = recovered  # recovered work, or an editable copy: unsaved until saved
+        # recovered work, or an editable copy: unsaved until saved
+        self.state = DocumentState(path, read_only, unsaved=recovered)
+        self.engine = engine
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self.stateChanged)
 
     @property
+    def path(self):
+        return self.state.path
+
+    @property
+    def read_only(self):
+        return self.state.read_only
+
+    @property
     def modified(self):
-        return self._unsaved or not self.undo_stack.isClean()
+        return self.state.modified(self.undo_stack.isClean())
 
     @property
     def display_name(self):
@@ -208,13 +240,34 @@ class ScenarioDocument(QObject):
         self.contentChanged.emit()
         self.stateChanged.emit()
 
+    def validate(self):
+        """The data as a Scenario (ScenarioError naming what is wrong)."""
+        return self.engine.validate_scenario(self.data, self.path or "<scenario>")
+
+    def load(self, path, read_only=False):
+        """The scenario file at ``path``, validated (AdvisorError naming it; the data stays)."""
+        path = os.path.abspath(path)
+        self.engine.load_scenario(path)  # the same checks as the command line
+        self._replace(yaml.safe_load(Path(path).read_text(encoding="utf-8")), path, read_only, unsaved=False)
+
+    def recover(self, text, origin, source):
+        """An autosave's scenario, validated like a file: unsaved until saved."""
+        self.engine.parse_scenario_text(text, source)
+        self._replace(yaml.safe_load(text), origin, False, unsaved=True)
+
+    def _replace(self, data, path, read_only, unsaved):
+        self.data = copy.deepcopy(data)
+        self.state.replaced(path, read_only, unsaved)
+        self.undo_stack.clear()
+        self.contentChanged.emit()
+        self.stateChanged.emit()
+
     def mark_saved(self, path):
-        self.path, self.read_only, self._unsaved = path, False, False
+        self.state.saved(path)
         self.undo_stack.setClean()
         self.stateChanged.emit()
 
     def make_editable_copy(self):
         """A read-only (shipped) scenario becomes a new, unsaved one with the same content."""
-        if self.read_only:
-            self.read_only, self.path, self._unsaved = False, None, True
+        if self.state.editable_copy():
             self.stateChanged.emit()

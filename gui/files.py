@@ -1,26 +1,33 @@
 """One file controller for every kind of document window (case, scenario; later a
-year of the history): save, save as, the atomic write, the recent list and the
-"unsaved changes" prompt, the same steps whichever document it is.
+year of the history): save, save as, the atomic write, the recent list, the
+"unsaved changes" prompt, and the autosave of unsaved work and its recovery after a
+crash, the same steps whichever document it is.
 
-A document gives its ``path``, ``read_only``, ``modified``, ``display_name``,
-``to_text()`` (the file's content) and ``mark_saved(path)``; gui/document.py has
-both kinds.
+A document is a rules.document.Document (``kind``, ``path``, ``read_only``,
+``modified``, ``display_name``, ``to_text()``, ``mark_saved(path)``, ...);
+gui/document.py has both kinds. Each open document gets an autosave file of its own
+(gui/autosave.py), all in one folder; a window says when to write it.
 """
 
 import os
 from pathlib import Path
 
+from rules.document import save_text
 from rules.errors import AdvisorError
-from rules.fileio import atomic_write_text
 
 from . import msgbox
+from .autosave import Autosave, find_orphans
 
 
 class FileController:
-    """Saves documents for the windows that show them, into one recent list."""
+    """Saves documents for the windows that show them, into one recent list, and
+    keeps their unsaved work in ``autosave_dir`` (None: nowhere, e.g. a screenshot's
+    window, which leaves no trace)."""
 
-    def __init__(self, recent):
+    def __init__(self, recent, autosave_dir=None):
         self.recent = recent  # gui.recent.RecentFiles
+        self.autosave_dir = Path(autosave_dir) if autosave_dir is not None else None
+        self._autosaves = {}  # document -> its Autosave, made when first asked for
 
     def maybe_save(self, window, document, save):
         """Before the document goes away: True when it may (saved, discarded or
@@ -50,15 +57,54 @@ class FileController:
         ``saved(path)``: what the window does after a save (its status line, ...)."""
         path = os.path.abspath(path)
         try:
-            atomic_write_text(path, document.to_text())
+            save_text(document, path)
         except AdvisorError as exc:
             msgbox.error(window, f"Cannot save {document.kind}", str(exc))
             return False
         except OSError as exc:
             msgbox.error(window, f"Cannot save {document.kind}", f"{path}: {exc.strerror or exc}")
             return False
-        document.mark_saved(path)
+        self.discard_autosave(document)  # saved: nothing left to recover
         self.recent.add(path)  # File > Open Recent tells a scenario from a case when opened
         if saved is not None:
             saved(path)
         return True
+
+    # ------------------------------------------------------------- autosave
+    def autosave_of(self, document):
+        """The document's own autosave file (gui.autosave.Autosave), or None when
+        this controller keeps none."""
+        if self.autosave_dir is None:
+            return None
+        if document not in self._autosaves:
+            self._autosaves[document] = Autosave(self.autosave_dir)
+        return self._autosaves[document]
+
+    def autosave(self, document):
+        """Write the document's unsaved work to its autosave file (atomic); nothing
+        when it is unmodified. None, or why it could not be written (the window
+        shows that without a dialog: it may come every few seconds)."""
+        autosave = self.autosave_of(document)
+        if autosave is None or not document.modified:
+            return None
+        try:
+            autosave.write(document.to_text(), origin=document.path, kind=document.kind)
+        except (AdvisorError, OSError) as exc:
+            return str(exc)
+        return None
+
+    def discard_autosave(self, document):
+        """The work is saved or thrown away: nothing of it left to recover."""
+        autosave = self._autosaves.get(document)
+        if autosave is not None:
+            autosave.discard()
+
+    def forget(self, document):
+        """The document is closed: its autosave goes, and so does its entry."""
+        self.discard_autosave(document)
+        self._autosaves.pop(document, None)
+
+    def orphans(self):
+        """Autosaves of sessions that ended without closing, newest first, each
+        locked by this session until it is removed or released (gui/autosave.py)."""
+        return find_orphans(self.autosave_dir) if self.autosave_dir is not None else []

@@ -20,13 +20,12 @@ from PySide6.QtWidgets import (
 
 from presentation.citations import source_html
 from presentation.helpdata import SHORT_TAB_TITLES
-from rules.cases import Case, case_to_yaml, default_library_dir, load_case, parse_case_text
+from rules.cases import Case, default_library_dir, load_case, parse_case_text
 from rules.errors import AdvisorError
 from rules.fileio import safe_filename
 from rules.version import app_version
 
 from . import msgbox, style
-from .autosave import Autosave, find_orphans
 from .charts import OverviewView
 from .document import CaseDocument
 from .engine import EngineContext, case_job, is_scenario_data
@@ -181,10 +180,10 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.persist = persist
         self.recent = RecentFiles(self.settings)
-        self.files = FileController(self.recent)  # the case's and every scenario window's
+        # The case's and every scenario window's: saves, the recent list, autosave.
+        self.files = FileController(self.recent, (autosave_dir or default_autosave_dir()) if persist else None)
         self.document = CaseDocument(kb, self)
         self.analysis = LiveAnalysis(self.engine, case_job, self)
-        self.autosave = Autosave(autosave_dir or default_autosave_dir()) if persist else None
         self._help = None  # the Help window, made when first asked for
         self.compare_window = None
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
@@ -468,7 +467,7 @@ class MainWindow(QMainWindow):
         self.analysis.request(self.document.case)
         self._update_title()
         self.answered_label.setText(f"{self.document.answered_count()} of {len(self.kb.factors)} answered")
-        if self.autosave is not None and not self._autosave_timer.isActive():
+        if self.files.autosave_dir is not None and not self._autosave_timer.isActive():
             self._autosave_timer.start()
 
     def _show_result(self, result):
@@ -591,7 +590,6 @@ class MainWindow(QMainWindow):
         """A scenario window over ``data``, with its own autosave beside the cases'."""
         from .scenario import ScenarioWindow
 
-        autosave = Autosave(self.autosave.directory) if self.autosave is not None else None
         window = ScenarioWindow(
             self.kb,
             data,
@@ -599,7 +597,6 @@ class MainWindow(QMainWindow):
             read_only=read_only,
             open_case=self.open_derived_case,
             parent=self,
-            autosave=autosave,
             recovered=recovered,
             engine=self.engine,
             files=self.files,
@@ -806,30 +803,33 @@ class MainWindow(QMainWindow):
         return window
 
     # =============================================================== autosave
+    @property
+    def autosave(self):
+        """The case's autosave file (the file controller keeps it), or None."""
+        return self.files.autosave_of(self.document)
+
     def autosave_now(self):
         """Write the unsaved case to this session's autosave file (atomic)."""
         self._autosave_timer.stop()
         if self.autosave is None or not self.document.modified:
             return
-        try:
-            self.autosave.write(case_to_yaml(self.document.case, self.kb), origin=self.document.path)
-        except (AdvisorError, OSError) as exc:
+        error = self.files.autosave(self.document)
+        if error is not None:
             # Not a dialog every two seconds: a standing warning in the status bar.
             self.autosave_label.setText("Autosave failed")
-            self.autosave_label.setToolTip(str(exc))
+            self.autosave_label.setToolTip(error)
             return
         self.autosave_label.clear()
 
     def _discard_autosave(self):
         self._autosave_timer.stop()
-        if self.autosave is not None:
-            self.autosave.discard()
+        self.files.discard_autosave(self.document)
 
     def offer_recovery(self):
         """Offer back a case that a session which did not close left unsaved."""
-        if self.autosave is None:
+        if self.files.autosave_dir is None:
             return False
-        orphans = find_orphans(self.autosave.directory)
+        orphans = self.files.orphans()
         recovered = False
         for orphan in orphans:
             if recovered:
@@ -845,8 +845,7 @@ class MainWindow(QMainWindow):
                 orphan.release()
                 continue
             if msgbox.ask_recover(self, case.title or "Untitled case", orphan.when):
-                case.path = orphan.origin
-                self.document.replace(case, path=orphan.origin, recovered=True)
+                self.document.recover(orphan.case_yaml, orphan.origin, str(orphan.path))
                 self.autosave_now()  # ours now, before the orphan goes
                 recovered = True
             orphan.remove()

@@ -269,7 +269,6 @@ class ScenarioWindow(QMainWindow):
         read_only=False,
         open_case=None,
         parent=None,
-        autosave=None,
         recovered=False,
         engine=None,
         files=None,
@@ -287,12 +286,13 @@ class ScenarioWindow(QMainWindow):
 
             files = FileController(RecentFiles(QSettings()))
         self.files = files
-        self.document = ScenarioDocument(data, path=path, read_only=read_only, recovered=recovered, parent=self)
+        self.document = ScenarioDocument(
+            data, path=path, read_only=read_only, recovered=recovered, parent=self, engine=self.engine
+        )
         self.result = None
         self.explained = False  # whether the result carries every state's explanation
         self.error = None
         self._open_case = open_case
-        self.autosave = autosave  # gui.autosave.Autosave: unsaved edits survive a crash
         self._filling = False
         self.setObjectName("scenarioWindow")
         fit_to_screen(self, 1200, 800)
@@ -449,6 +449,11 @@ class ScenarioWindow(QMainWindow):
     @property
     def undo_stack(self):
         return self.document.undo_stack
+
+    @property
+    def autosave(self):
+        """The scenario's autosave file (the file controller keeps it), or None."""
+        return self.files.autosave_of(self.document)
 
     # ------------------------------------------------------------- menus
     def _build_menu(self):
@@ -705,21 +710,15 @@ class ScenarioWindow(QMainWindow):
         self.request()
 
     def _autosave(self):
-        if self.autosave is None or not self.dirty:
-            return
-        try:
-            self.autosave.write(self.document.to_text(), origin=self.path, kind="scenario")
-        except (AdvisorError, OSError) as exc:
-            self.message.setText(f"<span style='color:{theme.BAD}'>Autosave failed: {esc(str(exc))}</span>")
-
-    def _discard_autosave(self):
-        if self.autosave is not None:
-            self.autosave.discard()
+        """Unsaved edits survive a crash: every edit reaches the autosave file."""
+        error = self.files.autosave(self.document)
+        if error is not None:
+            self.message.setText(f"<span style='color:{theme.BAD}'>Autosave failed: {esc(error)}</span>")
 
     # ------------------------------------------------------------- analysis
     def request(self):
         try:
-            scenario = self.engine.validate_scenario(self.data, self.path or "<scenario>")
+            scenario = self.document.validate()
         except AdvisorError as exc:
             self.error = str(exc)
             self.message.setText(
@@ -891,18 +890,15 @@ class ScenarioWindow(QMainWindow):
             self._autosave()
 
     def save(self):
-        return self.files.save(self, self.document, self.save_as, self._saved)
+        return self.files.save(self, self.document, self.save_as)
 
     def save_as(self):
         suggested = self.path or os.path.join(str(Path.home()), "scenario.yaml")
-        return self.files.save_as(self, self.document, "Save Scenario As", suggested, SCENARIO_FILTER, self._saved)
+        return self.files.save_as(self, self.document, "Save Scenario As", suggested, SCENARIO_FILTER)
 
     def write(self, path):
         """Atomic: a failed write leaves the old file and keeps the work in the window."""
-        return self.files.write(self, self.document, path, self._saved)
-
-    def _saved(self, _path):
-        self._discard_autosave()
+        return self.files.write(self, self.document, path)  # the autosave goes with a save
 
     def export_dialog(self):
         if self.result is None:
@@ -934,7 +930,7 @@ class ScenarioWindow(QMainWindow):
         if not self.files.maybe_save(self, self.document, self.save):
             event.ignore()
             return
-        self._discard_autosave()
+        self.files.forget(self.document)  # saved or discarded: its autosave goes
         self.shutdown()
         super().closeEvent(event)
 

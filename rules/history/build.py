@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from ..cow import slug
-from ..scenario import ScenarioEngine, ScenarioResult, band_of, scenario_from_data
-from ..yamlio import as_node
+from rules.cow import slug
+from rules.scenario import ScenarioEngine, ScenarioResult, band_of, scenario_from_data
+from rules.yamlio import as_node
+
 from .data import DATASETS, HistoryData
 from .mapping import HistoryMapping
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..cow import (
+from rules.cow import (
     CONTIGUITY_CITATION,
     CONTIGUITY_COLUMNS,
     NMC_CITATION,
@@ -26,7 +26,7 @@ from ..cow import (
     _Table,
     _year_of,
 )
-from ..errors import AdvisorError
+from rules.errors import AdvisorError
 
 FIRST_YEAR, LAST_YEAR = 1816, 2010
 _YEAR_RANGE = (1400, 2100)  # a year outside: a damaged file (rivalries start in 1494)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import AdvisorError
+from rules.errors import AdvisorError
+
 from .build import THEORIES, run_year
 from .data import DATASETS, FIRST_YEAR, LAST_YEAR, PEACESCIENCER_CITATION, HistoryData, read_history_data
 from .mapping import HistoryMapping, load_history_mapping
@@ -43,13 +44,14 @@ _CONTEXT: dict[tuple[str, str], Any] = {}
 def _context(data_dir: str, knowledge_dir: str | None) -> tuple[HistoryData, HistoryMapping, Any]:
     key = (data_dir, knowledge_dir or "")
     if key not in _CONTEXT:
-        from ..advisor import Advisor
-        from ..kb.load import load_knowledge
-        from ..scenario import ScenarioEngine
+        from rules.advisor import Advisor
+        from rules.kb.load import load_knowledge
+        from rules.scenario import ScenarioEngine
 
         kb = load_knowledge(knowledge_dir)
         _CONTEXT[key] = (read_history_data(data_dir), load_history_mapping(kb), ScenarioEngine(Advisor(kb)))
-    return _CONTEXT[key]
+    context: tuple[HistoryData, HistoryMapping, Any] = _CONTEXT[key]
+    return context
 
 
 def _mapping_for(mapping: HistoryMapping, variant: str) -> HistoryMapping:
@@ -260,11 +262,12 @@ def _on_dask(
 ) -> None:
     """Send the years to an existing Dask distributed cluster (its own scheduler)."""
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
     except ImportError:
-        raise AdvisorError("--scheduler needs Dask distributed (pip install 'alliance-advisor[cluster]')") from None
+        raise AdvisorError("--scheduler needs Dask distributed (pip install distributed)") from None
     try:
-        client = Client(address, timeout=10)
+        client = Client(address, timeout=10)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise AdvisorError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
@@ -272,10 +275,10 @@ def _on_dask(
         for v, y in todo:
             fut = client.submit(year_task, folder, kdir, y, v, seed, pure=False)
             futures[fut] = (v, y)
-        for fut in dask_completed(list(futures)):
+        for fut in dask_completed(list(futures)):  # type: ignore[no-untyped-call]
             finished(futures[fut], fut.result())
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
 
 
 def data_root(path: str | os.PathLike[str]) -> Path:

@@ -248,3 +248,18 @@ def test_years_on_a_dask_cluster(history_dir, context):
         on_dask = run_history(history_dir, 1816, 1817, sensitivity_every=0, scheduler=cluster.scheduler_address)
     local = run_history(history_dir, 1816, 1817, sensitivity_every=0)
     assert json.dumps(on_dask, sort_keys=True) == json.dumps(local, sort_keys=True)
+
+
+# ------------------------------------------------------------------ reports
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+def test_history_report_through_the_export_entry(history_dir, context, tmp_path, fmt):
+    from reports.export import write
+
+    run = run_history(history_dir, 1946, 1947, sensitivity_every=0)
+    path = tmp_path / f"history.{fmt}"
+    write(run, path, fmt)
+    data = path.read_bytes()
+    assert data
+    if fmt != "pdf":
+        text = data.decode("utf-8")
+        assert "Held out" in text and "Singer, J. David" in text and "Thompson, William R." in text

@@ -31,6 +31,10 @@ HELD_OUT_FROM = 1946
 Progress = Callable[[int, int, int, float], None]  # (done, total, year, seconds so far)
 
 
+class HistoryRun(dict[str, Any]):
+    """A history run's JSON object (a dict), typed so the reports' export entry knows it."""
+
+
 @dataclass
 class RunStats:
     computed: list[tuple[str, int]] = field(default_factory=list)  # (variant, year) computed in this run
@@ -149,7 +153,7 @@ def run_history(
     sensitivity_every: int = 5,
     progress: Progress | None = None,
     stats: RunStats | None = None,
-) -> dict[str, Any]:
+) -> HistoryRun:
     """The history run's JSON object for the years ``first``-``last``."""
     folder = os.fspath(data_dir)
     if not FIRST_YEAR <= first <= last <= LAST_YEAR:
@@ -231,20 +235,22 @@ def run_history(
         if held
         else None
     )
-    return {
-        "kind": "history",
-        "summary": summary,
-        "years": {str(y): r for y, r in main.items()},
-        "mapping": mapping.to_dict(),
-        "data": {
-            "files": [
-                {"path": d.path, "release": d.release, "sha256": data.digests.get(d.key), "citation": d.citation}
-                for d in DATASETS
-            ],
-            "extracted_with": PEACESCIENCER_CITATION,
-        },
-        "seed": seed,
-    }
+    return HistoryRun(
+        {
+            "kind": "history",
+            "summary": summary,
+            "years": {str(y): r for y, r in main.items()},
+            "mapping": mapping.to_dict(),
+            "data": {
+                "files": [
+                    {"path": d.path, "release": d.release, "sha256": data.digests.get(d.key), "citation": d.citation}
+                    for d in DATASETS
+                ],
+                "extracted_with": PEACESCIENCER_CITATION,
+            },
+            "seed": seed,
+        }
+    )
 
 
 def _headline(entry: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@
     python main.py explain B3           where a proposition lives and what encodes it
     python main.py scenario FILE        several powers: greatest threats, choices, coalitions
     python main.py scenario-from-cow    a scenario's capabilities and neighbours from COW CSV files
+    python main.py history --data DIR   every year of the state system, against what happened
     python main.py schema               the JSON Schema of the result object
     python main.py schema --kind case   the JSON Schema of a case file (or scenario)
     python main.py gui --screenshot OUT render the main window to a PNG
@@ -236,6 +237,72 @@ def cmd_scenario_from_cow(args):
     return 0
 
 
+def _history_progress():
+    """A bar with the year and the time left when stderr is a terminal; else one quiet line at the end."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done, total, year, seconds):
+        left = seconds / done * (total - done) if done else 0
+        bar = "#" * int(30 * done / total)
+        sys.stderr.write(f"\r[{bar:<30}] {year} {done}/{total} {int(left) // 60}:{int(left) % 60:02d} left ")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_history(args):
+    import time
+
+    from rules.history import FIRST_YEAR, LAST_YEAR, RunStats, data_guide, missing_data, run_history
+
+    if not args.data:
+        raise _usage("--data DIR is required: the folder holding cow/ and history/")
+    missing = missing_data(args.data)
+    if missing:
+        sys.stderr.write(data_guide(args.data, missing))
+        return EXIT_BAD_INPUT
+    args.format = _output_format(args)
+    if args.format in ("md", "html", "pdf") and not args.output:
+        raise _usage(f"--format {args.format} takes -o OUT")
+    if args.jobs < 1:
+        raise _usage("--jobs must be 1 or more")
+    stats = RunStats()
+    start = time.monotonic()
+    run = run_history(
+        args.data,
+        args.first if args.first is not None else FIRST_YEAR,
+        args.last if args.last is not None else LAST_YEAR,
+        knowledge_dir=getattr(args, "knowledge", None),
+        seed=args.seed,
+        db=args.db,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        sensitivity_every=args.sensitivity_every,
+        progress=_history_progress(),
+        stats=stats,
+    )
+    if not sys.stderr.isatty():
+        print(
+            f"history: {len(run['years'])} years, {len(stats.computed)} runs computed, {stats.resumed} resumed, "
+            f"{time.monotonic() - start:.1f} s",
+            file=sys.stderr,
+        )
+    if args.format in ("md", "html", "pdf"):
+        from reports.export import write
+
+        write(run, args.output, args.format, paper=args.paper)
+    elif args.format == "json":
+        _emit(json.dumps(run, indent=1, sort_keys=True) + "\n", args.output)
+    else:
+        from presentation.history_text import render_history_text
+
+        _emit(render_history_text(run), args.output)
+    return 0
+
+
 def cmd_explain(args):
     from presentation.text import render_proposition_map
     from rules import load_knowledge
@@ -374,6 +441,28 @@ def build_parser():
     p.add_argument("--title", help="the scenario's title")
     p.add_argument("-o", "--output", metavar="FILE", help="write the scenario here (default: stdout)")
     p.set_defaults(func=cmd_scenario_from_cow)
+
+    p = sub.add_parser(
+        "history", help="every year of the state system from the data of the field, against what happened"
+    )
+    p.add_argument("--data", metavar="DIR", help="the folder holding cow/ and history/ (the data are not shipped)")
+    p.add_argument("--from", dest="first", type=int, metavar="YEAR", help="first year (default 1816)")
+    p.add_argument("--to", dest="last", type=int, metavar="YEAR", help="last year (default 2010)")
+    p.add_argument("--format", choices=("text", "json", "md", "html", "pdf"), help="output format (default: text)")
+    p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
+    p.add_argument("--db", metavar="FILE", help="keep results in this SQLite file; a killed run resumes from it")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="years run in N processes")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="send the years to this Dask distributed scheduler")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the random baseline (default 0)")
+    p.add_argument(
+        "--sensitivity-every",
+        type=int,
+        default=5,
+        metavar="N",
+        help="run the declared variants of the mapping on every Nth year (0: none; default 5)",
+    )
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("schema", help="print the JSON Schema of --format json output, or of a case or scenario file")
     p.add_argument(

@@ -58,11 +58,19 @@ def _register_builtin() -> None:
     # The result types are loaded whenever a result exists, so importing them here
     # costs nothing; importing them at the top would load the engine with this module.
     # The renderers load when a report is written: JSON needs none of them.
+    from rules.history import HistoryRun
     from rules.result import Result
     from rules.scenario import ScenarioResult
 
     register(Result, Kind("a case analysis", _write_case_report, result_json))
     register(ScenarioResult, Kind("a scenario run", _write_scenario_report, scenario_json))
+    register(HistoryRun, Kind("a history run", _write_history_report, dict))
+
+
+def _write_history_report(run: Any, fmt: str, path: str, paper: str) -> None:
+    from .history_content import write_history_report
+
+    write_history_report(run, fmt, path, paper)
 
 
 def _write_scenario_report(result: Any, fmt: str, path: str, paper: str) -> None:

@@ -164,6 +164,7 @@ def load_derivation(kb: KnowledgeBase) -> Derivation:
         "max_rounds",
         "cow",
         "landscape",
+        "history",  # main.py history (rules/history/ reads and checks it)
     )
     for key in data:
         if key not in known:

@@ -1,0 +1,51 @@
+"""Benchmark of main.py history: one 1990s year, and 1816-2010 with --jobs 2.
+
+    python -m bench.history --data DIR [--full]
+
+Prints the seconds of one year of the 1990s (target under 3 s) and either a projection
+of 1816-2010 with two processes from a sample of years, or (--full) the measured run
+with its peak memory (targets under 10 minutes and 2 GB). Figures, never assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--full", action="store_true", help="run 1816-2010 with --jobs 2 and measure it")
+    args = parser.parse_args()
+    from rules.history import run_history
+    from rules.history.run import _context, year_task
+
+    t = time.perf_counter()
+    _context(args.data, None)
+    print(f"load data, knowledge base and engine: {time.perf_counter() - t:.2f} s")
+    t = time.perf_counter()
+    out = year_task(args.data, None, 1995, "", 0)
+    print(f"one year, 1995 ({out['state_count']} states): {time.perf_counter() - t:.2f} s (target < 3 s)")
+    if args.full:
+        t = time.perf_counter()
+        run_history(args.data, 1816, 2010, jobs=2, sensitivity_every=5)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"1816-2010, --jobs 2: {time.perf_counter() - t:.0f} s, peak worker memory {peak:.0f} MB")
+        return
+    total = 0.0
+    sample = list(range(1816, 2011, 15))
+    for year in sample:
+        t = time.perf_counter()
+        year_task(args.data, None, year, "", 0)
+        total += time.perf_counter() - t
+    per_year = total / len(sample)
+    runs = 195 * (1 + 10 / 5)  # each year, and the 10 declared variants on every 5th year
+    print(f"mean of {len(sample)} sampled years: {per_year:.2f} s; projected 1816-2010 with --jobs 2: "
+          f"{per_year * runs / 2 / 60:.1f} min (target < 10 min)")  # fmt: skip
+    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

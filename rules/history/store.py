@@ -1,0 +1,88 @@
+"""Results in SQLite: one row per state-year and per predicted or observed pair.
+
+SQLite rather than DuckDB: it is in the standard library (nothing to install), every
+ordinary tool reads it (the sqlite3 shell, Python, R, DB Browser), and its transactions
+make a year's rows appear all at once or not at all, which is what resuming a killed run
+needs; the tables are small (a few million rows) and need no columnar engine.
+Every row carries the mapping's hash, so runs of different mappings never mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS years (
+    mapping_hash TEXT NOT NULL, seed INTEGER NOT NULL, variant TEXT NOT NULL, year INTEGER NOT NULL,
+    states INTEGER NOT NULL, result TEXT NOT NULL,
+    PRIMARY KEY (mapping_hash, seed, variant, year)
+);
+CREATE TABLE IF NOT EXISTS state_years (
+    mapping_hash TEXT NOT NULL, seed INTEGER NOT NULL, variant TEXT NOT NULL, year INTEGER NOT NULL,
+    state TEXT NOT NULL, cow_code INTEGER, capability REAL, greatest_threat TEXT, choice TEXT, side TEXT,
+    partners TEXT,
+    PRIMARY KEY (mapping_hash, seed, variant, year, state)
+);
+CREATE TABLE IF NOT EXISTS pairs (
+    mapping_hash TEXT NOT NULL, seed INTEGER NOT NULL, variant TEXT NOT NULL, year INTEGER NOT NULL,
+    kind TEXT NOT NULL, ccode1 INTEGER NOT NULL, ccode2 INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pairs_year ON pairs (mapping_hash, year, kind);
+"""
+
+PAIR_KINDS = ("observed_pairs", "onset_pairs", "allied_pairs")
+
+
+class Store:
+    """A results database; a year is written in one transaction."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self.db = sqlite3.connect(self.path)
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def done(self, mapping_hash: str, seed: int, variant: str) -> dict[int, dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT year, result FROM years WHERE mapping_hash=? AND seed=? AND variant=?",
+            (mapping_hash, seed, variant),
+        )
+        return {year: json.loads(text) for year, text in rows}
+
+    def write(self, mapping_hash: str, seed: int, variant: str, year_result: dict[str, Any]) -> None:
+        year = year_result["year"]
+        key = (mapping_hash, seed, variant, year)
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO state_years VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        *key,
+                        sid,
+                        s.get("cow_code"),
+                        s.get("capability"),
+                        s.get("greatest_threat"),
+                        s.get("choice"),
+                        s.get("side"),
+                        json.dumps(s.get("partners", [])),
+                    )
+                    for sid, s in year_result.get("states", {}).items()
+                ],
+            )
+            self.db.execute("DELETE FROM pairs WHERE mapping_hash=? AND seed=? AND variant=? AND year=?", key)
+            rows = []
+            for kind in PAIR_KINDS:
+                rows += [(*key, kind.removesuffix("_pairs"), a, b) for a, b in year_result.get(kind, [])]
+            for theory, pairs in year_result.get("predicted_pairs", {}).items():
+                rows += [(*key, f"predicted_{theory}", a, b) for a, b in pairs]
+            self.db.executemany("INSERT INTO pairs VALUES (?,?,?,?,?,?,?)", rows)
+            # Last: a year is finished only when this row is in.
+            self.db.execute(
+                "INSERT OR REPLACE INTO years VALUES (?,?,?,?,?,?)",
+                (*key, year_result.get("state_count", 0), json.dumps(year_result, sort_keys=True)),
+            )

@@ -17,6 +17,7 @@ from rules.result import Result
 from .citations import merge_citations
 from .grammar import counted, plural
 from .wording import (
+    NO_RUNNER_UP,
     conflict_text,
     failure_text,
     listed,
@@ -63,7 +64,7 @@ def render_text(result: Result) -> str:
     if result.verdict and result.runner_up:
         lines.append(f"Confidence:   {result.confidence:.2f} (margin over {response_label(kb, result.runner_up)})")
     elif result.verdict:
-        lines.append(f"Confidence:   {result.confidence:.2f} (no other response has support)")
+        lines.append(f"Confidence:   {result.confidence:.2f} ({NO_RUNNER_UP})")
     score = result.threat_score
     if score is not None and not score.settled:
         lines.append(f"Threat level: left open: the unknown sources allow {', '.join(score.bands)}")

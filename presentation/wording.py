@@ -23,6 +23,9 @@ def signed(x: float) -> str:
     return f"{x:+.2f}"
 
 
+NO_RUNNER_UP = "no other response has support"
+
+
 def tie_note(kb: KnowledgeBase, result: Result) -> str:
     """Why a tie went the way it did (empty when there is none)."""
     if not result.tie:

@@ -165,19 +165,14 @@ def _summary(result: Result) -> list[Block]:
         if result.tie:
             verdict += [Run(" " + wording.tie_note(kb, result))]
         runner = result.runner_up
-        assert runner is not None  # with a verdict, every other response was weighed too
-        rows.append(
-            (
-                "Confidence",
-                [
-                    b(f"{result.confidence:.2f}"),
-                    Run(
-                        f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
-                        f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1."
-                    ),
-                ],
+        if runner is None:  # a world where no other response gains support
+            margin = f": the support of the verdict ({signed(result.support[result.verdict])}); {wording.NO_RUNNER_UP}."
+        else:
+            margin = (
+                f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
+                f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1."
             )
-        )
+        rows.append(("Confidence", [b(f"{result.confidence:.2f}"), Run(margin)]))
         rows += _qualifier_rows(kb, result)
     else:
         verdict = [b("No verdict"), Run(": " + wording.no_verdict_text(kb, result))]

@@ -542,3 +542,14 @@ def test_one_export_entry_dispatches_on_the_result_and_checks_the_paper_for_ever
         write("not a result", tmp_path / "x.json")
     with pytest.raises(ExportError, match="unknown report format"):
         write(norway, tmp_path / "x.docx")
+
+
+def test_a_world_without_a_runner_up_still_reports(advisor, tmp_path):
+    """In a rival world no other response may gain support: the report says so
+    instead of failing on the missing runner-up (it once ended in an internal error)."""
+    case = load_case(os.path.join(CASES_DIR, "norway_1949.yaml"), advisor.kb)
+    result = advisor.analyze(case, world="bandwagoning")
+    assert result.verdict and result.runner_up is None
+    text = render_markdown(result, "r")
+    assert "no other response has support" in text
+    assert "no other response has support" in render_html(result)

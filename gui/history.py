@@ -142,7 +142,10 @@ class HistoryWindow(QMainWindow):
 
         self.scores = QTableWidget(objectName="scores")
         self.scores.setColumnCount(len(YEAR_COLUMNS))
-        self.scores.setHorizontalHeaderLabels([capital(c) for c in YEAR_COLUMNS])
+        # Two-line headers (the figures are narrow): "Pairs" over "F1".
+        self.scores.setHorizontalHeaderLabels(
+            [capital(c).replace(" ", "\n", 1 if n else 0) for n, c in enumerate(YEAR_COLUMNS)]
+        )
         self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.scores.horizontalHeader().setStretchLastSection(True)
         self.scores.verticalHeader().hide()
@@ -155,6 +158,7 @@ class HistoryWindow(QMainWindow):
         self.choices.verticalHeader().hide()
         self.choices.setWordWrap(True)
         self.choices.setTextElideMode(Qt.ElideNone)
+        self.choices.horizontalHeader().sectionResized.connect(lambda *_: self.choices.resizeRowsToContents())
         self.choices.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.choices.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.choices.itemSelectionChanged.connect(self._choice_selected)

@@ -1,7 +1,7 @@
 """The engine as the app sees it: one context, owned by the application.
 
 Every window and worker reaches the rule engine (rules.advisor, rules.scenario's
-engine and loaders) through this module; an import-linter contract holds gui/ to
+engine and loaders, rules.history's years) through this module; an import-linter contract holds gui/ to
 that. experta is not thread-safe, so each thread gets an Advisor of its own, built
 there on first use; the rule program is compiled once, by the first of them, and
 shared (it is immutable). The jobs below are what the live-analysis worker
@@ -88,6 +88,34 @@ class EngineContext:
 
         return parse_scenario_text(text, self.kb, path)
 
+    # ----------------------------------------------------------- the history
+    def history_guide(self, data_dir: str) -> str | None:
+        """What to get and where to put it when ``data_dir`` lacks data sets (the
+        command line's guide), else None."""
+        from rules.history import data_guide, missing_data
+
+        missing = missing_data(data_dir)
+        return data_guide(data_dir, missing) if missing else None
+
+    def history_year(self, data_dir: str, year: int) -> tuple[dict[str, Any], Any]:
+        """The year's plain result and its ScenarioResult, on this thread's scenario
+        engine (the data are read once per process and kept)."""
+        from rules.history import history_year
+
+        return history_year(data_dir, year, engine=self.scenario_engine())
+
+    def history_scenario(self, data_dir: str, year: int) -> dict[str, Any]:
+        """The year's system as a scenario's plain data (an editable copy)."""
+        from rules.history import history_scenario
+
+        return history_scenario(data_dir, year, kb=self.kb)
+
+    @staticmethod
+    def history_years() -> tuple[int, int]:
+        from rules.history import FIRST_YEAR, LAST_YEAR
+
+        return FIRST_YEAR, LAST_YEAR
+
 
 def is_scenario_data(data: object) -> bool:
     from rules.scenario import is_scenario_data as is_scenario
@@ -118,3 +146,11 @@ def scenario_job(context: EngineContext, scenario: Any, cancelled: Cancelled) ->
     moves = perception_moves(context.scenario_engine(), scenario, full, cancelled=cancelled)
     if not cancelled():
         yield "moves", moves
+
+
+def history_job(context: EngineContext, request: tuple[str, int], cancelled: Cancelled) -> Iterator[tuple[str, Any]]:
+    """A year of the history: ``request`` is (data folder, year); the result is the
+    year's (plain result, ScenarioResult). A year superseded while it waited is never
+    run (gui/live.py), so a slider dragged fast runs only the year it stops on."""
+    data_dir, year = request
+    yield "result", (year, *context.history_year(data_dir, year))

@@ -76,6 +76,14 @@ ACTIONS = {
         "Open a scenario of several powers: its coalitions and each state's choice",
         "open_scenario_dialog",
     ),
+    "history": (
+        "&History of the State System…",
+        None,
+        None,
+        None,
+        "Every year 1816-2010 built from the data of the field: the predicted and the observed blocs",
+        "show_history",
+    ),
     "library": ("Open from &Library…", "Ctrl+L", "folder", "library", "Browse the historical cases", "show_library"),
     "save": ("&Save", QKeySequence.StandardKey.Save, "document-save", "save", "Save the case", "save"),
     "save_as": (
@@ -141,6 +149,7 @@ MENUS = (
             "open",
             "new_scenario",
             "open_scenario",
+            "history",
             "recent",
             "library",
             None,
@@ -604,6 +613,31 @@ class MainWindow(QMainWindow):
         window.setAttribute(Qt.WA_DeleteOnClose)
         self._scenario_windows = [w for w in getattr(self, "_scenario_windows", []) if w.isVisible()] + [window]
         window.show()
+        return window
+
+    def show_history(self, data_dir=None):
+        """The History window (one per main window, raised when asked again); its
+        "Open as Scenario" opens a new unsaved scenario window here."""
+        from .history import HistoryWindow
+
+        window = getattr(self, "history_window", None)
+        if window is None or not window.isVisible():
+            window = self.history_window = HistoryWindow(
+                self.kb,
+                settings=self.settings,
+                engine=self.engine,
+                open_scenario=lambda data: self.show_scenario(data, None),
+                data_dir=data_dir,
+                parent=self,
+            )
+            window.setAttribute(Qt.WA_DeleteOnClose)
+            window.destroyed.connect(lambda *_: setattr(self, "history_window", None))
+            window.show()
+            if window.data_dir is None and window.error is None:
+                window.choose_data_dir()  # asked once; the settings keep it
+        else:
+            window.raise_()
+            window.activateWindow()
         return window
 
     def open_derived_case(self, case):

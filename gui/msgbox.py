@@ -53,6 +53,23 @@ def get_save_path(parent, title, suggested, filters):
     return (path, chosen) if path else (None, None)
 
 
+def get_folder(parent, title, directory):
+    """A folder chosen by the user, or None when cancelled."""
+    path = QFileDialog.getExistingDirectory(parent, title, directory)
+    return path or None
+
+
+def guide(parent, title, text):
+    """Several lines of guidance (what to get, where to put it), kept in their columns."""
+    box = QMessageBox(QMessageBox.Information, title, text.splitlines()[0] if text else title, QMessageBox.Ok, parent)
+    rest = "\n".join(text.splitlines()[1:])
+    if rest:
+        from html import escape
+
+        box.setInformativeText(f"<pre style='font-size:small'>{escape(rest)}</pre>")
+    box.exec()
+
+
 def print_dialog(parent, printer):
     """Let the user choose the printer and pages; True to print."""
     from PySide6.QtPrintSupport import QPrintDialog

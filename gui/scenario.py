@@ -77,8 +77,11 @@ class CoalitionDiagram(QWidget):
         self.scale = 1.0
         self.setMinimumSize(320, 200)
 
-    def show_result(self, result):
-        self.layout_ = coalition_layout(result)
+    placeholder = "Analysing the scenario…"  # what shows before the first result
+
+    def show_result(self, result, blocs=None, title="Bloc"):
+        """The result's predicted blocs, or ``blocs`` of the same states (the observed)."""
+        self.layout_ = coalition_layout(result, blocs, title)
         self.fit(self.parentWidget().size() if self.parentWidget() else self.size())
         self.updateGeometry()
         self.update()
@@ -114,7 +117,7 @@ class CoalitionDiagram(QWidget):
         layout = self.layout_
         if layout is None:
             painter.setPen(QColor(theme.FAINT))
-            painter.drawText(self.rect(), Qt.AlignCenter, "Analysing the scenario…")
+            painter.drawText(self.rect(), Qt.AlignCenter, self.placeholder)
             return
         painter.scale(self.scale, self.scale)
         font = painter.font()

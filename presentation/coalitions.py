@@ -10,6 +10,7 @@ joins balancing partners, and a state the observed blocs place elsewhere is ring
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rules.scenario import ScenarioResult
@@ -74,21 +75,27 @@ class CoalitionLayout:
         return None
 
 
-def coalition_layout(result: ScenarioResult) -> CoalitionLayout:
+def coalition_layout(
+    result: ScenarioResult, blocs: Sequence[Sequence[str]] | None = None, title: str = "Bloc"
+) -> CoalitionLayout:
+    """The result's predicted blocs laid out; ``blocs``: other blocs of the same states
+    instead (the observed ones of a year of the history), the rest unaligned, each
+    column headed ``title`` and its number."""
     sc = result.scenario
     top_cap = max(s.capability for s in sc.states)
 
     def radius(state_id: str) -> float:
         return MIN_R + (MAX_R - MIN_R) * math.sqrt(sc.state(state_id).capability / top_cap)
 
+    shown = [tuple(b) for b in (result.coalitions if blocs is None else blocs)]
+    placed = {s for b in shown for s in b}
+    rest = result.unaligned if blocs is None else tuple(s.id for s in sc.states if s.id not in placed)
     groups: list[tuple[str, tuple[str, ...], int | None, str]] = []
-    for i, bloc in enumerate(result.coalitions):
+    for i, bloc in enumerate(shown):
         colour = BLOC_COLOURS[i % len(BLOC_COLOURS)]
-        groups.append((f"Bloc {i + 1}", tuple(sorted(bloc, key=lambda s: -sc.state(s).capability)), i, colour))
-    if result.unaligned:
-        groups.append(
-            ("Unaligned", tuple(sorted(result.unaligned, key=lambda s: -sc.state(s).capability)), None, UNALIGNED)
-        )
+        groups.append((f"{title} {i + 1}", tuple(sorted(bloc, key=lambda s: -sc.state(s).capability)), i, colour))
+    if rest:
+        groups.append(("Unaligned", tuple(sorted(rest, key=lambda s: -sc.state(s).capability)), None, UNALIGNED))
     wrong = set(result.misassigned or ())
     nodes: dict[str, StateNode] = {}
     columns = []

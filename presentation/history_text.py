@@ -113,3 +113,51 @@ def render_history_text(run: Mapping[str, Any]) -> str:
     out += ["Worst years: " + ", ".join(f"{y} ({a:.2f}, {b:.2f})" for y, a, b in worst), "", "Data:"]
     out += [f"  {f['release']}: {f['citation']}" for f in run["data"]["files"]]
     return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ one year (the app's History window)
+YEAR_COLUMNS = ("theory", "predicted pairs", "pairs P", "pairs R", "pairs F1", "onsets P", "onsets R", "onsets F1")
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def year_rows(year: Mapping[str, Any]) -> list[list[str]]:
+    """One row per theory for one year: its name (short), the pairs it predicts, and its
+    precision, recall and F1 on the next year's alliances and on the onsets."""
+    rows = []
+    for name, title in THEORY_NAMES.items():
+        t = year["theories"].get(name)
+        if t is None:
+            continue
+        pairs, onsets = _prf(*t["pairs"]), _prf(*t["onsets"])
+        rows.append([title.split(" (")[0], str(t["predicted"]), *(fmt(v) for v in (*pairs, *onsets))])
+    return rows
+
+
+def year_heading(year: Mapping[str, Any]) -> str:
+    """One line on the year's system and what it is held against."""
+    war = str(year.get("war", "peace")).replace("_", " ")
+    observed = len(year.get("observed_pairs", ()))
+    onsets = len(year.get("onset_pairs", ()))
+    return (
+        f"{year['year']}: {year['state_count']} states, {war}; held against the {observed} pairs allied in "
+        f"{year['year'] + 1} and the {onsets} pairs newly allied in the years after (onsets)."
+    )
+
+
+def observed_text(year: Mapping[str, Any], state: str) -> str:
+    """Whom ``state`` was allied with the next year (what its choice is held against)."""
+    states = year["states"]
+    by_code = {s["cow_code"]: sid for sid, s in states.items()}
+    code = states[state]["cow_code"]
+    allies = sorted(
+        (states[by_code[b if a == code else a]]["name"] for a, b in year["observed_pairs"] if code in (a, b)),
+    )
+    when = year["year"] + 1
+    if not allies:
+        return f"Allied with no one in {when} (ATOP defence or offence pledge)."
+    return f"Allied in {when} (ATOP defence or offence pledge) with {', '.join(allies)}."

@@ -37,6 +37,9 @@ class Prompts:
         self.save_path = None
         self.save_filter = None  # the file-type filter the user left selected
         self.recover_offers = []
+        self.folder = None  # the folder a folder dialog returns (None: cancelled)
+        self.folders_asked = []
+        self.guides = []  # (title, text) of each guide shown
 
     def error(self, parent, title, text):
         self.errors.append(text)
@@ -54,6 +57,13 @@ class Prompts:
 
     def get_save_path(self, parent, title, suggested, filters):
         return (self.save_path, self.save_filter) if self.save_path else (None, None)
+
+    def get_folder(self, parent, title, directory):
+        self.folders_asked.append(title)
+        return self.folder
+
+    def guide(self, parent, title, text):
+        self.guides.append((title, text))
 
     def about(self, parent, title, html):
         self.errors.append(("about", html))
@@ -73,7 +83,17 @@ class Prompts:
 @pytest.fixture
 def prompts(monkeypatch):
     fake = Prompts()
-    for name in ("error", "ask_save_changes", "ask_recover", "get_open_path", "get_save_path", "about", "print_dialog"):
+    for name in (
+        "error",
+        "ask_save_changes",
+        "ask_recover",
+        "get_open_path",
+        "get_save_path",
+        "get_folder",
+        "guide",
+        "about",
+        "print_dialog",
+    ):
         monkeypatch.setattr(msgbox, name, getattr(fake, name))
     return fake
 

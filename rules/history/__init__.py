@@ -7,7 +7,17 @@ compared (build), the run over years with its database (run, store).
 from .build import THEORIES, year_scenario
 from .data import DATASETS, FIRST_YEAR, LAST_YEAR, HistoryData, data_guide, missing_data, read_history_data
 from .mapping import HistoryMapping, load_history_mapping
-from .run import ERAS, HELD_OUT_FROM, HistoryRun, RunStats, history_scenario, history_year, run_history, summarise
+from .run import (
+    ERAS,
+    HELD_OUT_FROM,
+    HistoryRun,
+    RunStats,
+    history_data,
+    history_scenario,
+    history_year,
+    run_history,
+    summarise,
+)
 
 __all__ = [
     "DATASETS",
@@ -21,6 +31,7 @@ __all__ = [
     "HistoryRun",
     "RunStats",
     "data_guide",
+    "history_data",
     "history_scenario",
     "history_year",
     "load_history_mapping",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rules.errors import AdvisorError
+from rules.kb.model import KnowledgeBase
 
 from .build import THEORIES, run_year
 from .data import DATASETS, FIRST_YEAR, LAST_YEAR, PEACESCIENCER_CITATION, HistoryData, read_history_data
@@ -43,6 +45,17 @@ class RunStats:
 
 # ------------------------------------------------------------------ one process's context
 _CONTEXT: dict[tuple[str, str], Any] = {}
+_DATA: dict[str, HistoryData] = {}
+_DATA_LOCK = threading.Lock()  # the app reads the data on its worker and, for a scenario, its GUI thread
+
+
+def history_data(data_dir: str | os.PathLike[str]) -> HistoryData:
+    """The data of the folder, read once per process (about two seconds) and kept."""
+    key = os.path.abspath(os.fspath(data_dir))
+    with _DATA_LOCK:
+        if key not in _DATA:
+            _DATA[key] = read_history_data(data_dir)
+        return _DATA[key]
 
 
 def _context(data_dir: str, knowledge_dir: str | None) -> tuple[HistoryData, HistoryMapping, Any]:
@@ -53,7 +66,7 @@ def _context(data_dir: str, knowledge_dir: str | None) -> tuple[HistoryData, His
         from rules.scenario import ScenarioEngine
 
         kb = load_knowledge(knowledge_dir)
-        _CONTEXT[key] = (read_history_data(data_dir), load_history_mapping(kb), ScenarioEngine(Advisor(kb)))
+        _CONTEXT[key] = (history_data(data_dir), load_history_mapping(kb), ScenarioEngine(Advisor(kb)))
     context: tuple[HistoryData, HistoryMapping, Any] = _CONTEXT[key]
     return context
 
@@ -81,17 +94,26 @@ def year_task(data_dir: str, knowledge_dir: str | None, year: int, variant: str,
 
 
 def history_year(
-    data_dir: str, year: int, knowledge_dir: str | None = None, seed: int = 0
+    data_dir: str, year: int, knowledge_dir: str | None = None, seed: int = 0, engine: Any = None
 ) -> tuple[dict[str, Any], Any]:
-    """One year's system and result for a view: (the year's plain result, the ScenarioResult)."""
-    data, mapping, engine = _context(os.fspath(data_dir), knowledge_dir)
-    return run_year(data, year, mapping, engine, seed)
+    """One year's system and result for a view: (the year's plain result, the ScenarioResult).
+    ``engine``: a ScenarioEngine of the caller's (the app's, over its knowledge base);
+    without one, this process's own over ``knowledge_dir``."""
+    if engine is not None:
+        return run_year(history_data(data_dir), year, load_history_mapping(engine.kb), engine, seed)
+    data, mapping, own = _context(os.fspath(data_dir), knowledge_dir)
+    return run_year(data, year, mapping, own, seed)
 
 
-def history_scenario(data_dir: str, year: int, knowledge_dir: str | None = None) -> dict[str, Any]:
-    """The year's scenario dict (docs/formats.md), for "Open as scenario"."""
+def history_scenario(
+    data_dir: str, year: int, knowledge_dir: str | None = None, kb: KnowledgeBase | None = None
+) -> dict[str, Any]:
+    """The year's scenario dict (docs/formats.md), for "Open as scenario". ``kb``: the
+    caller's knowledge base (its mapping), else this process's over ``knowledge_dir``."""
     from .build import year_scenario
 
+    if kb is not None:
+        return year_scenario(history_data(data_dir), year, load_history_mapping(kb))
     data, mapping, _engine = _context(os.fspath(data_dir), knowledge_dir)
     return year_scenario(data, year, mapping)
 

@@ -1,0 +1,426 @@
+"""The History window: every year of the state system, 1816-2010, built from the data.
+
+A year slider (and a spin box) picks the year; the one live-analysis worker
+(gui/live.py) runs it with the engine context's history job (gui/engine.py), so the
+window never blocks and a year dragged past is never run. The year's system is the
+scenario window's coalition diagram (presentation/coalitions.py's layout), showing
+the blocs balance of threat predicts or the blocs observed (the pairs allied the next
+year); beside it the year's scores against the rival theories and each state's
+choice, its greatest threat and its partners, in the scenario window's wording
+(presentation/). "Open as Scenario" opens the year as a new unsaved scenario, an
+editable copy, in the scenario window; Export writes the year's result through the
+one export entry (reports.export.write).
+
+The data folder is the user's (the data are not shipped): asked for once and kept in
+the app's settings. A folder without the data gets the command line's guide in a
+dialog; a bad file gets a dialog naming the file and the line.
+"""
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from presentation.coalitions import LEGEND
+from presentation.figures import capital
+from presentation.history_text import YEAR_COLUMNS, observed_text, year_heading, year_rows
+from presentation.scenario_text import blocs_text, choice_text, name_of, why_greatest
+from rules.errors import AdvisorError
+
+from . import msgbox
+from .engine import EngineContext, history_job
+from .live import LiveAnalysis
+from .scenario import REPORT_FILTER, CoalitionDiagram, ThreatBars, _FittingScroll
+from .screens import fit_to_screen
+from .style import esc, theme
+
+DATA_KEY = "history/data_dir"  # the data folder, in the app's settings
+YEAR_KEY = "history/year"
+DEFAULT_YEAR = 1914
+SETTLE_MS = 60  # a slider being dragged asks for the year it rests on
+PREDICTED, OBSERVED = "predicted", "observed"
+
+
+class HistoryWindow(QMainWindow):
+    """One year of the state system at a time: its blocs, its scores, each state's choice."""
+
+    yearShown = Signal(int)
+
+    def __init__(self, kb, settings=None, engine=None, open_scenario=None, data_dir=None, parent=None):
+        super().__init__(parent)
+        self.kb = kb
+        self.settings = settings if settings is not None else QSettings()
+        self.engine = engine if engine is not None else EngineContext(kb)
+        self._open_scenario = open_scenario  # data -> a scenario window (the main window's)
+        self.data_dir = None
+        self.year = None  # the year on screen (its result has arrived)
+        self.plain = None  # the year's plain result (rules.history's)
+        self.result = None  # the year's ScenarioResult
+        self.error = None
+        self.view = PREDICTED
+        self._reported = None  # the data folder whose read error has had its dialog
+        self.setObjectName("historyWindow")
+        fit_to_screen(self, 1280, 820)
+
+        self.analysis = LiveAnalysis(self.engine, history_job, self, name="history")
+        self.analysis.resultReady.connect(self._on_result)
+        self.analysis.failed.connect(self._on_failed)
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self.request)
+
+        first, last = self.engine.history_years()
+        self.slider = QSlider(Qt.Horizontal, objectName="yearSlider")
+        self.slider.setRange(first, last)
+        self.slider.setPageStep(10)
+        self.slider.setTickInterval(10)
+        self.slider.setTickPosition(QSlider.TicksBelow)
+        self.spin = QSpinBox(objectName="yearSpin")
+        self.spin.setRange(first, last)
+        self.slider.valueChanged.connect(self.spin.setValue)
+        self.spin.valueChanged.connect(self.slider.setValue)
+        self.spin.valueChanged.connect(self._year_moved)
+        self.predicted_button = QRadioButton("Predicted blocs", objectName="showPredicted")
+        self.observed_button = QRadioButton("Observed blocs", objectName="showObserved")
+        self.predicted_button.setChecked(True)
+        self.predicted_button.setToolTip("The blocs balance of threat predicts from the year's data")
+        self.observed_button.setToolTip("The pairs allied (ATOP defence or offence pledge) the next year")
+        views = QButtonGroup(self)
+        views.addButton(self.predicted_button)
+        views.addButton(self.observed_button)
+        self.predicted_button.toggled.connect(lambda on: self.show_view(PREDICTED if on else OBSERVED))
+        self.scenario_button = QPushButton("Open as Scenario")
+        self.scenario_button.setToolTip("The year's system as a new scenario, an editable copy")
+        self.scenario_button.clicked.connect(self.open_as_scenario)
+        self.export_button = QPushButton("Export…")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.folder_button = QPushButton("Data Folder…")
+        self.folder_button.setToolTip("The folder holding cow/ and history/ (the data are not shipped)")
+        self.folder_button.clicked.connect(self.choose_data_dir)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Year"))
+        top.addWidget(self.slider, 1)
+        top.addWidget(self.spin)
+        top.addSpacing(12)
+        top.addWidget(self.predicted_button)
+        top.addWidget(self.observed_button)
+        top.addSpacing(12)
+        top.addWidget(self.scenario_button)
+        top.addWidget(self.export_button)
+        top.addWidget(self.folder_button)
+        self.message = QLabel(wordWrap=True, objectName="historyMessage")
+        self.message.setTextFormat(Qt.RichText)
+
+        self.diagram = CoalitionDiagram()
+        self.diagram.placeholder = "Reading the data of the field…"
+        self.diagram.statePicked.connect(self.select_state)
+        self.legend = QLabel(LEGEND[0], wordWrap=True, objectName="coalitionLegend")
+        self.legend.setContentsMargins(6, 2, 6, 2)
+        pictured = QWidget()
+        pictured_column = QVBoxLayout(pictured)
+        pictured_column.setContentsMargins(0, 0, 0, 0)
+        pictured_column.setSpacing(2)
+        pictured_column.addWidget(_FittingScroll(self.diagram), 1)
+        pictured_column.addWidget(self.legend)
+
+        self.scores = QTableWidget(objectName="scores")
+        self.scores.setColumnCount(len(YEAR_COLUMNS))
+        # Two-line headers (the figures are narrow): "Pairs" over "F1".
+        self.scores.setHorizontalHeaderLabels(
+            [capital(c).replace(" ", "\n", 1 if n else 0) for n, c in enumerate(YEAR_COLUMNS)]
+        )
+        self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.scores.horizontalHeader().setStretchLastSection(True)
+        self.scores.verticalHeader().hide()
+        self.scores.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.scores.setSelectionMode(QAbstractItemView.NoSelection)
+        self.choices = QTableWidget(objectName="choices")
+        self.choices.setColumnCount(4)
+        self.choices.setHorizontalHeaderLabels(["State", "Greatest threat", "Threat", "Choice"])
+        self.choices.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.choices.verticalHeader().hide()
+        self.choices.setWordWrap(True)
+        self.choices.setTextElideMode(Qt.ElideNone)
+        self.choices.horizontalHeader().sectionResized.connect(lambda *_: self.choices.resizeRowsToContents())
+        self.choices.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.choices.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.choices.itemSelectionChanged.connect(self._choice_selected)
+        self.detail = QLabel(wordWrap=True, objectName="stateDetail")
+        self.detail.setTextFormat(Qt.RichText)
+        self.detail.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.threat_bars = ThreatBars(kb)
+        selected = QWidget()
+        selected_column = QVBoxLayout(selected)
+        selected_column.setContentsMargins(6, 6, 6, 6)
+        selected_column.addWidget(self.detail)
+        selected_column.addWidget(self.threat_bars)
+        selected_column.addStretch(1)
+        selected_scroll = QScrollArea()
+        selected_scroll.setWidget(selected)
+        selected_scroll.setWidgetResizable(True)
+        right = QSplitter(Qt.Vertical)
+        right.addWidget(self.scores)
+        right.addWidget(self.choices)
+        right.addWidget(selected_scroll)
+        right.setSizes([190, 330, 220])
+        split = QSplitter()
+        split.addWidget(pictured)
+        split.addWidget(right)
+        split.setSizes([680, 600])
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.addLayout(top)
+        column.addWidget(self.message)
+        column.addWidget(split, 1)
+        self.setCentralWidget(central)
+        self._build_menu()
+        self._update_title()
+
+        year = self.settings.value(YEAR_KEY, DEFAULT_YEAR, type=int)
+        self.spin.blockSignals(True)
+        self.spin.setValue(min(max(year, first), last))
+        self.slider.setValue(self.spin.value())
+        self.spin.blockSignals(False)
+        self._set_actions_enabled(False)
+        chosen = data_dir or self.settings.value(DATA_KEY, "") or None
+        if chosen:
+            self.set_data_dir(chosen)
+        else:
+            self.message.setText("Choose the folder holding the data of the field (cow/ and history/).")
+
+    # ------------------------------------------------------------- menus
+    def _build_menu(self):
+        menu = self.menuBar().addMenu("&History")
+        for text, handler in (
+            ("Open as &Scenario", self.open_as_scenario),
+            ("&Export Year…", self.export_dialog),
+            ("&Data Folder…", self.choose_data_dir),
+            ("&Close", self.close),
+        ):
+            menu.addAction(text, handler)
+
+    def _update_title(self):
+        year = f" — {self.year}" if self.year is not None else ""
+        self.setWindowTitle(f"History of the State System{year}")
+
+    def _set_actions_enabled(self, on):
+        self.scenario_button.setEnabled(on)
+        self.export_button.setEnabled(on)
+
+    # ------------------------------------------------------------- the data folder
+    def choose_data_dir(self):
+        """Ask for the data folder (the dialog starts at the current one)."""
+        start = self.data_dir or str(Path.home())
+        path = msgbox.get_folder(self, "Choose the Data Folder (cow/ and history/)", start)
+        if path:
+            return self.set_data_dir(path)
+        return False
+
+    def set_data_dir(self, path):
+        """Use ``path``'s data (and remember it); a folder lacking data sets gets the
+        command line's guide in a dialog, and the window waits for another folder."""
+        path = os.path.abspath(os.fspath(path))
+        guide = self.engine.history_guide(path)
+        if guide is not None:
+            self.data_dir = None
+            self.error = guide
+            self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(guide.splitlines()[0])}</span>")
+            msgbox.guide(self, "The history needs the data of the field", guide)
+            return False
+        self.data_dir = path
+        self.error = None
+        self._reported = None
+        self.settings.setValue(DATA_KEY, path)
+        self.request()
+        return True
+
+    # ------------------------------------------------------------- the year
+    def set_year(self, year):
+        """Move to ``year`` (the slider and the spin box follow); its run is asked for
+        once the year rests, a year moved past is never run."""
+        self.spin.setValue(year)
+
+    def _year_moved(self, _year):
+        self._settle.start()
+
+    def request(self):
+        if self.data_dir is None:
+            return
+        year = self.spin.value()
+        if self.year is None:
+            self.message.setText(f"Reading the data of the field and building {year}…")
+        self.analysis.request((self.data_dir, year))
+
+    def _on_result(self, value):
+        year, plain, result = value
+        self.year, self.plain, self.result = year, plain, result
+        self.error = None
+        self.settings.setValue(YEAR_KEY, year)
+        self._update_title()
+        self._set_actions_enabled(True)
+        self.show_view(self.view)
+        self._show_scores(plain)
+        self._show_choices(result)
+        self.message.setText(
+            esc(year_heading(plain)) + " " + esc(capital(blocs_text(result))) + ". Click a state to see its threats."
+        )
+        self.yearShown.emit(year)
+
+    def _on_failed(self, message):
+        self.error = message
+        self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(message)}</span>")
+        if self._reported != self.data_dir:  # one dialog per folder, not one per year
+            self._reported = self.data_dir
+            msgbox.error(self, "Cannot read the history data", message)
+
+    def show_view(self, view):
+        """The predicted blocs (balance of threat's) or the observed (the next year's alliances)."""
+        self.view = view
+        button = self.predicted_button if view == PREDICTED else self.observed_button
+        if not button.isChecked():
+            button.setChecked(True)
+        if self.result is None:
+            return
+        if view == OBSERVED:
+            self.diagram.show_result(self.result, self.plain["observed_blocs"], "Observed")
+        else:
+            self.diagram.show_result(self.result)
+
+    def blocs_shown(self):
+        """The blocs the diagram shows (lists of state ids), for views and tests."""
+        layout = self.diagram.layout_
+        if layout is None:
+            return []
+        blocs = {}
+        for node in layout.nodes.values():
+            if node.bloc is not None:
+                blocs.setdefault(node.bloc, []).append(node.id)
+        return [blocs[k] for k in sorted(blocs)]
+
+    def _show_scores(self, plain):
+        rows = year_rows(plain)
+        self.scores.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.scores.setItem(r, c, item)
+
+    def _show_choices(self, result):
+        self.choices.setRowCount(len(result.states))
+        for row, (sid, choice) in enumerate(result.states.items()):
+            top = choice.threats[0]
+            cells = (
+                name_of(result, sid),
+                name_of(result, choice.greatest_threat),
+                f"{top.threat_level or 'open'} ({top.score})",
+                choice_text(self.kb, result, choice),
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, sid)
+                self.choices.setItem(row, col, item)
+        for col in range(3):
+            self.choices.resizeColumnToContents(col)
+            self.choices.setColumnWidth(col, min(self.choices.columnWidth(col), 150))
+        self.choices.resizeRowsToContents()
+        if self.diagram.selected in result.states:
+            self.select_state(self.diagram.selected)
+        else:
+            self.diagram.selected = None
+            self.detail.setText("")
+            self.threat_bars.rows = []
+            self.threat_bars.update()
+
+    # ------------------------------------------------------------- drill down
+    def select_state(self, state):
+        if self.result is None or state not in self.result.states:
+            return
+        self.diagram.select(state)
+        result = self.result
+        choice = result.states[state]
+        for row in range(self.choices.rowCount()):
+            if self.choices.item(row, 0).data(Qt.UserRole) == state:
+                self.choices.blockSignals(True)
+                self.choices.selectRow(row)
+                self.choices.blockSignals(False)
+        ranked = ", ".join(
+            f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})" for t in choice.threats[:6]
+        )
+        self.threat_bars.show_choice(result, choice)
+        self.detail.setText(
+            f"<b>{esc(name_of(result, state))}</b>: {esc(choice_text(self.kb, result, choice))}"
+            f"<br>{esc(why_greatest(self.kb, result, choice))}"
+            f"<br>{esc(observed_text(self.plain, state))}"
+            f"<br>Threats, greatest first: {ranked}. The points of each source:"
+        )
+
+    def _choice_selected(self):
+        items = self.choices.selectedItems()
+        if items:
+            self.select_state(items[0].data(Qt.UserRole))
+
+    # ------------------------------------------------------------- scenario and export
+    def open_as_scenario(self):
+        """The year on screen as a new, unsaved scenario (Save asks for its name)."""
+        if self.data_dir is None or self.year is None:
+            return None
+        try:
+            data = self.engine.history_scenario(self.data_dir, self.year)
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot open the year as a scenario", str(exc))
+            return None
+        if self._open_scenario is not None:
+            return self._open_scenario(data)
+        from .scenario import ScenarioWindow
+
+        window = ScenarioWindow(self.kb, data, engine=self.engine, parent=self)
+        window.setAttribute(Qt.WA_DeleteOnClose)
+        window.show()
+        return window
+
+    def export_dialog(self):
+        if self.result is None:
+            return False
+        suggested = os.path.join(str(Path.home()), f"state-system-{self.year}.html")
+        path, _chosen = msgbox.get_save_path(self, "Export the Year", suggested, REPORT_FILTER)
+        return self.export(path) if path else False
+
+    def export(self, path, paper=None):
+        """The year's result with every explanation (run here: about a second for
+        1914) through the one export entry, as the scenario window's export."""
+        from reports.export import format_for_path, write
+
+        paper = paper or self.settings.value("export/paper", "a4")
+        try:
+            write(self.engine.run_scenario(self.result.scenario), path, format_for_path(path) or "html", paper)
+        except AdvisorError as exc:
+            msgbox.error(self, "Cannot export report", str(exc))
+            return False
+        return True
+
+    def closeEvent(self, event):
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self):
+        self._settle.stop()
+        self.analysis.shutdown()

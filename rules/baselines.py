@@ -75,7 +75,7 @@ class _State(Protocol):
 
 
 class ScenarioData(Protocol):
-    """What the baselines read of a scenario (rules/scenario.py Scenario)."""
+    """What the baselines read of a scenario (rules/scenario/ Scenario)."""
 
     @property
     def states(self) -> Sequence[_State]: ...

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from . import conditions as cond
+from .bands import Band
+from .derivation import Derivation, parse_derivation
 from .errors import KnowledgeError
 from .version import KNOWLEDGE_DIR, KNOWLEDGE_FILES, knowledge_version
 from .yamlio import Node, read_yaml_file
@@ -212,12 +214,6 @@ class Theory:
 
 
 @dataclass(frozen=True)
-class Band:
-    level: str
-    up_to: int
-
-
-@dataclass(frozen=True)
 class RuleSpec:
     id: str
     layer: str
@@ -298,6 +294,7 @@ class KnowledgeBase:
     version: str
     weights: tuple[WeightClass, ...] = ()  # the declared scale of weight classes
     stages: tuple[Stage, ...] = ()  # the stages of the decision, in order
+    derivation: Derivation | None = None  # derivation.yaml, the scenario mapping (None: no such file)
     _factor_index: dict[str, Factor] = field(default_factory=dict, repr=False)
     _derived_index: dict[str, Derived] = field(default_factory=dict, repr=False)
     _proposition_index: dict[str, Proposition] = field(default_factory=dict, repr=False)
@@ -496,6 +493,9 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
         stages=stages,
     )
     _cross_check(kb, directory)
+    if (directory / "derivation.yaml").exists():
+        threat = kb.derived_fact(kb.theory.threat_fact).levels
+        kb.derivation = parse_derivation(directory / "derivation.yaml", {f.id: f.level_ids for f in factors}, threat)
     return kb
 
 
@@ -1170,7 +1170,7 @@ def _score_rule(
             r.fail(f"{what}: band names unknown level '{level}' of '{target}'", bnode.line)
         if isinstance(up_to, bool) or not isinstance(up_to, int):
             r.fail(f"{what}: band 'up_to' must be a whole number", bnode.line)
-        bands.append(Band(level, up_to))
+        bands.append(Band(level, up_to=up_to))
     maximum = sum(max(p for _, p in pts) for _, pts in score)
     maximum += sum(max(p for _, pts in table for _, p in pts) for _, _, table in score_by)
     if weigh_by:

@@ -20,7 +20,16 @@ from rules.baselines import LandscapeMapping
 from rules.errors import KnowledgeError
 from rules.yamlio import Node, read_yaml_file
 
-__all__ = ["Band", "Derivation", "band_of", "parse_derivation"]
+__all__ = ["BLOC_AGGREGATIONS", "Band", "Derivation", "band_of", "parse_derivation"]
+
+# How a bloc's members' levels of each source of threat make the bloc's (derivation.yaml
+# `blocs`): the aggregations the engine knows, for each source.
+BLOC_AGGREGATIONS: dict[str, tuple[str, ...]] = {
+    "power": ("sum_not_benign",),
+    "proximity": ("nearest_not_benign",),
+    "offensive_capability": ("strongest_not_benign",),
+    "intentions": ("most_aggressive",),
+}
 
 
 @dataclass(frozen=True)
@@ -31,9 +40,9 @@ class Derivation:
     threat_power: tuple[Band, ...]
     common_neighbour_is_regional: bool
     default_intentions: str
-    threatened_at: str
-    able_share: float
+    allies_worth: dict[str, float]  # proximity to the deciding state -> the share of a partner's capability that counts
     allies: tuple[Band, ...]
+    blocs: dict[str, str]  # source of threat -> how a bloc's members' levels aggregate (BLOC_AGGREGATIONS)
     default_communication: str
     pivotal_share_of_gap: float
     max_rounds: int
@@ -102,10 +111,9 @@ def _landscape(data: Any, intentions: Sequence[str], path: str, line: int | None
     )
 
 
-def parse_derivation(
-    path: Path, factor_levels: Mapping[str, Sequence[str]], threat_levels: Sequence[str]
-) -> Derivation:
-    """Read and check knowledge/derivation.yaml against the questionnaire."""
+def parse_derivation(path: Path, factor_levels: Mapping[str, Sequence[str]]) -> Derivation:
+    """Read and check knowledge/derivation.yaml against the questionnaire's levels
+    (factor id -> its level ids)."""
     data = read_yaml_file(path, KnowledgeError)
     where = str(path)
     if not isinstance(data, Node):
@@ -117,6 +125,7 @@ def parse_derivation(
         "default_intentions",
         "allies",
         "default_communication",
+        "blocs",
         "pivotal",
         "max_rounds",
         "cow",
@@ -138,12 +147,31 @@ def parse_derivation(
         return float(value)
 
     allies = data["allies"]
-    if not isinstance(allies, dict) or set(allies) != {"threatened_at", "able_share", "bands"}:
-        raise KnowledgeError("'allies' needs 'threatened_at', 'able_share' and 'bands'", where, data.line_of("allies"))
-    if allies["threatened_at"] not in threat_levels:
+    if not isinstance(allies, dict) or set(allies) != {"worth", "bands"}:
+        raise KnowledgeError("'allies' needs 'worth' and 'bands'", where, data.line_of("allies"))
+    worth = allies["worth"]
+    proximities = levels("proximity")
+    if not isinstance(worth, dict) or set(worth) != set(proximities):
         raise KnowledgeError(
-            f"'allies.threatened_at' must be one of {', '.join(threat_levels)}", where, data.line_of("allies")
+            f"'allies.worth' must give a share for each proximity ({', '.join(proximities)})",
+            where,
+            data.line_of("allies"),
         )
+    for key in worth:
+        if isinstance(worth[key], bool) or not isinstance(worth[key], (int, float)) or not 0 <= worth[key] <= 1:
+            raise KnowledgeError(f"'allies.worth.{key}' must be a number from 0 to 1", where, data.line_of("allies"))
+    blocs = data["blocs"]
+    if not isinstance(blocs, dict) or set(blocs) != set(BLOC_AGGREGATIONS):
+        raise KnowledgeError(
+            f"'blocs' must say how each of {', '.join(BLOC_AGGREGATIONS)} aggregates", where, data.line_of("blocs")
+        )
+    for key, allowed in BLOC_AGGREGATIONS.items():
+        if blocs[key] not in allowed:
+            raise KnowledgeError(
+                f"'blocs.{key}' must be one of {', '.join(allowed)}",
+                where,
+                getattr(blocs, "line_of", lambda _k: None)(key),
+            )
     for key, factor in (("default_intentions", "intentions"), ("default_communication", "communication")):
         if data[key] not in levels(factor):
             raise KnowledgeError(f"'{key}' must be one of {', '.join(levels(factor))}", where, data.line_of(key))
@@ -178,9 +206,9 @@ def parse_derivation(
         ),
         common_neighbour_is_regional=proximity["common_neighbour_is_regional"],
         default_intentions=data["default_intentions"],
-        threatened_at=allies["threatened_at"],
-        able_share=number(allies["able_share"], "allies.able_share"),
+        allies_worth={k: float(v) for k, v in worth.items()},
         allies=_bands(allies["bands"], "allies.bands", levels("ally_availability"), where, data.line_of("allies")),
+        blocs={k: str(v) for k, v in blocs.items()},
         default_communication=data["default_communication"],
         pivotal_share_of_gap=number(pivotal["share_of_gap"], "pivotal.share_of_gap"),
         max_rounds=rounds,

@@ -494,8 +494,7 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
     )
     _cross_check(kb, directory)
     if (directory / "derivation.yaml").exists():
-        threat = kb.derived_fact(kb.theory.threat_fact).levels
-        kb.derivation = parse_derivation(directory / "derivation.yaml", {f.id: f.level_ids for f in factors}, threat)
+        kb.derivation = parse_derivation(directory / "derivation.yaml", {f.id: f.level_ids for f in factors})
     return kb
 
 

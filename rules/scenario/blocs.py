@@ -1,82 +1,80 @@
-"""Blocs of a scenario run: who is tied to whom, and the blocs the choices make."""
+"""Blocs of a scenario run: who is tied to whom, and the blocs the choices make.
+
+States are their indices in the scenario's order here (the engine's arrays)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-
-from rules.blocs import sort_blocs
-from rules.knowledge import KnowledgeBase
-
-from .model import Scenario
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 
-def ties(groups: Iterable[Sequence[str]], ids: Sequence[str]) -> dict[str, frozenset[str]]:
+class _Threat(Protocol):
+    @property
+    def members(self) -> tuple[int, ...]: ...
+
+
+def ties(groups: Iterable[Iterable[int]], n: int) -> list[frozenset[int]]:
     """Who is aligned with whom: each group ties its own members to one another."""
-    out: dict[str, set[str]] = {s: set() for s in ids}
+    out: list[set[int]] = [set() for _ in range(n)]
     for group in groups:
-        for member in group:
-            out[member] |= set(group) - {member}
-    return {s: frozenset(v) for s, v in out.items()}
+        members = set(group)
+        for m in members:
+            out[m] |= members
+    return [frozenset(s - {i}) for i, s in enumerate(out)]
 
 
-def canonical(root: Mapping[str, str], ids: Sequence[str]) -> list[tuple[str, ...]]:
-    blocs: dict[str, list[str]] = {}
-    for s in ids:
-        blocs.setdefault(root[s], []).append(s)
-    return sort_blocs(blocs.values(), ids)
-
-
-def side_of(kb: KnowledgeBase, verdict: str | None) -> str:
-    """Where a verdict puts a state in the system (responses.yaml `side`)."""
-    return kb.response(verdict).side if verdict else "apart"
+def canonical(blocs: Iterable[Iterable[int]]) -> list[tuple[int, ...]]:
+    """Blocs as the engine orders them (rules/blocs.py sort_blocs, by index): members in
+    the scenario's order, the largest bloc first, ties by the earliest member."""
+    out = [tuple(sorted(b)) for b in blocs]
+    return sorted((b for b in out if b), key=lambda b: (-len(b), b[0]))
 
 
 def coalitions(
-    ids: Sequence[str],
-    greatest: Mapping[str, str],
-    verdicts: Mapping[str, str | None],
-    candidates: Mapping[str, Sequence[str]],
-    sc: Scenario,
-    sc_kb: KnowledgeBase,
-) -> tuple[list[tuple[str, ...]], list[str]]:
-    """The blocs the choices make: a bandwagoner joins its threat; the states that
-    balance against the same power (or ride under the coalition against it) join one
-    another. A state that balances against a power is never merged into a bloc that
-    holds it; those refusals are returned."""
-    parent = {s: s for s in ids}
+    n: int, threats: Sequence[_Threat], sides: Sequence[str], partners: Sequence[Sequence[int]]
+) -> tuple[list[tuple[int, ...]], list[int]]:
+    """The blocs the choices make. A state that bandwagons joins its threat's bloc (every
+    member of it). A state that balances joins its partners that balance too: the states
+    whose own greatest threat is on the same side of the divide, so that states balancing
+    against different members of one bloc end up together (one bloc per side, not one
+    per threat). No state is put in a bloc that holds a power it balances against; those
+    refusals are returned, with the blocs (every state in one, singletons included)."""
+    parent = list(range(n))
+    members: list[set[int]] = [{i} for i in range(n)]
+    # The powers a bloc may not take in: the threats its balancing members stand against.
+    barred: list[set[int]] = [set(threats[i].members) if sides[i] == "against" else set() for i in range(n)]
 
-    def find(s: str) -> str:
+    def find(s: int) -> int:
         while parent[s] != s:
             parent[s] = parent[parent[s]]
             s = parent[s]
         return s
 
-    def members(root: str) -> set[str]:
-        return {s for s in ids if find(s) == root}
+    def join(x: int, y: int) -> bool:
+        rx, ry = find(x), find(y)
+        if rx == ry:
+            return True
+        if members[rx] & barred[ry] or members[ry] & barred[rx]:
+            return False
+        if len(members[rx]) < len(members[ry]):
+            rx, ry = ry, rx
+        parent[ry] = rx
+        members[rx] |= members[ry]
+        barred[rx] |= barred[ry]
+        return True
 
-    def compatible(x: str, y: str) -> bool:
-        joined = members(find(x)) | members(find(y))
-        return not any(greatest[s] in joined and side_of(sc_kb, verdicts.get(s)) == "against" for s in joined)
-
-    refused = []
-    for a in ids:  # bandwagoning first: it names its partner outright
-        if side_of(sc_kb, verdicts.get(a)) == "with":
-            if compatible(a, greatest[a]):
-                parent[find(a)] = find(greatest[a])
-            else:
-                refused.append(a)
-    against: dict[str, list[str]] = {}
-    for a in ids:
-        if side_of(sc_kb, verdicts.get(a)) == "against":
-            against.setdefault(greatest[a], []).append(a)
-    for group in against.values():
-        for a in group:
-            partners = [x for x in group if x != a and x in candidates[a]] or [x for x in group if x != a]
-            for x in partners:
-                if find(a) == find(x):
-                    continue
-                if compatible(a, x):
-                    parent[find(x)] = find(a)
-                else:
-                    refused.append(a)
-    return canonical({s: find(s) for s in ids}, ids), sorted(set(refused))
+    refused: set[int] = set()
+    for a in range(n):  # bandwagoning first: it names its partners outright
+        if sides[a] == "with":
+            for m in threats[a].members:
+                if not join(a, m):
+                    refused.add(a)
+    for a in range(n):
+        if sides[a] == "against":
+            for x in partners[a]:
+                if sides[x] == "against" and not join(a, x):
+                    refused.add(a)
+    roots: dict[int, list[int]] = {}
+    for s in range(n):
+        roots.setdefault(find(s), []).append(s)
+    return canonical(roots.values()), sorted(refused)

@@ -32,6 +32,15 @@ class PairThreat:
     maximum: int
     answers: dict[str, str]  # the threat's four sources, as derived
     parts: tuple[tuple[str, int], ...] = ()  # the points each source adds to the score (means weighed, intent)
+    # A bloc weighed as one threat: its members (empty for a single state; ``power`` is
+    # then the member that threatens the deciding state most), and for each source of
+    # threat the members that gave it its level (derivation.yaml ``blocs``).
+    members: tuple[str, ...] = ()
+    made_by: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def is_bloc(self) -> bool:
+        return bool(self.members)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,10 @@ class StateChoice:
     partners: tuple[str, ...]  # balancing: the states it would ally with; bandwagoning: the threat
     derivation: tuple[DerivedAnswer, ...]  # the answers of (state, greatest threat), each with its source
     result: Result | None  # the full single-case explanation (None in a quick run)
+    threat_bloc: tuple[str, ...] = ()  # the greatest threat is a bloc: its members (empty: a single state)
+    threatens: tuple[
+        str, ...
+    ] = ()  # the states whose greatest threat it is (alone or leading a bloc), seeing it aggressive
 
     @property
     def answers(self) -> dict[str, str]:

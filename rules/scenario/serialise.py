@@ -11,7 +11,10 @@ from .result import ScenarioResult
 
 def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -> dict[str, Any]:
     """The ``scenario --format json`` object: ``states`` (id -> greatest threat, the
-    ranked threats, verdict, partners, the derived answers and, with
+    bloc it leads when the greatest threat is a bloc (``threat_bloc``), the ranked
+    threats (a bloc's with its ``members`` and the members that gave each source its
+    level, ``made_by``), the states that take it for an aggressor (``threatens``),
+    verdict, partners, the derived answers and, with
     ``explanations``, the whole single-case result), ``coalitions``, ``rounds`` and,
     with ``observed``, ``misassigned`` and per-state ``agreement``."""
     sc = result.scenario
@@ -30,8 +33,11 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
                     "sources": dict(t.answers),
                     "points": dict(t.parts),
                 }
+                | ({"members": list(t.members), "made_by": {f: list(m) for f, m in t.made_by}} if t.is_bloc else {})
                 for t in choice.threats
             ],
+            "threat_bloc": list(choice.threat_bloc),
+            "threatens": list(choice.threatens),
             "verdict": choice.verdict,
             "side": choice.side,
             "partners": list(choice.partners),

@@ -108,3 +108,15 @@ def test_the_baseline_rows_put_the_three_theories_side_by_side(engine, kb):
     assert rows[2][2] == f"{result.baselines.power.agreed} of 6"
     assert all(r[4] != "-" for r in rows)
     assert baseline_rows(engine.run(parse_scenario_text(AXIS, kb)))[0][2] == "-"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_every_scenario_report_carries_the_three_theories(tmp_path, fmt):
+    import main
+    from conftest import ROOT
+
+    out = tmp_path / f"europe.{fmt}"
+    assert main.main(["scenario", str(ROOT / "knowledge" / "scenarios" / "europe_1936.yaml"), "-o", str(out)]) == 0
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "Rival theories" in text and "Landscape theory (Axelrod and Bennett 1993)" in text
+    assert "15 of 17" in text and "Balance of power" in text and "Placed as observed" in text

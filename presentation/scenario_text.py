@@ -85,6 +85,19 @@ def aims_text(result: ScenarioResult, choice: StateChoice) -> str:
     )
 
 
+def threat_rows(kb: KnowledgeBase, threat: PairThreat) -> list[tuple[str, str, int]]:
+    """The rows of a threat's table, for the app's threat table and the reports: (source,
+    its level, the points it adds to the score) for each of the four sources, the
+    intentions included, from the rule program's one computation (ScoreOutcome.parts).
+    The points add up to the threat's score."""
+    points = dict(threat.parts)
+    return [
+        (capital(kb.fact_label(f)), kb.level_label(f, level), points.get(f, 0))
+        for f, level in threat.answers.items()
+        if f in points
+    ]
+
+
 def why_greatest(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
     """Why the greatest threat is the one it is, when it is not the strongest power; the
     sentence names the state it is about, so that it reads alone in a list."""

@@ -120,3 +120,20 @@ def test_every_scenario_report_carries_the_three_theories(tmp_path, fmt):
     text = " ".join(out.read_text(encoding="utf-8").split())
     assert "Rival theories" in text and "Landscape theory (Axelrod and Bennett 1993)" in text
     assert "15 of 17" in text and "Balance of power" in text and "Placed as observed" in text
+
+
+def test_the_points_per_source_are_one_computation_for_the_scenario_and_the_case(axis, kb):
+    from presentation.figures import threat_profile
+    from presentation.scenario_text import threat_rows
+
+    pole = axis.states["pole"]
+    rows = threat_rows(kb, pole.threats[0])
+    assert sum(points for _, _, points in rows) == pole.threats[0].score
+    assert any(label == "Intentions" or "ntention" in label for label, _, _ in rows)  # the row the app's table lacked
+    from rules.program import score_parts
+
+    score = pole.result.threat_score
+    parts = score_parts(score.points.items(), score.weight, "intentions")
+    assert dict(parts) == dict(pole.threats[0].parts) and sum(p for _, p in parts) == score.total
+    weighing = threat_profile(pole.result).sources[-1]
+    assert weighing.factor == "intentions" and weighing.points == dict(parts)["intentions"]

@@ -70,10 +70,17 @@ def coalitions(
                 if not join(a, m):
                     refused.add(a)
     for a in range(n):
-        if sides[a] == "against":
-            for x in partners[a]:
-                if sides[x] == "against" and not join(a, x):
-                    refused.add(a)
+        if sides[a] != "against":
+            continue
+        for x in partners[a]:
+            # the common case, already together, without a call
+            ra, rx = a, x
+            while parent[ra] != ra:
+                ra = parent[ra]
+            while parent[rx] != rx:
+                rx = parent[rx]
+            if ra != rx and sides[x] == "against" and not join(a, x):
+                refused.add(a)
     roots: dict[int, list[int]] = {}
     for s in range(n):
         roots.setdefault(find(s), []).append(s)

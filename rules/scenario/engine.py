@@ -12,7 +12,7 @@ each state get its single-case Result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 from typing import Any
@@ -61,13 +61,18 @@ class Threat:
     lead: int
     members: tuple[int, ...]  # (lead,) for a single state
     levels: dict[str, str]  # the four sources' levels (and the deciding state's strength)
-    made_by: dict[str, tuple[int, ...]]  # bloc: source -> the members that gave its level
     score: int
     capability: float
+    # bloc: source -> the members that gave its level (worked out only when asked for)
+    _made_by: Callable[[], dict[str, tuple[int, ...]]] | None = None
 
     @property
     def is_bloc(self) -> bool:
         return len(self.members) > 1
+
+    @property
+    def made_by(self) -> dict[str, tuple[int, ...]]:
+        return self._made_by() if self._made_by is not None else {}
 
 
 @dataclass
@@ -149,6 +154,8 @@ class System:
         # The threat score of every pair, from the rule program's own table.
         self.score_factors = engine.score.factors
         self.score = engine.totals[tuple(self.matrix[f] for f in self.score_factors)]
+        # Each pair's combination of the score's levels as one number (few distinct ones).
+        self.combo = np.ravel_multi_index(tuple(self.matrix[f] for f in self.score_factors), engine.totals.shape)
         np.fill_diagonal(self.score, np.iinfo(np.int32).min)
         # Each state's ranking of the others: score, then capability, then id.
         id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object)))
@@ -174,10 +181,14 @@ class System:
     # ------------------------------------------------------------ threats
     def single(self, i: int, j: int) -> Threat:
         levels = {f: self.level(f, i, j) for f in self.matrix}
-        return Threat(j, (j,), levels, {}, int(self.score[i, j]), float(self.cap[j]))
+        return Threat(j, (j,), levels, int(self.score[i, j]), float(self.cap[j]))
 
-    def bloc_threats(self, engine: ScenarioEngine, bloc: Sequence[int]) -> tuple[IntArray, list[Threat | None]]:
-        """The bloc weighed as one threat by every state not in it: (scores, threats)."""
+    def bloc_threats(
+        self, engine: ScenarioEngine, bloc: Sequence[int]
+    ) -> tuple[IntArray, FloatArray, Callable[[int], Threat]]:
+        """The bloc weighed as one threat by every state not in it: the scores (the
+        lowest possible for its own members), the pooled capability each state counts,
+        and the threat as state i faces it."""
         members = np.array(bloc)
         n = self.n
         intents = self.matrix["intentions"][:, members]
@@ -198,21 +209,34 @@ class System:
         inside = np.zeros(n, dtype=bool)
         inside[members] = True
         scores = np.where(inside, np.iinfo(np.int32).min, scores)
-        return scores, [
-            None if inside[i] else self._bloc(i, members, counted[i], agg, int(scores[i]), float(pooled[i]))
-            for i in range(n)
-        ]
+
+        def threat(i: int) -> Threat:
+            return self._bloc(i, members, counted[i], agg, int(scores[i]), float(pooled[i]))
+
+        return scores, pooled, threat
 
     def _bloc(
         self, i: int, members: IntArray, counted: BoolArray, agg: Mapping[str, IntArray], score: int, total: float
     ) -> Threat:
         lead = int(members[np.argmin(self.position[i, members])])
         levels = {f: self.levels[f][int(agg[f][i])] for f in agg}
-        made_by = {"threat_power": tuple(int(m) for m in members[counted])}
-        for f in ("proximity", "offensive_capability", "intentions"):
-            row = np.where(counted, self.matrix[f][i, members], -1)
-            made_by[f] = tuple(int(m) for m in members[row == row.max()])
-        return Threat(lead, tuple(int(m) for m in members), levels, made_by, score, total)
+
+        def made_by() -> dict[str, tuple[int, ...]]:
+            out = {"threat_power": tuple(members[counted].tolist())}
+            for f in ("proximity", "offensive_capability", "intentions"):
+                row = self.matrix[f][i, members]
+                out[f] = tuple(members[counted & (row == int(agg[f][i]))].tolist())
+            return out
+
+        return Threat(lead, tuple(members.tolist()), levels, score, total, made_by)
+
+
+def _tie_matrix(tied: Sequence[frozenset[int]], n: int) -> BoolArray:
+    out = np.zeros((n, n), dtype=bool)
+    for i, s in enumerate(tied):
+        if s:
+            out[i, list(s)] = True
+    return out
 
 
 class ScenarioEngine:
@@ -234,6 +258,7 @@ class ScenarioEngine:
         for combo in product(*[range(len(x)) for x in dims]):
             self.totals[combo] = self.score.outcomes[tuple(dims[k][c] for k, c in enumerate(combo))].total
         self._threat_cache: dict[tuple[str, ...], _ThreatFigures] = {}
+        self._by_code: dict[int, _ThreatFigures] = {}
         self._sides = {r.id: r.side for r in self.kb.responses}
 
     # ------------------------------------------------------------ the threat's score
@@ -247,6 +272,13 @@ class ScenarioEngine:
             sources = {f: answers[f] for f in self.score.factors if f in answers}
             hit = (o.level, o.total, o.maximum, sources, o.parts(self.score.factors[-1]))
             self._threat_cache[key] = hit
+        return hit
+
+    def _figures_of(self, system: System, code: int, i: int, j: int) -> _ThreatFigures:
+        """threat_of for a pair, by its combination's number (cached per number)."""
+        hit = self._by_code.get(code)
+        if hit is None:
+            hit = self._by_code[code] = self.threat_of(system.single(i, j).levels)
         return hit
 
     def _pair_threat(self, system: System, i: int, threat: Threat) -> PairThreat:
@@ -313,12 +345,15 @@ class ScenarioEngine:
         n = system.n
         best = system.order[:, 0]
         out = [system.single(i, int(best[i])) for i in range(n)]
+        best_score = np.array([t.score for t in out])
+        best_cap = np.array([t.capability for t in out])
         for bloc in groups:
-            scores, threats = system.bloc_threats(self, bloc)
-            for i in np.flatnonzero(scores >= np.array([t.score for t in out])).tolist():
-                t = threats[i]
-                if t is not None and (t.score, t.capability) > (out[i].score, out[i].capability):
-                    out[i] = t
+            scores, pooled, threat = system.bloc_threats(self, bloc)
+            wins = (scores > best_score) | ((scores == best_score) & (pooled > best_cap))
+            for i in np.flatnonzero(wins).tolist():
+                out[i] = threat(i)
+            best_score = np.where(wins, scores, best_score)
+            best_cap = np.where(wins, pooled, best_cap)
         return out
 
     def _situational(
@@ -334,20 +369,21 @@ class ScenarioEngine:
         (and its own allies that are not). Returns the answers, the partners counted
         for the allies answer, and among them those that face the same side."""
         d, sc, n = self.derivation, system.sc, system.n
-        threat_side = np.zeros((n, n), dtype=bool)  # row a: the threat's side as a faces it
-        tied = np.zeros((n, n), dtype=bool)
-        for a, t in enumerate(threats):
-            ties_now = in_force if system.defeated[t.lead] else partners_of
-            # Against a beaten power the question is the wartime alliance in force (B6):
-            # whether it holds or comes apart, not the blocs the rounds have made since.
-            for m in t.members:
-                threat_side[a, m] = True
-                threat_side[a, list(ties_now[m])] = True
-            tied[a, list(ties_now[a])] = True
-        threat_side[np.arange(n), np.arange(n)] = False
         faces = np.zeros((n, n), dtype=np.float64)  # x -> the members of x's greatest threat
         for x, t in enumerate(threats):
             faces[x, list(t.members)] = 1.0
+        tied = _tie_matrix(partners_of, n)
+        # Row a: the threat's side as a faces it, its members and their allies. Against a
+        # beaten power the question is the wartime alliance in force (B6): whether it
+        # holds or comes apart, not the blocs the rounds have made since.
+        reach = tied.astype(np.float64) + np.eye(n)
+        threat_side = (faces @ reach) > 0
+        beaten = np.flatnonzero([system.defeated[t.lead] for t in threats])
+        if beaten.size:
+            tied_then = _tie_matrix(in_force, n)
+            threat_side[beaten] = (faces[beaten] @ (tied_then.astype(np.float64) + np.eye(n))) > 0
+            tied[beaten] = tied_then[beaten]
+        threat_side[np.arange(n), np.arange(n)] = False
         same_side = (threat_side.astype(np.float64) @ faces.T) > 0  # [a, x]: x's threat on a's threat side
         # Not a partner: a state on the threat's side, or one whose own threat is the
         # deciding state itself (it is the deciding state's enemy, not the threat's).
@@ -360,10 +396,13 @@ class ScenarioEngine:
         ally_level = _band_index(np.array([b.at_least for b in d.allies]), ratio)
         gap = np.abs(power_cap - help_cap)
         pivotal = system.cap >= d.pivotal_share_of_gap * gap
+        with_threat: BoolArray = np.asarray((tied & (faces > 0)).any(axis=1))
+        against_threat: BoolArray = np.asarray((tied & counted).any(axis=1))
+        facing_all = counted & same_side
         answers, candidates, partners = [], [], []
         for a, t in enumerate(threats):
             cands = tuple(np.flatnonzero(counted[a]).tolist())
-            facing = tuple(x for x in cands if same_side[a, x])
+            facing = tuple(np.flatnonzero(facing_all[a]).tolist())
             candidates.append(cands)
             partners.append(facing)
             row = dict(t.levels)
@@ -373,9 +412,9 @@ class ScenarioEngine:
             row["ally_availability"] = allies[int(ally_level[a])]
             row["pivotal"] = "yes" if pivotal[a] else "no"
             row["winning_side"] = self._winning(system, a, t, threat_side[a], cands, partners_of)[0]
-            if any(tied[a, m] for m in t.members):
+            if with_threat[a]:
                 row["current_alignment"] = "with_threat"
-            elif any(tied[a, x] for x in cands):
+            elif against_threat[a]:
                 row["current_alignment"] = "against_threat"
             else:
                 row["current_alignment"] = "unaligned"
@@ -523,24 +562,36 @@ class ScenarioEngine:
         # Each state's ranking: every single state, and the blocs it faced in the last round.
         bloc_rows: list[list[Threat]] = [[] for _ in range(n)]
         for bloc in final.groups:
-            _scores, faced = system.bloc_threats(self, bloc)
-            for i, bt in enumerate(faced):
-                if bt is not None:
-                    bloc_rows[i].append(bt)
+            scores, _pooled, threat = system.bloc_threats(self, bloc)
+            for i in np.flatnonzero(scores > np.iinfo(np.int32).min).tolist():
+                bloc_rows[i].append(threat(i))
         states: dict[str, StateChoice] = {}
         d = self.derivation
         for a in range(n):
             t = threats[a]
-            ranked = [self._pair_threat(system, a, system.single(a, int(j))) for j in system.order[a, : n - 1]]
+            row_order = system.order[a, : n - 1]
+            codes_a = system.combo[a, row_order].tolist()
+            by_code = self._by_code
+            ranked = []
+            for j, c in zip(row_order.tolist(), codes_a):
+                fig = by_code.get(c) or self._figures_of(system, c, a, j)
+                ranked.append(PairThreat(ids[j], *fig))
             if bloc_rows[a]:
-                keyed = [((-p.score, -float(system.cap[system.at[p.power]]), p.power, 0), p) for p in ranked]
+                # Each bloc in its place among the singles (score, then capability, first).
+                scores_a = system.score[a, row_order]
+                caps_a = system.cap[row_order]
+                placed = []
                 for bt in bloc_rows[a]:
-                    p = self._pair_threat(system, a, bt)
-                    keyed.append(((-p.score, -bt.capability, p.power, -len(p.members)), p))
-                ranked = [p for _k, p in sorted(keyed, key=lambda kp: kp[0])]
-            greatest = self._pair_threat(system, a, t)
-            if ranked[0] != greatest:  # the round's greatest first, as the choice was made against it
-                ranked = [greatest] + [p for p in ranked if p != greatest]
+                    at = int(
+                        np.count_nonzero((scores_a > bt.score) | ((scores_a == bt.score) & (caps_a > bt.capability)))
+                    )
+                    placed.append((at, -bt.score, -bt.capability, ids[bt.lead], self._pair_threat(system, a, bt)))
+                for at, *_key, p in sorted(placed, key=lambda x: x[:4], reverse=True):
+                    ranked.insert(at, p)
+            first = (ids[t.lead], tuple(ids[m] for m in t.members) if t.is_bloc else ())
+            if (ranked[0].power, ranked[0].members) != first:  # the round's greatest first, as chosen against
+                k = next(k for k, p in enumerate(ranked) if (p.power, p.members) == first)
+                ranked.insert(0, ranked.pop(k))
             side_row = np.zeros(n, dtype=bool)
             for m in t.members:
                 side_row[m] = True

@@ -38,7 +38,7 @@ SCENARIO_KEYS = (
     "anchor",
 )
 STATE_KEYS = ("id", "name", "capability", "offensive_capability", "cow_code")
-MAX_STATES = 200
+MAX_STATES = 300  # the state system has held about 200; room to spare
 WAR_LEVELS = ("peace", "early_war", "late_war")
 
 

@@ -39,6 +39,7 @@ from html import escape as _html_escape
 
 from presentation.citations import merge_citations
 from rules.kb.model import DERIVE, UNKNOWN
+from rules.program import score_parts
 from rules.result import ThreatScore
 
 
@@ -628,8 +629,10 @@ def threat_profile(result) -> ThreatProfile:
             )
         )
     for factor, entries in rule.weigh_by:
-        # The weighing source: its own points are its `plus`; its `times` weighs the means.
-        times, plus = score.weight if score.weight is not None else (0, 0)
+        # The weighing source: its own points are its `plus` (the last of the score's
+        # points per source, ScoreOutcome.parts); its `times` weighs the means.
+        times = score.weight[0] if score.weight is not None else 0
+        plus = dict(score_parts(score.points.items(), score.weight, factor)).get(factor, 0)
         level = kb.level_label(factor, result.case.answers.get(factor))
         sources.append(
             ThreatSource(

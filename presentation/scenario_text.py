@@ -21,21 +21,99 @@ def names(result: ScenarioResult, ids: tuple[str, ...] | list[str]) -> str:
     return listed([name_of(result, s) for s in ids])
 
 
+def threat_name(result: ScenarioResult, threat: PairThreat) -> str:
+    """A threat in words: a state's name, or 'the bloc of France and the Soviet Union'."""
+    if threat.is_bloc and len(threat.members) <= 3:
+        return f"the bloc of {names(result, list(threat.members))}"
+    if threat.is_bloc:
+        return f"the bloc of {name_of(result, threat.power)} and {len(threat.members) - 1} others"
+    return name_of(result, threat.power)
+
+
+def greatest_name(result: ScenarioResult, choice: StateChoice) -> str:
+    """The greatest threat in words (a state, or the bloc it leads)."""
+    return threat_name(result, choice.threats[0])
+
+
+# What each source of a bloc's threat is, for the sentence saying which members make it so.
+_BLOC_SOURCE_WORDS = {
+    "threat_power": "its power pooled from",
+    "proximity": "its nearness from",
+    "offensive_capability": "its means to strike from",
+    "intentions": "its aims from",
+}
+
+
+def _members(result: ScenarioResult, members: tuple[str, ...], whole: int) -> str:
+    if len(members) == whole and whole > 3:
+        return f"all {whole} members"
+    if len(members) > 3:
+        return f"{len(members)} members"
+    return names(result, list(members))
+
+
+def bloc_threat_text(result: ScenarioResult, choice: StateChoice) -> str:
+    """Which members make a bloc the greatest threat: 'For Britain the greatest threat is
+    the bloc of France and the Soviet Union: its power from ..., its aims from ...'
+    (empty when the greatest threat is a single state)."""
+    top = choice.threats[0]
+    if not top.is_bloc:
+        return ""
+    parts = [
+        f"{_BLOC_SOURCE_WORDS[source]} {_members(result, members, len(top.members))}"
+        for source, members in top.made_by
+        if source in _BLOC_SOURCE_WORDS and members
+    ]
+    return closed(
+        f"For {name_of(result, choice.state)} the greatest threat is {threat_name(result, top)}, "
+        f"{top.score} points: " + "; ".join(parts)
+    )
+
+
+def aims_text(result: ScenarioResult, choice: StateChoice) -> str:
+    """For a state that others see as aggressive and take for their greatest threat: its
+    own choice is read against its own greatest threat like anyone's, and the theory says
+    nothing of its aims (so the words do not call its expansion balancing). Empty for
+    the others."""
+    if not choice.threatens:
+        return ""
+    return closed(
+        f"{name_of(result, choice.state)} is the greatest threat of {names(result, list(choice.threatens))}, "
+        f"{'which sees' if len(choice.threatens) == 1 else 'which see'} it as aggressive; "
+        "its own choice is read against its own greatest threat, and the theory "
+        "says nothing of its aims toward them"
+    )
+
+
+def threat_rows(kb: KnowledgeBase, threat: PairThreat) -> list[tuple[str, str, int]]:
+    """The rows of a threat's table, for the app's threat table and the reports: (source,
+    its level, the points it adds to the score) for each of the four sources, the
+    intentions included, from the rule program's one computation (ScoreOutcome.parts).
+    The points add up to the threat's score."""
+    points = dict(threat.parts)
+    return [
+        (capital(kb.fact_label(f)), kb.level_label(f, level), points.get(f, 0))
+        for f, level in threat.answers.items()
+        if f in points
+    ]
+
+
 def why_greatest(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
     """Why the greatest threat is the one it is, when it is not the strongest power; the
     sentence names the state it is about, so that it reads alone in a list."""
+    top = choice.threats[0]
     if choice.greatest_threat == choice.strongest:
         return ""
-    top = choice.threats[0]
-    strong = next(t for t in choice.threats if t.power == choice.strongest)
+    strong = next(t for t in choice.threats if t.power == choice.strongest and not t.is_bloc)
 
     def sources(t: PairThreat) -> str:
         answers = t.answers
         return ", ".join(f"{kb.fact_label(f)} {kb.level_label(f, lv).lower()}" for f, lv in answers.items())
 
+    bloc = f"{threat_name(result, top)}, " if top.is_bloc else ""
     return (
         f"For {name_of(result, choice.state)}, {name_of(result, top.power)} is the greater threat though "
-        f"{name_of(result, strong.power)} is stronger: {top.score} points ({sources(top)}) against "
+        f"{name_of(result, strong.power)} is stronger: {bloc}{top.score} points ({sources(top)}) against "
         f"{strong.score} ({sources(strong)})."
     )
 
@@ -73,13 +151,13 @@ def anchor_text(result: ScenarioResult) -> str:
 
 def choice_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
     """'Balance against Germany, with France and Britain.'"""
-    threat = name_of(result, choice.greatest_threat)
+    threat = greatest_name(result, choice)
     label = response_label(kb, choice.verdict)
     if choice.side == "against":
         partners = f", with {names(result, choice.partners)}" if choice.partners else ", with no partner able to help"
         return f"{label} against {threat}{partners}."
     if choice.side == "with":
-        return f"{label}: align with {threat}."
+        return f"{label}: align with {threat}" + (", joining its bloc." if choice.threat_bloc else ".")
     return f"{label} (facing {threat})."
 
 
@@ -98,6 +176,26 @@ def rival_theories(result: ScenarioResult) -> list[tuple[str, str, tuple[tuple[s
         ),
         ("Balance of power", "all against the strongest", b.power.coalitions, b.power.agreed),
     ]
+
+
+def baseline_rows(result: ScenarioResult) -> list[tuple[str, str, str, str, str]]:
+    """The rows of the three theories side by side against the observed blocs, for the
+    reports and the app's window: (theory, how its blocs were found, states placed as
+    observed ("10 of 17", or "-" without observed blocs), its blocs ("1. A, B; 2. C"),
+    the states it places wrongly ("none", or "-")). Ours first."""
+    n = len(result.scenario.states)
+    misplaced = [
+        result.misassigned,
+        result.baselines.landscape.misassigned,
+        result.baselines.power.misassigned,
+    ]
+    rows = []
+    for (theory, how, blocs, agreed), wrong in zip(rival_theories(result), misplaced):
+        placed = f"{agreed} of {n}" if agreed is not None else "-"
+        listed_blocs = "; ".join(f"{k}. {names(result, list(b))}" for k, b in enumerate(blocs, 1)) or "none"
+        misnamed = "-" if wrong is None else (names(result, list(wrong)) or "none")
+        rows.append((theory, how, placed, listed_blocs, misnamed))
+    return rows
 
 
 def rival_theories_lines(result: ScenarioResult) -> list[str]:
@@ -130,20 +228,21 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
         )
     lines.append("")
     width = max(len(s.name) for s in sc.states)
-    twidth = max(width, len("Greatest threat"))
+    twidth = max(width + len(" (bloc)"), len("Greatest threat"))
     lines.append(f"{'State':{width}s}  {'Greatest threat':{twidth}s}  {'Level':8s}  Choice")
     for sid, choice in result.states.items():
         level = choice.threats[0].threat_level or "open"
         mark = ""
         if result.agreement is not None and not result.agreement[sid]:
             mark = "  <- misassigned"
-        head = f"{name_of(result, sid):{width}s}  {name_of(result, choice.greatest_threat):{twidth}s}  {level:8s}  "
+        shown = name_of(result, choice.greatest_threat) + (" (bloc)" if choice.threat_bloc else "")
+        head = f"{name_of(result, sid):{width}s}  {shown:{twidth}s}  {level:8s}  "
         lines += textwrap.wrap(
             choice_text(kb, result, choice) + mark, 100, initial_indent=head, subsequent_indent=" " * len(head)
         )
-        why = why_greatest(kb, result, choice)
-        if why:
-            lines += textwrap.wrap(why, 100, initial_indent=" " * len(head), subsequent_indent=" " * len(head))
+        for why in (why_greatest(kb, result, choice), bloc_threat_text(result, choice), aims_text(result, choice)):
+            if why:
+                lines += textwrap.wrap(why, 100, initial_indent=" " * len(head), subsequent_indent=" " * len(head))
     if result.misassigned is not None:
         lines.append("")
         agreed = sum(bool(v) for v in (result.agreement or {}).values())
@@ -159,7 +258,7 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
     lines.append("")
     lines.append("Threats per state (points of the threat score, greatest first)")
     for sid, choice in result.states.items():
-        ranked = ", ".join(f"{name_of(result, t.power)} {t.score}" for t in choice.threats[:5])
+        ranked = ", ".join(f"{threat_name(result, t)} {t.score}" for t in choice.threats[:5])
         lines += textwrap.wrap(
             f"{name_of(result, sid)}: {ranked}", 100, initial_indent="  ", subsequent_indent="      "
         )

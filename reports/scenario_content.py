@@ -2,7 +2,8 @@
 
 ``scenario_report_blocks(result)`` turns the one ScenarioResult into a Report: the
 data with their sources, the coalition diagram, the table of each state's greatest
-threat, verdict and partners, the agreement with the observed blocs, each state's
+threat, verdict and partners, the agreement with the observed blocs, the rival
+theories side by side with it (landscape theory, balance of power), each state's
 reasoning, and the lines to cite and reproduce it. The Markdown, HTML and PDF writers
 format it as they format a case report.
 """
@@ -15,7 +16,18 @@ from presentation import wording
 from presentation.citations import listed_sources
 from presentation.coalitions import coalition_svg
 from presentation.grammar import counted
-from presentation.scenario_text import anchor_text, choice_text, name_of, names, rounds_text, why_greatest
+from presentation.scenario_text import (
+    aims_text,
+    anchor_text,
+    baseline_rows,
+    bloc_threat_text,
+    choice_text,
+    greatest_name,
+    name_of,
+    names,
+    rounds_text,
+    why_greatest,
+)
 from rules.version import app_version
 
 from .content import BR, Bullets, Figure, Heading, KeyValues, Para, Report, Run, Table, b, code, i, theory_reference
@@ -80,7 +92,7 @@ def _choices_section(result):
         rows.append(
             [
                 [b(name_of(result, sid))],
-                [Run(name_of(result, choice.greatest_threat))],
+                [Run(greatest_name(result, choice))],
                 [Run(f"{top.threat_level or 'open'} ({top.score} of {top.maximum})")],
                 [Run(choice_text(kb, result, choice))] + mark,
             ]
@@ -101,7 +113,44 @@ def _choices_section(result):
     if notes:
         blocks.append(Heading(3, "Where the greatest threat is not the strongest power", "not-strongest"))
         blocks.append(Bullets([[Run(n)] for n in notes]))
+    made = [bloc_threat_text(result, c) for c in result.states.values()]
+    made = [n for n in made if n]
+    if made:
+        blocks.append(Heading(3, "Where the greatest threat is a bloc", "bloc-threats"))
+        blocks.append(Bullets([[Run(n)] for n in made]))
+    aims = [aims_text(result, c) for c in result.states.values()]
+    aims = [n for n in aims if n]
+    if aims:
+        blocks.append(Heading(3, "States that others take for aggressors", "aggressors"))
+        blocks.append(Bullets([[Run(n)] for n in aims]))
     return blocks
+
+
+def _theories_section(result):
+    """The three theories side by side against the observed blocs (presentation's rows)."""
+    observed = result.misassigned is not None
+    lead = (
+        "Balance of threat beside two rival theories run on the same data: Axelrod and Bennett's landscape "
+        "theory (the split into two blocs of least frustration, from capabilities and the propensities the "
+        "scenario's perceptions and alignments give) and balance of power (every state against the strongest)."
+    )
+    if observed:
+        lead += " Each is scored against the observed blocs with the same matching."
+    rows = [
+        [[b(theory)], [Run(how)], [Run(placed)], [Run(blocs)], [Run(wrong)]]
+        for theory, how, placed, blocs, wrong in baseline_rows(result)
+    ]
+    return [
+        Heading(2, "Rival theories", "theories"),
+        Para([Run(lead)]),
+        Table(
+            ["Theory", "How", "Placed as observed", "Blocs", "Misplaced"],
+            rows,
+            "steps",
+            widths=(18, 14, 12, 36, 20),
+            whole=True,
+        ),
+    ]
 
 
 def _data_section(result):
@@ -258,6 +307,7 @@ def scenario_report_blocks(result, generated=None, output=("html", "", "a4")) ->
         )
     )
     blocks += _choices_section(result)
+    blocks += _theories_section(result)
     blocks += _data_section(result)
     blocks += _reasoning_section(result)
     blocks += _cite_section(result, generated, output)

@@ -75,7 +75,7 @@ class _State(Protocol):
 
 
 class ScenarioData(Protocol):
-    """What the baselines read of a scenario (rules/scenario.py Scenario)."""
+    """What the baselines read of a scenario (rules/scenario/ Scenario)."""
 
     @property
     def states(self) -> Sequence[_State]: ...
@@ -156,8 +156,10 @@ def _local(w: FloatArray, restarts: int, seed: int) -> tuple[npt.NDArray[np.int_
     for _ in range(restarts):
         x: npt.NDArray[np.int_] = np.asarray(rng.integers(0, 2, size=n), dtype=np.int_)
         while True:
-            d = np.abs(x[:, None] - x[None, :])
-            gain = (w * (1 - 2 * d)).sum(axis=1)  # the change of E when state k flips
+            # The change of E when state k flips: sum_j w_kj (1 - 2 d_kj) = s_k (w s)_k with
+            # s = 2x - 1 (one matrix-vector product, not an n x n array per step).
+            s = 2.0 * x - 1.0
+            gain = s * (w @ s)
             k = int(np.argmin(gain))
             if gain[k] >= -1e-12:
                 break

@@ -1,6 +1,6 @@
 """Blocs of states: the engine's order of a configuration, and the matching of a
 predicted configuration to an observed one. Shared by the scenario engine
-(rules/scenario.py) and the rival theories (rules/baselines.py), so that both are
+(rules/scenario/) and the rival theories (rules/baselines.py), so that both are
 sorted and scored alike."""
 
 from __future__ import annotations

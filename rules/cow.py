@@ -24,8 +24,9 @@ from typing import Any
 
 import yaml
 
+from .bands import Band, band_of
 from .errors import AdvisorError
-from .scenario import SCENARIO_KEYS, STATE_KEYS, Band, band_of
+from .scenario import SCENARIO_KEYS, STATE_KEYS
 
 NMC_COLUMNS = ("ccode", "stateabb", "statenme", "year", "milex", "milper", "cinc")
 CONTIGUITY_COLUMNS = ("ccode1", "ccode2", "conttype", "stdate", "enddate")
@@ -50,7 +51,7 @@ CONTIGUITY_CITATION = (
 CAPABILITY_DIGITS = 4
 CAPABILITY_FLOOR = 0.0001
 
-# The keys of a scenario and of a state in the loader's order (rules/scenario.py).
+# The keys of a scenario and of a state in the loader's order (rules/scenario/).
 # Keys written with their innermost lists and mappings inline ([a, b], {id: ...}).
 _COMPACT_KEYS = frozenset(
     {"states", "neighbours", "regions", "perceptions", "alignments", "observed", "overrides", "anchor"}
@@ -184,7 +185,7 @@ def _mapping(mapping: Mapping[str, Any]) -> tuple[tuple[Band, ...], frozenset[in
 
 def _band(bands: Sequence[Band], value: float) -> str:
     """The first (highest) band the value reaches (the same reading as the scenario
-    mapping's, rules/scenario.py); below them all, the lowest."""
+    mapping's, rules/scenario/); below them all, the lowest."""
     return band_of(bands, value).level if value >= bands[-1].at_least else bands[-1].level
 
 
@@ -409,7 +410,7 @@ def _ordered(data: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
 
 def scenario_yaml(data: dict[str, Any]) -> str:
     """The scenario as YAML text: a short comment header, then the keys in the order the
-    loader lists them (rules/scenario.py, docs/formats.md; states and pairs one to a line)."""
+    loader lists them (rules/scenario/, docs/formats.md; states and pairs one to a line)."""
     ordered = _ordered(data, SCENARIO_KEYS)
     if isinstance(ordered.get("states"), list):
         ordered["states"] = [_ordered(s, STATE_KEYS) if isinstance(s, Mapping) else s for s in ordered["states"]]

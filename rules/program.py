@@ -73,6 +73,25 @@ class ScoreOutcome:
     unknown: tuple[str, ...]  # the components that are unknown
     bands: tuple[str, ...]  # the bands the unknowns allow, lowest first
 
+    def parts(self, weighing: str | None) -> tuple[tuple[str, int], ...]:
+        """The points each source adds to the total (:func:`score_parts`)."""
+        return score_parts(self.points, self.weight, weighing)
+
+
+def score_parts(
+    points: Iterable[tuple[str, int]], weight: tuple[int, int] | None, weighing: str | None
+) -> tuple[tuple[str, int], ...]:
+    """The points each source adds to a threat score: each known mean's points times the
+    weighing factor's ``times``, then the weighing factor's own ``plus``. With every
+    source known they add up to the total. The one computation of it: the scenario's
+    threats, the figures and the app's threat table all read it (a case's ThreatScore
+    gives ``points`` and ``weight``; its rule's last score factor is the weighing one)."""
+    times, plus = weight or (1, 0)
+    out = tuple((f, p * times) for f, p in points)
+    if weight is not None and weighing is not None:
+        out += ((weighing, plus),)
+    return out
+
 
 @dataclass(frozen=True)
 class ScoreTable:

@@ -3,7 +3,7 @@
 They are generated from the knowledge base, as the form and the loaders are: the
 factors and their levels from the questionnaire, the responses from responses.yaml,
 the default of an unlisted perception from derivation.yaml, and the limits from the
-loaders (rules/cases.py, rules/scenario.py). ``python main.py schema --kind case``
+loaders (rules/cases.py, rules/scenario/). ``python main.py schema --kind case``
 (or ``scenario``) writes them; ``docs/case.schema.json`` and
 ``docs/scenario.schema.json`` are those outputs, and a test keeps them current.
 
@@ -107,7 +107,7 @@ def case_schema(kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def scenario_schema(kb: KnowledgeBase) -> dict[str, Any]:
-    """The JSON Schema of a scenario file (rules/scenario.py reads it)."""
+    """The JSON Schema of a scenario file (rules/scenario/ reads it)."""
     derivation = load_derivation(kb)
     offensive = kb.factor("offensive_capability")
     intentions = kb.factor("intentions")
@@ -206,7 +206,7 @@ def scenario_schema(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "$schema": DRAFT,
         "title": "Alliance Advisor scenario",
-        "description": "A system of several powers (rules/scenario.py), each pair's answers derived by "
+        "description": "A system of several powers (rules/scenario/), each pair's answers derived by "
         "knowledge/derivation.yaml; see docs/formats.md.",
         "type": "object",
         "properties": properties,

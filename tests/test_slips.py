@@ -105,7 +105,8 @@ def test_scenario_text_has_no_slips_and_the_anchor_reads_as_a_sentence(kb, scena
         assert not re.search(r"\.:", text), name  # a citation's full stop before a colon
     europe = scenario_results["europe_1936.yaml"]
     text = " ".join(render_scenario_text(kb, europe).split())
-    assert "Stable after 2 rounds." in text
+    # the rounds are the engine's (blocs as threats take more than two on this system)
+    assert europe.stable and europe.rounds > 1 and f"Stable after {europe.rounds} rounds." in text
     assert anchor_text(europe).startswith("15 of 17 placed (Poland and Portugal wrong) in Axelrod")
     assert anchor_text(europe).endswith("211-233.")
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from rules import conditions as cond
+from rules.bands import Band
+from rules.derivation import parse_derivation
 from rules.errors import KnowledgeError
 from rules.version import knowledge_version
 from rules.yamlio import Node, read_yaml_file
@@ -24,7 +26,6 @@ from .model import (
     GROUPS,
     SIDES,
     UNKNOWN,
-    Band,
     Derived,
     Factor,
     KnowledgeBase,
@@ -159,6 +160,8 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
         stages=stages,
     )
     _cross_check(kb, directory)
+    if (directory / "derivation.yaml").exists():
+        kb.derivation = parse_derivation(directory / "derivation.yaml", {f.id: f.level_ids for f in factors})
     return kb
 
 
@@ -833,7 +836,7 @@ def _score_rule(
             r.fail(f"{what}: band names unknown level '{level}' of '{target}'", bnode.line)
         if isinstance(up_to, bool) or not isinstance(up_to, int):
             r.fail(f"{what}: band 'up_to' must be a whole number", bnode.line)
-        bands.append(Band(level, up_to))
+        bands.append(Band(level, up_to=up_to))
     maximum = sum(max(p for _, p in pts) for _, pts in score)
     maximum += sum(max(p for _, pts in table for _, p in pts) for _, _, table in score_by)
     if weigh_by:

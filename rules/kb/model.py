@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules import conditions as cond
+from rules.bands import Band
+from rules.derivation import Derivation
 from rules.version import KNOWLEDGE_DIR, KNOWLEDGE_FILES
 
 DEFAULT_DIR = KNOWLEDGE_DIR
@@ -206,12 +208,6 @@ class Theory:
 
 
 @dataclass(frozen=True)
-class Band:
-    level: str
-    up_to: int
-
-
-@dataclass(frozen=True)
 class RuleSpec:
     id: str
     layer: str
@@ -292,6 +288,7 @@ class KnowledgeBase:
     version: str
     weights: tuple[WeightClass, ...] = ()  # the declared scale of weight classes
     stages: tuple[Stage, ...] = ()  # the stages of the decision, in order
+    derivation: Derivation | None = None  # derivation.yaml, the scenario mapping (None: no such file)
     _factor_index: dict[str, Factor] = field(default_factory=dict, repr=False)
     _derived_index: dict[str, Derived] = field(default_factory=dict, repr=False)
     _proposition_index: dict[str, Proposition] = field(default_factory=dict, repr=False)

@@ -263,3 +263,30 @@ def test_history_report_through_the_export_entry(history_dir, context, tmp_path,
     if fmt != "pdf":
         text = data.decode("utf-8")
         assert "Held out" in text and "Singer, J. David" in text and "Thompson, William R." in text
+
+
+# ------------------------------------------------------------------ the database
+def test_a_database_of_another_version_is_refused_in_one_line(tmp_path):
+    from rules.history.store import Store
+
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as con:  # the years table as an earlier version wrote it
+        con.execute("CREATE TABLE years (mapping_hash TEXT, seed INTEGER, variant TEXT, year INTEGER, states INTEGER)")
+    with pytest.raises(AdvisorError, match=r"old\.sqlite: a results database of another version"):
+        Store(old, "k1")
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(AdvisorError, match=r"junk\.sqlite: not a results database"):
+        Store(junk, "k1")
+
+
+def test_years_of_another_knowledge_base_are_not_resumed(tmp_path):
+    from rules.history.store import Store
+
+    db = tmp_path / "h.sqlite"
+    store = Store(db, "k1")
+    store.write("m", 0, "", {"year": 1900, "state_count": 2, "states": {}})
+    assert set(store.done("m", 0, "")) == {1900}
+    store.close()
+    assert Store(db, "k1").done("m", 0, "") != {}
+    assert Store(db, "k2").done("m", 0, "") == {}  # the rules changed: computed again

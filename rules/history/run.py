@@ -191,7 +191,7 @@ def run_history(
                 variants.append(_mapping_for(mapping, "").with_variant(key, value).variant or "")
         sample = [y for y in years if (y - first) % sensitivity_every == 0]
         tasks += [(v, y) for v in variants for y in sample]
-    store = Store(db) if db is not None else None
+    store = Store(db, _engine.kb.version) if db is not None else None
     results: dict[tuple[str, int], dict[str, Any]] = {}
     try:
         if store is not None:

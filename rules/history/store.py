@@ -4,7 +4,9 @@ SQLite rather than DuckDB: it is in the standard library (nothing to install), e
 ordinary tool reads it (the sqlite3 shell, Python, R, DB Browser), and its transactions
 make a year's rows appear all at once or not at all, which is what resuming a killed run
 needs; the tables are small (a few million rows) and need no columnar engine.
-Every row carries the mapping's hash, so runs of different mappings never mix.
+Every row carries the mapping's hash, so runs of different mappings never mix; a year is
+also keyed by the knowledge base's version, so a run resumed after the rules changed
+computes its years again rather than mixing two knowledge bases' verdicts.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import os
 import sqlite3
 from typing import Any
 
+from rules.errors import AdvisorError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS years (
     mapping_hash TEXT NOT NULL, seed INTEGER NOT NULL, variant TEXT NOT NULL, year INTEGER NOT NULL,
-    states INTEGER NOT NULL, result TEXT NOT NULL,
-    PRIMARY KEY (mapping_hash, seed, variant, year)
+    states INTEGER NOT NULL, result TEXT NOT NULL, knowledge_version TEXT NOT NULL,
+    PRIMARY KEY (mapping_hash, knowledge_version, seed, variant, year)
 );
 CREATE TABLE IF NOT EXISTS state_years (
     mapping_hash TEXT NOT NULL, seed INTEGER NOT NULL, variant TEXT NOT NULL, year INTEGER NOT NULL,
@@ -34,27 +38,46 @@ CREATE INDEX IF NOT EXISTS pairs_year ON pairs (mapping_hash, year, kind);
 """
 
 PAIR_KINDS = ("observed_pairs", "onset_pairs", "allied_pairs")
+YEAR_COLUMNS = ("mapping_hash", "seed", "variant", "year", "states", "result", "knowledge_version")
 
 
 class Store:
     """A results database; a year is written in one transaction."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], knowledge_version: str = "") -> None:
         self.path = os.fspath(path)
-        self.db = sqlite3.connect(self.path)
-        self.db.executescript(SCHEMA)
+        self.knowledge_version = knowledge_version
+        try:
+            self.db = sqlite3.connect(self.path)
+            self.db.executescript(SCHEMA)
+            columns = tuple(row[1] for row in self.db.execute("PRAGMA table_info(years)"))
+        except sqlite3.Error as exc:
+            raise AdvisorError(f"not a results database this version can use ({exc})", self.path) from None
+        if columns != YEAR_COLUMNS:
+            self.db.close()
+            raise AdvisorError(
+                f"a results database of another version (its years table has {', '.join(columns)}); "
+                "name a new --db file",
+                self.path,
+            )
 
     def close(self) -> None:
         self.db.close()
 
     def done(self, mapping_hash: str, seed: int, variant: str) -> dict[int, dict[str, Any]]:
         rows = self.db.execute(
-            "SELECT year, result FROM years WHERE mapping_hash=? AND seed=? AND variant=?",
-            (mapping_hash, seed, variant),
+            "SELECT year, result FROM years WHERE mapping_hash=? AND knowledge_version=? AND seed=? AND variant=?",
+            (mapping_hash, self.knowledge_version, seed, variant),
         )
         return {year: json.loads(text) for year, text in rows}
 
     def write(self, mapping_hash: str, seed: int, variant: str, year_result: dict[str, Any]) -> None:
+        try:
+            self._write(mapping_hash, seed, variant, year_result)
+        except sqlite3.Error as exc:
+            raise AdvisorError(f"cannot write year {year_result['year']} ({exc})", self.path) from None
+
+    def _write(self, mapping_hash: str, seed: int, variant: str, year_result: dict[str, Any]) -> None:
         year = year_result["year"]
         key = (mapping_hash, seed, variant, year)
         with self.db:
@@ -83,6 +106,11 @@ class Store:
             self.db.executemany("INSERT INTO pairs VALUES (?,?,?,?,?,?,?)", rows)
             # Last: a year is finished only when this row is in.
             self.db.execute(
-                "INSERT OR REPLACE INTO years VALUES (?,?,?,?,?,?)",
-                (*key, year_result.get("state_count", 0), json.dumps(year_result, sort_keys=True)),
+                "INSERT OR REPLACE INTO years VALUES (?,?,?,?,?,?,?)",
+                (
+                    *key,
+                    year_result.get("state_count", 0),
+                    json.dumps(year_result, sort_keys=True),
+                    self.knowledge_version,
+                ),
             )

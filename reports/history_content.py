@@ -1,21 +1,30 @@
 """The report of a history run (main.py history --format md|html|pdf).
 
-Method, mapping, the headline table (all years and held out), agreement by era as a
-plot (matplotlib, Agg backend), the best and worst years, and the citations of every
-data set. Wording from presentation/history_text.py.
+``history_report_blocks(run)`` turns a history run into the same blocks the case and
+scenario reports use (reports/content.py), so the Markdown, HTML and PDF writers lay it
+out as they lay out every other report: the method, the mapping, the headline table
+(all years and held out), agreement by era as a plot (matplotlib, Agg backend, as SVG),
+the sensitivity table, the best and worst years, the data sets' citations and the lines
+to cite and reproduce the run. Wording from presentation/history_text.py.
 """
 
 from __future__ import annotations
 
-import html
+import datetime
 import io
 import os
+import re
+import shlex
 from collections.abc import Mapping
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from presentation.history_text import COLUMNS, METHOD, THEORY_NAMES, best_and_worst, headline_rows
 from rules.errors import ExportError
-from rules.fileio import atomic_write_text
+from rules.fileio import atomic_write_bytes, atomic_write_text
+from rules.version import app_version
+
+from .content import Block, Bullets, Figure, Heading, Para, Report, Run, Table, b, code, i
 
 
 def era_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
@@ -23,12 +32,12 @@ def era_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure as PlotFigure
 
     eras = list(run["summary"]["by_era"])
-    fig = Figure(figsize=(8, 3.2))
-    for i, part in enumerate(("pairs_f1", "onsets_f1")):
-        ax = fig.add_subplot(1, 2, i + 1)
+    fig = PlotFigure(figsize=(8, 3.2))
+    for n, part in enumerate(("pairs_f1", "onsets_f1")):
+        ax = fig.add_subplot(1, 2, n + 1)
         for name in THEORY_NAMES:
             ax.plot(eras, [run["summary"]["by_era"][e][name][part] for e in eras], marker="o", label=name)
         ax.set_title(part.replace("_", " "))
@@ -37,117 +46,165 @@ def era_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
     fig.axes[0].legend(fontsize=7)
     fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    # Text as text, not glyph outlines: Qt's SVG renderer (the PDF) resolves no glyph links.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return buf.getvalue()
 
 
-def _sections(run: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
-    """(heading, kind, content) blocks; kind: text, table, list."""
+def _as_figure(svg: str) -> str:
+    """matplotlib's SVG as the reports' figures are: no XML prolog, and a size in whole
+    pixels (the viewBox's units), which the HTML and PDF writers scale from."""
+    svg = svg[svg.index("<svg") :]
+    size = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if size:
+        w, h = (round(float(v)) for v in size.groups())
+        svg = svg.replace(size.group(0), f'width="{w}" height="{h}"', 1)
+    return svg
+
+
+def _cited(text: str) -> list[Run]:
+    """A citation as runs: its *starred* titles in italics."""
+    return [i(part) if n % 2 else Run(part) for n, part in enumerate(text.split("*")) if part]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> Table:
+    cells = [[[Run(c)] for c in row] for row in rows]
+    return Table(header, cells, "history", numeric=tuple(range(1, len(header))), whole=True)
+
+
+def _headline(theories: Mapping[str, Mapping[str, Any]]) -> Table:
+    return _table(["Theory", *[label for _, label in COLUMNS]], headline_rows(theories))
+
+
+def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, command: str = "") -> Report:
     s = run["summary"]
-    header = ["theory", *[label for _, label in COLUMNS]]
-    out: list[tuple[str, str, Any]] = [("Method", "text", METHOD)]
-    out.append(("Mapping", "text", f"knowledge/derivation.yaml, history section, hash {run['mapping']['hash']}, "
-                f"frozen {run['mapping']['frozen']}."))  # fmt: skip
-    out.append((f"All years, {s['years'][0]}-{s['years'][1]}", "table", [header, *headline_rows(s["theories"])]))
+    first, last = s["years"]
+    generated = generated or datetime.date.today().isoformat()
+    title = f"History of the state system, {first}-{last}"
+    blocks: list[Block] = [Heading(1, title), Heading(2, "Method"), Para([Run(METHOD)])]
+    m = run["mapping"]
+    blocks += [
+        Heading(2, "The mapping"),
+        Para(
+            [
+                Run("knowledge/derivation.yaml, section "),
+                code("history"),
+                Run(", hash "),
+                code(str(m["hash"])),
+                Run(f", frozen {m['frozen']} (the held-out years were computed after that date)."),
+            ]
+        ),
+        Heading(2, f"All years, {first}-{last}"),
+        _headline(s["theories"]),
+    ]
+    if s.get("by_era"):
+        svg = _as_figure(era_plot(run, "svg").decode("utf-8"))
+        blocks += [
+            Figure(
+                "eras",
+                svg,
+                [
+                    b("Agreement by era. "),
+                    Run("Pairs and onsets F1 of each theory, by era (counts pooled over the era's years)."),
+                ],
+                "Pairs and onsets F1 of each theory by era",
+            ),
+        ]
     if s.get("held_out"):
         h = s["held_out"]
-        out.append(
-            (f"Held out, {h['from']}-{h['to']} (mapping frozen {h['mapping_frozen']})", "table",
-             [header, *headline_rows(h["theories"])])
-        )  # fmt: skip
+        blocks += [
+            Heading(2, f"Held out, {h['from']}-{h['to']}"),
+            Para(
+                [Run(f"Computed last, after the mapping was frozen on {h['mapping_frozen']}; reported as it came out.")]
+            ),
+            _headline(h["theories"]),
+        ]
     rows = s["sensitivity"]["rows"]
     if rows:
-        out.append(("Sensitivity (balance of threat)", "table",
-                    [["variant", "pairs F1", "onsets F1"], *[[r["variant"], f"{r['pairs_f1']:.3f}",
-                     f"{r['onsets_f1']:.3f}"] for r in rows]]))  # fmt: skip
+        every = s["sensitivity"]["every"]
+        blocks += [
+            Heading(2, "Sensitivity (balance of threat)"),
+            Para(
+                [
+                    Run(
+                        f"Each declared threshold one step down and up, the rest as declared, on every {every}th "
+                        f"year ({rows[0]['years']} years; the row 'as declared' is the same sample)."
+                    )
+                ]
+            ),
+            _table(
+                ["Variant", "Pairs F1", "Onsets F1"],
+                [[r["variant"], f"{r['pairs_f1']:.3f}", f"{r['onsets_f1']:.3f}"] for r in rows],
+            ),
+        ]
     best, worst = best_and_worst(run)
-    out.append(("Best years (balance of threat, pairs F1 / onsets F1)", "list",
-                [f"{y}: {a:.2f} / {b:.2f}" for y, a, b in best]))  # fmt: skip
-    out.append(("Worst years", "list", [f"{y}: {a:.2f} / {b:.2f}" for y, a, b in worst]))
-    out.append(("Data", "list", [f"{f['release']}: {f['citation']}" for f in run["data"]["files"]]
-                + [f"Extracted with: {run['data']['extracted_with']}"]))  # fmt: skip
-    return out
-
-
-def _markdown(run: Mapping[str, Any], image: str) -> str:
-    lines = [f"# History of the state system, {run['summary']['years'][0]}-{run['summary']['years'][1]}", ""]
-    for heading, kind, content in _sections(run):
-        lines += [f"## {heading}", ""]
-        if kind == "text":
-            lines.append(content)
-        elif kind == "table":
-            lines.append("| " + " | ".join(content[0]) + " |")
-            lines.append("|" + "---|" * len(content[0]))
-            lines += ["| " + " | ".join(r) + " |" for r in content[1:]]
-        else:
-            lines += [f"- {c}" for c in content]
-        lines.append("")
-        if heading.startswith("All years"):
-            lines += ["## Agreement by era", "", f"![Agreement by era]({image})", ""]
-    return "\n".join(lines)
-
-
-def _html(run: Mapping[str, Any]) -> str:
-    e = html.escape
-    first, last = run["summary"]["years"]
-    parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>History</title></head><body>",
-        f"<h1>History of the state system, {first}-{last}</h1>",
+    blocks += [
+        Heading(2, "Best and worst years (balance of threat)"),
+        _table(
+            ["Best year", "Pairs F1", "Onsets F1", "Worst year", "Pairs F1", "Onsets F1"],
+            [
+                [str(y1), f"{a1:.2f}", f"{b1:.2f}", str(y2), f"{a2:.2f}", f"{b2:.2f}"]
+                for (y1, a1, b1), (y2, a2, b2) in zip(best, worst, strict=False)
+            ],
+        ),
+        Heading(2, "Data"),
+        Bullets(
+            [[b(f["release"]), Run(": "), *_cited(f["citation"])] for f in run["data"]["files"]]
+            + [[b("Extracted with"), Run(": "), *_cited(run["data"]["extracted_with"])]]
+        ),
+        Heading(2, "Cite and reproduce"),
+        Para(
+            [
+                Run(
+                    f"Alliance Advisor {app_version()}, knowledge base {run.get('knowledge_version', '')}, mapping "
+                    f"{m['hash']}, seed {run.get('seed', 0)}: history report, generated {generated}."
+                )
+            ]
+        ),
     ]
-    for heading, kind, content in _sections(run):
-        parts.append(f"<h2>{e(heading)}</h2>")
-        if kind == "text":
-            parts.append(f"<p>{e(content)}</p>")
-        elif kind == "table":
-            parts.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in content[0]) + "</tr>")
-            parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in content[1:]]
-            parts.append("</table>")
-        else:
-            parts.append("<ul>" + "".join(f"<li>{e(c)}</li>" for c in content) + "</ul>")
-        if heading.startswith("All years"):
-            parts += ["<h2>Agreement by era</h2>", era_plot(run, "svg").decode("utf-8")]
-    return "\n".join(parts) + "</body></html>\n"
+    if command:
+        blocks.append(Para([code(command)]))
+    return Report(title, blocks, generated)
 
 
-def _pdf(run: Mapping[str, Any], path: str, paper: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
-
-    size = (8.27, 11.69) if paper == "a4" else (8.5, 11)
-    text = _markdown(run, "(figure on the last page)")
-    lines = []
-    import textwrap
-
-    for line in text.splitlines():
-        lines += textwrap.wrap(line, 110) or [""]
-    tmp = f"{path}.part"
-    with PdfPages(tmp, metadata={"CreationDate": None}) as pdf:
-        per_page = 70
-        for start in range(0, len(lines), per_page):
-            fig = Figure(figsize=size)
-            fig.text(0.05, 0.97, "\n".join(lines[start : start + per_page]), va="top", family="monospace", fontsize=6)
-            pdf.savefig(fig)
-        fig = Figure(figsize=size)
-        img = matplotlib.image.imread(io.BytesIO(era_plot(run, "png")), format="png")
-        ax = fig.add_axes((0.05, 0.5, 0.9, 0.4))
-        ax.imshow(img)
-        ax.axis("off")
-        pdf.savefig(fig)
-    os.replace(tmp, path)
+def _command(run: Mapping[str, Any], fmt: str, path: str) -> str:
+    first, last = run["summary"]["years"]
+    args = ["python", "main.py", "history", "--data", "DIR", "--from", str(first), "--to", str(last)]
+    if run.get("seed"):
+        args += ["--seed", str(run["seed"])]
+    every = run["summary"]["sensitivity"]["every"]
+    if every != 5:
+        args += ["--sensitivity-every", str(every)]
+    return shlex.join([*args, "--format", fmt, "-o", os.path.basename(path)])
 
 
 def write_history_report(run: Mapping[str, Any], fmt: str, path: str, paper: str) -> None:
-    try:
-        if fmt == "md":
-            stem = os.path.splitext(path)[0] + "-eras.svg"
-            atomic_write_text(stem, era_plot(run, "svg").decode("utf-8"))
-            atomic_write_text(path, _markdown(run, os.path.basename(stem)))
-        elif fmt == "html":
-            atomic_write_text(path, _html(run))
-        else:
-            _pdf(run, path, paper)
-    except OSError as exc:
-        raise ExportError(f"cannot write: {exc.strerror or exc}", path) from None
+    """Write the report in md, html or pdf, atomically (ExportError naming the path)."""
+    path = os.fspath(path)
+    if fmt not in ("md", "html", "pdf"):
+        raise ExportError(f"unknown report format '{fmt}' (expected md, html, pdf)", path)
+    report = history_report_blocks(run, command=_command(run, fmt, path))
+    # The renderers read the knowledge base's version from the result they report on.
+    stamp = cast(Any, SimpleNamespace(knowledge_version=run.get("knowledge_version", "")))
+    if fmt == "html":
+        from .html import render_html
+
+        atomic_write_text(path, render_html(stamp, report))
+    elif fmt == "pdf":
+        from .pdf import render_pdf
+
+        try:
+            data = render_pdf(stamp, paper, report)
+        except ExportError as exc:
+            raise ExportError(exc.message, path) from None
+        atomic_write_bytes(path, data)
+    else:
+        from .markdown import figure_name, render_markdown
+
+        folder = os.path.dirname(path)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        text = render_markdown(stamp, stem, report)
+        for fig in report.figures():
+            atomic_write_text(os.path.join(folder, figure_name(stem, fig.key)), fig.svg)
+        atomic_write_text(path, text)

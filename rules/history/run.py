@@ -260,6 +260,7 @@ def run_history(
     return HistoryRun(
         {
             "kind": "history",
+            "knowledge_version": _engine.kb.version,
             "summary": summary,
             "years": {str(y): r for y, r in main.items()},
             "mapping": mapping.to_dict(),

@@ -267,6 +267,14 @@ class System:
         return made_by
 
 
+def _row_columns(matrix: BoolArray) -> tuple[list[int], list[int]]:
+    """The columns where each row holds, in order, as one list and each row's bounds in it
+    (row a's columns: cols[ends[a]:ends[a + 1]])."""
+    cols = np.nonzero(matrix)[1].tolist()
+    ends = [0, *np.cumsum(matrix.sum(axis=1)).tolist()]
+    return cols, ends
+
+
 def _tie_matrix(tied: Sequence[frozenset[int]], n: int) -> BoolArray:
     out = np.zeros((n, n), dtype=bool)
     for i, s in enumerate(tied):
@@ -450,9 +458,12 @@ class ScenarioEngine:
         against_threat: BoolArray = np.asarray((tied & counted).any(axis=1))
         facing_all = counted & same_side
         answers, candidates, partners = [], [], []
+        # Each row's columns that hold, for all rows at once (one list, sliced per row).
+        cand_cols, cand_ends = _row_columns(counted)
+        face_cols, face_ends = _row_columns(facing_all)
         for a, t in enumerate(threats):
-            cands = tuple(np.flatnonzero(counted[a]).tolist())
-            facing = tuple(np.flatnonzero(facing_all[a]).tolist())
+            cands = tuple(cand_cols[cand_ends[a] : cand_ends[a + 1]])
+            facing = tuple(face_cols[face_ends[a] : face_ends[a + 1]])
             candidates.append(cands)
             partners.append(facing)
             row = dict(t.levels)
@@ -618,18 +629,22 @@ class ScenarioEngine:
         states: dict[str, StateChoice] = {}
         d = self.derivation
         by_code = self._by_code
-        pairs: dict[tuple[int, int], PairThreat] = {}  # (power, combination): frozen, shared by the rankings
+        # Every ranking's singles: one PairThreat per (power, combination of levels),
+        # frozen and shared by the rankings, looked up for all pairs at once.
+        ranked_by = system.order[:, : n - 1]
+        keys = ranked_by * self.totals.size + np.take_along_axis(system.combo, ranked_by, axis=1)
+        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        table = np.empty(len(unique), dtype=object)
+        for u, flat in enumerate(first.tolist()):
+            a, k = divmod(flat, n - 1)
+            j = int(ranked_by[a, k])
+            c = int(system.combo[a, j])
+            table[u] = PairThreat(ids[j], *(by_code.get(c) or self._figures_of(system, c, a, j)))
+        inverse = inverse.reshape(ranked_by.shape)
         for a in range(n):
             t = threats[a]
-            row_order = system.order[a, : n - 1]
-            codes_a = system.combo[a, row_order].tolist()
-            ranked = []
-            for j, c in zip(row_order.tolist(), codes_a):
-                p = pairs.get((j, c))
-                if p is None:
-                    fig = by_code.get(c) or self._figures_of(system, c, a, j)
-                    p = pairs[(j, c)] = PairThreat(ids[j], *fig)
-                ranked.append(p)
+            row_order = ranked_by[a]
+            ranked = table[inverse[a]].tolist()
             if bloc_rows[a]:
                 # Each bloc in its place among the singles (score, then capability, first).
                 scores_a = system.score[a, row_order]

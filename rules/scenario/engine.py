@@ -70,9 +70,13 @@ class Threat:
     def is_bloc(self) -> bool:
         return len(self.members) > 1
 
+    _made: dict[str, tuple[int, ...]] | None = None
+
     @property
     def made_by(self) -> dict[str, tuple[int, ...]]:
-        return self._made_by() if self._made_by is not None else {}
+        if self._made is None:
+            self._made = self._made_by() if self._made_by is not None else {}
+        return self._made
 
 
 @dataclass
@@ -174,6 +178,13 @@ class System:
         self.worth = self.cap[None, :] * worth[px]  # a partner's worth to the deciding state
         top = sorted(range(n), key=lambda i: (self.cap[i], self.ids[i]), reverse=True)[:2]
         self.strongest = [top[1] if i == top[0] else top[0] for i in range(n)]
+        # What does not change between rounds: each state's greatest single threat, and
+        # each bloc weighed as a threat (blocs recur from round to round).
+        best = self.order[:, 0]
+        self.singles = [self.single(i, int(best[i])) for i in range(n)]
+        self.single_score = np.array([t.score for t in self.singles])
+        self.single_cap = np.array([t.capability for t in self.singles])
+        self._blocs: dict[tuple[int, ...], tuple[IntArray, FloatArray, Callable[[int], Threat]]] = {}
 
     def level(self, factor: str, i: int, j: int) -> str:
         return self.levels[factor][int(self.matrix[factor][i, j])]
@@ -188,7 +199,16 @@ class System:
     ) -> tuple[IntArray, FloatArray, Callable[[int], Threat]]:
         """The bloc weighed as one threat by every state not in it: the scores (the
         lowest possible for its own members), the pooled capability each state counts,
-        and the threat as state i faces it."""
+        and the threat as state i faces it (the same for the run: kept)."""
+        key = tuple(bloc)
+        hit = self._blocs.get(key)
+        if hit is None:
+            hit = self._blocs[key] = self._bloc_threats(engine, key)
+        return hit
+
+    def _bloc_threats(
+        self, engine: ScenarioEngine, bloc: Sequence[int]
+    ) -> tuple[IntArray, FloatArray, Callable[[int], Threat]]:
         members = np.array(bloc)
         n = self.n
         intents = self.matrix["intentions"][:, members]
@@ -210,17 +230,33 @@ class System:
         inside[members] = True
         scores = np.where(inside, np.iinfo(np.int32).min, scores)
 
+        made: dict[int, Threat] = {}
+        # Each deciding state's lead member (the one it ranks first) and the bloc's
+        # levels as it faces it, for all states at once.
+        leads = members[np.argmin(self.position[:, members], axis=1)].tolist()
+        names = {f: [self.levels[f][k] for k in agg[f].tolist()] for f in agg}
+        as_tuple = tuple(members.tolist())
+        score_list, pooled_list = scores.tolist(), pooled.tolist()
+
         def threat(i: int) -> Threat:
-            return self._bloc(i, members, counted[i], agg, int(scores[i]), float(pooled[i]))
+            t = made.get(i)
+            if t is None:
+                levels = {f: names[f][i] for f in agg}
+                t = made[i] = Threat(
+                    leads[i],
+                    as_tuple,
+                    levels,
+                    score_list[i],
+                    pooled_list[i],
+                    self._made_by(i, members, counted[i], agg),
+                )
+            return t
 
         return scores, pooled, threat
 
-    def _bloc(
-        self, i: int, members: IntArray, counted: BoolArray, agg: Mapping[str, IntArray], score: int, total: float
-    ) -> Threat:
-        lead = int(members[np.argmin(self.position[i, members])])
-        levels = {f: self.levels[f][int(agg[f][i])] for f in agg}
-
+    def _made_by(
+        self, i: int, members: IntArray, counted: BoolArray, agg: Mapping[str, IntArray]
+    ) -> Callable[[], dict[str, tuple[int, ...]]]:
         def made_by() -> dict[str, tuple[int, ...]]:
             out = {"threat_power": tuple(members[counted].tolist())}
             for f in ("proximity", "offensive_capability", "intentions"):
@@ -228,7 +264,15 @@ class System:
                 out[f] = tuple(members[counted & (row == int(agg[f][i]))].tolist())
             return out
 
-        return Threat(lead, tuple(members.tolist()), levels, score, total, made_by)
+        return made_by
+
+
+def _row_columns(matrix: BoolArray) -> tuple[list[int], list[int]]:
+    """The columns where each row holds, in order, as one list and each row's bounds in it
+    (row a's columns: cols[ends[a]:ends[a + 1]])."""
+    cols = np.nonzero(matrix)[1].tolist()
+    ends = [0, *np.cumsum(matrix.sum(axis=1)).tolist()]
+    return cols, ends
 
 
 def _tie_matrix(tied: Sequence[frozenset[int]], n: int) -> BoolArray:
@@ -318,12 +362,13 @@ class ScenarioEngine:
         stable, cycle = False, None
         refused: list[int] = []
         vector = self.advisor.analyst.vector
+        verdict_of: dict[tuple[tuple[str, str], ...], str | None] = {}  # a row's verdict, for this run
         for _round in range(self.derivation.max_rounds):
             used = partners_of  # the ties this round's choices are made under
             faced = [tuple(g) for g in groups]
             threats = self._greatest(system, faced)
             answers, candidates, partners = self._situational(system, threats, used, in_force)
-            codes = vector.verdicts(answers, world)
+            codes = self._verdicts(vector, answers, world, verdict_of)
             sides = [self.side(v) for v in codes]
             blocs, refused = coalitions(n, threats, sides, partners)
             key = tuple(tuple(ids[i] for i in b) for b in blocs)
@@ -339,14 +384,27 @@ class ScenarioEngine:
         return self._result(sc, system, world, final, history, stable, cycle, refused, explain, explanations)
 
     # ------------------------------------------------------------ a round
+    @staticmethod
+    def _verdicts(
+        vector: Any,
+        answers: Sequence[Mapping[str, str]],
+        world: str,
+        known: dict[tuple[tuple[str, str], ...], str | None],
+    ) -> list[str | None]:
+        """The vectorised evaluator's verdict of each row, evaluating only the rows not
+        met in an earlier round of the run (a verdict depends on the answers alone)."""
+        keys = [tuple(row.items()) for row in answers]
+        new = {k: row for k, row in zip(keys, answers) if k not in known}
+        if new:
+            known.update(zip(new, vector.verdicts(new.values(), world)))
+        return [known[k] for k in keys]
+
     def _greatest(self, system: System, groups: Sequence[Sequence[int]]) -> list[Threat]:
         """Each state's greatest threat: the first of its ranking of single states,
         unless a bloc it is not in scores higher (or as high, with more capability)."""
-        n = system.n
-        best = system.order[:, 0]
-        out = [system.single(i, int(best[i])) for i in range(n)]
-        best_score = np.array([t.score for t in out])
-        best_cap = np.array([t.capability for t in out])
+        out = list(system.singles)
+        best_score = system.single_score
+        best_cap = system.single_cap
         for bloc in groups:
             scores, pooled, threat = system.bloc_threats(self, bloc)
             wins = (scores > best_score) | ((scores == best_score) & (pooled > best_cap))
@@ -400,9 +458,12 @@ class ScenarioEngine:
         against_threat: BoolArray = np.asarray((tied & counted).any(axis=1))
         facing_all = counted & same_side
         answers, candidates, partners = [], [], []
+        # Each row's columns that hold, for all rows at once (one list, sliced per row).
+        cand_cols, cand_ends = _row_columns(counted)
+        face_cols, face_ends = _row_columns(facing_all)
         for a, t in enumerate(threats):
-            cands = tuple(np.flatnonzero(counted[a]).tolist())
-            facing = tuple(np.flatnonzero(facing_all[a]).tolist())
+            cands = tuple(cand_cols[cand_ends[a] : cand_ends[a + 1]])
+            facing = tuple(face_cols[face_ends[a] : face_ends[a + 1]])
             candidates.append(cands)
             partners.append(facing)
             row = dict(t.levels)
@@ -567,15 +628,23 @@ class ScenarioEngine:
                 bloc_rows[i].append(threat(i))
         states: dict[str, StateChoice] = {}
         d = self.derivation
+        by_code = self._by_code
+        # Every ranking's singles: one PairThreat per (power, combination of levels),
+        # frozen and shared by the rankings, looked up for all pairs at once.
+        ranked_by = system.order[:, : n - 1]
+        keys = ranked_by * self.totals.size + np.take_along_axis(system.combo, ranked_by, axis=1)
+        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        table = np.empty(len(unique), dtype=object)
+        for u, flat in enumerate(first.tolist()):
+            a, k = divmod(flat, n - 1)
+            j = int(ranked_by[a, k])
+            c = int(system.combo[a, j])
+            table[u] = PairThreat(ids[j], *(by_code.get(c) or self._figures_of(system, c, a, j)))
+        inverse = inverse.reshape(ranked_by.shape)
         for a in range(n):
             t = threats[a]
-            row_order = system.order[a, : n - 1]
-            codes_a = system.combo[a, row_order].tolist()
-            by_code = self._by_code
-            ranked = []
-            for j, c in zip(row_order.tolist(), codes_a):
-                fig = by_code.get(c) or self._figures_of(system, c, a, j)
-                ranked.append(PairThreat(ids[j], *fig))
+            row_order = ranked_by[a]
+            ranked = table[inverse[a]].tolist()
             if bloc_rows[a]:
                 # Each bloc in its place among the singles (score, then capability, first).
                 scores_a = system.score[a, row_order]

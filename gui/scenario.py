@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from presentation.coalitions import THREAT, WRONG, coalition_layout
 from presentation.figures import capital
-from presentation.scenario_text import blocs_text, choice_text, name_of, why_greatest
+from presentation.scenario_text import BASELINE_COLUMNS, baseline_rows, blocs_text, choice_text, name_of, why_greatest
 from presentation.wording import rests_on_text
 from rules.cases import Case
 from rules.errors import AdvisorError
@@ -410,6 +410,15 @@ class ScenarioWindow(QMainWindow):
         below = QTabWidget()
         below.addTab(selected_scroll, "The selected state")
         below.addTab(self.moves_list, "What would move a bloc")
+        # The rival theories on the same scenario, side by side with ours against the observed blocs.
+        self.rivals = QTableWidget(objectName="rivals")
+        self.rivals.setColumnCount(len(BASELINE_COLUMNS))
+        self.rivals.setHorizontalHeaderLabels(list(BASELINE_COLUMNS))
+        self.rivals.horizontalHeader().setSectionResizeMode(len(BASELINE_COLUMNS) - 1, QHeaderView.Stretch)
+        self.rivals.verticalHeader().hide()
+        self.rivals.setWordWrap(True)
+        self.rivals.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        below.addTab(self.rivals, "Rival theories")
         right = QSplitter(Qt.Vertical)
         right.addWidget(pictured)
         right.addWidget(self.choices)
@@ -802,7 +811,19 @@ class ScenarioWindow(QMainWindow):
     def _on_failed(self, message):
         self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(message)}</span>")
 
+    def _show_rivals(self, result):
+        rows = baseline_rows(result)
+        self.rivals.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                self.rivals.setItem(r, c, QTableWidgetItem(text))
+        self.rivals.resizeColumnsToContents()
+        for c in range(len(BASELINE_COLUMNS) - 1):
+            self.rivals.setColumnWidth(c, min(self.rivals.columnWidth(c), 220))
+        self.rivals.resizeRowsToContents()
+
     def _show_choices(self, result):
+        self._show_rivals(result)
         self.choices.setRowCount(len(result.states))
         for row, (sid, choice) in enumerate(result.states.items()):
             top = choice.threats[0]

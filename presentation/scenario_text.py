@@ -178,6 +178,9 @@ def rival_theories(result: ScenarioResult) -> list[tuple[str, str, tuple[tuple[s
     ]
 
 
+BASELINE_COLUMNS = ("Theory", "How", "Placed as observed", "Blocs", "Misplaced")
+
+
 def baseline_rows(result: ScenarioResult) -> list[tuple[str, str, str, str, str]]:
     """The rows of the three theories side by side against the observed blocs, for the
     reports and the app's window: (theory, how its blocs were found, states placed as

@@ -17,6 +17,7 @@ from presentation.citations import listed_sources
 from presentation.coalitions import coalition_svg
 from presentation.grammar import counted
 from presentation.scenario_text import (
+    BASELINE_COLUMNS,
     aims_text,
     anchor_text,
     baseline_rows,
@@ -144,7 +145,7 @@ def _theories_section(result):
         Heading(2, "Rival theories", "theories"),
         Para([Run(lead)]),
         Table(
-            ["Theory", "How", "Placed as observed", "Blocs", "Misplaced"],
+            list(BASELINE_COLUMNS),
             rows,
             "steps",
             widths=(18, 14, 12, 36, 20),

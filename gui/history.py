@@ -48,7 +48,7 @@ from rules.errors import AdvisorError
 from . import msgbox
 from .engine import EngineContext, history_job
 from .live import LiveAnalysis
-from .scenario import REPORT_FILTER, CoalitionDiagram, ThreatBars, _FittingScroll
+from .scenario import REPORT_FILTER, CoalitionDiagram, ThreatBars, _FittingScroll, ranked_threats_html, select_row_of
 from .screens import fit_to_screen
 from .style import esc, theme
 
@@ -357,14 +357,8 @@ class HistoryWindow(QMainWindow):
         self.diagram.select(state)
         result = self.result
         choice = result.states[state]
-        for row in range(self.choices.rowCount()):
-            if self.choices.item(row, 0).data(Qt.UserRole) == state:
-                self.choices.blockSignals(True)
-                self.choices.selectRow(row)
-                self.choices.blockSignals(False)
-        ranked = ", ".join(
-            f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})" for t in choice.threats[:6]
-        )
+        select_row_of(self.choices, state)
+        ranked = ranked_threats_html(result, choice)
         self.threat_bars.show_choice(result, choice)
         self.detail.setText(
             f"<b>{esc(name_of(result, state))}</b>: {esc(choice_text(self.kb, result, choice))}"

@@ -189,6 +189,22 @@ SOURCE_COLOURS = {
 }
 
 
+def select_row_of(table, state):
+    """Select, without signalling, the row of a table of choices that holds ``state``."""
+    for row in range(table.rowCount()):
+        if table.item(row, 0).data(Qt.UserRole) == state:
+            table.blockSignals(True)
+            table.selectRow(row)
+            table.blockSignals(False)
+
+
+def ranked_threats_html(result, choice, shown=6):
+    """A state's greatest threats, ranked: 'Germany severe (14), France high (10), ...'."""
+    return ", ".join(
+        f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})" for t in choice.threats[:shown]
+    )
+
+
 class ThreatBars(QWidget):
     """The selected state's threats, greatest first: one bar per power, its segments
     the points each source of threat adds on the rule program's score (the means
@@ -859,14 +875,8 @@ class ScenarioWindow(QMainWindow):
         self.diagram.select(state)
         result = self.result
         choice = result.states[state]
-        for row in range(self.choices.rowCount()):
-            if self.choices.item(row, 0).data(Qt.UserRole) == state:
-                self.choices.blockSignals(True)
-                self.choices.selectRow(row)
-                self.choices.blockSignals(False)
-        ranked = ", ".join(
-            f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})" for t in choice.threats[:6]
-        )
+        select_row_of(self.choices, state)
+        ranked = ranked_threats_html(result, choice)
         self.threat_bars.show_choice(result, choice)
         why = why_greatest(self.kb, result, choice)
         rests = rests_on_text(self.kb, choice.result) if choice.verdict and choice.result is not None else ""

@@ -21,7 +21,6 @@ from typing import Any, cast
 
 from presentation.history_text import COLUMNS, METHOD, THEORY_NAMES, best_and_worst, headline_rows
 from rules.errors import ExportError
-from rules.fileio import atomic_write_bytes, atomic_write_text
 from rules.version import app_version
 
 from .content import Block, Bullets, Figure, Heading, Para, Report, Run, Table, b, code, i
@@ -187,24 +186,6 @@ def write_history_report(run: Mapping[str, Any], fmt: str, path: str, paper: str
     report = history_report_blocks(run, command=_command(run, fmt, path))
     # The renderers read the knowledge base's version from the result they report on.
     stamp = cast(Any, SimpleNamespace(knowledge_version=run.get("knowledge_version", "")))
-    if fmt == "html":
-        from .html import render_html
+    from .writing import write_blocks
 
-        atomic_write_text(path, render_html(stamp, report))
-    elif fmt == "pdf":
-        from .pdf import render_pdf
-
-        try:
-            data = render_pdf(stamp, paper, report)
-        except ExportError as exc:
-            raise ExportError(exc.message, path) from None
-        atomic_write_bytes(path, data)
-    else:
-        from .markdown import figure_name, render_markdown
-
-        folder = os.path.dirname(path)
-        stem = os.path.splitext(os.path.basename(path))[0]
-        text = render_markdown(stamp, stem, report)
-        for fig in report.figures():
-            atomic_write_text(os.path.join(folder, figure_name(stem, fig.key)), fig.svg)
-        atomic_write_text(path, text)
+    write_blocks(stamp, report, fmt, path, paper)

@@ -318,30 +318,11 @@ def scenario_report_blocks(result, generated=None, output=("html", "", "a4")) ->
 def write_scenario_report(result, fmt, path, paper="a4"):
     """Write the scenario report in md, html or pdf, atomically (ExportError naming the path)."""
     from rules.errors import ExportError
-    from rules.fileio import atomic_write_bytes, atomic_write_text
 
     path = os.fspath(path)
     if fmt not in ("md", "html", "pdf"):
         raise ExportError(f"unknown report format '{fmt}' (expected md, html, pdf)", path)
     report = scenario_report_blocks(result, output=(fmt, os.path.basename(path), paper))
-    if fmt == "html":
-        from .html import render_html
+    from .writing import write_blocks
 
-        atomic_write_text(path, render_html(result, report))
-    elif fmt == "pdf":
-        from .pdf import render_pdf
-
-        try:
-            data = render_pdf(result, paper, report)
-        except ExportError as exc:
-            raise ExportError(exc.message, path) from None
-        atomic_write_bytes(path, data)
-    else:
-        from .markdown import figure_name, render_markdown
-
-        folder = os.path.dirname(path)
-        stem = os.path.splitext(os.path.basename(path))[0]
-        text = render_markdown(result, stem, report)
-        for fig in report.figures():
-            atomic_write_text(os.path.join(folder, figure_name(stem, fig.key)), fig.svg)
-        atomic_write_text(path, text)
+    write_blocks(result, report, fmt, path, paper)

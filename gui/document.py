@@ -35,6 +35,23 @@ DETAIL_FIELDS = {
 _TYPING_ID = 1  # consecutive typing in one text field merges into one undo step
 
 
+class _StateOfFile:
+    """What both kinds of document read from their plain state (rules.document.DocumentState)
+    and their undo stack: the file, whether it is read-only, whether work is unsaved."""
+
+    @property
+    def path(self):
+        return self.state.path
+
+    @property
+    def read_only(self):
+        return self.state.read_only
+
+    @property
+    def modified(self):
+        return self.state.modified(self.undo_stack.isClean())
+
+
 class _EditCommand(QUndoCommand):
     """Set one answer (``key`` = ("answer", factor id)) or one detail ("detail", field)."""
 
@@ -63,7 +80,7 @@ class _EditCommand(QUndoCommand):
         return True
 
 
-class CaseDocument(QObject):
+class CaseDocument(_StateOfFile, QObject):
     """The open case, where it lives on disk, and whether it has unsaved changes
     (a rules.document.Document)."""
 
@@ -87,18 +104,6 @@ class CaseDocument(QObject):
     @property
     def data(self):
         return self.case
-
-    @property
-    def path(self):
-        return self.state.path
-
-    @property
-    def read_only(self):
-        return self.state.read_only
-
-    @property
-    def modified(self):
-        return self.state.modified(self.undo_stack.isClean())
 
     @property
     def display_name(self):
@@ -192,7 +197,7 @@ class _Snapshot(QUndoCommand):
         self.document._apply(self.before)
 
 
-class ScenarioDocument(QObject):
+class ScenarioDocument(_StateOfFile, QObject):
     """The open scenario as plain data (what its file says), where it lives on disk and
     whether it has unsaved changes (a rules.document.Document). Every edit is a new copy
     of the data, pushed on the undo stack; the engine context (gui/engine.py) checks
@@ -210,18 +215,6 @@ class ScenarioDocument(QObject):
         self.engine = engine
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self.stateChanged)
-
-    @property
-    def path(self):
-        return self.state.path
-
-    @property
-    def read_only(self):
-        return self.state.read_only
-
-    @property
-    def modified(self):
-        return self.state.modified(self.undo_stack.isClean())
 
     @property
     def display_name(self):

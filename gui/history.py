@@ -48,7 +48,15 @@ from rules.errors import AdvisorError
 from . import msgbox
 from .engine import EngineContext, history_job
 from .live import LiveAnalysis
-from .scenario import REPORT_FILTER, CoalitionDiagram, ThreatBars, _FittingScroll, ranked_threats_html, select_row_of
+from .scenario import (
+    REPORT_FILTER,
+    CoalitionDiagram,
+    ThreatBars,
+    _FittingScroll,
+    fill_choices,
+    ranked_threats_html,
+    select_row_of,
+)
 from .screens import fit_to_screen
 from .style import esc, theme
 
@@ -325,23 +333,7 @@ class HistoryWindow(QMainWindow):
                 self.scores.setItem(r, c, item)
 
     def _show_choices(self, result):
-        self.choices.setRowCount(len(result.states))
-        for row, (sid, choice) in enumerate(result.states.items()):
-            top = choice.threats[0]
-            cells = (
-                name_of(result, sid),
-                name_of(result, choice.greatest_threat),
-                f"{top.threat_level or 'open'} ({top.score})",
-                choice_text(self.kb, result, choice),
-            )
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, sid)
-                self.choices.setItem(row, col, item)
-        for col in range(3):
-            self.choices.resizeColumnToContents(col)
-            self.choices.setColumnWidth(col, min(self.choices.columnWidth(col), 150))
-        self.choices.resizeRowsToContents()
+        fill_choices(self.choices, self.kb, result, name_width=150)
         if self.diagram.selected in result.states:
             self.select_state(self.diagram.selected)
         else:

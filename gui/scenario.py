@@ -189,6 +189,31 @@ SOURCE_COLOURS = {
 }
 
 
+def fill_choices(table, kb, result, name_width):
+    """The table of choices: each state, its greatest threat, the threat's level and score,
+    and its choice; a state placed against the observed blocs in orange. Each row keeps its
+    state's id (Qt.UserRole); the names stay whole up to ``name_width``, the choice takes the rest."""
+    table.setRowCount(len(result.states))
+    for row, (sid, choice) in enumerate(result.states.items()):
+        top = choice.threats[0]
+        cells = (
+            name_of(result, sid),
+            name_of(result, choice.greatest_threat),
+            f"{top.threat_level or 'open'} ({top.score})",
+            choice_text(kb, result, choice),
+        )
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(Qt.UserRole, sid)
+            if result.agreement is not None and not result.agreement[sid]:
+                item.setForeground(QColor("#a35f00"))
+            table.setItem(row, col, item)
+    for col in range(3):
+        table.resizeColumnToContents(col)
+        table.setColumnWidth(col, min(table.columnWidth(col), name_width))
+    table.resizeRowsToContents()
+
+
 def select_row_of(table, state):
     """Select, without signalling, the row of a table of choices that holds ``state``."""
     for row in range(table.rowCount()):
@@ -840,25 +865,7 @@ class ScenarioWindow(QMainWindow):
 
     def _show_choices(self, result):
         self._show_rivals(result)
-        self.choices.setRowCount(len(result.states))
-        for row, (sid, choice) in enumerate(result.states.items()):
-            top = choice.threats[0]
-            cells = (
-                name_of(result, sid),
-                name_of(result, choice.greatest_threat),
-                f"{top.threat_level or 'open'} ({top.score})",
-                choice_text(self.kb, result, choice),
-            )
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, sid)
-                if result.agreement is not None and not result.agreement[sid]:
-                    item.setForeground(QColor("#a35f00"))
-                self.choices.setItem(row, col, item)
-        for col in range(3):  # names whole, but the choice keeps most of the width
-            self.choices.resizeColumnToContents(col)
-            self.choices.setColumnWidth(col, min(self.choices.columnWidth(col), 130))
-        self.choices.resizeRowsToContents()
+        fill_choices(self.choices, self.kb, result, name_width=130)
         if self.diagram.selected in result.states:
             self.select_state(self.diagram.selected)
 

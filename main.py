@@ -40,8 +40,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _advisor(args):
-    from rules.advisor import Advisor
-    from rules.kb.load import load_knowledge
+    from rules.case import Advisor
+    from rules.kb import load_knowledge
 
     advisor = Advisor(load_knowledge(getattr(args, "knowledge", None)))
     world = getattr(args, "world", None)
@@ -71,7 +71,7 @@ def _output_format(args):
     if not args.output:
         return args.format or "text"
 
-    from reports.export import EXTENSIONS
+    from app.export import EXTENSIONS
 
     extension = os.path.splitext(args.output)[1].lower()
     implied = {**EXTENSIONS, **TEXT_EXTENSIONS}.get(extension)
@@ -89,7 +89,7 @@ def _output_format(args):
 
 
 def _first_extension(fmt):
-    from reports.export import EXTENSIONS
+    from app.export import EXTENSIONS
 
     return next((ext for ext, f in {**EXTENSIONS, **TEXT_EXTENSIONS}.items() if f == fmt), "." + fmt)[1:]
 
@@ -114,7 +114,7 @@ def _read_file_of_kind(path, kind):
 def cmd_analyze(args):
     # Each format imports only its own renderer: json never loads the text, report
     # or figure code.
-    from rules.cases import case_from_data
+    from rules.case import case_from_data
 
     args.format = _output_format(args)
     advisor = _advisor(args)
@@ -123,28 +123,28 @@ def cmd_analyze(args):
     if args.format in ("md", "html", "pdf"):
         if len(cases) != 1 or not args.output:
             raise _usage(f"--format {args.format} takes one case and -o OUT")
-        from reports.export import write
+        from app.export import write
 
         result = advisor.analyze(cases[0], world=args.world, extras=True)
         write(result, args.output, args.format, paper=args.paper)
         return 0
     results = [advisor.analyze(case, world=args.world, extras=True) for case in cases]
     if args.format == "json":
-        from reports.export import json_data, json_text
+        from app.export import json_data, json_text
 
         data = [json_data(r) for r in results]
         payload = data[0] if len(data) == 1 else data
         _emit(json_text(payload), args.output)
     else:
-        from presentation.text import render_text
+        from presentation.case import render_text
 
         _emit("\n".join(render_text(r) for r in results), args.output)
     return 0
 
 
 def cmd_evaluate(args):
-    from presentation.text import render_evaluation_text
-    from rules.evaluation import evaluate
+    from presentation.case import render_evaluation_text
+    from rules.case import evaluate
 
     advisor = _advisor(args)
     table = evaluate(advisor, args.directory)
@@ -159,6 +159,10 @@ def cmd_validate(args):
     from rules import load_knowledge, load_library
 
     kb = load_knowledge(args.directory)
+    if (kb.directory / "derivation.yaml").exists():
+        from rules.scenario import load_derivation
+
+        load_derivation(kb)  # the scenario's mapping is checked with the rest
     counts = kb.counts()
     cases_dir = kb.directory / "cases"
     counts["cases"] = len(load_library(cases_dir, kb)) if cases_dir.is_dir() else 0
@@ -170,8 +174,8 @@ def cmd_validate(args):
 
 def cmd_verify(args):
     """Sweep the knowledge base: exit 0 clean, 1 findings, 130 interrupted."""
-    from presentation.text import Progress, render_verify_text
-    from rules.verify import verify
+    from presentation.case import Progress, render_verify_text
+    from rules.inference import verify
 
     directory = args.directory or getattr(args, "knowledge", None)
     progress = Progress(0, enabled=not args.no_progress and sys.stderr.isatty())
@@ -195,7 +199,7 @@ def cmd_verify(args):
 
 
 def cmd_scenario(args):
-    from presentation.scenario_text import render_scenario_text
+    from presentation.scenario import render_scenario_text
     from rules.scenario import ScenarioEngine, scenario_from_data
 
     args.format = _output_format(args)
@@ -205,11 +209,11 @@ def cmd_scenario(args):
     scenario = scenario_from_data(_read_file_of_kind(args.file, "scenario"), advisor.kb, args.file)
     result = ScenarioEngine(advisor).run(scenario, world=args.world)
     if args.format in ("md", "html", "pdf"):
-        from reports.export import write
+        from app.export import write
 
         write(result, args.output, args.format, paper=args.paper)
     elif args.format == "json":
-        from reports.export import json_data, json_text
+        from app.export import json_data, json_text
 
         _emit(json_text(json_data(result)), args.output)
     else:
@@ -219,8 +223,7 @@ def cmd_scenario(args):
 
 def cmd_scenario_from_cow(args):
     from rules import load_knowledge
-    from rules.cow import scenario_from_cow, scenario_yaml
-    from rules.scenario import load_derivation
+    from rules.scenario import load_derivation, scenario_from_cow, scenario_yaml
 
     kb = load_knowledge(getattr(args, "knowledge", None))
     states = [s.strip() for s in args.states.split(",") if s.strip()]
@@ -291,22 +294,22 @@ def cmd_history(args):
             file=sys.stderr,
         )
     if args.format in ("md", "html", "pdf"):
-        from reports.export import write
+        from app.export import write
 
         write(run, args.output, args.format, paper=args.paper)
     elif args.format == "json":
         _emit(json.dumps(run, indent=1, sort_keys=True) + "\n", args.output)
     else:
-        from presentation.history_text import render_history_text
+        from presentation.history import render_history_text
 
         _emit(render_history_text(run), args.output)
     return 0
 
 
 def cmd_explain(args):
-    from presentation.text import render_proposition_map
+    from presentation.case import render_proposition_map
     from rules import load_knowledge
-    from rules.atlas import proposition_map
+    from rules.kb import proposition_map
 
     kb = load_knowledge(getattr(args, "knowledge", None))
     _emit(render_proposition_map(kb, proposition_map(kb, args.proposition)), None)
@@ -315,12 +318,13 @@ def cmd_explain(args):
 
 def cmd_schema(args):
     if args.kind == "result":
-        from rules.result import json_schema
+        from rules.case import json_schema
 
         schema = json_schema()
     else:
         from rules import load_knowledge
-        from rules.schemas import case_schema, scenario_schema
+        from rules.case import case_schema
+        from rules.scenario import scenario_schema
 
         kb = load_knowledge(getattr(args, "knowledge", None))
         schema = case_schema(kb) if args.kind == "case" else scenario_schema(kb)

@@ -222,7 +222,7 @@ def edit_figures(kb, plan):
     advisor.analyze(Case(), extras=True)  # the first analysis, of the blank case
     out["edit_first_ms"] = (time.perf_counter() - start) * 1000
     if hasattr(advisor.analyst, "verdict_table"):  # what the app's worker builds next, if not yet
-        from rules.analysis import Analyst
+        from rules.case import Analyst
 
         fresh = Analyst(kb, advisor.vector)
         start = time.perf_counter()
@@ -300,7 +300,7 @@ def verify_sweep(kb, plan, clips_ms_per_case):
     peak memory of a sampled sweep)."""
     import numpy as np
 
-    from rules.verify import Sweeper, sweep
+    from rules.inference import Sweeper, sweep
 
     sweeper = Sweeper(kb)  # as verify runs it: each proposition's ablation too
     plain = Sweeper(kb, ablations=False)  # the verdicts of every combination only

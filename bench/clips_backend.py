@@ -1,7 +1,7 @@
 """The rule program compiled to CLIPS: a reference backend and an oracle.
 
 Outside the product's runtime (it needs the optional ``clipspy``). The same
-:class:`rules.program.Program` the experta engine and the vectorised evaluator are
+:class:`rules.inference._program.Program` the experta engine and the vectorised evaluator are
 generated from becomes a CLIPS program:
 
 - ``answer`` and ``derived`` deftemplates hold the facts, as the experta engine's
@@ -22,21 +22,20 @@ generated from becomes a CLIPS program:
   of the stage's layer and above the next layer's. Its RHS calls ``decide-stage``,
   a Python function registered with the environment, on the trace so far: it
   weighs the stage's fired rules with the program's own arithmetic
-  (rules.program.decide_stage, given the stage facts concluded so far and whether
+  (rules.inference._program.decide_stage, given the stage facts concluded so far and whether
   the facts the scoring requires are derived) and returns the conclusion, which
   the RHS asserts with ``derive`` for the later stages' rules to read (or FALSE:
   the stage concluded nothing).
 
 The verdict is the response whose path the stages' conclusions took
-(rules.program.Program.response_of), none while the scoring's required facts (the
-threat level) are not derived: the staged verdict of rules.program.run_stages.
+(rules.inference._program.Program.response_of), none while the scoring's required facts (the
+threat level) are not derived: the staged verdict of rules.inference._program.run_stages.
 """
 
 import clips
 
-from rules.conditions import All, Leaf
-from rules.kb.model import UNKNOWN, Stage
-from rules.program import Program, ProgramRule, StageDecision, decide_stage
+from rules.inference import Program, ProgramRule, StageDecision, decide_stage
+from rules.kb import UNKNOWN, All, Leaf, Stage
 
 # What ``decide-stage`` returns when a stage concludes nothing: no alternative is
 # named so (the levels are lowercase identifiers).

@@ -1,5 +1,5 @@
 """The documents being edited (a case, a scenario): model objects the widgets reflect,
-both the one Document of rules/document.py (its plain state, text and atomic save
+both the one Document of app/documents.py (its plain state, text and atomic save
 live there, without Qt).
 
 Every edit goes through the undo stack as a command that changes the model
@@ -18,9 +18,9 @@ import yaml
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from rules.cases import Case, case_to_yaml, load_case, parse_case_text
-from rules.document import DocumentState, scenario_yaml_text
-from rules.kb.model import UNKNOWN
+from app.documents import DocumentState, scenario_yaml_text
+from rules.case import Case, case_to_yaml, load_case, parse_case_text
+from rules.kb import UNKNOWN
 
 # Case fields the details form edits, with how a command names them.
 DETAIL_FIELDS = {
@@ -36,7 +36,7 @@ _TYPING_ID = 1  # consecutive typing in one text field merges into one undo step
 
 
 class _StateOfFile:
-    """What both kinds of document read from their plain state (rules.document.DocumentState)
+    """What both kinds of document read from their plain state (app.documents.DocumentState)
     and their undo stack: the file, whether it is read-only, whether work is unsaved."""
 
     @property
@@ -82,7 +82,7 @@ class _EditCommand(QUndoCommand):
 
 class CaseDocument(_StateOfFile, QObject):
     """The open case, where it lives on disk, and whether it has unsaved changes
-    (a rules.document.Document)."""
+    (a app.documents.Document)."""
 
     kind = "case"
 
@@ -199,8 +199,8 @@ class _Snapshot(QUndoCommand):
 
 class ScenarioDocument(_StateOfFile, QObject):
     """The open scenario as plain data (what its file says), where it lives on disk and
-    whether it has unsaved changes (a rules.document.Document). Every edit is a new copy
-    of the data, pushed on the undo stack; the engine context (gui/engine.py) checks
+    whether it has unsaved changes (a app.documents.Document). Every edit is a new copy
+    of the data, pushed on the undo stack; the engine context (app/jobs.py) checks
     it and makes it a Scenario, which the window runs and never keeps."""
 
     kind = "scenario"

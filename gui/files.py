@@ -3,7 +3,7 @@ year of the history): save, save as, the atomic write, the recent list, the
 "unsaved changes" prompt, and the autosave of unsaved work and its recovery after a
 crash, the same steps whichever document it is.
 
-A document is a rules.document.Document (``kind``, ``path``, ``read_only``,
+A document is a app.documents.Document (``kind``, ``path``, ``read_only``,
 ``modified``, ``display_name``, ``to_text()``, ``mark_saved(path)``, ...);
 gui/document.py has both kinds. Each open document gets an autosave file of its own
 (gui/autosave.py), all in one folder; a window says when to write it.
@@ -12,11 +12,10 @@ gui/document.py has both kinds. Each open document gets an autosave file of its 
 import os
 from pathlib import Path
 
-from rules.document import save_text
+from app.documents import save_text
+from gui import msgbox
+from gui.autosave import Autosave, find_orphans
 from rules.errors import AdvisorError
-
-from . import msgbox
-from .autosave import Autosave, find_orphans
 
 
 class FileController:

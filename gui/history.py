@@ -1,7 +1,7 @@
 """The History window: every year of the state system, 1816-2010, built from the data.
 
 A year slider (and a spin box) picks the year; the one live-analysis worker
-(gui/live.py) runs it with the engine context's history job (gui/engine.py), so the
+(gui/live.py) runs it with the engine context's history job (app/jobs.py), so the
 window never blocks and a year dragged past is never run. The year's system is the
 scenario window's coalition diagram (presentation/coalitions.py's layout), showing
 the blocs balance of threat predicts or the blocs observed (the pairs allied the next
@@ -9,7 +9,7 @@ year); beside it the year's scores against the rival theories and each state's
 choice, its greatest threat and its partners, in the scenario window's wording
 (presentation/). "Open as Scenario" opens the year as a new unsaved scenario, an
 editable copy, in the scenario window; Export writes the year's result through the
-one export entry (reports.export.write).
+one export entry (app.export.write).
 
 The data folder is the user's (the data are not shipped): asked for once and kept in
 the app's settings. A folder without the data gets the command line's guide in a
@@ -39,16 +39,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from presentation.coalitions import LEGEND
-from presentation.figures import capital
-from presentation.history_text import YEAR_COLUMNS, observed_text, year_heading, year_rows
-from presentation.scenario_text import blocs_text, choice_text, name_of, why_greatest
-from rules.errors import AdvisorError
-
-from . import msgbox
-from .engine import EngineContext, history_job
-from .live import LiveAnalysis
-from .scenario import (
+from app.jobs import EngineContext, history_job
+from gui import msgbox
+from gui.live import LiveAnalysis
+from gui.scenario import (
     REPORT_FILTER,
     CoalitionDiagram,
     ThreatBars,
@@ -57,8 +51,13 @@ from .scenario import (
     ranked_threats_html,
     select_row_of,
 )
-from .screens import fit_to_screen
-from .style import esc, theme
+from gui.screens import fit_to_screen
+from gui.style import esc, theme
+from presentation.coalitions import LEGEND
+from presentation.figures import capital
+from presentation.history import YEAR_COLUMNS, observed_text, year_heading, year_rows
+from presentation.scenario import blocs_text, choice_text, name_of, why_greatest
+from rules.errors import AdvisorError
 
 DATA_KEY = "history/data_dir"  # the data folder, in the app's settings
 YEAR_KEY = "history/year"
@@ -376,7 +375,7 @@ class HistoryWindow(QMainWindow):
             return None
         if self._open_scenario is not None:
             return self._open_scenario(data)
-        from .scenario import ScenarioWindow
+        from gui.scenario import ScenarioWindow
 
         window = ScenarioWindow(self.kb, data, engine=self.engine, parent=self)
         window.setAttribute(Qt.WA_DeleteOnClose)
@@ -393,7 +392,7 @@ class HistoryWindow(QMainWindow):
     def export(self, path, paper=None):
         """The year's result with every explanation (run here: about a second for
         1914) through the one export entry, as the scenario window's export."""
-        from reports.export import format_for_path, write
+        from app.export import format_for_path, write
 
         paper = paper or self.settings.value("export/paper", "a4")
         try:

@@ -1,6 +1,6 @@
 """Live analysis: every change of a document is analysed on one worker thread.
 
-One worker, generic over the job it runs (gui/engine.py: a case's analysis, a
+One worker, generic over the job it runs (app/jobs.py: a case's analysis, a
 scenario's run; later a year of the history). experta is not thread-safe, so the
 worker's thread has its own Advisor from the application's engine context, built
 there lazily, so the window appears before the RETE network is built. Each request

@@ -4,7 +4,7 @@ reports.pdf lays the pages out and paints them on any paged device; here the
 QPrinter the print dialog set up, so paper and export never differ."""
 
 from reports import pdf
-from reports.content import Output, report_blocks
+from reports.case import Output, report_blocks
 
 
 def print_report(result, printer, paper="a4"):

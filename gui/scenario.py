@@ -38,20 +38,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.jobs import scenario_job
+from gui import msgbox
+from gui.document import ScenarioDocument
+from gui.live import LiveAnalysis
+from gui.screens import fit_to_screen
+from gui.style import esc, theme
+from gui.tabs import FittingTabs
 from presentation.coalitions import THREAT, WRONG, coalition_layout
 from presentation.figures import capital
-from presentation.scenario_text import BASELINE_COLUMNS, baseline_rows, blocs_text, choice_text, name_of, why_greatest
+from presentation.scenario import BASELINE_COLUMNS, baseline_rows, blocs_text, choice_text, name_of, why_greatest
 from presentation.wording import rests_on_text
-from rules.cases import Case
+from rules.case import Case
 from rules.errors import AdvisorError
-
-from . import msgbox
-from .document import ScenarioDocument
-from .engine import scenario_job
-from .live import LiveAnalysis
-from .screens import fit_to_screen
-from .style import esc, theme
-from .tabs import FittingTabs
 
 SCENARIO_FILTER = "Scenarios (*.yaml *.yml);;All files (*)"
 REPORT_FILTER = "HTML report (*.html);;PDF report (*.pdf);;Markdown report (*.md);;JSON result (*.json)"
@@ -318,15 +317,15 @@ class ScenarioWindow(QMainWindow):
         files=None,
     ):
         super().__init__(parent)
-        from .engine import EngineContext
-        from .files import FileController
+        from app.jobs import EngineContext
+        from gui.files import FileController
 
         self.kb = kb
         self.engine = engine if engine is not None else EngineContext(kb)
         if files is None:
             from PySide6.QtCore import QSettings
 
-            from .recent import RecentFiles
+            from gui.recent import RecentFiles
 
             files = FileController(RecentFiles(QSettings()))
         self.files = files
@@ -951,7 +950,7 @@ class ScenarioWindow(QMainWindow):
         return self.export(path) if path else False
 
     def export(self, path, paper="a4"):
-        from reports.export import format_for_path, write
+        from app.export import format_for_path, write
 
         fmt = format_for_path(path) or "html"
         try:

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from html import escape as _html_escape
 
 from presentation.citations import merge_citations
-from rules.kb.model import DERIVE, UNKNOWN
-from rules.program import score_parts
-from rules.result import ThreatScore
+from rules.case import ThreatScore
+from rules.inference import score_parts
+from rules.kb import DERIVE, UNKNOWN
 
 
 def escape(text):

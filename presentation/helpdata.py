@@ -9,8 +9,7 @@ from html import escape
 from typing import Any
 
 from presentation.wording import effect_label
-from rules.atlas import proposition_map
-from rules.kb.model import KnowledgeBase
+from rules.kb import KnowledgeBase, proposition_map
 
 GROUP_TITLES = {
     "balancing": "Balancing hypotheses",
@@ -86,7 +85,7 @@ THEORY = (
 def proposition_entry(kb: KnowledgeBase, prop_id: str) -> dict[str, Any]:
     """Everything the knowledge base says about one proposition, and the rules that
     encode it, as plain data (dicts, lists, str, float), in the app's words. The
-    gathering is rules.atlas.proposition_map, the same map ``main.py explain`` prints.
+    gathering is rules.kb._atlas.proposition_map, the same map ``main.py explain`` prints.
     KeyError for an unknown id."""
     if prop_id not in {p.id for p in kb.propositions}:
         raise KeyError(prop_id)

@@ -1,6 +1,6 @@
 """The wording the command line, the app and the reports share.
 
-The engine returns facts (rules/result.py); the sentences a reader sees are made
+The engine returns facts (rules/case/_result.py); the sentences a reader sees are made
 here, once, so that the terminal, the window and every report say the same thing in
 the same words.
 """
@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules.kb.model import KnowledgeBase
-from rules.result import Failure, Result, StageOutcome
-
-from .grammar import counted
+from presentation.grammar import counted
+from rules.case import Failure, Result, StageOutcome
+from rules.kb import KnowledgeBase
 
 
 def response_label(kb: KnowledgeBase, response_id: str | None) -> str:

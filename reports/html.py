@@ -9,13 +9,12 @@ from html import escape
 from typing import TYPE_CHECKING, cast
 
 from presentation.figures import FONT_FAMILY
-from rules.result import Result
+from rules.case import Result
 
 if TYPE_CHECKING:
     from rules.scenario import ScenarioResult
+from reports.case import Block, Bullets, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
 from rules.version import app_version
-
-from .content import Block, Bullets, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
 
 # Even if some text slipped through unescaped, the page may run no script and load
 # nothing from outside.
@@ -196,7 +195,7 @@ def _opens_wide_page(blocks: list[Block], n: int) -> bool:
 
 def render_html(result: Result | ScenarioResult, report: Report | None = None) -> str:
     """The whole report as one HTML document (str)."""
-    # A scenario brings its own report (reports/scenario_content.py).
+    # A scenario brings its own report (reports/scenario.py).
     report = report or report_blocks(cast("Result", result), output=Output("html"))
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, cast
 
-from rules.result import Result
+from rules.case import Result
 
 if TYPE_CHECKING:
     from rules.scenario import ScenarioResult
 
-from .content import Bullets, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
+from reports.case import Bullets, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
 
 # Characters that start markup anywhere in a line (GitHub also reads ~ as
 # strikethrough and $ as maths). & < > become entities, so no HTML gets through.

@@ -17,11 +17,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from presentation.figures import INK, MUTED
+from reports.case import Block, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
+from reports.html import blocks_html, runs_html
 from rules.errors import ExportError
 from rules.version import app_version
-
-from .content import Block, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
-from .html import blocks_html, runs_html
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QRectF
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QApplication
 
-    from rules.result import Result
+    from rules.case import Result
     from rules.scenario import ScenarioResult
 
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
@@ -562,7 +561,7 @@ def render_pdf(result: Result | ScenarioResult, paper: str = "a4", report: Repor
     from PySide6.QtCore import QBuffer, QIODevice
     from PySide6.QtGui import QPdfWriter
 
-    # A scenario brings its own report (reports/scenario_content.py).
+    # A scenario brings its own report (reports/scenario.py).
     report = report or report_blocks(cast("Result", result), output=Output("pdf", "report.pdf", paper))
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)

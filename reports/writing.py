@@ -1,7 +1,7 @@
-"""A report laid out as blocks (reports/content.py) written in md, html or pdf.
+"""A report laid out as blocks (reports/case.py) written in md, html or pdf.
 
 The scenario and the history reports both end here; a case's report goes through
-reports/export.py's own writer, which also picks its figures' files.
+app/export.py's own writer, which also picks its figures' files.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from rules.fileio import atomic_write_bytes, atomic_write_text
 
 
 def write_blocks(result: Any, report: Any, fmt: str, path: str | os.PathLike[str], paper: str = "a4") -> None:
-    """Write a report already laid out as blocks (reports/content.py) in md, html or pdf,
+    """Write a report already laid out as blocks (reports/case.py) in md, html or pdf,
     atomically; ``result`` is what the writers read the knowledge base's version from.
     The scenario and the history reports both end here. ExportError naming the path."""
     path = os.fspath(path)
     if fmt == "html":
-        from .html import render_html
+        from reports.html import render_html
 
         atomic_write_text(path, render_html(result, report))
     elif fmt == "pdf":
-        from .pdf import render_pdf
+        from reports.pdf import render_pdf
 
         try:
             data = render_pdf(result, paper, report)
@@ -31,7 +31,7 @@ def write_blocks(result: Any, report: Any, fmt: str, path: str | os.PathLike[str
             raise ExportError(exc.message, path) from None
         atomic_write_bytes(path, data)
     else:
-        from .markdown import figure_name, render_markdown
+        from reports.markdown import figure_name, render_markdown
 
         folder = os.path.dirname(path)
         stem = os.path.splitext(os.path.basename(path))[0]

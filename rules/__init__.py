@@ -7,13 +7,15 @@ contracts in pyproject.toml, and tests, hold it to that).
 import collections as _collections
 import collections.abc as _collections_abc
 import importlib
+import sys
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 
 def _restore_collections_aliases() -> None:
     """experta 1.9.4 pins frozendict 1.2, which subclasses ``collections.Mapping``, an
     alias removed in Python 3.10. Python runs this file before any module of the
-    package, so the aliases are back before rules/experta_compat.py, the one module
+    package, so the aliases are back before rules/inference/_experta.py, the one module
     that imports experta, is loaded, whatever order anything is imported in."""
     for name in ("Mapping", "MutableMapping", "Sequence", "Iterable", "Callable", "Hashable"):
         if not hasattr(_collections, name):
@@ -23,42 +25,63 @@ def _restore_collections_aliases() -> None:
 _restore_collections_aliases()
 
 # The package's names are loaded when first used (PEP 562), so that importing one
-# light module (rules.errors, rules.version, rules.cases) loads neither experta nor
-# numpy: `main.py --version` and the app's first paint do not pay for the engine.
-_EXPORTS = {
-    "Advisor": "advisor",
-    "Case": "cases",
-    "case_to_yaml": "cases",
-    "load_case": "cases",
-    "load_library": "cases",
-    "parse_case_text": "cases",
-    "AdvisorError": "errors",
-    "CaseError": "errors",
-    "ExportError": "errors",
-    "KnowledgeError": "errors",
-    "UNKNOWN": "kb.model",
-    "KnowledgeBase": "kb.model",
-    "load_knowledge": "kb.load",
-    "Result": "result",
-}
+# light module (rules.errors, rules.version, a case file's model) loads neither experta
+# nor numpy: `main.py --version` and the app's first paint do not pay for the engine.
+# Every kind's face (rules.kb, rules.inference, rules.case, rules.scenario, rules.history)
+# is made the same way, by lazy_face.
+
+
+def lazy_face(
+    package: str, table: Mapping[str, tuple[str, str | None]]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A package face's ``__getattr__`` and ``__dir__``: each public name is taken from its
+    private module (``table``: name -> (module, relative to the package, and attribute; None for the
+    module itself))
+    the first time it is asked for, and kept in the package's namespace."""
+    namespace = sys.modules[package].__dict__
+
+    def __getattr__(name: str) -> Any:
+        entry = table.get(name)
+        if entry is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        module = importlib.import_module(entry[0], package)
+        value = module if entry[1] is None else getattr(module, entry[1])
+        namespace[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(namespace) | set(table))
+
+    return __getattr__, __dir__
+
+
+__getattr__, __dir__ = lazy_face(
+    __name__,
+    {
+        "Advisor": (".case._advisor", "Advisor"),
+        "Case": (".case._model", "Case"),
+        "case_to_yaml": (".case._model", "case_to_yaml"),
+        "load_case": (".case._model", "load_case"),
+        "load_library": (".case._model", "load_library"),
+        "parse_case_text": (".case._model", "parse_case_text"),
+        "AdvisorError": (".errors", "AdvisorError"),
+        "CaseError": (".errors", "CaseError"),
+        "ExportError": (".errors", "ExportError"),
+        "KnowledgeError": (".errors", "KnowledgeError"),
+        "UNKNOWN": (".kb._model", "UNKNOWN"),
+        "KnowledgeBase": (".kb._model", "KnowledgeBase"),
+        "load_knowledge": (".kb._load", "load_knowledge"),
+        "Result": (".case._result", "Result"),
+    },
+)
 
 if TYPE_CHECKING:
-    from .advisor import Advisor
-    from .cases import Case, case_to_yaml, load_case, load_library, parse_case_text
-    from .errors import AdvisorError, CaseError, ExportError, KnowledgeError
-    from .kb.load import load_knowledge
-    from .kb.model import UNKNOWN, KnowledgeBase
-    from .result import Result
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rules' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
+    from rules.case._advisor import Advisor
+    from rules.case._model import Case, case_to_yaml, load_case, load_library, parse_case_text
+    from rules.case._result import Result
+    from rules.errors import AdvisorError, CaseError, ExportError, KnowledgeError
+    from rules.kb._load import load_knowledge
+    from rules.kb._model import UNKNOWN, KnowledgeBase
 
 __all__ = [
     "AdvisorError",
@@ -75,4 +98,5 @@ __all__ = [
     "parse_case_text",
     "Advisor",
     "Result",
+    "lazy_face",
 ]

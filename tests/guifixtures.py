@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
 from conftest import CASES_DIR, ROOT  # noqa: E402
 from gui import msgbox  # noqa: E402
 from gui.app import create_application  # noqa: E402
-from gui.charts import OverviewView  # noqa: E402
-from gui.mainwindow import MainWindow  # noqa: E402
+from gui.case.charts import OverviewView  # noqa: E402
+from gui.case.window import MainWindow  # noqa: E402
 from rules import Advisor, load_case  # noqa: E402
 
 NORWAY = CASES_DIR / "norway_1949.yaml"

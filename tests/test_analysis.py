@@ -9,7 +9,7 @@ import pytest
 import main
 from conftest import CASES_DIR, make_case
 from rules import Advisor, Case, load_case, load_knowledge
-from rules.result import Flip
+from rules.case import Flip
 
 # A weak state next to an overwhelming, aggressive great power that can strike fast.
 EXPOSED = dict(

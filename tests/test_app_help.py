@@ -4,8 +4,8 @@ import re
 
 from PySide6.QtGui import QKeySequence
 
-from gui.compare import compare_rows
-from gui.library import AGREES, DIFFERS
+from gui.case.compare import compare_rows
+from gui.case.library import AGREES, DIFFERS
 from guifixtures import *  # noqa: F401,F403
 from presentation.helpdata import glossary, proposition_entry
 

@@ -1,4 +1,4 @@
-"""The rival theories beside balance of threat (rules/baselines.py): landscape theory
+"""The rival theories beside balance of threat (rules/scenario/_baselines.py): landscape theory
 (Axelrod and Bennett 1993) and balance of power."""
 
 import json
@@ -9,11 +9,20 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from presentation.scenario_text import render_scenario_text
-from rules.baselines import LandscapeMapping, balance_of_power, energy, landscape, landscape_split
+from presentation.scenario import render_scenario_text
 from rules.errors import KnowledgeError
-from rules.kb.load import load_knowledge
-from rules.scenario import ScenarioEngine, load_derivation, load_scenario, scenario_result_to_dict
+from rules.kb import load_knowledge
+from rules.scenario import (
+    LandscapeMapping,
+    ScenarioEngine,
+    balance_of_power,
+    energy,
+    landscape,
+    landscape_split,
+    load_derivation,
+    load_scenario,
+    scenario_result_to_dict,
+)
 
 SCENARIOS = sorted((ROOT / "knowledge" / "scenarios").glob("*.yaml"))
 MAPPING = LandscapeMapping(

@@ -4,7 +4,7 @@ threat's bloc, and the words for a state that others take for an aggressor."""
 
 import pytest
 
-from presentation.scenario_text import aims_text, baseline_rows, bloc_threat_text
+from presentation.scenario import aims_text, baseline_rows, bloc_threat_text
 from rules.scenario import ScenarioEngine, parse_scenario_text, scenario_result_to_dict
 
 # Two allied powers, each only superior to the small states beside them, together
@@ -124,13 +124,13 @@ def test_every_scenario_report_carries_the_three_theories(tmp_path, fmt):
 
 def test_the_points_per_source_are_one_computation_for_the_scenario_and_the_case(axis, kb):
     from presentation.figures import threat_profile
-    from presentation.scenario_text import threat_rows
+    from presentation.scenario import threat_rows
 
     pole = axis.states["pole"]
     rows = threat_rows(kb, pole.threats[0])
     assert sum(points for _, _, points in rows) == pole.threats[0].score
     assert any(label == "Intentions" or "ntention" in label for label, _, _ in rows)  # the row the app's table lacked
-    from rules.program import score_parts
+    from rules.inference import score_parts
 
     score = pole.result.threat_score
     parts = score_parts(score.points.items(), score.weight, "intentions")

@@ -181,7 +181,7 @@ def test_analyze_json_loads_no_text_report_or_figure_code(tmp_path):
     probe = (
         "import sys, main; main.main(['analyze', sys.argv[1], '--format', 'json', '-o', sys.argv[2]]); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'PySide6' or m in "
-        "('presentation.text', 'presentation.figures', 'reports.content', 'reports.html', 'reports.markdown')))"
+        "('presentation.case', 'presentation.figures', 'reports.case', 'reports.html', 'reports.markdown')))"
     )
     out = tmp_path / "norway.json"
     proc = subprocess.run(

@@ -9,8 +9,8 @@ from itertools import product
 import pytest
 
 from rules import Advisor, load_knowledge
-from rules.analysis import DIRECT_LIMIT, Analyst, _r
-from rules.result import Completions
+from rules.case import DIRECT_LIMIT, Analyst, Completions
+from rules.case._analysis import _r
 
 SEED = 21
 

@@ -1,4 +1,4 @@
-"""Scenarios from Correlates of War CSV files (rules/cow.py): the figures of the real
+"""Scenarios from Correlates of War CSV files (rules/scenario/_cow.py): the figures of the real
 files for Europe in 1936, the offensive-capability bands, the YAML a reader and the
 scenario loader can open, and one clear line for every kind of bad input."""
 
@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA_ENV, DEFAULT_DATA_DIR, ROOT, data_dir, require_data
-from rules.cow import CONTIGUITY_CITATION, NMC_CITATION, scenario_from_cow, scenario_yaml, slug
 from rules.errors import AdvisorError
+from rules.scenario import CONTIGUITY_CITATION, NMC_CITATION, scenario_from_cow, scenario_yaml, slug
 
 NMC_FILE = "nmc-7.0.csv"
 CONTIGUITY_FILE = "contiguity-3.2.csv"

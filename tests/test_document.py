@@ -1,4 +1,4 @@
-"""The one document interface (rules/document.py): its plain state, text and atomic
+"""The one document interface (app/documents.py): its plain state, text and atomic
 save without Qt; both of the app's documents implement it; the file controller
 autosaves and offers back either kind the same way."""
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rules.cases import Case, case_to_yaml
-from rules.document import Document, DocumentState, save_text, scenario_yaml_text
+from app.documents import Document, DocumentState, save_text, scenario_yaml_text
+from rules.case import Case, case_to_yaml
 from rules.errors import AdvisorError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ class PlainDocument:
 
 
 def test_the_interface_module_needs_no_qt():
-    code = "import sys, rules.document; print(any(m.startswith('PySide6') for m in sys.modules))"
+    code = "import sys, app.documents; print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -116,7 +116,7 @@ def test_a_scenarios_text_is_its_file_again():
 # ----------------------------------------------------------- the app's documents
 @pytest.fixture
 def engine(kb):
-    from gui.engine import EngineContext
+    from app.jobs import EngineContext
 
     return EngineContext(kb)
 

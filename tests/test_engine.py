@@ -9,7 +9,7 @@ import pytest
 from conftest import make_case
 from presentation.wording import failure_text
 from rules import Advisor, load_knowledge
-from rules import conditions as cond
+from rules.kb import conditions as cond
 
 THREATENING = dict(threat_power="superior", proximity="neighbour", offensive_capability="high", intentions="aggressive")
 

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import CASES_DIR, make_case
 from presentation import wording
-from presentation.text import render_text
+from presentation.case import render_text
 from rules import load_case
-from rules.verify import verify
+from rules.inference import verify
 
 WALT = "walt"
 # A weak state before a lesser, benign power, late in a war the power is winning: no
@@ -276,7 +276,7 @@ def test_leaving_out_what_the_verdict_rests_on_changes_it_and_nothing_less_does(
 
 
 def test_the_decisive_propositions_are_in_the_json_and_the_report(advisor, kb):
-    from reports.export import result_json
+    from app.export import result_json
 
     result = advisor.analyze(load_case(CASES_DIR / "finland_1939.yaml", kb), extras=True)
     assert result_json(result)["decisive"] == list(result.decisive) == ["R4"]
@@ -326,7 +326,7 @@ def test_completions_are_counted_exactly(advisor, kb):
 
 
 def test_a_blank_form_gets_no_verdict_the_reason_and_what_to_answer(advisor, kb):
-    from reports.export import result_json
+    from app.export import result_json
 
     result = advisor.analyze(make_case(**{f: "unknown" for f in kb.factor_ids}), extras=True)
     assert result.verdict is None and result.no_verdict == "threat_open"
@@ -364,9 +364,9 @@ def test_a_margin_below_the_threshold_is_too_close_to_call_in_every_view(advisor
 
 
 def test_the_app_shows_the_warning_the_assessment_and_the_next_questions(qtbot, advisor, kb):
-    from gui.charts import OverviewView
+    from gui.case.charts import OverviewView
+    from gui.case.verdict import VerdictBanner
     from gui.style import esc
-    from gui.verdict import VerdictBanner
 
     banner, overview = VerdictBanner(kb), OverviewView()
     qtbot.addWidget(banner)

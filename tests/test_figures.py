@@ -135,7 +135,7 @@ def test_svgs_are_valid_and_escape_user_text(advisor):
 
 def test_figures_do_not_import_qt():
     code = (
-        "import sys; import presentation.figures, reports.markdown, reports.html, reports.content; "
+        "import sys; import presentation.figures, reports.markdown, reports.html, reports.case; "
         "print(any(m.startswith('PySide6') for m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)

@@ -12,9 +12,8 @@ import pytest
 import main
 from conftest import CASES_DIR, ROOT, make_case
 from rules import case_to_yaml, load_case
-from rules.cases import CASE_KEYS, MAX_TITLE
-from rules.scenario import SCENARIO_KEYS, STATE_KEYS, load_scenario
-from rules.schemas import case_schema, scenario_schema
+from rules.case import CASE_KEYS, MAX_TITLE, case_schema
+from rules.scenario import SCENARIO_KEYS, STATE_KEYS, load_scenario, scenario_schema
 from rules.yamlio import parse_yaml_text, read_yaml_file
 
 DOCS = ROOT / "docs"
@@ -118,8 +117,7 @@ def test_a_case_the_program_saves_meets_the_schema(kb, case_validator):
 
 
 def test_a_scenario_from_cow_meets_the_schema(kb, scenario_validator, tmp_path):
-    from rules.cow import scenario_from_cow, scenario_yaml
-    from rules.scenario import load_derivation
+    from rules.scenario import load_derivation, scenario_from_cow, scenario_yaml
 
     nmc = tmp_path / "nmc.csv"
     nmc.write_text(

@@ -5,7 +5,7 @@ import dataclasses
 
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the hardening tests)
 from presentation.wording import failure_text
-from rules.result import Analogue, Flip, WhatIf, WorldOutcome
+from rules.case import Analogue, Flip, WhatIf, WorldOutcome
 
 # ------------------------------------------------------------ questionnaire
 
@@ -405,7 +405,7 @@ def test_overview_shows_the_stages_in_order(qtbot, window):
 
 
 def test_a_case_without_a_verdict_says_no_prediction_and_the_threat_not_yet_known(qtbot, kb, advisor):
-    from gui.verdict import VerdictBanner
+    from gui.case.verdict import VerdictBanner
 
     banner = VerdictBanner(kb)
     qtbot.addWidget(banner)

@@ -12,8 +12,8 @@ import shutil
 from conftest import require_data
 from gui.history import DATA_KEY
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
-from presentation.history_text import observed_text
-from presentation.scenario_text import choice_text
+from presentation.history import observed_text
+from presentation.scenario import choice_text
 from rules.history import DATASETS, data_guide, missing_data
 
 

@@ -77,7 +77,7 @@ def test_long_lists_are_refused(tmp_path):
 
 
 def test_a_title_over_the_cap_is_refused_with_its_line(tmp_path):
-    from rules.cases import MAX_TITLE
+    from rules.case import MAX_TITLE
 
     message = refused(tmp_path, "year: 1949\ntitle: " + "Norway " * 103 + "\n")
     assert message.startswith(f"{tmp_path / 'case.yaml'}:2: ") and f"more than {MAX_TITLE}" in message
@@ -88,7 +88,7 @@ def test_a_title_over_the_cap_is_refused_with_its_line(tmp_path):
 
 def test_every_library_title_is_within_the_cap():
     from rules import load_library
-    from rules.cases import MAX_TITLE
+    from rules.case import MAX_TITLE
 
     assert all(len(case.title) <= MAX_TITLE for case in load_library(CASES_DIR, load_knowledge()))
 

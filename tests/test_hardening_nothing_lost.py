@@ -146,7 +146,7 @@ def test_autosave_survives_a_hard_kill(make_window, prompts, tmp_path):
         sys.path.insert(0, {str(ROOT)!r})
         from PySide6.QtCore import QSettings
         from gui.app import create_application
-        from gui.mainwindow import MainWindow
+        from gui.case.window import MainWindow
         from rules import load_knowledge
         app = create_application()
         window = MainWindow(load_knowledge(), settings=QSettings({str(tmp_path / "child.ini")!r},

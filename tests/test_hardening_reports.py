@@ -90,7 +90,7 @@ def test_hostile_case_text_becomes_text_in_html_and_markdown(advisor, tmp_path):
 
 
 def test_the_title_field_takes_no_more_than_the_loader_accepts(qtbot, window):
-    from rules.cases import MAX_TITLE
+    from rules.case import MAX_TITLE
 
     window.form.title.setText("x" * (MAX_TITLE + 50))
     assert len(window.form.title.text()) == MAX_TITLE

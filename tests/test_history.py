@@ -18,10 +18,18 @@ import pytest
 
 from conftest import require_data
 from rules.errors import AdvisorError
-from rules.history import DATASETS, RunStats, history_scenario, history_year, read_history_data, run_history
-from rules.history.build import year_scenario
-from rules.history.data import Dispute, Rivalry
-from rules.history.run import _context
+from rules.history import (
+    DATASETS,
+    Dispute,
+    Rivalry,
+    RunStats,
+    history_scenario,
+    history_year,
+    read_history_data,
+    run_history,
+    year_scenario,
+)
+from rules.history._run import _context
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -253,7 +261,7 @@ def test_years_on_a_dask_cluster(history_dir, context):
 # ------------------------------------------------------------------ reports
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
 def test_history_report_through_the_export_entry(history_dir, context, tmp_path, fmt):
-    from reports.export import write
+    from app.export import write
 
     run = run_history(history_dir, 1946, 1947, sensitivity_every=0)
     path = tmp_path / f"history.{fmt}"
@@ -276,7 +284,7 @@ def test_history_report_through_the_export_entry(history_dir, context, tmp_path,
 
 # ------------------------------------------------------------------ the database
 def test_a_database_of_another_version_is_refused_in_one_line(tmp_path):
-    from rules.history.store import Store
+    from rules.history import Store
 
     old = tmp_path / "old.sqlite"
     with sqlite3.connect(old) as con:  # the years table as an earlier version wrote it
@@ -290,7 +298,7 @@ def test_a_database_of_another_version_is_refused_in_one_line(tmp_path):
 
 
 def test_years_of_another_knowledge_base_are_not_resumed(tmp_path):
-    from rules.history.store import Store
+    from rules.history import Store
 
     db = tmp_path / "h.sqlite"
     store = Store(db, "k1")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import CASES_DIR, ROOT, make_case
 from rules import AdvisorError, CaseError, KnowledgeError, load_knowledge, parse_case_text
-from rules.cases import case_from_data
+from rules.case import case_from_data
 
 KB = load_knowledge()
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

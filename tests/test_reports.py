@@ -15,10 +15,10 @@ import pytest
 
 from conftest import CASES_DIR, ROOT
 from reports import FORMATS, render_html, render_markdown, write_report
-from reports.content import Heading, report_blocks
+from reports.case import Heading, report_blocks
 from reports.markdown import escape_markdown
 from rules import ExportError, load_case
-from rules.result import Analogue, Flip, WhatIf, WorldOutcome
+from rules.case import Analogue, Flip, WhatIf, WorldOutcome
 
 NORWAY = CASES_DIR / "norway_1949.yaml"
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
@@ -381,7 +381,7 @@ def _alnum(text):
 
 def _table_rows(report):
     """Every row of every table and key-value list of a report, as its cells' text."""
-    from reports.content import KeyValues, Table, plain_text
+    from reports.case import KeyValues, Table, plain_text
 
     for blk in report.blocks:
         if isinstance(blk, Table):
@@ -410,7 +410,7 @@ def long_case_pdfs(advisor, kb, tmp_path_factory):
 def test_pdf_never_splits_a_table_row_over_two_pages(long_case_pdfs):
     # Qt draws a table row by row, cell by cell: a row kept on one page is one
     # unbroken run of its cells' text on that page; a split row is on no page whole.
-    from reports.content import Output
+    from reports.case import Output
 
     for result, paper, path in long_case_pdfs:
         pages = [_alnum(page.extract_text()) for page in _pdf(path).pages]
@@ -470,7 +470,7 @@ STAGE_TITLES = ("1. Threat", "2. Direction", "3. Mode", "4. War")
 
 
 def test_text_output_answers_the_stages_in_order(norway):
-    from presentation.text import render_text
+    from presentation.case import render_text
 
     text = render_text(norway)
     block = text[text.index("Stages (the decision, stage by stage)") : text.index("Support (")]
@@ -525,7 +525,7 @@ def test_a_report_without_a_verdict_does_not_say_the_record_differs(advisor, kb)
 def test_one_export_entry_dispatches_on_the_result_and_checks_the_paper_for_every_kind(norway, advisor, kb, tmp_path):
     import json
 
-    from reports.export import json_data, write
+    from app.export import json_data, write
     from rules.errors import ExportError
     from rules.scenario import ScenarioEngine, load_scenario
 

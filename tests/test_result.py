@@ -10,7 +10,7 @@ import pytest
 import main
 from conftest import CASES_DIR, ROOT, make_case
 from rules import load_library
-from rules.result import Result, from_dict, json_schema, to_dict
+from rules.case import Result, from_dict, json_schema, to_dict
 
 SCHEMA_FILE = ROOT / "docs" / "result.schema.json"
 

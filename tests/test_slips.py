@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES_DIR, ROOT
-from presentation.scenario_text import render_scenario_text
-from presentation.text import render_evaluation_text, render_proposition_map, render_text, render_verify_text
+from presentation.case import render_evaluation_text, render_proposition_map, render_text, render_verify_text
+from presentation.scenario import render_scenario_text
 from reports import write_report
-from reports.content import Bullets, Heading
-from reports.scenario_content import scenario_report_blocks, write_scenario_report
+from reports.case import Bullets, Heading
+from reports.scenario import scenario_report_blocks, write_scenario_report
 from rules import load_case
-from rules.atlas import proposition_map
-from rules.evaluation import evaluate
+from rules.case import evaluate
+from rules.inference import verify
+from rules.kb import proposition_map
 from rules.scenario import ScenarioEngine, load_scenario
-from rules.verify import verify
 
 SCENARIOS = sorted((ROOT / "knowledge" / "scenarios").glob("*.yaml"))
 CASES = sorted(CASES_DIR.glob("*.yaml"))
@@ -97,7 +97,7 @@ def test_a_verdict_with_no_runner_up_says_so_without_a_dash(case_results):
 
 
 def test_scenario_text_has_no_slips_and_the_anchor_reads_as_a_sentence(kb, scenario_results):
-    from presentation.scenario_text import anchor_text
+    from presentation.scenario import anchor_text
 
     for name, result in scenario_results.items():
         text = render_scenario_text(kb, result)

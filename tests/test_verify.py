@@ -14,10 +14,10 @@ import pytest
 
 import main
 from conftest import ROOT
-from presentation.text import Progress
+from presentation.case import Progress
 from rules import load_knowledge
-from rules.kb.model import Static
-from rules.verify import Space, raise_pairs, verify
+from rules.inference import Space, raise_pairs, verify
+from rules.kb import Static
 
 QUESTIONNAIRE = """
 sections:

@@ -83,8 +83,7 @@ def _hash_as_the_loader_made_it(directory):
 def test_the_knowledge_hash_from_the_files_is_the_one_the_loader_made(kb, tmp_path):
     import shutil
 
-    from rules.kb.load import load_knowledge
-    from rules.kb.model import DEFAULT_DIR
+    from rules.kb import DEFAULT_DIR, load_knowledge
 
     assert version_module.knowledge_version() == _hash_as_the_loader_made_it(DEFAULT_DIR) == kb.version
     copy = tmp_path / "knowledge"
@@ -107,7 +106,7 @@ def test_version_option_neither_parses_nor_compiles_the_knowledge_base():
     probe = (
         "import sys, main; main.main(['--version']); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'numpy', 'experta', 'PySide6') "
-        "or m in ('rules.kb.load', 'rules.kb.model', 'rules.program', 'rules.engine')))"
+        "or m in ('rules.kb._load', 'rules.kb._model', 'rules.inference._program', 'rules.inference._engine')))"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr

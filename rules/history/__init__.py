@@ -4,32 +4,86 @@ Qt-free and silent: readers (data), the declared mapping (mapping), a year built
 compared (build), the run over years with its database (run, store).
 """
 
-from .build import THEORIES, year_scenario
-from .data import DATASETS, FIRST_YEAR, LAST_YEAR, HistoryData, data_guide, missing_data, read_history_data
-from .mapping import HistoryMapping, load_history_mapping
-from .run import (
-    ERAS,
-    HELD_OUT_FROM,
-    HistoryRun,
-    RunStats,
-    history_data,
-    history_scenario,
-    history_year,
-    run_history,
-    summarise,
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rules import lazy_face
+
+# Each name is loaded from its private module when first used (PEP 562), so a light
+# import (a case file's model, an error type) never pays for the engine.
+__getattr__, __dir__ = lazy_face(
+    __name__,
+    {
+        "DATASETS": ("._data", "DATASETS"),
+        "Dispute": ("._data", "Dispute"),
+        "ERAS": ("._run", "ERAS"),
+        "FIRST_YEAR": ("._data", "FIRST_YEAR"),
+        "HELD_OUT_FROM": ("._run", "HELD_OUT_FROM"),
+        "HistoryData": ("._data", "HistoryData"),
+        "HistoryMapping": ("._mapping", "HistoryMapping"),
+        "HistoryRun": ("._run", "HistoryRun"),
+        "LAST_YEAR": ("._data", "LAST_YEAR"),
+        "Rivalry": ("._data", "Rivalry"),
+        "RunStats": ("._run", "RunStats"),
+        "Store": ("._store", "Store"),
+        "THEORIES": ("._build", "THEORIES"),
+        "data_guide": ("._data", "data_guide"),
+        "history_data": ("._run", "history_data"),
+        "history_scenario": ("._run", "history_scenario"),
+        "history_year": ("._run", "history_year"),
+        "load_history_mapping": ("._mapping", "load_history_mapping"),
+        "missing_data": ("._data", "missing_data"),
+        "read_history_data": ("._data", "read_history_data"),
+        "run_history": ("._run", "run_history"),
+        "summarise": ("._run", "summarise"),
+        "year_scenario": ("._build", "year_scenario"),
+        "year_task": ("._run", "year_task"),
+    },
 )
+
+if TYPE_CHECKING:
+    from rules.history._build import THEORIES, year_scenario
+    from rules.history._data import (
+        DATASETS,
+        FIRST_YEAR,
+        LAST_YEAR,
+        Dispute,
+        HistoryData,
+        Rivalry,
+        data_guide,
+        missing_data,
+        read_history_data,
+    )
+    from rules.history._mapping import HistoryMapping, load_history_mapping
+    from rules.history._run import (
+        ERAS,
+        HELD_OUT_FROM,
+        HistoryRun,
+        RunStats,
+        history_data,
+        history_scenario,
+        history_year,
+        run_history,
+        summarise,
+        year_task,
+    )
+    from rules.history._store import Store
 
 __all__ = [
     "DATASETS",
+    "Dispute",
     "ERAS",
     "FIRST_YEAR",
     "HELD_OUT_FROM",
-    "LAST_YEAR",
-    "THEORIES",
     "HistoryData",
     "HistoryMapping",
     "HistoryRun",
+    "LAST_YEAR",
+    "Rivalry",
     "RunStats",
+    "Store",
+    "THEORIES",
     "data_guide",
     "history_data",
     "history_scenario",
@@ -40,4 +94,5 @@ __all__ = [
     "run_history",
     "summarise",
     "year_scenario",
+    "year_task",
 ]

@@ -1,0 +1,199 @@
+"""Write a report to a file: atomically, with a clear error naming the path.
+
+``write(result, path, fmt, paper)`` is the one entry the command line and the app
+call, for every kind of result: it checks the format and the paper size, writes the
+JSON itself (``json_data`` assembles each kind's once) and hands the reports to the
+writer registered for the result's type. A new kind of result (a history run)
+registers its writer and its JSON with ``register`` in ``_register_builtin``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rules.errors import ExportError
+from rules.fileio import atomic_write_bytes, atomic_write_text
+
+# Format -> the filter text of the app's Export dialog.
+FORMATS = {
+    "html": "HTML report (*.html)",
+    "pdf": "PDF report (*.pdf)",
+    "md": "Markdown report (*.md)",
+    "json": "JSON result (*.json)",
+}
+PAPERS = ("a4", "letter")
+# File name extension -> format: the name the user gives decides what is written.
+EXTENSIONS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".json": "json"}
+# What was really written, for the app's status message.
+FORMAT_NAMES = {"html": "an HTML report", "pdf": "a PDF report", "md": "a Markdown report", "json": "a JSON result"}
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str | None:
+    """The report format a file name asks for by its extension, or None."""
+    return EXTENSIONS.get(os.path.splitext(os.fspath(path))[1].lower())
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one type of result is exported: its reports (md, html, pdf) and its JSON."""
+
+    name: str  # what the result is, for an error message ("a case analysis")
+    report: Callable[[Any, str, str, str], None]  # (result, fmt, path, paper) -> writes md/html/pdf
+    data: Callable[[Any], dict[str, Any]]  # result -> its JSON, as plain data
+
+
+_KINDS: dict[type, Kind] = {}
+
+
+def register(result_type: type, kind: Kind) -> None:
+    """Export results of ``result_type`` (and its subclasses) as ``kind`` says."""
+    _KINDS[result_type] = kind
+
+
+def _register_builtin() -> None:
+    # The result types are loaded whenever a result exists, so importing them here
+    # costs nothing; importing them at the top would load the engine with this module.
+    # The renderers load when a report is written: JSON needs none of them.
+    from rules.case import Result
+    from rules.history import HistoryRun
+    from rules.scenario import ScenarioResult
+
+    register(Result, Kind("a case analysis", _write_case_report, result_json))
+    register(ScenarioResult, Kind("a scenario run", _write_scenario_report, scenario_json))
+    register(HistoryRun, Kind("a history run", _write_history_report, dict))
+
+
+def _write_history_report(run: Any, fmt: str, path: str, paper: str) -> None:
+    from reports.history import write_history_report
+
+    write_history_report(run, fmt, path, paper)
+
+
+def _write_scenario_report(result: Any, fmt: str, path: str, paper: str) -> None:
+    from reports.scenario import write_scenario_report
+
+    write_scenario_report(result, fmt, path, paper)
+
+
+def kind_of(result: object) -> Kind:
+    """The registered kind of ``result``; ExportError for a type nothing registered."""
+    if not _KINDS:
+        _register_builtin()
+    for cls in type(result).__mro__:
+        if cls in _KINDS:
+            return _KINDS[cls]
+    raise ExportError(f"cannot export a {type(result).__name__}: no report is registered for it")
+
+
+def write(result: object, path: str | os.PathLike[str], fmt: str | None = None, paper: str = "a4") -> None:
+    """Write ``result`` (a case's Result, a ScenarioResult, ...) to ``path`` in ``fmt``
+    (a key of FORMATS; by default the one the path's extension names).
+
+    Every file is written atomically; on any failure ExportError (naming the path)
+    is raised and no file of the report is left behind, complete or not.
+    """
+    path = os.fspath(path)
+    fmt = fmt or format_for_path(path)
+    paper = str(paper).lower()
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown report format '{fmt}' (expected {', '.join(FORMATS)})", path)
+    if paper not in PAPERS:
+        raise ExportError(f"unknown paper size '{paper}' (expected {', '.join(PAPERS)})", path)
+    kind = kind_of(result)
+    if fmt == "json":
+        atomic_write_text(path, json_text(kind.data(result)))
+    else:
+        kind.report(result, fmt, path, paper)
+
+
+def json_data(result: object) -> dict[str, Any]:
+    """The JSON of any registered kind of result, as plain data."""
+    return kind_of(result).data(result)
+
+
+def json_text(data: object) -> str:
+    """JSON as every command and the app write it: indented, UTF-8, a final newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def scenario_json(result: Any) -> dict[str, Any]:
+    """A scenario run as plain data, every explanation included."""
+    from rules.scenario import scenario_result_to_dict
+
+    return scenario_result_to_dict(result)
+
+
+def result_json(result: Any) -> dict[str, Any]:
+    """The result object as plain data, with the app's version beside the knowledge
+    base's, so that a JSON file says what made it."""
+    from rules.version import app_version
+
+    data: dict[str, Any] = {}
+    for key, value in result.to_dict().items():
+        data[key] = value
+        if key == "knowledge_version":
+            data["app_version"] = app_version()
+    data.setdefault("app_version", app_version())
+    return data
+
+
+def write_report(result: Any, fmt: str, path: str | os.PathLike[str], paper: str = "a4") -> None:
+    """A case's report: ``write`` with the format named (kept for its callers)."""
+    write(result, path, fmt, paper)
+
+
+def _write_case_report(result: Any, fmt: str, path: str, paper: str) -> None:
+    if fmt == "html":
+        from reports.html import render_html
+
+        atomic_write_text(path, render_html(result, _report(result, fmt, path, paper)))
+    elif fmt == "pdf":
+        from reports.pdf import render_pdf
+
+        try:
+            data = render_pdf(result, paper, _report(result, fmt, path, paper))
+        except ExportError as exc:
+            raise ExportError(exc.message, path) from None
+        atomic_write_bytes(path, data)
+    else:
+        _write_markdown(result, path)
+
+
+def _report(result: Any, fmt: str, path: str, paper: str = "a4") -> Any:
+    """The report's blocks, told where they go so that its reproduce line is true."""
+    from reports.case import Output, report_blocks  # not for json: it needs no report
+
+    return report_blocks(result, output=Output(fmt, os.path.basename(path), paper))
+
+
+def _write_markdown(result: Any, path: str) -> None:
+    """The Markdown file and its figures beside it, as ``<stem>-<figure>.svg``."""
+    from reports.markdown import figure_name, render_markdown
+
+    report = _report(result, "md", path)
+    folder = os.path.dirname(path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    text = render_markdown(result, stem, report)
+    written: list[str] = []
+    try:
+        for fig in report.figures():
+            image = os.path.join(folder, figure_name(stem, fig.key))
+            atomic_write_text(image, fig.svg)
+            written.append(image)
+        atomic_write_text(path, text)
+    except ExportError as exc:
+        for image in written:
+            _remove(image)
+        # Name the report the user asked for, whichever of its files failed.
+        raise ExportError(exc.message, path) from None
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,156 @@
+"""The engine as the app sees it: one context, owned by the application.
+
+Every window and worker reaches the rule engine (rules.case._advisor, rules.scenario's
+engine and loaders, rules.history's years) through this module; an import-linter contract holds gui/ to
+that. experta is not thread-safe, so each thread gets an Advisor of its own, built
+there on first use; the rule program is compiled once, by the first of them, and
+shared (it is immutable). The jobs below are what the live-analysis worker
+(gui/live.py) runs: a generator of ``(kind, value)`` events, told when to stop.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from rules.case import Case
+from rules.kb import KnowledgeBase
+
+Cancelled = Callable[[], bool]
+Job = Callable[["EngineContext", Any, Cancelled], Iterator[tuple[str, Any]]]
+
+
+class EngineContext:
+    """The knowledge base and, per thread, the Advisor and the scenario engine over it."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._local = threading.local()
+        self._program: Any = None
+        self._lock = threading.Lock()
+
+    def advisor(self) -> Any:
+        """This thread's Advisor (the first one compiles the program for all)."""
+        advisor = getattr(self._local, "advisor", None)
+        if advisor is None:
+            from rules.case import Advisor
+
+            with self._lock:
+                advisor = Advisor(self.kb, program=self._program)
+                self._program = advisor.program
+            self._local.advisor = advisor
+        return advisor
+
+    def scenario_engine(self) -> Any:
+        """This thread's scenario engine, over this thread's Advisor."""
+        engine = getattr(self._local, "scenario_engine", None)
+        if engine is None:
+            from rules.scenario import ScenarioEngine
+
+            engine = self._local.scenario_engine = ScenarioEngine(self.advisor())
+        return engine
+
+    def analyze(self, case: Case, **options: Any) -> Any:
+        return self.advisor().analyze(case, **options)
+
+    def run_scenario(self, scenario: Any, explanations: bool = True) -> Any:
+        return self.scenario_engine().run(scenario, explanations=explanations)
+
+    def prepare_once(self) -> None:
+        """Once per thread: the verdict table of the whole questionnaire space (about a
+        second), so that counting the completions of the open answers costs every
+        later edit a slice of it, however much is unknown."""
+        if getattr(self._local, "prepared", False):
+            return
+        self._local.prepared = True
+        try:
+            advisor = self.advisor()
+            advisor.analyst.verdict_table(advisor.default_world)
+        except Exception:  # noqa: BLE001 - then each count builds or runs its own, and reports
+            pass
+
+    # ----------------------------------------------------------- scenario files
+    def validate_scenario(self, data: Any, path: str | None = None) -> Any:
+        """Plain data (a scenario document's) as a Scenario; ScenarioError naming what is wrong."""
+        from rules.scenario import scenario_from_data
+        from rules.yamlio import as_node
+
+        return scenario_from_data(as_node(data), self.kb, path)
+
+    def load_scenario(self, path: str) -> Any:
+        from rules.scenario import load_scenario
+
+        return load_scenario(path, self.kb)
+
+    def parse_scenario_text(self, text: str, path: str) -> Any:
+        from rules.scenario import parse_scenario_text
+
+        return parse_scenario_text(text, self.kb, path)
+
+    # ----------------------------------------------------------- the history
+    def history_guide(self, data_dir: str) -> str | None:
+        """What to get and where to put it when ``data_dir`` lacks data sets (the
+        command line's guide), else None."""
+        from rules.history import data_guide, missing_data
+
+        missing = missing_data(data_dir)
+        return data_guide(data_dir, missing) if missing else None
+
+    def history_year(self, data_dir: str, year: int) -> tuple[dict[str, Any], Any]:
+        """The year's plain result and its ScenarioResult, on this thread's scenario
+        engine (the data are read once per process and kept)."""
+        from rules.history import history_year
+
+        return history_year(data_dir, year, engine=self.scenario_engine())
+
+    def history_scenario(self, data_dir: str, year: int) -> dict[str, Any]:
+        """The year's system as a scenario's plain data (an editable copy)."""
+        from rules.history import history_scenario
+
+        return history_scenario(data_dir, year, kb=self.kb)
+
+    @staticmethod
+    def history_years() -> tuple[int, int]:
+        from rules.history import FIRST_YEAR, LAST_YEAR
+
+        return FIRST_YEAR, LAST_YEAR
+
+
+def is_scenario_data(data: object) -> bool:
+    from rules.scenario import is_scenario_data as is_scenario
+
+    return is_scenario(data)
+
+
+# ----------------------------------------------------------------------- jobs
+def case_job(context: EngineContext, case: Case, cancelled: Cancelled) -> Iterator[tuple[str, Any]]:
+    """A case's analysis with every explanation, then (once) the verdict table."""
+    yield "result", context.analyze(case, extras=True)
+    context.prepare_once()
+
+
+def scenario_job(context: EngineContext, scenario: Any, cancelled: Cancelled) -> Iterator[tuple[str, Any]]:
+    """First the quick run (the vectorised verdicts: the diagram and the table move at
+    once), then, unless a newer edit is waiting, every explanation, then the single
+    changes of perception that would move a bloc."""
+    yield "result", context.run_scenario(scenario, explanations=False)
+    if cancelled():
+        return
+    full = context.run_scenario(scenario)
+    yield "result", full
+    if cancelled():
+        return
+    from rules.scenario import perception_moves
+
+    moves = perception_moves(context.scenario_engine(), scenario, full, cancelled=cancelled)
+    if not cancelled():
+        yield "moves", moves
+
+
+def history_job(context: EngineContext, request: tuple[str, int], cancelled: Cancelled) -> Iterator[tuple[str, Any]]:
+    """A year of the history: ``request`` is (data folder, year); the result is the
+    year's (plain result, ScenarioResult). A year superseded while it waited is never
+    run (gui/live.py), so a slider dragged fast runs only the year it stops on."""
+    data_dir, year = request
+    yield "result", (year, *context.history_year(data_dir, year))

@@ -1,0 +1,462 @@
+"""Plain-text renderings for the terminal: a result, a verify report, an evaluation.
+
+No reasoning here: each only formats what the engine's objects already hold, in the
+wording of presentation/wording.py.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import time
+from typing import Any
+
+from presentation.citations import merge_citations
+from presentation.grammar import counted, plural
+from presentation.wording import (
+    NO_RUNNER_UP,
+    conflict_text,
+    failure_text,
+    listed,
+    next_questions_text,
+    no_verdict_text,
+    qualifiers,
+    response_label,
+    signed,
+    stage_table,
+    tie_note,
+    why_not_stage_detail,
+    why_not_summary,
+)
+from rules.case import Result
+from rules.kb import KnowledgeBase
+
+
+def _wrapped(lead: str, text: str, width: int = 96) -> list[str]:
+    """``text`` after ``lead``, wrapped with later lines indented under it (nothing when empty)."""
+    if not text:
+        return []
+    return textwrap.wrap(text, width, initial_indent=lead, subsequent_indent=" " * len(lead), break_on_hyphens=False)
+
+
+def render_text(result: Result) -> str:
+    kb = result.kb
+    assert kb is not None
+    case = result.case
+    lines = []
+    heading = case.title or "Untitled case"
+    if case.year:
+        heading += f" ({case.year})"
+    lines.append(heading)
+    lines.append("=" * len(heading))
+    if case.state or case.threat:
+        lines.append(f"{case.state or '?'} facing {case.threat or '?'}")
+    lines.append("")
+    if result.verdict:
+        lines.append(f"Verdict:      {result.verdict_label} ({result.verdict})")
+        lines.append(f"              {kb.response(result.verdict).meaning}")
+        if result.tie:
+            lines.append(f"              {tie_note(kb, result)}")
+    else:
+        lines += _wrapped("Verdict:      ", "none: " + no_verdict_text(kb, result))
+        lines += _wrapped("              ", next_questions_text(kb, result))
+    if result.verdict and result.runner_up:
+        lines.append(f"Confidence:   {result.confidence:.2f} (margin over {response_label(kb, result.runner_up)})")
+    elif result.verdict:
+        lines.append(f"Confidence:   {result.confidence:.2f} ({NO_RUNNER_UP})")
+    score = result.threat_score
+    if score is not None and not score.settled:
+        lines.append(f"Threat level: left open: the unknown sources allow {', '.join(score.bands)}")
+    else:
+        lines.append(f"Threat level: {result.threat_level or 'unknown'}")
+    if result.world != kb.theory.default_world:
+        lines.append(f"World:        {kb.world(result.world).title}")
+    if result.unknown:
+        lines += _wrapped("Unknown:      ", f"{', '.join(result.unknown)} (reasoned without them)")
+    for n, (_kind, sentence) in enumerate(qualifiers(kb, result)):
+        lines += _wrapped("Notes:        " if n == 0 else "              ", sentence)
+    lines.append("")
+    lines.append("Stages (the decision, stage by stage)")
+    for row in stage_table(kb, result):
+        lines.append(f"  {row.number}. {row.title}: {row.why}")
+        lines += _wrapped("     ", row.answer)
+        lines += _wrapped("     Decided by: ", row.decided_by)
+    lines.append("")
+    lines.append("Support (each response at the stage that decides it)")
+    for rid, cf in sorted(result.support.items(), key=lambda kv: -kv[1]):
+        bar = "#" * int(round(max(cf, 0) * 30))
+        lines.append(f"  {kb.response(rid).label:24s} {signed(cf)}  {bar}")
+    lines.append("")
+    lines.append("Reasoning (rules in firing order)")
+    for item in result.fired:
+        facts = ", ".join(f"{k}={v}" for k, v in item.facts.items())
+        if item.asserted is not None:
+            outcome = "=> " + ", ".join(f"{k}={v}" for k, v in item.asserted.items())
+        else:
+            outcome = "=> " + ", ".join(f"{k} {signed(v)}" for k, v in (item.effects or {}).items())
+        lines.append(f"  {item.step:2d}. {item.rule} [{merge_citations(item.citations)}]")
+        lines.append(f"      on {facts}")
+        lines.append(f"      {outcome}")
+    if result.why_not and result.verdict:
+        lines.append("")
+        lines.append("Why not the others")
+        for rid, info in result.why_not.items():
+            if rid == result.verdict:
+                continue
+            lines.append(f"  {kb.response(rid).label}: {why_not_summary(result, rid)}")
+            where = why_not_stage_detail(kb, result, rid)
+            if where:
+                lines.append(f"      {where}")
+            for blocked in info.blocked[:3]:
+                reason = failure_text(kb, blocked.failed[0]) if blocked.failed else "blocked"
+                lines.append(f"      {blocked.rule}: {reason}")
+    if result.conflicts:
+        lines.append("")
+        lines.append("Conflicts in the knowledge base: " + "; ".join(conflict_text(c) for c in result.conflicts))
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------- explain
+def _shown(path: Any) -> str:
+    """A path relative to the working folder where it lies below it."""
+    import os
+
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
+    """``main.py explain P``: where a proposition lives and what encodes it."""
+    from rules.kb import condition_text
+
+    prop = found.proposition
+    heading = f"{prop.id}: {prop.title} ({prop.citation})"
+    lines = [heading, "=" * len(heading), ""]
+    lines += textwrap.wrap(" ".join(prop.text.split()), 88)
+    lines.append("")
+    lines.append(f"Declared in   {_shown(found.file)}:{prop.line}  (group: {prop.group})")
+    lines.append(f"Holds in      {', '.join(kb.world(w).title for w in found.worlds)}")
+    if found.factors:
+        lines.append(
+            f"Cited by      the {plural(len(found.factors), 'question')} on {listed(list(found.factors))} "
+            "(knowledge/questionnaire.yaml)"
+        )
+    if prop.mirror:
+        lines.append(f"Mirror of     {prop.mirror}")
+    for static in prop.statics:
+        lines.append(
+            f"Claims        in {kb.world(static.world).title}: raising {static.factor} never lowers support for "
+            f"{static.response}" + (f" (when {condition_text(static.when)})" if static.when else "")
+        )
+    lines.append("")
+
+    def rule_lines(entry: Any, indent: str) -> list[str]:
+        rule = entry.rule
+        out = [f"{indent}{rule.id}  [{rule.layer}]  {_shown(entry.file)}:{rule.line}"]
+        out.append(f"{indent}    when  {condition_text(rule.condition)}")
+        if rule.derive:
+            weighed = "".join(f", weighed by {f}" for f, _ in rule.weigh_by)
+            out.append(
+                f"{indent}    sets  {rule.derive} from the points of {', '.join(f for f, _ in rule.score)}{weighed}"
+            )
+        for fact, level in rule.asserts:
+            out.append(f"{indent}    sets  {fact} = {level}")
+        if rule.effects:
+            out.append(f"{indent}    lends " + ", ".join(f"{r} {signed(cf)}" for r, cf in rule.effects))
+        return out
+
+    lines.append(f"Encoded by {counted(len(found.encoded_by), 'rule')}")
+    for entry in found.encoded_by:
+        lines += rule_lines(entry, "  ")
+    if found.upstream:
+        lines.append("")
+        lines.append("The derived facts these rules need, and the rules that derive them")
+        for fact, entries in found.upstream:
+            lines.append(f"  {fact}: {kb.derived_fact(fact).label}")
+            for entry in entries:
+                lines += rule_lines(entry, "    ")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ evaluate
+def _stacked(text: str, width: int) -> list[str]:
+    """A column title broken at spaces into lines no wider than ``width`` (a word
+    longer than that sets the width instead: nothing is cut)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
+    """The agreement table for people: response labels, not ids; whole column titles,
+    stacked over as many lines as they need, every column aligned."""
+    rows = table["rows"]
+    lines = [f"Cases: {table['cases']} from {table['directory']}", ""]
+    labels = {rid: response_label(kb, rid) for rid in kb.response_ids}
+    file_w = max([len("Case file")] + [len(r["file"]) for r in rows])
+    resp_w = max([len("Predicted"), len("no verdict")] + [len(v) for v in labels.values()])
+    lines.append(
+        f"{'Case file':{file_w}s}  {'Year':>5s}  {'Predicted':{resp_w}s}  {'Observed':{resp_w}s}  "
+        f"{'Margin':>6s}  {'Stable':>6s}"
+    )
+    for row in rows:
+        marks = [
+            m
+            for m, on in (
+                ("differs", not row["agree"]),
+                ("fragile", row.get("fragile")),
+                ("too close", row.get("too_close")),
+            )
+            if on
+        ]
+        year = "" if row.get("year") is None else str(row["year"])
+        stable = "" if row.get("stability") is None else f"{row['stability']:.0%}"
+        lines.append(
+            f"{row['file']:{file_w}s}  {year:>5s}  {response_label(kb, row['predicted']):{resp_w}s}  "
+            f"{response_label(kb, row['observed']):{resp_w}s}  {row['confidence']:6.2f}  {stable:>6s}"
+            + (f"  <- {', '.join(marks)}" if marks else "")
+        )
+    lines.append("")
+    if table["cases"]:
+        lines.append(f"Agreement: {table['agree']}/{table['cases']} = {table['agreement']:.1%}")
+        plain = table.get("without_outcome_coded")
+        if plain and plain["cases"]:
+            excluded = listed([response_label(kb, r).lower() for r in plain["excluded"]], "or")
+            lines.append(
+                f"Without the cases coded as {excluded} (their answers state the outcome): "
+                f"{plain['agree']}/{plain['cases']} = {plain['agreement']:.1%}"
+            )
+    st = table.get("stability")
+    if st:
+        lines.append(
+            f"Stable: the share of {st['draws']} random perturbations of every weight (each within "
+            f"\u00b1{st['perturbation']:.0%}, seed {st['seed']}) that keep the verdict; "
+            f"fragile below {st['fragile_below']:.0%}."
+        )
+        lines.append(f"Fragile cases: {', '.join(table['fragile']) or 'none'}")
+        lines.append(f"Too close to call: {', '.join(table['too_close']) or 'none'}")
+    lines.append("")
+
+    columns = list(kb.response_ids) + ["none"]
+    titles = {rid: labels.get(rid, "no verdict") for rid in columns}
+    # Each column as wide as the longest word of its title (and at least 5, for the
+    # counts): a title of several words stacks over lines instead of being cut.
+    widths = {rid: max([5] + [len(word) for word in titles[rid].split()]) for rid in columns}
+    stacked = {rid: _stacked(titles[rid], widths[rid]) for rid in columns}
+    depth = max(len(v) for v in stacked.values())
+    observed = [rid for rid in kb.response_ids if any(table["confusion"][rid].values())]
+    row_w = max([len("Observed")] + [len(labels[rid]) for rid in observed])
+    lines.append("Confusion (rows: observed, columns: predicted)")
+    for n in range(depth):
+        cells = [
+            stacked[rid][n - (depth - len(stacked[rid]))] if n >= depth - len(stacked[rid]) else "" for rid in columns
+        ]
+        left = "Observed" if n == depth - 1 else ""
+        lines.append(
+            (f"{left:{row_w}s}" + "".join(f"  {c:>{widths[rid]}s}" for c, rid in zip(cells, columns))).rstrip()
+        )
+    for rid in observed:
+        counts = table["confusion"][rid]
+        lines.append(f"{labels[rid]:{row_w}s}" + "".join(f"  {counts[p]:{widths[p]}d}" for p in columns))
+    return "\n".join(lines) + "\n"
+
+
+# -------------------------------------------------------------------- verify
+def _example(finding: str, answers: dict[str, str], indent: int) -> str:
+    """A finding and the combination it was found at, wrapped for the terminal."""
+    at = ", ".join(f"{k}={v}" for k, v in answers.items())
+    return textwrap.fill(
+        f"{finding} at {at}",
+        width=100,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 4),
+        break_on_hyphens=False,
+    )
+
+
+def render_verify_text(report: dict[str, Any]) -> str:
+    lines = []
+    kb = report["knowledge"]
+    lines.append(f"Knowledge base {kb['directory']} (version {kb['version']})")
+    if report["mode"] == "full":
+        lines.append(
+            f"Swept all {report['space']:,} combinations of {report['factors']} factors in "
+            f"{counted(len(report['worlds']), 'world')} ({counted(report['jobs'], 'worker')}, {report['seconds']} s)."
+        )
+    else:
+        lines.append(
+            f"Swept a random sample of {report['combinations']:,} of {report['space']:,} "
+            f"combinations (seed {report['seed']}) in {counted(len(report['worlds']), 'world')} "
+            f"({counted(report['jobs'], 'worker')}, {report['seconds']} s)."
+        )
+    lines.append("")
+
+    rules = report["rules"]
+    lines.append(f"Rules: {len(rules)}")
+    if report["mode"] == "full":
+        lines.append(f"  dead (never fire): {', '.join(report['dead']) or 'none'}")
+    else:
+        lines.append(f"  unseen in the sample (not proof of dead rules): {', '.join(report['unseen']) or 'none'}")
+    kinds = {r["id"]: r["kind"] for r in rules}
+    always = [
+        rid + (" (a score rule: runs on every case by design)" if kinds[rid] == "score" else "")
+        for rid in report["always"]
+    ]
+    lines.append(f"  always fire:       {', '.join(always) or 'none'}")
+    lines.append("")
+
+    worlds = list(report["worlds"])
+    responses = list(report["worlds"][worlds[0]]["shares"])
+    lines.append("Share of the space per verdict")
+    lines.append(f"  {'':18s}" + "".join(f"{w:>14s}" for w in worlds))
+    for rid in responses:
+        lines.append(f"  {rid:18s}" + "".join(f"{report['worlds'][w]['shares'][rid]:14.1%}" for w in worlds))
+    n = report["combinations"]
+    lines.append(
+        f"  {'no verdict (gap)':18s}" + "".join(f"{report['worlds'][w]['gaps']['count'] / n:14.1%}" for w in worlds)
+    )
+    lines.append(f"  {'tie':18s}" + "".join(f"{report['worlds'][w]['ties']['count'] / n:14.1%}" for w in worlds))
+    c1 = report["c1"]
+    lines.append(
+        f"C1 (balancing is the rule): in {report['worlds'][c1['world']]['title']} balancing takes "
+        f"{c1['balancing_share']:.1%} of "
+        f"the space, bandwagoning {c1['bandwagoning_share']:.1%}: " + ("holds." if c1["holds"] else "CONTRADICTED.")
+    )
+    reach = report.get("reach")
+    if reach:
+        below = f"{reach['below']:.1%}"
+        if reach["rare"]:
+            lines.append(f"Unreachable (under {below} of the space, no reason given): {', '.join(reach['rare'])}.")
+        else:
+            lines.append(f"Every response takes at least {below} of the space, or the knowledge base says why not.")
+        for rid, why in reach["explained"].items():
+            lines += _wrapped("  ", f"{rid}: rare because {why}")
+    lines.append("")
+
+    for kind, title in (("gaps", "Gaps (no response reaches the minimum support)"), ("ties", "Ties between responses")):
+        lines.append(f"{title}: " + ", ".join(f"{w} {report['worlds'][w][kind]['count']:,}" for w in worlds))
+        for w in worlds:
+            for ex in report["worlds"][w][kind]["examples"]:
+                support = "; ".join(
+                    f"{stage} " + ", ".join(f"{alt} {cf:+.2f}" for alt, cf in alts.items())
+                    for stage, alts in ex["support"].items()
+                )
+                lines.append(_example(f"{w}: {support}", ex["answers"], 2))
+    lines.append("")
+
+    conflicts = report["conflicts"]
+    lines.append(f"Conflicting derivations: {conflicts['count']:,}")
+    for fact, count in conflicts["by_fact"].items():
+        lines.append(f"  {fact}: {count:,}")
+    for ex in conflicts["examples"]:
+        what = "; ".join(
+            f"{c['rule']} asserts {c['fact']}={c['levels'][1]} after {c['levels'][0]}" for c in ex["conflicts"]
+        )
+        lines.append(_example(what, ex["answers"], 2))
+    lines.append("")
+
+    lines.append("Comparative statics (raise the factor one level, all else fixed; the claim must hold at every step)")
+    for s in report["statics"]:
+        span = f"{s['over'][0]}..{s['over'][-1]}"
+        when = f" when {s['when']}" if s["when"] else ""
+        verdict = "ok" if not s["violations"] else f"{s['violations']:,} VIOLATIONS"
+        lines += textwrap.wrap(
+            f"{s['proposition']:3s} {s['world']:13s} raising {s['factor']} ({span}) "
+            f"{s.get('claim') or s['response'] + ' never falls'}{when}: "
+            f"{s['checked']:,} steps checked, {verdict}",
+            100,
+            initial_indent="  ",
+            subsequent_indent=" " * 22,
+            break_on_hyphens=False,
+        )
+        for ex in s["examples"]:
+            change = (
+                f"{ex['before']:+.2f} -> {ex['after']:+.2f}"
+                if isinstance(ex.get("before"), (int, float))
+                else f"{ex.get('before')} -> {ex.get('after')}"
+            )
+            what = f"{s['response']} {change}" if s.get("response") else change
+            lines.append(_example(f"{s['factor']} {ex['from']} -> {ex['to']}: {what}", ex["answers"], 6))
+    lines.append("")
+    lines += _influence_lines(report)
+    check = report["cross_check"]
+    lines.append(
+        f"Engines cross-checked: experta and the vectorised evaluator on {check['combinations']:,} "
+        f"random combinations in {counted(check['worlds'], 'world')}: {counted(check['disagreements'], 'disagreement')}"
+    )
+    for ex in check["examples"]:
+        lines.append(
+            _example(f"{ex['world']}: experta {ex['experta']}, vectorised {ex['vectorised']}", ex["answers"], 2)
+        )
+    lines.append("")
+    problems = []
+    if report["dead"]:
+        problems.append(counted(len(report["dead"]), "dead rule"))
+    if report["contradictions"]:
+        problems.append(f"{counted(report['contradictions'], 'contradiction')} of the theory")
+    lines.append("Result: " + ("OK" if report["ok"] else "FAILED, " + ", ".join(problems)))
+    return "\n".join(lines) + "\n"
+
+
+def _influence_lines(report: dict[str, Any]) -> list[str]:
+    """Each proposition's influence per world: the share of the space whose verdict
+    changes when the support rules that encode it are left out."""
+    influence = report.get("influence")
+    if not influence:
+        return []
+    worlds = list(influence)
+    table: dict[str, dict[str, Any]] = {}
+    for world in worlds:
+        for row in influence[world]:
+            table.setdefault(row["proposition"], {})[world] = row
+    lines = [
+        "Influence (the share of the space whose verdict changes without the proposition's support rules;"
+        " '-' where it has none in that world)",
+        f"  {'':6s}" + "".join(f"{w:>14s}" for w in worlds),
+    ]
+    reasons = []
+    for prop, rows in table.items():
+        cells = []
+        for world in worlds:
+            row = rows.get(world)
+            cells.append("-" if row is None else f"{row['share']:.1%}" if row["changed"] else "0")
+            if row is not None and not row["changed"] and row.get("reason"):
+                reasons.append(f"  {prop} in {world}: decides no verdict: {row['reason']}")
+        lines.append(f"  {prop:6s}" + "".join(f"{c:>14s}" for c in cells))
+    lines += reasons
+    lines.append("")
+    return lines
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only for a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, enabled: bool, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total, self.enabled, self.done = total, enabled, 0
+        self.start = time.monotonic()
+        fancy = (getattr(self.stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
+        self.full, self.empty = ("█", "░") if fancy else ("#", "-")
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        filled = int(self.WIDTH * self.done / self.total) if self.total else self.WIDTH
+        elapsed = time.monotonic() - self.start
+        self.stream.write(
+            f"\rverify {self.full * filled}{self.empty * (self.WIDTH - filled)} "
+            f"{self.done / self.total:4.0%}  {self.done:,}/{self.total:,}  {elapsed:4.0f} s "
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * (self.WIDTH + 60) + "\r")
+            self.stream.flush()

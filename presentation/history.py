@@ -1,0 +1,164 @@
+"""Wording of a history run (main.py history): the headline table, eras, best and worst years.
+
+Shared by the text output and the reports (reports/history.py). Plain data in,
+text out; no Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+THEORY_NAMES = {
+    "threat": "Balance of threat (this knowledge base)",
+    "power": "Balance of power (against the strongest)",
+    "landscape": "Landscape theory (Axelrod and Bennett 1993)",
+    "inertia": "Inertia (this year's alliances)",
+    "random": "Random pairs (as many as threat predicts, seeded)",
+}
+COLUMNS = (
+    ("pairs_precision", "pairs P"),
+    ("pairs_recall", "pairs R"),
+    ("pairs_f1", "pairs F1"),
+    ("onsets_precision", "onsets P"),
+    ("onsets_recall", "onsets R"),
+    ("onsets_f1", "onsets F1"),
+    ("treaties_recall", "treaties R"),
+    ("state_years", "state-years"),
+)
+METHOD = (
+    "Each year of the COW state system is built as a scenario from the data up to that year only, "
+    "by the mapping declared in knowledge/derivation.yaml (history): capability is the CINC share; "
+    "offensive capability the mean share of the system's military expenditure and personnel; "
+    "proximity COW contiguity (and a shared neighbour); intentions an ongoing strategic rivalry, "
+    "force initiated in recent militarised disputes, a war under way, or an alliance in force; war "
+    "status an ongoing inter-state war with a major power; the alliances in force are ATOP defence "
+    "and offence pledges. The scenario engine gives each state's greatest threat, its choice and "
+    "the partners it names. Predicted pairs are held against the pairs allied (ATOP defence or "
+    "offence) the next year, and the onsets against the pairs newly allied in the next three years "
+    "that were not allied in the year; treaties recall is the share of new ATOP treaties (member "
+    "level) in which a theory predicts at least one newly allied pair. Balance of threat counts the "
+    "partners each state's choice names, not every co-member of a bloc; balance of power and "
+    "landscape theory predict their blocs. Scores pool the counts of all years. The mapping was "
+    "developed on 1816-1945; 1946-2010 are held out and computed last."
+)
+
+
+def fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def headline_rows(theories: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
+    """One row per theory: its name and the headline columns."""
+    return [[name] + [fmt(theories[name][k]) for k, _ in COLUMNS] for name in THEORY_NAMES if name in theories]
+
+
+def year_scores(run: Mapping[str, Any], theory: str = "threat") -> list[tuple[int, float, float]]:
+    """(year, pairs F1, onsets F1) of one theory, per year."""
+    out = []
+    for key, y in sorted(run["years"].items(), key=lambda kv: int(kv[0])):
+        row = []
+        for part in ("pairs", "onsets"):
+            tp, fp, fn = y["theories"][theory][part]
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            row.append(2 * p * r / (p + r) if p + r else 0.0)
+        out.append((int(key), row[0], row[1]))
+    return out
+
+
+def best_and_worst(
+    run: Mapping[str, Any], n: int = 5
+) -> tuple[list[tuple[int, float, float]], list[tuple[int, float, float]]]:
+    """The years where balance of threat does best and worst (on pairs F1, then onsets F1)."""
+    scores = sorted(year_scores(run), key=lambda t: (-t[1], -t[2], t[0]))
+    return scores[:n], sorted(scores[-n:], key=lambda t: (t[1], t[2], t[0]))
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(r: Sequence[object]) -> str:
+        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+
+    return [line(header), line(["-" * w for w in widths]), *[line(r) for r in rows]]
+
+
+def render_history_text(run: Mapping[str, Any]) -> str:
+    s = run["summary"]
+    header = ["theory", *[label for _, label in COLUMNS]]
+    out = [f"History of the state system, {s['years'][0]}-{s['years'][1]} (mapping {run['mapping']['hash']})", ""]
+    out += ["All years:", *_table(header, [[r[0].split(" (")[0], *r[1:]] for r in headline_rows(s["theories"])]), ""]
+    if s.get("held_out"):
+        h = s["held_out"]
+        out += [
+            f"Held out, {h['from']}-{h['to']} (mapping frozen {h['mapping_frozen']}):",
+            *_table(header, [[r[0].split(" (")[0], *r[1:]] for r in headline_rows(h["theories"])]),
+            "",
+        ]
+    out.append("By era (balance of threat; pairs F1, onsets F1):")
+    for era, theories in s["by_era"].items():
+        t = theories["threat"]
+        out.append(f"  {era}: {fmt(t['pairs_f1'])}, {fmt(t['onsets_f1'])} ({t['state_years']} state-years)")
+    rows = s["sensitivity"]["rows"]
+    if rows:
+        out += ["", f"Sensitivity (balance of threat, every {s['sensitivity']['every']}th year):"]
+        out += _table(
+            ["variant", "pairs F1", "onsets F1"],
+            [[r["variant"], fmt(r["pairs_f1"]), fmt(r["onsets_f1"])] for r in rows],
+        )
+    best, worst = best_and_worst(run)
+    out += ["", "Best years (pairs F1, onsets F1): " + ", ".join(f"{y} ({a:.2f}, {b:.2f})" for y, a, b in best)]
+    out += ["Worst years: " + ", ".join(f"{y} ({a:.2f}, {b:.2f})" for y, a, b in worst), "", "Data:"]
+    out += [f"  {f['release']}: {f['citation']}" for f in run["data"]["files"]]
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ one year (the app's History window)
+YEAR_COLUMNS = ("theory", "predicted pairs", "pairs P", "pairs R", "pairs F1", "onsets P", "onsets R", "onsets F1")
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def year_rows(year: Mapping[str, Any]) -> list[list[str]]:
+    """One row per theory for one year: its name (short), the pairs it predicts, and its
+    precision, recall and F1 on the next year's alliances and on the onsets."""
+    rows = []
+    for name, title in THEORY_NAMES.items():
+        t = year["theories"].get(name)
+        if t is None:
+            continue
+        pairs, onsets = _prf(*t["pairs"]), _prf(*t["onsets"])
+        rows.append([title.split(" (")[0], str(t["predicted"]), *(fmt(v) for v in (*pairs, *onsets))])
+    return rows
+
+
+def year_heading(year: Mapping[str, Any]) -> str:
+    """One line on the year's system and what it is held against."""
+    war = str(year.get("war", "peace")).replace("_", " ")
+    observed = len(year.get("observed_pairs", ()))
+    onsets = len(year.get("onset_pairs", ()))
+    return (
+        f"{year['year']}: {year['state_count']} states, {war}; held against the {observed} pairs allied in "
+        f"{year['year'] + 1} and the {onsets} pairs newly allied in the years after (onsets)."
+    )
+
+
+def observed_text(year: Mapping[str, Any], state: str) -> str:
+    """Whom ``state`` was allied with the next year (what its choice is held against)."""
+    states = year["states"]
+    by_code = {s["cow_code"]: sid for sid, s in states.items()}
+    code = states[state]["cow_code"]
+    allies = sorted(
+        (states[by_code[b if a == code else a]]["name"] for a, b in year["observed_pairs"] if code in (a, b)),
+    )
+    when = year["year"] + 1
+    if not allies:
+        return f"Allied with no one in {when} (ATOP defence or offence pledge)."
+    return f"Allied in {when} (ATOP defence or offence pledge) with {', '.join(allies)}."

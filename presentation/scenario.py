@@ -1,0 +1,282 @@
+"""The words for a scenario: each state's greatest threat and choice, the blocs, and
+the agreement with the record; and the terminal rendering of ``main.py scenario``."""
+
+from __future__ import annotations
+
+import textwrap
+
+from presentation.figures import capital
+from presentation.grammar import closed, counted
+from presentation.wording import listed, response_label
+from rules.kb import KnowledgeBase
+from rules.scenario import PairThreat, ScenarioResult, StateChoice
+
+
+def name_of(result: ScenarioResult, state_id: str) -> str:
+    return result.scenario.state(state_id).name
+
+
+def names(result: ScenarioResult, ids: tuple[str, ...] | list[str]) -> str:
+    return listed([name_of(result, s) for s in ids])
+
+
+def threat_name(result: ScenarioResult, threat: PairThreat) -> str:
+    """A threat in words: a state's name, or 'the bloc of France and the Soviet Union'."""
+    if threat.is_bloc and len(threat.members) <= 3:
+        return f"the bloc of {names(result, list(threat.members))}"
+    if threat.is_bloc:
+        return f"the bloc of {name_of(result, threat.power)} and {len(threat.members) - 1} others"
+    return name_of(result, threat.power)
+
+
+def greatest_name(result: ScenarioResult, choice: StateChoice) -> str:
+    """The greatest threat in words (a state, or the bloc it leads)."""
+    return threat_name(result, choice.threats[0])
+
+
+# What each source of a bloc's threat is, for the sentence saying which members make it so.
+_BLOC_SOURCE_WORDS = {
+    "threat_power": "its power pooled from",
+    "proximity": "its nearness from",
+    "offensive_capability": "its means to strike from",
+    "intentions": "its aims from",
+}
+
+
+def _members(result: ScenarioResult, members: tuple[str, ...], whole: int) -> str:
+    if len(members) == whole and whole > 3:
+        return f"all {whole} members"
+    if len(members) > 3:
+        return f"{len(members)} members"
+    return names(result, list(members))
+
+
+def bloc_threat_text(result: ScenarioResult, choice: StateChoice) -> str:
+    """Which members make a bloc the greatest threat: 'For Britain the greatest threat is
+    the bloc of France and the Soviet Union: its power from ..., its aims from ...'
+    (empty when the greatest threat is a single state)."""
+    top = choice.threats[0]
+    if not top.is_bloc:
+        return ""
+    parts = [
+        f"{_BLOC_SOURCE_WORDS[source]} {_members(result, members, len(top.members))}"
+        for source, members in top.made_by
+        if source in _BLOC_SOURCE_WORDS and members
+    ]
+    return closed(
+        f"For {name_of(result, choice.state)} the greatest threat is {threat_name(result, top)}, "
+        f"{top.score} points: " + "; ".join(parts)
+    )
+
+
+def aims_text(result: ScenarioResult, choice: StateChoice) -> str:
+    """For a state that others see as aggressive and take for their greatest threat: its
+    own choice is read against its own greatest threat like anyone's, and the theory says
+    nothing of its aims (so the words do not call its expansion balancing). Empty for
+    the others."""
+    if not choice.threatens:
+        return ""
+    return closed(
+        f"{name_of(result, choice.state)} is the greatest threat of {names(result, list(choice.threatens))}, "
+        f"{'which sees' if len(choice.threatens) == 1 else 'which see'} it as aggressive; "
+        "its own choice is read against its own greatest threat, and the theory "
+        "says nothing of its aims toward them"
+    )
+
+
+def threat_rows(kb: KnowledgeBase, threat: PairThreat) -> list[tuple[str, str, int]]:
+    """The rows of a threat's table, for the app's threat table and the reports: (source,
+    its level, the points it adds to the score) for each of the four sources, the
+    intentions included, from the rule program's one computation (ScoreOutcome.parts).
+    The points add up to the threat's score."""
+    points = dict(threat.parts)
+    return [
+        (capital(kb.fact_label(f)), kb.level_label(f, level), points.get(f, 0))
+        for f, level in threat.answers.items()
+        if f in points
+    ]
+
+
+def why_greatest(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
+    """Why the greatest threat is the one it is, when it is not the strongest power; the
+    sentence names the state it is about, so that it reads alone in a list."""
+    top = choice.threats[0]
+    if choice.greatest_threat == choice.strongest:
+        return ""
+    strong = next(t for t in choice.threats if t.power == choice.strongest and not t.is_bloc)
+
+    def sources(t: PairThreat) -> str:
+        answers = t.answers
+        return ", ".join(f"{kb.fact_label(f)} {kb.level_label(f, lv).lower()}" for f, lv in answers.items())
+
+    bloc = f"{threat_name(result, top)}, " if top.is_bloc else ""
+    return (
+        f"For {name_of(result, choice.state)}, {name_of(result, top.power)} is the greater threat though "
+        f"{name_of(result, strong.power)} is stronger: {bloc}{top.score} points ({sources(top)}) against "
+        f"{strong.score} ({sources(strong)})."
+    )
+
+
+def rounds_text(result: ScenarioResult) -> str:
+    """How the rounds ended: 'stable after 2 rounds', or why there is no stable configuration."""
+    if result.stable:
+        return f"stable after {counted(result.rounds, 'round')}"
+    if result.cycle:
+        return f"no stable configuration: the rounds repeat in a cycle of {counted(result.cycle, 'round')}"
+    return f"not settled after {counted(result.rounds, 'round')}"
+
+
+def blocs_text(result: ScenarioResult) -> str:
+    """'3 blocs after 2 rounds' (and whether they settled): the coalitions in one phrase."""
+    text = f"{counted(len(result.coalitions), 'bloc')} after {counted(result.rounds, 'round')}"
+    return text + ("" if result.stable else " (no stable configuration)")
+
+
+def anchor_text(result: ScenarioResult) -> str:
+    """How the published placement the scenario is checked against fared: '15 of 17
+    placed (Poland and Portugal wrong) in Axelrod and Bennett ... 211-233.' (empty
+    when the scenario names none). The source is a citation with its own full stop."""
+    sc = result.scenario
+    anchor = sc.anchor or {}
+    if not anchor:
+        return ""
+    wrong = [w for w in anchor.get("wrong") or [] if w in sc.ids]
+    text = f"{anchor.get('correct')} of {anchor.get('of')} placed"
+    if wrong:
+        text += f" ({names(result, wrong)} wrong)"
+    source = str(anchor.get("source") or "").strip()
+    return closed(f"{text} in {source}" if source else text)
+
+
+def choice_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
+    """'Balance against Germany, with France and Britain.'"""
+    threat = greatest_name(result, choice)
+    label = response_label(kb, choice.verdict)
+    if choice.side == "against":
+        partners = f", with {names(result, choice.partners)}" if choice.partners else ", with no partner able to help"
+        return f"{label} against {threat}{partners}."
+    if choice.side == "with":
+        return f"{label}: align with {threat}" + (", joining its bloc." if choice.threat_bloc else ".")
+    return f"{label} (facing {threat})."
+
+
+def rival_theories(result: ScenarioResult) -> list[tuple[str, str, tuple[tuple[str, ...], ...], int | None]]:
+    """(theory, how its blocs were found, its blocs, states placed as observed) for ours
+    and each rival theory of the run (rules/scenario/_baselines.py), ours first."""
+    b = result.baselines
+    ours = sum(bool(v) for v in result.agreement.values()) if result.agreement is not None else None
+    return [
+        ("Balance of threat (Walt)", "this run", result.coalitions, ours),
+        (
+            "Landscape theory (Axelrod and Bennett 1993)",
+            b.landscape.method or "",
+            b.landscape.coalitions,
+            b.landscape.agreed,
+        ),
+        ("Balance of power", "all against the strongest", b.power.coalitions, b.power.agreed),
+    ]
+
+
+BASELINE_COLUMNS = ("Theory", "How", "Placed as observed", "Blocs", "Misplaced")
+
+
+def baseline_rows(result: ScenarioResult) -> list[tuple[str, str, str, str, str]]:
+    """The rows of the three theories side by side against the observed blocs, for the
+    reports and the app's window: (theory, how its blocs were found, states placed as
+    observed ("10 of 17", or "-" without observed blocs), its blocs ("1. A, B; 2. C"),
+    the states it places wrongly ("none", or "-")). Ours first."""
+    n = len(result.scenario.states)
+    misplaced = [
+        result.misassigned,
+        result.baselines.landscape.misassigned,
+        result.baselines.power.misassigned,
+    ]
+    rows = []
+    for (theory, how, blocs, agreed), wrong in zip(rival_theories(result), misplaced):
+        placed = f"{agreed} of {n}" if agreed is not None else "-"
+        listed_blocs = "; ".join(f"{k}. {names(result, list(b))}" for k, b in enumerate(blocs, 1)) or "none"
+        misnamed = "-" if wrong is None else (names(result, list(wrong)) or "none")
+        rows.append((theory, how, placed, listed_blocs, misnamed))
+    return rows
+
+
+def rival_theories_lines(result: ScenarioResult) -> list[str]:
+    """The "Rival theories" block of ``main.py scenario``: each theory's blocs and how
+    many states it places as observed, ours first."""
+    n = len(result.scenario.states)
+    lines = ["", "Rival theories" + (" (states placed as observed)" if result.agreement is not None else "")]
+    for theory, how, blocs, agreed in rival_theories(result):
+        score = f": {agreed} of {n}" if agreed is not None else ""
+        lines.append(f"  {theory}, {how}{score}")
+        for k, bloc in enumerate(blocs, 1):
+            lines += textwrap.wrap(
+                f"{k}. {names(result, list(bloc))}", 96, initial_indent="    ", subsequent_indent="       "
+            )
+    return lines
+
+
+def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
+    sc = result.scenario
+    heading = sc.title or "Untitled scenario"
+    lines = [heading, "=" * len(heading), ""]
+    lines.append(f"{len(sc.states)} states; {kb.world(result.world).title}. " + closed(capital(rounds_text(result))))
+    lines.append("")
+    lines.append("Coalitions")
+    for n, bloc in enumerate(result.coalitions, 1):
+        lines += textwrap.wrap(f"{n}. {names(result, list(bloc))}", 96, initial_indent="  ", subsequent_indent="     ")
+    if result.unaligned:
+        lines += textwrap.wrap(
+            f"Unaligned: {names(result, list(result.unaligned))}", 96, initial_indent="  ", subsequent_indent="     "
+        )
+    lines.append("")
+    width = max(len(s.name) for s in sc.states)
+    twidth = max(width + len(" (bloc)"), len("Greatest threat"))
+    lines.append(f"{'State':{width}s}  {'Greatest threat':{twidth}s}  {'Level':8s}  Choice")
+    for sid, choice in result.states.items():
+        level = choice.threats[0].threat_level or "open"
+        mark = ""
+        if result.agreement is not None and not result.agreement[sid]:
+            mark = "  <- misassigned"
+        shown = name_of(result, choice.greatest_threat) + (" (bloc)" if choice.threat_bloc else "")
+        head = f"{name_of(result, sid):{width}s}  {shown:{twidth}s}  {level:8s}  "
+        lines += textwrap.wrap(
+            choice_text(kb, result, choice) + mark, 100, initial_indent=head, subsequent_indent=" " * len(head)
+        )
+        for why in (why_greatest(kb, result, choice), bloc_threat_text(result, choice), aims_text(result, choice)):
+            if why:
+                lines += textwrap.wrap(why, 100, initial_indent=" " * len(head), subsequent_indent=" " * len(head))
+    if result.misassigned is not None:
+        lines.append("")
+        agreed = sum(bool(v) for v in (result.agreement or {}).values())
+        lines.append(f"Against the observed blocs: {agreed} of {len(sc.states)} states placed as observed.")
+        lines.append(f"Misassigned: {names(result, list(result.misassigned)) or 'none'}")
+        anchor = anchor_text(result)
+        if anchor:
+            lines += textwrap.wrap(f"Anchor: {anchor}", 100, subsequent_indent="        ")
+    lines += rival_theories_lines(result)
+    if result.notes:
+        lines.append("")
+        lines += [f"Note: {n}" for n in result.notes]
+    lines.append("")
+    lines.append("Threats per state (points of the threat score, greatest first)")
+    for sid, choice in result.states.items():
+        ranked = ", ".join(f"{threat_name(result, t)} {t.score}" for t in choice.threats[:5])
+        lines += textwrap.wrap(
+            f"{name_of(result, sid)}: {ranked}", 100, initial_indent="  ", subsequent_indent="      "
+        )
+    if sc.contested:
+        lines.append("")
+        lines.append("Contested codings")
+        for item in sc.contested:
+            lines += textwrap.wrap(item, 100, initial_indent="  - ", subsequent_indent="    ")
+    if sc.sources:
+        lines.append("")
+        lines.append("Sources")
+        for item in sc.sources:
+            lines += textwrap.wrap(item, 100, initial_indent="  - ", subsequent_indent="    ")
+    lines.append("")
+    lines.append(
+        f"Knowledge base {result.knowledge_version}, derivation {result.derivation_version}. "
+        "Each state's full reasoning: --format json (states.<id>.explanation)."
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,458 @@
+"""The data of the field, read by column name from the folder the user names.
+
+Layout (``DIR``): ``cow/`` (COW capabilities, contiguity, state system, major powers) and
+``history/`` (ATOP alliances, strategic rivalries, militarised disputes, inter-state
+wars), as :data:`DATASETS` lists them. Every file is read whole once; a row that is cut
+short, a cell that is not a number, a year outside the state system's range: one
+:class:`AdvisorError` line naming the file and the line. Plain data, no printing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from rules.errors import AdvisorError
+from rules.scenario import (
+    CONTIGUITY_CITATION,
+    CONTIGUITY_COLUMNS,
+    NMC_CITATION,
+    NMC_COLUMNS,
+    CsvTable,
+    cell_code,
+    cell_number,
+    read_table,
+    year_of,
+)
+
+FIRST_YEAR, LAST_YEAR = 1816, 2010
+_YEAR_RANGE = (1400, 2100)  # a year outside: a damaged file (rivalries start in 1494)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One data set the command reads: where it lives in the folder and how to get it."""
+
+    key: str
+    path: str  # relative to the data folder
+    release: str
+    where: str  # the official source
+    citation: str
+    columns: tuple[str, ...]
+
+
+ATOP_CITATION = (
+    "Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002. "
+    '"Alliance Treaty Obligations and Provisions, 1815-1944." *International Interactions* 28: 237-260.'
+)
+STATES_CITATION = 'Correlates of War Project. 2017. "State System Membership List, v2016."'
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        "nmc",
+        "cow/nmc-7.0.csv",
+        "COW National Material Capabilities v7.0",
+        "https://correlatesofwar.org/data-sets/national-material-capabilities/",
+        NMC_CITATION,
+        NMC_COLUMNS,
+    ),
+    Dataset(
+        "contiguity",
+        "cow/contiguity-3.2.csv",
+        "COW Direct Contiguity v3.2",
+        "https://correlatesofwar.org/data-sets/direct-contiguity/",
+        CONTIGUITY_CITATION,
+        CONTIGUITY_COLUMNS,
+    ),
+    Dataset(
+        "states",
+        "cow/states-2016.csv",
+        "COW State System Membership v2016",
+        "https://correlatesofwar.org/data-sets/state-system-membership/",
+        STATES_CITATION,
+        ("ccode", "stateabb", "statenme", "styear", "endyear"),
+    ),
+    Dataset(
+        "majors",
+        "cow/major-powers-2016.csv",
+        "COW State System Membership v2016 (major powers)",
+        "https://correlatesofwar.org/data-sets/state-system-membership/",
+        STATES_CITATION,
+        ("ccode", "styear", "endyear"),
+    ),
+    Dataset(
+        "atop",
+        "history/atop-5.1-dyad-year.csv",
+        "ATOP v5.1 dyad-years",
+        "http://www.atopdata.org/ (or the R package peacesciencer, which bundles it)",
+        ATOP_CITATION,
+        ("ccode1", "ccode2", "year", "atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"),
+    ),
+    Dataset(
+        "treaties",
+        "history/atop-4.01-member-level.csv",
+        "ATOP v4.01 member-level",
+        "http://www.atopdata.org/",
+        ATOP_CITATION + " (ATOP codebook v4.01)",
+        ("atopid", "member", "yrent", "yrexit", "bilat", "defense", "offense"),
+    ),
+    Dataset(
+        "rivalries",
+        "history/td-rivalries-2012.csv",
+        "Thompson and Dreyer strategic rivalries, 1494-2010",
+        "Thompson and Dreyer 2012 (CQ Press); as CSV in the R package peacesciencer (td_rivalries)",
+        "Thompson, William R., and David Dreyer. 2012. *Handbook of International Rivalries, 1494-2010*. "
+        "Washington, DC: CQ Press.",
+        ("rivalryno", "rivalryname", "ccode1", "ccode2", "styear", "endyear"),
+    ),
+    Dataset(
+        "mids",
+        "history/gml-mid-2.2.1-directed-dispute-year.csv",
+        "Gibler-Miller-Little MID v2.2.1 directed dispute-years",
+        "https://github.com/svmiller/gml-mid-data (or peacesciencer's gml_dirdisp)",
+        'Gibler, Douglas M., Steven V. Miller, and Erin K. Little. 2016. "An Analysis of the Militarized '
+        'Interstate Dispute (MID) Dataset, 1816-2001." *International Studies Quarterly* 60(4): 719-730.',
+        ("dispnum", "ccode1", "ccode2", "year", "sidea1", "sidea2", "hostlev1", "hostlev2"),
+    ),
+    Dataset(
+        "wars",
+        "history/cow-interstate-war-4.0-dyad-year.csv",
+        "COW Inter-State War v4.0 dyad-years",
+        "https://correlatesofwar.org/data-sets/cow-war/",
+        "Sarkees, Meredith Reid, and Frank Wayman. 2010. *Resort to War: 1816-2007*. Washington, DC: CQ Press.",
+        ("warnum", "ccode1", "ccode2", "year", "sidea1", "sidea2"),
+    ),
+)
+PEACESCIENCER_CITATION = (
+    'Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science Research." '
+    "*Conflict Management and Peace Science* 39(6): 755-779."
+)
+
+
+def missing_data(folder: str | os.PathLike[str]) -> list[Dataset]:
+    """The data sets absent from the folder."""
+    root = Path(folder)
+    return [d for d in DATASETS if not (root / d.path).is_file()]
+
+
+def data_guide(folder: str | os.PathLike[str], missing: Sequence[Dataset]) -> str:
+    """What to get and where to put it, for a machine without the data (several lines)."""
+    lines = [
+        f"{os.fspath(folder)}: the history command needs the data sets of the field, which are not shipped "
+        f"({len(missing)} of {len(DATASETS)} missing).",
+        "Get each from its official source (free for academic use with citation):",
+    ]
+    for d in DATASETS:
+        mark = "missing" if d in missing else "found"
+        lines.append(f"  {d.path:<48} {d.release} [{mark}]\n      {d.where}")
+    lines += [
+        "The ATOP dyad-years, rivalries, disputes and wars can be taken as CSV from the R package",
+        "peacesciencer (Miller 2022). Layout expected under the folder named by --data:",
+        "  DIR/cow/      nmc-7.0.csv contiguity-3.2.csv states-2016.csv major-powers-2016.csv",
+        "  DIR/history/  atop-5.1-dyad-year.csv atop-4.01-member-level.csv td-rivalries-2012.csv",
+        "                gml-mid-2.2.1-directed-dispute-year.csv cow-interstate-war-4.0-dyad-year.csv",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ records
+@dataclass(frozen=True)
+class Rivalry:
+    a: int
+    b: int
+    start: int
+    end: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """One directed dispute-year: ``a`` facing ``b``."""
+
+    dispnum: int
+    a: int
+    b: int
+    year: int
+    b_initiator: bool  # b on the side that acted first
+    b_hostility: int  # b's hostility level (1-5)
+
+
+@dataclass(frozen=True)
+class WarDyad:
+    warnum: int
+    a: int
+    b: int
+    year: int
+
+
+@dataclass(frozen=True)
+class TreatyMember:
+    atopid: int
+    member: int
+    entered: int
+    left: int  # 0: in force at the end of the data
+    pledge: bool  # defence or offence
+
+
+@dataclass(frozen=True)
+class Capability:
+    cinc: float
+    milex: float | None
+    milper: float | None
+
+
+@dataclass(frozen=True)
+class Contiguity:
+    a: int
+    b: int
+    kind: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class HistoryData:
+    """Every file of the folder, as records (COW codes throughout)."""
+
+    folder: str
+    names: dict[int, tuple[str, str]]  # code -> (abbreviation, name)
+    membership: tuple[tuple[int, int, int], ...]  # (code, first year, last year) per period
+    majors: tuple[tuple[int, int, int], ...]
+    nmc: dict[int, dict[int, Capability]]  # year -> code -> capability
+    contiguity: tuple[Contiguity, ...]
+    atop: dict[int, dict[tuple[int, int], tuple[int, ...]]]  # year -> (a < b) -> the five 0/1 obligations
+    treaties: tuple[TreatyMember, ...]
+    rivalries: tuple[Rivalry, ...]
+    mids: dict[int, tuple[Dispute, ...]]  # year -> directed dispute-years
+    wars: dict[int, tuple[WarDyad, ...]]  # year -> war dyads ongoing
+    digests: dict[str, str] = field(default_factory=dict)  # data set key -> sha256 (first 16)
+
+    def until(self, year: int) -> HistoryData:
+        """The data as a statesman of ``year`` had them: no row of a later year, and what
+        ended later shown as still running (the leakage test builds a year from this and
+        from the whole data and asks for the same scenario)."""
+        return replace(
+            self,
+            nmc={y: v for y, v in self.nmc.items() if y <= year},
+            contiguity=tuple(replace(c, end=min(c.end, year)) for c in self.contiguity if c.start <= year),
+            atop={y: v for y, v in self.atop.items() if y <= year},
+            treaties=tuple(
+                replace(t, left=0 if t.left == 0 or t.left > year else t.left)
+                for t in self.treaties
+                if t.entered <= year
+            ),
+            rivalries=tuple(replace(r, end=min(r.end, year)) for r in self.rivalries if r.start <= year),
+            mids={y: v for y, v in self.mids.items() if y <= year},
+            wars={y: v for y, v in self.wars.items() if y <= year},
+            membership=tuple((c, s, min(e, year)) for c, s, e in self.membership if s <= year),
+            majors=tuple((c, s, min(e, year)) for c, s, e in self.majors if s <= year),
+        )
+
+
+# ------------------------------------------------------------------ reading
+def _rows(table: CsvTable, columns: Sequence[str]) -> list[tuple[int, list[str]]]:
+    """Each row's cells of the named columns; a row cut short is refused with its line."""
+    width = max(table.columns[c] for c in columns) + 1
+    out = []
+    for line, row in table.rows:
+        if len(row) < width:
+            raise AdvisorError(
+                f"row has {len(row)} cells, the header {len(table.columns)}: the file is cut short or damaged",
+                table.path,
+                line,
+            )
+        out.append((line, [table.cell(row, c) for c in columns]))
+    return out
+
+
+def _int(text: str, column: str, path: str, line: int, low: int | None = None, high: int | None = None) -> int:
+    try:
+        value = float(text)
+        if not value.is_integer():
+            raise ValueError(text)
+    except (ValueError, OverflowError):
+        raise AdvisorError(f"{column} {text!r} is not a whole number", path, line) from None
+    number = int(value)
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise AdvisorError(f"{column} {number} is outside {low}-{high}", path, line)
+    return number
+
+
+def _ccode(text: str, column: str, path: str, line: int) -> int:
+    return _int(cell_code(text), column, path, line, 0, 9999)
+
+
+def _year(text: str, column: str, path: str, line: int) -> int:
+    return _int(text, column, path, line, *_YEAR_RANGE)
+
+
+def _flag(text: str, column: str, path: str, line: int) -> int:
+    return _int(text or "0", column, path, line, 0, 1)
+
+
+def _table(folder: Path, d: Dataset) -> tuple[CsvTable, str]:
+    path = folder / d.path
+    if not path.is_file():
+        raise AdvisorError(f"missing: {d.release} ({d.where})", path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError as exc:
+        raise AdvisorError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        table = read_table(path, d.columns)
+    except AdvisorError as exc:
+        # csv's own errors carry no line: find it, so the user knows where to look.
+        if exc.line is None and "CSV" in exc.message:
+            raise AdvisorError(exc.message, path, _bad_line(path)) from None
+        raise
+    return table, digest
+
+
+def _bad_line(path: Path) -> int | None:
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            for _row in reader:
+                pass
+        except csv.Error:
+            return reader.line_num or None
+    return None
+
+
+def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
+    """Read every data set of the folder (:data:`DATASETS`)."""
+    root = Path(folder)
+    tables = {}
+    digests = {}
+    for d in DATASETS:
+        tables[d.key], digests[d.key] = _table(root, d)
+
+    t = tables["states"]
+    names: dict[int, tuple[str, str]] = {}
+    membership = []
+    for line, (code, abb, name, st, end) in _rows(t, ("ccode", "stateabb", "statenme", "styear", "endyear")):
+        c = _ccode(code, "ccode", t.path, line)
+        names.setdefault(c, (abb, name or abb or f"state {c}"))
+        membership.append((c, _year(st, "styear", t.path, line), _year(end, "endyear", t.path, line)))
+    t = tables["majors"]
+    majors = [
+        (_ccode(c, "ccode", t.path, line), _year(s, "styear", t.path, line), _year(e, "endyear", t.path, line))
+        for line, (c, s, e) in _rows(t, ("ccode", "styear", "endyear"))
+    ]
+
+    t = tables["nmc"]
+    nmc: dict[int, dict[int, Capability]] = {}
+    for line, (code, year, milex, milper, cinc) in _rows(t, ("ccode", "year", "milex", "milper", "cinc")):
+        c, y = _ccode(code, "ccode", t.path, line), _year(year, "year", t.path, line)
+        values = []
+        for column, text in (("cinc", cinc), ("milex", milex), ("milper", milper)):
+            try:
+                values.append(cell_number(text))
+            except (ValueError, OverflowError):
+                raise AdvisorError(f"{column} {text!r} is not a number", t.path, line) from None
+        if values[0] is not None and values[0] > 1:
+            raise AdvisorError(f"cinc {cinc} is more than 1 (a share of the system)", t.path, line)
+        if c in nmc.setdefault(y, {}):
+            raise AdvisorError(f"state {c} has a second row for {y}", t.path, line)
+        if values[0] is not None:
+            nmc[y][c] = Capability(values[0], values[1], values[2])
+
+    t = tables["contiguity"]
+    contiguity = []
+    for line, (a, b, kind, st, end) in _rows(t, CONTIGUITY_COLUMNS):
+        span = []
+        for column, text in (("stdate", st), ("enddate", end)):
+            try:
+                span.append(year_of(text))
+            except ValueError:
+                raise AdvisorError(f"{column} {text!r} is not a date (YYYY-MM-DD)", t.path, line) from None
+        ca, cb = _ccode(a, "ccode1", t.path, line), _ccode(b, "ccode2", t.path, line)
+        contiguity.append(
+            Contiguity(min(ca, cb), max(ca, cb), _int(kind, "conttype", t.path, line, 0, 5), span[0], span[1])
+        )
+
+    t = tables["atop"]
+    kinds = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+    atop: dict[int, dict[tuple[int, int], tuple[int, ...]]] = {}
+    for line, cells in _rows(t, ("ccode1", "ccode2", "year", *kinds)):
+        ca, cb = _ccode(cells[0], "ccode1", t.path, line), _ccode(cells[1], "ccode2", t.path, line)
+        y = _year(cells[2], "year", t.path, line)
+        flags = tuple(_flag(v, k, t.path, line) for k, v in zip(kinds, cells[3:]))
+        atop.setdefault(y, {})[(min(ca, cb), max(ca, cb))] = flags
+
+    t = tables["treaties"]
+    treaties = []
+    for line, (tid, member, ent, ext, defense, offense) in _rows(
+        t, ("atopid", "member", "yrent", "yrexit", "defense", "offense")
+    ):
+        left = _int(ext, "yrexit", t.path, line)
+        if left != 0:
+            left = _year(ext, "yrexit", t.path, line)
+        treaties.append(
+            TreatyMember(
+                _int(tid, "atopid", t.path, line, 0),
+                _ccode(member, "member", t.path, line),
+                _year(ent, "yrent", t.path, line),
+                left,
+                bool(_flag(defense, "defense", t.path, line) or _flag(offense, "offense", t.path, line)),
+            )
+        )
+
+    t = tables["rivalries"]
+    rivalries = []
+    for line, (name, a, b, st, end) in _rows(t, ("rivalryname", "ccode1", "ccode2", "styear", "endyear")):
+        ca, cb = _ccode(a, "ccode1", t.path, line), _ccode(b, "ccode2", t.path, line)
+        rivalries.append(
+            Rivalry(
+                min(ca, cb), max(ca, cb), _year(st, "styear", t.path, line), _year(end, "endyear", t.path, line), name
+            )
+        )
+
+    t = tables["mids"]
+    mids: dict[int, list[Dispute]] = {}
+    for line, (num, a, b, year, _sa, sb, _ha, hb) in _rows(
+        t, ("dispnum", "ccode1", "ccode2", "year", "sidea1", "sidea2", "hostlev1", "hostlev2")
+    ):
+        y = _year(year, "year", t.path, line)
+        mids.setdefault(y, []).append(
+            Dispute(
+                _int(num, "dispnum", t.path, line, 0),
+                _ccode(a, "ccode1", t.path, line),
+                _ccode(b, "ccode2", t.path, line),
+                y,
+                bool(_flag(sb, "sidea2", t.path, line)),
+                _int(hb, "hostlev2", t.path, line, 1, 5),
+            )
+        )
+
+    t = tables["wars"]
+    wars: dict[int, list[WarDyad]] = {}
+    for line, (num, a, b, year) in _rows(t, ("warnum", "ccode1", "ccode2", "year")):
+        y = _year(year, "year", t.path, line)
+        wars.setdefault(y, []).append(
+            WarDyad(
+                _int(num, "warnum", t.path, line, 0),
+                _ccode(a, "ccode1", t.path, line),
+                _ccode(b, "ccode2", t.path, line),
+                y,
+            )
+        )
+
+    return HistoryData(
+        folder=os.fspath(folder),
+        names=names,
+        membership=tuple(membership),
+        majors=tuple(majors),
+        nmc=nmc,
+        contiguity=tuple(contiguity),
+        atop=atop,
+        treaties=tuple(treaties),
+        rivalries=tuple(rivalries),
+        mids={y: tuple(v) for y, v in mids.items()},
+        wars={y: tuple(v) for y, v in wars.items()},
+        digests=digests,
+    )

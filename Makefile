@@ -12,12 +12,13 @@ $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	$(PY) -m pip check
+	mkdir -p $(VENV)/typing && ln -sfn "$(CURDIR)" $(VENV)/typing/alliance_advisor
 	touch $(STAMP)
 
 # The pre-flight installs (apt-get, on Debian/Ubuntu) the X libraries Qt's xcb
 # plugin needs and a fresh machine lacks; elsewhere it prints the command.
 run: $(STAMP)
-	$(PY) -m gui.preflight --install
+	$(PY) -m alliance_advisor.gui.preflight --install
 	$(PY) main.py
 
 # The whole suite, headless, after the lint (style, types, the layers' import contracts).

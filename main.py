@@ -40,8 +40,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _advisor(args):
-    from rules.case import Advisor
-    from rules.kb import load_knowledge
+    from alliance_advisor.rules.case import Advisor
+    from alliance_advisor.rules.kb import load_knowledge
 
     advisor = Advisor(load_knowledge(getattr(args, "knowledge", None)))
     world = getattr(args, "world", None)
@@ -53,7 +53,7 @@ def _advisor(args):
 
 def _emit(text, output):
     if output:
-        from rules.fileio import atomic_write_text
+        from alliance_advisor.rules.fileio import atomic_write_text
 
         atomic_write_text(output, text)
     else:
@@ -71,7 +71,7 @@ def _output_format(args):
     if not args.output:
         return args.format or "text"
 
-    from app.export import EXTENSIONS
+    from alliance_advisor.app.export import EXTENSIONS
 
     extension = os.path.splitext(args.output)[1].lower()
     implied = {**EXTENSIONS, **TEXT_EXTENSIONS}.get(extension)
@@ -89,7 +89,7 @@ def _output_format(args):
 
 
 def _first_extension(fmt):
-    from app.export import EXTENSIONS
+    from alliance_advisor.app.export import EXTENSIONS
 
     return next((ext for ext, f in {**EXTENSIONS, **TEXT_EXTENSIONS}.items() if f == fmt), "." + fmt)[1:]
 
@@ -98,9 +98,9 @@ def _read_file_of_kind(path, kind):
     """The parsed YAML of ``path``, which ``kind`` ('case' or 'scenario') of command
     reads; a file of the other kind is refused with the command that reads it, rather
     than with the first key this kind does not know."""
-    from rules.errors import CaseError
-    from rules.scenario import ScenarioError, file_kind
-    from rules.yamlio import read_yaml_file
+    from alliance_advisor.rules.errors import CaseError
+    from alliance_advisor.rules.scenario import ScenarioError, file_kind
+    from alliance_advisor.rules.yamlio import read_yaml_file
 
     error = CaseError if kind == "case" else ScenarioError
     data = read_yaml_file(path, error)
@@ -114,7 +114,7 @@ def _read_file_of_kind(path, kind):
 def cmd_analyze(args):
     # Each format imports only its own renderer: json never loads the text, report
     # or figure code.
-    from rules.case import case_from_data
+    from alliance_advisor.rules.case import case_from_data
 
     args.format = _output_format(args)
     advisor = _advisor(args)
@@ -123,28 +123,28 @@ def cmd_analyze(args):
     if args.format in ("md", "html", "pdf"):
         if len(cases) != 1 or not args.output:
             raise _usage(f"--format {args.format} takes one case and -o OUT")
-        from app.export import write
+        from alliance_advisor.app.export import write
 
         result = advisor.analyze(cases[0], world=args.world, extras=True)
         write(result, args.output, args.format, paper=args.paper)
         return 0
     results = [advisor.analyze(case, world=args.world, extras=True) for case in cases]
     if args.format == "json":
-        from app.export import json_data, json_text
+        from alliance_advisor.app.export import json_data, json_text
 
         data = [json_data(r) for r in results]
         payload = data[0] if len(data) == 1 else data
         _emit(json_text(payload), args.output)
     else:
-        from presentation.case import render_text
+        from alliance_advisor.presentation.case import render_text
 
         _emit("\n".join(render_text(r) for r in results), args.output)
     return 0
 
 
 def cmd_evaluate(args):
-    from presentation.case import render_evaluation_text
-    from rules.case import evaluate
+    from alliance_advisor.presentation.case import render_evaluation_text
+    from alliance_advisor.rules.case import evaluate
 
     advisor = _advisor(args)
     table = evaluate(advisor, args.directory)
@@ -156,11 +156,11 @@ def cmd_evaluate(args):
 
 
 def cmd_validate(args):
-    from rules import load_knowledge, load_library
+    from alliance_advisor.rules import load_knowledge, load_library
 
     kb = load_knowledge(args.directory)
     if (kb.directory / "derivation.yaml").exists():
-        from rules.scenario import load_derivation
+        from alliance_advisor.rules.scenario import load_derivation
 
         load_derivation(kb)  # the scenario's mapping is checked with the rest
     counts = kb.counts()
@@ -174,8 +174,8 @@ def cmd_validate(args):
 
 def cmd_verify(args):
     """Sweep the knowledge base: exit 0 clean, 1 findings, 130 interrupted."""
-    from presentation.case import Progress, render_verify_text
-    from rules.inference import verify
+    from alliance_advisor.presentation.case import Progress, render_verify_text
+    from alliance_advisor.rules.inference import verify
 
     directory = args.directory or getattr(args, "knowledge", None)
     progress = Progress(0, enabled=not args.no_progress and sys.stderr.isatty())
@@ -199,8 +199,8 @@ def cmd_verify(args):
 
 
 def cmd_scenario(args):
-    from presentation.scenario import render_scenario_text
-    from rules.scenario import ScenarioEngine, scenario_from_data
+    from alliance_advisor.presentation.scenario import render_scenario_text
+    from alliance_advisor.rules.scenario import ScenarioEngine, scenario_from_data
 
     args.format = _output_format(args)
     if args.format in ("md", "html", "pdf") and not args.output:
@@ -209,11 +209,11 @@ def cmd_scenario(args):
     scenario = scenario_from_data(_read_file_of_kind(args.file, "scenario"), advisor.kb, args.file)
     result = ScenarioEngine(advisor).run(scenario, world=args.world)
     if args.format in ("md", "html", "pdf"):
-        from app.export import write
+        from alliance_advisor.app.export import write
 
         write(result, args.output, args.format, paper=args.paper)
     elif args.format == "json":
-        from app.export import json_data, json_text
+        from alliance_advisor.app.export import json_data, json_text
 
         _emit(json_text(json_data(result)), args.output)
     else:
@@ -222,8 +222,8 @@ def cmd_scenario(args):
 
 
 def cmd_scenario_from_cow(args):
-    from rules import load_knowledge
-    from rules.scenario import load_derivation, scenario_from_cow, scenario_yaml
+    from alliance_advisor.rules import load_knowledge
+    from alliance_advisor.rules.scenario import load_derivation, scenario_from_cow, scenario_yaml
 
     kb = load_knowledge(getattr(args, "knowledge", None))
     states = [s.strip() for s in args.states.split(",") if s.strip()]
@@ -259,7 +259,7 @@ def _history_progress():
 def cmd_history(args):
     import time
 
-    from rules.history import FIRST_YEAR, LAST_YEAR, RunStats, data_guide, missing_data, run_history
+    from alliance_advisor.rules.history import FIRST_YEAR, LAST_YEAR, RunStats, data_guide, missing_data, run_history
 
     if not args.data:
         raise _usage("--data DIR is required: the folder holding cow/ and history/")
@@ -294,22 +294,22 @@ def cmd_history(args):
             file=sys.stderr,
         )
     if args.format in ("md", "html", "pdf"):
-        from app.export import write
+        from alliance_advisor.app.export import write
 
         write(run, args.output, args.format, paper=args.paper)
     elif args.format == "json":
         _emit(json.dumps(run, indent=1, sort_keys=True) + "\n", args.output)
     else:
-        from presentation.history import render_history_text
+        from alliance_advisor.presentation.history import render_history_text
 
         _emit(render_history_text(run), args.output)
     return 0
 
 
 def cmd_explain(args):
-    from presentation.case import render_proposition_map
-    from rules import load_knowledge
-    from rules.kb import proposition_map
+    from alliance_advisor.presentation.case import render_proposition_map
+    from alliance_advisor.rules import load_knowledge
+    from alliance_advisor.rules.kb import proposition_map
 
     kb = load_knowledge(getattr(args, "knowledge", None))
     _emit(render_proposition_map(kb, proposition_map(kb, args.proposition)), None)
@@ -318,13 +318,13 @@ def cmd_explain(args):
 
 def cmd_schema(args):
     if args.kind == "result":
-        from rules.case import json_schema
+        from alliance_advisor.rules.case import json_schema
 
         schema = json_schema()
     else:
-        from rules import load_knowledge
-        from rules.case import case_schema
-        from rules.scenario import scenario_schema
+        from alliance_advisor.rules import load_knowledge
+        from alliance_advisor.rules.case import case_schema
+        from alliance_advisor.rules.scenario import scenario_schema
 
         kb = load_knowledge(getattr(args, "knowledge", None))
         schema = case_schema(kb) if args.kind == "case" else scenario_schema(kb)
@@ -337,8 +337,8 @@ def cmd_version(args):
     # (main.py validate checks them), so the line costs little more than Python's start.
     from pathlib import Path
 
-    from rules.errors import KnowledgeError
-    from rules.version import KNOWLEDGE_DIR, knowledge_version, version_line
+    from alliance_advisor.rules.errors import KnowledgeError
+    from alliance_advisor.rules.version import KNOWLEDGE_DIR, knowledge_version, version_line
 
     directory = Path(args.knowledge) if args.knowledge else KNOWLEDGE_DIR
     if not directory.is_dir():
@@ -352,7 +352,7 @@ def cmd_version(args):
 
 
 def cmd_gui(args):
-    from gui.app import run_app
+    from alliance_advisor.gui.app import run_app
 
     return run_app(args)
 
@@ -503,7 +503,7 @@ def main(argv=None):
         args.func = cmd_version
     elif args.command is None:
         args = parser.parse_args(["gui"] + (["--knowledge", args.knowledge] if args.knowledge else []))
-    from rules.errors import AdvisorError
+    from alliance_advisor.rules.errors import AdvisorError
 
     try:
         return args.func(args) or 0

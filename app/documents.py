@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import yaml
 
-from rules.fileio import atomic_write_text
+from alliance_advisor.rules.fileio import atomic_write_text
 
 
 @runtime_checkable

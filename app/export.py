@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rules.errors import ExportError
-from rules.fileio import atomic_write_bytes, atomic_write_text
+from alliance_advisor.rules.errors import ExportError
+from alliance_advisor.rules.fileio import atomic_write_bytes, atomic_write_text
 
 # Format -> the filter text of the app's Export dialog.
 FORMATS = {
@@ -58,9 +58,9 @@ def _register_builtin() -> None:
     # The result types are loaded whenever a result exists, so importing them here
     # costs nothing; importing them at the top would load the engine with this module.
     # The renderers load when a report is written: JSON needs none of them.
-    from rules.case import Result
-    from rules.history import HistoryRun
-    from rules.scenario import ScenarioResult
+    from alliance_advisor.rules.case import Result
+    from alliance_advisor.rules.history import HistoryRun
+    from alliance_advisor.rules.scenario import ScenarioResult
 
     register(Result, Kind("a case analysis", _write_case_report, result_json))
     register(ScenarioResult, Kind("a scenario run", _write_scenario_report, scenario_json))
@@ -68,13 +68,13 @@ def _register_builtin() -> None:
 
 
 def _write_history_report(run: Any, fmt: str, path: str, paper: str) -> None:
-    from reports.history import write_history_report
+    from alliance_advisor.reports.history import write_history_report
 
     write_history_report(run, fmt, path, paper)
 
 
 def _write_scenario_report(result: Any, fmt: str, path: str, paper: str) -> None:
-    from reports.scenario import write_scenario_report
+    from alliance_advisor.reports.scenario import write_scenario_report
 
     write_scenario_report(result, fmt, path, paper)
 
@@ -122,7 +122,7 @@ def json_text(data: object) -> str:
 
 def scenario_json(result: Any) -> dict[str, Any]:
     """A scenario run as plain data, every explanation included."""
-    from rules.scenario import scenario_result_to_dict
+    from alliance_advisor.rules.scenario import scenario_result_to_dict
 
     return scenario_result_to_dict(result)
 
@@ -130,7 +130,7 @@ def scenario_json(result: Any) -> dict[str, Any]:
 def result_json(result: Any) -> dict[str, Any]:
     """The result object as plain data, with the app's version beside the knowledge
     base's, so that a JSON file says what made it."""
-    from rules.version import app_version
+    from alliance_advisor.rules.version import app_version
 
     data: dict[str, Any] = {}
     for key, value in result.to_dict().items():
@@ -148,11 +148,11 @@ def write_report(result: Any, fmt: str, path: str | os.PathLike[str], paper: str
 
 def _write_case_report(result: Any, fmt: str, path: str, paper: str) -> None:
     if fmt == "html":
-        from reports.html import render_html
+        from alliance_advisor.reports.html import render_html
 
         atomic_write_text(path, render_html(result, _report(result, fmt, path, paper)))
     elif fmt == "pdf":
-        from reports.pdf import render_pdf
+        from alliance_advisor.reports.pdf import render_pdf
 
         try:
             data = render_pdf(result, paper, _report(result, fmt, path, paper))
@@ -165,14 +165,14 @@ def _write_case_report(result: Any, fmt: str, path: str, paper: str) -> None:
 
 def _report(result: Any, fmt: str, path: str, paper: str = "a4") -> Any:
     """The report's blocks, told where they go so that its reproduce line is true."""
-    from reports.case import Output, report_blocks  # not for json: it needs no report
+    from alliance_advisor.reports.case import Output, report_blocks  # not for json: it needs no report
 
     return report_blocks(result, output=Output(fmt, os.path.basename(path), paper))
 
 
 def _write_markdown(result: Any, path: str) -> None:
     """The Markdown file and its figures beside it, as ``<stem>-<figure>.svg``."""
-    from reports.markdown import figure_name, render_markdown
+    from alliance_advisor.reports.markdown import figure_name, render_markdown
 
     report = _report(result, "md", path)
     folder = os.path.dirname(path)

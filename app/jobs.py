@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from rules.case import Case
-from rules.kb import KnowledgeBase
+from alliance_advisor.rules.case import Case
+from alliance_advisor.rules.kb import KnowledgeBase
 
 Cancelled = Callable[[], bool]
 Job = Callable[["EngineContext", Any, Cancelled], Iterator[tuple[str, Any]]]
@@ -34,7 +34,7 @@ class EngineContext:
         """This thread's Advisor (the first one compiles the program for all)."""
         advisor = getattr(self._local, "advisor", None)
         if advisor is None:
-            from rules.case import Advisor
+            from alliance_advisor.rules.case import Advisor
 
             with self._lock:
                 advisor = Advisor(self.kb, program=self._program)
@@ -46,7 +46,7 @@ class EngineContext:
         """This thread's scenario engine, over this thread's Advisor."""
         engine = getattr(self._local, "scenario_engine", None)
         if engine is None:
-            from rules.scenario import ScenarioEngine
+            from alliance_advisor.rules.scenario import ScenarioEngine
 
             engine = self._local.scenario_engine = ScenarioEngine(self.advisor())
         return engine
@@ -73,18 +73,18 @@ class EngineContext:
     # ----------------------------------------------------------- scenario files
     def validate_scenario(self, data: Any, path: str | None = None) -> Any:
         """Plain data (a scenario document's) as a Scenario; ScenarioError naming what is wrong."""
-        from rules.scenario import scenario_from_data
-        from rules.yamlio import as_node
+        from alliance_advisor.rules.scenario import scenario_from_data
+        from alliance_advisor.rules.yamlio import as_node
 
         return scenario_from_data(as_node(data), self.kb, path)
 
     def load_scenario(self, path: str) -> Any:
-        from rules.scenario import load_scenario
+        from alliance_advisor.rules.scenario import load_scenario
 
         return load_scenario(path, self.kb)
 
     def parse_scenario_text(self, text: str, path: str) -> Any:
-        from rules.scenario import parse_scenario_text
+        from alliance_advisor.rules.scenario import parse_scenario_text
 
         return parse_scenario_text(text, self.kb, path)
 
@@ -92,7 +92,7 @@ class EngineContext:
     def history_guide(self, data_dir: str) -> str | None:
         """What to get and where to put it when ``data_dir`` lacks data sets (the
         command line's guide), else None."""
-        from rules.history import data_guide, missing_data
+        from alliance_advisor.rules.history import data_guide, missing_data
 
         missing = missing_data(data_dir)
         return data_guide(data_dir, missing) if missing else None
@@ -100,25 +100,25 @@ class EngineContext:
     def history_year(self, data_dir: str, year: int) -> tuple[dict[str, Any], Any]:
         """The year's plain result and its ScenarioResult, on this thread's scenario
         engine (the data are read once per process and kept)."""
-        from rules.history import history_year
+        from alliance_advisor.rules.history import history_year
 
         return history_year(data_dir, year, engine=self.scenario_engine())
 
     def history_scenario(self, data_dir: str, year: int) -> dict[str, Any]:
         """The year's system as a scenario's plain data (an editable copy)."""
-        from rules.history import history_scenario
+        from alliance_advisor.rules.history import history_scenario
 
         return history_scenario(data_dir, year, kb=self.kb)
 
     @staticmethod
     def history_years() -> tuple[int, int]:
-        from rules.history import FIRST_YEAR, LAST_YEAR
+        from alliance_advisor.rules.history import FIRST_YEAR, LAST_YEAR
 
         return FIRST_YEAR, LAST_YEAR
 
 
 def is_scenario_data(data: object) -> bool:
-    from rules.scenario import is_scenario_data as is_scenario
+    from alliance_advisor.rules.scenario import is_scenario_data as is_scenario
 
     return is_scenario(data)
 
@@ -141,7 +141,7 @@ def scenario_job(context: EngineContext, scenario: Any, cancelled: Cancelled) ->
     yield "result", full
     if cancelled():
         return
-    from rules.scenario import perception_moves
+    from alliance_advisor.rules.scenario import perception_moves
 
     moves = perception_moves(context.scenario_engine(), scenario, full, cancelled=cancelled)
     if not cancelled():

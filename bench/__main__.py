@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from alliance_advisor.rules import Advisor, load_knowledge  # noqa: E402
+from alliance_advisor.rules.fileio import atomic_write_text  # noqa: E402
 from bench.workload import CASES, SEED, generated_cases  # noqa: E402
-from rules import Advisor, load_knowledge  # noqa: E402
-from rules.fileio import atomic_write_text  # noqa: E402
 
 try:
     from bench.clips_backend import ClipsBackend
@@ -126,7 +126,7 @@ def _pass_ms(run, cases):
 
 def whatif_ms(kb, plan):
     """A full what-if (every single-answer change) on a library case."""
-    from rules import load_case
+    from alliance_advisor.rules import load_case
 
     advisor = Advisor(kb)
     answers = load_case(SAMPLE_CASE, kb).answers
@@ -214,7 +214,7 @@ def edit_figures(kb, plan):
     edit, once the app has built its verdict table after the first analysis."""
     import random
 
-    from rules import Case
+    from alliance_advisor.rules import Case
 
     advisor = Advisor(kb)
     out = {}
@@ -222,7 +222,7 @@ def edit_figures(kb, plan):
     advisor.analyze(Case(), extras=True)  # the first analysis, of the blank case
     out["edit_first_ms"] = (time.perf_counter() - start) * 1000
     if hasattr(advisor.analyst, "verdict_table"):  # what the app's worker builds next, if not yet
-        from rules.case import Analyst
+        from alliance_advisor.rules.case import Analyst
 
         fresh = Analyst(kb, advisor.vector)
         start = time.perf_counter()
@@ -300,7 +300,7 @@ def verify_sweep(kb, plan, clips_ms_per_case):
     peak memory of a sampled sweep)."""
     import numpy as np
 
-    from rules.inference import Sweeper, sweep
+    from alliance_advisor.rules.inference import Sweeper, sweep
 
     sweeper = Sweeper(kb)  # as verify runs it: each proposition's ablation too
     plain = Sweeper(kb, ablations=False)  # the verdicts of every combination only
@@ -335,8 +335,8 @@ def scenario_figures(plan):
     """``main.py scenario FILE --format json`` end to end (every state's whole
     explanation in the json), with the peak memory: Europe 1936 as shipped (17 states;
     a synthetic 17-state system when it is absent) and a synthetic 60-state system."""
+    from alliance_advisor.rules.scenario import ScenarioEngine, parse_scenario_text
     from bench.scenarios import synthetic_scenario
-    from rules.scenario import ScenarioEngine, parse_scenario_text
 
     out = {}
     # In process, as the app reruns it on every edit: the quick run (verdicts and blocs)

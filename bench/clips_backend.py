@@ -34,8 +34,8 @@ threat level) are not derived: the staged verdict of rules.inference._program.ru
 
 import clips
 
-from rules.inference import Program, ProgramRule, StageDecision, decide_stage
-from rules.kb import UNKNOWN, All, Leaf, Stage
+from alliance_advisor.rules.inference import Program, ProgramRule, StageDecision, decide_stage
+from alliance_advisor.rules.kb import UNKNOWN, All, Leaf, Stage
 
 # What ``decide-stage`` returns when a stage concludes nothing: no alternative is
 # named so (the levels are lowercase identifiers).

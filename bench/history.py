@@ -19,8 +19,8 @@ def main() -> None:
     parser.add_argument("--data", required=True)
     parser.add_argument("--full", action="store_true", help="run 1816-2010 with --jobs 2 and measure it")
     args = parser.parse_args()
-    from rules.history import run_history, year_task
-    from rules.history._run import _context
+    from alliance_advisor.rules.history import run_history, year_task
+    from alliance_advisor.rules.history._run import _context
 
     t = time.perf_counter()
     _context(args.data, None)

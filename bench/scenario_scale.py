@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from alliance_advisor.rules import Advisor, load_knowledge  # noqa: E402
+from alliance_advisor.rules.scenario import ScenarioEngine, parse_scenario_text  # noqa: E402
 from bench.scenarios import synthetic_scenario  # noqa: E402
-from rules import Advisor, load_knowledge  # noqa: E402
-from rules.scenario import ScenarioEngine, parse_scenario_text  # noqa: E402
 
 QUICK_TARGETS = {60: 0.1, 200: 0.5}  # seconds
 EXPLAINED_TARGETS = {200: 3.0}

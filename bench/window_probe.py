@@ -30,7 +30,7 @@ def main():
     app = QApplication([sys.argv[0]])
     probe = _ExposeProbe()
     app.installEventFilter(probe)
-    import main as entry
+    from alliance_advisor import main as entry
 
     return entry.main(["gui"])
 

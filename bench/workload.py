@@ -2,7 +2,7 @@
 
 import random
 
-from rules import Case
+from alliance_advisor.rules import Case
 
 SEED = 1987
 CASES = 2000

@@ -32,7 +32,7 @@ def create_application(argv=None):
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from gui.style import apply_style
+    from alliance_advisor.gui.style import apply_style
 
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     if app.property("allianceAdvisor"):
@@ -56,7 +56,7 @@ def run_app(args):
                 "QT_QPA_PLATFORM=offscreen for 'gui --screenshot'."
             )
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
-    from gui import preflight
+    from alliance_advisor.gui import preflight
 
     if preflight.wants_xcb():  # Qt would abort (exit 134) on a missing X library: say which
         code = preflight.check()
@@ -65,8 +65,8 @@ def run_app(args):
     size = _parse_size(getattr(args, "size", None))
     if getattr(args, "dark", False):
         os.environ["ALLIANCE_COLOR_SCHEME"] = "dark"
-    from rules.case import load_case
-    from rules.kb import load_knowledge
+    from alliance_advisor.rules.case import load_case
+    from alliance_advisor.rules.kb import load_knowledge
 
     kb = load_knowledge(getattr(args, "knowledge", None))
     case_path = getattr(args, "case", None)
@@ -77,8 +77,8 @@ def run_app(args):
         return _screenshot(app, kb, case_path, screenshot, size or SCREENSHOT_SIZE, getattr(args, "scenario", None))
     if getattr(args, "smoke", False):
         return _smoke(app, kb, case_path, size or SCREENSHOT_SIZE)
-    from app.jobs import EngineContext
-    from gui.case.window import MainWindow
+    from alliance_advisor.app.jobs import EngineContext
+    from alliance_advisor.gui.case.window import MainWindow
 
     window = MainWindow(kb, engine=EngineContext(kb))  # the application's one engine context
     if size:
@@ -99,7 +99,7 @@ def _parse_size(text):
     """``--size 1024x700`` -> (1024, 700); bad input is one line and exit 2 (main.py)."""
     if not text:
         return None
-    from rules.errors import AdvisorError
+    from alliance_advisor.rules.errors import AdvisorError
 
     try:
         width, height = (int(part) for part in text.lower().split("x"))
@@ -114,7 +114,7 @@ def _scratch_window(kb):
     """A window with throw-away settings: it never reads or changes the user's layout."""
     from PySide6.QtCore import QSettings
 
-    from gui.case.window import MainWindow
+    from alliance_advisor.gui.case.window import MainWindow
 
     scratch = tempfile.TemporaryDirectory()
     settings = QSettings(os.path.join(scratch.name, "settings.ini"), QSettings.IniFormat)
@@ -171,8 +171,8 @@ def _quiet_offscreen_warnings(mode, context, message):
 def _screenshot(app, kb, case_path, out, size, scenario_path=None):
     from PySide6.QtCore import QBuffer, QIODevice, qInstallMessageHandler
 
-    from rules.errors import ExportError
-    from rules.fileio import atomic_write_bytes
+    from alliance_advisor.rules.errors import ExportError
+    from alliance_advisor.rules.fileio import atomic_write_bytes
 
     qInstallMessageHandler(_quiet_offscreen_warnings)
     # Throw-away settings: the picture never depends on (or changes) the user's

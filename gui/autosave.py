@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
-from rules.fileio import atomic_write_text
+from alliance_advisor.rules.fileio import atomic_write_text
 
 FORMAT = 1
 

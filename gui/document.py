@@ -18,9 +18,9 @@ import yaml
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.documents import DocumentState, scenario_yaml_text
-from rules.case import Case, case_to_yaml, load_case, parse_case_text
-from rules.kb import UNKNOWN
+from alliance_advisor.app.documents import DocumentState, scenario_yaml_text
+from alliance_advisor.rules.case import Case, case_to_yaml, load_case, parse_case_text
+from alliance_advisor.rules.kb import UNKNOWN
 
 # Case fields the details form edits, with how a command names them.
 DETAIL_FIELDS = {

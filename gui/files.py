@@ -12,10 +12,10 @@ gui/document.py has both kinds. Each open document gets an autosave file of its 
 import os
 from pathlib import Path
 
-from app.documents import save_text
-from gui import msgbox
-from gui.autosave import Autosave, find_orphans
-from rules.errors import AdvisorError
+from alliance_advisor.app.documents import save_text
+from alliance_advisor.gui import msgbox
+from alliance_advisor.gui.autosave import Autosave, find_orphans
+from alliance_advisor.rules.errors import AdvisorError
 
 
 class FileController:

@@ -39,10 +39,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.jobs import EngineContext, history_job
-from gui import msgbox
-from gui.live import LiveAnalysis
-from gui.scenario import (
+from alliance_advisor.app.jobs import EngineContext, history_job
+from alliance_advisor.gui import msgbox
+from alliance_advisor.gui.live import LiveAnalysis
+from alliance_advisor.gui.scenario import (
     REPORT_FILTER,
     CoalitionDiagram,
     ThreatBars,
@@ -51,13 +51,13 @@ from gui.scenario import (
     ranked_threats_html,
     select_row_of,
 )
-from gui.screens import fit_to_screen
-from gui.style import esc, theme
-from presentation.coalitions import LEGEND
-from presentation.figures import capital
-from presentation.history import YEAR_COLUMNS, observed_text, year_heading, year_rows
-from presentation.scenario import blocs_text, choice_text, name_of, why_greatest
-from rules.errors import AdvisorError
+from alliance_advisor.gui.screens import fit_to_screen
+from alliance_advisor.gui.style import esc, theme
+from alliance_advisor.presentation.coalitions import LEGEND
+from alliance_advisor.presentation.figures import capital
+from alliance_advisor.presentation.history import YEAR_COLUMNS, observed_text, year_heading, year_rows
+from alliance_advisor.presentation.scenario import blocs_text, choice_text, name_of, why_greatest
+from alliance_advisor.rules.errors import AdvisorError
 
 DATA_KEY = "history/data_dir"  # the data folder, in the app's settings
 YEAR_KEY = "history/year"
@@ -375,7 +375,7 @@ class HistoryWindow(QMainWindow):
             return None
         if self._open_scenario is not None:
             return self._open_scenario(data)
-        from gui.scenario import ScenarioWindow
+        from alliance_advisor.gui.scenario import ScenarioWindow
 
         window = ScenarioWindow(self.kb, data, engine=self.engine, parent=self)
         window.setAttribute(Qt.WA_DeleteOnClose)
@@ -392,7 +392,7 @@ class HistoryWindow(QMainWindow):
     def export(self, path, paper=None):
         """The year's result with every explanation (run here: about a second for
         1914) through the one export entry, as the scenario window's export."""
-        from app.export import format_for_path, write
+        from alliance_advisor.app.export import format_for_path, write
 
         paper = paper or self.settings.value("export/paper", "a4")
         try:

@@ -4,7 +4,7 @@ on every platform (the icon theme is used instead where the desktop has one)."""
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from gui.style import theme
+from alliance_advisor.gui.style import theme
 
 # Each glyph draws into a 24 x 24 box.
 

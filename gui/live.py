@@ -11,7 +11,7 @@ the latest, so it never shows a result that does not match what is on screen.
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from rules.errors import AdvisorError
+from alliance_advisor.rules.errors import AdvisorError
 
 BUSY_AFTER_MS = 150  # only say "analysing" when it is slow enough to notice
 

@@ -8,9 +8,9 @@ linker cannot find (``ldd``, which walks the plugin and every Qt library it
 needs), names the Debian packages that provide those libraries and, when asked,
 installs them with apt-get. It never imports Qt, so it works when Qt cannot.
 
-    python -m gui.preflight            check; exit 2 naming what is missing
-    python -m gui.preflight --install  on Debian/Ubuntu install what is missing (make run)
-    python -m gui.preflight --install --always --xvfb    CI: no display yet, and Xvfb too
+    python -m alliance_advisor.gui.preflight            check; exit 2 naming what is missing
+    python -m alliance_advisor.gui.preflight --install  on Debian/Ubuntu install what is missing (make run)
+    python -m alliance_advisor.gui.preflight --install --always --xvfb    CI: no display yet, and Xvfb too
 
 ``QT_DEBUG_PLUGINS=1`` makes it print the whole ``ldd`` resolution, the same
 evidence Qt's own plugin debugging gives, before it decides.
@@ -250,7 +250,8 @@ def check(install=False, always=False, xvfb=False, env=None):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m gui.preflight", description="Check that Qt can load its X11 (xcb) platform plugin."
+        prog="python -m alliance_advisor.gui.preflight",
+        description="Check that Qt can load its X11 (xcb) platform plugin.",
     )
     parser.add_argument(
         "--install", action="store_true", help="on Debian/Ubuntu, install the missing system packages with apt-get"

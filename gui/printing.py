@@ -3,8 +3,8 @@
 reports.pdf lays the pages out and paints them on any paged device; here the
 QPrinter the print dialog set up, so paper and export never differ."""
 
-from reports import pdf
-from reports.case import Output, report_blocks
+from alliance_advisor.reports import pdf
+from alliance_advisor.reports.case import Output, report_blocks
 
 
 def print_report(result, printer, paper="a4"):

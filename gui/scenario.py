@@ -38,19 +38,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.jobs import scenario_job
-from gui import msgbox
-from gui.document import ScenarioDocument
-from gui.live import LiveAnalysis
-from gui.screens import fit_to_screen
-from gui.style import esc, theme
-from gui.tabs import FittingTabs
-from presentation.coalitions import THREAT, WRONG, coalition_layout
-from presentation.figures import capital
-from presentation.scenario import BASELINE_COLUMNS, baseline_rows, blocs_text, choice_text, name_of, why_greatest
-from presentation.wording import rests_on_text
-from rules.case import Case
-from rules.errors import AdvisorError
+from alliance_advisor.app.jobs import scenario_job
+from alliance_advisor.gui import msgbox
+from alliance_advisor.gui.document import ScenarioDocument
+from alliance_advisor.gui.live import LiveAnalysis
+from alliance_advisor.gui.screens import fit_to_screen
+from alliance_advisor.gui.style import esc, theme
+from alliance_advisor.gui.tabs import FittingTabs
+from alliance_advisor.presentation.coalitions import THREAT, WRONG, coalition_layout
+from alliance_advisor.presentation.figures import capital
+from alliance_advisor.presentation.scenario import (
+    BASELINE_COLUMNS,
+    baseline_rows,
+    blocs_text,
+    choice_text,
+    name_of,
+    why_greatest,
+)
+from alliance_advisor.presentation.wording import rests_on_text
+from alliance_advisor.rules.case import Case
+from alliance_advisor.rules.errors import AdvisorError
 
 SCENARIO_FILTER = "Scenarios (*.yaml *.yml);;All files (*)"
 REPORT_FILTER = "HTML report (*.html);;PDF report (*.pdf);;Markdown report (*.md);;JSON result (*.json)"
@@ -317,15 +324,15 @@ class ScenarioWindow(QMainWindow):
         files=None,
     ):
         super().__init__(parent)
-        from app.jobs import EngineContext
-        from gui.files import FileController
+        from alliance_advisor.app.jobs import EngineContext
+        from alliance_advisor.gui.files import FileController
 
         self.kb = kb
         self.engine = engine if engine is not None else EngineContext(kb)
         if files is None:
             from PySide6.QtCore import QSettings
 
-            from gui.recent import RecentFiles
+            from alliance_advisor.gui.recent import RecentFiles
 
             files = FileController(RecentFiles(QSettings()))
         self.files = files
@@ -950,7 +957,7 @@ class ScenarioWindow(QMainWindow):
         return self.export(path) if path else False
 
     def export(self, path, paper="a4"):
-        from app.export import format_for_path, write
+        from alliance_advisor.app.export import format_for_path, write
 
         fmt = format_for_path(path) or "html"
         try:

@@ -11,9 +11,9 @@ import textwrap
 import time
 from typing import Any
 
-from presentation.citations import merge_citations
-from presentation.grammar import counted, plural
-from presentation.wording import (
+from alliance_advisor.presentation.citations import merge_citations
+from alliance_advisor.presentation.grammar import counted, plural
+from alliance_advisor.presentation.wording import (
     NO_RUNNER_UP,
     conflict_text,
     failure_text,
@@ -28,8 +28,8 @@ from presentation.wording import (
     why_not_stage_detail,
     why_not_summary,
 )
-from rules.case import Result
-from rules.kb import KnowledgeBase
+from alliance_advisor.rules.case import Result
+from alliance_advisor.rules.kb import KnowledgeBase
 
 
 def _wrapped(lead: str, text: str, width: int = 96) -> list[str]:
@@ -127,7 +127,7 @@ def _shown(path: Any) -> str:
 
 def render_proposition_map(kb: KnowledgeBase, found: Any) -> str:
     """``main.py explain P``: where a proposition lives and what encodes it."""
-    from rules.kb import condition_text
+    from alliance_advisor.rules.kb import condition_text
 
     prop = found.proposition
     heading = f"{prop.id}: {prop.title} ({prop.citation})"

@@ -4,7 +4,7 @@ into one: 'Walt 1987, pp. 30-32'. Pure text work, shared by every view."""
 import re
 from collections.abc import Iterable
 
-from rules.kb import Source
+from alliance_advisor.rules.kb import Source
 
 _CITATION = re.compile(r"^\s*(?P<source>.+?),\s*pp?\.\s*(?P<pages>.+?)\s*$")
 _RANGE = re.compile(r"^(\d+)\s*(?:[-\u2013\u2014]\s*(\d+))?$")
@@ -77,7 +77,7 @@ def listed_sources(sources: Iterable[object]) -> str:
     """Sources run together in one sentence: each one's own closing full stop dropped
     before the semicolon that follows it, and one full stop at the end ('... 58-66;
     Axelrod, ...', never '58-66.; Axelrod'). Empty for no sources."""
-    from presentation.grammar import closed, unclosed
+    from alliance_advisor.presentation.grammar import closed, unclosed
 
     items = [unclosed(str(s)) for s in sources if str(s).strip()]
     return closed("; ".join(items)) if items else ""

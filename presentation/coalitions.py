@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from presentation.figures import (
+from alliance_advisor.presentation.figures import (
     INK,
     LABEL_SIZE,
     MARGIN,
@@ -26,7 +26,7 @@ from presentation.figures import (
     fit_text,
     text_width,
 )
-from rules.scenario import ScenarioResult
+from alliance_advisor.rules.scenario import ScenarioResult
 
 BLOC_COLOURS = ("#2f5d8a", "#b4493d", "#2f7d5b", "#8a5a2f", "#6a4c93", "#1f7a8c", "#8c6d1f")
 UNALIGNED = "#8a94a3"

@@ -37,10 +37,10 @@ API (coordinates in pixels at 96 dpi, origin top left; a node's x, y is its top 
 from dataclasses import dataclass, field
 from html import escape as _html_escape
 
-from presentation.citations import merge_citations
-from rules.case import ThreatScore
-from rules.inference import score_parts
-from rules.kb import DERIVE, UNKNOWN
+from alliance_advisor.presentation.citations import merge_citations
+from alliance_advisor.rules.case import ThreatScore
+from alliance_advisor.rules.inference import score_parts
+from alliance_advisor.rules.kb import DERIVE, UNKNOWN
 
 
 def escape(text):

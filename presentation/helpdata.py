@@ -8,8 +8,8 @@ command line's explanation of a proposition can print the same data.
 from html import escape
 from typing import Any
 
-from presentation.wording import effect_label
-from rules.kb import KnowledgeBase, proposition_map
+from alliance_advisor.presentation.wording import effect_label
+from alliance_advisor.rules.kb import KnowledgeBase, proposition_map
 
 GROUP_TITLES = {
     "balancing": "Balancing hypotheses",

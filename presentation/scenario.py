@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import textwrap
 
-from presentation.figures import capital
-from presentation.grammar import closed, counted
-from presentation.wording import listed, response_label
-from rules.kb import KnowledgeBase
-from rules.scenario import PairThreat, ScenarioResult, StateChoice
+from alliance_advisor.presentation.figures import capital
+from alliance_advisor.presentation.grammar import closed, counted
+from alliance_advisor.presentation.wording import listed, response_label
+from alliance_advisor.rules.kb import KnowledgeBase
+from alliance_advisor.rules.scenario import PairThreat, ScenarioResult, StateChoice
 
 
 def name_of(result: ScenarioResult, state_id: str) -> str:

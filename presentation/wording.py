@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from presentation.grammar import counted
-from rules.case import Failure, Result, StageOutcome
-from rules.kb import KnowledgeBase
+from alliance_advisor.presentation.grammar import counted
+from alliance_advisor.rules.case import Failure, Result, StageOutcome
+from alliance_advisor.rules.kb import KnowledgeBase
 
 
 def response_label(kb: KnowledgeBase, response_id: str | None) -> str:

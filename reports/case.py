@@ -14,13 +14,13 @@ import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from presentation import figures, wording
-from presentation.citations import inverted_name, listed_sources, merge_citations, merge_pages
-from presentation.figures import capital, signed
-from presentation.grammar import closed, counted, plural
-from rules.case import Analogue, Case, FiredRule, Result, WhatIf, WorldOutcome
-from rules.kb import KnowledgeBase, Source
-from rules.version import app_version
+from alliance_advisor.presentation import figures, wording
+from alliance_advisor.presentation.citations import inverted_name, listed_sources, merge_citations, merge_pages
+from alliance_advisor.presentation.figures import capital, signed
+from alliance_advisor.presentation.grammar import closed, counted, plural
+from alliance_advisor.rules.case import Analogue, Case, FiredRule, Result, WhatIf, WorldOutcome
+from alliance_advisor.rules.kb import KnowledgeBase, Source
+from alliance_advisor.rules.version import app_version
 
 # ------------------------------------------------------------------- the blocks
 

@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any, cast
 
-from presentation.history import COLUMNS, METHOD, THEORY_NAMES, best_and_worst, headline_rows
-from reports.case import Block, Bullets, Figure, Heading, Para, Report, Run, Table, b, code, i
-from rules.errors import ExportError
-from rules.version import app_version
+from alliance_advisor.presentation.history import COLUMNS, METHOD, THEORY_NAMES, best_and_worst, headline_rows
+from alliance_advisor.reports.case import Block, Bullets, Figure, Heading, Para, Report, Run, Table, b, code, i
+from alliance_advisor.rules.errors import ExportError
+from alliance_advisor.rules.version import app_version
 
 
 def era_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
@@ -185,6 +185,6 @@ def write_history_report(run: Mapping[str, Any], fmt: str, path: str, paper: str
     report = history_report_blocks(run, command=_command(run, fmt, path))
     # The renderers read the knowledge base's version from the result they report on.
     stamp = cast(Any, SimpleNamespace(knowledge_version=run.get("knowledge_version", "")))
-    from reports.writing import write_blocks
+    from alliance_advisor.reports.writing import write_blocks
 
     write_blocks(stamp, report, fmt, path, paper)

@@ -8,13 +8,25 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, cast
 
-from presentation.figures import FONT_FAMILY
-from rules.case import Result
+from alliance_advisor.presentation.figures import FONT_FAMILY
+from alliance_advisor.rules.case import Result
 
 if TYPE_CHECKING:
-    from rules.scenario import ScenarioResult
-from reports.case import Block, Bullets, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
-from rules.version import app_version
+    from alliance_advisor.rules.scenario import ScenarioResult
+from alliance_advisor.reports.case import (
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    KeyValues,
+    Output,
+    Para,
+    Report,
+    Run,
+    Table,
+    report_blocks,
+)
+from alliance_advisor.rules.version import app_version
 
 # Even if some text slipped through unescaped, the page may run no script and load
 # nothing from outside.

@@ -5,12 +5,23 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, cast
 
-from rules.case import Result
+from alliance_advisor.rules.case import Result
 
 if TYPE_CHECKING:
-    from rules.scenario import ScenarioResult
+    from alliance_advisor.rules.scenario import ScenarioResult
 
-from reports.case import Bullets, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
+from alliance_advisor.reports.case import (
+    Bullets,
+    Figure,
+    Heading,
+    KeyValues,
+    Output,
+    Para,
+    Report,
+    Run,
+    Table,
+    report_blocks,
+)
 
 # Characters that start markup anywhere in a line (GitHub also reads ~ as
 # strikethrough and $ as maths). & < > become entities, so no HTML gets through.

@@ -16,11 +16,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypedDict, cast
 
-from presentation.figures import INK, MUTED
-from reports.case import Block, Figure, Heading, KeyValues, Output, Para, Report, Run, Table, report_blocks
-from reports.html import blocks_html, runs_html
-from rules.errors import ExportError
-from rules.version import app_version
+from alliance_advisor.presentation.figures import INK, MUTED
+from alliance_advisor.reports.case import (
+    Block,
+    Figure,
+    Heading,
+    KeyValues,
+    Output,
+    Para,
+    Report,
+    Run,
+    Table,
+    report_blocks,
+)
+from alliance_advisor.reports.html import blocks_html, runs_html
+from alliance_advisor.rules.errors import ExportError
+from alliance_advisor.rules.version import app_version
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QRectF
@@ -36,8 +47,8 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QApplication
 
-    from rules.case import Result
-    from rules.scenario import ScenarioResult
+    from alliance_advisor.rules.case import Result
+    from alliance_advisor.rules.scenario import ScenarioResult
 
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 DPI = 96  # layout units are CSS pixels, as in the figures

@@ -12,11 +12,11 @@ import datetime
 import os
 import shlex
 
-from presentation import wording
-from presentation.citations import listed_sources
-from presentation.coalitions import coalition_svg
-from presentation.grammar import counted
-from presentation.scenario import (
+from alliance_advisor.presentation import wording
+from alliance_advisor.presentation.citations import listed_sources
+from alliance_advisor.presentation.coalitions import coalition_svg
+from alliance_advisor.presentation.grammar import counted
+from alliance_advisor.presentation.scenario import (
     BASELINE_COLUMNS,
     aims_text,
     anchor_text,
@@ -29,8 +29,22 @@ from presentation.scenario import (
     rounds_text,
     why_greatest,
 )
-from reports.case import BR, Bullets, Figure, Heading, KeyValues, Para, Report, Run, Table, b, code, i, theory_reference
-from rules.version import app_version
+from alliance_advisor.reports.case import (
+    BR,
+    Bullets,
+    Figure,
+    Heading,
+    KeyValues,
+    Para,
+    Report,
+    Run,
+    Table,
+    b,
+    code,
+    i,
+    theory_reference,
+)
+from alliance_advisor.rules.version import app_version
 
 
 def _state_names(result, ids):
@@ -316,12 +330,12 @@ def scenario_report_blocks(result, generated=None, output=("html", "", "a4")) ->
 
 def write_scenario_report(result, fmt, path, paper="a4"):
     """Write the scenario report in md, html or pdf, atomically (ExportError naming the path)."""
-    from rules.errors import ExportError
+    from alliance_advisor.rules.errors import ExportError
 
     path = os.fspath(path)
     if fmt not in ("md", "html", "pdf"):
         raise ExportError(f"unknown report format '{fmt}' (expected md, html, pdf)", path)
     report = scenario_report_blocks(result, output=(fmt, os.path.basename(path), paper))
-    from reports.writing import write_blocks
+    from alliance_advisor.reports.writing import write_blocks
 
     write_blocks(result, report, fmt, path, paper)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from rules.errors import ExportError
-from rules.fileio import atomic_write_bytes, atomic_write_text
+from alliance_advisor.rules.errors import ExportError
+from alliance_advisor.rules.fileio import atomic_write_bytes, atomic_write_text
 
 
 def write_blocks(result: Any, report: Any, fmt: str, path: str | os.PathLike[str], paper: str = "a4") -> None:
@@ -19,11 +19,11 @@ def write_blocks(result: Any, report: Any, fmt: str, path: str | os.PathLike[str
     The scenario and the history reports both end here. ExportError naming the path."""
     path = os.fspath(path)
     if fmt == "html":
-        from reports.html import render_html
+        from alliance_advisor.reports.html import render_html
 
         atomic_write_text(path, render_html(result, report))
     elif fmt == "pdf":
-        from reports.pdf import render_pdf
+        from alliance_advisor.reports.pdf import render_pdf
 
         try:
             data = render_pdf(result, paper, report)
@@ -31,7 +31,7 @@ def write_blocks(result: Any, report: Any, fmt: str, path: str | os.PathLike[str
             raise ExportError(exc.message, path) from None
         atomic_write_bytes(path, data)
     else:
-        from reports.markdown import figure_name, render_markdown
+        from alliance_advisor.reports.markdown import figure_name, render_markdown
 
         folder = os.path.dirname(path)
         stem = os.path.splitext(os.path.basename(path))[0]

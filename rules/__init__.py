@@ -6,10 +6,7 @@ contracts in pyproject.toml, and tests, hold it to that).
 
 import collections as _collections
 import collections.abc as _collections_abc
-import importlib
-import sys
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 
 def _restore_collections_aliases() -> None:
@@ -31,29 +28,7 @@ _restore_collections_aliases()
 # is made the same way, by lazy_face.
 
 
-def lazy_face(
-    package: str, table: Mapping[str, tuple[str, str | None]]
-) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """A package face's ``__getattr__`` and ``__dir__``: each public name is taken from its
-    private module (``table``: name -> (module, relative to the package, and attribute; None for the
-    module itself))
-    the first time it is asked for, and kept in the package's namespace."""
-    namespace = sys.modules[package].__dict__
-
-    def __getattr__(name: str) -> Any:
-        entry = table.get(name)
-        if entry is None:
-            raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        module = importlib.import_module(entry[0], package)
-        value = module if entry[1] is None else getattr(module, entry[1])
-        namespace[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted(set(namespace) | set(table))
-
-    return __getattr__, __dir__
-
+from alliance_advisor.rules._face import lazy_face  # noqa: E402
 
 __getattr__, __dir__ = lazy_face(
     __name__,
@@ -76,12 +51,12 @@ __getattr__, __dir__ = lazy_face(
 )
 
 if TYPE_CHECKING:
-    from rules.case._advisor import Advisor
-    from rules.case._model import Case, case_to_yaml, load_case, load_library, parse_case_text
-    from rules.case._result import Result
-    from rules.errors import AdvisorError, CaseError, ExportError, KnowledgeError
-    from rules.kb._load import load_knowledge
-    from rules.kb._model import UNKNOWN, KnowledgeBase
+    from alliance_advisor.rules.case._advisor import Advisor
+    from alliance_advisor.rules.case._model import Case, case_to_yaml, load_case, load_library, parse_case_text
+    from alliance_advisor.rules.case._result import Result
+    from alliance_advisor.rules.errors import AdvisorError, CaseError, ExportError, KnowledgeError
+    from alliance_advisor.rules.kb._load import load_knowledge
+    from alliance_advisor.rules.kb._model import UNKNOWN, KnowledgeBase
 
 __all__ = [
     "AdvisorError",
@@ -98,5 +73,4 @@ __all__ = [
     "parse_case_text",
     "Advisor",
     "Result",
-    "lazy_face",
 ]

@@ -3,7 +3,7 @@
 import os
 import tempfile
 
-from rules.errors import ExportError
+from alliance_advisor.rules.errors import ExportError
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from rules.errors import AdvisorError
+from alliance_advisor.rules.errors import AdvisorError
 
 # Limits for files that travel between people (see README, "Limits").
 MAX_FILE_BYTES = 512_000  # a case or knowledge file larger than this is refused

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from rules import Advisor, Case, load_knowledge  # noqa: E402
+from alliance_advisor.rules import Advisor, Case, load_knowledge  # noqa: E402
 
 CASES_DIR = ROOT / "knowledge" / "cases"
 

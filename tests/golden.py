@@ -69,8 +69,8 @@ def digest(record):
 
 
 def make_record(advisor):
+    from alliance_advisor.rules import load_library
     from bench.workload import generated_cases
-    from rules import load_library
 
     kb = advisor.kb
     library = {}
@@ -90,7 +90,7 @@ def make_record(advisor):
 
 
 def main():
-    from rules import Advisor, load_knowledge
+    from alliance_advisor.rules import Advisor, load_knowledge
 
     record = make_record(Advisor(load_knowledge()))
     SNAPSHOT.parent.mkdir(exist_ok=True)

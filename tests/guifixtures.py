@@ -16,11 +16,11 @@ from PySide6.QtGui import QDropEvent, QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
 
 from conftest import CASES_DIR, ROOT  # noqa: E402
-from gui import msgbox  # noqa: E402
-from gui.app import create_application  # noqa: E402
-from gui.case.charts import OverviewView  # noqa: E402
-from gui.case.window import MainWindow  # noqa: E402
-from rules import Advisor, load_case  # noqa: E402
+from alliance_advisor.gui import msgbox  # noqa: E402
+from alliance_advisor.gui.app import create_application  # noqa: E402
+from alliance_advisor.gui.case.charts import OverviewView  # noqa: E402
+from alliance_advisor.gui.case.window import MainWindow  # noqa: E402
+from alliance_advisor.rules import Advisor, load_case  # noqa: E402
 
 NORWAY = CASES_DIR / "norway_1949.yaml"
 

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-import main
+from alliance_advisor import main
+from alliance_advisor.rules import Advisor, Case, load_case, load_knowledge
+from alliance_advisor.rules.case import Flip
 from conftest import CASES_DIR, make_case
-from rules import Advisor, Case, load_case, load_knowledge
-from rules.case import Flip
 
 # A weak state next to an overwhelming, aggressive great power that can strike fast.
 EXPOSED = dict(

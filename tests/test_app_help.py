@@ -4,10 +4,10 @@ import re
 
 from PySide6.QtGui import QKeySequence
 
-from gui.case.compare import compare_rows
-from gui.case.library import AGREES, DIFFERS
+from alliance_advisor.gui.case.compare import compare_rows
+from alliance_advisor.gui.case.library import AGREES, DIFFERS
+from alliance_advisor.presentation.helpdata import glossary, proposition_entry
 from guifixtures import *  # noqa: F401,F403
-from presentation.helpdata import glossary, proposition_entry
 
 
 def test_a_proposition_entry_lists_the_rules_that_encode_it(kb):
@@ -66,7 +66,7 @@ def test_print_paints_the_report_on_the_printer(qtbot, window, prompts, tmp_path
     assert prompts.errors == []
     from pypdf import PdfReader
 
-    from reports.pdf import render_pdf
+    from alliance_advisor.reports.pdf import render_pdf
 
     printed = PdfReader(str(prompts.print_to))
     exported = PdfReader(__import__("io").BytesIO(render_pdf(window.analysis.result)))

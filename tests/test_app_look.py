@@ -2,7 +2,8 @@
 
 from PySide6.QtGui import QColor, QPalette
 
-from gui import charts, style
+from alliance_advisor.gui import style
+from alliance_advisor.gui.case import charts
 from guifixtures import *  # noqa: F401,F403
 
 

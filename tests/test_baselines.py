@@ -8,11 +8,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from conftest import ROOT
-from presentation.scenario import render_scenario_text
-from rules.errors import KnowledgeError
-from rules.kb import load_knowledge
-from rules.scenario import (
+from alliance_advisor.presentation.scenario import render_scenario_text
+from alliance_advisor.rules.errors import KnowledgeError
+from alliance_advisor.rules.kb import load_knowledge
+from alliance_advisor.rules.scenario import (
     LandscapeMapping,
     ScenarioEngine,
     balance_of_power,
@@ -23,6 +22,7 @@ from rules.scenario import (
     load_scenario,
     scenario_result_to_dict,
 )
+from conftest import ROOT
 
 SCENARIOS = sorted((ROOT / "knowledge" / "scenarios").glob("*.yaml"))
 MAPPING = LandscapeMapping(

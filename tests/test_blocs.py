@@ -4,8 +4,8 @@ threat's bloc, and the words for a state that others take for an aggressor."""
 
 import pytest
 
-from presentation.scenario import aims_text, baseline_rows, bloc_threat_text
-from rules.scenario import ScenarioEngine, parse_scenario_text, scenario_result_to_dict
+from alliance_advisor.presentation.scenario import aims_text, baseline_rows, bloc_threat_text
+from alliance_advisor.rules.scenario import ScenarioEngine, parse_scenario_text, scenario_result_to_dict
 
 # Two allied powers, each only superior to the small states beside them, together
 # overwhelming; one small state beside each; a distant great power that fears the pair.
@@ -112,7 +112,7 @@ def test_the_baseline_rows_put_the_three_theories_side_by_side(engine, kb):
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_every_scenario_report_carries_the_three_theories(tmp_path, fmt):
-    import main
+    from alliance_advisor import main
     from conftest import ROOT
 
     out = tmp_path / f"europe.{fmt}"
@@ -123,14 +123,14 @@ def test_every_scenario_report_carries_the_three_theories(tmp_path, fmt):
 
 
 def test_the_points_per_source_are_one_computation_for_the_scenario_and_the_case(axis, kb):
-    from presentation.figures import threat_profile
-    from presentation.scenario import threat_rows
+    from alliance_advisor.presentation.figures import threat_profile
+    from alliance_advisor.presentation.scenario import threat_rows
 
     pole = axis.states["pole"]
     rows = threat_rows(kb, pole.threats[0])
     assert sum(points for _, _, points in rows) == pole.threats[0].score
     assert any(label == "Intentions" or "ntention" in label for label, _, _ in rows)  # the row the app's table lacked
-    from rules.inference import score_parts
+    from alliance_advisor.rules.inference import score_parts
 
     score = pole.result.threat_score
     parts = score_parts(score.points.items(), score.weight, "intentions")

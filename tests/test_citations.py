@@ -2,7 +2,7 @@
 
 import pytest
 
-from presentation.citations import merge_citations, merge_pages
+from alliance_advisor.presentation.citations import merge_citations, merge_pages
 
 
 @pytest.mark.parametrize(

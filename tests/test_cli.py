@@ -179,8 +179,9 @@ def test_evaluate_text_uses_labels_and_whole_aligned_headers(kb):
 def test_analyze_json_loads_no_text_report_or_figure_code(tmp_path):
     """The json of a case needs the engine only (issue 21: the start of a command)."""
     probe = (
-        "import sys, main; main.main(['analyze', sys.argv[1], '--format', 'json', '-o', sys.argv[2]]); "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'PySide6' or m in "
+        "import sys; from alliance_advisor import main; "
+        "main.main(['analyze', sys.argv[1], '--format', 'json', '-o', sys.argv[2]]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'PySide6' or m.removeprefix('alliance_advisor.') in "
         "('presentation.case', 'presentation.figures', 'reports.case', 'reports.html', 'reports.markdown')))"
     )
     out = tmp_path / "norway.json"

@@ -11,12 +11,12 @@ import pytest
 
 pytest.importorskip("clips")  # the clipspy distribution installs the module `clips`
 
+from alliance_advisor.rules import load_library  # noqa: E402
+from alliance_advisor.rules.inference import NOT, Answer, KnowledgeEngine, Rule, compile_engine_class, compile_program
+from alliance_advisor.rules.kb import UNKNOWN
 from bench.clips_backend import ClipsBackend, compile_clips  # noqa: E402
 from bench.workload import generated_cases  # noqa: E402
 from conftest import CASES_DIR  # noqa: E402
-from rules import load_library  # noqa: E402
-from rules.inference import NOT, Answer, KnowledgeEngine, Rule, compile_engine_class, compile_program
-from rules.kb import UNKNOWN
 
 
 def sample(kb, n, seed):
@@ -106,8 +106,8 @@ def test_the_engine_traces_exactly_as_stock_experta_does(kb):
     # The engine replaces experta's matcher, strategy key, fact list, declare,
     # reset and run loop for speed; the same rules on experta's own parts must
     # fire in the same order on the same facts with the same bindings.
-    from rules.inference import DepthStrategy, ReteMatcher
-    from rules.inference._engine import _TracingAgenda
+    from alliance_advisor.rules.inference import DepthStrategy, ReteMatcher
+    from alliance_advisor.rules.inference._engine import _TracingAgenda
 
     program = compile_program(kb)
     fast = compile_engine_class(program, program.rules_in("walt"))

@@ -8,9 +8,9 @@ from itertools import product
 
 import pytest
 
-from rules import Advisor, load_knowledge
-from rules.case import DIRECT_LIMIT, Analyst, Completions
-from rules.case._analysis import _r
+from alliance_advisor.rules import Advisor, load_knowledge
+from alliance_advisor.rules.case import DIRECT_LIMIT, Analyst, Completions
+from alliance_advisor.rules.case._analysis import _r
 
 SEED = 21
 

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.scenario import CONTIGUITY_CITATION, NMC_CITATION, scenario_from_cow, scenario_yaml, slug
 from conftest import DATA_ENV, DEFAULT_DATA_DIR, ROOT, data_dir, require_data
-from rules.errors import AdvisorError
-from rules.scenario import CONTIGUITY_CITATION, NMC_CITATION, scenario_from_cow, scenario_yaml, slug
 
 NMC_FILE = "nmc-7.0.csv"
 CONTIGUITY_FILE = "contiguity-3.2.csv"
@@ -103,7 +103,7 @@ def test_states_may_be_named_by_cow_code_and_in_any_case(real):
 
 
 def test_the_yaml_is_ordered_readable_and_loads_as_a_scenario(europe, kb):
-    from rules.scenario import parse_scenario_text
+    from alliance_advisor.rules.scenario import parse_scenario_text
 
     text = scenario_yaml(europe)
     assert text.startswith("#")

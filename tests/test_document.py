@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.documents import Document, DocumentState, save_text, scenario_yaml_text
-from rules.case import Case, case_to_yaml
-from rules.errors import AdvisorError
+from alliance_advisor.app.documents import Document, DocumentState, save_text, scenario_yaml_text
+from alliance_advisor.rules.case import Case, case_to_yaml
+from alliance_advisor.rules.errors import AdvisorError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "knowledge" / "scenarios" / "europe_1936.yaml"
@@ -90,7 +90,7 @@ def test_save_is_atomic_and_marks_the_document_saved(tmp_path):
 
 
 def test_a_failed_save_keeps_the_old_file_and_the_work(tmp_path, monkeypatch):
-    import rules.fileio
+    from alliance_advisor.rules import fileio
 
     target = tmp_path / "note.txt"
     target.write_text("old", encoding="utf-8")
@@ -100,7 +100,7 @@ def test_a_failed_save_keeps_the_old_file_and_the_work(tmp_path, monkeypatch):
     def fail(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(rules.fileio.os, "replace", fail)
+    monkeypatch.setattr(fileio.os, "replace", fail)
     with pytest.raises(AdvisorError, match="disk full"):
         save_text(document, target)
     assert target.read_text(encoding="utf-8") == "old"
@@ -116,13 +116,13 @@ def test_a_scenarios_text_is_its_file_again():
 # ----------------------------------------------------------- the app's documents
 @pytest.fixture
 def engine(kb):
-    from app.jobs import EngineContext
+    from alliance_advisor.app.jobs import EngineContext
 
     return EngineContext(kb)
 
 
 def test_both_documents_are_the_one_interface(qapp, kb, engine):
-    from gui.document import CaseDocument, ScenarioDocument
+    from alliance_advisor.gui.document import CaseDocument, ScenarioDocument
 
     case = CaseDocument(kb)
     scenario = ScenarioDocument({"title": "t", "states": []}, engine=engine)
@@ -131,7 +131,7 @@ def test_both_documents_are_the_one_interface(qapp, kb, engine):
 
 
 def test_the_case_document_loads_validates_and_recovers(qapp, kb, tmp_path):
-    from gui.document import CaseDocument
+    from alliance_advisor.gui.document import CaseDocument
 
     document = CaseDocument(kb)
     document.load(str(CASE), read_only=True)
@@ -149,7 +149,7 @@ def test_the_case_document_loads_validates_and_recovers(qapp, kb, tmp_path):
 
 
 def test_the_scenario_document_loads_validates_and_recovers(qapp, engine, tmp_path):
-    from gui.document import ScenarioDocument
+    from alliance_advisor.gui.document import ScenarioDocument
 
     document = ScenarioDocument({}, engine=engine)
     document.load(str(SCENARIO), read_only=True)
@@ -167,9 +167,9 @@ def test_the_scenario_document_loads_validates_and_recovers(qapp, engine, tmp_pa
 def test_the_file_controller_autosaves_every_kind_and_a_save_removes_it(qapp, kb, engine, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from gui.document import CaseDocument, ScenarioDocument
-    from gui.files import FileController
-    from gui.recent import RecentFiles
+    from alliance_advisor.gui.document import CaseDocument, ScenarioDocument
+    from alliance_advisor.gui.files import FileController
+    from alliance_advisor.gui.recent import RecentFiles
 
     files = FileController(RecentFiles(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)), tmp_path / "auto")
     case = CaseDocument(kb)
@@ -190,8 +190,8 @@ def test_the_file_controller_autosaves_every_kind_and_a_save_removes_it(qapp, kb
 
 
 def test_a_controller_without_a_folder_keeps_no_autosave(qapp, kb):
-    from gui.document import CaseDocument
-    from gui.files import FileController
+    from alliance_advisor.gui.document import CaseDocument
+    from alliance_advisor.gui.files import FileController
 
     files = FileController(recent=None)
     case = CaseDocument(kb)

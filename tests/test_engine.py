@@ -6,10 +6,10 @@ import random
 
 import pytest
 
+from alliance_advisor.presentation.wording import failure_text
+from alliance_advisor.rules import Advisor, load_knowledge
+from alliance_advisor.rules.kb import conditions as cond
 from conftest import make_case
-from presentation.wording import failure_text
-from rules import Advisor, load_knowledge
-from rules.kb import conditions as cond
 
 THREATENING = dict(threat_power="superior", proximity="neighbour", offensive_capability="high", intentions="aggressive")
 

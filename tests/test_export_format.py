@@ -101,7 +101,7 @@ def loaded(qtbot, window):
 
 
 def _filter(fmt):
-    from reports import FORMATS
+    from alliance_advisor.reports import FORMATS
 
     return FORMATS[fmt]
 

@@ -7,11 +7,11 @@ from itertools import product
 
 import pytest
 
+from alliance_advisor.presentation import wording
+from alliance_advisor.presentation.case import render_text
+from alliance_advisor.rules import load_case
+from alliance_advisor.rules.inference import verify
 from conftest import CASES_DIR, make_case
-from presentation import wording
-from presentation.case import render_text
-from rules import load_case
-from rules.inference import verify
 
 WALT = "walt"
 # A weak state before a lesser, benign power, late in a war the power is winning: no
@@ -276,7 +276,7 @@ def test_leaving_out_what_the_verdict_rests_on_changes_it_and_nothing_less_does(
 
 
 def test_the_decisive_propositions_are_in_the_json_and_the_report(advisor, kb):
-    from app.export import result_json
+    from alliance_advisor.app.export import result_json
 
     result = advisor.analyze(load_case(CASES_DIR / "finland_1939.yaml", kb), extras=True)
     assert result_json(result)["decisive"] == list(result.decisive) == ["R4"]
@@ -326,7 +326,7 @@ def test_completions_are_counted_exactly(advisor, kb):
 
 
 def test_a_blank_form_gets_no_verdict_the_reason_and_what_to_answer(advisor, kb):
-    from app.export import result_json
+    from alliance_advisor.app.export import result_json
 
     result = advisor.analyze(make_case(**{f: "unknown" for f in kb.factor_ids}), extras=True)
     assert result.verdict is None and result.no_verdict == "threat_open"
@@ -349,7 +349,7 @@ def test_a_blank_form_gets_no_verdict_the_reason_and_what_to_answer(advisor, kb)
 
 
 def test_a_margin_below_the_threshold_is_too_close_to_call_in_every_view(advisor, kb, tmp_path):
-    from reports import write_report
+    from alliance_advisor.reports import write_report
 
     tie = make_case(**TIE)
     result = advisor.analyze(tie, extras=True)
@@ -364,9 +364,9 @@ def test_a_margin_below_the_threshold_is_too_close_to_call_in_every_view(advisor
 
 
 def test_the_app_shows_the_warning_the_assessment_and_the_next_questions(qtbot, advisor, kb):
-    from gui.case.charts import OverviewView
-    from gui.case.verdict import VerdictBanner
-    from gui.style import esc
+    from alliance_advisor.gui.case.charts import OverviewView
+    from alliance_advisor.gui.case.verdict import VerdictBanner
+    from alliance_advisor.gui.style import esc
 
     banner, overview = VerdictBanner(kb), OverviewView()
     qtbot.addWidget(banner)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from alliance_advisor.presentation import figures
+from alliance_advisor.rules import load_case, load_library
 from conftest import CASES_DIR, ROOT, make_case
-from presentation import figures
-from rules import load_case, load_library
 
 SVG = "{http://www.w3.org/2000/svg}svg"
 
@@ -135,7 +135,8 @@ def test_svgs_are_valid_and_escape_user_text(advisor):
 
 def test_figures_do_not_import_qt():
     code = (
-        "import sys; import presentation.figures, reports.markdown, reports.html, reports.case; "
+        "import sys; import alliance_advisor.presentation.figures, alliance_advisor.reports.markdown, "
+        "alliance_advisor.reports.html, alliance_advisor.reports.case; "
         "print(any(m.startswith('PySide6') for m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)

@@ -9,12 +9,12 @@ import re
 import jsonschema
 import pytest
 
-import main
+from alliance_advisor import main
+from alliance_advisor.rules import case_to_yaml, load_case
+from alliance_advisor.rules.case import CASE_KEYS, MAX_TITLE, case_schema
+from alliance_advisor.rules.scenario import SCENARIO_KEYS, STATE_KEYS, load_scenario, scenario_schema
+from alliance_advisor.rules.yamlio import parse_yaml_text, read_yaml_file
 from conftest import CASES_DIR, ROOT, make_case
-from rules import case_to_yaml, load_case
-from rules.case import CASE_KEYS, MAX_TITLE, case_schema
-from rules.scenario import SCENARIO_KEYS, STATE_KEYS, load_scenario, scenario_schema
-from rules.yamlio import parse_yaml_text, read_yaml_file
 
 DOCS = ROOT / "docs"
 SCENARIOS_DIR = ROOT / "knowledge" / "scenarios"
@@ -117,7 +117,7 @@ def test_a_case_the_program_saves_meets_the_schema(kb, case_validator):
 
 
 def test_a_scenario_from_cow_meets_the_schema(kb, scenario_validator, tmp_path):
-    from rules.scenario import load_derivation, scenario_from_cow, scenario_yaml
+    from alliance_advisor.rules.scenario import load_derivation, scenario_from_cow, scenario_yaml
 
     nmc = tmp_path / "nmc.csv"
     nmc.write_text(
@@ -214,8 +214,8 @@ def test_the_examples_in_formats_md_load(kb, tmp_path):
     text = (DOCS / "formats.md").read_text(encoding="utf-8")
     examples = re.findall(r"```yaml\n(.*?)```", text, re.S)
     assert len(examples) >= 2
-    from rules import parse_case_text
-    from rules.scenario import file_kind, parse_scenario_text
+    from alliance_advisor.rules import parse_case_text
+    from alliance_advisor.rules.scenario import file_kind, parse_scenario_text
 
     kinds = []
     for example in examples:

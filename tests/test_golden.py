@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from alliance_advisor.rules import load_library
 from bench.workload import generated_cases
 from conftest import CASES_DIR
 from golden import SNAPSHOT, WORLDS, digest, reasoning
-from rules import load_library
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@ with every modal prompt replaced (gui.msgbox) so no test blocks on a dialog."""
 
 import dataclasses
 
+from alliance_advisor.presentation.wording import failure_text
+from alliance_advisor.rules.case import Analogue, Flip, WhatIf, WorldOutcome
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the hardening tests)
-from presentation.wording import failure_text
-from rules.case import Analogue, Flip, WhatIf, WorldOutcome
 
 # ------------------------------------------------------------ questionnaire
 
@@ -405,7 +405,7 @@ def test_overview_shows_the_stages_in_order(qtbot, window):
 
 
 def test_a_case_without_a_verdict_says_no_prediction_and_the_threat_not_yet_known(qtbot, kb, advisor):
-    from gui.case.verdict import VerdictBanner
+    from alliance_advisor.gui.case.verdict import VerdictBanner
 
     banner = VerdictBanner(kb)
     qtbot.addWidget(banner)

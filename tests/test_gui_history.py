@@ -9,12 +9,12 @@ The data are not shipped: the folder comes from --data-dir or $ALLIANCE_DATA
 import os
 import shutil
 
+from alliance_advisor.gui.history import DATA_KEY
+from alliance_advisor.presentation.history import observed_text
+from alliance_advisor.presentation.scenario import choice_text
+from alliance_advisor.rules.history import DATASETS, data_guide, missing_data
 from conftest import require_data
-from gui.history import DATA_KEY
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
-from presentation.history import observed_text
-from presentation.scenario import choice_text
-from rules.history import DATASETS, data_guide, missing_data
 
 
 @pytest.fixture(scope="session")  # noqa: F405

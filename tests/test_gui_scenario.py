@@ -22,7 +22,7 @@ def test_a_shipped_scenario_opens_read_only_with_its_blocs(window, qtbot):
     # The window says what the command line's engine finds for the same file.
     placed = sum(bool(v) for v in scenario.result.agreement.values())
     assert placed == 10 and f"{placed} of 17" in scenario.message.text()
-    from presentation.scenario import blocs_text
+    from alliance_advisor.presentation.scenario import blocs_text
 
     said = blocs_text(scenario.result)  # "2 blocs after 6 rounds": the engine's, as the command line says it
     assert "(s)" not in scenario.message.text() and said.startswith("2 blocs after") and said in scenario.message.text()
@@ -235,9 +235,9 @@ def test_a_scenario_edit_survives_a_hard_kill(make_window, qtbot, prompts, tmp_p
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from PySide6.QtCore import QSettings
-        from gui.app import create_application
-        from gui.case.window import MainWindow
-        from rules import load_knowledge
+        from alliance_advisor.gui.app import create_application
+        from alliance_advisor.gui.case.window import MainWindow
+        from alliance_advisor.rules import load_knowledge
         app = create_application()
         window = MainWindow(load_knowledge(), settings=QSettings({str(tmp_path / "child.ini")!r},
                             QSettings.IniFormat), autosave_dir={str(autosave)!r})

@@ -5,9 +5,9 @@ import os
 
 import pytest
 
+from alliance_advisor.rules import CaseError, KnowledgeError, load_case, load_knowledge
+from alliance_advisor.rules.yamlio import MAX_DEPTH, MAX_FILE_BYTES
 from conftest import CASES_DIR
-from rules import CaseError, KnowledgeError, load_case, load_knowledge
-from rules.yamlio import MAX_DEPTH, MAX_FILE_BYTES
 
 BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
@@ -60,12 +60,12 @@ def test_hostile_and_broken_case_files(tmp_path, content, expected):
 
 
 def test_huge_file_is_refused_before_reading_it_all(tmp_path, monkeypatch):
-    import rules.yamlio
+    from alliance_advisor.rules import yamlio
 
     kb = load_knowledge()
     path = tmp_path / "huge.yaml"
     path.write_text("notes: " + "x" * (MAX_FILE_BYTES + 10))
-    monkeypatch.setattr(rules.yamlio, "parse_yaml_text", lambda *a, **k: pytest.fail("parsed a huge file"))
+    monkeypatch.setattr(yamlio, "parse_yaml_text", lambda *a, **k: pytest.fail("parsed a huge file"))
     with pytest.raises(CaseError, match="larger than"):
         load_case(path, kb)
 
@@ -77,7 +77,7 @@ def test_long_lists_are_refused(tmp_path):
 
 
 def test_a_title_over_the_cap_is_refused_with_its_line(tmp_path):
-    from rules.case import MAX_TITLE
+    from alliance_advisor.rules.case import MAX_TITLE
 
     message = refused(tmp_path, "year: 1949\ntitle: " + "Norway " * 103 + "\n")
     assert message.startswith(f"{tmp_path / 'case.yaml'}:2: ") and f"more than {MAX_TITLE}" in message
@@ -87,8 +87,8 @@ def test_a_title_over_the_cap_is_refused_with_its_line(tmp_path):
 
 
 def test_every_library_title_is_within_the_cap():
-    from rules import load_library
-    from rules.case import MAX_TITLE
+    from alliance_advisor.rules import load_library
+    from alliance_advisor.rules.case import MAX_TITLE
 
     assert all(len(case.title) <= MAX_TITLE for case in load_library(CASES_DIR, load_knowledge()))
 
@@ -153,7 +153,7 @@ def test_knowledge_pack_with_python_tag_is_refused(tmp_path):
     ],
 )
 def test_observed_is_read_by_id_or_by_the_label_the_app_shows_and_saved_as_the_id(tmp_path, written, read):
-    from rules import case_to_yaml
+    from alliance_advisor.rules import case_to_yaml
 
     kb = load_knowledge()
     path = tmp_path / "case.yaml"

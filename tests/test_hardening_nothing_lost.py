@@ -145,9 +145,9 @@ def test_autosave_survives_a_hard_kill(make_window, prompts, tmp_path):
         import os, signal, sys
         sys.path.insert(0, {str(ROOT)!r})
         from PySide6.QtCore import QSettings
-        from gui.app import create_application
-        from gui.case.window import MainWindow
-        from rules import load_knowledge
+        from alliance_advisor.gui.app import create_application
+        from alliance_advisor.gui.case.window import MainWindow
+        from alliance_advisor.rules import load_knowledge
         app = create_application()
         window = MainWindow(load_knowledge(), settings=QSettings({str(tmp_path / "child.ini")!r},
                             QSettings.IniFormat), autosave_dir={str(autosave)!r})

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from alliance_advisor.rules.fileio import safe_filename
 from guifixtures import *  # noqa: F401,F403
-from rules.fileio import safe_filename
 
 HOSTILE_TITLES = [
     "../../etc/passwd",
@@ -66,8 +66,8 @@ class _Tags(HTMLParser):
 
 
 def test_hostile_case_text_becomes_text_in_html_and_markdown(advisor, tmp_path):
-    from reports import render_html, render_markdown
-    from rules import Case
+    from alliance_advisor.reports import render_html, render_markdown
+    from alliance_advisor.rules import Case
 
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)>[link](javascript:alert(3))"
     case = Case(
@@ -90,7 +90,7 @@ def test_hostile_case_text_becomes_text_in_html_and_markdown(advisor, tmp_path):
 
 
 def test_the_title_field_takes_no_more_than_the_loader_accepts(qtbot, window):
-    from rules.case import MAX_TITLE
+    from alliance_advisor.rules.case import MAX_TITLE
 
     window.form.title.setText("x" * (MAX_TITLE + 50))
     assert len(window.form.title.text()) == MAX_TITLE

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_data
-from rules.errors import AdvisorError
-from rules.history import (
+from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.history import (
     DATASETS,
     Dispute,
     Rivalry,
@@ -29,7 +28,8 @@ from rules.history import (
     run_history,
     year_scenario,
 )
-from rules.history._run import _context
+from alliance_advisor.rules.history._run import _context
+from conftest import require_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,8 +91,8 @@ def test_no_year_reads_later_data(context, year):
 
 
 def test_scenario_of_a_year_is_a_valid_scenario(history_dir, context, kb):
-    from rules.scenario import scenario_from_data
-    from rules.yamlio import as_node
+    from alliance_advisor.rules.scenario import scenario_from_data
+    from alliance_advisor.rules.yamlio import as_node
 
     data = history_scenario(os.fspath(history_dir), 1914)
     sc = scenario_from_data(as_node(data), kb)
@@ -261,7 +261,7 @@ def test_years_on_a_dask_cluster(history_dir, context):
 # ------------------------------------------------------------------ reports
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
 def test_history_report_through_the_export_entry(history_dir, context, tmp_path, fmt):
-    from app.export import write
+    from alliance_advisor.app.export import write
 
     run = run_history(history_dir, 1946, 1947, sensitivity_every=0)
     path = tmp_path / f"history.{fmt}"
@@ -284,7 +284,7 @@ def test_history_report_through_the_export_entry(history_dir, context, tmp_path,
 
 # ------------------------------------------------------------------ the database
 def test_a_database_of_another_version_is_refused_in_one_line(tmp_path):
-    from rules.history import Store
+    from alliance_advisor.rules.history import Store
 
     old = tmp_path / "old.sqlite"
     with sqlite3.connect(old) as con:  # the years table as an earlier version wrote it
@@ -298,7 +298,7 @@ def test_a_database_of_another_version_is_refused_in_one_line(tmp_path):
 
 
 def test_years_of_another_knowledge_base_are_not_resumed(tmp_path):
-    from rules.history import Store
+    from alliance_advisor.rules.history import Store
 
     db = tmp_path / "h.sqlite"
     store = Store(db, "k1")

@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
+from alliance_advisor.rules import KnowledgeError, load_knowledge, load_library
 from conftest import CASES_DIR, ROOT
-from rules import KnowledgeError, load_knowledge, load_library
 
 
 def test_shipped_knowledge_base_is_complete(kb):

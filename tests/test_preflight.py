@@ -3,8 +3,8 @@
 import subprocess
 import sys
 
+from alliance_advisor.gui import preflight
 from conftest import ROOT
-from gui import preflight
 
 LDD_FRESH_DEBIAN = """\
 \tlinux-vdso.so.1 (0x00007ffd)

@@ -12,9 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from alliance_advisor.rules import AdvisorError, CaseError, KnowledgeError, load_knowledge, parse_case_text
+from alliance_advisor.rules.case import case_from_data
 from conftest import CASES_DIR, ROOT, make_case
-from rules import AdvisorError, CaseError, KnowledgeError, load_knowledge, parse_case_text
-from rules.case import case_from_data
 
 KB = load_knowledge()
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -72,7 +72,7 @@ def test_round_trip_through_yaml_text(data):
         case = case_from_data(data, KB, "a.yaml")
     except CaseError:
         return
-    from rules import case_to_yaml
+    from alliance_advisor.rules import case_to_yaml
 
     again = parse_case_text(case_to_yaml(case, KB), KB, "b.yaml")
     assert again.answers == case.answers and again.title == case.title and again.notes == case.notes
@@ -134,7 +134,7 @@ def test_any_corrupted_knowledge_base_loads_or_fails_with_knowledge_error(where,
         except KnowledgeError as exc:
             assert ".yaml" in str(exc) and "\n" not in str(exc)
             return
-        from rules import Advisor
+        from alliance_advisor.rules import Advisor
 
         Advisor(kb).analyze(make_case())  # a knowledge base that loads also runs
 
@@ -168,7 +168,7 @@ def test_error_types_share_one_base():
 def test_a_next_line_character_in_the_notes_survives_a_round_trip():
     # Found by hypothesis: YAML reads NEL (U+0085) in a plain or single-quoted
     # scalar as a line break.
-    from rules import case_to_yaml
+    from alliance_advisor.rules import case_to_yaml
 
     case = case_from_data({"notes": "\x850", "title": "caf\u00e9"}, KB, "a.yaml")
     again = parse_case_text(case_to_yaml(case, KB), KB, "b.yaml")

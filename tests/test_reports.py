@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from alliance_advisor.reports import FORMATS, render_html, render_markdown, write_report
+from alliance_advisor.reports.case import Heading, report_blocks
+from alliance_advisor.reports.markdown import escape_markdown
+from alliance_advisor.rules import ExportError, load_case
+from alliance_advisor.rules.case import Analogue, Flip, WhatIf, WorldOutcome
 from conftest import CASES_DIR, ROOT
-from reports import FORMATS, render_html, render_markdown, write_report
-from reports.case import Heading, report_blocks
-from reports.markdown import escape_markdown
-from rules import ExportError, load_case
-from rules.case import Analogue, Flip, WhatIf, WorldOutcome
 
 NORWAY = CASES_DIR / "norway_1949.yaml"
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
@@ -210,7 +210,7 @@ def test_json_round_trips(norway, tmp_path):
     write_report(norway, "json", out)
     data = json.loads(out.read_text(encoding="utf-8"))
     # The result object, with the program's version beside the knowledge base's.
-    from rules.version import app_version
+    from alliance_advisor.rules.version import app_version
 
     assert data.pop("app_version") == app_version()
     assert data == json.loads(json.dumps(norway.to_dict()))
@@ -358,7 +358,7 @@ def test_reproduce_line_quotes_a_name_with_spaces(norway, tmp_path):
 
 
 def test_how_to_cite_names_report_theory_and_data(norway, tmp_path):
-    from rules.version import app_version
+    from alliance_advisor.rules.version import app_version
 
     out = tmp_path / "norway.html"
     write_report(norway, "html", out)
@@ -381,7 +381,7 @@ def _alnum(text):
 
 def _table_rows(report):
     """Every row of every table and key-value list of a report, as its cells' text."""
-    from reports.case import KeyValues, Table, plain_text
+    from alliance_advisor.reports.case import KeyValues, Table, plain_text
 
     for blk in report.blocks:
         if isinstance(blk, Table):
@@ -410,7 +410,7 @@ def long_case_pdfs(advisor, kb, tmp_path_factory):
 def test_pdf_never_splits_a_table_row_over_two_pages(long_case_pdfs):
     # Qt draws a table row by row, cell by cell: a row kept on one page is one
     # unbroken run of its cells' text on that page; a split row is on no page whole.
-    from reports.case import Output
+    from alliance_advisor.reports.case import Output
 
     for result, paper, path in long_case_pdfs:
         pages = [_alnum(page.extract_text()) for page in _pdf(path).pages]
@@ -445,7 +445,7 @@ def test_pdf_wide_chain_page_is_not_left_half_empty(long_case_pdfs):
 
 
 def test_html_chain_stays_in_the_column_and_scrolls_at_a_legible_width(norway):
-    from reports.html import CHAIN_MIN_WIDTH, STYLE
+    from alliance_advisor.reports.html import CHAIN_MIN_WIDTH, STYLE
 
     text = render_html(norway)
     figure = re.search(r'<figure class="wide" id="figure-chain">(.*?)</figure>', text, re.S).group(1)
@@ -470,7 +470,7 @@ STAGE_TITLES = ("1. Threat", "2. Direction", "3. Mode", "4. War")
 
 
 def test_text_output_answers_the_stages_in_order(norway):
-    from presentation.case import render_text
+    from alliance_advisor.presentation.case import render_text
 
     text = render_text(norway)
     block = text[text.index("Stages (the decision, stage by stage)") : text.index("Support (")]
@@ -504,7 +504,7 @@ def test_every_report_format_has_the_stage_table(norway, tmp_path):
 
 
 def test_decisive_sets_are_listed_as_alternatives_never_as_the_reason(norway, kb):
-    from presentation.wording import rests_on_text
+    from alliance_advisor.presentation.wording import rests_on_text
 
     several = dataclasses.replace(
         norway, decisive=(), decisive_jointly=False, decisive_sets=(("B1", "C3"), ("B2", "C3"))
@@ -525,9 +525,9 @@ def test_a_report_without_a_verdict_does_not_say_the_record_differs(advisor, kb)
 def test_one_export_entry_dispatches_on_the_result_and_checks_the_paper_for_every_kind(norway, advisor, kb, tmp_path):
     import json
 
-    from app.export import json_data, write
-    from rules.errors import ExportError
-    from rules.scenario import ScenarioEngine, load_scenario
+    from alliance_advisor.app.export import json_data, write
+    from alliance_advisor.rules.errors import ExportError
+    from alliance_advisor.rules.scenario import ScenarioEngine, load_scenario
 
     write(norway, tmp_path / "case.json")
     assert json.loads((tmp_path / "case.json").read_text(encoding="utf-8")) == json.loads(json.dumps(json_data(norway)))

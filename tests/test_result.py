@@ -7,10 +7,10 @@ import json
 import jsonschema
 import pytest
 
-import main
+from alliance_advisor import main
+from alliance_advisor.rules import load_library
+from alliance_advisor.rules.case import Result, from_dict, json_schema, to_dict
 from conftest import CASES_DIR, ROOT, make_case
-from rules import load_library
-from rules.case import Result, from_dict, json_schema, to_dict
 
 SCHEMA_FILE = ROOT / "docs" / "result.schema.json"
 

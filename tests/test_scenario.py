@@ -8,9 +8,8 @@ import unicodedata
 
 import pytest
 
-import main
-from conftest import ROOT
-from rules.scenario import (
+from alliance_advisor import main
+from alliance_advisor.rules.scenario import (
     ScenarioEngine,
     ScenarioError,
     load_scenario,
@@ -18,6 +17,7 @@ from rules.scenario import (
     parse_scenario_text,
     scenario_result_to_dict,
 )
+from conftest import ROOT
 
 TRIANGLE = """
 title: Textbook triangle
@@ -389,7 +389,7 @@ def test_the_quick_run_for_live_editing_gives_the_same_choices_and_blocs(engine,
 def test_each_listed_single_change_really_moves_the_states_it_names(engine, kb):
     import dataclasses
 
-    from rules.scenario import perception_moves
+    from alliance_advisor.rules.scenario import perception_moves
 
     scenario = load_scenario(ROOT / "knowledge" / "scenarios" / "europe_1936.yaml", kb)
     base = engine.run(scenario, explanations=False)

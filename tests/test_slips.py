@@ -7,17 +7,22 @@ from pathlib import Path
 
 import pytest
 
+from alliance_advisor.presentation.case import (
+    render_evaluation_text,
+    render_proposition_map,
+    render_text,
+    render_verify_text,
+)
+from alliance_advisor.presentation.scenario import render_scenario_text
+from alliance_advisor.reports import write_report
+from alliance_advisor.reports.case import Bullets, Heading
+from alliance_advisor.reports.scenario import scenario_report_blocks, write_scenario_report
+from alliance_advisor.rules import load_case
+from alliance_advisor.rules.case import evaluate
+from alliance_advisor.rules.inference import verify
+from alliance_advisor.rules.kb import proposition_map
+from alliance_advisor.rules.scenario import ScenarioEngine, load_scenario
 from conftest import CASES_DIR, ROOT
-from presentation.case import render_evaluation_text, render_proposition_map, render_text, render_verify_text
-from presentation.scenario import render_scenario_text
-from reports import write_report
-from reports.case import Bullets, Heading
-from reports.scenario import scenario_report_blocks, write_scenario_report
-from rules import load_case
-from rules.case import evaluate
-from rules.inference import verify
-from rules.kb import proposition_map
-from rules.scenario import ScenarioEngine, load_scenario
 
 SCENARIOS = sorted((ROOT / "knowledge" / "scenarios").glob("*.yaml"))
 CASES = sorted(CASES_DIR.glob("*.yaml"))
@@ -51,7 +56,7 @@ def scenario_results(advisor, kb):
 
 # ------------------------------------------------------------------ the helper
 def test_counts_agree_with_their_nouns():
-    from presentation.grammar import counted, plural
+    from alliance_advisor.presentation.grammar import counted, plural
 
     assert counted(1, "rule") == "1 rule" and counted(0, "rule") == "0 rules"
     assert counted(2, "round") == "2 rounds" and counted(12768, "tie") == "12,768 ties"
@@ -60,8 +65,8 @@ def test_counts_agree_with_their_nouns():
 
 
 def test_a_sentence_closes_with_one_full_stop():
-    from presentation.citations import inverted_name, listed_sources
-    from presentation.grammar import closed, unclosed
+    from alliance_advisor.presentation.citations import inverted_name, listed_sources
+    from alliance_advisor.presentation.grammar import closed, unclosed
 
     assert closed("Walt, Stephen M.") == "Walt, Stephen M."
     assert closed("Walt 1987") == "Walt 1987." and closed("Why?") == "Why?"
@@ -97,7 +102,7 @@ def test_a_verdict_with_no_runner_up_says_so_without_a_dash(case_results):
 
 
 def test_scenario_text_has_no_slips_and_the_anchor_reads_as_a_sentence(kb, scenario_results):
-    from presentation.scenario import anchor_text
+    from alliance_advisor.presentation.scenario import anchor_text
 
     for name, result in scenario_results.items():
         text = render_scenario_text(kb, result)
@@ -179,7 +184,7 @@ def test_each_bullet_on_a_threat_not_the_strongest_names_its_state(scenario_resu
 
 
 def test_the_reference_to_walt_is_one_entry_with_one_full_stop_after_the_author(case_results, scenario_results):
-    from reports.markdown import render_markdown
+    from alliance_advisor.reports.markdown import render_markdown
 
     case = render_markdown(case_results["norway_1949.yaml"], "n")
     scenario = render_markdown(

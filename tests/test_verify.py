@@ -12,12 +12,12 @@ from io import StringIO
 import numpy as np
 import pytest
 
-import main
+from alliance_advisor import main
+from alliance_advisor.presentation.case import Progress
+from alliance_advisor.rules import load_knowledge
+from alliance_advisor.rules.inference import Space, raise_pairs, verify
+from alliance_advisor.rules.kb import Static
 from conftest import ROOT
-from presentation.case import Progress
-from rules import load_knowledge
-from rules.inference import Space, raise_pairs, verify
-from rules.kb import Static
 
 QUESTIONNAIRE = """
 sections:

@@ -8,11 +8,11 @@ import sys
 import pytest
 import yaml
 
+from alliance_advisor.rules import load_case
+from alliance_advisor.rules import version as version_module
+from alliance_advisor.rules.version import app_version
 from conftest import CASES_DIR, ROOT
 from guifixtures import *  # noqa: F401,F403 (the window and the prompts that never block)
-from rules import load_case
-from rules import version as version_module
-from rules.version import app_version
 
 NORWAY = CASES_DIR / "norway_1949.yaml"
 
@@ -83,7 +83,7 @@ def _hash_as_the_loader_made_it(directory):
 def test_the_knowledge_hash_from_the_files_is_the_one_the_loader_made(kb, tmp_path):
     import shutil
 
-    from rules.kb import DEFAULT_DIR, load_knowledge
+    from alliance_advisor.rules.kb import DEFAULT_DIR, load_knowledge
 
     assert version_module.knowledge_version() == _hash_as_the_loader_made_it(DEFAULT_DIR) == kb.version
     copy = tmp_path / "knowledge"
@@ -104,9 +104,10 @@ def test_the_knowledge_hash_from_the_files_is_the_one_the_loader_made(kb, tmp_pa
 
 def test_version_option_neither_parses_nor_compiles_the_knowledge_base():
     probe = (
-        "import sys, main; main.main(['--version']); "
+        "import sys; from alliance_advisor import main; main.main(['--version']); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'numpy', 'experta', 'PySide6') "
-        "or m in ('rules.kb._load', 'rules.kb._model', 'rules.inference._program', 'rules.inference._engine')))"
+        "or m.removeprefix('alliance_advisor.') in "
+        "('rules.kb._load', 'rules.kb._model', 'rules.inference._program', 'rules.inference._engine')))"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -120,7 +121,7 @@ def norway(advisor, kb):
 
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf", "json"])
 def test_every_report_names_the_program_version_and_knowledge_hash(norway, tmp_path, fmt):
-    from reports import write_report
+    from alliance_advisor.reports import write_report
 
     out = tmp_path / f"norway.{fmt}"
     write_report(norway, fmt, out)

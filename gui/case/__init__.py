@@ -1,1 +1,1 @@
-"""gui.case"""
+"""alliance_advisor.gui.case"""

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.style import card, esc, set_tone, theme
-from presentation import figures
-from presentation.wording import next_questions_text, qualifiers, stage_table
+from alliance_advisor.gui.style import card, esc, set_tone, theme
+from alliance_advisor.presentation import figures
+from alliance_advisor.presentation.wording import next_questions_text, qualifiers, stage_table
 
 SELECTED = QColor("#f2a900")
 MAX_SCALE = 1.15

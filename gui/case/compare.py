@@ -6,8 +6,8 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QVBoxLayout
 
-from gui.case.explain import make_browser
-from gui.style import response_colour, theme
+from alliance_advisor.gui.case.explain import make_browser
+from alliance_advisor.gui.style import response_colour, theme
 
 
 def compare_rows(kb, left, right):

@@ -7,10 +7,10 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem
 
-from gui.style import document_css, esc, fact_levels, fact_title, response_colour, theme
-from presentation.citations import merge_citations
-from presentation.wording import effect_label, failure_text, why_not_stage_detail, why_not_summary
-from rules.kb import conditions as cond
+from alliance_advisor.gui.style import document_css, esc, fact_levels, fact_title, response_colour, theme
+from alliance_advisor.presentation.citations import merge_citations
+from alliance_advisor.presentation.wording import effect_label, failure_text, why_not_stage_detail, why_not_summary
+from alliance_advisor.rules.kb import conditions as cond
 
 RULE_SCHEME = "rule"
 

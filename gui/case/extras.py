@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.style import card, esc, fact_title, response_colour, set_tone, theme
+from alliance_advisor.gui.style import card, esc, fact_title, response_colour, set_tone, theme
 
 
 class _ExtraPanel(QStackedWidget):

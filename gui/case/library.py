@@ -12,9 +12,9 @@ from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from gui.style import response_colour, set_tone, theme
-from rules.case import default_library_dir, load_library
-from rules.errors import AdvisorError
+from alliance_advisor.gui.style import response_colour, set_tone, theme
+from alliance_advisor.rules.case import default_library_dir, load_library
+from alliance_advisor.rules.errors import AdvisorError
 
 COLUMNS = ("Case", "Year", "Predicted", "Observed", "Agreement")
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # on the title: the case file

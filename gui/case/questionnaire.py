@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.style import card, theme
-from rules.case import MAX_TITLE
-from rules.kb import UNKNOWN
+from alliance_advisor.gui.style import card, theme
+from alliance_advisor.rules.case import MAX_TITLE
+from alliance_advisor.rules.kb import UNKNOWN
 
 UNKNOWN_LABEL = "Unknown"
 SIDE_BY_SIDE_QUESTION = 190  # px: below this the question goes above its answer box

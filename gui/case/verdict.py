@@ -5,9 +5,9 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from gui.style import chip_colour, esc, fact_title, response_colour, set_tone, theme, threat_colour
-from presentation.figures import capital
-from presentation.wording import agreement_text, no_verdict_text, threat_points_text, tie_note
+from alliance_advisor.gui.style import chip_colour, esc, fact_title, response_colour, set_tone, theme, threat_colour
+from alliance_advisor.presentation.figures import capital
+from alliance_advisor.presentation.wording import agreement_text, no_verdict_text, threat_points_text, tie_note
 
 
 class Meter(QWidget):

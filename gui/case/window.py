@@ -18,28 +18,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.jobs import EngineContext, case_job, is_scenario_data
-from gui import msgbox, style
-from gui.case.charts import OverviewView
-from gui.case.explain import ReasoningView, WhyNotView
-from gui.case.extras import AnaloguesView, WhatIfView, WorldsView
-from gui.case.library import LibraryPanel
-from gui.case.questionnaire import QuestionnaireForm
-from gui.case.verdict import VerdictBanner
-from gui.document import CaseDocument
-from gui.files import FileController
-from gui.icons import glyph_icon
-from gui.live import LiveAnalysis
-from gui.recent import RecentFiles
-from gui.screens import fit_to_screen
-from gui.style import esc, set_tone
-from gui.tabs import FittingTabs
-from presentation.citations import source_html
-from presentation.helpdata import SHORT_TAB_TITLES
-from rules.case import Case, default_library_dir, load_case, parse_case_text
-from rules.errors import AdvisorError
-from rules.fileio import safe_filename
-from rules.version import app_version
+from alliance_advisor.app.jobs import EngineContext, case_job, is_scenario_data
+from alliance_advisor.gui import msgbox, style
+from alliance_advisor.gui.case.charts import OverviewView
+from alliance_advisor.gui.case.explain import ReasoningView, WhyNotView
+from alliance_advisor.gui.case.extras import AnaloguesView, WhatIfView, WorldsView
+from alliance_advisor.gui.case.library import LibraryPanel
+from alliance_advisor.gui.case.questionnaire import QuestionnaireForm
+from alliance_advisor.gui.case.verdict import VerdictBanner
+from alliance_advisor.gui.document import CaseDocument
+from alliance_advisor.gui.files import FileController
+from alliance_advisor.gui.icons import glyph_icon
+from alliance_advisor.gui.live import LiveAnalysis
+from alliance_advisor.gui.recent import RecentFiles
+from alliance_advisor.gui.screens import fit_to_screen
+from alliance_advisor.gui.style import esc, set_tone
+from alliance_advisor.gui.tabs import FittingTabs
+from alliance_advisor.presentation.citations import source_html
+from alliance_advisor.presentation.helpdata import SHORT_TAB_TITLES
+from alliance_advisor.rules.case import Case, default_library_dir, load_case, parse_case_text
+from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.fileio import safe_filename
+from alliance_advisor.rules.version import app_version
 
 APP_NAME = "Alliance Advisor"
 FORM_WIDTH = 470  # px: the questionnaire panel's width in a roomy window
@@ -596,7 +596,7 @@ class MainWindow(QMainWindow):
 
     def show_scenario(self, data, path, read_only=False, recovered=False):
         """A scenario window over ``data``, with its own autosave beside the cases'."""
-        from gui.scenario import ScenarioWindow
+        from alliance_advisor.gui.scenario import ScenarioWindow
 
         window = ScenarioWindow(
             self.kb,
@@ -617,7 +617,7 @@ class MainWindow(QMainWindow):
     def show_history(self, data_dir=None):
         """The History window (one per main window, raised when asked again); its
         "Open as Scenario" opens a new unsaved scenario window here."""
-        from gui.history import HistoryWindow
+        from alliance_advisor.gui.history import HistoryWindow
 
         window = getattr(self, "history_window", None)
         if window is None or not window.isVisible():
@@ -749,7 +749,7 @@ class MainWindow(QMainWindow):
     # ================================================================= export
     def export_report(self):
         try:
-            import reports
+            from alliance_advisor import reports
 
             formats = reports.FORMATS
         except (ImportError, AttributeError):
@@ -778,7 +778,7 @@ class MainWindow(QMainWindow):
             path += "." + fmt
         paper = self.settings.value("export/paper", "a4")
         try:
-            from app.export import write
+            from alliance_advisor.app.export import write
 
             write(self.analysis.result, path, fmt, paper)
         except AdvisorError as exc:
@@ -797,7 +797,7 @@ class MainWindow(QMainWindow):
             return False
         from PySide6.QtPrintSupport import QPrinter
 
-        from gui.printing import print_report
+        from alliance_advisor.gui.printing import print_report
 
         printer = QPrinter(QPrinter.HighResolution)
         if not msgbox.print_dialog(self, printer):
@@ -827,7 +827,7 @@ class MainWindow(QMainWindow):
         if not self.wait_for_result(5000) or self.analysis.result is None:
             msgbox.error(self, "Compare", "There is no analysis of this case yet.")
             return None
-        from gui.case.compare import CompareWindow
+        from alliance_advisor.gui.case.compare import CompareWindow
 
         window = CompareWindow(self.kb, self.analysis.result, self.engine.analyze(other), self)
         window.setAttribute(Qt.WA_DeleteOnClose)
@@ -941,7 +941,7 @@ class MainWindow(QMainWindow):
 
     def help_window(self):
         if self._help is None:
-            from gui.helpview import HelpWindow
+            from alliance_advisor.gui.case.help import HelpWindow
 
             self._help = HelpWindow(self.kb, self.shortcut_rows(), self)
             self._help.ruleRequested.connect(self.show_rule)
@@ -976,7 +976,7 @@ def _looks_like_scenario(path):
     """Whether a file holds a scenario (a list of states) rather than a case; a file
     that cannot be read is left to the case loader, which says why."""
     try:
-        from rules.yamlio import read_yaml_file
+        from alliance_advisor.rules.yamlio import read_yaml_file
 
         return is_scenario_data(read_yaml_file(path))
     except (AdvisorError, OSError):

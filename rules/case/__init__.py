@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rules import lazy_face
+from alliance_advisor.rules._face import lazy_face
 
 # Each name is loaded from its private module when first used (PEP 562), so a light
 # import (a case file's model, an error type) never pays for the engine.
@@ -58,10 +58,10 @@ __getattr__, __dir__ = lazy_face(
 )
 
 if TYPE_CHECKING:
-    from rules.case._advisor import Advisor
-    from rules.case._analysis import DIRECT_LIMIT, Analyst
-    from rules.case._evaluation import evaluate
-    from rules.case._model import (
+    from alliance_advisor.rules.case._advisor import Advisor
+    from alliance_advisor.rules.case._analysis import DIRECT_LIMIT, Analyst
+    from alliance_advisor.rules.case._evaluation import evaluate
+    from alliance_advisor.rules.case._model import (
         CASE_KEYS,
         MAX_SOURCES,
         MAX_TEXT,
@@ -74,7 +74,7 @@ if TYPE_CHECKING:
         load_library,
         parse_case_text,
     )
-    from rules.case._result import (
+    from alliance_advisor.rules.case._result import (
         Analogue,
         Completions,
         Failure,
@@ -89,7 +89,7 @@ if TYPE_CHECKING:
         json_schema,
         to_dict,
     )
-    from rules.case._schema import (
+    from alliance_advisor.rules.case._schema import (
         DRAFT,
         STATE_ID_PATTERN,
         YEAR_RANGE,

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rules.case._analysis import Analyst
-from rules.case._model import Case
-from rules.case._result import (
+from alliance_advisor.rules.case._analysis import Analyst
+from alliance_advisor.rules.case._model import Case
+from alliance_advisor.rules.case._result import (
     Ablation,
     Blocked,
     Conflict,
@@ -30,12 +30,12 @@ from rules.case._result import (
     ThreatScore,
     WhyNot,
 )
-from rules.inference import EnginePool, Program, RawRun, StagedDecision, compile_program, run_stages
-from rules.kb import UNKNOWN, KnowledgeBase, load_knowledge
-from rules.kb import conditions as cond
+from alliance_advisor.rules.inference import EnginePool, Program, RawRun, StagedDecision, compile_program, run_stages
+from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase, load_knowledge
+from alliance_advisor.rules.kb import conditions as cond
 
 if TYPE_CHECKING:
-    from rules.inference import Vector
+    from alliance_advisor.rules.inference import Vector
 
 
 class EngineDisagreement(RuntimeError):
@@ -76,7 +76,7 @@ class Advisor:
         """What-if, worlds and analogues, on the vectorised evaluator, which also runs
         the explanation's ablations (a batch per set size). Built on first use."""
         if self._analyst is None:
-            from rules.inference import Vector
+            from alliance_advisor.rules.inference import Vector
 
             self._analyst = Analyst(self.kb, Vector(self.program))
         return self._analyst

@@ -13,13 +13,13 @@ from math import ceil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rules.case._model import Case, default_library_dir, load_case
-from rules.case._result import Analogue, Completions, Flip, Stability, WhatIf, WorldOutcome
-from rules.errors import CaseError
-from rules.kb import UNKNOWN, KnowledgeBase
+from alliance_advisor.rules.case._model import Case, default_library_dir, load_case
+from alliance_advisor.rules.case._result import Analogue, Completions, Flip, Stability, WhatIf, WorldOutcome
+from alliance_advisor.rules.errors import CaseError
+from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase
 
 if TYPE_CHECKING:
-    from rules.inference import Vector
+    from alliance_advisor.rules.inference import Vector
 
 # A library case compared on fewer than half the questionnaire's factors ranks
 # below every case compared on more: its similarity rests on too little.

@@ -5,8 +5,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from rules.case._advisor import Advisor
-from rules.case._model import default_library_dir, load_library
+from alliance_advisor.rules.case._advisor import Advisor
+from alliance_advisor.rules.case._model import default_library_dir, load_library
 
 
 def evaluate(advisor: Advisor, directory: str | os.PathLike[str] | None = None) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from rules.errors import CaseError
-from rules.kb import UNKNOWN, KnowledgeBase
-from rules.yamlio import parse_yaml_text, read_yaml_file
+from alliance_advisor.rules.errors import CaseError
+from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase
+from alliance_advisor.rules.yamlio import parse_yaml_text, read_yaml_file
 
 CASE_KEYS = ("title", "year", "state", "threat", "answers", "observed", "sources", "notes")
 MAX_TEXT = 20_000  # characters in one text field

@@ -19,8 +19,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from rules.case._model import Case, case_from_data
-from rules.kb import KnowledgeBase
+from alliance_advisor.rules.case._model import Case, case_from_data
+from alliance_advisor.rules.kb import KnowledgeBase
 
 SCHEMA_VERSION = 3
 

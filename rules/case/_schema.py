@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.case._model import CASE_KEYS, MAX_SOURCES, MAX_TEXT, MAX_TITLE
-from rules.kb import UNKNOWN, Factor, KnowledgeBase
+from alliance_advisor.rules.case._model import CASE_KEYS, MAX_SOURCES, MAX_TEXT, MAX_TITLE
+from alliance_advisor.rules.kb import UNKNOWN, Factor, KnowledgeBase
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 YEAR_RANGE = (-5000, 3000)  # what the loaders accept as a year

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rules import lazy_face
+from alliance_advisor.rules._face import lazy_face
 
 # Each name is loaded from its private module when first used (PEP 562), so a light
 # import (a case file's model, an error type) never pays for the engine.
@@ -43,8 +43,8 @@ __getattr__, __dir__ = lazy_face(
 )
 
 if TYPE_CHECKING:
-    from rules.history._build import THEORIES, year_scenario
-    from rules.history._data import (
+    from alliance_advisor.rules.history._build import THEORIES, year_scenario
+    from alliance_advisor.rules.history._data import (
         DATASETS,
         FIRST_YEAR,
         LAST_YEAR,
@@ -55,8 +55,8 @@ if TYPE_CHECKING:
         missing_data,
         read_history_data,
     )
-    from rules.history._mapping import HistoryMapping, load_history_mapping
-    from rules.history._run import (
+    from alliance_advisor.rules.history._mapping import HistoryMapping, load_history_mapping
+    from alliance_advisor.rules.history._run import (
         ERAS,
         HELD_OUT_FROM,
         HistoryRun,
@@ -68,7 +68,7 @@ if TYPE_CHECKING:
         summarise,
         year_task,
     )
-    from rules.history._store import Store
+    from alliance_advisor.rules.history._store import Store
 
 __all__ = [
     "DATASETS",

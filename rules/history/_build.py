@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from rules.history._data import DATASETS, HistoryData
-from rules.history._mapping import HistoryMapping
-from rules.scenario import ScenarioEngine, ScenarioResult, band_of, scenario_from_data, slug
-from rules.yamlio import as_node
+from alliance_advisor.rules.history._data import DATASETS, HistoryData
+from alliance_advisor.rules.history._mapping import HistoryMapping
+from alliance_advisor.rules.scenario import ScenarioEngine, ScenarioResult, band_of, scenario_from_data, slug
+from alliance_advisor.rules.yamlio import as_node
 
 Pair = tuple[int, int]
 THEORIES = ("threat", "power", "landscape", "inertia", "random")

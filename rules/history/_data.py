@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rules.errors import AdvisorError
-from rules.scenario import (
+from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.scenario import (
     CONTIGUITY_CITATION,
     CONTIGUITY_COLUMNS,
     NMC_CITATION,

@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from rules.errors import KnowledgeError
-from rules.kb import KnowledgeBase
-from rules.scenario import Band
-from rules.yamlio import read_yaml_file
+from alliance_advisor.rules.errors import KnowledgeError
+from alliance_advisor.rules.kb import KnowledgeBase
+from alliance_advisor.rules.scenario import Band
+from alliance_advisor.rules.yamlio import read_yaml_file
 
 INTENTION_KEYS = ("rivalry", "initiated_force", "rivalry_and_force", "at_war", "allied")
 ALLIANCE_KINDS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
@@ -134,7 +134,7 @@ def load_history_mapping(kb: KnowledgeBase) -> HistoryMapping:
             raise KnowledgeError(f"history.variants.{key} must be [one step down, one step up]", where, line)
         variants[str(key)] = (pair[0], pair[1])
     raw = json.loads(json.dumps(section, default=str))
-    from rules.scenario import load_derivation
+    from alliance_advisor.rules.scenario import load_derivation
 
     mapping = HistoryMapping(
         frozen=str(need("frozen")),

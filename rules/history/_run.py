@@ -20,12 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rules.errors import AdvisorError
-from rules.history._build import THEORIES, run_year
-from rules.history._data import DATASETS, FIRST_YEAR, LAST_YEAR, PEACESCIENCER_CITATION, HistoryData, read_history_data
-from rules.history._mapping import HistoryMapping, load_history_mapping
-from rules.history._store import Store
-from rules.kb import KnowledgeBase
+from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.history._build import THEORIES, run_year
+from alliance_advisor.rules.history._data import (
+    DATASETS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    PEACESCIENCER_CITATION,
+    HistoryData,
+    read_history_data,
+)
+from alliance_advisor.rules.history._mapping import HistoryMapping, load_history_mapping
+from alliance_advisor.rules.history._store import Store
+from alliance_advisor.rules.kb import KnowledgeBase
 
 ERAS = ((1816, 1870), (1871, 1918), (1919, 1945), (1946, 1989), (1990, 2010))
 HELD_OUT_FROM = 1946
@@ -60,9 +67,9 @@ def history_data(data_dir: str | os.PathLike[str]) -> HistoryData:
 def _context(data_dir: str, knowledge_dir: str | None) -> tuple[HistoryData, HistoryMapping, Any]:
     key = (data_dir, knowledge_dir or "")
     if key not in _CONTEXT:
-        from rules.case import Advisor
-        from rules.kb import load_knowledge
-        from rules.scenario import ScenarioEngine
+        from alliance_advisor.rules.case import Advisor
+        from alliance_advisor.rules.kb import load_knowledge
+        from alliance_advisor.rules.scenario import ScenarioEngine
 
         kb = load_knowledge(knowledge_dir)
         _CONTEXT[key] = (history_data(data_dir), load_history_mapping(kb), ScenarioEngine(Advisor(kb)))
@@ -109,7 +116,7 @@ def history_scenario(
 ) -> dict[str, Any]:
     """The year's scenario dict (docs/formats.md), for "Open as scenario". ``kb``: the
     caller's knowledge base (its mapping), else this process's over ``knowledge_dir``."""
-    from rules.history._build import year_scenario
+    from alliance_advisor.rules.history._build import year_scenario
 
     if kb is not None:
         return year_scenario(history_data(data_dir), year, load_history_mapping(kb))

@@ -16,7 +16,7 @@ import os
 import sqlite3
 from typing import Any
 
-from rules.errors import AdvisorError
+from alliance_advisor.rules.errors import AdvisorError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS years (

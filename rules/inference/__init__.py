@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rules import lazy_face
+from alliance_advisor.rules._face import lazy_face
 
 # Each name is loaded from its private module when first used (PEP 562), so a light
 # import (a case file's model, an error type) never pays for the engine.
@@ -46,9 +46,9 @@ __getattr__, __dir__ = lazy_face(
 )
 
 if TYPE_CHECKING:
-    from rules.inference._engine import Answer, EnginePool, RawRun, compile_engine_class
-    from rules.inference._experta import NOT, DepthStrategy, KnowledgeEngine, ReteMatcher, Rule
-    from rules.inference._program import (
+    from alliance_advisor.rules.inference._engine import Answer, EnginePool, RawRun, compile_engine_class
+    from alliance_advisor.rules.inference._experta import NOT, DepthStrategy, KnowledgeEngine, ReteMatcher, Rule
+    from alliance_advisor.rules.inference._program import (
         Program,
         ProgramRule,
         StagedDecision,
@@ -58,8 +58,8 @@ if TYPE_CHECKING:
         run_stages,
         score_parts,
     )
-    from rules.inference._vector import Vector
-    from rules.inference._verify import Space, Sweeper, raise_pairs, sweep, verify
+    from alliance_advisor.rules.inference._vector import Vector
+    from alliance_advisor.rules.inference._verify import Space, Sweeper, raise_pairs, sweep, verify
 
 __all__ = [
     "Answer",

@@ -25,7 +25,7 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from rules.inference._experta import (
+from alliance_advisor.rules.inference._experta import (
     AND,
     MATCH,
     OR,
@@ -47,9 +47,9 @@ from rules.inference._experta import (
     negated_constraint,
     watchers,
 )
-from rules.inference._program import Program, ProgramRule, StageDecision, decide_stage, settle
-from rules.kb import UNKNOWN, Stage
-from rules.kb import conditions as cond
+from alliance_advisor.rules.inference._program import Program, ProgramRule, StageDecision, decide_stage, settle
+from alliance_advisor.rules.kb import UNKNOWN, Stage
+from alliance_advisor.rules.kb import conditions as cond
 
 
 class _NamedFact(Fact):

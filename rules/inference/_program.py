@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
-from rules.kb import DERIVE, UNKNOWN, KnowledgeBase, RuleSpec, Scoring, Stage
-from rules.kb import conditions as cond
+from alliance_advisor.rules.kb import DERIVE, UNKNOWN, KnowledgeBase, RuleSpec, Scoring, Stage
+from alliance_advisor.rules.kb import conditions as cond
 
 # Priority bands: the derive layer first, then each weighed stage's layer, a band of
 # STAGE_BAND each, in the stages' order; a stage's decision comes last in its band.

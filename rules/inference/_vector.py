@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from rules.inference._program import Program, ProgramRule, combine, decide_stage_codes, settle_codes
-from rules.kb import UNKNOWN
-from rules.kb import conditions as cond
+from alliance_advisor.rules.inference._program import Program, ProgramRule, combine, decide_stage_codes, settle_codes
+from alliance_advisor.rules.kb import UNKNOWN
+from alliance_advisor.rules.kb import conditions as cond
 
 NO_LEVEL = -1
 

@@ -37,12 +37,12 @@ from typing import Any
 
 import numpy as np
 
-from rules.errors import AdvisorError
-from rules.inference._engine import EnginePool
-from rules.inference._program import Program, compile_program
-from rules.inference._vector import Vector
-from rules.kb import KnowledgeBase, Static, load_knowledge
-from rules.kb import conditions as cond
+from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.inference._engine import EnginePool
+from alliance_advisor.rules.inference._program import Program, compile_program
+from alliance_advisor.rules.inference._vector import Vector
+from alliance_advisor.rules.kb import KnowledgeBase, Static, load_knowledge
+from alliance_advisor.rules.kb import conditions as cond
 
 EPSILON = 1e-9  # a support lower by less than this is not a fall
 RARE = 0.005  # a response the default world gives less of the space than this is all but unreachable

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rules import lazy_face
+from alliance_advisor.rules._face import lazy_face
 
 # Each name is loaded from its private module when first used (PEP 562), so a light
 # import (a case file's model, an error type) never pays for the engine.
@@ -18,6 +18,7 @@ __getattr__, __dir__ = lazy_face(
     __name__,
     {
         "All": ("._conditions", "All"),
+        "Band": ("._bands", "Band"),
         "DEFAULT_DIR": ("._model", "DEFAULT_DIR"),
         "DERIVE": ("._model", "DERIVE"),
         "Factor": ("._model", "Factor"),
@@ -29,6 +30,7 @@ __getattr__, __dir__ = lazy_face(
         "Stage": ("._model", "Stage"),
         "Static": ("._model", "Static"),
         "UNKNOWN": ("._model", "UNKNOWN"),
+        "band_of": ("._bands", "band_of"),
         "condition_text": ("._atlas", "condition_text"),
         "conditions": ("._conditions", None),
         "load_knowledge": ("._load", "load_knowledge"),
@@ -37,11 +39,12 @@ __getattr__, __dir__ = lazy_face(
 )
 
 if TYPE_CHECKING:
-    from rules.kb import _conditions as conditions
-    from rules.kb._atlas import condition_text, proposition_map
-    from rules.kb._conditions import All, Leaf
-    from rules.kb._load import load_knowledge
-    from rules.kb._model import (
+    from alliance_advisor.rules.kb import _conditions as conditions
+    from alliance_advisor.rules.kb._atlas import condition_text, proposition_map
+    from alliance_advisor.rules.kb._bands import Band, band_of
+    from alliance_advisor.rules.kb._conditions import All, Leaf
+    from alliance_advisor.rules.kb._load import load_knowledge
+    from alliance_advisor.rules.kb._model import (
         DEFAULT_DIR,
         DERIVE,
         UNKNOWN,
@@ -56,6 +59,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "All",
+    "Band",
     "DEFAULT_DIR",
     "DERIVE",
     "Factor",
@@ -67,6 +71,7 @@ __all__ = [
     "Stage",
     "Static",
     "UNKNOWN",
+    "band_of",
     "condition_text",
     "conditions",
     "load_knowledge",

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rules.errors import AdvisorError
-from rules.kb import _conditions as cond
-from rules.kb._model import KnowledgeBase, Proposition, RuleSpec
+from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.kb import _conditions as cond
+from alliance_advisor.rules.kb._model import KnowledgeBase, Proposition, RuleSpec
 
 
 @dataclass(frozen=True)

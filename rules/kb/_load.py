@@ -12,10 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
-from rules.bands import Band
-from rules.errors import KnowledgeError
-from rules.kb import _conditions as cond
-from rules.kb._model import (
+from alliance_advisor.rules.errors import KnowledgeError
+from alliance_advisor.rules.kb import _conditions as cond
+from alliance_advisor.rules.kb._bands import Band
+from alliance_advisor.rules.kb._model import (
     DEFAULT_DIR,
     DERIVE,
     FILES,
@@ -38,8 +38,8 @@ from rules.kb._model import (
     WeightClass,
     World,
 )
-from rules.version import knowledge_version
-from rules.yamlio import Node, read_yaml_file
+from alliance_advisor.rules.version import knowledge_version
+from alliance_advisor.rules.yamlio import Node, read_yaml_file
 
 # --------------------------------------------------------------------- loading
 

@@ -7,9 +7,9 @@ engine, the presentation layer and the reports read them. Nothing here reads a f
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rules.bands import Band
-from rules.kb import _conditions as cond
-from rules.version import KNOWLEDGE_DIR, KNOWLEDGE_FILES
+from alliance_advisor.rules.kb import _conditions as cond
+from alliance_advisor.rules.kb._bands import Band
+from alliance_advisor.rules.version import KNOWLEDGE_DIR, KNOWLEDGE_FILES
 
 DEFAULT_DIR = KNOWLEDGE_DIR
 FILES = KNOWLEDGE_FILES

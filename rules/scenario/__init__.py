@@ -22,14 +22,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rules import lazy_face
+from alliance_advisor.rules._face import lazy_face
 
 # Each name is loaded from its private module when first used (PEP 562), so a light
 # import (a case file's model, an error type) never pays for the engine.
 __getattr__, __dir__ = lazy_face(
     __name__,
     {
-        "Band": ("..bands", "Band"),
+        "Band": ("..kb", "Band"),
         "BlocMove": ("._moves", "BlocMove"),
         "CONTIGUITY_CITATION": ("._cow", "CONTIGUITY_CITATION"),
         "CONTIGUITY_COLUMNS": ("._cow", "CONTIGUITY_COLUMNS"),
@@ -51,7 +51,7 @@ __getattr__, __dir__ = lazy_face(
         "StateChoice": ("._result", "StateChoice"),
         "WAR_LEVELS": ("._model", "WAR_LEVELS"),
         "balance_of_power": ("._baselines", "balance_of_power"),
-        "band_of": ("..bands", "band_of"),
+        "band_of": ("..kb", "band_of"),
         "cell_code": ("._cow", "cell_code"),
         "cell_number": ("._cow", "cell_number"),
         "energy": ("._baselines", "energy"),
@@ -78,9 +78,15 @@ __getattr__, __dir__ = lazy_face(
 )
 
 if TYPE_CHECKING:
-    from rules.bands import Band, band_of
-    from rules.scenario._baselines import LandscapeMapping, balance_of_power, energy, landscape, landscape_split
-    from rules.scenario._cow import (
+    from alliance_advisor.rules.kb import Band, band_of
+    from alliance_advisor.rules.scenario._baselines import (
+        LandscapeMapping,
+        balance_of_power,
+        energy,
+        landscape,
+        landscape_split,
+    )
+    from alliance_advisor.rules.scenario._cow import (
         CONTIGUITY_CITATION,
         CONTIGUITY_COLUMNS,
         NMC_CITATION,
@@ -94,10 +100,10 @@ if TYPE_CHECKING:
         slug,
         year_of,
     )
-    from rules.scenario._derivation import Derivation, parse_derivation
-    from rules.scenario._engine import ScenarioEngine
-    from rules.scenario._matching import match_blocs, sort_blocs
-    from rules.scenario._model import (
+    from alliance_advisor.rules.scenario._derivation import Derivation, parse_derivation
+    from alliance_advisor.rules.scenario._engine import ScenarioEngine
+    from alliance_advisor.rules.scenario._matching import match_blocs, sort_blocs
+    from alliance_advisor.rules.scenario._model import (
         MAX_STATES,
         SCENARIO_KEYS,
         STATE_KEYS,
@@ -112,10 +118,10 @@ if TYPE_CHECKING:
         parse_scenario_text,
         scenario_from_data,
     )
-    from rules.scenario._moves import BlocMove, perception_moves
-    from rules.scenario._result import DerivedAnswer, PairThreat, ScenarioResult, StateChoice
-    from rules.scenario._schema import scenario_schema
-    from rules.scenario._serialise import scenario_result_to_dict
+    from alliance_advisor.rules.scenario._moves import BlocMove, perception_moves
+    from alliance_advisor.rules.scenario._result import DerivedAnswer, PairThreat, ScenarioResult, StateChoice
+    from alliance_advisor.rules.scenario._schema import scenario_schema
+    from alliance_advisor.rules.scenario._serialise import scenario_result_to_dict
 
 __all__ = [
     "Band",

@@ -30,7 +30,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from rules.scenario._matching import match_blocs, sort_blocs
+from alliance_advisor.rules.scenario._matching import match_blocs, sort_blocs
 
 FloatArray = npt.NDArray[np.float64]
 CHUNK = 1 << 15  # splits evaluated at once by the exact search (memory: CHUNK x n)

@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
-from rules.bands import Band, band_of
-from rules.errors import AdvisorError
-from rules.scenario import SCENARIO_KEYS, STATE_KEYS
+from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.kb import Band, band_of
+from alliance_advisor.rules.scenario import SCENARIO_KEYS, STATE_KEYS
 
 NMC_COLUMNS = ("ccode", "stateabb", "statenme", "year", "milex", "milper", "cinc")
 CONTIGUITY_COLUMNS = ("ccode1", "ccode2", "conttype", "stdate", "enddate")

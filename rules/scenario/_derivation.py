@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rules.bands import Band, band_of
-from rules.errors import KnowledgeError
-from rules.scenario._baselines import LandscapeMapping
-from rules.yamlio import Node, read_yaml_file
+from alliance_advisor.rules.errors import KnowledgeError
+from alliance_advisor.rules.kb import Band, band_of
+from alliance_advisor.rules.scenario._baselines import LandscapeMapping
+from alliance_advisor.rules.yamlio import Node, read_yaml_file
 
 __all__ = ["BLOC_AGGREGATIONS", "Band", "Derivation", "band_of", "parse_derivation"]
 

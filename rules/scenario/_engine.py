@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from rules.case import Advisor, Case
-from rules.kb import UNKNOWN
-from rules.scenario._baselines import compute_baselines
-from rules.scenario._blocs import coalitions, ties
-from rules.scenario._matching import match_blocs
-from rules.scenario._model import Scenario, load_derivation
-from rules.scenario._result import DerivedAnswer, PairThreat, ScenarioResult, StateChoice
+from alliance_advisor.rules.case import Advisor, Case
+from alliance_advisor.rules.kb import UNKNOWN
+from alliance_advisor.rules.scenario._baselines import compute_baselines
+from alliance_advisor.rules.scenario._blocs import coalitions, ties
+from alliance_advisor.rules.scenario._matching import match_blocs
+from alliance_advisor.rules.scenario._model import Scenario, load_derivation
+from alliance_advisor.rules.scenario._result import DerivedAnswer, PairThreat, ScenarioResult, StateChoice
 
 IntArray = npt.NDArray[np.int_]
 # (level, score, maximum, the sources' levels, the points per source) of one set of answers

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rules.case import CASE_KEYS, MAX_SOURCES, MAX_TEXT, MAX_TITLE
-from rules.errors import AdvisorError, KnowledgeError
-from rules.kb import KnowledgeBase
-from rules.scenario._derivation import Derivation, parse_derivation
-from rules.yamlio import Node, parse_yaml_text, read_yaml_file
+from alliance_advisor.rules.case import CASE_KEYS, MAX_SOURCES, MAX_TEXT, MAX_TITLE
+from alliance_advisor.rules.errors import AdvisorError, KnowledgeError
+from alliance_advisor.rules.kb import KnowledgeBase
+from alliance_advisor.rules.scenario._derivation import Derivation, parse_derivation
+from alliance_advisor.rules.yamlio import Node, parse_yaml_text, read_yaml_file
 
 SCENARIO_KEYS = (
     "title",

@@ -6,10 +6,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from rules.scenario._engine import ScenarioEngine
-from rules.scenario._matching import match_blocs
-from rules.scenario._model import Scenario
-from rules.scenario._result import ScenarioResult
+from alliance_advisor.rules.scenario._engine import ScenarioEngine
+from alliance_advisor.rules.scenario._matching import match_blocs
+from alliance_advisor.rules.scenario._model import Scenario
+from alliance_advisor.rules.scenario._result import ScenarioResult
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.case import Result
-from rules.scenario._baselines import Baselines
-from rules.scenario._model import Scenario
+from alliance_advisor.rules.case import Result
+from alliance_advisor.rules.scenario._baselines import Baselines
+from alliance_advisor.rules.scenario._model import Scenario
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.case import (
+from alliance_advisor.rules.case import (
     DRAFT,
     MAX_TITLE,
     STATE_ID_PATTERN,
@@ -23,8 +23,8 @@ from rules.case import (
     text_schema,
     year_schema,
 )
-from rules.kb import KnowledgeBase
-from rules.scenario._model import MAX_STATES, SCENARIO_KEYS, STATE_KEYS, WAR_LEVELS, load_derivation
+from alliance_advisor.rules.kb import KnowledgeBase
+from alliance_advisor.rules.scenario._model import MAX_STATES, SCENARIO_KEYS, STATE_KEYS, WAR_LEVELS, load_derivation
 
 __all__ = ["STATE_ID_PATTERN", "YEAR_RANGE", "scenario_schema"]
 

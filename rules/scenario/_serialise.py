@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.scenario._baselines import baselines_to_dict
-from rules.scenario._result import ScenarioResult
+from alliance_advisor.rules.scenario._baselines import baselines_to_dict
+from alliance_advisor.rules.scenario._result import ScenarioResult
 
 
 def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from html import escape
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout
 
-from gui.case.explain import make_browser
-from presentation import helpdata
+from alliance_advisor.gui.case.explain import make_browser
+from alliance_advisor.presentation import helpdata
 
 
 def shortcuts_html(rows):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from alliance_advisor.rules.errors import AdvisorError
 from alliance_advisor.rules.scenario import CONTIGUITY_CITATION, NMC_CITATION, scenario_from_cow, scenario_yaml, slug
-from conftest import DATA_ENV, DEFAULT_DATA_DIR, ROOT, data_dir, require_data
+from conftest import DATA_ENV, NO_DATA_DIR, ROOT, data_dir, require_data
 
 NMC_FILE = "nmc-7.0.csv"
 CONTIGUITY_FILE = "contiguity-3.2.csv"
@@ -117,11 +117,11 @@ def test_the_yaml_is_ordered_readable_and_loads_as_a_scenario(europe, kb):
 
 
 # ------------------------------------------------------------------ where the data are
-def test_the_data_folder_is_the_option_else_the_environment_else_beside_the_clone(tmp_path):
+def test_the_data_folder_is_the_option_else_the_environment_else_none(tmp_path):
     assert data_dir("/from/option", {DATA_ENV: "/from/env"}) == Path("/from/option")
     assert data_dir(None, {DATA_ENV: str(tmp_path)}) == tmp_path
-    assert data_dir(None, {}) == DEFAULT_DATA_DIR
-    assert data_dir(None, {DATA_ENV: ""}) == DEFAULT_DATA_DIR
+    assert data_dir(None, {}) == NO_DATA_DIR and not NO_DATA_DIR.exists()
+    assert data_dir(None, {DATA_ENV: ""}) == NO_DATA_DIR
 
 
 def test_missing_data_skip_a_test_but_fail_it_where_ci_is_set(tmp_path):

@@ -15,6 +15,7 @@ from alliance_advisor.presentation.citations import merge_citations
 from alliance_advisor.presentation.grammar import counted, plural
 from alliance_advisor.presentation.wording import (
     NO_RUNNER_UP,
+    after_the_coalition_text,
     conflict_text,
     failure_text,
     listed,
@@ -55,6 +56,9 @@ def render_text(result: Result) -> str:
     if result.verdict:
         lines.append(f"Verdict:      {result.verdict_label} ({result.verdict})")
         lines.append(f"              {kb.response(result.verdict).meaning}")
+        after = after_the_coalition_text(kb, result)
+        if after:
+            lines += _wrapped("              ", after)
         if result.tie:
             lines.append(f"              {tie_note(kb, result)}")
     else:

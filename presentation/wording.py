@@ -18,6 +18,26 @@ def response_label(kb: KnowledgeBase, response_id: str | None) -> str:
     return kb.response(response_id).label if response_id else "No verdict"
 
 
+def after_the_coalition_text(kb: KnowledgeBase, result: Result) -> str | None:
+    """What a dissolving coalition means towards the power the case names (issue 28): the
+    war stage says the coalition comes apart; the direction and mode stages, run on the
+    power named (the beaten enemy, or a partner of the war now rising), say how the state
+    turns towards it once the coalition is gone. None for any other verdict."""
+    if not result.verdict or kb.response(result.verdict).war != "dissolve":
+        return None
+    concluded = {stage.stage: stage.conclusion for stage in result.stages}
+    direction, mode = concluded.get("direction"), concluded.get("mode")
+    course = next(
+        (r for r in kb.responses if r.war is None and r.direction == direction and r.mode in (None, mode)),
+        None,
+    )
+    if course is None:
+        return None
+    power = result.case.threat or "the power named"
+    meaning = course.meaning.rstrip(".")
+    return f"With the coalition gone, towards {power}: {course.label.lower()} ({meaning[:1].lower()}{meaning[1:]})."
+
+
 def signed(x: float) -> str:
     return f"{x:+.2f}"
 

@@ -38,7 +38,7 @@ PROPOSITION_CASES = {
     "C1": (THREATENING, "C1-BALANCING-IS-THE-RULE", "balance"),
     "C2": (
         dict(THREATENING, state_strength="weak", threat_power="overwhelming", ally_availability="none"),
-        "C2-WEAK-AND-ALONE",
+        "C2-WEAK-FACING-GREAT",
         "bandwagon",
     ),
     # A weak state sure of its allies before a great power whose aims are unclear (Luxembourg in NATO).

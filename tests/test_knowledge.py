@@ -34,7 +34,10 @@ def test_questionnaire_contract(kb):
         "current_alignment": ("unaligned", "with_threat", "against_threat"),
         "pivotal": ("yes", "no"),
     }
-    assert {f.id: f.level_ids for f in kb.factors} == contract
+    # The contract grows only by addition, at the end of a factor's levels (issue 28: a
+    # victorious coalition, whichever power is named as the threat); nothing is renamed.
+    added = {"war_status": ("coalition_victory",)}
+    assert {f.id: f.level_ids for f in kb.factors} == {k: v + added.get(k, ()) for k, v in contract.items()}
 
 
 def test_library_covers_every_verdict(kb):
@@ -139,6 +142,7 @@ def test_duplicate_yaml_key_is_refused(kb_copy):
 
 def test_uncited_proposition_is_refused(kb_copy):
     _edit(kb_copy / "rules.yaml", "propositions: [B6, R10]", "propositions: [R10]")
+    _edit(kb_copy / "rules.yaml", "propositions: [B6]", "propositions: [R10]")
     _edit(kb_copy / "rules.yaml", "propositions: [B6]", "propositions: [R10]")
     with pytest.raises(KnowledgeError, match="'B6'"):
         load_knowledge(kb_copy)

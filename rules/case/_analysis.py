@@ -33,6 +33,9 @@ DIRECT_LIMIT = 2048
 TABLE_WORTH = 4
 TABLES_KEPT = 6  # (world, left-out rules) tables kept, about 330 kB each
 CHUNK = 1 << 16  # combinations run at once
+# The distribution over the responses: at most this many reachable combinations are run
+# directly; more are read off the whole space's verdict table (built once, about a second).
+SPREAD_DIRECT_LIMIT = 1 << 17
 
 
 def _r(x: float) -> float:
@@ -126,6 +129,59 @@ class Analyst:
         }
         keeps = counts[0 if verdict is None else vector.responses.index(verdict) + 1] / total
         return Completions(total, _r(keeps), shares)
+
+    # ----------------------------------------------------------- distribution
+    def distribution(self, spreads: list[Any], world: str, without: Iterable[str] = ()) -> tuple[Any, dict[str, Any]]:
+        """The probability of each verdict code + 1 (0: no verdict) when every answer is
+        the distribution ``spreads`` holds for it (questionnaire order), computed exactly
+        over the combinations the answers can reach; and, for every answer spread over
+        more than one level, the same probabilities were that answer certain at its most
+        likely level (factor id -> probabilities), for the answers that move it most.
+
+        The reachable combinations are read off the whole space's verdict table when it
+        is built (the app builds it after the first analysis), and otherwise run directly
+        when they are few enough (a single analysis from the command line)."""
+        import numpy as np
+
+        dropped = frozenset(without)
+        support = [np.flatnonzero(spread) for spread in spreads]
+        size = int(np.prod([len(s) for s in support]))
+        table = self._tables.get((world, dropped))
+        if table is None and size > SPREAD_DIRECT_LIMIT:
+            table = self.verdict_table(world, dropped)
+        if table is not None:
+            reached = table[np.ix_(*support)]
+        else:
+            reached = self._run_support(support, world, dropped)
+        weights = spreads[0][support[0]]
+        for spread, levels in zip(spreads[1:], support[1:]):
+            weights = np.multiply.outer(weights, spread[levels])
+        bins = len(self.vector.responses) + 1
+        total = np.bincount(reached.ravel(), weights=weights.ravel(), minlength=bins)
+        moves: dict[str, Any] = {}
+        for axis, (factor, spread, levels) in enumerate(zip(self.kb.factors, spreads, support)):
+            if len(levels) < 2:
+                continue
+            at = int(np.argmax(spread[levels]))  # the most likely level, the first of equals
+            fixed = np.take(reached, at, axis=axis)
+            share = np.take(weights, at, axis=axis) / spread[levels][at]
+            moves[factor.id] = np.bincount(fixed.ravel(), weights=share.ravel(), minlength=bins)
+        return total, moves
+
+    def _run_support(self, support: list[Any], world: str, without: frozenset[str]) -> Any:
+        """The verdict code + 1 of every combination of the levels ``support`` holds for
+        each factor, run through the evaluator, shaped one axis per factor."""
+        import numpy as np
+
+        grids = np.meshgrid(*support, indexing="ij")
+        levels = np.stack([grid.ravel() for grid in grids], axis=1)
+        codes = np.empty(levels.shape[0], dtype=np.int8)
+        for start in range(0, levels.shape[0], CHUNK):
+            stop = min(levels.shape[0], start + CHUNK)
+            codes[start:stop] = (
+                self.vector.run(self.vector.from_levels(levels[start:stop]), (world,), without).verdict[world] + 1
+            )
+        return codes.reshape([len(s) for s in support])
 
     def _space(self) -> int:
         space = 1

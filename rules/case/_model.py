@@ -29,9 +29,24 @@ class Case:
     sources: list[str] = field(default_factory=list)
     notes: str = ""
     path: str | None = None  # where it was read from, if anywhere
+    # Answers the coder is not sure of (issue 28): factor id -> {level: probability},
+    # summing to 1; ``answers`` holds each one's most likely level, at which the verdict
+    # is reached. A factor not listed here carries the knowledge base's declared
+    # reading uncertainty (rules.case.answer_distributions).
+    uncertain: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def answer(self, factor_id: str) -> str:
         return self.answers.get(factor_id, UNKNOWN)
+
+    def with_uncertain(self, factor_id: str, weights: Mapping[str, float]) -> "Case":
+        """A copy whose answer to ``factor_id`` is spread over levels (weights, any
+        positive scale); a single level is a plain answer."""
+        spread = normalised(weights)
+        if len(spread) <= 1:
+            return self.with_answer(factor_id, next(iter(spread), UNKNOWN))
+        copy = self.with_answer(factor_id, most_likely(spread))
+        copy.uncertain[factor_id] = spread
+        return copy
 
     def with_answer(self, factor_id: str, level: str) -> "Case":
         """A copy with one answer changed (``unknown`` removes it)."""
@@ -40,6 +55,7 @@ class Case:
             answers.pop(factor_id, None)
         else:
             answers[factor_id] = level
+        uncertain = {f: dict(spread) for f, spread in self.uncertain.items() if f != factor_id}
         return Case(
             self.title,
             self.year,
@@ -50,6 +66,7 @@ class Case:
             list(self.sources),
             self.notes,
             self.path,
+            uncertain,
         )
 
     def to_dict(self, kb: KnowledgeBase | None = None) -> dict[str, Any]:
@@ -60,7 +77,10 @@ class Case:
             "year": self.year,
             "state": self.state,
             "threat": self.threat,
-            "answers": {fid: self.answers.get(fid, UNKNOWN) for fid in order},
+            "answers": {
+                fid: dict(self.uncertain[fid]) if fid in self.uncertain else self.answers.get(fid, UNKNOWN)
+                for fid in order
+            },
         }
         if self.observed:
             data["observed"] = self.observed
@@ -94,6 +114,40 @@ def _text(data: Mapping[Any, Any], key: str, path: str, required: bool = False) 
     return text.strip() if key != "notes" else text.rstrip()
 
 
+def normalised(weights: Mapping[str, float]) -> dict[str, float]:
+    """Weights over levels as probabilities (the levels with no weight left out)."""
+    total = sum(w for w in weights.values() if w > 0)
+    return {level: round(w / total, 6) for level, w in weights.items() if w > 0} if total > 0 else {}
+
+
+def most_likely(spread: Mapping[str, float]) -> str:
+    """The level of greatest probability; of equals, the first given."""
+    best = max(spread.values())
+    return next(level for level, p in spread.items() if p == best)
+
+
+def _spread(
+    factor_id: str, value: Mapping[Any, Any], levels: tuple[str, ...], where: str, line: int | None
+) -> dict[str, float]:
+    """An answer given as a mapping of levels to weights ("not sure: between probable
+    and certain"), checked and made probabilities, in the questionnaire's level order."""
+    weights: dict[str, float] = {}
+    for level, weight in value.items():
+        if isinstance(level, bool):
+            level = "yes" if level else "no"
+        if level not in levels:
+            raise CaseError(
+                f"factor '{factor_id}': unknown level '{level}' (expected one of {', '.join(levels)})", where, line
+            )
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight < float("inf"):
+            raise CaseError(f"factor '{factor_id}': the weight of '{level}' must be a number of 0 or more", where, line)
+        weights[str(level)] = float(weight)
+    spread = normalised({level: weights[level] for level in levels if level in weights})
+    if not spread:
+        raise CaseError(f"factor '{factor_id}': give at least one level a weight above 0", where, line)
+    return spread
+
+
 def response_id(value: object, kb: KnowledgeBase) -> str | None:
     """The response ``value`` names, by its id or by the label the app shows ("Balance
     internally" is ``internal_balance``), in any case and spacing; None if it names none.
@@ -124,6 +178,7 @@ def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> 
     if not isinstance(answers_raw, dict):
         raise CaseError("'answers' must be a mapping of factor to level", where, line_of("answers"))
     answers: dict[str, str] = {}
+    uncertain: dict[str, dict[str, float]] = {}
     factor_ids = set(kb.factor_ids)
     for factor_id, level in answers_raw.items():
         aline = answers_raw.line_of(factor_id) if hasattr(answers_raw, "line_of") else None
@@ -133,6 +188,12 @@ def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> 
             level = "yes" if level else "no"
         if level is None:
             level = UNKNOWN
+        if isinstance(level, dict):
+            spread = _spread(factor_id, level, kb.factor(factor_id).level_ids, where, aline)
+            answers[factor_id] = most_likely(spread)
+            if len(spread) > 1:
+                uncertain[factor_id] = spread
+            continue
         if not isinstance(level, str):
             raise CaseError(f"factor '{factor_id}': level must be text, not {type(level).__name__}", where, aline)
         levels = kb.factor(factor_id).level_ids
@@ -179,6 +240,7 @@ def case_from_data(data: object, kb: KnowledgeBase, path: str | None = None) -> 
         sources=sources,
         notes=_text(data, "notes", where),
         path=str(path) if path else None,
+        uncertain=uncertain,
     )
 
 

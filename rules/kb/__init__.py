@@ -30,6 +30,7 @@ __getattr__, __dir__ = lazy_face(
         "Stage": ("._model", "Stage"),
         "Static": ("._model", "Static"),
         "UNKNOWN": ("._model", "UNKNOWN"),
+        "Uncertainty": ("._model", "Uncertainty"),
         "band_of": ("._bands", "band_of"),
         "condition_text": ("._atlas", "condition_text"),
         "conditions": ("._conditions", None),
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
         Source,
         Stage,
         Static,
+        Uncertainty,
     )
 
 __all__ = [
@@ -71,6 +73,7 @@ __all__ = [
     "Stage",
     "Static",
     "UNKNOWN",
+    "Uncertainty",
     "band_of",
     "condition_text",
     "conditions",

@@ -35,6 +35,7 @@ from alliance_advisor.rules.kb._model import (
     Stage,
     Static,
     Theory,
+    Uncertainty,
     WeightClass,
     World,
 )
@@ -138,6 +139,7 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
         ordered,
         {w.id: w for w in weights},
     )
+    uncertainty = _load_uncertainty(directory / FILES[2], raw[FILES[2]])
     theory = _load_theory(
         directory / FILES[4], raw[FILES[4]], world_ids, {r.id for r in responses}, {d.id for d in derived}
     )
@@ -156,6 +158,7 @@ def load_knowledge(directory: str | os.PathLike[str] | None = None) -> Knowledge
         version=knowledge_version(directory),
         weights=weights,
         stages=stages,
+        uncertainty=uncertainty,
     )
     _cross_check(kb, directory)
     return kb
@@ -281,11 +284,31 @@ def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tu
     return tuple(sections), tuple(factors)
 
 
+def _load_uncertainty(path: Path, data: Node) -> Uncertainty:
+    """responses.yaml ``uncertainty``: how sure a verdict is (issue 28). Absent, answers
+    are taken as certain and no verdict is a close call."""
+    if data.get("uncertainty") is None:
+        return Uncertainty(reading=0.0, close_call=0.0)
+    r = _Reader(path)
+    node = r.mapping(data.get("uncertainty"), "uncertainty", data.line_of("uncertainty"))
+    r.keys(node, ("reading", "close_call", "source"), "uncertainty")
+    numbers: dict[str, float] = {}
+    for key in ("reading", "close_call"):
+        value = node.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+            r.fail(f"uncertainty: '{key}' must be a number in [0, 1)", node.line_of(key) or node.line)
+        numbers[key] = float(value)
+    source = node.get("source", "")
+    if not isinstance(source, str):
+        r.fail("uncertainty: 'source' must be text", node.line_of("source"))
+    return Uncertainty(reading=numbers["reading"], close_call=numbers["close_call"], source=" ".join(source.split()))
+
+
 def _load_responses(
     path: Path, data: Node
 ) -> tuple[tuple[Response, ...], list[Node], Scoring, tuple[WeightClass, ...]]:
     r = _Reader(path)
-    r.keys(data, ("responses", "weights", "scoring", "worlds"), "responses file")
+    r.keys(data, ("responses", "weights", "scoring", "uncertainty", "worlds"), "responses file")
     entries: list[tuple[Response, int | None]] = []
     for node in r.seq(data.get("responses"), "responses", data.line_of("responses")):
         r.mapping(node, "a response")

@@ -265,6 +265,19 @@ class Scoring:
     fragile_below: float = 0.75
 
 
+@dataclass(frozen=True, kw_only=True)
+class Uncertainty:
+    """How sure a verdict is (responses.yaml ``uncertainty``): every answer a case gives
+    as certain is read as ``reading`` likely to lie elsewhere (on the neighbouring levels
+    of an ordered factor, evenly on the others of an unordered one), the same for every
+    case; a verdict whose probability under the answers' uncertainty is below
+    ``close_call`` is a close call."""
+
+    reading: float
+    close_call: float
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class WeightClass:
     id: str
@@ -287,6 +300,7 @@ class KnowledgeBase:
     version: str
     weights: tuple[WeightClass, ...] = ()  # the declared scale of weight classes
     stages: tuple[Stage, ...] = ()  # the stages of the decision, in order
+    uncertainty: Uncertainty = field(default_factory=lambda: Uncertainty(reading=0.0, close_call=0.0))
     # What a higher kind parses from this folder once and keeps with it (the scenario's
     # derivation.yaml, rules.scenario.load_derivation): the knowledge base knows no kind.
     parsed: dict[str, object] = field(default_factory=dict, repr=False, compare=False)

@@ -237,7 +237,11 @@ def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tu
         r.mapping(node, "a factor")
         fid = r.text(node, "id", "factor")
         what = f"factor '{fid}'"
-        r.keys(node, ("id", "section", "question", "help", "ordered", "levels", "propositions", "similarity"), what)
+        r.keys(
+            node,
+            ("id", "section", "question", "topic", "help", "ordered", "levels", "propositions", "similarity"),
+            what,
+        )
         section = r.text(node, "section", what)
         if section not in section_ids:
             r.fail(f"{what}: unknown section '{section}'", node.line_of("section"))
@@ -275,6 +279,7 @@ def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tu
                 tuple(levels),
                 tuple(map(str, props)),
                 float(similarity),
+                topic=" ".join(str(node.get("topic") or "").split()),
             )
         )
         lines.append((fid, node.line))

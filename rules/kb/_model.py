@@ -36,6 +36,9 @@ class Factor:
     levels: tuple[Level, ...]
     propositions: tuple[str, ...]
     similarity: float
+    # What the answer is about, as a phrase a sentence can carry ("how likely allied
+    # help is"): the explanation of a close call names the answers it turns on by it.
+    topic: str = ""
 
     @property
     def level_ids(self) -> tuple[str, ...]:

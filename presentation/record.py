@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from alliance_advisor.presentation.case import evaluation_summary
 from alliance_advisor.presentation.grammar import counted
-from alliance_advisor.presentation.wording import listed, response_label
+from alliance_advisor.presentation.wording import response_label
 from alliance_advisor.rules.kb import KnowledgeBase
 
 # The repository's root is the package's folder: git is asked there, so an installed
@@ -107,7 +108,7 @@ def page(title: str, command: str, body: Sequence[str], *, now: datetime.datetim
 
 
 # ------------------------------------------------------------------ main.py evaluate
-def agreement_body(table: Mapping[str, Any], kb: KnowledgeBase) -> list[str]:
+def agreement_body(table: dict[str, Any], kb: KnowledgeBase) -> list[str]:
     """The agreement of the library's predictions with what each state did."""
     rows = [
         [
@@ -121,24 +122,7 @@ def agreement_body(table: Mapping[str, Any], kb: KnowledgeBase) -> list[str]:
         ]
         for row in table["rows"]
     ]
-    lines = []
-    if table["cases"]:
-        lines.append(f"Agreement: {table['agree']} of {table['cases']} cases ({table['agreement']:.1%}).")
-        plain = table.get("without_outcome_coded")
-        if plain and plain["cases"]:
-            excluded = listed([response_label(kb, r).lower() for r in plain["excluded"]], "or")
-            lines.append(
-                f"Without the cases coded as {excluded} (their answers state the outcome): "
-                f"{plain['agree']} of {plain['cases']} ({plain['agreement']:.1%})."
-            )
-    st = table.get("stability")
-    if st:
-        lines.append(
-            f"Stable: the share of {st['draws']} random perturbations of every weight (each within "
-            f"\u00b1{st['perturbation']:.0%}, seed {st['seed']}) that keep the verdict; fragile below "
-            f"{st['fragile_below']:.0%}. Fragile cases: {', '.join(table['fragile']) or 'none'}. "
-            f"Too close to call: {', '.join(table['too_close']) or 'none'}."
-        )
+    lines = [f"- {line}" for line in evaluation_summary(table, kb)]
     lines.append("")
     lines += markdown_table(["Case", "Year", "Predicted", "Observed", "Agrees", "Margin", "Stable"], rows)
     return lines

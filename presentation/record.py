@@ -195,7 +195,10 @@ def scenarios_body(results: Sequence[tuple[str, Any]]) -> list[str]:
 def history_body(run: Mapping[str, Any], ran: str) -> list[str]:
     """The headline table of a history run (and its held-out years and sensitivity), with
     how the run went (``ran``: years, runs computed or resumed, seconds)."""
-    from alliance_advisor.presentation.history import COLUMNS, best_and_worst, fmt, headline_rows
+    from alliance_advisor.presentation.history import COLUMNS, THEORY_NAMES, best_and_worst, fmt, headline_rows
+
+    def named(rows: list[list[str]]) -> list[list[str]]:
+        return [[THEORY_NAMES[row[0]], *row[1:]] for row in rows]
 
     s = run["summary"]
     header = ["theory", *[label for _, label in COLUMNS]]
@@ -204,7 +207,7 @@ def history_body(run: Mapping[str, Any], ran: str) -> list[str]:
         "",
         "All years:",
         "",
-        *markdown_table(header, headline_rows(s["theories"])),
+        *markdown_table(header, named(headline_rows(s["theories"]))),
     ]
     if s.get("held_out"):
         h = s["held_out"]
@@ -212,7 +215,7 @@ def history_body(run: Mapping[str, Any], ran: str) -> list[str]:
             "",
             f"Held out, {h['from']}-{h['to']} (mapping frozen {h['mapping_frozen']}):",
             "",
-            *markdown_table(header, headline_rows(h["theories"])),
+            *markdown_table(header, named(headline_rows(h["theories"]))),
         ]
     eras = [
         [era, fmt(t["threat"]["pairs_f1"]), fmt(t["threat"]["onsets_f1"]), t["threat"]["state_years"]]

@@ -586,8 +586,9 @@ def record_page(report, argv):
     """The table as a stamped Markdown page (--record), for docs/results/performance.md."""
     from alliance_advisor.presentation.record import command_line, markdown_table, page
 
-    body = [*heading_lines(report), "", *markdown_table(["figure", "value", "target", "met"], table_rows(report))]
-    body += ["", *notes_lines(report)]
+    body = [f"- {line}" for line in heading_lines(report)]
+    body += ["", *markdown_table(["figure", "value", "target", "met"], table_rows(report)), ""]
+    body += [f"- {line}" for line in notes_lines(report)]
     return page("Performance", command_line("python -m bench", argv), body)
 
 

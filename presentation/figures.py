@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from html import escape as _html_escape
 
 from alliance_advisor.presentation.citations import merge_citations
+from alliance_advisor.presentation.style import FONT_FAMILY, INK, MUTED
 from alliance_advisor.rules.case import ThreatScore
 from alliance_advisor.rules.inference import score_parts
 from alliance_advisor.rules.kb import DERIVE, UNKNOWN
@@ -59,11 +60,8 @@ PALETTE = {
     "derived": ("#4c6a92", "#eaf0f7", "#1f2933"),
     "verdict": ("#1d4e89", "#dce8f6", "#0f2c4f"),
 }
-INK = "#1f2933"
-MUTED = "#6b7785"
 GRID = "#d5dce3"
 EDGE = "#9aa8b6"
-FONT_FAMILY = "'Helvetica Neue', Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 # Threat bands from calm to alarming, by band position (low .. severe).
 BAND_COLOURS = ("#d9e7d3", "#f3e6bf", "#f1cfb0", "#e7b3aa")
 

@@ -1,9 +1,9 @@
 """What a report says, independent of its format.
 
 ``report_blocks(result)`` turns the one Result into a list of blocks (headings,
-paragraphs, tables, figures...). The Markdown, HTML and PDF renderers only format
-these blocks: the wording of a report lives here once, and no renderer re-derives
-any reasoning.
+paragraphs, tables, figures...: reports/blocks.py). The Markdown, HTML and PDF
+renderers only format these blocks: the wording of a report lives here once, and no
+renderer re-derives any reasoning or knows what kind of result it came from.
 """
 
 from __future__ import annotations
@@ -12,101 +12,30 @@ import datetime
 import os
 import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from alliance_advisor.presentation import figures, wording
 from alliance_advisor.presentation.citations import inverted_name, listed_sources, merge_citations, merge_pages
 from alliance_advisor.presentation.figures import capital, signed
 from alliance_advisor.presentation.grammar import closed, counted, plural
+from alliance_advisor.reports.blocks import (
+    BR,
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    KeyValues,
+    Para,
+    Report,
+    Run,
+    Table,
+    b,
+    code,
+    i,
+)
 from alliance_advisor.rules.case import Analogue, Case, FiredRule, Result, WhatIf, WorldOutcome
 from alliance_advisor.rules.kb import KnowledgeBase, Source
 from alliance_advisor.rules.version import app_version
-
-# ------------------------------------------------------------------- the blocks
-
-
-@dataclass(frozen=True)
-class Run:
-    """A piece of text with one style: '' plain, 'b' strong, 'i' emphasis,
-    'code' an identifier, 'br' a line break (text ignored)."""
-
-    text: str
-    style: str = ""
-
-
-BR = Run("", "br")
-
-
-def b(text: str) -> Run:
-    return Run(text, "b")
-
-
-def i(text: str) -> Run:
-    return Run(text, "i")
-
-
-def code(text: str) -> Run:
-    return Run(text, "code")
-
-
-@dataclass
-class Heading:
-    level: int  # 1 title, 2 section, 3 subsection
-    text: str
-    anchor: str = ""
-
-
-@dataclass
-class Para:
-    runs: list[Run]
-    kind: str = ""  # '' body, 'lead' a standfirst, 'small' a caption or note
-
-
-@dataclass
-class Bullets:
-    items: list[list[Run]]  # each a list of runs
-    ordered: bool = False
-
-
-@dataclass
-class Table:
-    header: list[str]  # column titles (plain text)
-    rows: list[list[list[Run]]]  # each a list of cells; a cell is a list of runs
-    kind: str = ""  # a hint for styling: 'answers', 'steps', 'support', ...
-    numeric: tuple[int, ...] = ()  # indices of right-aligned columns
-    widths: tuple[int, ...] = ()  # column widths in percent (HTML and PDF; Markdown ignores them)
-    whole: bool = False  # PDF: on one page, with its heading, when it fits on a page
-
-
-@dataclass
-class KeyValues:
-    rows: list[tuple[str, list[Run]]]  # (key text, list of runs)
-    kind: str = ""
-    widths: tuple[int, ...] = ()  # column widths in percent (PDF: the same for the pieces of a split list)
-
-
-@dataclass
-class Figure:
-    key: str  # 'chain', 'threat', 'support': also the image file suffix
-    svg: str
-    caption: list[Run]  # runs
-    alt: str
-    wide: bool = False  # wider than the text column (the inference chain)
-
-
-# Every kind of block, as the renderers take them.
-Block = Heading | Para | Bullets | Table | KeyValues | Figure
-
-
-@dataclass
-class Report:
-    title: str
-    blocks: list[Block] = field(default_factory=list)
-    generated: str = ""
-
-    def figures(self) -> list[Figure]:
-        return [blk for blk in self.blocks if isinstance(blk, Figure)]
-
 
 # ------------------------------------------------------------------ the words
 
@@ -795,9 +724,4 @@ def report_blocks(result: Result, generated: str | None = None, output: Output |
     blocks += _references_section(result)
     blocks += _cite_section(result, generated, title)
     blocks += _reproduce_section(result, generated, output)
-    return Report(title, blocks, generated)
-
-
-def plain_text(runs: Iterable[Run]) -> str:
-    """The runs without styles (for alt texts and the PDF outline)."""
-    return "".join("\n" if r.style == "br" else r.text for r in runs)
+    return Report(title, blocks, generated, result.knowledge_version)

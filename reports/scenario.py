@@ -29,7 +29,7 @@ from alliance_advisor.presentation.scenario import (
     rounds_text,
     why_greatest,
 )
-from alliance_advisor.reports.case import (
+from alliance_advisor.reports.blocks import (
     BR,
     Bullets,
     Figure,
@@ -42,8 +42,8 @@ from alliance_advisor.reports.case import (
     b,
     code,
     i,
-    theory_reference,
 )
+from alliance_advisor.reports.case import theory_reference
 from alliance_advisor.rules.version import app_version
 
 
@@ -325,17 +325,10 @@ def scenario_report_blocks(result, generated=None, output=("html", "", "a4")) ->
     blocks += _data_section(result)
     blocks += _reasoning_section(result)
     blocks += _cite_section(result, generated, output)
-    return Report(title, blocks, generated)
+    return Report(title, blocks, generated, result.knowledge_version)
 
 
-def write_scenario_report(result, fmt, path, paper="a4"):
-    """Write the scenario report in md, html or pdf, atomically (ExportError naming the path)."""
-    from alliance_advisor.rules.errors import ExportError
-
-    path = os.fspath(path)
-    if fmt not in ("md", "html", "pdf"):
-        raise ExportError(f"unknown report format '{fmt}' (expected md, html, pdf)", path)
-    report = scenario_report_blocks(result, output=(fmt, os.path.basename(path), paper))
-    from alliance_advisor.reports.writing import write_blocks
-
-    write_blocks(result, report, fmt, path, paper)
+def scenario_report(result, fmt, path, paper="a4") -> Report:
+    """The report of a scenario run as blocks, told where it goes (md, html or pdf)
+    so that its reproduce line is true."""
+    return scenario_report_blocks(result, output=(fmt, os.path.basename(os.fspath(path)), paper))

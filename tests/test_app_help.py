@@ -66,10 +66,12 @@ def test_print_paints_the_report_on_the_printer(qtbot, window, prompts, tmp_path
     assert prompts.errors == []
     from pypdf import PdfReader
 
+    from alliance_advisor.reports.case import Output, report_blocks
     from alliance_advisor.reports.pdf import render_pdf
 
     printed = PdfReader(str(prompts.print_to))
-    exported = PdfReader(__import__("io").BytesIO(render_pdf(window.analysis.result)))
+    report = report_blocks(window.analysis.result, output=Output("pdf", "report.pdf"))
+    exported = PdfReader(__import__("io").BytesIO(render_pdf(report)))
     assert len(printed.pages) == len(exported.pages) > 1
     text = " ".join(printed.pages[0].extract_text().split())
     assert "Norway joins the Atlantic alliance" in text

@@ -101,7 +101,7 @@ def loaded(qtbot, window):
 
 
 def _filter(fmt):
-    from alliance_advisor.reports import FORMATS
+    from alliance_advisor.app.export import FORMATS
 
     return FORMATS[fmt]
 

@@ -349,7 +349,7 @@ def test_a_blank_form_gets_no_verdict_the_reason_and_what_to_answer(advisor, kb)
 
 
 def test_a_margin_below_the_threshold_is_too_close_to_call_in_every_view(advisor, kb, tmp_path):
-    from alliance_advisor.reports import write_report
+    from alliance_advisor.app.export import write_report
 
     tie = make_case(**TIE)
     result = advisor.analyze(tie, extras=True)

@@ -67,6 +67,7 @@ class _Tags(HTMLParser):
 
 def test_hostile_case_text_becomes_text_in_html_and_markdown(advisor, tmp_path):
     from alliance_advisor.reports import render_html, render_markdown
+    from alliance_advisor.reports.case import report_blocks
     from alliance_advisor.rules import Case
 
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)>[link](javascript:alert(3))"
@@ -79,12 +80,12 @@ def test_hostile_case_text_becomes_text_in_html_and_markdown(advisor, tmp_path):
         answers={"state_strength": "weak", "threat_power": "overwhelming"},
     )
     result = advisor.analyze(case, extras=True)
-    page = render_html(result)
+    page = render_html(report_blocks(result))
     parser = _Tags()
     parser.feed(page)
     assert "script" not in parser.tags and "img" not in parser.tags and parser.handlers == []
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    markdown = render_markdown(result, "r")
+    markdown = render_markdown(report_blocks(result), "r")
     assert "<script>" not in markdown and "<img" not in markdown
     assert not re.search(r"(?<!\\)\]\(javascript:", markdown), "a live link was made from user text"
 

@@ -13,15 +13,26 @@ from pathlib import Path
 
 import pytest
 
-from alliance_advisor.reports import FORMATS, render_html, render_markdown, write_report
-from alliance_advisor.reports.case import Heading, report_blocks
-from alliance_advisor.reports.markdown import escape_markdown
+from alliance_advisor.app.export import FORMATS, write_report
+from alliance_advisor.reports.blocks import Heading
+from alliance_advisor.reports.case import Output, report_blocks
+from alliance_advisor.reports.html import render_html
+from alliance_advisor.reports.markdown import escape_markdown, render_markdown
 from alliance_advisor.rules import ExportError, load_case
 from alliance_advisor.rules.case import Analogue, Flip, WhatIf, WorldOutcome
 from conftest import CASES_DIR, ROOT
 
 NORWAY = CASES_DIR / "norway_1949.yaml"
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
+
+
+def html_of(result):
+    """A case's report as HTML: the case's builder lays it out, the renderer formats it."""
+    return render_html(report_blocks(result, output=Output("html")))
+
+
+def markdown_of(result, image_stem):
+    return render_markdown(report_blocks(result, output=Output("md", f"{image_stem}.md")), image_stem)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +96,7 @@ def test_html_report_is_self_contained_and_complete(norway, tmp_path):
 
 
 def test_html_shows_hostile_user_text_and_runs_nothing(hostile):
-    html = render_html(hostile)
+    html = html_of(hostile)
     page = Page(html)
     assert "script" not in page.tags and "img" not in page.tags and "b" not in page.tags
     assert not any(k.startswith("on") for k, _ in page.attrs)
@@ -97,7 +108,7 @@ def test_html_shows_hostile_user_text_and_runs_nothing(hostile):
 
 def test_html_marks_unknown_answers(advisor, kb):
     case = load_case(NORWAY, kb).with_answer("intentions", "unknown")
-    text = Page(render_html(advisor.analyze(case))).words
+    text = Page(html_of(advisor.analyze(case))).words
     assert "Unknown" in text and "reasoned without it" in text
     assert "estimated" in text or "Unknown answers" in text
 
@@ -121,7 +132,7 @@ def test_markdown_images_resolve_to_valid_svg(norway, tmp_path):
 
 
 def test_markdown_escapes_user_text(hostile, tmp_path):
-    text = render_markdown(hostile, "r")
+    text = markdown_of(hostile, "r")
     assert "<script" not in text and "<img" not in text and "<b>" not in text and "<a " not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "[click](javascript" not in text  # no link can be formed
@@ -272,8 +283,8 @@ def test_extras_are_rendered_when_present(norway, kb):
             ),
         ),
     )
-    text = Page(render_html(result)).words
-    markdown = render_markdown(result, "r")
+    text = Page(html_of(result)).words
+    markdown = markdown_of(result, "r")
     for rendered in (text, markdown):
         assert "What if" in rendered and "Three worlds" in rendered and "Historical analogues" in rendered
         assert "Turkey stands firm" in rendered and "91%" in rendered
@@ -381,7 +392,7 @@ def _alnum(text):
 
 def _table_rows(report):
     """Every row of every table and key-value list of a report, as its cells' text."""
-    from alliance_advisor.reports.case import KeyValues, Table, plain_text
+    from alliance_advisor.reports.blocks import KeyValues, Table, plain_text
 
     for blk in report.blocks:
         if isinstance(blk, Table):
@@ -410,8 +421,6 @@ def long_case_pdfs(advisor, kb, tmp_path_factory):
 def test_pdf_never_splits_a_table_row_over_two_pages(long_case_pdfs):
     # Qt draws a table row by row, cell by cell: a row kept on one page is one
     # unbroken run of its cells' text on that page; a split row is on no page whole.
-    from alliance_advisor.reports.case import Output
-
     for result, paper, path in long_case_pdfs:
         pages = [_alnum(page.extract_text()) for page in _pdf(path).pages]
         report = report_blocks(result, output=Output("pdf", path.name, paper))
@@ -447,7 +456,7 @@ def test_pdf_wide_chain_page_is_not_left_half_empty(long_case_pdfs):
 def test_html_chain_stays_in_the_column_and_scrolls_at_a_legible_width(norway):
     from alliance_advisor.reports.html import CHAIN_MIN_WIDTH, STYLE
 
-    text = render_html(norway)
+    text = html_of(norway)
     figure = re.search(r'<figure class="wide" id="figure-chain">(.*?)</figure>', text, re.S).group(1)
     scroller = re.search(r'<div class="scroll"[^>]*>\s*(<svg[^>]*>)', figure)
     assert scroller, "the chain is not inside its scrolling box"
@@ -518,7 +527,7 @@ def test_a_report_without_a_verdict_does_not_say_the_record_differs(advisor, kb)
     case = dataclasses.replace(load_case(CASES_DIR / "norway_1949.yaml", kb), answers={"state_strength": "weak"})
     result = advisor.analyze(case, extras=True)
     assert result.verdict is None and case.observed == "balance"
-    text = render_markdown(result, "r")
+    text = markdown_of(result, "r")
     assert "no prediction yet" in text and "differs from the theory" not in text
 
 
@@ -550,6 +559,35 @@ def test_a_world_without_a_runner_up_still_reports(advisor, tmp_path):
     case = load_case(os.path.join(CASES_DIR, "norway_1949.yaml"), advisor.kb)
     result = advisor.analyze(case, world="bandwagoning")
     assert result.verdict and result.runner_up is None
-    text = render_markdown(result, "r")
+    text = markdown_of(result, "r")
     assert "no other response has support" in text
-    assert "no other response has support" in render_html(result)
+    assert "no other response has support" in html_of(result)
+
+
+def test_the_renderers_format_a_report_of_blocks_and_know_no_kind_of_result(tmp_path):
+    """A Report laid out by hand, with no result behind it, renders in every format;
+    the footer's knowledge base version is the one the report carries."""
+    from pypdf import PdfReader
+
+    from alliance_advisor.reports.blocks import Bullets, KeyValues, Para, Report, Run, Table, b
+    from alliance_advisor.reports.writing import write_blocks
+
+    report = Report(
+        "A report of no kind",
+        [
+            Heading(1, "A report of no kind", "top"),
+            Para([Run("Plain, "), b("strong")], "lead"),
+            Bullets([[Run("one")], [Run("two")]]),
+            Table(["Name", "Value"], [[[Run("x")], [Run("1")]]], numeric=(1,)),
+            KeyValues([("Key", [Run("value")])]),
+        ],
+        "2001-02-03",
+        "kb-9.9.9",
+    )
+    page = render_html(report)
+    assert "<strong>strong</strong>" in page and "knowledge base version kb-9.9.9." in page
+    markdown = render_markdown(report, "r")
+    assert markdown.startswith("# A report of no kind\n") and "- **Key:** value" in markdown
+    write_blocks(report, "pdf", tmp_path / "r.pdf")
+    text = " ".join(PdfReader(str(tmp_path / "r.pdf")).pages[0].extract_text().split())
+    assert "knowledge base kb-9.9.9" in text and "generated 2001-02-03" in text

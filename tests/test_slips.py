@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from alliance_advisor.app.export import write, write_report
 from alliance_advisor.presentation.case import (
     render_evaluation_text,
     render_proposition_map,
@@ -14,9 +15,8 @@ from alliance_advisor.presentation.case import (
     render_verify_text,
 )
 from alliance_advisor.presentation.scenario import render_scenario_text
-from alliance_advisor.reports import write_report
 from alliance_advisor.reports.case import Bullets, Heading
-from alliance_advisor.reports.scenario import scenario_report_blocks, write_scenario_report
+from alliance_advisor.reports.scenario import scenario_report_blocks
 from alliance_advisor.rules import load_case
 from alliance_advisor.rules.case import evaluate
 from alliance_advisor.rules.inference import verify
@@ -153,7 +153,7 @@ def test_case_reports_have_no_slips(case_results, tmp_path, fmt):
 def test_scenario_reports_have_no_slips(scenario_results, tmp_path, fmt):
     for name, result in scenario_results.items():
         out = tmp_path / f"{Path(name).stem}.{fmt}"
-        write_scenario_report(result, fmt, out)
+        write(result, out, fmt)
         text = out.read_text(encoding="utf-8")
         assert not slips(text), (name, slips(text))
         assert ".;" not in text and ".:" not in text, name
@@ -184,12 +184,11 @@ def test_each_bullet_on_a_threat_not_the_strongest_names_its_state(scenario_resu
 
 
 def test_the_reference_to_walt_is_one_entry_with_one_full_stop_after_the_author(case_results, scenario_results):
+    from alliance_advisor.reports.case import report_blocks
     from alliance_advisor.reports.markdown import render_markdown
 
-    case = render_markdown(case_results["norway_1949.yaml"], "n")
-    scenario = render_markdown(
-        scenario_results["europe_1936.yaml"], "e", scenario_report_blocks(scenario_results["europe_1936.yaml"])
-    )
+    case = render_markdown(report_blocks(case_results["norway_1949.yaml"]), "n")
+    scenario = render_markdown(scenario_report_blocks(scenario_results["europe_1936.yaml"]), "e")
     entry = "Walt, Stephen M. *The Origins of Alliances*. Ithaca, NY: Cornell University Press, 1987."
     assert case.count(entry) == 2  # the references and how to cite
     assert scenario.count(entry) == 1
@@ -205,7 +204,7 @@ def test_the_scenario_pdf_keeps_the_choice_table_on_one_page_and_loses_nothing(s
 
     result = scenario_results["europe_1936.yaml"]
     out = tmp_path / "e.pdf"
-    write_scenario_report(result, "pdf", out)
+    write(result, out, "pdf")
     pages = [_squashed(p) for p in PdfReader(str(out)).pages]
     # The header repeats on every page a table goes on to; the threat cells '(16 of 24)'
     # are the table's alone.

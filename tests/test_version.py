@@ -121,7 +121,7 @@ def norway(advisor, kb):
 
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf", "json"])
 def test_every_report_names_the_program_version_and_knowledge_hash(norway, tmp_path, fmt):
-    from alliance_advisor.reports import write_report
+    from alliance_advisor.app.export import write_report
 
     out = tmp_path / f"norway.{fmt}"
     write_report(norway, fmt, out)

@@ -749,7 +749,7 @@ class MainWindow(QMainWindow):
     # ================================================================= export
     def export_report(self):
         try:
-            from alliance_advisor import reports
+            from alliance_advisor.app import export as reports
 
             formats = reports.FORMATS
         except (ImportError, AttributeError):

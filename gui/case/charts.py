@@ -88,7 +88,7 @@ def _font(size_px, bold=False, italic=False):
     return font
 
 
-def _text(painter, x, y, text, size, colour, bold=False, align=Qt.AlignLeft, italic=False, width=None):
+def _text(painter, x, y, text, size, colour, bold=False, align=Qt.AlignmentFlag.AlignLeft, italic=False, width=None):
     """Draw ``text`` with its baseline at y; ``align`` left (x is the start),
     right (x is the end) or centre; elided to ``width`` when given. Never smaller
     than MIN_TEXT_PX on screen at 100% zoom (``painter.text_floor``, in layout units)."""
@@ -99,11 +99,11 @@ def _text(painter, x, y, text, size, colour, bold=False, align=Qt.AlignLeft, ita
         text_log.smallest = on_screen
     metrics = QFontMetricsF(font)
     if width is not None:
-        text = metrics.elidedText(text, Qt.ElideRight, width)
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
     advance = metrics.horizontalAdvance(text)
-    if align == Qt.AlignRight:
+    if align == Qt.AlignmentFlag.AlignRight:
         x -= advance
-    elif align == Qt.AlignHCenter:
+    elif align == Qt.AlignmentFlag.AlignHCenter:
         x -= advance / 2
     painter.setFont(font)
     painter.setPen(QColor(ink(colour)))
@@ -118,7 +118,7 @@ def _box(painter, rect, fill, stroke=None, width=1.0, radius=0.0, dashed=False):
             pen.setDashPattern([4, 3])
         painter.setPen(pen)
     else:
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(ink(fill)))
     painter.drawRoundedRect(rect, radius, radius)
 
@@ -143,8 +143,8 @@ class _Figure(QWidget):
 
     def paintEvent(self, _event):
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
-        painter.setRenderHint(QPainter.TextAntialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.fillRect(self.rect(), QColor(ink(BACKGROUND)))
         painter.text_floor = MIN_TEXT_PX
         if self.result is None:
@@ -179,7 +179,7 @@ class ChainDiagram(_Figure):
         self.scale = 1.0
         self.zoom = None  # None: fitted to the room; else the scale the user chose
         self.fitted = 1.0  # the scale that fits the room last given
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def relayout(self):
         self.layout_ = figures.chain_layout(self.result)
@@ -223,14 +223,14 @@ class ChainDiagram(_Figure):
 
     def mouseMoveEvent(self, event):
         node = self._node_at(event.position())
-        self.setCursor(Qt.PointingHandCursor if node else Qt.ArrowCursor)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if node else Qt.CursorShape.ArrowCursor)
         if node and node.tooltip:
             QToolTip.showText(event.globalPosition().toPoint(), node.tooltip, self)
         else:
             QToolTip.hideText()
 
     def wheelEvent(self, event):
-        if not event.modifiers() & Qt.ControlModifier:
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             event.ignore()  # plain wheel scrolls the overview
             return
         self.zoom_in() if event.angleDelta().y() > 0 else self.zoom_out()
@@ -241,7 +241,7 @@ class ChainDiagram(_Figure):
 
     def mousePressEvent(self, event):
         node = self._node_at(event.position())
-        if node is None or event.button() != Qt.LeftButton:
+        if node is None or event.button() != Qt.MouseButton.LeftButton:
             return
         if node.rule_id:
             self.select_rule(node.rule_id)
@@ -285,7 +285,7 @@ class ChainDiagram(_Figure):
         if edge.tone == "unknown":
             pen.setDashPattern([4, 3])
         painter.setPen(pen)
-        painter.setBrush(Qt.NoBrush)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
 
     def _paint_node(self, painter, node):
@@ -312,7 +312,7 @@ class ChainDiagram(_Figure):
                 figures.SUBLABEL_SIZE,
                 stroke,
                 bold=True,
-                align=Qt.AlignRight,
+                align=Qt.AlignmentFlag.AlignRight,
             )
             _text(
                 painter,
@@ -463,7 +463,7 @@ class ThreatProfileChart(_Figure):
                 figures.SUBLABEL_SIZE,
                 figures.INK,
                 bold=current,
-                align=Qt.AlignHCenter,
+                align=Qt.AlignmentFlag.AlignHCenter,
             )
         if profile.open and profile.range[0] != profile.range[1]:
             pen = QPen(QColor(ink(figures.MUTED)), 2)
@@ -473,12 +473,14 @@ class ThreatProfileChart(_Figure):
                 QPointF(left + profile.range[0] * unit, y + 30), QPointF(left + profile.range[1] * unit, y + 30)
             )
         mark = left + profile.total * unit
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(ink(figures.INK)))
         painter.drawPolygon(QPolygonF([QPointF(mark - 6, y + 36), QPointF(mark + 6, y + 36), QPointF(mark, y + 26)]))
         painter.setFont(_font(max(figures.SUBLABEL_SIZE, MIN_TEXT_PX)))
         painter.setPen(QColor(ink(figures.INK)))
-        painter.drawText(QRectF(left, y + 44, right - left, 40), Qt.TextWordWrap, figures.threat_caption(profile))
+        painter.drawText(
+            QRectF(left, y + 44, right - left, 40), Qt.TextFlag.TextWordWrap, figures.threat_caption(profile)
+        )
 
 
 # -------------------------------------------------------------- support chart
@@ -533,7 +535,7 @@ class SupportChart(_Figure):
                 figures.signed(tick).replace(".00", ""),
                 figures.SUBLABEL_SIZE - 1,
                 figures.MUTED,
-                align=Qt.AlignHCenter,
+                align=Qt.AlignmentFlag.AlignHCenter,
             )
         for i, rid in enumerate(self.order):
             y = top + i * self.ROW
@@ -561,7 +563,7 @@ class SupportChart(_Figure):
                 figures.SUBLABEL_SIZE,
                 colour if cf else figures.MUTED,
                 bold=verdict,
-                align=Qt.AlignLeft if cf >= 0 else Qt.AlignRight,
+                align=Qt.AlignmentFlag.AlignLeft if cf >= 0 else Qt.AlignmentFlag.AlignRight,
             )
 
 
@@ -574,12 +576,12 @@ class _ChainScroll(QScrollArea):
     def __init__(self, chain):
         super().__init__()
         self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(chain)
 
     def wheelEvent(self, event):
-        if event.modifiers() & Qt.ShiftModifier or event.angleDelta().x():
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier or event.angleDelta().x():
             super().wheelEvent(event)
         else:
             event.ignore()
@@ -591,8 +593,8 @@ class OverviewView(QScrollArea):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # only the chain scrolls sideways
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # only the chain scrolls sideways
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(10, 10, 10, 10)
@@ -604,7 +606,7 @@ class OverviewView(QScrollArea):
         # What the verdict rests on, how firm it is, the open questions (presentation/wording.py).
         self.assessment_card, assessment_layout = card("Assessment")
         self.assessment = QLabel(wordWrap=True, objectName="assessment")
-        self.assessment.setTextFormat(Qt.RichText)
+        self.assessment.setTextFormat(Qt.TextFormat.RichText)
         assessment_layout.addWidget(self.assessment)
         chain_card, chain_layout = card()
         chain_layout.addLayout(self._chain_header())
@@ -623,10 +625,10 @@ class OverviewView(QScrollArea):
         # The decision in Walt's stages, in order (presentation/wording.py stage_table).
         self.stages_card, stages_layout = card("Stages")
         self.stages = QLabel(wordWrap=True, objectName="stages")
-        self.stages.setTextFormat(Qt.RichText)
+        self.stages.setTextFormat(Qt.TextFormat.RichText)
         stages_layout.addWidget(self.stages)
         column.addWidget(self.stages_card)
-        row = self.charts_row = QBoxLayout(QBoxLayout.LeftToRight)
+        row = self.charts_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.setSpacing(10)
         for title, chart in (
             ("Threat profile", self.threat),
@@ -698,7 +700,11 @@ class OverviewView(QScrollArea):
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        wanted = QBoxLayout.LeftToRight if event.size().width() >= self.SIDE_BY_SIDE else QBoxLayout.TopToBottom
+        wanted = (
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= self.SIDE_BY_SIDE
+            else QBoxLayout.Direction.TopToBottom
+        )
         if self.charts_row.direction() != wanted:
             self.charts_row.setDirection(wanted)
         self._fit_chain()

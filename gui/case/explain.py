@@ -118,7 +118,7 @@ class ReasoningView(QSplitter):
     COLUMNS = ("#", "Rule", "Matched facts", "Concluded", "Source")
 
     def __init__(self, kb, parent=None):
-        super().__init__(Qt.Vertical, parent)
+        super().__init__(Qt.Orientation.Vertical, parent)
         self.kb = kb
         self.result = None
         self._shown_rule = None
@@ -131,11 +131,11 @@ class ReasoningView(QSplitter):
         header.setStretchLastSection(False)
         for column, mode in enumerate(
             (
-                QHeaderView.ResizeToContents,
-                QHeaderView.ResizeToContents,
-                QHeaderView.Stretch,
-                QHeaderView.Interactive,
-                QHeaderView.Interactive,
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.Interactive,
+                QHeaderView.ResizeMode.Interactive,
             )
         ):
             header.setSectionResizeMode(column, mode)
@@ -177,8 +177,8 @@ class ReasoningView(QSplitter):
                     merge_citations(item.citations),
                 ]
             )
-            row.setData(0, Qt.UserRole, item.rule)
-            row.setTextAlignment(0, Qt.AlignRight | Qt.AlignVCenter)
+            row.setData(0, Qt.ItemDataRole.UserRole, item.rule)
+            row.setTextAlignment(0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for column in (2, 3, 4):
                 row.setToolTip(column, row.text(column))
             if item.layer == "derive":
@@ -193,7 +193,7 @@ class ReasoningView(QSplitter):
 
     def selected_rule(self):
         item = self.table.currentItem()
-        return item.data(0, Qt.UserRole) if item else self._shown_rule
+        return item.data(0, Qt.ItemDataRole.UserRole) if item else self._shown_rule
 
     def select_rule(self, rule_id):
         """Select a fired rule's row, or show any rule's detail (it may not have fired)."""
@@ -204,7 +204,7 @@ class ReasoningView(QSplitter):
         matches = [
             self.table.topLevelItem(i)
             for i in range(self.table.topLevelItemCount())
-            if self.table.topLevelItem(i).data(0, Qt.UserRole) == rule_id
+            if self.table.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == rule_id
         ]
         self.table.blockSignals(True)
         if matches:
@@ -218,7 +218,7 @@ class ReasoningView(QSplitter):
 
     def _current_changed(self, current, _previous):
         if current is not None:
-            self.select_rule(current.data(0, Qt.UserRole))
+            self.select_rule(current.data(0, Qt.ItemDataRole.UserRole))
 
     def _link(self, url: QUrl):
         if url.scheme() == RULE_SCHEME:
@@ -274,14 +274,14 @@ class WhyNotView(QSplitter):
     ruleRequested = Signal(str)
 
     def __init__(self, kb, parent=None):
-        super().__init__(Qt.Horizontal, parent)
+        super().__init__(Qt.Orientation.Horizontal, parent)
         self.kb = kb
         self.result = None
         self.responses = QTreeWidget(objectName="whyNotResponses")
         self.responses.setHeaderLabels(("Response", "Support"))
         self.responses.setRootIsDecorated(False)
-        self.responses.header().setSectionResizeMode(0, QHeaderView.Stretch)
-        self.responses.header().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.responses.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.responses.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.responses.header().setStretchLastSection(False)
         self.responses.setMaximumWidth(260)
         self.responses.currentItemChanged.connect(self._current_changed)
@@ -300,8 +300,8 @@ class WhyNotView(QSplitter):
         self.responses.clear()
         for rid in sorted(self.kb.response_ids, key=lambda r: -result.support[r]):
             item = QTreeWidgetItem([self.kb.response(rid).label, f"{result.support[rid]:+.2f}"])
-            item.setData(0, Qt.UserRole, rid)
-            item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
+            item.setData(0, Qt.ItemDataRole.UserRole, rid)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(0, self.kb.response(rid).meaning)
             for column in (0, 1):
                 item.setForeground(column, response_colour(self.kb, rid))
@@ -315,12 +315,12 @@ class WhyNotView(QSplitter):
 
     def selected_response(self):
         item = self.responses.currentItem()
-        return item.data(0, Qt.UserRole) if item else None
+        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
 
     def select_response(self, response_id):
         for i in range(self.responses.topLevelItemCount()):
             item = self.responses.topLevelItem(i)
-            if item.data(0, Qt.UserRole) == response_id:
+            if item.data(0, Qt.ItemDataRole.UserRole) == response_id:
                 self.responses.blockSignals(True)
                 self.responses.setCurrentItem(item)
                 self.responses.blockSignals(False)
@@ -329,4 +329,4 @@ class WhyNotView(QSplitter):
 
     def _current_changed(self, current, _previous):
         if current is not None:
-            self.select_response(current.data(0, Qt.UserRole))
+            self.select_response(current.data(0, Qt.ItemDataRole.UserRole))

@@ -28,7 +28,7 @@ class _ExtraPanel(QStackedWidget):
     def __init__(self, kb, parent=None):
         super().__init__(parent)
         self.kb = kb
-        self.placeholder = QLabel(self.missing, alignment=Qt.AlignCenter, wordWrap=True)
+        self.placeholder = QLabel(self.missing, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         set_tone(self.placeholder, "placeholder")
         self.addWidget(self.placeholder)
         self.content = self.build()
@@ -54,7 +54,7 @@ def _tree(columns, name):
     tree.setHeaderLabels(columns)
     tree.setAlternatingRowColors(True)
     tree.setUniformRowHeights(True)
-    tree.header().setSectionResizeMode(QHeaderView.ResizeToContents)
+    tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     tree.header().setStretchLastSection(True)
     return tree
 
@@ -127,13 +127,13 @@ class WhatIfView(_ExtraPanel):
         row = QTreeWidgetItem(
             [fact_title(kb, factor), kb.level_label(factor, now), kb.level_label(factor, level), label]
         )
-        row.setData(0, Qt.UserRole, (factor, level))
+        row.setData(0, Qt.ItemDataRole.UserRole, (factor, level))
         row.setForeground(3, response_colour(kb, verdict))
         row.setToolTip(0, kb.factor(factor).question)
         group.addChild(row)
 
     def _try(self, item, _column):
-        choice = item.data(0, Qt.UserRole)
+        choice = item.data(0, Qt.ItemDataRole.UserRole)
         if choice:
             self.answerSuggested.emit(*choice)
 
@@ -146,13 +146,13 @@ class WorldsView(_ExtraPanel):
 
     def build(self):
         scroll = QScrollArea(widgetResizable=True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.box = QWidget()
-        self.row = QBoxLayout(QBoxLayout.LeftToRight, self.box)
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.box)
         self.row.setContentsMargins(12, 12, 12, 12)
         self.row.setSpacing(12)
         scroll.setWidget(self.box)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll = scroll
         return scroll
 
@@ -160,7 +160,11 @@ class WorldsView(_ExtraPanel):
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        wanted = QBoxLayout.LeftToRight if event.size().width() >= self.SIDE_BY_SIDE else QBoxLayout.TopToBottom
+        wanted = (
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= self.SIDE_BY_SIDE
+            else QBoxLayout.Direction.TopToBottom
+        )
         if self.row.direction() != wanted:
             self.row.setDirection(wanted)
 
@@ -207,10 +211,12 @@ class AnaloguesView(_ExtraPanel):
         self.tree.setRootIsDecorated(False)
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(1, QHeaderView.Stretch)
-        header.setSectionResizeMode(5, QHeaderView.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(5, 200)
-        self.tree.itemDoubleClicked.connect(lambda item, _c: self.caseRequested.emit(item.data(0, Qt.UserRole)))
+        self.tree.itemDoubleClicked.connect(
+            lambda item, _c: self.caseRequested.emit(item.data(0, Qt.ItemDataRole.UserRole))
+        )
         column.addWidget(self.tree, 1)
         column.addWidget(_hint("Double-click a case to open it from the library, read-only."))
         return box
@@ -225,8 +231,8 @@ class AnaloguesView(_ExtraPanel):
             right = "✓ right" if analogue.theory_right else "✗ wrong"
             differs = ", ".join(fact_title(kb, f) for f in analogue.differences) or "nothing"
             row = QTreeWidgetItem([f"{analogue.similarity:.0%}", title, observed, predicted, right, differs])
-            row.setData(0, Qt.UserRole, analogue.file)
-            row.setTextAlignment(0, Qt.AlignRight | Qt.AlignVCenter)
+            row.setData(0, Qt.ItemDataRole.UserRole, analogue.file)
+            row.setTextAlignment(0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             row.setToolTip(1, f"{title}\n{analogue.state} facing {analogue.threat}")
             row.setToolTip(5, differs)
             row.setForeground(2, response_colour(kb, analogue.observed))

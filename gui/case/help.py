@@ -76,7 +76,7 @@ class HelpWindow(QDialog):
             self.show_page(self.current_page(), url.fragment())
 
     def keyPressEvent(self, event):
-        if event.key() == Qt.Key_Escape:
+        if event.key() == Qt.Key.Key_Escape:
             self.hide()
             return
         super().keyPressEvent(event)

@@ -35,7 +35,7 @@ class _Filter(QSortFilterProxyModel):
         # One lookahead per word: all of them, in any order.
         pattern = "".join(f"(?=.*{re.escape(word)})" for word in text.lower().split())
         self.setFilterRegularExpression(
-            QRegularExpression(f"^{pattern}", QRegularExpression.DotMatchesEverythingOption)
+            QRegularExpression(f"^{pattern}", QRegularExpression.PatternOption.DotMatchesEverythingOption)
         )
 
 
@@ -72,23 +72,23 @@ class LibraryPanel(QWidget):
         self.proxy = _Filter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setSortCaseSensitivity(Qt.CaseInsensitive)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.table = QTableView(objectName="libraryTable")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(True)  # whole titles: wrapped, never cut short
-        self.table.setTextElideMode(Qt.ElideNone)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.Interactive)  # sized by _fit_title
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # sized by _fit_title
         header.setStretchLastSection(False)
         header.sectionResized.connect(self._other_column_resized)
         self.table.activated.connect(self._open_index)

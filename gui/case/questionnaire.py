@@ -49,14 +49,14 @@ class AnswerBox(QComboBox):
         painter = QStylePainter(self)
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
-        painter.drawComplexControl(QStyle.CC_ComboBox, option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
         if self.placeholder_shown() and self.isEnabled():
             font = QFont(self.font())
             font.setItalic(True)
             painter.setFont(font)
-            option.palette.setColor(QPalette.ButtonText, QColor(theme.FAINT))
-            option.palette.setColor(QPalette.Text, QColor(theme.FAINT))
-        painter.drawControl(QStyle.CE_ComboBoxLabel, option)
+            option.palette.setColor(QPalette.ColorRole.ButtonText, QColor(theme.FAINT))
+            option.palette.setColor(QPalette.ColorRole.Text, QColor(theme.FAINT))
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class _Question(QWidget):
@@ -66,7 +66,7 @@ class _Question(QWidget):
         super().__init__()
         self.factor = factor
         layout = QGridLayout(self)
-        layout.setSizeConstraint(QGridLayout.SetNoConstraint)  # it reflows (_arrange) instead
+        layout.setSizeConstraint(QGridLayout.SizeConstraint.SetNoConstraint)  # it reflows (_arrange) instead
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setHorizontalSpacing(12)
         layout.setVerticalSpacing(2)
@@ -75,16 +75,16 @@ class _Question(QWidget):
         self.combo = AnswerBox(objectName=f"factor:{factor.id}")
         self.combo.setAccessibleName(factor.question)
         self.combo.addItem(UNKNOWN_LABEL, UNKNOWN)
-        self.combo.setItemData(0, NOT_ANSWERED, Qt.ToolTipRole)
+        self.combo.setItemData(0, NOT_ANSWERED, Qt.ItemDataRole.ToolTipRole)
         for level in factor.levels:
             self.combo.addItem(level.label, level.id)
-            self.combo.setItemData(self.combo.count() - 1, level.meaning, Qt.ToolTipRole)
+            self.combo.setItemData(self.combo.count() - 1, level.meaning, Qt.ItemDataRole.ToolTipRole)
         # The "Unknown" choice looks like a placeholder in the list too; the others stay plain.
         self.mark_placeholder()
         # Never narrower than its longest choice, so no answer is ever cut short.
-        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumWidth(max(150, self.combo.sizeHint().width()))
-        self.combo.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.combo.currentIndexChanged.connect(lambda _i: on_choice(factor.id, self.combo.currentData()))
         self.help = QLabel(factor.help, objectName="help", wordWrap=True)
         self.meaning = QLabel(objectName="meaning", wordWrap=True)
@@ -105,11 +105,11 @@ class _Question(QWidget):
         grid.removeWidget(self.combo)
         if stacked:
             grid.addWidget(self.question, 0, 0, 1, 2)
-            grid.addWidget(self.combo, 1, 0, 1, 2, Qt.AlignLeft)
+            grid.addWidget(self.combo, 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
             grid.setColumnStretch(0, 0)
         else:
             grid.addWidget(self.question, 0, 0)
-            grid.addWidget(self.combo, 0, 1, Qt.AlignTop)
+            grid.addWidget(self.combo, 0, 1, Qt.AlignmentFlag.AlignTop)
             grid.setColumnStretch(0, 1)
 
     def minimumSizeHint(self):
@@ -123,10 +123,10 @@ class _Question(QWidget):
 
     def mark_placeholder(self):
         """The "Unknown" entry of the list in the scheme's placeholder colour, italic."""
-        self.combo.setItemData(0, QColor(theme.FAINT), Qt.ForegroundRole)
+        self.combo.setItemData(0, QColor(theme.FAINT), Qt.ItemDataRole.ForegroundRole)
         placeholder_font = QFont(self.combo.font())
         placeholder_font.setItalic(True)
-        self.combo.setItemData(0, placeholder_font, Qt.FontRole)
+        self.combo.setItemData(0, placeholder_font, Qt.ItemDataRole.FontRole)
 
     def show_level(self, level):
         index = self.combo.findData(level)
@@ -149,8 +149,8 @@ class QuestionnaireForm(QScrollArea):
         self.document = document
         kb = document.kb
         self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         body.setObjectName("formBody")
         self.setWidget(body)
@@ -206,10 +206,10 @@ class QuestionnaireForm(QScrollArea):
     def _details_card(self, kb):
         frame, layout = card("The case")
         form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setHorizontalSpacing(10)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.details_form = form
         self.title = self._line("title", "e.g. Norway joins the Atlantic alliance")
         self.title.setMaxLength(MAX_TITLE)  # the loader refuses longer: never save what cannot open
@@ -226,12 +226,12 @@ class QuestionnaireForm(QScrollArea):
         self.observed.addItem(NO_OBSERVED, None)
         for response in kb.responses:
             self.observed.addItem(response.label, response.id)
-            self.observed.setItemData(self.observed.count() - 1, response.meaning, Qt.ToolTipRole)
+            self.observed.setItemData(self.observed.count() - 1, response.meaning, Qt.ItemDataRole.ToolTipRole)
         self.observed.setToolTip("For historical cases: what the state actually did")
         self.observed.currentIndexChanged.connect(
             lambda _i: self.document.set_detail("observed", self.observed.currentData())
         )
-        self.observed.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.observed.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.observed.setMinimumWidth(self.observed.sizeHint().width())
         # One field a row: each gets the panel's whole width, down to the narrowest panel.
         form.addRow("Title", self.title)
@@ -304,7 +304,11 @@ class QuestionnaireForm(QScrollArea):
     LABELS_ABOVE = 380  # px: a narrower panel puts the case's field names above the fields
 
     def resizeEvent(self, event):
-        wanted = QFormLayout.WrapAllRows if event.size().width() < self.LABELS_ABOVE else QFormLayout.WrapLongRows
+        wanted = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if event.size().width() < self.LABELS_ABOVE
+            else QFormLayout.RowWrapPolicy.WrapLongRows
+        )
         if self.details_form.rowWrapPolicy() != wanted:
             self.details_form.setRowWrapPolicy(wanted)
         super().resizeEvent(event)

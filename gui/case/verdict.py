@@ -17,7 +17,7 @@ class Meter(QWidget):
         super().__init__(parent)
         self.value = 0.0
         self.colour = QColor(theme.FAINT)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self):
         return QSize(160, 10)
@@ -29,10 +29,10 @@ class Meter(QWidget):
 
     def paintEvent(self, _event):
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         track = QRectF(self.rect()).adjusted(0.5, 1.5, -0.5, -1.5)
         radius = track.height() / 2
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(theme.TRACK))
         painter.drawRoundedRect(track, radius, radius)
         if self.value > 0:
@@ -56,7 +56,7 @@ class VerdictBanner(QFrame):
         super().__init__(parent, objectName="card")
         self.kb = kb
         grid = QGridLayout(self)
-        grid.setSizeConstraint(QLayout.SetNoConstraint)  # it reflows (_arrange) instead
+        grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # it reflows (_arrange) instead
         grid.setContentsMargins(18, 14, 18, 14)
         grid.setHorizontalSpacing(28)
         grid.setVerticalSpacing(4)
@@ -92,7 +92,7 @@ class VerdictBanner(QFrame):
                 # Chips hug their text; wrapped labels take the column (an aligned item loses
                 # its height-for-width, and its second line would be cut off).
                 chip = widget in (self.threat_chip, self.observed)
-                box.addWidget(widget, 0, Qt.AlignLeft if chip else Qt.Alignment())
+                box.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft if chip else Qt.AlignmentFlag(0))
             box.addStretch(1)
             self._boxes.append(box)
         for label in (self.confidence, self.threat_points, self.observed_verdict):

@@ -174,10 +174,12 @@ PAPER_LABELS = dict(PAPERS)
 
 
 def default_autosave_dir():
-    return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "autosave"
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "autosave"
 
 
 class MainWindow(QMainWindow):
+    _scratch: object  # a screenshot's throw-away settings folder, as long as the window lives (gui/app.py)
+
     def __init__(self, kb, settings=None, autosave_dir=None, persist=True, engine=None):
         """``persist`` False (screenshots) leaves no trace: no autosave, no saved window state.
         ``engine``: the application's engine context (app/jobs.py), shared by every
@@ -199,7 +201,7 @@ class MainWindow(QMainWindow):
 
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
-        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self._build_central()
         self._build_docks()
         self.actions_ = self._build_actions()
@@ -270,22 +272,22 @@ class MainWindow(QMainWindow):
         self.library = LibraryPanel(self.kb, self.engine)
         self.form_dock = self._dock("Questionnaire", "questionnaireDock", self.form)
         self.library_dock = self._dock("Case Library", "libraryDock", self.library)
-        self.addDockWidget(Qt.LeftDockWidgetArea, self.form_dock)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.form_dock)
         self.tabifyDockWidget(self.form_dock, self.library_dock)
-        self.setTabPosition(Qt.LeftDockWidgetArea, QTabWidget.North)
+        self.setTabPosition(Qt.DockWidgetArea.LeftDockWidgetArea, QTabWidget.TabPosition.North)
         self.form_dock.raise_()
         self._dock_wanted = FORM_WIDTH  # what the user last chose by dragging the separator
         self._window_width = None
         self._adjusting_docks = False
         self.form_dock.installEventFilter(self)
-        self.resizeDocks([self.form_dock], [FORM_WIDTH], Qt.Horizontal)
+        self.resizeDocks([self.form_dock], [FORM_WIDTH], Qt.Orientation.Horizontal)
 
     # ---------------------------------------------------- the panel's width
     def eventFilter(self, watched, event):
         # A dock resized while the window kept its width: the user dragged the separator.
         if (
             watched is self.form_dock
-            and event.type() == QEvent.Resize
+            and event.type() == QEvent.Type.Resize
             and not self._adjusting_docks
             and self._window_width == self.width()
             and self.form_dock.isVisible()
@@ -308,12 +310,12 @@ class MainWindow(QMainWindow):
         """After the window grows back, give the form the width it had (Qt leaves it
         at whatever the smallest window allowed and hands all the room to the results)."""
         dock = self.form_dock
-        if dock.isFloating() or not dock.isVisible() or self.dockWidgetArea(dock) == Qt.NoDockWidgetArea:
+        if dock.isFloating() or not dock.isVisible() or self.dockWidgetArea(dock) == Qt.DockWidgetArea.NoDockWidgetArea:
             return
         target = max(dock.minimumSizeHint().width(), min(self._dock_wanted, int(self.width() * FORM_SHARE)))
         if abs(dock.width() - target) > 4:
             self._adjusting_docks = True
-            self.resizeDocks([dock], [target], Qt.Horizontal)
+            self.resizeDocks([dock], [target], Qt.Orientation.Horizontal)
             QTimer.singleShot(0, self._docks_adjusted)
 
     def _docks_adjusted(self):
@@ -323,9 +325,11 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self, objectName=name)
         dock.setWidget(widget)
         dock.setFeatures(
-            QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable | QDockWidget.DockWidgetFloatable
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        dock.setAllowedAreas(Qt.LeftDockWidgetArea | Qt.RightDockWidgetArea)
+        dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         dock.setTitleBarWidget(QWidget())  # the dock tabs name them; View shows and hides them
         dock.setMinimumWidth(widget.minimumWidth() or widget.minimumSizeHint().width())
         return dock
@@ -355,8 +359,8 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(getattr(self, handler))
         stack = self.document.undo_stack
         for name, make, shortcut, theme in (
-            ("undo", stack.createUndoAction, QKeySequence.Undo, "edit-undo"),
-            ("redo", stack.createRedoAction, QKeySequence.Redo, "edit-redo"),
+            ("undo", stack.createUndoAction, QKeySequence.StandardKey.Undo, "edit-undo"),
+            ("redo", stack.createRedoAction, QKeySequence.StandardKey.Redo, "edit-redo"),
         ):
             action = make(self, name.capitalize())
             action.setObjectName(f"action:{name}")
@@ -400,14 +404,14 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for name in TOOLBAR:
             if name is None:
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(self.actions_[name])
         for name in ("undo", "redo"):  # their text names the step: keep the toolbar steady
-            toolbar.widgetForAction(self.actions_[name]).setToolButtonStyle(Qt.ToolButtonIconOnly)
+            toolbar.widgetForAction(self.actions_[name]).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
     def _build_status_bar(self):
         bar = self.statusBar()
@@ -609,7 +613,7 @@ class MainWindow(QMainWindow):
             engine=self.engine,
             files=self.files,
         )
-        window.setAttribute(Qt.WA_DeleteOnClose)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._scenario_windows = [w for w in getattr(self, "_scenario_windows", []) if w.isVisible()] + [window]
         window.show()
         return window
@@ -629,7 +633,7 @@ class MainWindow(QMainWindow):
                 data_dir=data_dir,
                 parent=self,
             )
-            window.setAttribute(Qt.WA_DeleteOnClose)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.destroyed.connect(lambda *_: setattr(self, "history_window", None))
             window.show()
             if window.data_dir is None and window.error is None:
@@ -799,7 +803,7 @@ class MainWindow(QMainWindow):
 
         from alliance_advisor.gui.printing import print_report
 
-        printer = QPrinter(QPrinter.HighResolution)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if not msgbox.print_dialog(self, printer):
             return False
         try:
@@ -830,7 +834,7 @@ class MainWindow(QMainWindow):
         from alliance_advisor.gui.case.compare import CompareWindow
 
         window = CompareWindow(self.kb, self.analysis.result, self.engine.analyze(other), self)
-        window.setAttribute(Qt.WA_DeleteOnClose)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
         self.compare_window = window
         return window
@@ -934,7 +938,7 @@ class MainWindow(QMainWindow):
         """(command, keys, what it does) for every action that has a shortcut."""
         rows = []
         for action in self.actions_.values():
-            keys = action.shortcut().toString(QKeySequence.NativeText)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             if keys:
                 rows.append((action.text().replace("&", "").rstrip("…"), keys, action.statusTip()))
         return rows

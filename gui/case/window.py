@@ -753,9 +753,9 @@ class MainWindow(QMainWindow):
     # ================================================================= export
     def export_report(self):
         try:
-            from alliance_advisor import reports
+            from alliance_advisor.app import export
 
-            formats = reports.FORMATS
+            formats = export.FORMATS
         except (ImportError, AttributeError):
             msgbox.error(self, "Export", "Reports are not available: the reports package is not installed.")
             return
@@ -769,7 +769,7 @@ class MainWindow(QMainWindow):
             return
         # The name typed decides (report.pdf is a PDF whichever filter is selected);
         # the filter only supplies the extension of a name that has none we know.
-        fmt = reports.format_for_path(path)
+        fmt = export.format_for_path(path)
         if fmt is None:
             fmt = next((key for key, flt in formats.items() if flt == chosen), None)
             if fmt is None:
@@ -782,16 +782,14 @@ class MainWindow(QMainWindow):
             path += "." + fmt
         paper = self.settings.value("export/paper", "a4")
         try:
-            from alliance_advisor.app.export import write
-
-            write(self.analysis.result, path, fmt, paper)
+            export.write(self.analysis.result, path, fmt, paper)
         except AdvisorError as exc:
             msgbox.error(self, "Cannot export", str(exc))
             return
         except OSError as exc:
             msgbox.error(self, "Cannot export", f"{path}: {exc.strerror or exc}")
             return
-        what = reports.FORMAT_NAMES[fmt] + (f" ({PAPER_LABELS.get(paper, paper)})" if fmt == "pdf" else "")
+        what = export.FORMAT_NAMES[fmt] + (f" ({PAPER_LABELS.get(paper, paper)})" if fmt == "pdf" else "")
         self.statusBar().showMessage(f"Exported {what}: {path}", 8000)
 
     # ================================================================== print

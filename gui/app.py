@@ -95,7 +95,7 @@ def run_app(args: argparse.Namespace) -> int:
     if size:
         window.resize(*size)
     window.show()
-    if case is not None:
+    if case is not None and case_path:  # a case was given (and is valid)
         window.open_path(case_path)
     else:
         from PySide6.QtCore import QTimer

@@ -5,8 +5,9 @@ the history), and the part of it that needs no Qt.
 windows use, so none of them asks which kind it has. gui/document.py implements it
 twice over an undo stack (Qt's); the plain state (:class:`DocumentState`: where the
 document lives, whether it may be edited, whether it holds work that was never
-saved), the file's text and the atomic save live here, where they are tested
-without Qt.
+saved, and :class:`StateOfFile`, what a document reads from it and its undo
+history), the file's text and the atomic save live here, where they are tested
+without Qt. The edits themselves are app/edits.py's.
 """
 
 from __future__ import annotations

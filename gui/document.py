@@ -3,7 +3,8 @@ both the one Document of app/documents.py (its plain state, text and atomic save
 live there, without Qt).
 
 Every edit goes through the undo stack as a command that changes the model
-(never a widget); widgets listen to the model's signals and redraw. The stack's
+(never a widget), the new value made by app/edits.py's pure functions; widgets
+listen to the model's signals and redraw. The stack's
 clean state is the "saved" state, so undoing back to it clears the unsaved mark.
 The Case inside is replaced, never mutated, so a case handed to the analysis
 thread cannot change under it.
@@ -246,8 +247,7 @@ class ScenarioDocument(StateOfFile, QObject):
 
     def validate(self) -> Scenario:
         """The data as a Scenario (ScenarioError naming what is wrong)."""
-        scenario: Scenario = self._engine().validate_scenario(self.data, self.path or "<scenario>")
-        return scenario
+        return self._engine().validate_scenario(self.data, self.path or "<scenario>")
 
     def load(self, path: str, read_only: bool = False) -> None:
         """The scenario file at ``path``, validated (AdvisorError naming it; the data stays)."""

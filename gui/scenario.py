@@ -998,8 +998,7 @@ class ScenarioWindow(QMainWindow):
         """The current scenario with every explanation, here and now (an export asked
         for it before the worker's full run arrived), on this thread's engine."""
         assert self.result is not None  # an export needs a result on screen
-        result: ScenarioResult = self.engine.run_scenario(self.result.scenario)
-        return result
+        return self.engine.run_scenario(self.result.scenario)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save(self, self.document, self.save):

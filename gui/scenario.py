@@ -297,9 +297,8 @@ class ThreatBars(QWidget):
     def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kb = kb
-        self.rows: list[
-            tuple[str, tuple[tuple[str, int], ...], int, int]
-        ] = []  # (name, [(source, points)], total, maximum)
+        # (name, [(source, points)], total, maximum)
+        self.rows: list[tuple[str, tuple[tuple[str, int], ...], int, int]] = []
         self.setMinimumHeight(60)
 
     def show_choice(self, result: ScenarioResult, choice: StateChoice) -> None:

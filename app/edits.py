@@ -84,9 +84,12 @@ def add_state(
             f"state '{state_id}': offensive_capability {offensive_capability!r} is not one of {', '.join(levels)}",
             _WHERE,
         )
-    state: dict[str, Any] = {"id": state_id, "name": state_id if name is None else name}
-    state["capability"] = capability
-    state["offensive_capability"] = offensive_capability
+    state = {
+        "id": state_id,
+        "name": state_id if name is None else name,  # the loader's default, written out
+        "capability": capability,
+        "offensive_capability": offensive_capability,
+    }
     if not isinstance(out.get("states"), list):
         out["states"] = []
     out["states"].append(state)

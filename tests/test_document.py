@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alliance_advisor.app.documents import Document, DocumentState, save_text, scenario_yaml_text
+from alliance_advisor.app.documents import (
+    Document,
+    DocumentState,
+    StateOfFile,
+    save_text,
+    scenario_text_data,
+    scenario_yaml_text,
+)
 from alliance_advisor.rules.case import Case, case_to_yaml
 from alliance_advisor.rules.errors import AdvisorError
 
@@ -111,6 +118,29 @@ def test_a_failed_save_keeps_the_old_file_and_the_work(tmp_path, monkeypatch):
 def test_a_scenarios_text_is_its_file_again():
     data = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
     assert yaml.safe_load(scenario_yaml_text(data)) == data
+    assert scenario_text_data(SCENARIO.read_text(encoding="utf-8")) == data
+    assert scenario_text_data(scenario_yaml_text(data)) == data
+
+
+def test_a_document_reads_its_file_and_its_unsaved_work_from_its_state_and_undo_history():
+    class History:
+        clean = True
+
+        def isClean(self):
+            return self.clean
+
+    class Plain(StateOfFile):
+        def __init__(self):
+            self.state = DocumentState("/lib/a.yaml", read_only=True)
+            self.undo_stack = History()
+
+    document = Plain()
+    assert (document.path, document.read_only, document.modified) == ("/lib/a.yaml", True, False)
+    document.undo_stack.clean = False  # an edit since the last save
+    assert document.modified
+    document.undo_stack.clean = True
+    document.state.editable_copy()  # unsaved work no undo history knows
+    assert (document.path, document.read_only, document.modified) == (None, False, True)
 
 
 # ----------------------------------------------------------- the app's documents

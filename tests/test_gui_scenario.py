@@ -202,6 +202,24 @@ def test_a_new_scenario_is_built_state_by_state(window, qtbot):
     scenario.shutdown()
 
 
+def test_removing_a_state_in_the_window_is_the_application_s_edit_and_undo_takes_it_back(window, qtbot):
+    import copy
+
+    from alliance_advisor.app import edits
+
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
+    scenario.edit_copy()
+    before = copy.deepcopy(scenario.data)
+    scenario.states_table.setCurrentCell(scenario._ids().index("poland"), 0)
+    scenario.remove_selected_state()
+    assert scenario.data == edits.remove_state(before, "poland") and "poland" not in scenario._ids()
+    assert scenario.perceptions.rowCount() == scenario.neighbours.rowCount() == 16
+    assert scenario.undo_stack.undoText() == "Remove poland"
+    scenario.undo_stack.undo()
+    assert scenario.data == before and scenario.perceptions.rowCount() == 17
+    scenario.shutdown()
+
+
 def test_an_error_marks_the_row_of_the_state_it_names_and_overrides_apply(window, qtbot):
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     scenario.edit_copy()

@@ -214,8 +214,9 @@ def _screenshot(
         scenario_window.resize(*size)
         if not _wait_for(app, lambda: scenario_window.result is not None):
             return _fail(f"{out}: the scenario analysis did not finish in time")
-        if scenario_window.result.states:
-            scenario_window.select_state(next(iter(scenario_window.result.states)))
+        scenario_result = scenario_window.result
+        if scenario_result is not None and scenario_result.states:
+            scenario_window.select_state(next(iter(scenario_result.states)))
     for _ in range(3):  # let layouts settle after the result arrives
         app.processEvents()
     image = shown.grab().toImage()

@@ -43,7 +43,7 @@ LEGEND = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StateNode:
     id: str
     name: str
@@ -55,7 +55,7 @@ class StateNode:
     misassigned: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CoalitionLayout:
     width: float
     height: float
@@ -109,7 +109,9 @@ def coalition_layout(
         y = header
         for s in members:
             r = radius(s)
-            nodes[s] = StateNode(s, sc.state(s).name, centre, y + r, r, index, colour, s in wrong)
+            nodes[s] = StateNode(
+                id=s, name=sc.state(s).name, x=centre, y=y + r, r=r, bloc=index, colour=colour, misassigned=s in wrong
+            )
             y += 2 * r + ROW_GAP
         height = max(height, y)
         x = centre + widest_r + LABEL_GAP + label_w + 56
@@ -117,12 +119,12 @@ def coalition_layout(
     pairs = sorted({tuple(sorted((s, p))) for s, c in result.states.items() if c.side == "against" for p in c.partners})
     legend = max(text_width(line, SUBLABEL_SIZE) for line in LEGEND) + 2 * MARGIN
     return CoalitionLayout(
-        max(x - 56 + MARGIN, legend),
-        height + MARGIN + 46,
-        tuple(columns),
-        nodes,
-        threats,
-        tuple((a, b) for a, b in pairs),
+        width=max(x - 56 + MARGIN, legend),
+        height=height + MARGIN + 46,
+        columns=tuple(columns),
+        nodes=nodes,
+        threats=threats,
+        partners=tuple((a, b) for a, b in pairs),
     )
 
 

@@ -81,12 +81,18 @@ def test_no_year_reads_later_data(context, year):
     poisoned = replace(
         data,
         atop={**data.atop, later: {**data.atop.get(later, {}), (a, b): (1, 1, 1, 1, 1)}},
-        rivalries=(*data.rivalries, Rivalry(a, b, later, later + 5, "future")),
-        mids={**data.mids, later: (*data.mids.get(later, ()), Dispute(9999, a, b, later, True, 5))},
+        rivalries=(*data.rivalries, Rivalry(a=a, b=b, start=later, end=later + 5, name="future")),
+        mids={
+            **data.mids,
+            later: (
+                *data.mids.get(later, ()),
+                Dispute(dispnum=9999, a=a, b=b, year=later, b_initiator=True, b_hostility=5),
+            ),
+        },
     )
     assert year_scenario(poisoned, year, mapping) == built
     # The check can fail: the same poison in the year itself does change it.
-    present = replace(data, rivalries=(*data.rivalries, Rivalry(a, b, year, year + 5, "now")))
+    present = replace(data, rivalries=(*data.rivalries, Rivalry(a=a, b=b, start=year, end=year + 5, name="now")))
     assert year_scenario(present, year, mapping) != built
 
 

@@ -238,6 +238,7 @@ def test_workers_agree_with_a_single_process(tmp_path):
     assert pooled == alone
 
 
+@pytest.mark.slow
 def test_shipped_knowledge_base_contradicts_no_proposition_in_a_sample(capsys):
     code, out, _ = run_verify(capsys, "--sample", "1500", "--format", "json")
     report = json.loads(out)

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from PySide6.QtGui import QKeySequence
 
 from alliance_advisor.gui.case.compare import compare_rows
@@ -19,6 +20,7 @@ def test_a_proposition_entry_lists_the_rules_that_encode_it(kb):
     assert [e["id"] for e in glossary(kb)] == [p.id for p in kb.propositions]
 
 
+@pytest.mark.slow
 def test_the_guide_glossary_and_shortcuts_are_in_the_help_menu(qtbot, window, kb):
     window.actions_["guide"].trigger()
     help_window = window.help_window()
@@ -42,6 +44,7 @@ def test_the_guide_glossary_and_shortcuts_are_in_the_help_menu(qtbot, window, kb
         assert keys and keys in shortcuts
 
 
+@pytest.mark.slow
 def test_f1_opens_the_guide_at_the_focused_question(qtbot, window):
     window.activateWindow()
     combo = window.form.questions["ally_availability"].combo
@@ -56,6 +59,7 @@ def test_f1_opens_the_guide_at_the_focused_question(qtbot, window):
     assert in_view.lstrip().startswith(window.kb.factor("ally_availability").question), in_view[:120]
 
 
+@pytest.mark.slow
 def test_print_paints_the_report_on_the_printer(qtbot, window, prompts, tmp_path):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
@@ -78,6 +82,7 @@ def test_print_paints_the_report_on_the_printer(qtbot, window, prompts, tmp_path
     assert re.search(r"page 1 of \d+", text)
 
 
+@pytest.mark.slow
 def test_compare_two_cases_side_by_side(qtbot, window, prompts, kb):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
@@ -100,6 +105,7 @@ def test_compare_two_cases_side_by_side(qtbot, window, prompts, kb):
         assert response.label in text  # support for every response
 
 
+@pytest.mark.slow
 def test_compare_with_a_broken_file_is_a_dialog(qtbot, window, prompts, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("answers: [1, 2\n")
@@ -109,6 +115,7 @@ def test_compare_with_a_broken_file_is_a_dialog(qtbot, window, prompts, tmp_path
     assert window.compare_window is None
 
 
+@pytest.mark.slow
 def test_the_library_is_a_sortable_table_with_prediction_and_agreement(qtbot, window, kb):
     window.show_library()
     library = window.library
@@ -133,6 +140,7 @@ def test_the_library_is_a_sortable_table_with_prediction_and_agreement(qtbot, wi
     assert [p.rsplit("/", 1)[-1] for p in library.row_paths()] == ["norway_1949.yaml"]
 
 
+@pytest.mark.slow
 def test_a_library_case_opens_scrolled_to_its_banner(qtbot, window):
     window.resize(1024, 700)
     bar = window.form.verticalScrollBar()

@@ -1,5 +1,6 @@
 """What the app looks like: the "Unknown" placeholder, the colour schemes, legible figures."""
 
+import pytest
 from PySide6.QtGui import QColor, QPalette
 
 from alliance_advisor.gui import style
@@ -15,6 +16,7 @@ def _row_image(combo, row):
     return image
 
 
+@pytest.mark.slow
 def test_only_the_unknown_choice_looks_like_a_placeholder(qtbot, window):
     question = window.form.questions["state_strength"]
     combo = question.combo
@@ -31,6 +33,7 @@ def test_only_the_unknown_choice_looks_like_a_placeholder(qtbot, window):
     assert all(combo.itemData(row, Qt.FontRole) is None for row in range(1, combo.count()))
 
 
+@pytest.mark.slow
 def test_the_scheme_can_be_forced_and_switched(qtbot, window, app):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
@@ -55,6 +58,7 @@ def test_the_scheme_follows_the_environment_when_forced(monkeypatch, app):
     assert style.forced_scheme() is None
 
 
+@pytest.mark.slow
 def test_diagram_labels_are_at_least_9_points_at_100_percent(qtbot, window, app):
     window.resize(1024, 700)
     window.open_path(str(NORWAY))
@@ -68,6 +72,7 @@ def test_diagram_labels_are_at_least_9_points_at_100_percent(qtbot, window, app)
         assert charts.text_log.smallest >= 12 - 0.01, type(figure).__name__  # 9 pt at 96 dpi
 
 
+@pytest.mark.slow
 def test_the_chain_opens_fitted_and_double_click_goes_to_100_percent_and_back(qtbot, window, app):
     window.resize(1024, 700)
     window.open_path(str(NORWAY))
@@ -85,6 +90,7 @@ def test_the_chain_opens_fitted_and_double_click_goes_to_100_percent_and_back(qt
     assert diagram.zoom is None and diagram.width() <= viewport.width() + 1
 
 
+@pytest.mark.slow
 def test_the_zoom_buttons_zoom_the_chain(qtbot, window, app):
     window.resize(1024, 700)
     window.open_path(str(NORWAY))

@@ -37,6 +37,7 @@ def disagreements(advisor, clips, cases, world="walt"):
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("world, n", [("walt", 300), ("balancing", 150), ("bandwagoning", 150)])
 def test_experta_and_clips_agree_on_random_cases(advisor, kb, world, n):
     # Same verdict, same rules in the same firing order, same derived facts
@@ -45,11 +46,13 @@ def test_experta_and_clips_agree_on_random_cases(advisor, kb, world, n):
     assert disagreements(advisor, ClipsBackend(advisor.program, world), sample(kb, n, seed=len(world)), world) == []
 
 
+@pytest.mark.slow
 def test_experta_and_clips_agree_on_the_historical_library(advisor, kb):
     cases = load_library(CASES_DIR, kb)
     assert disagreements(advisor, ClipsBackend(advisor.program), cases) == []
 
 
+@pytest.mark.slow
 def test_every_rule_fires_somewhere_in_clips(kb):
     clips = ClipsBackend(compile_program(kb))
     fired = set()
@@ -58,6 +61,7 @@ def test_every_rule_fires_somewhere_in_clips(kb):
     assert fired == {spec.id for spec in kb.rules_in_world("walt")}
 
 
+@pytest.mark.slow
 def test_the_oracle_notices_a_rule_that_differs(advisor, kb):
     # CLIPS compiled from a knowledge base in which one rule reads another level:
     # the comparison must report it, or it would prove nothing.
@@ -72,6 +76,7 @@ def test_the_oracle_notices_a_rule_that_differs(advisor, kb):
     assert found
 
 
+@pytest.mark.slow
 def test_the_oracle_notices_a_stage_rule_that_weighs_differently(advisor, kb):
     # A rule of a weighed stage that lends its certainty to another alternative
     # fires on the same cases, so the traces agree: only the stage's decision, made
@@ -102,6 +107,7 @@ def test_the_clips_program_is_deterministic_and_covers_every_rule(kb):
     assert [c.split("\n")[0] for c in defrules] == expected
 
 
+@pytest.mark.slow
 def test_the_engine_traces_exactly_as_stock_experta_does(kb):
     # The engine replaces experta's matcher, strategy key, fact list, declare,
     # reset and run loop for speed; the same rules on experta's own parts must

@@ -52,6 +52,7 @@ def _as_dict(completions):
     return (completions.count, completions.keeps, dict(sorted(completions.shares.items())))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("world", ["walt", "balancing", "bandwagoning"])
 def test_the_table_agrees_with_running_every_completion(advisor, kb, world):
     assert world in {w.id for w in kb.worlds}
@@ -74,6 +75,7 @@ def test_the_table_agrees_with_running_every_completion(advisor, kb, world):
         )
 
 
+@pytest.mark.slow
 def test_large_open_spaces_agree_with_counting_directly(kb):
     analyst = Advisor(kb).analyst  # a fresh one: no table yet
     rng = random.Random(SEED)
@@ -85,6 +87,7 @@ def test_large_open_spaces_agree_with_counting_directly(kb):
         assert analyst._count_in(table, answers).tolist() == counts.tolist(), answers
 
 
+@pytest.mark.slow
 def test_a_small_open_space_is_counted_without_a_table_and_a_large_one_builds_it_once(kb):
     analyst = Analyst(kb, Advisor(kb).vector)
     few = _draw(random.Random(SEED), kb, 2)

@@ -183,6 +183,7 @@ def test_same_case_twice_gives_identical_json(kb):
     assert first == second == third
 
 
+@pytest.mark.slow
 def test_rete_and_the_condition_evaluator_agree(advisor, kb):
     """On random cases, a rule fires in experta exactly when its declared
     condition holds on the final facts: the explanation and the engine agree."""

@@ -34,6 +34,7 @@ def _kind(path):
     return "text"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name, kind",
     [("r.pdf", "pdf"), ("r.html", "html"), ("r.HTM", "html"), ("r.md", "md"), ("r.json", "json"), ("r.txt", "text")],
@@ -45,6 +46,7 @@ def test_cli_output_name_decides_the_format(tmp_path, name, kind):
     assert _kind(out) == kind
 
 
+@pytest.mark.slow
 def test_cli_agreeing_format_is_accepted(tmp_path):
     out = tmp_path / "r.pdf"
     proc = run("analyze", NORWAY, "--format", "pdf", "-o", str(out))
@@ -63,6 +65,7 @@ def test_cli_format_contradicting_the_name_is_refused(tmp_path, fmt, name):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_cli_name_with_no_known_extension_needs_format(tmp_path):
     out = tmp_path / "report.docx"
     proc = run("analyze", NORWAY, "-o", str(out))
@@ -76,6 +79,7 @@ def test_cli_name_with_no_known_extension_needs_format(tmp_path):
     assert _kind(out) == "html"
 
 
+@pytest.mark.slow
 def test_cli_without_output_json_and_text_go_to_stdout(tmp_path):
     proc = run("analyze", NORWAY, "--format", "json")
     assert proc.returncode == 0 and json.loads(proc.stdout)["verdict"] == "balance"
@@ -106,6 +110,7 @@ def _filter(fmt):
     return FORMATS[fmt]
 
 
+@pytest.mark.slow
 def test_app_typed_extension_wins_over_the_selected_filter(loaded, prompts, tmp_path):
     prompts.save_path = str(tmp_path / "report.pdf")
     prompts.save_filter = _filter("html")
@@ -117,6 +122,7 @@ def test_app_typed_extension_wins_over_the_selected_filter(loaded, prompts, tmp_
     assert "PDF" in message and "HTML" not in message and "report.pdf" in message
 
 
+@pytest.mark.slow
 def test_app_filter_supplies_the_extension_of_a_bare_name(loaded, prompts, tmp_path):
     prompts.save_path = str(tmp_path / "report")
     prompts.save_filter = _filter("md")
@@ -126,6 +132,7 @@ def test_app_filter_supplies_the_extension_of_a_bare_name(loaded, prompts, tmp_p
     assert "Markdown" in loaded.statusBar().currentMessage()
 
 
+@pytest.mark.slow
 def test_app_unknown_extension_without_a_filter_is_one_line_and_writes_nothing(loaded, prompts, tmp_path):
     prompts.save_path = str(tmp_path / "report.docx")
     prompts.save_filter = None

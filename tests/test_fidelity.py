@@ -47,6 +47,7 @@ def _statics(report, proposition, kind=None, factor=None):
 
 
 # ------------------------------------------------------------------ the statics
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "proposition,factor",
     [("B2", "threat_power"), ("B3", "proximity"), ("B4", "offensive_capability"), ("B5", "intentions")],
@@ -60,6 +61,7 @@ def test_a_higher_source_of_threat_never_lowers_balances_margin_where_a_state_ca
         assert static["checked"] > 10_000 and static["violations"] == 0, static
 
 
+@pytest.mark.slow
 def test_every_static_holds_over_the_whole_space_stage_by_stage(sweep):
     # Every claim of every proposition, at its stage or on the verdict, with no violation.
     assert sweep["mode"] == "full"
@@ -71,6 +73,7 @@ def test_every_static_holds_over_the_whole_space_stage_by_stage(sweep):
     assert {"C2", "C3", "C5"} <= on_verdict
 
 
+@pytest.mark.slow
 def test_every_response_is_reached_in_walts_world_where_the_text_names_it(sweep, kb):
     shares = sweep["worlds"][WALT]["shares"]
     assert sweep["reach"]["rare"] == []
@@ -143,11 +146,13 @@ def test_a_weak_state_balances_against_a_weak_aggressive_neighbour(advisor):
     assert "R4-WEAK-AND-MARGINAL" not in direction.rules
 
 
+@pytest.mark.slow
 def test_a_stronger_state_never_gains_bandwagon_margin(sweep):
     margin = _statics(sweep, "C2", "margin", "state_strength")
     assert margin and all(s["checked"] > 100_000 and s["violations"] == 0 for s in margin)
 
 
+@pytest.mark.slow
 def test_unalterable_aggression_never_earns_more_bandwagon_support(sweep):
     found = _statics(sweep, "C4", "never_raises", "intentions")
     assert found and found[0]["over"] == ["aggressive", "unalterably_aggressive"]
@@ -155,6 +160,7 @@ def test_unalterable_aggression_never_earns_more_bandwagon_support(sweep):
     assert found[0]["violations"] == 0 and found[0]["checked"] > 0
 
 
+@pytest.mark.slow
 def test_the_threat_nearing_victory_never_turns_bandwagoning_into_balancing_in_any_phase(sweep):
     found = _statics(sweep, "C5", "never_turns")
     assert {s["factor"] for s in found} == {"winning_side", "war_status"}
@@ -166,6 +172,7 @@ def test_the_threat_nearing_victory_never_turns_bandwagoning_into_balancing_in_a
     )
 
 
+@pytest.mark.slow
 def test_a_greater_threat_never_makes_a_state_stop_seeking_alignment(sweep, kb):
     found = _statics(sweep, "R3", "never_turns")
     assert {s["factor"] for s in found} == {"threat_power", "proximity", "offensive_capability", "intentions"}
@@ -173,10 +180,12 @@ def test_a_greater_threat_never_makes_a_state_stop_seeking_alignment(sweep, kb):
         assert static["turns"]["to"] == ["no_alignment"] and static["violations"] == 0
 
 
+@pytest.mark.slow
 def test_the_sweep_finds_no_contradiction_at_all(sweep):
     assert sweep["mode"] == "full" and sweep["contradictions"] == 0 and sweep["ok"]
 
 
+@pytest.mark.slow
 def test_every_balancing_and_condition_proposition_decides_some_verdicts_in_walts_world(sweep):
     influence = {row["proposition"]: row for row in sweep["influence"][WALT]}
     for prop in ("B1", "B2", "B3", "B4", "B5", "C1", "C2", "C3", "C4", "C5"):
@@ -184,6 +193,7 @@ def test_every_balancing_and_condition_proposition_decides_some_verdicts_in_walt
     assert all(row["reason"] for row in influence.values() if not row["changed"])
 
 
+@pytest.mark.slow
 def test_balancing_dominates_walts_world_and_bandwagoning_is_the_exception(sweep):
     c1 = sweep["c1"]
     assert c1["holds"] and c1["balancing_share"] > 5 * c1["bandwagoning_share"]
@@ -325,6 +335,7 @@ def test_completions_are_counted_exactly(advisor, kb):
     assert "ways the open questions could be answered" in render_text(result)
 
 
+@pytest.mark.slow
 def test_a_blank_form_gets_no_verdict_the_reason_and_what_to_answer(advisor, kb):
     from alliance_advisor.app.export import result_json
 

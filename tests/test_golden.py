@@ -21,6 +21,7 @@ def snapshot(kb):
     return record
 
 
+@pytest.mark.slow
 def test_library_cases_reason_as_recorded(advisor, kb, snapshot):
     changed = []
     for case in load_library(CASES_DIR, kb):
@@ -34,6 +35,7 @@ def test_library_cases_reason_as_recorded(advisor, kb, snapshot):
     assert changed == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("world", WORLDS)
 def test_generated_cases_reason_as_recorded(advisor, kb, snapshot, world):
     changed = []

@@ -3,6 +3,8 @@ with every modal prompt replaced (gui.msgbox) so no test blocks on a dialog."""
 
 import dataclasses
 
+import pytest
+
 from alliance_advisor.presentation.wording import failure_text
 from alliance_advisor.rules.case import Analogue, Flip, WhatIf, WorldOutcome
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the hardening tests)
@@ -10,6 +12,7 @@ from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with t
 # ------------------------------------------------------------ questionnaire
 
 
+@pytest.mark.slow
 def test_questionnaire_is_generated_from_the_knowledge_base(window, kb):
     assert set(window.form.questions) == set(kb.factor_ids)
     for factor in kb.factors:
@@ -23,6 +26,7 @@ def test_questionnaire_is_generated_from_the_knowledge_base(window, kb):
     assert {section.title for section in kb.sections} <= titles
 
 
+@pytest.mark.slow
 def test_export_writes_a_report_and_a_bad_folder_gets_a_dialog(qtbot, window, prompts, tmp_path):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
@@ -35,12 +39,14 @@ def test_export_writes_a_report_and_a_bad_folder_gets_a_dialog(qtbot, window, pr
     assert len(prompts.errors) == 1 and "missing" in prompts.errors[0] and "\n" not in prompts.errors[0]
 
 
+@pytest.mark.slow
 def test_about_box_names_the_source(window, prompts):
     window.actions_["about"].trigger()
     kind, html = prompts.errors[-1]
     assert "The Origins of Alliances" in html and "Walt" in html and "1987" in html
 
 
+@pytest.mark.slow
 def test_help_text_preference_is_kept_in_settings(make_window, kb):
     first = make_window()
     factor = kb.factors[0].id
@@ -56,6 +62,7 @@ def test_help_text_preference_is_kept_in_settings(make_window, kb):
 # -------------------------------------------------------------- live result
 
 
+@pytest.mark.slow
 def test_answers_change_the_verdict_live(qtbot, window):
     # Until the answers settle the threat there is no verdict (intentions weigh the means).
     for factor, level in (
@@ -78,6 +85,7 @@ def test_answers_change_the_verdict_live(qtbot, window):
     assert "5 of 11 answered" == window.answered_label.text()
 
 
+@pytest.mark.slow
 def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
     answer(window, "state_strength", "weak")
     answer(window, "threat_power", "overwhelming")
@@ -99,6 +107,7 @@ def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
     assert not window.isWindowModified()  # back at the saved state
 
 
+@pytest.mark.slow
 def test_typing_a_title_is_one_undo_step(qtbot, window):
     qtbot.keyClicks(window.form.title, "Belgium 1914")
     assert window.document.case.title == "Belgium 1914"
@@ -112,6 +121,7 @@ def test_typing_a_title_is_one_undo_step(qtbot, window):
 # ---------------------------------------------------------- case files
 
 
+@pytest.mark.slow
 def test_library_case_opens_read_only_with_observed_beside_prediction(qtbot, window):
     window.actions_["library"].trigger()
     table = window.library.table
@@ -129,6 +139,7 @@ def test_library_case_opens_read_only_with_observed_beside_prediction(qtbot, win
     assert window.document.case.answer("state_strength") == "weak"
 
 
+@pytest.mark.slow
 def test_a_disagreeing_library_case_says_so(qtbot, window, kb):
     advisor = Advisor(kb)
     wrong = next(
@@ -141,6 +152,7 @@ def test_a_disagreeing_library_case_says_so(qtbot, window, kb):
     assert "differs" in window.banner.observed_verdict.text()
 
 
+@pytest.mark.slow
 def test_an_invalid_case_file_gets_a_dialog_not_a_crash(qtbot, window, prompts, tmp_path):
     answer(window, "state_strength", "weak")
     bad = tmp_path / "bad.yaml"
@@ -153,6 +165,7 @@ def test_an_invalid_case_file_gets_a_dialog_not_a_crash(qtbot, window, prompts, 
     assert prompts.asked_save == []  # nothing was about to be replaced
 
 
+@pytest.mark.slow
 def test_the_details_are_named_as_the_case_file_names_them(window):
     # The file's key is `threat`: the form calls the field Threat, not a second word.
     label_of = {label.buddy(): label.text() for label in window.form.findChildren(QLabel) if label.buddy()}
@@ -160,6 +173,7 @@ def test_the_details_are_named_as_the_case_file_names_them(window):
     assert label_of[window.form.threat] == "Threat"
 
 
+@pytest.mark.slow
 def test_an_observed_label_opens_as_its_response_and_saves_as_the_id(qtbot, window, prompts, tmp_path):
     path = tmp_path / "labelled.yaml"
     path.write_text("title: by label\nobserved: Balance internally\n", encoding="utf-8")
@@ -171,6 +185,7 @@ def test_an_observed_label_opens_as_its_response_and_saves_as_the_id(qtbot, wind
     assert "observed: internal_balance\n" in path.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_dropping_a_case_file_opens_it(qtbot, window, prompts):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(NORWAY))])
@@ -182,6 +197,7 @@ def test_dropping_a_case_file_opens_it(qtbot, window, prompts):
     assert shown_verdict(window) == "Balance"
 
 
+@pytest.mark.slow
 def test_recent_files_menu_reopens_a_case(qtbot, make_window, prompts, tmp_path):
     window = make_window()
     prompts.save_path = str(tmp_path / "recent.yaml")
@@ -217,6 +233,7 @@ def test_edit_a_copy_of_a_library_case(qtbot, window, prompts, tmp_path):
 # ------------------------------------------------------------- explanation
 
 
+@pytest.mark.slow
 def test_reasoning_lists_fired_rules_and_explains_the_selected_one(qtbot, window, kb):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
@@ -239,6 +256,7 @@ def test_reasoning_lists_fired_rules_and_explains_the_selected_one(qtbot, window
     assert "✓" in text and "When" in text  # the condition tree, marked
 
 
+@pytest.mark.slow
 def test_why_not_names_the_failed_condition(qtbot, window, kb):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
@@ -252,6 +270,7 @@ def test_why_not_names_the_failed_condition(qtbot, window, kb):
     assert "did not fire" in window.reasoning.detail.toPlainText()
 
 
+@pytest.mark.slow
 def test_clicking_a_rule_in_the_chain_diagram_selects_it(qtbot, window):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
@@ -264,6 +283,7 @@ def test_clicking_a_rule_in_the_chain_diagram_selects_it(qtbot, window):
     assert window.reasoning.selected_rule() == node.rule_id
 
 
+@pytest.mark.slow
 def test_every_library_case_is_drawn(app, qtbot, advisor, kb):
     """Each shipped case: its figures paint (a paint error fails the test through
     pytest-qt) and show what the result holds."""
@@ -280,6 +300,7 @@ def test_every_library_case_is_drawn(app, qtbot, advisor, kb):
         assert overview.threat.profile.band == result.threat_level
 
 
+@pytest.mark.slow
 def test_ctrl_wheel_zooms_the_chain_and_double_click_fits_it_again(qtbot, window):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)
@@ -302,6 +323,7 @@ def test_ctrl_wheel_zooms_the_chain_and_double_click_fits_it_again(qtbot, window
     assert diagram.height() == fitted
 
 
+@pytest.mark.slow
 def test_extra_analyses_render_when_the_result_has_them(qtbot, window, kb):
     result = Advisor(kb).analyze(load_case(NORWAY, kb))
     for view in (window.what_if, window.worlds, window.analogues):
@@ -353,6 +375,7 @@ def _run_main(*args, env_changes=None, drop=()):
     )
 
 
+@pytest.mark.slow
 def test_screenshot_command_writes_a_png(tmp_path):
     out = tmp_path / "shot.png"
     home = {
@@ -390,6 +413,7 @@ def test_without_a_display_the_app_says_what_to_do(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_overview_shows_the_stages_in_order(qtbot, window):
     window.open_path(str(NORWAY))
     wait_for_result(qtbot, window)

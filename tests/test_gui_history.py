@@ -9,6 +9,8 @@ The data are not shipped: the folder comes from --data-dir or $ALLIANCE_DATA
 import os
 import shutil
 
+import pytest
+
 from alliance_advisor.gui.history import DATA_KEY
 from alliance_advisor.presentation.history import observed_text
 from alliance_advisor.presentation.scenario import choice_text
@@ -31,6 +33,7 @@ def bloc_with(history, state):
     return next((set(b) for b in history.blocs_shown() if state in b), {state})
 
 
+@pytest.mark.slow
 def test_the_folder_is_asked_once_and_1914_shows_its_blocs(window, qtbot, prompts, history_dir):
     prompts.folder = str(history_dir)
     history = window.show_history()
@@ -65,6 +68,7 @@ def test_the_folder_is_asked_once_and_1914_shows_its_blocs(window, qtbot, prompt
     again.shutdown()
 
 
+@pytest.mark.slow
 def test_moving_the_year_fast_runs_only_the_year_it_stops_on(window, qtbot, history_dir):
     history = shown(window.show_history(str(history_dir)), qtbot, 1914)
     qtbot.addWidget(history)
@@ -81,6 +85,7 @@ def test_moving_the_year_fast_runs_only_the_year_it_stops_on(window, qtbot, hist
     history.shutdown()
 
 
+@pytest.mark.slow
 def test_a_state_drills_down_in_the_scenario_windows_wording(window, qtbot, kb, history_dir):
     history = shown(window.show_history(str(history_dir)), qtbot, 1914)
     qtbot.addWidget(history)
@@ -96,6 +101,7 @@ def test_a_state_drills_down_in_the_scenario_windows_wording(window, qtbot, kb, 
     history.shutdown()
 
 
+@pytest.mark.slow
 def test_open_as_scenario_is_an_unsaved_editable_copy_of_the_year(window, qtbot, prompts, tmp_path, history_dir):
     history = shown(window.show_history(str(history_dir)), qtbot, 1914)
     qtbot.addWidget(history)
@@ -114,6 +120,7 @@ def test_open_as_scenario_is_an_unsaved_editable_copy_of_the_year(window, qtbot,
     history.shutdown()
 
 
+@pytest.mark.slow
 def test_a_folder_without_the_data_gets_the_guide(window, qtbot, prompts, tmp_path):
     empty = tmp_path / "nothing-here"
     empty.mkdir()
@@ -128,6 +135,7 @@ def test_a_folder_without_the_data_gets_the_guide(window, qtbot, prompts, tmp_pa
     history.shutdown()
 
 
+@pytest.mark.slow
 def test_a_bad_csv_gets_one_dialog_naming_the_file_and_line(window, qtbot, prompts, tmp_path, history_dir):
     bad = tmp_path / "data"
     shutil.copytree(history_dir, bad)

@@ -2,6 +2,8 @@
 a state change bloc; save and reopen; export each format; open a state's choice as a
 case in the main window."""
 
+import pytest
+
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
 
 SCENARIOS = ROOT / "knowledge" / "scenarios"  # noqa: F405
@@ -15,6 +17,7 @@ def open_scenario(window, qtbot, path):
     return scenario
 
 
+@pytest.mark.slow
 def test_a_shipped_scenario_opens_read_only_with_its_blocs(window, qtbot):
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     assert scenario.read_only and "read-only" in scenario.windowTitle()
@@ -34,6 +37,7 @@ def test_a_shipped_scenario_opens_read_only_with_its_blocs(window, qtbot):
     scenario.shutdown()
 
 
+@pytest.mark.slow
 def test_editing_a_perception_moves_a_state_to_the_other_bloc(window, qtbot):
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     scenario.edit_copy()
@@ -49,6 +53,7 @@ def test_editing_a_perception_moves_a_state_to_the_other_bloc(window, qtbot):
     scenario.shutdown()
 
 
+@pytest.mark.slow
 def test_an_invalid_edit_is_marked_and_keeps_the_last_result(window, qtbot):
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     scenario.edit_copy()
@@ -60,6 +65,7 @@ def test_an_invalid_edit_is_marked_and_keeps_the_last_result(window, qtbot):
     scenario.shutdown()
 
 
+@pytest.mark.slow
 def test_save_and_reopen_and_export_every_format(window, qtbot, tmp_path):
     from pypdf import PdfReader
 
@@ -81,6 +87,7 @@ def test_save_and_reopen_and_export_every_format(window, qtbot, tmp_path):
     again.shutdown()
 
 
+@pytest.mark.slow
 def test_a_state_opens_as_a_case_in_the_main_window(window, qtbot):
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     scenario.select_state("czechoslovakia")
@@ -122,6 +129,7 @@ def test_undo_and_redo_an_edit(window, qtbot):
     scenario.shutdown()
 
 
+@pytest.mark.slow
 def test_unsaved_scenario_work_is_recovered_after_a_crash(make_window, qtbot, prompts, tmp_path):
     first = make_window(autosave_dir=tmp_path / "autosave")
     scenario = open_scenario(first, qtbot, SCENARIOS / "europe_1936.yaml")
@@ -140,6 +148,7 @@ def test_unsaved_scenario_work_is_recovered_after_a_crash(make_window, qtbot, pr
     recovered.shutdown()
 
 
+@pytest.mark.slow
 def test_the_window_lists_the_single_changes_that_move_a_bloc_and_makes_one(window, qtbot):
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     qtbot.waitUntil(lambda: scenario.moves_list.count() > 0, timeout=60000)

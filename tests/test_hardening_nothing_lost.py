@@ -2,9 +2,12 @@
 close prompt, autosave recovered after a crash or a hard kill, and rapid edits
 that never leave a stale verdict on screen (issue 7)."""
 
+import pytest
+
 from guifixtures import *  # noqa: F401,F403
 
 
+@pytest.mark.slow
 def test_rapid_edits_never_leave_a_stale_verdict(qtbot, window, kb):
     levels = ["weak", "middle", "strong", "great_power"]
     allies = ["none", "doubtful", "probable", "certain"]
@@ -18,6 +21,7 @@ def test_rapid_edits_never_leave_a_stale_verdict(qtbot, window, kb):
     assert shown_verdict(window) == expected.verdict_label
 
 
+@pytest.mark.slow
 def test_a_late_result_for_an_older_request_is_dropped(qtbot, window, kb):
     answer(window, "state_strength", "weak")
     wait_for_result(qtbot, window)
@@ -28,6 +32,7 @@ def test_a_late_result_for_an_older_request_is_dropped(qtbot, window, kb):
     assert shown_verdict(window) == shown
 
 
+@pytest.mark.slow
 def test_save_and_reopen_loses_nothing(qtbot, make_window, prompts, tmp_path, kb):
     window = make_window()
     answer(window, "state_strength", "middle")
@@ -54,6 +59,7 @@ def test_save_and_reopen_loses_nothing(qtbot, make_window, prompts, tmp_path, kb
     assert reopened.recent.paths()[0] == str(saved)
 
 
+@pytest.mark.slow
 def test_a_failing_save_shows_a_dialog_and_keeps_the_work(qtbot, window, prompts, tmp_path):
     answer(window, "state_strength", "weak")
     prompts.save_path = str(tmp_path / "no such folder" / "case.yaml")
@@ -64,6 +70,7 @@ def test_a_failing_save_shows_a_dialog_and_keeps_the_work(qtbot, window, prompts
     assert window.document.case.answer("state_strength") == "weak"
 
 
+@pytest.mark.slow
 def test_save_over_a_file_is_atomic_and_keeps_the_old_file_on_failure(qtbot, window, prompts, tmp_path, monkeypatch):
     target = tmp_path / "case.yaml"
     prompts.save_path = str(target)
@@ -83,6 +90,7 @@ def test_save_over_a_file_is_atomic_and_keeps_the_old_file_on_failure(qtbot, win
     assert window.document.case.answer("state_strength") == "strong" and window.isWindowModified()
 
 
+@pytest.mark.slow
 def test_closing_with_unsaved_changes_prompts_and_cancel_keeps_the_window(qtbot, window, prompts):
     window.new_case()  # nothing to lose: no question
     answer(window, "state_strength", "weak")
@@ -94,6 +102,7 @@ def test_closing_with_unsaved_changes_prompts_and_cancel_keeps_the_window(qtbot,
     assert window.close() is True
 
 
+@pytest.mark.slow
 def test_closing_with_save_writes_the_file(qtbot, window, prompts, tmp_path):
     answer(window, "state_strength", "great_power")
     prompts.save_answer = msgbox.SAVE
@@ -102,6 +111,7 @@ def test_closing_with_save_writes_the_file(qtbot, window, prompts, tmp_path):
     assert "great_power" in (tmp_path / "on-close.yaml").read_text()
 
 
+@pytest.mark.slow
 def test_autosave_is_offered_back_after_a_crash(qtbot, make_window, prompts, tmp_path):
     crashed = make_window()
     answer(crashed, "state_strength", "weak")
@@ -122,6 +132,7 @@ def test_autosave_is_offered_back_after_a_crash(qtbot, make_window, prompts, tmp
     assert make_window().offer_recovery() is False
 
 
+@pytest.mark.slow
 def test_a_running_sessions_autosave_is_not_offered(make_window, prompts):
     running = make_window()
     answer(running, "state_strength", "weak")
@@ -130,6 +141,7 @@ def test_a_running_sessions_autosave_is_not_offered(make_window, prompts):
     assert prompts.recover_offers == []
 
 
+@pytest.mark.slow
 def test_saving_removes_the_autosave(qtbot, window, prompts, tmp_path):
     answer(window, "state_strength", "weak")
     window.autosave_now()
@@ -139,6 +151,7 @@ def test_saving_removes_the_autosave(qtbot, window, prompts, tmp_path):
     assert not list((tmp_path / "autosave").glob("autosave-*.json"))
 
 
+@pytest.mark.slow
 def test_autosave_survives_a_hard_kill(make_window, prompts, tmp_path):
     autosave = tmp_path / "autosave"
     script = textwrap.dedent(f"""

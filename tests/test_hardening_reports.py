@@ -40,6 +40,7 @@ def test_file_names_from_titles_stay_in_their_folder(tmp_path, title):
     assert len(name) <= 90 and name.endswith(".html")
 
 
+@pytest.mark.slow
 def test_export_suggests_a_name_inside_the_last_folder(qtbot, window, prompts, monkeypatch, tmp_path):
     suggested = []
     monkeypatch.setattr(
@@ -90,6 +91,7 @@ def test_hostile_case_text_becomes_text_in_html_and_markdown(advisor, tmp_path):
     assert not re.search(r"(?<!\\)\]\(javascript:", markdown), "a live link was made from user text"
 
 
+@pytest.mark.slow
 def test_the_title_field_takes_no_more_than_the_loader_accepts(qtbot, window):
     from alliance_advisor.rules.case import MAX_TITLE
 

@@ -49,6 +49,7 @@ def _bloc_of(result, sid):
 
 
 # ------------------------------------------------------------------ known years
+@pytest.mark.slow
 def test_1914_entente_and_central_powers(history_dir, context):
     year, _ = history_year(os.fspath(history_dir), 1914)
     entente = _bloc_of(year, "united_kingdom")
@@ -58,6 +59,7 @@ def test_1914_entente_and_central_powers(history_dir, context):
     assert not entente & {"germany", "austria_hungary"}
 
 
+@pytest.mark.slow
 def test_1949_nato_and_soviet_bloc(history_dir, context):
     year, _ = history_year(os.fspath(history_dir), 1949)
     west = _bloc_of(year, "united_states_of_america")
@@ -69,6 +71,7 @@ def test_1949_nato_and_soviet_bloc(history_dir, context):
 
 
 # ------------------------------------------------------------------ leakage
+@pytest.mark.slow
 @pytest.mark.parametrize("year", [1914, 1949])
 def test_no_year_reads_later_data(context, year):
     data, mapping, _engine = context
@@ -81,15 +84,22 @@ def test_no_year_reads_later_data(context, year):
     poisoned = replace(
         data,
         atop={**data.atop, later: {**data.atop.get(later, {}), (a, b): (1, 1, 1, 1, 1)}},
-        rivalries=(*data.rivalries, Rivalry(a, b, later, later + 5, "future")),
-        mids={**data.mids, later: (*data.mids.get(later, ()), Dispute(9999, a, b, later, True, 5))},
+        rivalries=(*data.rivalries, Rivalry(a=a, b=b, start=later, end=later + 5, name="future")),
+        mids={
+            **data.mids,
+            later: (
+                *data.mids.get(later, ()),
+                Dispute(dispnum=9999, a=a, b=b, year=later, b_initiator=True, b_hostility=5),
+            ),
+        },
     )
     assert year_scenario(poisoned, year, mapping) == built
     # The check can fail: the same poison in the year itself does change it.
-    present = replace(data, rivalries=(*data.rivalries, Rivalry(a, b, year, year + 5, "now")))
+    present = replace(data, rivalries=(*data.rivalries, Rivalry(a=a, b=b, start=year, end=year + 5, name="now")))
     assert year_scenario(present, year, mapping) != built
 
 
+@pytest.mark.slow
 def test_scenario_of_a_year_is_a_valid_scenario(history_dir, context, kb):
     from alliance_advisor.rules.scenario import scenario_from_data
     from alliance_advisor.rules.yamlio import as_node
@@ -101,6 +111,7 @@ def test_scenario_of_a_year_is_a_valid_scenario(history_dir, context, kb):
 
 
 # ------------------------------------------------------------------ identical JSON
+@pytest.mark.slow
 def test_identical_json_for_same_data_and_seed(history_dir, context):
     one = run_history(history_dir, 1913, 1914, seed=7, sensitivity_every=2)
     two = run_history(history_dir, 1913, 1914, seed=7, sensitivity_every=2)
@@ -117,6 +128,7 @@ def test_identical_json_for_same_data_and_seed(history_dir, context):
 
 
 # ------------------------------------------------------------------ resume after a kill
+@pytest.mark.slow
 def test_resume_after_kill(history_dir, context, tmp_path):
     db = tmp_path / "history.sqlite"
     cmd = [sys.executable, str(ROOT / "main.py"), "history", "--data", os.fspath(history_dir), "--from", "1816",
@@ -248,6 +260,7 @@ def test_cli_hostile_csv_one_line(small_data):
 
 
 # ------------------------------------------------------------------ Dask
+@pytest.mark.slow
 def test_years_on_a_dask_cluster(history_dir, context):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
@@ -259,6 +272,7 @@ def test_years_on_a_dask_cluster(history_dir, context):
 
 
 # ------------------------------------------------------------------ reports
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
 def test_history_report_through_the_export_entry(history_dir, context, tmp_path, fmt):
     from alliance_advisor.app.export import write

@@ -155,6 +155,7 @@ def settle(app):
         app.processEvents()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_no_text_is_cut_off(qtbot, app, window, size):
     window.hide()  # sized before it is shown, as the app and its screenshots are
@@ -179,6 +180,7 @@ def test_no_text_is_cut_off(qtbot, app, window, size):
     assert not found, "\n".join(f"[{where[0]} / {where[1]}] {p}" for p, where in found.items())
 
 
+@pytest.mark.slow
 def test_the_form_panel_comes_back_to_a_usable_width(qtbot, app, window):
     window.resize(1400, 900)
     settle(app)
@@ -190,6 +192,7 @@ def test_the_form_panel_comes_back_to_a_usable_width(qtbot, app, window):
     assert window.form_dock.width() >= min(wide, 400)
 
 
+@pytest.mark.slow
 def test_a_degenerate_saved_layout_is_not_restored(qtbot, make_window, app):
     first = make_window()
     first.resize(1400, 900)
@@ -211,6 +214,7 @@ def _visible_in(widget, rect, area):
     return area.viewport().rect().contains(QRect(top_left, rect.size()))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", ((1024, 700), (1400, 900)), ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_verdict_box_of_the_chain_is_in_view_without_scrolling(qtbot, app, window, size):
     from PySide6.QtCore import QRect
@@ -248,6 +252,7 @@ def _tab_titles_problems(tabs):
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_result_tab_title_is_in_view(qtbot, app, window, size):
     window.hide()
@@ -264,6 +269,7 @@ def _fits_the_screen(window):
     return window.width() <= room.width() and window.height() <= room.height()
 
 
+@pytest.mark.slow
 def test_the_windows_open_no_larger_than_the_available_screen(qtbot, app, window):
     # The offscreen screen is 800x800: smaller than the 1400x900 the main window would like.
     assert window.screen().availableGeometry().height() < 900

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,6 +46,7 @@ case_data = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.text(max_size=400))
 def test_any_text_loads_or_fails_with_case_error(text):
@@ -54,6 +56,7 @@ def test_any_text_loads_or_fails_with_case_error(text):
         assert str(exc).startswith("fuzz.yaml") and "\n" not in str(exc)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.one_of(case_data, junk))
 def test_any_structure_loads_or_fails_with_case_error(data):
@@ -65,6 +68,7 @@ def test_any_structure_loads_or_fails_with_case_error(data):
         assert level in KB.factor(factor).level_ids
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case_data)
 def test_round_trip_through_yaml_text(data):
@@ -81,6 +85,7 @@ def test_round_trip_through_yaml_text(data):
 valid_answers = st.fixed_dictionaries({f.id: st.sampled_from(f.level_ids + ("unknown",)) for f in KB.factors})
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(valid_answers)
 def test_engine_is_deterministic_on_any_valid_case(advisor, answers):
@@ -115,6 +120,7 @@ KB_DATA = {name: yaml.safe_load((ROOT / "knowledge" / name).read_text()) for nam
 KB_PATHS = [(name, path) for name in KB_FILES for path in _paths(KB_DATA[name])]
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(KB_PATHS), junk)
 def test_any_corrupted_knowledge_base_loads_or_fails_with_knowledge_error(where, value):
@@ -139,6 +145,7 @@ def test_any_corrupted_knowledge_base_loads_or_fails_with_knowledge_error(where,
         Advisor(kb).analyze(make_case())  # a knowledge base that loads also runs
 
 
+@pytest.mark.slow
 def test_same_case_under_different_hash_seeds_gives_the_same_json():
     outputs = set()
     for seed in ("0", "1", "12345"):

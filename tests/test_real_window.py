@@ -14,6 +14,9 @@ import pytest
 
 from conftest import CASES_DIR, ROOT
 
+# A real X server, a subprocess and a whole window: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
+
 NORWAY = CASES_DIR / "norway_1949.yaml"
 
 

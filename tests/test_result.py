@@ -27,6 +27,7 @@ def test_the_published_schema_is_the_one_the_code_describes():
     assert json.loads(SCHEMA_FILE.read_text()) == json_schema()
 
 
+@pytest.mark.slow
 def test_every_library_case_in_every_world_meets_the_schema_and_round_trips(advisor, kb, validator):
     for case in load_library(CASES_DIR, kb):
         for world in ("walt", "balancing", "bandwagoning"):

@@ -195,6 +195,7 @@ def test_an_error_names_the_line_of_the_offending_id(kb, tmp_path):
     assert info.value.line == line and f"bad.yaml:{line}:" in str(info.value)
 
 
+@pytest.mark.slow
 def test_the_command_line_exits_2_with_one_line_and_no_traceback(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(TRIANGLE.replace("[raider, middle]", "[raider, atlantis]"), encoding="utf-8")
@@ -213,6 +214,7 @@ def test_three_scenarios_ship_with_cited_data():
     assert {p.stem for p in SHIPPED} >= {"europe_1936", "europe_1949"} and len(SHIPPED) >= 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_a_shipped_scenario_runs_to_a_configuration_with_every_state_placed(engine, kb, path):
     scenario = load_scenario(path, kb)
@@ -297,6 +299,7 @@ def test_scenario_from_cow_writes_a_scenario_the_loader_reads(kb, tmp_path, cow_
     assert bad == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
 def test_a_scenario_report_in_each_format_holds_the_blocs_the_choices_and_the_sources(tmp_path, fmt):
     out = tmp_path / f"europe.{fmt}"
@@ -386,6 +389,7 @@ def test_the_quick_run_for_live_editing_gives_the_same_choices_and_blocs(engine,
     assert all(c.result is None for c in quick.states.values())
 
 
+@pytest.mark.slow
 def test_each_listed_single_change_really_moves_the_states_it_names(engine, kb):
     import dataclasses
 

@@ -238,6 +238,7 @@ def test_workers_agree_with_a_single_process(tmp_path):
     assert pooled == alone
 
 
+@pytest.mark.slow
 def test_shipped_knowledge_base_contradicts_no_proposition_in_a_sample(capsys):
     code, out, _ = run_verify(capsys, "--sample", "1500", "--format", "json")
     report = json.loads(out)
@@ -315,7 +316,7 @@ def test_raising_a_factor_visits_every_raise_once(tmp_path, factor):
     kb = load_knowledge(write_tiny_kb(tmp_path / "kb"))
     space = Space(kb)
     levels = kb.factor(factor).level_ids
-    static = Static("walt", factor, "balance", levels, None)
+    static = Static(world="walt", factor=factor, response="balance", over=levels, when=None)
     lows, highs = raise_pairs(space, static, np.arange(space.total))
     pairs = sorted(zip(lows.tolist(), highs.tolist()))
     assert len(set(pairs)) == len(pairs) == space.total // len(levels) * (len(levels) - 1)

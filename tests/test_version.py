@@ -139,6 +139,7 @@ def test_every_report_names_the_program_version_and_knowledge_hash(norway, tmp_p
         assert f"Alliance Advisor {app_version()}" in text and norway.knowledge_version in text
 
 
+@pytest.mark.slow
 def test_about_box_shows_version_and_knowledge_hash(window, prompts, kb):
     window.actions_["about"].trigger()
     kind, html = prompts.errors[-1]

@@ -26,7 +26,7 @@ class Level:
     meaning: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Factor:
     id: str
     section: str
@@ -58,7 +58,7 @@ class Section:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Derived:
     id: str
     label: str
@@ -77,7 +77,7 @@ class Derived:
         return dict(self.labels).get(level_id, str(level_id).replace("_", " "))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Static:
     """A comparative static a proposition claims (see propositions.yaml)."""
 
@@ -110,7 +110,7 @@ class Static:
         return f"{self.response} never falls{at}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Proposition:
     id: str
     group: str
@@ -132,7 +132,7 @@ class Proposition:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Response:
     id: str
     label: str
@@ -152,7 +152,7 @@ class Response:
         return {k: v for k, v in out.items() if v is not None}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Stage:
     """One stage of the decision: the layer of rules that runs in it and the fact it
     concludes, whose levels are the stage's alternatives."""
@@ -171,7 +171,7 @@ class Stage:
         return self.layer != DERIVE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class World:
     id: str
     title: str
@@ -181,7 +181,7 @@ class World:
     risk: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Source:
     short: str
     author: str
@@ -193,7 +193,7 @@ class Source:
     bibliography: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Theory:
     """What the engine and the views take as given about the theory (theory.yaml)."""
 
@@ -206,7 +206,7 @@ class Theory:
     references: tuple[tuple[str, str], ...]  # ((id, text), ...)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RuleSpec:
     id: str
     layer: str
@@ -251,7 +251,7 @@ class RuleSpec:
         return 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scoring:
     method: str
     min_support: float
@@ -272,7 +272,7 @@ class WeightClass:
     meaning: str
 
 
-@dataclass
+@dataclass(kw_only=True)
 class KnowledgeBase:
     directory: Path
     sections: tuple[Section, ...]

@@ -69,13 +69,15 @@ def add_state(
     *,
     kb: KnowledgeBase,
     name: str | None = None,
-    capability: float = 0.01,
-    offensive_capability: str = "low",
+    values: Mapping[str, Any] | None = None,
 ) -> ScenarioData:
-    """The scenario with one more state, last, named by nothing else yet."""
+    """The scenario with one more state, last, named by nothing else yet; ``values`` may
+    set its capability (default 0.01) and offensive capability (default low)."""
     out = _copy(data)
     _check_new_id(out, state_id)
     _check_name(name, state_id)
+    given = {"capability": 0.01, "offensive_capability": "low", **(values or {})}
+    capability, offensive_capability = given["capability"], given["offensive_capability"]
     if isinstance(capability, bool) or not isinstance(capability, (int, float)) or not 0 < capability <= 1:
         raise ScenarioError(f"state '{state_id}': capability {capability!r} is outside 0-1 (above 0)", _WHERE)
     levels = kb.factor("offensive_capability").level_ids
@@ -267,63 +269,63 @@ def _check_name(name: object, state_id: str) -> None:
         raise ScenarioError(f"state '{state_id}': 'name' must be text of at most {MAX_TITLE} characters", _WHERE)
 
 
-def _cascade(data: ScenarioData, rename: Callable[[str], str | None]) -> None:
-    """Every mention of a state outside ``states`` passed through ``rename`` (None: the
-    state is gone), in place on a copy. What is not of the expected shape stays as it
-    is, for the loader to name."""
+Rename = Callable[[str], "str | None"]
 
-    def ids(values: list[Any]) -> list[Any]:
-        out = []
-        for value in values:
-            new = rename(value) if isinstance(value, str) else value
-            if new is not None:
-                out.append(new)
-        return out
 
-    def groups(key: str, least: int) -> None:
-        """A list of lists of ids; one that loses a member and falls below ``least`` goes."""
-        if not isinstance(data.get(key), list):
-            return
-        kept = []
-        for group in data[key]:
-            if isinstance(group, list):
-                renamed = ids(group)
-                if len(renamed) < len(group) and len(renamed) < least:
-                    continue
-                group = renamed
-            kept.append(group)
-        data[key] = kept
+def _renamed_ids(values: list[Any], rename: Rename) -> list[Any]:
+    """A list of ids passed through ``rename``, the gone ones dropped."""
+    out = []
+    for value in values:
+        new = rename(value) if isinstance(value, str) else value
+        if new is not None:
+            out.append(new)
+    return out
 
-    def by_pair(key: str) -> None:
-        """A ``state: {power: value}`` mapping, both ways, keys kept in their order."""
-        outer = data.get(key)
-        if not isinstance(outer, dict):
-            return
-        renamed: dict[Any, Any] = {}
-        for sid, inner in outer.items():
-            new = rename(sid) if isinstance(sid, str) else sid
-            if new is None:
+
+def _rename_groups(data: ScenarioData, key: str, least: int, rename: Rename) -> None:
+    """A list of lists of ids; one that loses a member and falls below ``least`` goes."""
+    if not isinstance(data.get(key), list):
+        return
+    kept = []
+    for group in data[key]:
+        if isinstance(group, list):
+            renamed = _renamed_ids(group, rename)
+            if len(renamed) < len(group) and len(renamed) < least:
                 continue
-            if isinstance(inner, dict):
-                inner = {
-                    (rename(p) if isinstance(p, str) else p): v
-                    for p, v in inner.items()
-                    if not isinstance(p, str) or rename(p) is not None
-                }
-            renamed[new] = inner
-        data[key] = renamed
+            group = renamed
+        kept.append(group)
+    data[key] = kept
 
-    groups("neighbours", 2)
-    groups("alignments", 2)
-    groups("observed", 1)
-    by_pair("perceptions")
-    by_pair("overrides")
+
+def _rename_pairs(data: ScenarioData, key: str, rename: Rename) -> None:
+    """A ``state: {power: value}`` mapping, both ways, keys kept in their order."""
+    outer = data.get(key)
+    if not isinstance(outer, dict):
+        return
+    renamed: dict[Any, Any] = {}
+    for sid, inner in outer.items():
+        new = rename(sid) if isinstance(sid, str) else sid
+        if new is None:
+            continue
+        if isinstance(inner, dict):
+            inner = {
+                (rename(p) if isinstance(p, str) else p): v
+                for p, v in inner.items()
+                if not isinstance(p, str) or rename(p) is not None
+            }
+        renamed[new] = inner
+    data[key] = renamed
+
+
+def _rename_singles(data: ScenarioData, rename: Rename) -> None:
+    """The regions' members, the defeated, the war's leader and the anchor's wrong list."""
     if isinstance(data.get("regions"), dict):
         data["regions"] = {
-            name: ids(members) if isinstance(members, list) else members for name, members in data["regions"].items()
+            name: _renamed_ids(members, rename) if isinstance(members, list) else members
+            for name, members in data["regions"].items()
         }
     if isinstance(data.get("defeated"), list):
-        data["defeated"] = ids(data["defeated"])
+        data["defeated"] = _renamed_ids(data["defeated"], rename)
     if isinstance(data.get("war_leader"), str):
         leader = rename(data["war_leader"])
         if leader is None:
@@ -332,4 +334,16 @@ def _cascade(data: ScenarioData, rename: Callable[[str], str | None]) -> None:
             data["war_leader"] = leader
     anchor = data.get("anchor")
     if isinstance(anchor, dict) and isinstance(anchor.get("wrong"), list):
-        anchor["wrong"] = ids(anchor["wrong"])
+        anchor["wrong"] = _renamed_ids(anchor["wrong"], rename)
+
+
+def _cascade(data: ScenarioData, rename: Rename) -> None:
+    """Every mention of a state outside ``states`` passed through ``rename`` (None: the
+    state is gone), in place on a copy. What is not of the expected shape stays as it
+    is, for the loader to name."""
+    _rename_groups(data, "neighbours", 2, rename)
+    _rename_groups(data, "alignments", 2, rename)
+    _rename_groups(data, "observed", 1, rename)
+    _rename_pairs(data, "perceptions", rename)
+    _rename_pairs(data, "overrides", rename)
+    _rename_singles(data, rename)

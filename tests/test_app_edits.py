@@ -118,9 +118,12 @@ def test_a_new_id_skips_the_ids_taken():
         ({"state_id": "New State"}, "an id is lowercase letters"),
         ({"state_id": ""}, "an id is lowercase letters"),
         ({"state_id": "x" * 61}, "an id is lowercase letters"),
-        ({"state_id": "x", "capability": 0}, "capability 0 is outside 0-1"),
-        ({"state_id": "x", "capability": 1.5}, "capability 1.5 is outside 0-1"),
-        ({"state_id": "x", "offensive_capability": "huge"}, "offensive_capability 'huge' is not one of low"),
+        ({"state_id": "x", "values": {"capability": 0}}, "capability 0 is outside 0-1"),
+        ({"state_id": "x", "values": {"capability": 1.5}}, "capability 1.5 is outside 0-1"),
+        (
+            {"state_id": "x", "values": {"offensive_capability": "huge"}},
+            "offensive_capability 'huge' is not one of low",
+        ),
         ({"state_id": "x", "name": "n" * 201}, "'name' must be text of at most 200 characters"),
     ],
 )

@@ -22,13 +22,13 @@ from alliance_advisor.rules.history import (
     Dispute,
     Rivalry,
     RunStats,
+    history_context,
     history_scenario,
     history_year,
     read_history_data,
     run_history,
     year_scenario,
 )
-from alliance_advisor.rules.history._run import _context
 from conftest import require_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ def history_dir(data_folder):
 
 @pytest.fixture(scope="session")
 def context(history_dir):
-    return _context(os.fspath(history_dir), None)
+    return history_context(os.fspath(history_dir), None)
 
 
 def _bloc_of(result, sid):

@@ -8,6 +8,7 @@ analysing forty files. A case opens read-only.
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QRegularExpression, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QResizeEvent, QStandardItem, QStandardItemModel
@@ -15,9 +16,12 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 
 from alliance_advisor.app.jobs import EngineContext
 from alliance_advisor.gui.style import named, response_colour, set_tone, theme
-from alliance_advisor.rules.case import Advisor, Case, default_library_dir, load_library
+from alliance_advisor.rules.case import Case, default_library_dir, load_library
 from alliance_advisor.rules.errors import AdvisorError
 from alliance_advisor.rules.kb import KnowledgeBase
+
+if TYPE_CHECKING:
+    from alliance_advisor.rules.case import Advisor
 
 COLUMNS = ("Case", "Year", "Predicted", "Observed", "Agreement")
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # on the title: the case file

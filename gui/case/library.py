@@ -6,6 +6,8 @@ Loaded (and analysed) when first shown, so startup does not pay for reading and
 analysing forty files. A case opens read-only.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING

@@ -4,6 +4,7 @@ that never leave a stale verdict on screen (issue 7)."""
 
 import pytest
 
+from conftest import ROOT
 from guifixtures import *  # noqa: F401,F403
 
 

@@ -4,6 +4,7 @@ case in the main window."""
 
 import pytest
 
+from conftest import ROOT
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
 
 SCENARIOS = ROOT / "knowledge" / "scenarios"  # noqa: F405

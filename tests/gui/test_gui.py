@@ -7,6 +7,7 @@ import pytest
 
 from alliance_advisor.presentation.wording import failure_text
 from alliance_advisor.rules.case import Analogue, Flip, WhatIf, WorldOutcome
+from conftest import ROOT
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the hardening tests)
 
 # ------------------------------------------------------------ questionnaire

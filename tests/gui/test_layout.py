@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from conftest import ROOT
 from guifixtures import *  # noqa: F401,F403
 
 SIZES = ((800, 600), (1024, 700), (1400, 900))

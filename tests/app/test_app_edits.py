@@ -7,7 +7,6 @@ import copy
 import dataclasses
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -20,8 +19,8 @@ from alliance_advisor.rules.case import Case
 from alliance_advisor.rules.errors import CaseError
 from alliance_advisor.rules.scenario import ScenarioError, scenario_from_data
 from alliance_advisor.rules.yamlio import as_node
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 EUROPE_1936 = yaml.safe_load((ROOT / "knowledge" / "scenarios" / "europe_1936.yaml").read_text(encoding="utf-8"))
 KB = load_knowledge()
 INTENTIONS = KB.factor("intentions").level_ids

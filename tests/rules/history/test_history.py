@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -29,9 +28,7 @@ from alliance_advisor.rules.history import (
     run_history,
     year_scenario,
 )
-from conftest import require_data
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT, require_data
 
 
 @pytest.fixture(scope="session")

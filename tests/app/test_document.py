@@ -20,8 +20,8 @@ from alliance_advisor.app.documents import (
 )
 from alliance_advisor.rules.case import Case, case_to_yaml
 from alliance_advisor.rules.errors import AdvisorError
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "knowledge" / "scenarios" / "europe_1936.yaml"
 CASE = ROOT / "knowledge" / "cases" / "norway_1949.yaml"
 

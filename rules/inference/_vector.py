@@ -255,14 +255,14 @@ class Vector:
         settled: Any,
         memo: dict[str, dict[Any, Any]] | None = None,
         scale: Any = None,
-        force: Mapping[int, int] | None = None,
+        force: Mapping[int, Any] | None = None,
     ) -> dict[str, Any]:
         """The weighed stages in ``world`` for rows whose answers and derived facts are
         ``codes``: the rules of each stage (those ``keep`` marks, per support rule, or
         per row and support rule) fire on the facts so far, the stage concludes, and
         its conclusion is written for the next stages to read. ``scale`` (rows x support
         rules) multiplies each rule's weights; ``force`` ({stage index: alternative
-        code}) holds a stage's conclusion whatever its rules say. Returns the fired support rules, the
+        code, or one per row}) holds a stage's conclusion whatever its rules say. Returns the fired support rules, the
         support per alternative, each stage's margin and the verdict, margin and tie."""
         n = codes.shape[0]
         facts = codes.copy()
@@ -286,7 +286,7 @@ class Vector:
                 self.program, stage, cf, self._allowed(stage, facts), settled
             )
             if force and k in force:
-                conclusion = np.full(n, force[k], dtype=np.int64)
+                conclusion = np.broadcast_to(np.asarray(force[k], dtype=np.int64), (n,))
                 margin = np.full(n, np.nan)
             facts[:, self.program.slot_index(stage.fact)] = conclusion
             memo["stages"] = {}

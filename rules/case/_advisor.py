@@ -496,6 +496,16 @@ class _LeaveOut:
         self.vector, self.world, self.batch, self.codes, self.keep = vector, world, batch, batch.codes, keep
         self.by_proposition, self.by_layer = by_proposition, by_layer
 
+    def _memo(self, n: int) -> dict[str, dict[Any, Any]]:
+        """The case's run's results of the conditions on its answers and derived facts,
+        a row for each of ``n`` runs again: every row has the same facts, and only the
+        stages' conclusions, which may differ, are tested anew."""
+        memo = self.batch.memo
+        return {
+            shelf: {k: v if n == 1 else np.repeat(v, n, axis=0) for k, v in memo[shelf].items()}
+            for shelf in ("answers", "derived")
+        } | {"stages": {}}
+
     def conclusions(self) -> dict[str, str | None]:
         """{stage: conclusion} as the vectorised evaluator ran the case."""
         row = self.batch.facts[self.world][0]
@@ -517,7 +527,12 @@ class _LeaveOut:
         codes = np.repeat(self.codes, n, axis=0)
         held = np.array([stage.alternatives.index(a) for a in alternatives], dtype=np.int64)
         out = self.vector.stage_run(
-            codes, self.world, self.keep, self.vector._settled(codes), force={self.vector.stages.index(stage): held}
+            codes,
+            self.world,
+            self.keep,
+            self.vector._settled(codes),
+            self._memo(n),
+            force={self.vector.stages.index(stage): held},
         )
         return [self.vector.responses[v] if v >= 0 else None for v in out["verdict"].tolist()]
 

@@ -482,7 +482,8 @@ def _smallest_sets(
 
 class _LeaveOut:
     """One case, run again by the vectorised evaluator with sets of propositions left
-    out: a row per set, every row at once."""
+    out, or with a stage held at other alternatives: a row per set or alternative,
+    every row at once."""
 
     def __init__(
         self,

@@ -400,7 +400,7 @@ def staged_decision(
     ``forced`` gives the verdicts with the deciding stage held at each of the
     alternatives given in turn: an evaluator generated from this program, never a
     second walk over the stages."""
-    concluded = {st.fact: d.conclusion for st, d in zip(program.stages, decisions) if d.conclusion is not None}
+    concluded = {program.stage(d.stage).fact: d.conclusion for d in decisions if d.conclusion is not None}
     verdict = program.response_of(concluded) if settled else None
     deciding = _deciding(program, verdict, decisions)
     margin, tie = 0.0, False

@@ -38,6 +38,7 @@ from alliance_advisor.rules.kb import UNKNOWN
 from alliance_advisor.rules.kb import conditions as cond
 
 NO_LEVEL = -1
+RECENT = 4  # single-case batches kept: a case's run in its world and in every world, and spare
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Vector:
         self._response_index = {r: i for i, r in enumerate(self.responses)}
         # One look-up table per distinct leaf: index = level code + 1 (0: unknown).
         self._luts: dict[tuple[int, frozenset[str]], Any] = {}
-        self._last: tuple[Any, Batch] | None = None  # the last single-case run, by its input
+        self._recent: dict[Any, Batch] = {}  # the last few single-case runs, by their input
         self.stages = program.stages
         self.alternatives = tuple((st.id, a) for st in self.stages for a in st.alternatives)
         self._stage_slots = frozenset(program.slot_index(st.fact) for st in self.stages)
@@ -205,11 +206,12 @@ class Vector:
         (default: all), with the rules ``without`` left out of the program."""
         worlds = tuple(worlds or self.program.worlds)
         dropped = frozenset(without)
-        # One case is often run twice in a row (an explanation's ablations, then its
-        # stability): the last single-case batch is kept and given again.
+        # One case is often run again soon (its explanation's run, then its stability,
+        # with its run in every world between): the last few single-case batches are
+        # kept and given again.
         key = (codes.tobytes(), worlds, dropped) if codes.shape[0] == 1 else None
-        if key is not None and self._last is not None and self._last[0] == key:
-            return self._last[1]
+        if key is not None and key in self._recent:
+            return self._recent[key]
         codes = codes.copy()
         memo: dict[str, dict[Any, Any]] = {"answers": {}, "derived": {}, "stages": {}}
         step, conflicts = self._derive(codes, dropped, memo)
@@ -237,7 +239,9 @@ class Vector:
             memo=memo,
         )
         if key is not None:
-            self._last = (key, batch)
+            self._recent[key] = batch
+            if len(self._recent) > RECENT:
+                del self._recent[next(iter(self._recent))]
         return batch
 
     def _settled(self, codes: Any) -> Any:

@@ -2,7 +2,8 @@
 (bench/) must fire the same rules, take the same stage decisions and reach the
 same staged verdict as the experta engine. experta's own parts: the engine's
 faster matcher, strategy and fact list must leave the trace exactly as experta's
-stock ones make it."""
+stock ones make it. CLIPS with a stage's decision held: the responses the runner-up
+and the tied alternatives lead to."""
 
 import dataclasses
 import random
@@ -12,7 +13,15 @@ import pytest
 pytest.importorskip("clips")  # the clipspy distribution installs the module `clips`
 
 from alliance_advisor.rules import load_library  # noqa: E402
-from alliance_advisor.rules.inference import NOT, Answer, KnowledgeEngine, Rule, compile_engine_class, compile_program
+from alliance_advisor.rules.inference import (
+    NOT,
+    Answer,
+    KnowledgeEngine,
+    Rule,
+    compile_engine_class,
+    compile_program,
+    staged_decision,
+)
 from alliance_advisor.rules.kb import UNKNOWN
 from bench.clips_backend import ClipsBackend, compile_clips  # noqa: E402
 from bench.workload import generated_cases  # noqa: E402
@@ -50,6 +59,39 @@ def test_experta_and_clips_agree_on_random_cases(advisor, kb, world, n):
 def test_experta_and_clips_agree_on_the_historical_library(advisor, kb):
     cases = load_library(CASES_DIR, kb)
     assert disagreements(advisor, ClipsBackend(advisor.program), cases) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("world", ["walt", "balancing", "bandwagoning"])
+def test_the_runner_up_and_the_tied_responses_are_the_oracles_with_the_deciding_stage_held(advisor, kb, world):
+    # The explanation's runner-up and tied responses come from the vectorised
+    # evaluator run with the deciding stage held at the runner-up or at a tied
+    # alternative (the later stages' rules fire on it). CLIPS, holding the same stage
+    # at the same alternative, must lead to the same responses. Every generated case
+    # whose verdict is tied is included: no case of the library is.
+    clips = ClipsBackend(advisor.program, world)
+    vector = advisor.vector
+    cases = generated_cases(kb)
+    tied = vector.run(vector.encode([c.answers for c in cases]), (world,)).tied[world].tolist()
+    chosen = [case for case, t in zip(cases, tied) if t] + sample(kb, 150, seed=3)
+    requires = advisor.program.scoring.requires
+    runner_ups = tied_responses = 0
+    for case in chosen:
+        result = advisor.analyze(case, world=world, explain=False)
+        raw = advisor.pool.run(case.answers, world)
+
+        def held(stage, alternatives, answers=case.answers):
+            return [clips.run(answers, {stage.id: alternative}).verdict for alternative in alternatives]
+
+        oracle = staged_decision(advisor.program, raw.stages, all(f in raw.derived for f in requires), held)
+        assert oracle.verdict == result.verdict == clips.run(case.answers).verdict
+        expected = (oracle.runner_up if oracle.verdict is not None else None, oracle.tied_with)
+        assert (result.runner_up, result.tied_with) == expected, case.answers
+        runner_ups += result.runner_up is not None
+        tied_responses += bool(result.tied_with)
+    # Not vacuous: runner-ups are compared, and tied responses wherever a verdict is tied.
+    assert runner_ups > len(chosen) // 4
+    assert tied_responses > 0 or not any(tied)
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
 """The engine: each proposition's rules fire on a case built for them; the trace,
 why-not, unknowns and determinism behave as an analyst relies on."""
 
+import dataclasses
 import json
 import random
 
@@ -97,6 +98,28 @@ def test_other_verdicts_are_reachable(advisor):
         make_case(**dict(THREATENING, war_status="late_war", winning_side="threat", current_alignment="against_threat"))
     )
     assert losing.verdict == "defect"
+
+
+def test_every_analysis_checks_the_engine_against_the_vectorised_evaluator(kb):
+    # The runner-up's response comes from the vectorised evaluator, so every analysis,
+    # not only one with extras, checks that it concluded each stage as the engine of
+    # record did: one generated from a program whose stage rule weighs otherwise (R7
+    # lending all its certainty to an alliance) is caught, not explained.
+    from alliance_advisor.rules.case import Analyst
+    from alliance_advisor.rules.case._advisor import EngineDisagreement
+    from alliance_advisor.rules.inference import Vector, compile_program
+
+    case = make_case(**dict(THREATENING, state_strength="strong", ally_availability="none"))
+    result = Advisor(kb).analyze(case, explain=False)
+    assert result.verdict == "internal_balance" and any(f.rule == "R7-NO-USABLE-ALLIES" for f in result.fired)
+    changed = tuple(
+        dataclasses.replace(spec, effects=(("alliance", 1.0),)) if spec.id == "R7-NO-USABLE-ALLIES" else spec
+        for spec in kb.rules
+    )
+    advisor = Advisor(kb)
+    advisor._analyst = Analyst(kb, Vector(compile_program(dataclasses.replace(kb, rules=changed))))
+    with pytest.raises(EngineDisagreement, match="vectorised"):
+        advisor.analyze(case, explain=False)
 
 
 def test_trace_is_in_firing_order_with_derivations_first(advisor):

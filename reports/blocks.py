@@ -22,11 +22,13 @@ class Run:
 BR = Run("", "br")
 
 
-def b(text: str) -> Run:
+def strong(text: str) -> Run:
+    """Text set in bold."""
     return Run(text, "b")
 
 
-def i(text: str) -> Run:
+def emphasis(text: str) -> Run:
+    """Text set in italics."""
     return Run(text, "i")
 
 

@@ -19,7 +19,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from alliance_advisor.presentation.history import COLUMNS, METHOD, THEORY_NAMES, best_and_worst, headline_rows
-from alliance_advisor.reports.blocks import Block, Bullets, Figure, Heading, Para, Report, Run, Table, b, code, i
+from alliance_advisor.reports.blocks import (
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    Para,
+    Report,
+    Run,
+    Table,
+    code,
+    emphasis,
+    strong,
+)
 from alliance_advisor.rules.version import app_version
 
 
@@ -61,7 +73,7 @@ def _as_figure(svg: str) -> str:
 
 def _cited(text: str) -> list[Run]:
     """A citation as runs: its *starred* titles in italics."""
-    return [i(part) if n % 2 else Run(part) for n, part in enumerate(text.split("*")) if part]
+    return [emphasis(part) if n % 2 else Run(part) for n, part in enumerate(text.split("*")) if part]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> Table:
@@ -101,7 +113,7 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
                 "eras",
                 svg,
                 [
-                    b("Agreement by era. "),
+                    strong("Agreement by era. "),
                     Run("Pairs and onsets F1 of each theory, by era (counts pooled over the era's years)."),
                 ],
                 "Pairs and onsets F1 of each theory by era",
@@ -146,8 +158,8 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
         ),
         Heading(2, "Data"),
         Bullets(
-            [[b(f["release"]), Run(": "), *_cited(f["citation"])] for f in run["data"]["files"]]
-            + [[b("Extracted with"), Run(": "), *_cited(run["data"]["extracted_with"])]]
+            [[strong(f["release"]), Run(": "), *_cited(f["citation"])] for f in run["data"]["files"]]
+            + [[strong("Extracted with"), Run(": "), *_cited(run["data"]["extracted_with"])]]
         ),
         Heading(2, "Cite and reproduce"),
         Para(

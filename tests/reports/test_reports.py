@@ -569,14 +569,14 @@ def test_the_renderers_format_a_report_of_blocks_and_know_no_kind_of_result(tmp_
     the footer's knowledge base version is the one the report carries."""
     from pypdf import PdfReader
 
-    from alliance_advisor.reports.blocks import Bullets, KeyValues, Para, Report, Run, Table, b
+    from alliance_advisor.reports.blocks import Bullets, KeyValues, Para, Report, Run, Table, strong
     from alliance_advisor.reports.writing import write_blocks
 
     report = Report(
         "A report of no kind",
         [
             Heading(1, "A report of no kind", "top"),
-            Para([Run("Plain, "), b("strong")], "lead"),
+            Para([Run("Plain, "), strong("strong")], "lead"),
             Bullets([[Run("one")], [Run("two")]]),
             Table(["Name", "Value"], [[[Run("x")], [Run("1")]]], numeric=(1,)),
             KeyValues([("Key", [Run("value")])]),

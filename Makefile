@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench verify evaluate clean
+.PHONY: run test test-fast lint bench verify evaluate clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: $(STAMP)
 # The whole suite, headless, after the lint (style, types, the layers' import contracts).
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto
+
+# The quick loop while editing: the suite without the tests marked slow (real windows,
+# history over years, subprocesses, sweeps; setup.cfg), headless, and no lint. It runs
+# in under a minute on two cores; `make test` still runs everything, after the lint.
+test-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto -m "not slow"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

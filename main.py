@@ -111,6 +111,15 @@ def _read_file_of_kind(path, kind):
     return data
 
 
+def _record(args, title, body):
+    """--record FILE.md: the measured table as a page stamped with the command, the commit,
+    the machine and the date (docs/results/ holds them; nothing there is typed by hand)."""
+    if args.record:
+        from alliance_advisor.presentation.record import command_line, page
+
+        _emit(page(title, command_line("python main.py", args.argv), body()), args.record)
+
+
 def cmd_analyze(args):
     # Each format imports only its own renderer: json never loads the text, report
     # or figure code.
@@ -148,6 +157,10 @@ def cmd_evaluate(args):
 
     advisor = _advisor(args)
     table = evaluate(advisor, args.directory)
+    if args.record:
+        from alliance_advisor.presentation.record import agreement_body
+
+        _record(args, "Agreement with history", lambda: agreement_body(table, advisor.kb))
     if args.format == "json":
         _emit(json.dumps(table, indent=2) + "\n", None)
     else:
@@ -191,6 +204,10 @@ def cmd_verify(args):
         return 130
     finally:
         progress.close()
+    if args.record:
+        from alliance_advisor.presentation.record import verification_body
+
+        _record(args, "Verification of the knowledge base", lambda: verification_body(report))
     if args.format == "json":
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     else:
@@ -206,8 +223,19 @@ def cmd_scenario(args):
     if args.format in ("md", "html", "pdf") and not args.output:
         raise _usage(f"--format {args.format} takes -o OUT")
     advisor = _advisor(args)
-    scenario = scenario_from_data(_read_file_of_kind(args.file, "scenario"), advisor.kb, args.file)
-    result = ScenarioEngine(advisor).run(scenario, world=args.world)
+    if len(args.files) > 1 and not args.record:
+        raise _usage("several scenarios are read only with --record FILE.md")
+    results = []
+    for path in args.files:
+        scenario = scenario_from_data(_read_file_of_kind(path, "scenario"), advisor.kb, path)
+        results.append((os.path.basename(path), ScenarioEngine(advisor).run(scenario, world=args.world)))
+    if args.record:
+        from alliance_advisor.presentation.record import scenarios_body
+
+        _record(args, "The three theories on the scenarios", lambda: scenarios_body(results))
+        if len(results) > 1:
+            return 0
+    result = results[0][1]
     if args.format in ("md", "html", "pdf"):
         from alliance_advisor.app.export import write
 
@@ -293,6 +321,14 @@ def cmd_history(args):
             f"{time.monotonic() - start:.1f} s",
             file=sys.stderr,
         )
+    if args.record:
+        from alliance_advisor.presentation.record import history_body
+
+        ran = (
+            f"{len(stats.computed)} year-runs computed, {stats.resumed} resumed from --db, "
+            f"{time.monotonic() - start:.0f} s of wall time"
+        )
+        _record(args, "History of the state system", lambda: history_body(run, ran))
     if args.format in ("md", "html", "pdf"):
         from alliance_advisor.app.export import write
 
@@ -399,6 +435,7 @@ def build_parser():
     p = sub.add_parser("evaluate", help="agreement of predictions with observed responses")
     p.add_argument("directory", nargs="?", metavar="DIR", help="case directory (default: the library)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--record", metavar="FILE.md", help="also write the agreement table as a stamped Markdown page")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("validate", help="validate a knowledge base and count its parts")
@@ -412,6 +449,7 @@ def build_parser():
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--record", metavar="FILE.md", help="also write the verification summary as a stamped Markdown page")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("explain", help="where a proposition lives, the rules that encode it and what they need")
@@ -422,7 +460,7 @@ def build_parser():
         "scenario",
         help="a scenario of several powers: each state's greatest threat, its choice and partners, and the coalitions",
     )
-    p.add_argument("file", metavar="SCENARIO.yaml")
+    p.add_argument("files", nargs="+", metavar="SCENARIO.yaml", help="one scenario; several with --record")
     p.add_argument(
         "--format",
         choices=("text", "json", "md", "html", "pdf"),
@@ -432,6 +470,9 @@ def build_parser():
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of stdout")
     p.add_argument("--world", metavar="WORLD", help="which hypotheses hold (default: walt)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
+    p.add_argument(
+        "--record", metavar="FILE.md", help="also write the three theories' placements as a stamped Markdown page"
+    )
     p.set_defaults(func=cmd_scenario)
 
     p = sub.add_parser(
@@ -466,6 +507,7 @@ def build_parser():
         help="run the declared variants of the mapping on every Nth year (0: none; default 5)",
     )
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
+    p.add_argument("--record", metavar="FILE.md", help="also write the headline table as a stamped Markdown page")
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("schema", help="print the JSON Schema of --format json output, or of a case or scenario file")
@@ -499,6 +541,7 @@ def build_parser():
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command as typed, for --record
     if args.version:
         args.func = cmd_version
     elif args.command is None:

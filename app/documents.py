@@ -5,8 +5,9 @@ the history), and the part of it that needs no Qt.
 windows use, so none of them asks which kind it has. gui/document.py implements it
 twice over an undo stack (Qt's); the plain state (:class:`DocumentState`: where the
 document lives, whether it may be edited, whether it holds work that was never
-saved), the file's text and the atomic save live here, where they are tested
-without Qt.
+saved, and :class:`StateOfFile`, what a document reads from it and its undo
+history), the file's text and the atomic save live here, where they are tested
+without Qt. The edits themselves are app/edits.py's.
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ class Document(Protocol):
         ...
 
 
+class UndoHistory(Protocol):
+    """What a document's state asks of its undo history (Qt's QUndoStack is one)."""
+
+    def isClean(self) -> bool: ...
+
+
 class DocumentState:
     """The plain state of an open document: its file, whether it may be edited, and
     whether it holds work that no save has reached (recovered from an autosave, or an
@@ -95,6 +102,27 @@ class DocumentState:
         return True
 
 
+class StateOfFile:
+    """What every kind of document reads from its plain state and its undo history:
+    the file, whether it is read-only, whether work is unsaved. A document sets
+    ``state`` and ``undo_stack``."""
+
+    state: DocumentState
+    undo_stack: UndoHistory
+
+    @property
+    def path(self) -> str | None:
+        return self.state.path
+
+    @property
+    def read_only(self) -> bool:
+        return self.state.read_only
+
+    @property
+    def modified(self) -> bool:
+        return self.state.modified(self.undo_stack.isClean())
+
+
 def save_text(document: Document, path: str | os.PathLike[str]) -> str:
     """Write the document's file atomically and mark it saved; its absolute path.
     A failed write (ExportError or OSError) leaves the old file and the document
@@ -108,3 +136,9 @@ def save_text(document: Document, path: str | os.PathLike[str]) -> str:
 def scenario_yaml_text(data: object) -> str:
     """A scenario's plain data as its file's text."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def scenario_text_data(text: str) -> dict[str, Any]:
+    """A scenario file's text as its plain data (the text validated already: a mapping)."""
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data

@@ -2,9 +2,10 @@
 
 ``write(result, path, fmt, paper)`` is the one entry the command line and the app
 call, for every kind of result: it checks the format and the paper size, writes the
-JSON itself (``json_data`` assembles each kind's once) and hands the reports to the
-writer registered for the result's type. A new kind of result (a history run)
-registers its writer and its JSON with ``register`` in ``_register_builtin``.
+JSON itself (``json_data`` assembles each kind's once), has the builder registered
+for the result's type lay the report out as blocks, and hands those to the renderer
+of the format (reports/writing.py), which knows no kind. A new kind of result
+registers its builder and its JSON with ``register`` in ``_register_builtin``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alliance_advisor.rules.errors import ExportError
-from alliance_advisor.rules.fileio import atomic_write_bytes, atomic_write_text
+from alliance_advisor.rules.fileio import atomic_write_text
+
+if TYPE_CHECKING:
+    from alliance_advisor.reports.blocks import Report
 
 # Format -> the filter text of the app's Export dialog.
 FORMATS = {
@@ -42,7 +46,8 @@ class Kind:
     """How one type of result is exported: its reports (md, html, pdf) and its JSON."""
 
     name: str  # what the result is, for an error message ("a case analysis")
-    report: Callable[[Any, str, str, str], None]  # (result, fmt, path, paper) -> writes md/html/pdf
+    # (result, fmt, path, paper) -> the report as blocks, told where it goes (md/html/pdf)
+    report: Callable[[Any, str, str, str], Report]
     data: Callable[[Any], dict[str, Any]]  # result -> its JSON, as plain data
 
 
@@ -57,26 +62,33 @@ def register(result_type: type, kind: Kind) -> None:
 def _register_builtin() -> None:
     # The result types are loaded whenever a result exists, so importing them here
     # costs nothing; importing them at the top would load the engine with this module.
-    # The renderers load when a report is written: JSON needs none of them.
     from alliance_advisor.rules.case import Result
     from alliance_advisor.rules.history import HistoryRun
     from alliance_advisor.rules.scenario import ScenarioResult
 
-    register(Result, Kind("a case analysis", _write_case_report, result_json))
-    register(ScenarioResult, Kind("a scenario run", _write_scenario_report, scenario_json))
-    register(HistoryRun, Kind("a history run", _write_history_report, dict))
+    register(Result, Kind("a case analysis", _case_report, result_json))
+    register(ScenarioResult, Kind("a scenario run", _scenario_report, scenario_json))
+    register(HistoryRun, Kind("a history run", _history_report, dict))
 
 
-def _write_history_report(run: Any, fmt: str, path: str, paper: str) -> None:
-    from alliance_advisor.reports.history import write_history_report
+# The builders (and the renderers) load when a report is written: JSON needs none of them.
+def _case_report(result: Any, fmt: str, path: str, paper: str) -> Report:
+    """A case's blocks, told where they go so that its reproduce line is true."""
+    from alliance_advisor.reports.case import Output, report_blocks
 
-    write_history_report(run, fmt, path, paper)
+    return report_blocks(result, output=Output(fmt, os.path.basename(path), paper))
 
 
-def _write_scenario_report(result: Any, fmt: str, path: str, paper: str) -> None:
-    from alliance_advisor.reports.scenario import write_scenario_report
+def _scenario_report(result: Any, fmt: str, path: str, paper: str) -> Report:
+    from alliance_advisor.reports.scenario import scenario_report
 
-    write_scenario_report(result, fmt, path, paper)
+    return scenario_report(result, fmt, path, paper)
+
+
+def _history_report(run: Any, fmt: str, path: str, paper: str) -> Report:
+    from alliance_advisor.reports.history import history_report
+
+    return history_report(run, fmt, path, paper)
 
 
 def kind_of(result: object) -> Kind:
@@ -107,7 +119,9 @@ def write(result: object, path: str | os.PathLike[str], fmt: str | None = None, 
     if fmt == "json":
         atomic_write_text(path, json_text(kind.data(result)))
     else:
-        kind.report(result, fmt, path, paper)
+        from alliance_advisor.reports.writing import write_blocks
+
+        write_blocks(kind.report(result, fmt, path, paper), fmt, path, paper)
 
 
 def json_data(result: object) -> dict[str, Any]:
@@ -144,56 +158,3 @@ def result_json(result: Any) -> dict[str, Any]:
 def write_report(result: Any, fmt: str, path: str | os.PathLike[str], paper: str = "a4") -> None:
     """A case's report: ``write`` with the format named (kept for its callers)."""
     write(result, path, fmt, paper)
-
-
-def _write_case_report(result: Any, fmt: str, path: str, paper: str) -> None:
-    if fmt == "html":
-        from alliance_advisor.reports.html import render_html
-
-        atomic_write_text(path, render_html(result, _report(result, fmt, path, paper)))
-    elif fmt == "pdf":
-        from alliance_advisor.reports.pdf import render_pdf
-
-        try:
-            data = render_pdf(result, paper, _report(result, fmt, path, paper))
-        except ExportError as exc:
-            raise ExportError(exc.message, path) from None
-        atomic_write_bytes(path, data)
-    else:
-        _write_markdown(result, path)
-
-
-def _report(result: Any, fmt: str, path: str, paper: str = "a4") -> Any:
-    """The report's blocks, told where they go so that its reproduce line is true."""
-    from alliance_advisor.reports.case import Output, report_blocks  # not for json: it needs no report
-
-    return report_blocks(result, output=Output(fmt, os.path.basename(path), paper))
-
-
-def _write_markdown(result: Any, path: str) -> None:
-    """The Markdown file and its figures beside it, as ``<stem>-<figure>.svg``."""
-    from alliance_advisor.reports.markdown import figure_name, render_markdown
-
-    report = _report(result, "md", path)
-    folder = os.path.dirname(path)
-    stem = os.path.splitext(os.path.basename(path))[0]
-    text = render_markdown(result, stem, report)
-    written: list[str] = []
-    try:
-        for fig in report.figures():
-            image = os.path.join(folder, figure_name(stem, fig.key))
-            atomic_write_text(image, fig.svg)
-            written.append(image)
-        atomic_write_text(path, text)
-    except ExportError as exc:
-        for image in written:
-            _remove(image)
-        # Name the report the user asked for, whichever of its files failed.
-        raise ExportError(exc.message, path) from None
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

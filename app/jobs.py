@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alliance_advisor.rules.case import Case
 from alliance_advisor.rules.kb import KnowledgeBase
+
+if TYPE_CHECKING:
+    from alliance_advisor.rules.case import Advisor, Result
+    from alliance_advisor.rules.scenario import Scenario, ScenarioEngine, ScenarioResult
 
 Cancelled = Callable[[], bool]
 Job = Callable[["EngineContext", Any, Cancelled], Iterator[tuple[str, Any]]]
@@ -30,9 +34,9 @@ class EngineContext:
         self._program: Any = None
         self._lock = threading.Lock()
 
-    def advisor(self) -> Any:
+    def advisor(self) -> Advisor:
         """This thread's Advisor (the first one compiles the program for all)."""
-        advisor = getattr(self._local, "advisor", None)
+        advisor: Advisor | None = getattr(self._local, "advisor", None)
         if advisor is None:
             from alliance_advisor.rules.case import Advisor
 
@@ -42,19 +46,19 @@ class EngineContext:
             self._local.advisor = advisor
         return advisor
 
-    def scenario_engine(self) -> Any:
+    def scenario_engine(self) -> ScenarioEngine:
         """This thread's scenario engine, over this thread's Advisor."""
-        engine = getattr(self._local, "scenario_engine", None)
+        engine: ScenarioEngine | None = getattr(self._local, "scenario_engine", None)
         if engine is None:
             from alliance_advisor.rules.scenario import ScenarioEngine
 
             engine = self._local.scenario_engine = ScenarioEngine(self.advisor())
         return engine
 
-    def analyze(self, case: Case, **options: Any) -> Any:
+    def analyze(self, case: Case, **options: Any) -> Result:
         return self.advisor().analyze(case, **options)
 
-    def run_scenario(self, scenario: Any, explanations: bool = True) -> Any:
+    def run_scenario(self, scenario: Scenario, explanations: bool = True) -> ScenarioResult:
         return self.scenario_engine().run(scenario, explanations=explanations)
 
     def prepare_once(self) -> None:
@@ -71,19 +75,19 @@ class EngineContext:
             pass
 
     # ----------------------------------------------------------- scenario files
-    def validate_scenario(self, data: Any, path: str | None = None) -> Any:
+    def validate_scenario(self, data: Any, path: str | None = None) -> Scenario:
         """Plain data (a scenario document's) as a Scenario; ScenarioError naming what is wrong."""
         from alliance_advisor.rules.scenario import scenario_from_data
         from alliance_advisor.rules.yamlio import as_node
 
         return scenario_from_data(as_node(data), self.kb, path)
 
-    def load_scenario(self, path: str) -> Any:
+    def load_scenario(self, path: str) -> Scenario:
         from alliance_advisor.rules.scenario import load_scenario
 
         return load_scenario(path, self.kb)
 
-    def parse_scenario_text(self, text: str, path: str) -> Any:
+    def parse_scenario_text(self, text: str, path: str) -> Scenario:
         from alliance_advisor.rules.scenario import parse_scenario_text
 
         return parse_scenario_text(text, self.kb, path)
@@ -97,7 +101,7 @@ class EngineContext:
         missing = missing_data(data_dir)
         return data_guide(data_dir, missing) if missing else None
 
-    def history_year(self, data_dir: str, year: int) -> tuple[dict[str, Any], Any]:
+    def history_year(self, data_dir: str, year: int) -> tuple[dict[str, Any], ScenarioResult]:
         """The year's plain result and its ScenarioResult, on this thread's scenario
         engine (the data are read once per process and kept)."""
         from alliance_advisor.rules.history import history_year
@@ -130,7 +134,7 @@ def case_job(context: EngineContext, case: Case, cancelled: Cancelled) -> Iterat
     context.prepare_once()
 
 
-def scenario_job(context: EngineContext, scenario: Any, cancelled: Cancelled) -> Iterator[tuple[str, Any]]:
+def scenario_job(context: EngineContext, scenario: Scenario, cancelled: Cancelled) -> Iterator[tuple[str, Any]]:
     """First the quick run (the vectorised verdicts: the diagram and the table move at
     once), then, unless a newer edit is waiting, every explanation, then the single
     changes of perception that would move a bloc."""

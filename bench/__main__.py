@@ -529,20 +529,9 @@ PROCESS_PARTS = {"start", "window", "cli", "scenario"}
 RATIO_TO_START = {"version_s", "window_shown_s", "cli_analyze_s", "scenario_17_s", "scenario_60_s"}
 
 
-def render_table(report):
-    m = report["machine"]
-    lines = [
-        f"Alliance Advisor benchmark ({'quick' if report['quick'] else 'full'}): "
-        f"{report['cases']} generated cases (seed {SEED}), knowledge base {report['knowledge_version']}",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['os']}; Python {m['python']}, "
-        f"experta {m['experta']}, clipspy {m['clipspy']}",
-        f"Each figure: median of {report['engine_repeats']} passes (engines) or "
-        f"{report['process_repeats']} runs (processes) after a warm-up.",
-        "",
-    ]
-    width = max(len(label) for _, _, label, *_ in ROWS)
-    lines.append(f"{'figure':{width}}  {'value':>22}  {'target':>7}  met")
-    lines.append("-" * (width + 40))
+def table_rows(report):
+    """(figure, value, target, met) for every row of the table, as words."""
+    rows = []
     for key, part, label, unit, fmt, target, met in ROWS:
         value = report["figures"].get(key)
         if part == "processes":
@@ -561,16 +550,53 @@ def render_table(report):
             if key in RATIO_TO_START and start:
                 text = f"{text} ({value / start:.0f}x)"
             verdict = "" if met is None else ("yes" if met(value) else "NO")
+        rows.append((label, text, target, verdict))
+    return rows
+
+
+def heading_lines(report):
+    m = report["machine"]
+    return [
+        f"Alliance Advisor benchmark ({'quick' if report['quick'] else 'full'}): "
+        f"{report['cases']} generated cases (seed {SEED}), knowledge base {report['knowledge_version']}",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['os']}; Python {m['python']}, "
+        f"experta {m['experta']}, clipspy {m['clipspy']}",
+        f"Each figure: median of {report['engine_repeats']} passes (engines) or "
+        f"{report['process_repeats']} runs (processes) after a warm-up.",
+    ]
+
+
+def notes_lines(report):
+    lines = [f"(a) of the full sweep; with --quick, of a sweep of {report['verify_sample']:,} sampled combinations"]
+    return lines + [f"(b) {part}: {message}" for part, message in report["failed"].items()]
+
+
+def render_table(report):
+    lines = [*heading_lines(report), ""]
+    width = max(len(label) for _, _, label, *_ in ROWS)
+    lines.append(f"{'figure':{width}}  {'value':>22}  {'target':>7}  met")
+    lines.append("-" * (width + 40))
+    for label, text, target, verdict in table_rows(report):
         lines.append(f"{label:{width}}  {text:>22}  {target:>7}  {verdict}")
-    lines.append(f"(a) of the full sweep; with --quick, of a sweep of {report['verify_sample']:,} sampled combinations")
-    lines += [f"(b) {part}: {message}" for part, message in report["failed"].items()]
+    lines += notes_lines(report)
     return "\n".join(lines) + "\n"
+
+
+def record_page(report, argv):
+    """The table as a stamped Markdown page (--record), for docs/results/performance.md."""
+    from alliance_advisor.presentation.record import command_line, markdown_table, page
+
+    body = [f"- {line}" for line in heading_lines(report)]
+    body += ["", *markdown_table(["figure", "value", "target", "met"], table_rows(report)), ""]
+    body += [f"- {line}" for line in notes_lines(report)]
+    return page("Performance", command_line("python -m bench", argv), body)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (under a minute)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as json")
+    parser.add_argument("--record", metavar="FILE.md", help="also write the table as a stamped Markdown page")
     parser.add_argument(
         "--only",
         metavar="PART,...",
@@ -621,6 +647,8 @@ def main(argv=None):
     print(render_table(report), end="")
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=2) + "\n")
+    if args.record:
+        atomic_write_text(args.record, record_page(report, sys.argv[1:] if argv is None else argv))
     return 0
 
 

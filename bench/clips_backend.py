@@ -29,8 +29,11 @@ generated from becomes a CLIPS program:
 
 The verdict is the response whose path the stages' conclusions took
 (rules.inference._program.Program.response_of), none while the scoring's required facts (the
-threat level) are not derived: the staged verdict of rules.inference._program.run_stages.
+threat level) are not derived: the verdict rules.inference._program.staged_decision gives
+from the engine of record's stage decisions.
 """
+
+import dataclasses
 
 import clips
 
@@ -183,6 +186,7 @@ class ClipsBackend:
         }
         self._decisions: list[StageDecision] = []
         self._error: BaseException | None = None
+        self._held: dict = {}
 
     def _decide_stage(self, stage_id, trace):
         """``decide-stage``: a stage's decision from the trace so far, with the stage
@@ -195,16 +199,20 @@ class ClipsBackend:
             fired = [rule_id for rule_id in trace.split() if rule_id in weighed]
             derived = self.derived_facts()
             decision = decide_stage(self.program, stage, fired, self._concluded(derived), self._settled(derived))
+            if stage.id in self._held:
+                decision = dataclasses.replace(decision, conclusion=self._held[stage.id])
             self._decisions.append(decision)
             return NO_CONCLUSION if decision.conclusion is None else clips.Symbol(decision.conclusion)
         except BaseException as error:  # noqa: BLE001 - raised again after the run
             self._error = self._error or error
             return NO_CONCLUSION
 
-    def run(self, answers: dict) -> ClipsRun:
+    def run(self, answers: dict, held=None) -> ClipsRun:
+        """Run one case. ``held`` ({stage id: alternative}) makes those stages conclude
+        the alternative given whatever their rules lent (the path a runner-up leads to)."""
         env = self.env
         env.reset()
-        self._decisions, self._error = [], None
+        self._decisions, self._error, self._held = [], None, dict(held or {})
         facts = " ".join(f"(answer (factor {fid}) (level {answers.get(fid, UNKNOWN)}))" for fid in self.program.factors)
         env.eval(f"(assert {facts})")
         env.run()

@@ -19,11 +19,10 @@ def main() -> None:
     parser.add_argument("--data", required=True)
     parser.add_argument("--full", action="store_true", help="run 1816-2010 with --jobs 2 and measure it")
     args = parser.parse_args()
-    from alliance_advisor.rules.history import run_history, year_task
-    from alliance_advisor.rules.history._run import _context
+    from alliance_advisor.rules.history import history_context, run_history, year_task
 
     t = time.perf_counter()
-    _context(args.data, None)
+    history_context(args.data, None)
     print(f"load data, knowledge base and engine: {time.perf_counter() - t:.2f} s")
     t = time.perf_counter()
     out = year_task(args.data, None, 1995, "", 0)

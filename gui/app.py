@@ -4,9 +4,19 @@ Qt is imported only after the display check, so a machine without a screen gets
 one clear line instead of a crash inside Qt's platform plugin.
 """
 
+import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from alliance_advisor.gui.case.window import MainWindow
+    from alliance_advisor.rules.kb import KnowledgeBase
 
 ORGANIZATION = "Alliance Advisor"
 APPLICATION = "Alliance Advisor"
@@ -14,7 +24,7 @@ SCREENSHOT_SIZE = (1400, 900)
 EXIT_BAD_INPUT = 2
 
 
-def _has_display():
+def _has_display() -> bool:
     if os.environ.get("QT_QPA_PLATFORM"):
         return True  # the user chose a platform (offscreen, xcb, ...)
     if sys.platform in ("win32", "darwin"):
@@ -22,30 +32,31 @@ def _has_display():
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _fail(message):
+def _fail(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
-def create_application(argv=None):
+def create_application(argv: list[str] | None = None) -> "QApplication":
     """The QApplication with names, settings format and style set once."""
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
     from alliance_advisor.gui.style import apply_style
 
-    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    # The app only ever makes a QApplication (instance() is typed as its base).
+    app = cast(QApplication, QApplication.instance() or QApplication(argv or [sys.argv[0]]))
     if app.property("allianceAdvisor"):
         return app  # styling again would re-polish every widget
     app.setProperty("allianceAdvisor", True)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    QSettings.setDefaultFormat(QSettings.IniFormat)  # one readable file on every platform
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # one readable file on every platform
     apply_style(app)
     return app
 
 
-def run_app(args):
+def run_app(args: argparse.Namespace) -> int:
     """``python main.py [gui] [--screenshot OUT.png] [--case CASE.yaml]``; returns an exit code."""
     screenshot = getattr(args, "screenshot", None)
     if not _has_display():
@@ -84,7 +95,7 @@ def run_app(args):
     if size:
         window.resize(*size)
     window.show()
-    if case is not None:
+    if case is not None and case_path:  # a case was given (and is valid)
         window.open_path(case_path)
     else:
         from PySide6.QtCore import QTimer
@@ -95,7 +106,7 @@ def run_app(args):
     return code
 
 
-def _parse_size(text):
+def _parse_size(text: str | None) -> tuple[int, int] | None:
     """``--size 1024x700`` -> (1024, 700); bad input is one line and exit 2 (main.py)."""
     if not text:
         return None
@@ -110,20 +121,20 @@ def _parse_size(text):
     return width, height
 
 
-def _scratch_window(kb):
+def _scratch_window(kb: "KnowledgeBase") -> "MainWindow":
     """A window with throw-away settings: it never reads or changes the user's layout."""
     from PySide6.QtCore import QSettings
 
     from alliance_advisor.gui.case.window import MainWindow
 
     scratch = tempfile.TemporaryDirectory()
-    settings = QSettings(os.path.join(scratch.name, "settings.ini"), QSettings.IniFormat)
+    settings = QSettings(os.path.join(scratch.name, "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(kb, settings=settings, persist=False)
     window._scratch = scratch  # lives as long as the window
     return window
 
 
-def _smoke(app, kb, case_path, size):
+def _smoke(app: "QApplication", kb: "KnowledgeBase", case_path: str | None, size: tuple[int, int]) -> int:
     """``gui --smoke``: the real window on the real platform: show it, open a case,
     wait for its analysis, quit through the close event. For CI under Xvfb."""
     from PySide6.QtCore import QTimer
@@ -132,9 +143,9 @@ def _smoke(app, kb, case_path, size):
     window = _scratch_window(kb)
     window.resize(*size)
     window.show()
-    report = {}
+    report: dict[str, object] = {}
 
-    def step():
+    def step() -> None:
         if case_path and not window.open_path(case_path):
             report["error"] = f"{case_path}: could not be opened"
         elif not window.wait_for_result():
@@ -161,14 +172,21 @@ def _smoke(app, kb, case_path, size):
     return code
 
 
-def _quiet_offscreen_warnings(mode, context, message):
+def _quiet_offscreen_warnings(mode: "QtMsgType", context: "QMessageLogContext", message: str) -> None:
     # The offscreen platform warns that it cannot pass size hints to a window
     # manager it does not have; everything else still reaches stderr.
     if "propagateSizeHints" not in message:
         print(message, file=sys.stderr)
 
 
-def _screenshot(app, kb, case_path, out, size, scenario_path=None):
+def _screenshot(
+    app: "QApplication",
+    kb: "KnowledgeBase",
+    case_path: str | None,
+    out: str,
+    size: tuple[int, int],
+    scenario_path: str | None = None,
+) -> int:
     from PySide6.QtCore import QBuffer, QIODevice, qInstallMessageHandler
 
     from alliance_advisor.rules.errors import ExportError
@@ -185,35 +203,38 @@ def _screenshot(app, kb, case_path, out, size, scenario_path=None):
     if not window.wait_for_result():
         window.analysis.shutdown()
         return _fail(f"{out}: the analysis did not finish in time")
-    shown = window
+    shown: QWidget = window
+    scenario_window = None
     if scenario_path:
-        shown = window.open_scenario_path(scenario_path)
-        if shown is None:
+        scenario_window = window.open_scenario_path(scenario_path)
+        if scenario_window is None:
             window.analysis.shutdown()
             return _fail(f"{scenario_path}: not a valid scenario")
-        shown.resize(*size)
-        if not _wait_for(app, lambda: shown.result is not None):
+        shown = scenario_window
+        scenario_window.resize(*size)
+        if not _wait_for(app, lambda: scenario_window.result is not None):
             return _fail(f"{out}: the scenario analysis did not finish in time")
-        if shown.result.states:
-            shown.select_state(next(iter(shown.result.states)))
+        scenario_result = scenario_window.result
+        if scenario_result is not None and scenario_result.states:
+            scenario_window.select_state(next(iter(scenario_result.states)))
     for _ in range(3):  # let layouts settle after the result arrives
         app.processEvents()
     image = shown.grab().toImage()
-    if scenario_path:
-        shown.shutdown()
+    if scenario_window is not None:
+        scenario_window.shutdown()
     window.analysis.shutdown()
     buffer = QBuffer()
-    buffer.open(QIODevice.WriteOnly)
-    image.save(buffer, "PNG")
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; PySide6 takes only str
     try:
-        atomic_write_bytes(out, bytes(buffer.data()))
+        atomic_write_bytes(out, bytes(buffer.data().data()))
     except ExportError as exc:
         return _fail(str(exc))
     print(f"{out}: {image.width()}x{image.height()} screenshot written")
     return 0
 
 
-def _wait_for(app, ready, seconds=60.0):
+def _wait_for(app: "QApplication", ready: Callable[[], bool], seconds: float = 60.0) -> bool:
     """Process events until ``ready()`` or the time is up; returns whether it became ready."""
     import time
 

@@ -13,6 +13,7 @@ import os
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QLockFile
 
@@ -24,13 +25,13 @@ FORMAT = 1
 class Autosave:
     """This session's autosave file."""
 
-    def __init__(self, directory):
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
         session = uuid.uuid4().hex[:12]
         self.path = self.directory / f"autosave-{session}.json"
         self._lock = QLockFile(str(self.path.with_suffix(".lock")))
 
-    def write(self, case_yaml, origin=None, kind="case"):
+    def write(self, case_yaml: str, origin: str | None = None, kind: str = "case") -> None:
         """Raises ExportError (or OSError creating the folder) when it cannot write.
         ``kind`` is "case" or "scenario": what the text is, for the recovery."""
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -39,7 +40,7 @@ class Autosave:
         payload = {"format": FORMAT, "saved": time.time(), "origin": origin, "case": case_yaml, "kind": kind}
         atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False))
 
-    def discard(self):
+    def discard(self) -> None:
         """The work is saved or thrown away: nothing left to recover."""
         try:
             self.path.unlink()
@@ -49,7 +50,7 @@ class Autosave:
             return
         self.release()
 
-    def release(self):
+    def release(self) -> None:
         if self._lock.isLocked():
             self._lock.unlock()
 
@@ -57,19 +58,19 @@ class Autosave:
 class Orphan:
     """An autosave left by a session that ended without closing, locked by us."""
 
-    def __init__(self, path, lock, payload):
+    def __init__(self, path: Path, lock: QLockFile, payload: dict[str, Any]) -> None:
         self.path = path
         self.lock = lock
-        self.case_yaml = payload.get("case", "")
-        self.origin = payload.get("origin")
-        self.kind = payload.get("kind", "case")
-        self.saved = payload.get("saved", path.stat().st_mtime)
+        self.case_yaml: str = payload.get("case", "")
+        self.origin: str | None = payload.get("origin")
+        self.kind: str = payload.get("kind", "case")
+        self.saved: float = payload.get("saved", path.stat().st_mtime)
 
     @property
-    def when(self):
+    def when(self) -> str:
         return time.strftime("%d %b %Y, %H:%M", time.localtime(self.saved))
 
-    def remove(self):
+    def remove(self) -> None:
         """Recovered or declined: delete it."""
         try:
             os.unlink(self.path)
@@ -77,18 +78,18 @@ class Orphan:
             pass
         self.release()
 
-    def release(self):
+    def release(self) -> None:
         """Not dealt with now: leave it to be offered next time."""
         self.lock.unlock()
 
 
-def find_orphans(directory):
+def find_orphans(directory: str | os.PathLike[str]) -> list[Orphan]:
     """Autosaves whose session is gone, newest first. Unreadable ones are set
     aside (renamed ``.bad``) so they are not offered again, and never deleted."""
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    found = []
+    found: list[Orphan] = []
     for path in directory.glob("autosave-*.json"):
         lock = QLockFile(str(path.with_suffix(".lock")))
         lock.setStaleLockTime(0)  # stale only when the owning process is gone

@@ -3,24 +3,32 @@ both the one Document of app/documents.py (its plain state, text and atomic save
 live there, without Qt).
 
 Every edit goes through the undo stack as a command that changes the model
-(never a widget); widgets listen to the model's signals and redraw. The stack's
+(never a widget), the new value made by app/edits.py's pure functions; widgets
+listen to the model's signals and redraw. The stack's
 clean state is the "saved" state, so undoing back to it clears the unsaved mark.
 The Case inside is replaced, never mutated, so a case handed to the analysis
 thread cannot change under it.
 """
 
+from __future__ import annotations
+
 import copy
 import dataclasses
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from alliance_advisor.app.documents import DocumentState, scenario_yaml_text
+from alliance_advisor.app.documents import DocumentState, StateOfFile, scenario_text_data, scenario_yaml_text
+from alliance_advisor.app.edits import set_answer
 from alliance_advisor.rules.case import Case, case_to_yaml, load_case, parse_case_text
-from alliance_advisor.rules.kb import UNKNOWN
+from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase
+
+if TYPE_CHECKING:
+    from alliance_advisor.app.jobs import EngineContext
+    from alliance_advisor.rules.scenario import Scenario
 
 # Case fields the details form edits, with how a command names them.
 DETAIL_FIELDS = {
@@ -33,46 +41,30 @@ DETAIL_FIELDS = {
     "notes": "notes",
 }
 _TYPING_ID = 1  # consecutive typing in one text field merges into one undo step
-
-
-class _StateOfFile:
-    """What both kinds of document read from their plain state (app.documents.DocumentState)
-    and their undo stack: the file, whether it is read-only, whether work is unsaved."""
-
-    @property
-    def path(self):
-        return self.state.path
-
-    @property
-    def read_only(self):
-        return self.state.read_only
-
-    @property
-    def modified(self):
-        return self.state.modified(self.undo_stack.isClean())
+Key = tuple[str, str]  # ("answer", factor id) or ("detail", field)
 
 
 class _EditCommand(QUndoCommand):
     """Set one answer (``key`` = ("answer", factor id)) or one detail ("detail", field)."""
 
-    def __init__(self, document, key, value, text):
+    def __init__(self, document: CaseDocument, key: Key, value: Any, text: str) -> None:
         super().__init__(text)
         self.document = document
         self.key = key
         self.old = document.value(key)
         self.new = value
 
-    def redo(self):
+    def redo(self) -> None:
         self.document._apply(self.key, self.new)
 
-    def undo(self):
+    def undo(self) -> None:
         self.document._apply(self.key, self.old)
 
-    def id(self):
+    def id(self) -> int:
         return _TYPING_ID if self.key[0] == "detail" and self.key[1] != "observed" else -1
 
-    def mergeWith(self, other):
-        if other.key != self.key:
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _EditCommand) or other.key != self.key:
             return False
         self.new = other.new
         if self.new == self.old:
@@ -80,7 +72,7 @@ class _EditCommand(QUndoCommand):
         return True
 
 
-class CaseDocument(_StateOfFile, QObject):
+class CaseDocument(StateOfFile, QObject):
     """The open case, where it lives on disk, and whether it has unsaved changes
     (a app.documents.Document)."""
 
@@ -92,7 +84,9 @@ class CaseDocument(_StateOfFile, QObject):
     contentChanged = Signal()  # any of the three above: re-analyse
     stateChanged = Signal()  # path, read-only or modified changed
 
-    def __init__(self, kb, parent=None):
+    undo_stack: QUndoStack
+
+    def __init__(self, kb: KnowledgeBase, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.kb = kb
         self.case = Case()
@@ -102,49 +96,52 @@ class CaseDocument(_StateOfFile, QObject):
 
     # ------------------------------------------------------------------ reading
     @property
-    def data(self):
+    def data(self) -> Case:
         return self.case
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         return self.case.title.strip() or "Untitled case"
 
-    def value(self, key):
+    def value(self, key: Key) -> Any:
         kind, name = key
         if kind == "answer":
             return self.case.answer(name)
         return getattr(self.case, name)
 
-    def answered_count(self):
+    def answered_count(self) -> int:
         return len(self.case.answers)
 
-    def to_text(self):
+    def to_text(self) -> str:
         """The case file's content."""
         return case_to_yaml(self.case, self.kb)
 
-    def validate(self):
+    def validate(self) -> Case:
         """The case as its file would load (AdvisorError naming what is wrong)."""
         return parse_case_text(self.to_text(), self.kb, path=self.path or "<case>")
 
     # ------------------------------------------------------------------ editing
-    def set_answer(self, factor_id, level):
+    def set_answer(self, factor_id: str, level: str) -> None:
+        """One answer, an undo step (CaseError on a factor or level the questionnaire
+        does not have, before anything changes)."""
         if self.read_only or self.case.answer(factor_id) == level:
             return
+        set_answer(self.case, factor_id, level, kb=self.kb)  # checked here: an undo step cannot fail
         factor = self.kb.factor(factor_id)
         label = factor.label_of(level) if level != UNKNOWN else "Unknown"
         self.undo_stack.push(
             _EditCommand(self, ("answer", factor_id), level, f"Set {self.kb.fact_label(factor_id)} to {label}")
         )
 
-    def set_detail(self, name, value):
+    def set_detail(self, name: str, value: Any) -> None:
         if self.read_only or getattr(self.case, name) == value:
             return
         self.undo_stack.push(_EditCommand(self, ("detail", name), value, f"Edit {DETAIL_FIELDS[name]}"))
 
-    def _apply(self, key, value):
+    def _apply(self, key: Key, value: Any) -> None:
         kind, name = key
         if kind == "answer":
-            self.case = self.case.with_answer(name, value)
+            self.case = set_answer(self.case, name, value, kb=self.kb)
             self.answerChanged.emit(name, value)
         else:
             self.case = dataclasses.replace(self.case, **{name: value})
@@ -152,7 +149,7 @@ class CaseDocument(_StateOfFile, QObject):
         self.contentChanged.emit()
 
     # ---------------------------------------------------------- whole documents
-    def replace(self, case, path=None, read_only=False, recovered=False):
+    def replace(self, case: Case, path: str | None = None, read_only: bool = False, recovered: bool = False) -> None:
         """Show another case: the undo history belongs to the old one and goes."""
         self.case = case
         self.state.replaced(path, read_only, unsaved=recovered)
@@ -161,24 +158,24 @@ class CaseDocument(_StateOfFile, QObject):
         self.contentChanged.emit()
         self.stateChanged.emit()
 
-    def load(self, path, read_only=False):
+    def load(self, path: str, read_only: bool = False) -> None:
         """The case file at ``path``, validated (AdvisorError naming it; the case stays)."""
         path = os.path.abspath(path)
         self.replace(load_case(path, self.kb), path=path, read_only=read_only)
 
-    def recover(self, text, origin, source):
+    def recover(self, text: str, origin: str | None, source: str) -> None:
         """An autosave's case, validated like a file: unsaved until saved."""
         case = parse_case_text(text, self.kb, path=source)
         case.path = origin
         self.replace(case, path=origin, recovered=True)
 
-    def mark_saved(self, path):
+    def mark_saved(self, path: str) -> None:
         self.state.saved(path)
         self.case = dataclasses.replace(self.case, path=path)
         self.undo_stack.setClean()
         self.stateChanged.emit()
 
-    def make_editable_copy(self):
+    def make_editable_copy(self) -> None:
         """A read-only library case becomes a new, unsaved case with the same content."""
         self.replace(dataclasses.replace(self.case, path=None), path=None, read_only=False)
 
@@ -186,18 +183,18 @@ class CaseDocument(_StateOfFile, QObject):
 class _Snapshot(QUndoCommand):
     """An edit of the scenario as the data before and after it."""
 
-    def __init__(self, document, before, after, text):
+    def __init__(self, document: ScenarioDocument, before: dict[str, Any], after: dict[str, Any], text: str) -> None:
         super().__init__(text)
         self.document, self.before, self.after = document, before, after
 
-    def redo(self):
+    def redo(self) -> None:
         self.document._apply(self.after)
 
-    def undo(self):
+    def undo(self) -> None:
         self.document._apply(self.before)
 
 
-class ScenarioDocument(_StateOfFile, QObject):
+class ScenarioDocument(StateOfFile, QObject):
     """The open scenario as plain data (what its file says), where it lives on disk and
     whether it has unsaved changes (a app.documents.Document). Every edit is a new copy
     of the data, pushed on the undo stack; the engine context (app/jobs.py) checks
@@ -207,7 +204,17 @@ class ScenarioDocument(_StateOfFile, QObject):
     contentChanged = Signal()  # an edit, its undo or redo: refill the tables, run again
     stateChanged = Signal()  # path, read-only or modified changed
 
-    def __init__(self, data, path=None, read_only=False, recovered=False, parent=None, engine=None):
+    undo_stack: QUndoStack
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        path: str | None = None,
+        read_only: bool = False,
+        recovered: bool = False,
+        parent: QObject | None = None,
+        engine: EngineContext | None = None,
+    ) -> None:
         super().__init__(parent)
         self.data = copy.deepcopy(data)
         # recovered work, or an editable copy: unsaved until saved
@@ -217,50 +224,55 @@ class ScenarioDocument(_StateOfFile, QObject):
         self.undo_stack.cleanChanged.connect(self.stateChanged)
 
     @property
-    def display_name(self):
-        return self.data.get("title") or "this scenario"
+    def display_name(self) -> str:
+        return str(self.data.get("title") or "this scenario")
 
-    def to_text(self):
+    def to_text(self) -> str:
         """The scenario file's content."""
         return scenario_yaml_text(self.data)
 
-    def commit(self, after, text):
+    def commit(self, after: dict[str, Any], text: str) -> None:
         """One edit, on the undo stack (applying it and undoing it replace the data)."""
         self.undo_stack.push(_Snapshot(self, copy.deepcopy(self.data), after, text))
 
-    def _apply(self, data):
+    def _apply(self, data: dict[str, Any]) -> None:
         self.data = copy.deepcopy(data)
         self.contentChanged.emit()
         self.stateChanged.emit()
 
-    def validate(self):
-        """The data as a Scenario (ScenarioError naming what is wrong)."""
-        return self.engine.validate_scenario(self.data, self.path or "<scenario>")
+    def _engine(self) -> EngineContext:
+        if self.engine is None:
+            raise TypeError("a scenario document checks its data with an engine context")
+        return self.engine
 
-    def load(self, path, read_only=False):
+    def validate(self) -> Scenario:
+        """The data as a Scenario (ScenarioError naming what is wrong)."""
+        return self._engine().validate_scenario(self.data, self.path or "<scenario>")
+
+    def load(self, path: str, read_only: bool = False) -> None:
         """The scenario file at ``path``, validated (AdvisorError naming it; the data stays)."""
         path = os.path.abspath(path)
-        self.engine.load_scenario(path)  # the same checks as the command line
-        self._replace(yaml.safe_load(Path(path).read_text(encoding="utf-8")), path, read_only, unsaved=False)
+        self._engine().load_scenario(path)  # the same checks as the command line
+        self._replace(scenario_text_data(Path(path).read_text(encoding="utf-8")), path, read_only, unsaved=False)
 
-    def recover(self, text, origin, source):
+    def recover(self, text: str, origin: str | None, source: str) -> None:
         """An autosave's scenario, validated like a file: unsaved until saved."""
-        self.engine.parse_scenario_text(text, source)
-        self._replace(yaml.safe_load(text), origin, False, unsaved=True)
+        self._engine().parse_scenario_text(text, source)
+        self._replace(scenario_text_data(text), origin, False, unsaved=True)
 
-    def _replace(self, data, path, read_only, unsaved):
+    def _replace(self, data: dict[str, Any], path: str | None, read_only: bool, unsaved: bool) -> None:
         self.data = copy.deepcopy(data)
         self.state.replaced(path, read_only, unsaved)
         self.undo_stack.clear()
         self.contentChanged.emit()
         self.stateChanged.emit()
 
-    def mark_saved(self, path):
+    def mark_saved(self, path: str) -> None:
         self.state.saved(path)
         self.undo_stack.setClean()
         self.stateChanged.emit()
 
-    def make_editable_copy(self):
+    def make_editable_copy(self) -> None:
         """A read-only (shipped) scenario becomes a new, unsaved one with the same content."""
         if self.state.editable_copy():
             self.stateChanged.emit()

@@ -10,11 +10,15 @@ gui/document.py has both kinds. Each open document gets an autosave file of its 
 """
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from alliance_advisor.app.documents import save_text
+from PySide6.QtWidgets import QWidget
+
+from alliance_advisor.app.documents import Document, save_text
 from alliance_advisor.gui import msgbox
-from alliance_advisor.gui.autosave import Autosave, find_orphans
+from alliance_advisor.gui.autosave import Autosave, Orphan, find_orphans
+from alliance_advisor.gui.recent import RecentFiles
 from alliance_advisor.rules.errors import AdvisorError
 
 
@@ -23,12 +27,12 @@ class FileController:
     keeps their unsaved work in ``autosave_dir`` (None: nowhere, e.g. a screenshot's
     window, which leaves no trace)."""
 
-    def __init__(self, recent, autosave_dir=None):
-        self.recent = recent  # gui.recent.RecentFiles
+    def __init__(self, recent: RecentFiles, autosave_dir: str | os.PathLike[str] | None = None) -> None:
+        self.recent = recent
         self.autosave_dir = Path(autosave_dir) if autosave_dir is not None else None
-        self._autosaves = {}  # document -> its Autosave, made when first asked for
+        self._autosaves: dict[Document, Autosave] = {}  # document -> its Autosave, made when first asked for
 
-    def maybe_save(self, window, document, save):
+    def maybe_save(self, window: QWidget, document: Document, save: Callable[[], bool]) -> bool:
         """Before the document goes away: True when it may (saved, discarded or
         unchanged). ``save`` is the window's Save (it may ask for a name)."""
         if not document.modified or document.read_only:
@@ -38,12 +42,26 @@ class FileController:
             return save()
         return choice == msgbox.DISCARD
 
-    def save(self, window, document, save_as, saved=None):
+    def save(
+        self,
+        window: QWidget,
+        document: Document,
+        save_as: Callable[[], bool],
+        saved: Callable[[str], None] | None = None,
+    ) -> bool:
         if document.read_only or not document.path:
             return save_as()
         return self.write(window, document, document.path, saved)
 
-    def save_as(self, window, document, title, suggested, filters, saved=None):
+    def save_as(
+        self,
+        window: QWidget,
+        document: Document,
+        title: str,
+        suggested: str,
+        filters: str,
+        saved: Callable[[str], None] | None = None,
+    ) -> bool:
         path, _chosen = msgbox.get_save_path(window, title, suggested, filters)
         if not path:
             return False
@@ -51,7 +69,7 @@ class FileController:
             path += ".yaml"
         return self.write(window, document, path, saved)
 
-    def write(self, window, document, path, saved=None):
+    def write(self, window: QWidget, document: Document, path: str, saved: Callable[[str], None] | None = None) -> bool:
         """Atomic: a failed write leaves the old file and keeps the work in memory.
         ``saved(path)``: what the window does after a save (its status line, ...)."""
         path = os.path.abspath(path)
@@ -70,7 +88,7 @@ class FileController:
         return True
 
     # ------------------------------------------------------------- autosave
-    def autosave_of(self, document):
+    def autosave_of(self, document: Document) -> Autosave | None:
         """The document's own autosave file (gui.autosave.Autosave), or None when
         this controller keeps none."""
         if self.autosave_dir is None:
@@ -79,7 +97,7 @@ class FileController:
             self._autosaves[document] = Autosave(self.autosave_dir)
         return self._autosaves[document]
 
-    def autosave(self, document):
+    def autosave(self, document: Document) -> str | None:
         """Write the document's unsaved work to its autosave file (atomic); nothing
         when it is unmodified. None, or why it could not be written (the window
         shows that without a dialog: it may come every few seconds)."""
@@ -92,18 +110,18 @@ class FileController:
             return str(exc)
         return None
 
-    def discard_autosave(self, document):
+    def discard_autosave(self, document: Document) -> None:
         """The work is saved or thrown away: nothing of it left to recover."""
         autosave = self._autosaves.get(document)
         if autosave is not None:
             autosave.discard()
 
-    def forget(self, document):
+    def forget(self, document: Document) -> None:
         """The document is closed: its autosave goes, and so does its entry."""
         self.discard_autosave(document)
         self._autosaves.pop(document, None)
 
-    def orphans(self):
+    def orphans(self) -> list[Orphan]:
         """Autosaves of sessions that ended without closing, newest first, each
         locked by this session until it is removed or released (gui/autosave.py)."""
         return find_orphans(self.autosave_dir) if self.autosave_dir is not None else []

@@ -16,10 +16,15 @@ the app's settings. A folder without the data gets the command line's guide in a
 dialog; a bad file gets a dialog naming the file and the line.
 """
 
+from __future__ import annotations
+
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -45,9 +50,11 @@ from alliance_advisor.gui.live import LiveAnalysis
 from alliance_advisor.gui.scenario import (
     REPORT_FILTER,
     CoalitionDiagram,
+    ScenarioWindow,
     ThreatBars,
     _FittingScroll,
     fill_choices,
+    named,
     ranked_threats_html,
     select_row_of,
 )
@@ -58,6 +65,10 @@ from alliance_advisor.presentation.figures import capital
 from alliance_advisor.presentation.history import YEAR_COLUMNS, observed_text, year_heading, year_rows
 from alliance_advisor.presentation.scenario import blocs_text, choice_text, name_of, why_greatest
 from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.kb import KnowledgeBase
+
+if TYPE_CHECKING:
+    from alliance_advisor.rules.scenario import ScenarioResult
 
 DATA_KEY = "history/data_dir"  # the data folder, in the app's settings
 YEAR_KEY = "history/year"
@@ -71,19 +82,27 @@ class HistoryWindow(QMainWindow):
 
     yearShown = Signal(int)
 
-    def __init__(self, kb, settings=None, engine=None, open_scenario=None, data_dir=None, parent=None):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        settings: QSettings | None = None,
+        engine: EngineContext | None = None,
+        open_scenario: Callable[[dict[str, Any]], ScenarioWindow | None] | None = None,
+        data_dir: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.kb = kb
         self.settings = settings if settings is not None else QSettings()
         self.engine = engine if engine is not None else EngineContext(kb)
         self._open_scenario = open_scenario  # data -> a scenario window (the main window's)
-        self.data_dir = None
-        self.year = None  # the year on screen (its result has arrived)
-        self.plain = None  # the year's plain result (rules.history's)
-        self.result = None  # the year's ScenarioResult
-        self.error = None
+        self.data_dir: str | None = None
+        self.year: int | None = None  # the year on screen (its result has arrived)
+        self.plain: dict[str, Any] | None = None  # the year's plain result (rules.history's)
+        self.result: ScenarioResult | None = None  # the year's ScenarioResult
+        self.error: str | None = None
         self.view = PREDICTED
-        self._reported = None  # the data folder whose read error has had its dialog
+        self._reported: str | None = None  # the data folder whose read error has had its dialog
         self.setObjectName("historyWindow")
         fit_to_screen(self, 1280, 820)
 
@@ -94,18 +113,18 @@ class HistoryWindow(QMainWindow):
         self._settle.timeout.connect(self.request)
 
         first, last = self.engine.history_years()
-        self.slider = QSlider(Qt.Horizontal, objectName="yearSlider")
+        self.slider = named(QSlider(Qt.Orientation.Horizontal), "yearSlider")
         self.slider.setRange(first, last)
         self.slider.setPageStep(10)
         self.slider.setTickInterval(10)
-        self.slider.setTickPosition(QSlider.TicksBelow)
-        self.spin = QSpinBox(objectName="yearSpin")
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.spin = named(QSpinBox(), "yearSpin")
         self.spin.setRange(first, last)
         self.slider.valueChanged.connect(self.spin.setValue)
         self.spin.valueChanged.connect(self.slider.setValue)
         self.spin.valueChanged.connect(self._year_moved)
-        self.predicted_button = QRadioButton("Predicted blocs", objectName="showPredicted")
-        self.observed_button = QRadioButton("Observed blocs", objectName="showObserved")
+        self.predicted_button = named(QRadioButton("Predicted blocs"), "showPredicted")
+        self.observed_button = named(QRadioButton("Observed blocs"), "showObserved")
         self.predicted_button.setChecked(True)
         self.predicted_button.setToolTip("The blocs balance of threat predicts from the year's data")
         self.observed_button.setToolTip("The pairs allied (ATOP defence or offence pledge) the next year")
@@ -132,13 +151,13 @@ class HistoryWindow(QMainWindow):
         top.addWidget(self.scenario_button)
         top.addWidget(self.export_button)
         top.addWidget(self.folder_button)
-        self.message = QLabel(wordWrap=True, objectName="historyMessage")
-        self.message.setTextFormat(Qt.RichText)
+        self.message = named(QLabel(wordWrap=True), "historyMessage")
+        self.message.setTextFormat(Qt.TextFormat.RichText)
 
         self.diagram = CoalitionDiagram()
         self.diagram.placeholder = "Reading the data of the field…"
         self.diagram.statePicked.connect(self.select_state)
-        self.legend = QLabel(LEGEND[0], wordWrap=True, objectName="coalitionLegend")
+        self.legend = named(QLabel(LEGEND[0], wordWrap=True), "coalitionLegend")
         self.legend.setContentsMargins(6, 2, 6, 2)
         pictured = QWidget()
         pictured_column = QVBoxLayout(pictured)
@@ -147,31 +166,31 @@ class HistoryWindow(QMainWindow):
         pictured_column.addWidget(_FittingScroll(self.diagram), 1)
         pictured_column.addWidget(self.legend)
 
-        self.scores = QTableWidget(objectName="scores")
+        self.scores = named(QTableWidget(), "scores")
         self.scores.setColumnCount(len(YEAR_COLUMNS))
         # Two-line headers (the figures are narrow): "Pairs" over "F1".
         self.scores.setHorizontalHeaderLabels(
             [capital(c).replace(" ", "\n", 1 if n else 0) for n, c in enumerate(YEAR_COLUMNS)]
         )
-        self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.scores.horizontalHeader().setStretchLastSection(True)
         self.scores.verticalHeader().hide()
-        self.scores.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.scores.setSelectionMode(QAbstractItemView.NoSelection)
-        self.choices = QTableWidget(objectName="choices")
+        self.scores.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.scores.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.choices = named(QTableWidget(), "choices")
         self.choices.setColumnCount(4)
         self.choices.setHorizontalHeaderLabels(["State", "Greatest threat", "Threat", "Choice"])
-        self.choices.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.choices.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.choices.verticalHeader().hide()
         self.choices.setWordWrap(True)
-        self.choices.setTextElideMode(Qt.ElideNone)
+        self.choices.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.choices.horizontalHeader().sectionResized.connect(lambda *_: self.choices.resizeRowsToContents())
-        self.choices.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.choices.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.choices.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.choices.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.choices.itemSelectionChanged.connect(self._choice_selected)
-        self.detail = QLabel(wordWrap=True, objectName="stateDetail")
-        self.detail.setTextFormat(Qt.RichText)
-        self.detail.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.detail = named(QLabel(wordWrap=True), "stateDetail")
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.threat_bars = ThreatBars(kb)
         selected = QWidget()
         selected_column = QVBoxLayout(selected)
@@ -182,7 +201,7 @@ class HistoryWindow(QMainWindow):
         selected_scroll = QScrollArea()
         selected_scroll.setWidget(selected)
         selected_scroll.setWidgetResizable(True)
-        right = QSplitter(Qt.Vertical)
+        right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.scores)
         right.addWidget(self.choices)
         right.addWidget(selected_scroll)
@@ -200,20 +219,20 @@ class HistoryWindow(QMainWindow):
         self._build_menu()
         self._update_title()
 
-        year = self.settings.value(YEAR_KEY, DEFAULT_YEAR, type=int)
+        year = cast(int, self.settings.value(YEAR_KEY, DEFAULT_YEAR, type=int))
         self.spin.blockSignals(True)
         self.spin.setValue(min(max(year, first), last))
         self.slider.setValue(self.spin.value())
         self.spin.blockSignals(False)
         self._set_actions_enabled(False)
-        chosen = data_dir or self.settings.value(DATA_KEY, "") or None
+        chosen = data_dir or cast(str, self.settings.value(DATA_KEY, "")) or None
         if chosen:
             self.set_data_dir(chosen)
         else:
             self.message.setText("Choose the folder holding the data of the field (cow/ and history/).")
 
     # ------------------------------------------------------------- menus
-    def _build_menu(self):
+    def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&History")
         for text, handler in (
             ("Open as &Scenario", self.open_as_scenario),
@@ -223,16 +242,16 @@ class HistoryWindow(QMainWindow):
         ):
             menu.addAction(text, handler)
 
-    def _update_title(self):
+    def _update_title(self) -> None:
         year = f" — {self.year}" if self.year is not None else ""
         self.setWindowTitle(f"History of the State System{year}")
 
-    def _set_actions_enabled(self, on):
+    def _set_actions_enabled(self, on: bool) -> None:
         self.scenario_button.setEnabled(on)
         self.export_button.setEnabled(on)
 
     # ------------------------------------------------------------- the data folder
-    def choose_data_dir(self):
+    def choose_data_dir(self) -> bool:
         """Ask for the data folder (the dialog starts at the current one)."""
         start = self.data_dir or str(Path.home())
         path = msgbox.get_folder(self, "Choose the Data Folder (cow/ and history/)", start)
@@ -240,7 +259,7 @@ class HistoryWindow(QMainWindow):
             return self.set_data_dir(path)
         return False
 
-    def set_data_dir(self, path):
+    def set_data_dir(self, path: str | os.PathLike[str]) -> bool:
         """Use ``path``'s data (and remember it); a folder lacking data sets gets the
         command line's guide in a dialog, and the window waits for another folder."""
         path = os.path.abspath(os.fspath(path))
@@ -259,15 +278,15 @@ class HistoryWindow(QMainWindow):
         return True
 
     # ------------------------------------------------------------- the year
-    def set_year(self, year):
+    def set_year(self, year: int) -> None:
         """Move to ``year`` (the slider and the spin box follow); its run is asked for
         once the year rests, a year moved past is never run."""
         self.spin.setValue(year)
 
-    def _year_moved(self, _year):
+    def _year_moved(self, _year: int) -> None:
         self._settle.start()
 
-    def request(self):
+    def request(self) -> None:
         if self.data_dir is None:
             return
         year = self.spin.value()
@@ -275,7 +294,7 @@ class HistoryWindow(QMainWindow):
             self.message.setText(f"Reading the data of the field and building {year}…")
         self.analysis.request((self.data_dir, year))
 
-    def _on_result(self, value):
+    def _on_result(self, value: tuple[int, dict[str, Any], ScenarioResult]) -> None:
         year, plain, result = value
         self.year, self.plain, self.result = year, plain, result
         self.error = None
@@ -290,48 +309,48 @@ class HistoryWindow(QMainWindow):
         )
         self.yearShown.emit(year)
 
-    def _on_failed(self, message):
+    def _on_failed(self, message: str) -> None:
         self.error = message
         self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(message)}</span>")
         if self._reported != self.data_dir:  # one dialog per folder, not one per year
             self._reported = self.data_dir
             msgbox.error(self, "Cannot read the history data", message)
 
-    def show_view(self, view):
+    def show_view(self, view: str) -> None:
         """The predicted blocs (balance of threat's) or the observed (the next year's alliances)."""
         self.view = view
         button = self.predicted_button if view == PREDICTED else self.observed_button
         if not button.isChecked():
             button.setChecked(True)
-        if self.result is None:
+        if self.result is None or self.plain is None:
             return
         if view == OBSERVED:
             self.diagram.show_result(self.result, self.plain["observed_blocs"], "Observed")
         else:
             self.diagram.show_result(self.result)
 
-    def blocs_shown(self):
+    def blocs_shown(self) -> list[list[str]]:
         """The blocs the diagram shows (lists of state ids), for views and tests."""
         layout = self.diagram.layout_
         if layout is None:
             return []
-        blocs = {}
+        blocs: dict[int, list[str]] = {}
         for node in layout.nodes.values():
             if node.bloc is not None:
                 blocs.setdefault(node.bloc, []).append(node.id)
         return [blocs[k] for k in sorted(blocs)]
 
-    def _show_scores(self, plain):
+    def _show_scores(self, plain: dict[str, Any]) -> None:
         rows = year_rows(plain)
         self.scores.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(text)
                 if c:
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.scores.setItem(r, c, item)
 
-    def _show_choices(self, result):
+    def _show_choices(self, result: ScenarioResult) -> None:
         fill_choices(self.choices, self.kb, result, name_width=150)
         if self.diagram.selected in result.states:
             self.select_state(self.diagram.selected)
@@ -342,8 +361,8 @@ class HistoryWindow(QMainWindow):
             self.threat_bars.update()
 
     # ------------------------------------------------------------- drill down
-    def select_state(self, state):
-        if self.result is None or state not in self.result.states:
+    def select_state(self, state: str) -> None:
+        if self.result is None or self.plain is None or state not in self.result.states:
             return
         self.diagram.select(state)
         result = self.result
@@ -358,13 +377,13 @@ class HistoryWindow(QMainWindow):
             f"<br>Threats, greatest first: {ranked}. The points of each source:"
         )
 
-    def _choice_selected(self):
+    def _choice_selected(self) -> None:
         items = self.choices.selectedItems()
         if items:
-            self.select_state(items[0].data(Qt.UserRole))
+            self.select_state(items[0].data(Qt.ItemDataRole.UserRole))
 
     # ------------------------------------------------------------- scenario and export
-    def open_as_scenario(self):
+    def open_as_scenario(self) -> ScenarioWindow | None:
         """The year on screen as a new, unsaved scenario (Save asks for its name)."""
         if self.data_dir is None or self.year is None:
             return None
@@ -375,26 +394,26 @@ class HistoryWindow(QMainWindow):
             return None
         if self._open_scenario is not None:
             return self._open_scenario(data)
-        from alliance_advisor.gui.scenario import ScenarioWindow
-
         window = ScenarioWindow(self.kb, data, engine=self.engine, parent=self)
-        window.setAttribute(Qt.WA_DeleteOnClose)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
         return window
 
-    def export_dialog(self):
+    def export_dialog(self) -> bool:
         if self.result is None:
             return False
         suggested = os.path.join(str(Path.home()), f"state-system-{self.year}.html")
         path, _chosen = msgbox.get_save_path(self, "Export the Year", suggested, REPORT_FILTER)
         return self.export(path) if path else False
 
-    def export(self, path, paper=None):
+    def export(self, path: str, paper: str | None = None) -> bool:
         """The year's result with every explanation (run here: about a second for
         1914) through the one export entry, as the scenario window's export."""
         from alliance_advisor.app.export import format_for_path, write
 
-        paper = paper or self.settings.value("export/paper", "a4")
+        paper = paper or cast(str, self.settings.value("export/paper", "a4"))
+        if self.result is None:
+            return False
         try:
             write(self.engine.run_scenario(self.result.scenario), path, format_for_path(path) or "html", paper)
         except AdvisorError as exc:
@@ -402,10 +421,10 @@ class HistoryWindow(QMainWindow):
             return False
         return True
 
-    def closeEvent(self, event):
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
 
-    def shutdown(self):
+    def shutdown(self) -> None:
         self._settle.stop()
         self.analysis.shutdown()

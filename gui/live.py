@@ -9,8 +9,11 @@ newer one has superseded, and the window drops any event whose generation is not
 the latest, so it never shows a result that does not match what is on screen.
 """
 
+from typing import Any
+
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from alliance_advisor.app.jobs import EngineContext, Job
 from alliance_advisor.rules.errors import AdvisorError
 
 BUSY_AFTER_MS = 150  # only say "analysing" when it is slow enough to notice
@@ -20,7 +23,7 @@ class _Worker(QObject):
     happened = Signal(int, str, object)  # generation, kind ("result", "moves", ...), value
     failed = Signal(int, str)  # generation, one-line message
 
-    def __init__(self, context, job):
+    def __init__(self, context: EngineContext, job: Job) -> None:
         super().__init__()
         self.context = context
         self.job = job
@@ -28,11 +31,11 @@ class _Worker(QObject):
         self.stopping = False  # set as the window closes: stop a long job
 
     @Slot(int, object)
-    def run(self, generation, payload):
+    def run(self, generation: int, payload: object) -> None:
         if generation < self.latest:
             return  # superseded while queued
 
-        def cancelled():
+        def cancelled() -> bool:
             return self.stopping or generation < self.latest
 
         try:
@@ -55,10 +58,10 @@ class LiveAnalysis(QObject):
     busyChanged = Signal(bool)
     _request = Signal(int, object)
 
-    def __init__(self, context, job, parent=None, name="analysis"):
+    def __init__(self, context: EngineContext, job: Job, parent: QObject | None = None, name: str = "analysis") -> None:
         super().__init__(parent)
         self.generation = 0
-        self.result = None  # the latest result, matching the latest request
+        self.result: Any = None  # the latest result, matching the latest request
         self.pending = False
         self._thread = QThread()
         self._thread.setObjectName(name)
@@ -71,7 +74,7 @@ class LiveAnalysis(QObject):
         self._busy_timer.timeout.connect(lambda: self.busyChanged.emit(True))
         self._thread.start()
 
-    def request(self, payload, defer=False):
+    def request(self, payload: object, defer: bool = False) -> None:
         """Run the job on ``payload`` on the worker. ``defer``: once the event loop runs
         (the window's first analysis: the worker's start, building the engine, then
         holds no lock the GUI thread needs while the window is being built and shown)."""
@@ -86,11 +89,11 @@ class LiveAnalysis(QObject):
         else:
             self._request.emit(self.generation, payload)
 
-    def _dispatch(self, generation, payload):
+    def _dispatch(self, generation: int, payload: object) -> None:
         if generation == self.generation:  # else a newer request is already on its way
             self._request.emit(generation, payload)
 
-    def _settle(self, generation):
+    def _settle(self, generation: int) -> bool:
         if generation != self.generation:
             return False  # stale: a newer request is on its way
         if self.pending:
@@ -99,7 +102,7 @@ class LiveAnalysis(QObject):
             self.busyChanged.emit(False)
         return True
 
-    def _on_event(self, generation, kind, value):
+    def _on_event(self, generation: int, kind: str, value: object) -> None:
         if not self._settle(generation):
             return
         if kind == "result":
@@ -108,12 +111,12 @@ class LiveAnalysis(QObject):
         else:
             self.eventReady.emit(kind, value)
 
-    def _on_failed(self, generation, message):
+    def _on_failed(self, generation: int, message: str) -> None:
         if self._settle(generation):
             self.result = None
             self.failed.emit(message)
 
-    def shutdown(self):
+    def shutdown(self) -> None:
         """Stop the worker thread (idempotent); called when the window closes."""
         self._worker.stopping = True
         if self._thread.isRunning():

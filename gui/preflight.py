@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 EXIT_OK = 0
@@ -90,7 +91,7 @@ XVFB_PACKAGE = "xvfb"  # ships /usr/bin/Xvfb on Debian and Ubuntu
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.MULTILINE)
 
 
-def plugin_path():
+def plugin_path() -> Path | None:
     """libqxcb.so inside the installed PySide6, or None (no PySide6, not Linux)."""
     spec = importlib.util.find_spec("PySide6")  # locates the package without importing Qt
     if spec is None or not spec.submodule_search_locations:
@@ -102,7 +103,7 @@ def plugin_path():
     return None
 
 
-def wants_xcb(env=None, platform=None):
+def wants_xcb(env: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
     """Would Qt pick the xcb plugin? Not with offscreen (tests, screenshots), not
     without an X display (the app then says so itself), not off Linux."""
     env = os.environ if env is None else env
@@ -115,12 +116,12 @@ def wants_xcb(env=None, platform=None):
     return bool(env.get("DISPLAY"))
 
 
-def parse_ldd(text):
+def parse_ldd(text: str) -> list[str]:
     """The shared objects ``ldd`` reports as not found, each once, in order."""
     return list(dict.fromkeys(_NOT_FOUND.findall(text)))
 
 
-def ldd_report(library):
+def ldd_report(library: str | os.PathLike[str]) -> tuple[str, list[str]]:
     """(full ldd output, missing sonames) for a shared object."""
     try:
         proc = subprocess.run(["ldd", str(library)], capture_output=True, text=True, timeout=60)
@@ -129,7 +130,7 @@ def ldd_report(library):
     return proc.stdout + proc.stderr, parse_ldd(proc.stdout)
 
 
-def load_error(library):
+def load_error(library: str | os.PathLike[str]) -> str | None:
     """What the dynamic loader says when asked to load the plugin (None: it loads)."""
     try:
         ctypes.CDLL(str(library))
@@ -138,13 +139,13 @@ def load_error(library):
     return None
 
 
-def packages_for(sonames):
+def packages_for(sonames: Sequence[str]) -> tuple[list[str], list[str]]:
     """(Debian packages, sonames we cannot name a package for)."""
     packages = list(dict.fromkeys(SONAME_PACKAGES[s] for s in sonames if s in SONAME_PACKAGES))
     return packages, [s for s in sonames if s not in SONAME_PACKAGES]
 
 
-def is_debian_like(os_release="/etc/os-release"):
+def is_debian_like(os_release: str | os.PathLike[str] = "/etc/os-release") -> bool:
     try:
         text = Path(os_release).read_text()
     except OSError:
@@ -153,17 +154,17 @@ def is_debian_like(os_release="/etc/os-release"):
     return any(i in ("debian", "ubuntu") for i in ids)
 
 
-def _as_root(command):
+def _as_root(command: list[str]) -> list[str] | None:
     if os.geteuid() == 0:
         return command
     return ["sudo", *command] if shutil.which("sudo") else None
 
 
-def apt_command(packages):
+def apt_command(packages: Sequence[str]) -> list[str]:
     return ["apt-get", "install", "-y", "--no-install-recommends", *packages]
 
 
-def manual_command(packages, sonames):
+def manual_command(packages: Sequence[str], sonames: Sequence[str]) -> str | None:
     """The exact command for the user to run where we do not install."""
     sudo = "" if os.geteuid() == 0 else "sudo "
     if packages and is_debian_like():
@@ -173,11 +174,11 @@ def manual_command(packages, sonames):
     return None
 
 
-def _say(message):
+def _say(message: str) -> None:
     print(f"preflight: {message}", file=sys.stderr, flush=True)
 
 
-def _apt_install(packages):
+def _apt_install(packages: Sequence[str]) -> bool:
     command = _as_root(apt_command(packages))
     if command is None:
         return False
@@ -187,20 +188,20 @@ def _apt_install(packages):
         return True
     # A fresh image often has no package lists yet: fetch them once and retry.
     update = _as_root(["apt-get", "update"])
-    if subprocess.run(update, env=env).returncode != 0:
+    if update is None or subprocess.run(update, env=env).returncode != 0:  # None only as command is
         return False
     return subprocess.run(command, env=env).returncode == 0
 
 
-def check(install=False, always=False, xvfb=False, env=None):
+def check(install: bool = False, always: bool = False, xvfb: bool = False, env: Mapping[str, str] | None = None) -> int:
     """Returns an exit code: 0 when Qt's xcb plugin can load (after installing, if
     allowed), 2 with the exact fix printed when it cannot."""
     env = os.environ if env is None else env
     debug = env.get("QT_DEBUG_PLUGINS", "") not in ("", "0")
-    wanted = []
+    wanted: list[str] = []
     if xvfb and shutil.which("Xvfb") is None:
         wanted.append(XVFB_PACKAGE)
-    missing = []
+    missing: list[str] = []
     plugin = None
     if always or wants_xcb(env):
         plugin = plugin_path()
@@ -248,7 +249,7 @@ def check(install=False, always=False, xvfb=False, env=None):
     return EXIT_MISSING
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m alliance_advisor.gui.preflight",
         description="Check that Qt can load its X11 (xcb) platform plugin.",

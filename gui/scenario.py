@@ -11,12 +11,38 @@ the existing explanations. An invalid edit is marked with the loader's message a
 last good result stays on screen; nothing typed is lost.
 """
 
-import copy
-import os
-from pathlib import Path
+from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPainterPath, QPen
+import os
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QCloseEvent,
+    QColor,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,12 +51,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -38,9 +66,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from alliance_advisor.app.jobs import scenario_job
+from alliance_advisor.app import edits
+from alliance_advisor.app.jobs import EngineContext, scenario_job
 from alliance_advisor.gui import msgbox
 from alliance_advisor.gui.document import ScenarioDocument
+from alliance_advisor.gui.files import FileController
 from alliance_advisor.gui.live import LiveAnalysis
 from alliance_advisor.gui.screens import fit_to_screen
 from alliance_advisor.gui.style import esc, theme
@@ -58,6 +88,12 @@ from alliance_advisor.presentation.scenario import (
 from alliance_advisor.presentation.wording import rests_on_text
 from alliance_advisor.rules.case import Case
 from alliance_advisor.rules.errors import AdvisorError
+from alliance_advisor.rules.kb import KnowledgeBase
+
+if TYPE_CHECKING:
+    from alliance_advisor.gui.autosave import Autosave
+    from alliance_advisor.presentation.coalitions import CoalitionLayout
+    from alliance_advisor.rules.scenario import BlocMove, ScenarioResult, StateChoice
 
 SCENARIO_FILTER = "Scenarios (*.yaml *.yml);;All files (*)"
 REPORT_FILTER = "HTML report (*.html);;PDF report (*.pdf);;Markdown report (*.md);;JSON result (*.json)"
@@ -67,6 +103,13 @@ INTENT_COLOURS = {
     "aggressive": "#f3cfb0",
     "unalterably_aggressive": "#e39a8f",
 }
+_Named = TypeVar("_Named", bound=QObject)
+
+
+def named(widget: _Named, name: str) -> _Named:
+    """``widget`` with its object name (how tests and style sheets find it)."""
+    widget.setObjectName(name)
+    return widget
 
 
 class CoalitionDiagram(QWidget):
@@ -76,23 +119,26 @@ class CoalitionDiagram(QWidget):
 
     MIN_SCALE = 0.65  # shrunk to fit no further than this; below it, it scrolls
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.layout_ = None
-        self.selected = None
+        self.layout_: CoalitionLayout | None = None
+        self.selected: str | None = None
         self.scale = 1.0
         self.setMinimumSize(320, 200)
 
     placeholder = "Analysing the scenario…"  # what shows before the first result
 
-    def show_result(self, result, blocs=None, title="Bloc"):
+    def show_result(
+        self, result: ScenarioResult, blocs: Sequence[Sequence[str]] | None = None, title: str = "Bloc"
+    ) -> None:
         """The result's predicted blocs, or ``blocs`` of the same states (the observed)."""
         self.layout_ = coalition_layout(result, blocs, title)
-        self.fit(self.parentWidget().size() if self.parentWidget() else self.size())
+        parent = self.parentWidget()
+        self.fit(parent.size() if parent else self.size())
         self.updateGeometry()
         self.update()
 
-    def fit(self, room):
+    def fit(self, room: QSize) -> None:
         """Shrink the diagram into ``room`` (down to MIN_SCALE), so it shows whole."""
         if self.layout_ is None:
             return
@@ -100,30 +146,30 @@ class CoalitionDiagram(QWidget):
         self.scale = max(self.MIN_SCALE, min(1.0, room.width() / w, room.height() / h))
         self.setMinimumSize(int(w * self.scale), int(h * self.scale))
 
-    def sizeHint(self):
+    def sizeHint(self) -> QSize:
         if self.layout_ is None:
             return QSize(480, 320)
         return QSize(int(self.layout_.width * self.scale), int(self.layout_.height * self.scale))
 
-    def mousePressEvent(self, event):
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if self.layout_ is not None:
             state = self.layout_.node_at(event.position().x() / self.scale, event.position().y() / self.scale)
             if state:
                 self.select(state)
                 self.statePicked.emit(state)
 
-    def select(self, state):
+    def select(self, state: str | None) -> None:
         self.selected = state
         self.update()
 
-    def paintEvent(self, _event):
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor(theme.PANEL))
         layout = self.layout_
         if layout is None:
             painter.setPen(QColor(theme.FAINT))
-            painter.drawText(self.rect(), Qt.AlignCenter, self.placeholder)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder)
             return
         painter.scale(self.scale, self.scale)
         font = painter.font()
@@ -149,8 +195,8 @@ class CoalitionDiagram(QWidget):
             painter.drawPath(path)
         for node in layout.nodes.values():
             if node.misassigned:
-                painter.setPen(QPen(QColor("#d08700"), 2, Qt.DashLine))
-                painter.setBrush(Qt.NoBrush)
+                painter.setPen(QPen(QColor("#d08700"), 2, Qt.PenStyle.DashLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawEllipse(QPointF(node.x, node.y), node.r + 4, node.r + 4)
             fill = QColor(node.colour)
             painter.setPen(QPen(QColor(theme.INK), 2.5) if node.id == self.selected else QPen(QColor("white"), 1.5))
@@ -158,24 +204,27 @@ class CoalitionDiagram(QWidget):
             painter.drawEllipse(QPointF(node.x, node.y), node.r, node.r)
             painter.setPen(QColor("#d08700") if node.misassigned else QColor(theme.INK))
             painter.drawText(
-                QRectF(node.x + node.r + 8, node.y - 9, 160, 18), Qt.AlignVCenter | Qt.AlignLeft, node.name
+                QRectF(node.x + node.r + 8, node.y - 9, 160, 18),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                node.name,
             )
 
 
 class _FittingScroll(QScrollArea):
     """Scrolls the coalition diagram only when shrinking it to fit is not enough."""
 
-    def __init__(self, diagram):
+    def __init__(self, diagram: CoalitionDiagram) -> None:
         super().__init__()
+        self.diagram = diagram
         self.setWidget(diagram)
         self.setWidgetResizable(True)
 
-    def resizeEvent(self, event):
-        self.widget().fit(self.maximumViewportSize())
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.diagram.fit(self.maximumViewportSize())
         super().resizeEvent(event)
 
 
-def coalition_legend_html():
+def coalition_legend_html() -> str:
     """What the diagram's marks mean (the reports say the same under their figure)."""
     return (
         "<span style='font-size:small'>"
@@ -195,10 +244,10 @@ SOURCE_COLOURS = {
 }
 
 
-def fill_choices(table, kb, result, name_width):
+def fill_choices(table: QTableWidget, kb: KnowledgeBase, result: ScenarioResult, name_width: int) -> None:
     """The table of choices: each state, its greatest threat, the threat's level and score,
     and its choice; a state placed against the observed blocs in orange. Each row keeps its
-    state's id (Qt.UserRole); the names stay whole up to ``name_width``, the choice takes the rest."""
+    state's id (Qt.ItemDataRole.UserRole); the names stay whole up to ``name_width``, the choice takes the rest."""
     table.setRowCount(len(result.states))
     for row, (sid, choice) in enumerate(result.states.items()):
         top = choice.threats[0]
@@ -210,7 +259,7 @@ def fill_choices(table, kb, result, name_width):
         )
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            item.setData(Qt.UserRole, sid)
+            item.setData(Qt.ItemDataRole.UserRole, sid)
             if result.agreement is not None and not result.agreement[sid]:
                 item.setForeground(QColor("#a35f00"))
             table.setItem(row, col, item)
@@ -220,16 +269,17 @@ def fill_choices(table, kb, result, name_width):
     table.resizeRowsToContents()
 
 
-def select_row_of(table, state):
+def select_row_of(table: QTableWidget, state: str) -> None:
     """Select, without signalling, the row of a table of choices that holds ``state``."""
     for row in range(table.rowCount()):
-        if table.item(row, 0).data(Qt.UserRole) == state:
+        item = table.item(row, 0)
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) == state:
             table.blockSignals(True)
             table.selectRow(row)
             table.blockSignals(False)
 
 
-def ranked_threats_html(result, choice, shown=6):
+def ranked_threats_html(result: ScenarioResult, choice: StateChoice, shown: int = 6) -> str:
     """A state's greatest threats, ranked: 'Germany severe (14), France high (10), ...'."""
     return ", ".join(
         f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})" for t in choice.threats[:shown]
@@ -244,20 +294,21 @@ class ThreatBars(QWidget):
     ROW = 22
     LABEL = 130
 
-    def __init__(self, kb, parent=None):
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kb = kb
-        self.rows = []  # (name, [(source, points)], total, maximum)
+        # (name, [(source, points)], total, maximum)
+        self.rows: list[tuple[str, tuple[tuple[str, int], ...], int, int]] = []
         self.setMinimumHeight(60)
 
-    def show_choice(self, result, choice):
+    def show_choice(self, result: ScenarioResult, choice: StateChoice) -> None:
         self.rows = [(name_of(result, t.power), t.parts, t.score, t.maximum) for t in choice.threats[:8]]
         self.setMinimumHeight(self.ROW * len(self.rows) + 34)
         self.update()
 
-    def paintEvent(self, _event):
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if not self.rows:
             return
         maximum = max(r[3] for r in self.rows) or 1
@@ -265,7 +316,11 @@ class ThreatBars(QWidget):
         for n, (name, parts, total, _maximum) in enumerate(self.rows):
             y = 4 + n * self.ROW
             painter.setPen(QColor(theme.INK))
-            painter.drawText(QRectF(0, y, self.LABEL - 8, self.ROW - 4), Qt.AlignRight | Qt.AlignVCenter, name)
+            painter.drawText(
+                QRectF(0, y, self.LABEL - 8, self.ROW - 4),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                name,
+            )
             x = float(self.LABEL)
             for source, points in parts:
                 if points <= 0:
@@ -274,7 +329,11 @@ class ThreatBars(QWidget):
                 painter.fillRect(QRectF(x, y + 3, w, self.ROW - 10), QColor(SOURCE_COLOURS.get(source, "#888888")))
                 x += w
             painter.setPen(QColor(theme.MUTED))
-            painter.drawText(QRectF(x + 6, y, 44, self.ROW - 4), Qt.AlignLeft | Qt.AlignVCenter, str(total))
+            painter.drawText(
+                QRectF(x + 6, y, 44, self.ROW - 4),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                str(total),
+            )
         y = 8 + len(self.rows) * self.ROW
         x = float(self.LABEL)
         for source, colour in SOURCE_COLOURS.items():
@@ -288,22 +347,30 @@ class ThreatBars(QWidget):
 class _IntentDelegate(QStyledItemDelegate):
     """A combo box of the intentions' levels for a cell of the perception matrix."""
 
-    def __init__(self, levels, parent=None):
+    def __init__(self, levels: list[str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.levels = levels
 
-    def createEditor(self, parent, _option, index):
+    # Qt takes no editor (None) for a cell that has none, the diagonal; the stub says
+    # an editor always.
+    def createEditor(  # type: ignore[override]
+        self, parent: QWidget, _option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget | None:
         if index.row() == index.column():
             return None
         box = QComboBox(parent)
         box.addItems(self.levels)
         return box
 
-    def setEditorData(self, editor, index):
-        editor.setCurrentText(index.data(Qt.EditRole) or "ambiguous")
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole) or "ambiguous")
 
-    def setModelData(self, editor, model, index):
-        model.setData(index, editor.currentText(), Qt.EditRole)
+    def setModelData(
+        self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
 class ScenarioWindow(QMainWindow):
@@ -313,20 +380,17 @@ class ScenarioWindow(QMainWindow):
 
     def __init__(
         self,
-        kb,
-        data,
-        path=None,
-        read_only=False,
-        open_case=None,
-        parent=None,
-        recovered=False,
-        engine=None,
-        files=None,
-    ):
+        kb: KnowledgeBase,
+        data: dict[str, Any],
+        path: str | None = None,
+        read_only: bool = False,
+        open_case: Callable[[Case], object] | None = None,
+        parent: QWidget | None = None,
+        recovered: bool = False,
+        engine: EngineContext | None = None,
+        files: FileController | None = None,
+    ) -> None:
         super().__init__(parent)
-        from alliance_advisor.app.jobs import EngineContext
-        from alliance_advisor.gui.files import FileController
-
         self.kb = kb
         self.engine = engine if engine is not None else EngineContext(kb)
         if files is None:
@@ -339,9 +403,9 @@ class ScenarioWindow(QMainWindow):
         self.document = ScenarioDocument(
             data, path=path, read_only=read_only, recovered=recovered, parent=self, engine=self.engine
         )
-        self.result = None
+        self.result: ScenarioResult | None = None
         self.explained = False  # whether the result carries every state's explanation
-        self.error = None
+        self.error: str | None = None
         self._open_case = open_case
         self._filling = False
         self.setObjectName("scenarioWindow")
@@ -352,33 +416,33 @@ class ScenarioWindow(QMainWindow):
         self.analysis.eventReady.connect(self._on_event)
         self.analysis.failed.connect(self._on_failed)
 
-        self.states_table = QTableWidget(objectName="states")
+        self.states_table = named(QTableWidget(), "states")
         self.states_table.setColumnCount(3)
         # Two-line headers, sized to their contents; the name takes the rest.
         self.states_table.setHorizontalHeaderLabels(["State", "Capability", "Offensive\ncapability"])
         header = self.states_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.states_table.itemChanged.connect(self._state_edited)
-        self.perceptions = QTableWidget(objectName="perceptions")
+        self.perceptions = named(QTableWidget(), "perceptions")
         self.perceptions.setItemDelegate(_IntentDelegate(list(kb.factor("intentions").level_ids), self))
         self.perceptions.itemChanged.connect(self._perception_edited)
         self.perceptions.setToolTip("Row sees column: how each state's leaders see the others' aims")
-        self.neighbours = QTableWidget(objectName="neighbours")
+        self.neighbours = named(QTableWidget(), "neighbours")
         self.neighbours.itemChanged.connect(self._neighbour_edited)
         self.neighbours.setToolTip("Tick the pairs that share a border or a short sea crossing (symmetric)")
         system = QWidget()
         form = QFormLayout(system)
-        self.war = QComboBox(objectName="war")
+        self.war = named(QComboBox(), "war")
         self.war.addItems(["peace", "early_war", "late_war"])
         self.war.currentTextChanged.connect(self._war_edited)
-        self.alignments = QPlainTextEdit(objectName="alignments")
+        self.alignments = named(QPlainTextEdit(), "alignments")
         self.alignments.setPlaceholderText("One alliance in force per line: state ids separated by commas")
         self.alignments_apply = QPushButton("Apply")
         self.alignments_apply.clicked.connect(self._alignments_edited)
-        self.regions = QPlainTextEdit(objectName="regions")
+        self.regions = named(QPlainTextEdit(), "regions")
         self.regions.setPlaceholderText("One region per line: name: state ids separated by commas")
-        self.overrides = QPlainTextEdit(objectName="overrides")
+        self.overrides = named(QPlainTextEdit(), "overrides")
         self.overrides.setPlaceholderText(
             "One override per line: state, power, factor, level (e.g. poland, germany, ally_availability, none)"
         )
@@ -405,7 +469,7 @@ class ScenarioWindow(QMainWindow):
         edit_tabs.add_tab(self.perceptions, "Perceptions")
         edit_tabs.add_tab(self.neighbours, "Neighbours")
         edit_tabs.add_tab(system, "War and alliances", "War")
-        self.message = QLabel(wordWrap=True, objectName="scenarioMessage")
+        self.message = named(QLabel(wordWrap=True), "scenarioMessage")
         left = QWidget()
         column = QVBoxLayout(left)
         column.addWidget(self.message)
@@ -414,8 +478,8 @@ class ScenarioWindow(QMainWindow):
         self.diagram = CoalitionDiagram()
         self.diagram.statePicked.connect(self.select_state)
         scroll = _FittingScroll(self.diagram)
-        self.legend = QLabel(coalition_legend_html(), wordWrap=True, objectName="coalitionLegend")
-        self.legend.setTextFormat(Qt.RichText)
+        self.legend = named(QLabel(coalition_legend_html(), wordWrap=True), "coalitionLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setContentsMargins(6, 2, 6, 2)
         pictured = QWidget()
         pictured_column = QVBoxLayout(pictured)
@@ -423,27 +487,27 @@ class ScenarioWindow(QMainWindow):
         pictured_column.setSpacing(2)
         pictured_column.addWidget(scroll, 1)
         pictured_column.addWidget(self.legend)
-        self.choices = QTableWidget(objectName="choices")
+        self.choices = named(QTableWidget(), "choices")
         self.choices.setColumnCount(4)
         self.choices.setHorizontalHeaderLabels(["State", "Greatest threat", "Threat", "Choice"])
-        self.choices.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.choices.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.choices.verticalHeader().hide()  # the state's name says which row it is
         self.choices.setWordWrap(True)  # a long choice wraps in its row instead of ending in "…"
-        self.choices.setTextElideMode(Qt.ElideNone)
+        self.choices.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.choices.horizontalHeader().sectionResized.connect(lambda *_: self.choices.resizeRowsToContents())
-        self.choices.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.choices.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.choices.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.choices.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.choices.itemSelectionChanged.connect(self._choice_selected)
         self.choices.cellDoubleClicked.connect(lambda row, _col: self.open_selected_case())
-        self.detail = QLabel(wordWrap=True, objectName="stateDetail")
-        self.detail.setTextFormat(Qt.RichText)
-        self.detail.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.detail = named(QLabel(wordWrap=True), "stateDetail")
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # The single changes of perception that would move a state to another bloc;
         # double-click one to make it.
-        self.moves_list = QListWidget(objectName="moves")
+        self.moves_list = named(QListWidget(), "moves")
         self.moves_list.itemDoubleClicked.connect(self._apply_move)
         self.moves_list.setToolTip("Double-click a change to make it (Undo takes it back)")
-        self.moves = []
+        self.moves: list[BlocMove] = []
         self.threat_bars = ThreatBars(kb)
         selected = QWidget()
         selected_column = QVBoxLayout(selected)
@@ -458,15 +522,15 @@ class ScenarioWindow(QMainWindow):
         below.addTab(selected_scroll, "The selected state")
         below.addTab(self.moves_list, "What would move a bloc")
         # The rival theories on the same scenario, side by side with ours against the observed blocs.
-        self.rivals = QTableWidget(objectName="rivals")
+        self.rivals = named(QTableWidget(), "rivals")
         self.rivals.setColumnCount(len(BASELINE_COLUMNS))
         self.rivals.setHorizontalHeaderLabels(list(BASELINE_COLUMNS))
-        self.rivals.horizontalHeader().setSectionResizeMode(len(BASELINE_COLUMNS) - 1, QHeaderView.Stretch)
+        self.rivals.horizontalHeader().setSectionResizeMode(len(BASELINE_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.rivals.verticalHeader().hide()
         self.rivals.setWordWrap(True)
-        self.rivals.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.rivals.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         below.addTab(self.rivals, "Rival theories")
-        right = QSplitter(Qt.Vertical)
+        right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(pictured)
         right.addWidget(self.choices)
         right.addWidget(below)
@@ -490,71 +554,73 @@ class ScenarioWindow(QMainWindow):
     # ------------------------------------------------------------- the document
     # What the window shows is the document's; these read it (tests and views).
     @property
-    def data(self):
+    def data(self) -> dict[str, Any]:
         return self.document.data
 
     @property
-    def path(self):
+    def path(self) -> str | None:
         return self.document.path
 
     @property
-    def read_only(self):
+    def read_only(self) -> bool:
         return self.document.read_only
 
     @property
-    def dirty(self):
+    def dirty(self) -> bool:
         return self.document.modified
 
     @property
-    def undo_stack(self):
+    def undo_stack(self) -> QUndoStack:
         return self.document.undo_stack
 
     @property
-    def autosave(self):
+    def autosave(self) -> Autosave | None:
         """The scenario's autosave file (the file controller keeps it), or None."""
-        return self.files.autosave_of(self.document)
+        autosave: Autosave | None = self.files.autosave_of(self.document)
+        return autosave
 
     # ------------------------------------------------------------- menus
-    def _build_menu(self):
+    def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&Scenario")
         for text, shortcut, handler in (
-            ("&Save", QKeySequence.Save, self.save),
-            ("Save &As…", QKeySequence.SaveAs, self.save_as),
+            ("&Save", QKeySequence.StandardKey.Save, self.save),
+            ("Save &As…", QKeySequence.StandardKey.SaveAs, self.save_as),
             ("Edit a &Copy", None, self.edit_copy),
             ("&Export Report…", "Ctrl+E", self.export_dialog),
             ("&Open Choice as Case", "Ctrl+Return", self.open_selected_case),
-            ("&Close", QKeySequence.Close, self.close),
+            ("&Close", QKeySequence.StandardKey.Close, self.close),
         ):
             action = menu.addAction(text, handler)
             if shortcut is not None:
                 action.setShortcut(QKeySequence(shortcut))
         edit = self.menuBar().addMenu("&Edit")
         for make, shortcut in (
-            (self.undo_stack.createUndoAction, QKeySequence.Undo),
-            (self.undo_stack.createRedoAction, QKeySequence.Redo),
+            (self.undo_stack.createUndoAction, QKeySequence.StandardKey.Undo),
+            (self.undo_stack.createRedoAction, QKeySequence.StandardKey.Redo),
         ):
             action = make(self)
             action.setShortcut(QKeySequence(shortcut))
             edit.addAction(action)
 
-    def _update_title(self):
+    def _update_title(self) -> None:
         name = os.path.basename(self.path) if self.path else "untitled scenario"
         flags = " (read-only: Edit a Copy to change it)" if self.read_only else (" *" if self.dirty else "")
         self.setWindowTitle(f"{self.data.get('title') or name}: {name}{flags} — Alliance Advisor")
         for table in (self.states_table, self.perceptions):
             table.setEditTriggers(
-                QAbstractItemView.NoEditTriggers
+                QAbstractItemView.EditTrigger.NoEditTriggers
                 if self.read_only
-                else QAbstractItemView.DoubleClicked
-                | QAbstractItemView.SelectedClicked
-                | QAbstractItemView.EditKeyPressed
+                else QAbstractItemView.EditTrigger.DoubleClicked
+                | QAbstractItemView.EditTrigger.SelectedClicked
+                | QAbstractItemView.EditTrigger.EditKeyPressed
             )
 
     # ------------------------------------------------------------- tables
-    def _ids(self):
+    def _ids(self) -> list[Any]:
+        """The id of each row of the states table (the loader vouches for them)."""
         return [s.get("id") for s in self.data.get("states") or [] if isinstance(s, dict)]
 
-    def _fill_tables(self):
+    def _fill_tables(self) -> None:
         self._filling = True
         try:
             states = [s for s in self.data.get("states") or [] if isinstance(s, dict)]
@@ -563,10 +629,10 @@ class ScenarioWindow(QMainWindow):
                 for col, key in enumerate(("name", "capability", "offensive_capability")):
                     item = QTableWidgetItem(str(state.get(key, "")))
                     if col == 1:
-                        item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     self.states_table.setItem(row, col, item)
             ids = self._ids()
-            names = [s.get("name", s.get("id")) for s in states]
+            names = [str(s.get("name", s.get("id"))) for s in states]
             seen = self.data.get("perceptions") or {}
             self.perceptions.setRowCount(len(ids))
             self.perceptions.setColumnCount(len(ids))
@@ -576,7 +642,7 @@ class ScenarioWindow(QMainWindow):
                 for c, b in enumerate(ids):
                     item = QTableWidgetItem("" if a == b else (seen.get(a) or {}).get(b, "ambiguous"))
                     if a == b:
-                        item.setFlags(Qt.NoItemFlags)
+                        item.setFlags(Qt.ItemFlag.NoItemFlags)
                     else:
                         item.setBackground(QColor(INTENT_COLOURS.get(item.text(), "#ffffff")))
                         item.setForeground(QColor("#1f2933"))
@@ -591,10 +657,15 @@ class ScenarioWindow(QMainWindow):
                 for c, b in enumerate(ids):
                     item = QTableWidgetItem()
                     if a == b:
-                        item.setFlags(Qt.NoItemFlags)
+                        item.setFlags(Qt.ItemFlag.NoItemFlags)
                     else:
-                        item.setFlags(Qt.ItemIsEnabled | (Qt.NoItemFlags if self.read_only else Qt.ItemIsUserCheckable))
-                        item.setCheckState(Qt.Checked if frozenset((a, b)) in pairs else Qt.Unchecked)
+                        item.setFlags(
+                            Qt.ItemFlag.ItemIsEnabled
+                            | (Qt.ItemFlag.NoItemFlags if self.read_only else Qt.ItemFlag.ItemIsUserCheckable)
+                        )
+                        item.setCheckState(
+                            Qt.CheckState.Checked if frozenset((a, b)) in pairs else Qt.CheckState.Unchecked
+                        )
                     self.neighbours.setItem(r, c, item)
             self.neighbours.resizeColumnsToContents()
             self.war.setCurrentText(str(self.data.get("war", "peace")))
@@ -630,111 +701,71 @@ class ScenarioWindow(QMainWindow):
         finally:
             self._filling = False
 
-    def _state_edited(self, item):
+    def _state_edited(self, item: QTableWidgetItem) -> None:
         if self._filling:
             return
-        data = copy.deepcopy(self.data)
-        states = [st for st in data.get("states") or [] if isinstance(st, dict)]
-        key = ("name", "capability", "offensive_capability")[item.column()]
+        key = edits.STATE_VALUES[item.column()]
         text = item.text().strip()
-        value = text
+        value: str | float = text
         if key == "capability":
             try:
                 value = float(text)
             except ValueError:
                 value = text  # the loader names what is wrong; the text is kept
-        states[item.row()][key] = value
-        self._commit(data, f"Change {states[item.row()].get('id')}'s {key.replace('_', ' ')}")
+        sid = self._ids()[item.row()]
+        self._edit(edits.set_state_value(self.data, sid, key, value), f"Change {sid}'s {key.replace('_', ' ')}")
 
-    def _perception_edited(self, item):
+    def _perception_edited(self, item: QTableWidgetItem) -> None:
         if self._filling:
             return
         ids = self._ids()
         a, b = ids[item.row()], ids[item.column()]
         self.set_perception(a, b, item.text())
 
-    def add_state(self):
-        data = copy.deepcopy(self.data)
-        ids = set(self._ids())
-        n = len(ids) + 1
-        while f"state_{n}" in ids:
-            n += 1
-        data.setdefault("states", []).append(
-            {"id": f"state_{n}", "name": f"State {n}", "capability": 0.01, "offensive_capability": "low"}
-        )
-        self._commit(data, f"Add state_{n}")
+    def add_state(self) -> None:
+        sid = edits.new_state_id(self.data)
+        name = sid.replace("state_", "State ", 1)
+        self._edit(edits.add_state(self.data, sid, kb=self.kb, name=name), f"Add {sid}")
 
-    def remove_selected_state(self):
+    def remove_selected_state(self) -> None:
         row = self.states_table.currentRow()
         ids = self._ids()
         if not 0 <= row < len(ids):
             return
         gone = ids[row]
-        data = copy.deepcopy(self.data)
-        data["states"] = [st for st in data.get("states") or [] if not (isinstance(st, dict) and st.get("id") == gone)]
-        data["neighbours"] = [p for p in data.get("neighbours") or [] if gone not in p]
-        data["perceptions"] = {
-            a: {b: lv for b, lv in (seen or {}).items() if b != gone}
-            for a, seen in (data.get("perceptions") or {}).items()
-            if a != gone
-        }
-        for key in ("alignments", "observed"):
-            if data.get(key):
-                data[key] = [[m for m in group if m != gone] for group in data[key]]
-                data[key] = [g for g in data[key] if len(g) >= (2 if key == "alignments" else 1)]
-        if isinstance(data.get("regions"), dict):
-            data["regions"] = {name: [m for m in members if m != gone] for name, members in data["regions"].items()}
-        if isinstance(data.get("overrides"), dict):
-            data["overrides"] = {
-                a: {b: v for b, v in (powers or {}).items() if b != gone}
-                for a, powers in data["overrides"].items()
-                if a != gone
-            }
-        if data.get("war_leader") == gone:
-            data.pop("war_leader")
-        self._commit(data, f"Remove {gone}")
+        self._edit(edits.remove_state(self.data, gone), f"Remove {gone}")
 
-    def _neighbour_edited(self, item):
+    def _neighbour_edited(self, item: QTableWidgetItem) -> None:
         if self._filling:
             return
         ids = self._ids()
         a, b = ids[item.row()], ids[item.column()]
-        self.set_neighbours(a, b, item.checkState() == Qt.Checked)
+        self.set_neighbours(a, b, item.checkState() == Qt.CheckState.Checked)
 
-    def set_neighbours(self, a, b, near):
+    def set_neighbours(self, a: str, b: str, near: bool) -> None:
         """Whether ``a`` and ``b`` are neighbours: one pair, both cells of the matrix."""
-        data = copy.deepcopy(self.data)
-        pairs = [p for p in data.get("neighbours") or [] if not (isinstance(p, list) and set(p) == {a, b})]
-        if near:
-            pairs.append([a, b])
-        data["neighbours"] = pairs
-        self._commit(data, f"{a} and {b} {'are' if near else 'are not'} neighbours")
+        self._edit(
+            edits.set_neighbours(self.data, a, b, near), f"{a} and {b} {'are' if near else 'are not'} neighbours"
+        )
 
-    def _war_edited(self, war):
+    def _war_edited(self, war: str) -> None:
         if self._filling or war == self.data.get("war", "peace"):
             return
-        data = copy.deepcopy(self.data)
-        data["war"] = war
-        if war == "peace":
-            data.pop("war_leader", None)
-        self._commit(data, f"War: {war.replace('_', ' ')}")
+        self._edit(edits.set_war(self.data, war), f"War: {war.replace('_', ' ')}")
 
-    def _alignments_edited(self):
+    def _alignments_edited(self) -> None:
         """The alliances, regions and overrides as typed (the loader says what is wrong)."""
 
-        def parts(line):
+        def parts(line: str) -> list[str]:
             return [part.strip() for part in line.split(",") if part.strip()]
 
-        data = copy.deepcopy(self.data)
-        data["alignments"] = [parts(line) for line in self.alignments.toPlainText().splitlines() if line.strip()]
-        regions = {}
+        alignments = [parts(line) for line in self.alignments.toPlainText().splitlines() if line.strip()]
+        regions: dict[str, list[str]] = {}
         for line in self.regions.toPlainText().splitlines():
             name, _, members = line.partition(":")
             if name.strip():
                 regions[name.strip()] = parts(members)
-        if regions or "regions" in data:
-            data["regions"] = regions
-        overrides = {}
+        overrides: dict[str, dict[str, dict[str, str]]] = {}
         for line in self.overrides.toPlainText().splitlines():
             fields = parts(line)
             if len(fields) == 4:
@@ -742,40 +773,35 @@ class ScenarioWindow(QMainWindow):
                 overrides.setdefault(state, {}).setdefault(power, {})[factor] = level
             elif fields:
                 overrides.setdefault(fields[0], {}).setdefault("?", {})["?"] = line.strip()  # the loader names it
-        if overrides or "overrides" in data:
-            data["overrides"] = overrides
-        self._commit(data, "Alliances, regions and overrides")
+        self._edit(edits.set_alliances(self.data, alignments, regions, overrides), "Alliances, regions and overrides")
 
-    def set_perception(self, state, power, level):
+    def set_perception(self, state: str, power: str, level: str) -> None:
         """How ``state`` sees ``power``'s aims (the matrix's edit, and the tests')."""
-        data = copy.deepcopy(self.data)
-        perceptions = data.setdefault("perceptions", {}) or {}
-        data["perceptions"] = perceptions
-        if level == "ambiguous":
-            (perceptions.get(state) or {}).pop(power, None)
-        else:
-            perceptions.setdefault(state, {})[power] = level
-        self._commit(data, f"{state} sees {power} as {level.replace('_', ' ')}")
+        self._edit(
+            edits.set_perception(self.data, state, power, level, kb=self.kb),
+            f"{state} sees {power} as {level.replace('_', ' ')}",
+        )
 
-    def _commit(self, after, text):
-        """One edit, on the document's undo stack: applying it (and undoing it)
-        re-fills the tables from the data and runs the scenario again."""
+    def _edit(self, after: dict[str, Any], text: str) -> None:
+        """One edit (app/edits.py made the new data), on the document's undo stack:
+        applying it (and undoing it) re-fills the tables from the data and runs the
+        scenario again."""
         self.document.commit(after, text)
 
-    def _changed(self):
+    def _changed(self) -> None:
         self._fill_tables()
         self._update_title()
         self._autosave()
         self.request()
 
-    def _autosave(self):
+    def _autosave(self) -> None:
         """Unsaved edits survive a crash: every edit reaches the autosave file."""
         error = self.files.autosave(self.document)
         if error is not None:
             self.message.setText(f"<span style='color:{theme.BAD}'>Autosave failed: {esc(error)}</span>")
 
     # ------------------------------------------------------------- analysis
-    def request(self):
+    def request(self) -> None:
         try:
             scenario = self.document.validate()
         except AdvisorError as exc:
@@ -791,29 +817,28 @@ class ScenarioWindow(QMainWindow):
         self.message.setText("Analysing…")
         self.analysis.request(scenario)
 
-    def _mark_error(self, message):
+    def _mark_error(self, message: str | None) -> None:
         """Tint the row of the state an error names (``state 'x': ...``), clear the rest."""
-        import re
-
         named = re.match(r"state '([^']+)'", message or "")
         self._filling = True
         try:
             for row, sid in enumerate(self._ids()):
-                bad = bool(named) and named.group(1) == sid
+                bad = named is not None and named.group(1) == sid
                 for col in range(self.states_table.columnCount()):
                     item = self.states_table.item(row, col)
                     if item is not None:
                         item.setBackground(QColor("#f8d7d3") if bad else QColor(0, 0, 0, 0))
-                        item.setToolTip(message if bad else "")
+                        item.setToolTip(message if bad and message else "")
         finally:
             self._filling = False
         # The text editors: a red border on the one the message is about.
+        text = message or ""
         for key, editor in (("alignments", self.alignments), ("regions", self.regions), ("overrides", self.overrides)):
-            bad = bool(message) and (f"'{key}" in message or message.startswith(key) or f" {key}." in message)
+            bad = bool(text) and (f"'{key}" in text or text.startswith(key) or f" {key}." in text)
             editor.setStyleSheet(f"border: 2px solid {theme.BAD};" if bad else "")
-            editor.setToolTip(message if bad else "")
+            editor.setToolTip(text if bad else "")
 
-    def _on_finished(self, result):
+    def _on_finished(self, result: ScenarioResult) -> None:
         self.result = result
         self.explained = next(iter(result.states.values())).result is not None
         self.diagram.show_result(result)
@@ -828,11 +853,11 @@ class ScenarioWindow(QMainWindow):
         )
         self.resultShown.emit(result)
 
-    def _on_event(self, kind, value):
+    def _on_event(self, kind: str, value: Any) -> None:
         if kind == "moves":
             self._on_moves(value)
 
-    def _on_moves(self, moves):
+    def _on_moves(self, moves: list[BlocMove]) -> None:
         if self.result is None:
             return
         self.moves = moves
@@ -848,17 +873,17 @@ class ScenarioWindow(QMainWindow):
         if not moves:
             self.moves_list.addItem("No single change of how a state sees its two greatest threats moves a bloc.")
 
-    def _apply_move(self, item):
+    def _apply_move(self, item: QListWidgetItem) -> None:
         row = self.moves_list.row(item)
         if self.read_only or not 0 <= row < len(self.moves):
             return
         move = self.moves[row]
         self.set_perception(move.state, move.power, move.after)
 
-    def _on_failed(self, message):
+    def _on_failed(self, message: str) -> None:
         self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(message)}</span>")
 
-    def _show_rivals(self, result):
+    def _show_rivals(self, result: ScenarioResult) -> None:
         rows = baseline_rows(result)
         self.rivals.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -869,20 +894,20 @@ class ScenarioWindow(QMainWindow):
             self.rivals.setColumnWidth(c, min(self.rivals.columnWidth(c), 220))
         self.rivals.resizeRowsToContents()
 
-    def _show_choices(self, result):
+    def _show_choices(self, result: ScenarioResult) -> None:
         self._show_rivals(result)
         fill_choices(self.choices, self.kb, result, name_width=130)
         if self.diagram.selected in result.states:
             self.select_state(self.diagram.selected)
 
-    def bloc_of(self, state):
+    def bloc_of(self, state: str) -> int | None:
         """The index of the predicted bloc holding ``state`` (None: unaligned)."""
         if self.result is None:
             return None
         return next((i for i, bloc in enumerate(self.result.coalitions) if state in bloc), None)
 
     # ------------------------------------------------------------- drill down
-    def select_state(self, state):
+    def select_state(self, state: str) -> None:
         if self.result is None or state not in self.result.states:
             return
         self.diagram.select(state)
@@ -899,15 +924,15 @@ class ScenarioWindow(QMainWindow):
             "The points of each source:"
         )
 
-    def _choice_selected(self):
+    def _choice_selected(self) -> None:
         items = self.choices.selectedItems()
         if items:
-            self.select_state(items[0].data(Qt.UserRole))
+            self.select_state(items[0].data(Qt.ItemDataRole.UserRole))
 
-    def selected_case(self):
+    def selected_case(self) -> Case | None:
         """The selected state's choice against its greatest threat, as a case."""
         state = self.diagram.selected
-        if self.result is None or state not in self.result.states:
+        if self.result is None or state is None or state not in self.result.states:
             return None
         result = self.result
         choice = result.states[state]
@@ -923,31 +948,31 @@ class ScenarioWindow(QMainWindow):
             "(knowledge/derivation.yaml).",
         )
 
-    def open_selected_case(self):
+    def open_selected_case(self) -> None:
         case = self.selected_case()
         if case is not None and self._open_case is not None:
             self._open_case(case)
 
     # ------------------------------------------------------------- files
-    def edit_copy(self):
+    def edit_copy(self) -> None:
         if self.read_only:
             self.document.make_editable_copy()
             self._fill_tables()  # the editors open up
             self._update_title()
             self._autosave()
 
-    def save(self):
-        return self.files.save(self, self.document, self.save_as)
+    def save(self) -> bool:
+        return bool(self.files.save(self, self.document, self.save_as))
 
-    def save_as(self):
+    def save_as(self) -> bool:
         suggested = self.path or os.path.join(str(Path.home()), "scenario.yaml")
-        return self.files.save_as(self, self.document, "Save Scenario As", suggested, SCENARIO_FILTER)
+        return bool(self.files.save_as(self, self.document, "Save Scenario As", suggested, SCENARIO_FILTER))
 
-    def write(self, path):
+    def write(self, path: str) -> bool:
         """Atomic: a failed write leaves the old file and keeps the work in the window."""
-        return self.files.write(self, self.document, path)  # the autosave goes with a save
+        return bool(self.files.write(self, self.document, path))  # the autosave goes with a save
 
-    def export_dialog(self):
+    def export_dialog(self) -> bool:
         if self.result is None:
             return False
         stem = os.path.splitext(os.path.basename(self.path or "scenario.yaml"))[0]
@@ -956,7 +981,7 @@ class ScenarioWindow(QMainWindow):
         )
         return self.export(path) if path else False
 
-    def export(self, path, paper="a4"):
+    def export(self, path: str, paper: str = "a4") -> bool:
         from alliance_advisor.app.export import format_for_path, write
 
         fmt = format_for_path(path) or "html"
@@ -968,12 +993,13 @@ class ScenarioWindow(QMainWindow):
             return False
         return True
 
-    def _explained_now(self):
+    def _explained_now(self) -> ScenarioResult:
         """The current scenario with every explanation, here and now (an export asked
         for it before the worker's full run arrived), on this thread's engine."""
+        assert self.result is not None  # an export needs a result on screen
         return self.engine.run_scenario(self.result.scenario)
 
-    def closeEvent(self, event):
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save(self, self.document, self.save):
             event.ignore()
             return
@@ -981,5 +1007,5 @@ class ScenarioWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
-    def shutdown(self):
+    def shutdown(self) -> None:
         self.analysis.shutdown()

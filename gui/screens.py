@@ -1,11 +1,12 @@
 """Windows that open no larger than the screen they open on."""
 
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 FRAME = (16, 40)  # px: room for the borders and title bar the window manager adds
 
 
-def fit_to_screen(window, width, height):
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
     """Resize ``window`` to ``width`` x ``height``, or less where the screen's available
     area (without panels and docks) is smaller, and centre it there."""
     screen = window.screen() or QGuiApplication.primaryScreen()

@@ -8,10 +8,17 @@ figures take their palette from presentation.figures, so screen and paper agree.
 
 import html
 import os
+from collections.abc import Sequence
 from types import SimpleNamespace
+from typing import TypeVar
 
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
+
+from alliance_advisor.rules.kb import KnowledgeBase
+
+_Named = TypeVar("_Named", bound=QObject)
 
 # Two schemes with the same names; the app follows the system's (Qt's style hints)
 # unless ALLIANCE_COLOR_SCHEME (or ``main.py gui --dark``) forces one.
@@ -67,7 +74,7 @@ RESPONSE_PALETTE_DARK = ("#6ea8ec", "#4fc1c7", "#f29a55", "#b28ce8", "#e07cc7", 
 THREAT_PALETTE = ("#3a8d5c", "#c9a227", "#e07b24", "#c0392b")
 
 
-def stylesheet(t=None):
+def stylesheet(t: SimpleNamespace | None = None) -> str:
     t = t or theme
     return f"""
 QMainWindow, QDockWidget {{ background: {t.WINDOW}; }}
@@ -97,7 +104,7 @@ QStatusBar QLabel {{ padding: 0 6px; }}
 """
 
 
-def document_css(t=None):
+def document_css(t: SimpleNamespace | None = None) -> str:
     """Rich text (QTextBrowser) shares the palette."""
     t = t or theme
     return f"""
@@ -118,13 +125,13 @@ STYLESHEET = stylesheet(SimpleNamespace(**SCHEMES["light"]))
 DOCUMENT_CSS = document_css(SimpleNamespace(**SCHEMES["light"]))
 
 
-def forced_scheme():
+def forced_scheme() -> str | None:
     """'light' or 'dark' when ALLIANCE_COLOR_SCHEME asks for one, else None."""
     value = os.environ.get("ALLIANCE_COLOR_SCHEME", "").strip().lower()
     return value if value in SCHEMES else None
 
 
-def system_scheme(app):
+def system_scheme(app: QGuiApplication) -> str:
     """The desktop's scheme from Qt's style hints (Qt 6.5+); light when it does not say."""
     from PySide6.QtCore import Qt
 
@@ -133,40 +140,40 @@ def system_scheme(app):
     return "dark" if scheme == Qt.ColorScheme.Dark else "light"
 
 
-def set_tone(widget, tone):
+def set_tone(widget: QWidget, tone: str) -> None:
     """Colour a label by role ('muted', 'bad', ...): the stylesheet follows the scheme."""
     widget.setProperty("tone", tone)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 
 
-def esc(text):
+def esc(text: object) -> str:
     """Anything from a case or the knowledge base, made safe for rich text."""
     return html.escape(str(text), quote=True)
 
 
-def response_colour(kb, response_id):
+def response_colour(kb: KnowledgeBase, response_id: str | None) -> QColor:
     if response_id not in kb.response_ids:
         return QColor(theme.FAINT)
     palette = RESPONSE_PALETTE_DARK if theme.name == "dark" else RESPONSE_PALETTE
     return QColor(palette[kb.response_ids.index(response_id) % len(palette)])
 
 
-def chip_colour(kb, response_id):
+def chip_colour(kb: KnowledgeBase, response_id: str | None) -> QColor:
     """A response's colour under white text (chips): the deeper hue in both schemes."""
     if response_id not in kb.response_ids:
         return QColor(theme.FAINT)
     return QColor(RESPONSE_PALETTE[kb.response_ids.index(response_id) % len(RESPONSE_PALETTE)])
 
 
-def threat_colour(levels, level):
+def threat_colour(levels: Sequence[str], level: str | None) -> QColor:
     if level not in levels:
         return QColor(theme.FAINT)
     index = levels.index(level) * (len(THREAT_PALETTE) - 1) // max(len(levels) - 1, 1)
     return QColor(THREAT_PALETTE[index])
 
 
-def apply_style(app, scheme=None):
+def apply_style(app: QApplication, scheme: str | None = None) -> str:
     """Style the application in ``scheme`` ('light' or 'dark'; default: forced or the system's)."""
     scheme = scheme or forced_scheme() or system_scheme(app)
     theme.__dict__.update(SCHEMES[scheme], name=scheme)
@@ -174,27 +181,27 @@ def apply_style(app, scheme=None):
     palette = QPalette()
     t = theme
     for role, colour in (
-        (QPalette.Window, t.WINDOW),
-        (QPalette.Base, t.PANEL),
-        (QPalette.AlternateBase, t.ALT),
-        (QPalette.WindowText, t.INK),
-        (QPalette.Text, t.INK),
-        (QPalette.ButtonText, t.INK),
-        (QPalette.Button, t.BUTTON),
-        (QPalette.ToolTipBase, t.PANEL),
-        (QPalette.ToolTipText, t.INK),
-        (QPalette.PlaceholderText, t.FAINT),
-        (QPalette.Highlight, t.ACCENT),
-        (QPalette.HighlightedText, t.HIGHLIGHT_INK),
-        (QPalette.Link, t.ACCENT),
-        (QPalette.Mid, t.RULE_LINE),
-        (QPalette.Light, t.ALT),
-        (QPalette.Midlight, t.ALT),
-        (QPalette.Dark, t.RULE_LINE),
+        (QPalette.ColorRole.Window, t.WINDOW),
+        (QPalette.ColorRole.Base, t.PANEL),
+        (QPalette.ColorRole.AlternateBase, t.ALT),
+        (QPalette.ColorRole.WindowText, t.INK),
+        (QPalette.ColorRole.Text, t.INK),
+        (QPalette.ColorRole.ButtonText, t.INK),
+        (QPalette.ColorRole.Button, t.BUTTON),
+        (QPalette.ColorRole.ToolTipBase, t.PANEL),
+        (QPalette.ColorRole.ToolTipText, t.INK),
+        (QPalette.ColorRole.PlaceholderText, t.FAINT),
+        (QPalette.ColorRole.Highlight, t.ACCENT),
+        (QPalette.ColorRole.HighlightedText, t.HIGHLIGHT_INK),
+        (QPalette.ColorRole.Link, t.ACCENT),
+        (QPalette.ColorRole.Mid, t.RULE_LINE),
+        (QPalette.ColorRole.Light, t.ALT),
+        (QPalette.ColorRole.Midlight, t.ALT),
+        (QPalette.ColorRole.Dark, t.RULE_LINE),
     ):
         palette.setColor(role, QColor(colour))
-    for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):
-        palette.setColor(QPalette.Disabled, role, QColor(t.FAINT))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(t.FAINT))
     app.setPalette(palette)
     if not app.property("allianceFontSet"):
         app.setProperty("allianceFontSet", True)
@@ -205,25 +212,33 @@ def apply_style(app, scheme=None):
     return scheme
 
 
-def fact_levels(kb, fact):
+def fact_levels(kb: KnowledgeBase, fact: str) -> tuple[str, ...]:
     """The levels of a factor or derived fact, in declared order."""
     if fact in kb.factor_ids:
         return kb.factor(fact).level_ids
     return tuple(kb.derived_fact(fact).levels)
 
 
-def fact_title(kb, fact):
+def fact_title(kb: KnowledgeBase, fact: str) -> str:
     label = kb.fact_label(fact)
     return label[:1].upper() + label[1:]
 
 
-def card(title=None):
+def card(title: str | None = None) -> tuple[QFrame, QVBoxLayout]:
     """A white rounded panel with an optional section heading; returns (frame, layout)."""
-    frame = QFrame(objectName="card")
+    frame = named(QFrame(), "card")
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(14, 12, 14, 14)
     layout.setSpacing(8)
     if title:
-        heading = QLabel(title, objectName="sectionTitle", wordWrap=True)
+        heading = named(QLabel(title, wordWrap=True), "sectionTitle")
         layout.addWidget(heading)
     return frame, layout
+
+
+def named(widget: _Named, name: str) -> _Named:
+    """``widget`` with its object name (the stylesheet's selector, the tests' handle).
+    PySide6 takes any Qt property as a constructor keyword, but its stubs list only the
+    class's own, so ``objectName=`` would not type-check."""
+    widget.setObjectName(name)
+    return widget

@@ -195,6 +195,31 @@ def _stacked(text: str, width: int) -> list[str]:
     return lines
 
 
+def evaluation_summary(table: dict[str, Any], kb: KnowledgeBase) -> list[str]:
+    """The agreement overall and without the outcome-coded cases, and how stable the
+    verdicts are: the lines under the table, for the terminal and the recorded page."""
+    lines = []
+    if table["cases"]:
+        lines.append(f"Agreement: {table['agree']}/{table['cases']} = {table['agreement']:.1%}")
+        plain = table.get("without_outcome_coded")
+        if plain and plain["cases"]:
+            excluded = listed([response_label(kb, r).lower() for r in plain["excluded"]], "or")
+            lines.append(
+                f"Without the cases coded as {excluded} (their answers state the outcome): "
+                f"{plain['agree']}/{plain['cases']} = {plain['agreement']:.1%}"
+            )
+    st = table.get("stability")
+    if st:
+        lines.append(
+            f"Stable: the share of {st['draws']} random perturbations of every weight (each within "
+            f"\u00b1{st['perturbation']:.0%}, seed {st['seed']}) that keep the verdict; "
+            f"fragile below {st['fragile_below']:.0%}."
+        )
+        lines.append(f"Fragile cases: {', '.join(table['fragile']) or 'none'}")
+        lines.append(f"Too close to call: {', '.join(table['too_close']) or 'none'}")
+    return lines
+
+
 def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
     """The agreement table for people: response labels, not ids; whole column titles,
     stacked over as many lines as they need, every column aligned."""
@@ -225,24 +250,7 @@ def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
             + (f"  <- {', '.join(marks)}" if marks else "")
         )
     lines.append("")
-    if table["cases"]:
-        lines.append(f"Agreement: {table['agree']}/{table['cases']} = {table['agreement']:.1%}")
-        plain = table.get("without_outcome_coded")
-        if plain and plain["cases"]:
-            excluded = listed([response_label(kb, r).lower() for r in plain["excluded"]], "or")
-            lines.append(
-                f"Without the cases coded as {excluded} (their answers state the outcome): "
-                f"{plain['agree']}/{plain['cases']} = {plain['agreement']:.1%}"
-            )
-    st = table.get("stability")
-    if st:
-        lines.append(
-            f"Stable: the share of {st['draws']} random perturbations of every weight (each within "
-            f"\u00b1{st['perturbation']:.0%}, seed {st['seed']}) that keep the verdict; "
-            f"fragile below {st['fragile_below']:.0%}."
-        )
-        lines.append(f"Fragile cases: {', '.join(table['fragile']) or 'none'}")
-        lines.append(f"Too close to call: {', '.join(table['too_close']) or 'none'}")
+    lines += evaluation_summary(table, kb)
     lines.append("")
 
     columns = list(kb.response_ids) + ["none"]

@@ -43,7 +43,7 @@ LEGEND = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StateNode:
     id: str
     name: str
@@ -55,7 +55,17 @@ class StateNode:
     misassigned: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class _Column:
+    """One column of the layout before it is placed: a bloc, or the unaligned states."""
+
+    title: str
+    members: tuple[str, ...]  # largest first
+    bloc: int | None  # index in the coalitions shown; None: unaligned
+    colour: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class CoalitionLayout:
     width: float
     height: float
@@ -89,27 +99,49 @@ def coalition_layout(
     shown = [tuple(b) for b in (result.coalitions if blocs is None else blocs)]
     placed = {s for b in shown for s in b}
     rest = result.unaligned if blocs is None else tuple(s.id for s in sc.states if s.id not in placed)
-    groups: list[tuple[str, tuple[str, ...], int | None, str]] = []
+    groups: list[_Column] = []
     for i, bloc in enumerate(shown):
-        colour = BLOC_COLOURS[i % len(BLOC_COLOURS)]
-        groups.append((f"{title} {i + 1}", tuple(sorted(bloc, key=lambda s: -sc.state(s).capability)), i, colour))
+        groups.append(
+            _Column(
+                title=f"{title} {i + 1}",
+                members=tuple(sorted(bloc, key=lambda s: -sc.state(s).capability)),
+                bloc=i,
+                colour=BLOC_COLOURS[i % len(BLOC_COLOURS)],
+            )
+        )
     if rest:
-        groups.append(("Unaligned", tuple(sorted(rest, key=lambda s: -sc.state(s).capability)), None, UNALIGNED))
+        groups.append(
+            _Column(
+                title="Unaligned",
+                members=tuple(sorted(rest, key=lambda s: -sc.state(s).capability)),
+                bloc=None,
+                colour=UNALIGNED,
+            )
+        )
     wrong = set(result.misassigned or ())
     nodes: dict[str, StateNode] = {}
     columns = []
     x = float(MARGIN)
     header = float(MARGIN + TITLE_SIZE + 14)
     height = header
-    for title, members, index, colour in groups:
-        widest_r = max(radius(s) for s in members)
-        label_w = min(MAX_LABEL, max(text_width(sc.state(s).name, LABEL_SIZE) for s in members))
+    for group in groups:
+        widest_r = max(radius(s) for s in group.members)
+        label_w = min(MAX_LABEL, max(text_width(sc.state(s).name, LABEL_SIZE) for s in group.members))
         centre = x + widest_r
-        columns.append((title, centre, colour))
+        columns.append((group.title, centre, group.colour))
         y = header
-        for s in members:
+        for s in group.members:
             r = radius(s)
-            nodes[s] = StateNode(s, sc.state(s).name, centre, y + r, r, index, colour, s in wrong)
+            nodes[s] = StateNode(
+                id=s,
+                name=sc.state(s).name,
+                x=centre,
+                y=y + r,
+                r=r,
+                bloc=group.bloc,
+                colour=group.colour,
+                misassigned=s in wrong,
+            )
             y += 2 * r + ROW_GAP
         height = max(height, y)
         x = centre + widest_r + LABEL_GAP + label_w + 56
@@ -117,12 +149,12 @@ def coalition_layout(
     pairs = sorted({tuple(sorted((s, p))) for s, c in result.states.items() if c.side == "against" for p in c.partners})
     legend = max(text_width(line, SUBLABEL_SIZE) for line in LEGEND) + 2 * MARGIN
     return CoalitionLayout(
-        max(x - 56 + MARGIN, legend),
-        height + MARGIN + 46,
-        tuple(columns),
-        nodes,
-        threats,
-        tuple((a, b) for a, b in pairs),
+        width=max(x - 56 + MARGIN, legend),
+        height=height + MARGIN + 46,
+        columns=tuple(columns),
+        nodes=nodes,
+        threats=threats,
+        partners=tuple((a, b) for a, b in pairs),
     )
 
 

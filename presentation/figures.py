@@ -7,10 +7,10 @@ comes from the Result.
 API (coordinates in pixels at 96 dpi, origin top left; a node's x, y is its top left):
 
 - ``chain_layout(result) -> ChainLayout``: the inference chain, left to right.
-  ``ChainLayout(width, height, nodes, edges, columns, legend_y)``, with
+  ``ChainLayout(width=, height=, nodes=, edges=, columns=, legend_y=)``, with
   ``.node(id)`` and ``.node_at(x, y)`` (hit testing for clicks and tooltips).
-  ``Node(id, kind, label, sublabel, x, y, w, h, rule_id, fact, response, emphasis,
-  tone, tooltip)``; ``kind`` is 'answer' | 'derived' | 'rule' | 'choice' | 'response';
+  ``Node(id=, kind=, label=, sublabel=, x=, y=, w=, h=, rule_id=, fact=, response=,
+  emphasis=, tone=, tooltip=)``; ``kind`` is 'answer' | 'derived' | 'rule' | 'choice' | 'response';
   ids are 'answer:<factor>', 'derived:<fact>', 'rule:<rule id>',
   'choice:<stage>:<alternative>' (a stage's alternative: rules weigh on these; the
   verdict's path is emphasised). A choice node's ``response`` is the response a click
@@ -24,7 +24,7 @@ API (coordinates in pixels at 96 dpi, origin top left; a node's x, y is its top 
   ``node_colours(node) -> (stroke, fill, text)`` and ``PALETTE`` keep the app and
   the reports in the same colours. ``Column(title, x, w)`` are the column headings.
 - ``threat_profile(result) -> ThreatProfile``: iterates over
-  ``ThreatSource(factor, label, level_label, points, max_points, unknown)`` and has
+  ``ThreatSource(factor=, label=, level_label=, points=, max_points=, unknown=)`` and has
   ``total``, ``maximum``, ``band`` (the threat level), ``estimated``, ``range`` and
   ``bands`` [(level, first point, last point)]; ``threat_caption(profile)`` in words.
 - ``chain_svg(result)``, ``threat_svg(result)``, ``support_svg(result)``: standalone
@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from html import escape as _html_escape
 
 from alliance_advisor.presentation.citations import merge_citations
+from alliance_advisor.presentation.style import FONT_FAMILY, INK, MUTED
 from alliance_advisor.rules.case import ThreatScore
 from alliance_advisor.rules.inference import score_parts
 from alliance_advisor.rules.kb import DERIVE, UNKNOWN
@@ -59,11 +60,8 @@ PALETTE = {
     "derived": ("#4c6a92", "#eaf0f7", "#1f2933"),
     "verdict": ("#1d4e89", "#dce8f6", "#0f2c4f"),
 }
-INK = "#1f2933"
-MUTED = "#6b7785"
 GRID = "#d5dce3"
 EDGE = "#9aa8b6"
-FONT_FAMILY = "'Helvetica Neue', Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 # Threat bands from calm to alarming, by band position (low .. severe).
 BAND_COLOURS = ("#d9e7d3", "#f3e6bf", "#f1cfb0", "#e7b3aa")
 
@@ -72,7 +70,9 @@ SUBLABEL_SIZE = 11  # px, node second lines
 TITLE_SIZE = 13  # px, column headings
 
 
-@dataclass
+# The layout records are keyword-only but not frozen: the layout places and sizes
+# its nodes and marks its edges after building them.
+@dataclass(kw_only=True)
 class Node:
     id: str
     kind: str  # 'answer' | 'derived' | 'rule' | 'choice' | 'response'
@@ -118,7 +118,7 @@ class Column:
     w: float
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ChainLayout:
     width: float
     height: float
@@ -134,7 +134,7 @@ class ChainLayout:
         return next((n for n in self.nodes if n.contains(px, py)), None)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ThreatSource:
     factor: str
     label: str
@@ -144,7 +144,7 @@ class ThreatSource:
     unknown: bool
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ThreatProfile:
     """The four sources of threat; iterates over its sources like a list."""
 

@@ -4,6 +4,7 @@ the agreement with the record; and the terminal rendering of ``main.py scenario`
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
 from alliance_advisor.presentation.figures import capital
 from alliance_advisor.presentation.grammar import closed, counted
@@ -160,20 +161,34 @@ def choice_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) 
     return f"{label} (facing {threat})."
 
 
-def rival_theories(result: ScenarioResult) -> list[tuple[str, str, tuple[tuple[str, ...], ...], int | None]]:
-    """(theory, how its blocs were found, its blocs, states placed as observed) for ours
-    and each rival theory of the run (rules/scenario/_baselines.py), ours first."""
+@dataclass(frozen=True, kw_only=True)
+class RivalTheory:
+    """One theory's blocs for a scenario, as the rival-theories views show them."""
+
+    theory: str
+    how: str  # how its blocs were found
+    blocs: tuple[tuple[str, ...], ...]
+    agreed: int | None  # states placed as observed (None without observed blocs)
+
+
+def rival_theories(result: ScenarioResult) -> list[RivalTheory]:
+    """Ours and each rival theory of the run (rules/scenario/_baselines.py), ours first."""
     b = result.baselines
     ours = sum(bool(v) for v in result.agreement.values()) if result.agreement is not None else None
     return [
-        ("Balance of threat (Walt)", "this run", result.coalitions, ours),
-        (
-            "Landscape theory (Axelrod and Bennett 1993)",
-            b.landscape.method or "",
-            b.landscape.coalitions,
-            b.landscape.agreed,
+        RivalTheory(theory="Balance of threat (Walt)", how="this run", blocs=result.coalitions, agreed=ours),
+        RivalTheory(
+            theory="Landscape theory (Axelrod and Bennett 1993)",
+            how=b.landscape.method or "",
+            blocs=b.landscape.coalitions,
+            agreed=b.landscape.agreed,
         ),
-        ("Balance of power", "all against the strongest", b.power.coalitions, b.power.agreed),
+        RivalTheory(
+            theory="Balance of power",
+            how="all against the strongest",
+            blocs=b.power.coalitions,
+            agreed=b.power.agreed,
+        ),
     ]
 
 
@@ -192,11 +207,11 @@ def baseline_rows(result: ScenarioResult) -> list[tuple[str, str, str, str, str]
         result.baselines.power.misassigned,
     ]
     rows = []
-    for (theory, how, blocs, agreed), wrong in zip(rival_theories(result), misplaced):
-        placed = f"{agreed} of {n}" if agreed is not None else "-"
-        listed_blocs = "; ".join(f"{k}. {names(result, list(b))}" for k, b in enumerate(blocs, 1)) or "none"
+    for rival, wrong in zip(rival_theories(result), misplaced):
+        placed = f"{rival.agreed} of {n}" if rival.agreed is not None else "-"
+        listed_blocs = "; ".join(f"{k}. {names(result, list(b))}" for k, b in enumerate(rival.blocs, 1)) or "none"
         misnamed = "-" if wrong is None else (names(result, list(wrong)) or "none")
-        rows.append((theory, how, placed, listed_blocs, misnamed))
+        rows.append((rival.theory, rival.how, placed, listed_blocs, misnamed))
     return rows
 
 
@@ -205,10 +220,10 @@ def rival_theories_lines(result: ScenarioResult) -> list[str]:
     many states it places as observed, ours first."""
     n = len(result.scenario.states)
     lines = ["", "Rival theories" + (" (states placed as observed)" if result.agreement is not None else "")]
-    for theory, how, blocs, agreed in rival_theories(result):
-        score = f": {agreed} of {n}" if agreed is not None else ""
-        lines.append(f"  {theory}, {how}{score}")
-        for k, bloc in enumerate(blocs, 1):
+    for rival in rival_theories(result):
+        score = f": {rival.agreed} of {n}" if rival.agreed is not None else ""
+        lines.append(f"  {rival.theory}, {rival.how}{score}")
+        for k, bloc in enumerate(rival.blocs, 1):
             lines += textwrap.wrap(
                 f"{k}. {names(result, list(bloc))}", 96, initial_indent="    ", subsequent_indent="       "
             )

@@ -333,7 +333,7 @@ def why_not_stage_text(kb: KnowledgeBase, result: Result, response: str) -> str:
     return f"At the {info.stage} stage, {theirs} ({signed(won)}) beat {mine} ({signed(info.support)})."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StageLine:
     """One stage as every view shows it: a row of the stage table and its sentences."""
 

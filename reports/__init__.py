@@ -1,25 +1,22 @@
 """Reasoning reports (Markdown, HTML, PDF) and the figures shared with the app.
 
-Every format renders the one Result of the engine (built with ``extras=True``);
-none re-derives reasoning. JSON is assembled once per kind of result (export.json_data).
+A report is laid out once, as blocks (reports/blocks.py), by the builder of its kind
+(case.py, scenario.py, history.py), from the one result of the engine; none re-derives
+reasoning. The renderers (markdown.py, html.py, pdf.py, and writing.py that picks one
+for a format) format blocks and know no kind of result. Files are written through
+app/export.py (``write(result, path, fmt, paper)``), which picks the kind's builder.
 
-    export.write(result, path, fmt, paper)        any result (a case's, a scenario's), fmt in FORMATS
-    write_report(result, fmt, path, paper="a4")   a case's result (the same, kept for its callers)
-    FORMATS                                        fmt -> file-dialog filter text
-    FORMAT_NAMES                                   fmt -> what was written ('a PDF report')
-    format_for_path(path)                          the fmt a file name's extension asks for, or None
-    render_markdown(result, image_stem)            str (images named image_stem-chain.svg, ...)
-    render_html(result)                            str, one self-contained page
+    report_blocks(result, output=Output(...))      a case's Report (reports/case.py)
+    render_markdown(report, image_stem)            str (images named image_stem-chain.svg, ...)
+    render_html(report)                            str, one self-contained page
+    write_blocks(report, fmt, path, paper)         a Report to a file in md, html or pdf
     (the figures themselves are laid out in presentation.figures, with no Qt)
 """
 
 _EXPORTS = {
-    "FORMATS": "export",
-    "FORMAT_NAMES": "export",
-    "format_for_path": "export",
-    "write_report": "export",
     "render_html": "html",
     "render_markdown": "markdown",
+    "write_blocks": "writing",
 }
 
 __all__ = list(_EXPORTS)

@@ -1,9 +1,9 @@
 """What a report says, independent of its format.
 
 ``report_blocks(result)`` turns the one Result into a list of blocks (headings,
-paragraphs, tables, figures...). The Markdown, HTML and PDF renderers only format
-these blocks: the wording of a report lives here once, and no renderer re-derives
-any reasoning.
+paragraphs, tables, figures...: reports/blocks.py). The Markdown, HTML and PDF
+renderers only format these blocks: the wording of a report lives here once, and no
+renderer re-derives any reasoning or knows what kind of result it came from.
 """
 
 from __future__ import annotations
@@ -12,101 +12,30 @@ import datetime
 import os
 import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from alliance_advisor.presentation import figures, wording
 from alliance_advisor.presentation.citations import inverted_name, listed_sources, merge_citations, merge_pages
 from alliance_advisor.presentation.figures import capital, signed
 from alliance_advisor.presentation.grammar import closed, counted, plural
+from alliance_advisor.reports.blocks import (
+    BR,
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    KeyValues,
+    Para,
+    Report,
+    Run,
+    Table,
+    code,
+    emphasis,
+    strong,
+)
 from alliance_advisor.rules.case import Analogue, Case, FiredRule, Result, WhatIf, WorldOutcome
 from alliance_advisor.rules.kb import KnowledgeBase, Source
 from alliance_advisor.rules.version import app_version
-
-# ------------------------------------------------------------------- the blocks
-
-
-@dataclass(frozen=True)
-class Run:
-    """A piece of text with one style: '' plain, 'b' strong, 'i' emphasis,
-    'code' an identifier, 'br' a line break (text ignored)."""
-
-    text: str
-    style: str = ""
-
-
-BR = Run("", "br")
-
-
-def b(text: str) -> Run:
-    return Run(text, "b")
-
-
-def i(text: str) -> Run:
-    return Run(text, "i")
-
-
-def code(text: str) -> Run:
-    return Run(text, "code")
-
-
-@dataclass
-class Heading:
-    level: int  # 1 title, 2 section, 3 subsection
-    text: str
-    anchor: str = ""
-
-
-@dataclass
-class Para:
-    runs: list[Run]
-    kind: str = ""  # '' body, 'lead' a standfirst, 'small' a caption or note
-
-
-@dataclass
-class Bullets:
-    items: list[list[Run]]  # each a list of runs
-    ordered: bool = False
-
-
-@dataclass
-class Table:
-    header: list[str]  # column titles (plain text)
-    rows: list[list[list[Run]]]  # each a list of cells; a cell is a list of runs
-    kind: str = ""  # a hint for styling: 'answers', 'steps', 'support', ...
-    numeric: tuple[int, ...] = ()  # indices of right-aligned columns
-    widths: tuple[int, ...] = ()  # column widths in percent (HTML and PDF; Markdown ignores them)
-    whole: bool = False  # PDF: on one page, with its heading, when it fits on a page
-
-
-@dataclass
-class KeyValues:
-    rows: list[tuple[str, list[Run]]]  # (key text, list of runs)
-    kind: str = ""
-    widths: tuple[int, ...] = ()  # column widths in percent (PDF: the same for the pieces of a split list)
-
-
-@dataclass
-class Figure:
-    key: str  # 'chain', 'threat', 'support': also the image file suffix
-    svg: str
-    caption: list[Run]  # runs
-    alt: str
-    wide: bool = False  # wider than the text column (the inference chain)
-
-
-# Every kind of block, as the renderers take them.
-Block = Heading | Para | Bullets | Table | KeyValues | Figure
-
-
-@dataclass
-class Report:
-    title: str
-    blocks: list[Block] = field(default_factory=list)
-    generated: str = ""
-
-    def figures(self) -> list[Figure]:
-        return [blk for blk in self.blocks if isinstance(blk, Figure)]
-
 
 # ------------------------------------------------------------------ the words
 
@@ -128,7 +57,7 @@ def _fact_runs(kb: KnowledgeBase, facts: dict[str, str], kinds: dict[str, str] |
         if n:
             runs.append(BR)
         text = f"{capital(kb.fact_label(fact))}: {kb.level_label(fact, level)}"
-        runs.append(i(text) if kinds and kinds.get(fact) == "derived" else Run(text))
+        runs.append(emphasis(text) if kinds and kinds.get(fact) == "derived" else Run(text))
     return runs
 
 
@@ -157,7 +86,7 @@ def _summary(result: Result) -> list[Block]:
     if result.verdict:
         verdict = [
             Run("The theory predicts: "),
-            b(result.verdict_label),
+            strong(result.verdict_label),
             Run(". "),
             Run(kb.response(result.verdict).meaning),
         ]
@@ -171,10 +100,10 @@ def _summary(result: Result) -> list[Block]:
                 f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
                 f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1."
             )
-        rows.append(("Confidence", [b(f"{result.confidence:.2f}"), Run(margin)]))
+        rows.append(("Confidence", [strong(f"{result.confidence:.2f}"), Run(margin)]))
         rows += _qualifier_rows(kb, result)
     else:
-        verdict = [b("No verdict"), Run(": " + wording.no_verdict_text(kb, result))]
+        verdict = [strong("No verdict"), Run(": " + wording.no_verdict_text(kb, result))]
         if result.next_questions:
             rows.append(
                 (
@@ -193,7 +122,7 @@ def _summary(result: Result) -> list[Block]:
             (
                 "Threat level",
                 [
-                    b(result.threat_level),
+                    strong(result.threat_level),
                     Run(
                         f": {profile.total} of {profile.maximum} points: the means of the power (aggregate power, "
                         "proximity, offensive capability) weighed by its perceived intentions."
@@ -206,7 +135,7 @@ def _summary(result: Result) -> list[Block]:
             (
                 "Threat level",
                 [
-                    b("left open"),
+                    strong("left open"),
                     Run(
                         f": {figures.threat_caption(profile)}; the levels possible are "
                         f"{', '.join(result.threat_score.bands)}."
@@ -221,7 +150,7 @@ def _summary(result: Result) -> list[Block]:
             "differs": ": the record differs from the theory's prediction.",
             "no_prediction": ": the theory makes no prediction yet to compare with the record.",
         }[kind]
-        rows.append(("What the state did", [b(kb.response(case.observed).label), Run(comparison)]))
+        rows.append(("What the state did", [strong(kb.response(case.observed).label), Run(comparison)]))
     world = kb.world(result.world)
     rows.append(("World", [Run(f"{world.title}: {' '.join(world.description.split())}")]))
     if result.unknown:
@@ -230,7 +159,7 @@ def _summary(result: Result) -> list[Block]:
             (
                 "Unknown answers",
                 [
-                    b(str(len(result.unknown))),
+                    strong(str(len(result.unknown))),
                     Run(f" ({names}): the engine reasoned without them; a rule that needed one did not fire."),
                 ],
             )
@@ -254,7 +183,7 @@ def _qualifier_rows(kb: KnowledgeBase, result: Result) -> list[tuple[str, list[R
     the notes every view shows under the headline (presentation/wording.py)."""
     rows: list[tuple[str, list[Run]]] = []
     for kind, sentence in wording.qualifiers(kb, result):
-        runs = [b(sentence)] if kind in ("close", "fragile") else [Run(sentence)]
+        runs = [strong(sentence)] if kind in ("close", "fragile") else [Run(sentence)]
         rows.append((QUALIFIER_KEYS[kind], runs))
     return rows
 
@@ -269,14 +198,14 @@ def _case_section(result: Result) -> list[Block]:
             rows.append(
                 [
                     [Run(factor.question)],
-                    [b("Unknown")],
-                    [i("Not known to the analyst; the engine reasoned without it.")],
+                    [strong("Unknown")],
+                    [emphasis("Not known to the analyst; the engine reasoned without it.")],
                 ]
             )
         else:
             found = factor.level(level)
             assert found is not None  # a loaded case answers with its factors' levels
-            rows.append([[Run(factor.question)], [b(found.label)], [Run(found.meaning)]])
+            rows.append([[Run(factor.question)], [strong(found.label)], [Run(found.meaning)]])
     blocks.append(Table(["Question", "Answer", "What the answer means"], rows, "answers", widths=(42, 17, 41)))
     if case.notes.strip():
         blocks.append(Heading(3, "Analyst's notes", "notes"))
@@ -296,7 +225,7 @@ def _figures_section(result: Result) -> list[Block]:
             "chain",
             figures.chain_svg(result),
             [
-                b("Inference chain. "),
+                strong("Inference chain. "),
                 Run(
                     "Read from left to right: the answers the rules read (unknown answers dashed), the facts "
                     "derived from them, every support rule that fired with its weight, and the responses it "
@@ -310,7 +239,7 @@ def _figures_section(result: Result) -> list[Block]:
             "threat",
             figures.threat_svg(result),
             [
-                b("Threat profile. "),
+                strong("Threat profile. "),
                 Run(
                     "Each of the four sources of threat adds points on an equal footing (Walt 1987, p. 21); "
                     f"the total sets the threat level: {figures.threat_caption(profile)}."
@@ -322,7 +251,7 @@ def _figures_section(result: Result) -> list[Block]:
             "support",
             figures.support_svg(result),
             [
-                b("Support per response. "),
+                strong("Support per response. "),
                 Run(
                     "The combined certainty factor of each response, from \u22121 (ruled out) to +1 (certain). "
                     "The verdict is the response with the most support; the confidence is its margin over "
@@ -337,11 +266,17 @@ def _figures_section(result: Result) -> list[Block]:
 def _conclusion_runs(kb: KnowledgeBase, item: FiredRule) -> list[Run]:
     if item.asserted is not None:
         return _joined(
-            [[i(capital(kb.fact_label(f))), Run(f": {kb.level_label(f, lv)}")] for f, lv in item.asserted.items()],
+            [
+                [emphasis(capital(kb.fact_label(f))), Run(f": {kb.level_label(f, lv)}")]
+                for f, lv in item.asserted.items()
+            ],
             sep=BR,
         )
     return _joined(
-        [[b(signed(cf)), Run(f" {wording.effect_label(kb, item.layer, r)}")] for r, cf in (item.effects or {}).items()],
+        [
+            [strong(signed(cf)), Run(f" {wording.effect_label(kb, item.layer, r)}")]
+            for r, cf in (item.effects or {}).items()
+        ],
         sep=BR,
     )
 
@@ -390,7 +325,7 @@ def _reasoning_section(result: Result) -> list[Block]:
                 if score.settled
                 else f"left open between {score.range[0]} and {score.range[1]} of {score.maximum}"
             )
-            rule += [BR, i(f"Means: {points or 'none known'}{weight}; {total}.")]
+            rule += [BR, emphasis(f"Means: {points or 'none known'}{weight}; {total}.")]
         rows.append(
             [
                 [Run(str(item.step))],
@@ -407,7 +342,7 @@ def _reasoning_section(result: Result) -> list[Block]:
         Para(
             [
                 Run("Facts in "),
-                i("italics"),
+                emphasis("italics"),
                 Run(" were derived by earlier rules; the others are answers to the questionnaire."),
             ],
             "small",
@@ -424,7 +359,7 @@ def _reasoning_section(result: Result) -> list[Block]:
                 [
                     code(p),
                     Run(" "),
-                    b(kb.proposition(p).title),
+                    strong(kb.proposition(p).title),
                     Run(f" ({kb.proposition(p).citation}). {' '.join(kb.proposition(p).text.split())}"),
                 ]
                 for p in used
@@ -439,7 +374,7 @@ def _support_rows(result: Result) -> list[list[list[Run]]]:
     rows: list[list[list[Run]]] = []
     for rid in figures.response_order(result):
         detail = result.support_detail[rid]
-        label = [b(kb.response(rid).label)] if rid == result.verdict else [Run(kb.response(rid).label)]
+        label = [strong(kb.response(rid).label)] if rid == result.verdict else [Run(kb.response(rid).label)]
         rows.append(
             [
                 label,
@@ -460,9 +395,9 @@ def _stages_section(result: Result) -> list[Block]:
     dash = "\u2014"
     rows = [
         [
-            [b(f"{row.number}. {row.title}")],
+            [strong(f"{row.number}. {row.title}")],
             [Run(row.question)],
-            [b(row.conclusion)] if row.conclusion else [Run(dash)],
+            [strong(row.conclusion)] if row.conclusion else [Run(dash)],
             [Run(row.runner_up or dash)],
             [Run(row.margin or dash)],
             [Run(row.decided_by)],
@@ -489,7 +424,7 @@ def _stages_section(result: Result) -> list[Block]:
             (12, 22, 16, 14, 8, 28),
         ),
     ]
-    blocks.append(Bullets([[b(row.why + " "), Run(row.answer)] for row in table]))
+    blocks.append(Bullets([[strong(row.why + " "), Run(row.answer)] for row in table]))
     return blocks
 
 
@@ -549,7 +484,7 @@ def _whatif_section(result: Result, whatif: WhatIf) -> list[Block]:
                         [Run(capital(kb.fact_label(f.factor)))],
                         [Run(kb.level_label(f.factor, f.from_))],
                         [Run(kb.level_label(f.factor, f.to))],
-                        [b(_response_label(kb, f.verdict))],
+                        [strong(_response_label(kb, f.verdict))],
                     ]
                     for f in flips
                 ],
@@ -576,10 +511,10 @@ def _whatif_section(result: Result, whatif: WhatIf) -> list[Block]:
 def _by_level_runs(kb: KnowledgeBase, factor: str, by_level: dict[str, str | None]) -> list[Run]:
     verdicts = set(by_level.values())
     if len(verdicts) == 1:
-        return [b(_response_label(kb, verdicts.pop())), Run(" whatever the answer")]
+        return [strong(_response_label(kb, verdicts.pop())), Run(" whatever the answer")]
     return _joined(
         [
-            [Run(f"{kb.level_label(factor, level)}: "), b(_response_label(kb, verdict))]
+            [Run(f"{kb.level_label(factor, level)}: "), strong(_response_label(kb, verdict))]
             for level, verdict in by_level.items()
         ],
         "; ",
@@ -595,8 +530,8 @@ def _worlds_section(result: Result, worlds: dict[str, WorldOutcome]) -> list[Blo
             continue
         rows.append(
             [
-                [b(data.title)],
-                [b(data.verdict_label), Run(f" ({data.confidence:.2f})")],
+                [strong(data.title)],
+                [strong(data.verdict_label), Run(f" ({data.confidence:.2f})")],
                 [Run(" ".join(data.advice.split()))],
                 [Run(" ".join(data.risk.split()))],
             ]
@@ -630,9 +565,9 @@ def _analogues_section(result: Result, analogues: tuple[Analogue, ...]) -> list[
         differences = ", ".join(kb.fact_label(f) for f in a.differences) or "none"
         rows.append(
             [
-                [Run(title + year), BR, i(f"{a.state} facing {a.threat}")],
+                [Run(title + year), BR, emphasis(f"{a.state} facing {a.threat}")],
                 [Run(f"{a.similarity:.0%}")],
-                [b(_response_label(kb, a.observed))],
+                [strong(_response_label(kb, a.observed))],
                 [Run(_response_label(kb, a.predicted)), Run(" (right)" if a.theory_right else " (wrong)")],
                 [Run(differences)],
             ]
@@ -655,7 +590,7 @@ def theory_reference(source: Source) -> list[Run]:
     name itself may end in an initial."""
     return [
         Run(closed(inverted_name(source.author)) + " "),
-        i(source.title),
+        emphasis(source.title),
         Run(f". {source.place}: {source.publisher}, {source.year}."),
     ]
 
@@ -795,9 +730,4 @@ def report_blocks(result: Result, generated: str | None = None, output: Output |
     blocks += _references_section(result)
     blocks += _cite_section(result, generated, title)
     blocks += _reproduce_section(result, generated, output)
-    return Report(title, blocks, generated)
-
-
-def plain_text(runs: Iterable[Run]) -> str:
-    """The runs without styles (for alt texts and the PDF outline)."""
-    return "".join("\n" if r.style == "br" else r.text for r in runs)
+    return Report(title, blocks, generated, result.knowledge_version)

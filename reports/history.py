@@ -16,12 +16,22 @@ import os
 import re
 import shlex
 from collections.abc import Mapping
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from alliance_advisor.presentation.history import COLUMNS, METHOD, THEORY_NAMES, best_and_worst, headline_rows
-from alliance_advisor.reports.case import Block, Bullets, Figure, Heading, Para, Report, Run, Table, b, code, i
-from alliance_advisor.rules.errors import ExportError
+from alliance_advisor.reports.blocks import (
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    Para,
+    Report,
+    Run,
+    Table,
+    code,
+    emphasis,
+    strong,
+)
 from alliance_advisor.rules.version import app_version
 
 
@@ -63,7 +73,7 @@ def _as_figure(svg: str) -> str:
 
 def _cited(text: str) -> list[Run]:
     """A citation as runs: its *starred* titles in italics."""
-    return [i(part) if n % 2 else Run(part) for n, part in enumerate(text.split("*")) if part]
+    return [emphasis(part) if n % 2 else Run(part) for n, part in enumerate(text.split("*")) if part]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> Table:
@@ -103,7 +113,7 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
                 "eras",
                 svg,
                 [
-                    b("Agreement by era. "),
+                    strong("Agreement by era. "),
                     Run("Pairs and onsets F1 of each theory, by era (counts pooled over the era's years)."),
                 ],
                 "Pairs and onsets F1 of each theory by era",
@@ -148,8 +158,8 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
         ),
         Heading(2, "Data"),
         Bullets(
-            [[b(f["release"]), Run(": "), *_cited(f["citation"])] for f in run["data"]["files"]]
-            + [[b("Extracted with"), Run(": "), *_cited(run["data"]["extracted_with"])]]
+            [[strong(f["release"]), Run(": "), *_cited(f["citation"])] for f in run["data"]["files"]]
+            + [[strong("Extracted with"), Run(": "), *_cited(run["data"]["extracted_with"])]]
         ),
         Heading(2, "Cite and reproduce"),
         Para(
@@ -163,7 +173,7 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
     ]
     if command:
         blocks.append(Para([code(command)]))
-    return Report(title, blocks, generated)
+    return Report(title, blocks, generated, str(run.get("knowledge_version", "")))
 
 
 def _command(run: Mapping[str, Any], fmt: str, path: str) -> str:
@@ -177,14 +187,7 @@ def _command(run: Mapping[str, Any], fmt: str, path: str) -> str:
     return shlex.join([*args, "--format", fmt, "-o", os.path.basename(path)])
 
 
-def write_history_report(run: Mapping[str, Any], fmt: str, path: str, paper: str) -> None:
-    """Write the report in md, html or pdf, atomically (ExportError naming the path)."""
-    path = os.fspath(path)
-    if fmt not in ("md", "html", "pdf"):
-        raise ExportError(f"unknown report format '{fmt}' (expected md, html, pdf)", path)
-    report = history_report_blocks(run, command=_command(run, fmt, path))
-    # The renderers read the knowledge base's version from the result they report on.
-    stamp = cast(Any, SimpleNamespace(knowledge_version=run.get("knowledge_version", "")))
-    from alliance_advisor.reports.writing import write_blocks
-
-    write_blocks(stamp, report, fmt, path, paper)
+def history_report(run: Mapping[str, Any], fmt: str, path: str, paper: str = "a4") -> Report:
+    """The report of a history run as blocks, with the command that writes it again
+    in ``fmt`` to ``path`` (the paper is the renderer's alone)."""
+    return history_report_blocks(run, command=_command(run, fmt, os.fspath(path)))

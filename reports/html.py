@@ -6,26 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape
-from typing import TYPE_CHECKING, cast
 
-from alliance_advisor.presentation.figures import FONT_FAMILY
-from alliance_advisor.rules.case import Result
-
-if TYPE_CHECKING:
-    from alliance_advisor.rules.scenario import ScenarioResult
-from alliance_advisor.reports.case import (
-    Block,
-    Bullets,
-    Figure,
-    Heading,
-    KeyValues,
-    Output,
-    Para,
-    Report,
-    Run,
-    Table,
-    report_blocks,
-)
+from alliance_advisor.presentation.style import FONT_FAMILY
+from alliance_advisor.reports.blocks import Block, Bullets, Figure, Heading, KeyValues, Para, Report, Run, Table
 from alliance_advisor.rules.version import app_version
 
 # Even if some text slipped through unescaped, the page may run no script and load
@@ -205,10 +188,8 @@ def _opens_wide_page(blocks: list[Block], n: int) -> bool:
     return isinstance(block, Heading) and isinstance(following, Figure) and following.wide
 
 
-def render_html(result: Result | ScenarioResult, report: Report | None = None) -> str:
-    """The whole report as one HTML document (str)."""
-    # A scenario brings its own report (reports/scenario.py).
-    report = report or report_blocks(cast("Result", result), output=Output("html"))
+def render_html(report: Report) -> str:
+    """The whole report (of any kind: its builder laid it out) as one HTML document (str)."""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -223,7 +204,7 @@ def render_html(result: Result | ScenarioResult, report: Report | None = None) -
 <main>
 {blocks_html(report.blocks)}
 <footer>Alliance Advisor {escape(app_version())} reasoning report, generated {escape(report.generated)}
-with knowledge base version {escape(result.knowledge_version)}.</footer>
+with knowledge base version {escape(report.knowledge_version)}.</footer>
 </main>
 </body>
 </html>

@@ -3,25 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
 
-from alliance_advisor.rules.case import Result
-
-if TYPE_CHECKING:
-    from alliance_advisor.rules.scenario import ScenarioResult
-
-from alliance_advisor.reports.case import (
-    Bullets,
-    Figure,
-    Heading,
-    KeyValues,
-    Output,
-    Para,
-    Report,
-    Run,
-    Table,
-    report_blocks,
-)
+from alliance_advisor.reports.blocks import Bullets, Figure, Heading, KeyValues, Para, Report, Run, Table
 
 # Characters that start markup anywhere in a line (GitHub also reads ~ as
 # strikethrough and $ as maths). & < > become entities, so no HTML gets through.
@@ -91,12 +74,10 @@ def _link_target(name: str) -> str:
     return "".join(f"%{ord(ch):02X}" if ch in " ()<>[]%" else ch for ch in name)
 
 
-def render_markdown(result: Result | ScenarioResult, image_stem: str, report: Report | None = None) -> str:
-    """The report as Markdown. Figures are linked as ``<image_stem>-<key>.svg``
-    (relative), which ``write_report`` writes beside the Markdown file."""
-    report = report or report_blocks(
-        cast("Result", result), output=Output("md", f"{image_stem}.md")
-    )  # a scenario: its own
+def render_markdown(report: Report, image_stem: str) -> str:
+    """The report (of any kind: its builder laid it out) as Markdown. Figures are
+    linked as ``<image_stem>-<key>.svg`` (relative), which ``writing.write_blocks``
+    writes beside the Markdown file."""
     parts: list[str] = []
     for block in report.blocks:
         if isinstance(block, Heading):

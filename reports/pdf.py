@@ -16,19 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypedDict, cast
 
-from alliance_advisor.presentation.figures import INK, MUTED
-from alliance_advisor.reports.case import (
-    Block,
-    Figure,
-    Heading,
-    KeyValues,
-    Output,
-    Para,
-    Report,
-    Run,
-    Table,
-    report_blocks,
-)
+from alliance_advisor.presentation.style import INK, MUTED
+from alliance_advisor.reports.blocks import Block, Figure, Heading, KeyValues, Para, Report, Run, Table
 from alliance_advisor.reports.html import blocks_html, runs_html
 from alliance_advisor.rules.errors import ExportError
 from alliance_advisor.rules.version import app_version
@@ -46,9 +35,6 @@ if TYPE_CHECKING:
     )
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QApplication
-
-    from alliance_advisor.rules.case import Result
-    from alliance_advisor.rules.scenario import ScenarioResult
 
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 DPI = 96  # layout units are CSS pixels, as in the figures
@@ -566,27 +552,23 @@ def _figure_positions(doc: QTextDocument, figures: FigureSizes) -> list[tuple[st
     return placed
 
 
-def render_pdf(result: Result | ScenarioResult, paper: str = "a4", report: Report | None = None) -> bytes:
-    """The report as PDF bytes, on A4 or Letter paper."""
+def render_pdf(report: Report, paper: str = "a4") -> bytes:
+    """The report (of any kind: its builder laid it out) as PDF bytes, on A4 or Letter paper."""
     _ensure_app()
     from PySide6.QtCore import QBuffer, QIODevice
     from PySide6.QtGui import QPdfWriter
 
-    # A scenario brings its own report (reports/scenario.py).
-    report = report or report_blocks(cast("Result", result), output=Output("pdf", "report.pdf", paper))
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setTitle(f"{report.title}: reasoning report")
     writer.setCreator("Alliance Advisor")
-    paint_report(result, report, writer, paper)
+    paint_report(report, writer, paper)
     buffer.close()
     return bytes(buffer.data().data())
 
 
-def paint_report(
-    result: Result | ScenarioResult, report: Report, device: QPdfWriter | QPrinter, paper: str = "a4"
-) -> int:
+def paint_report(report: Report, device: QPdfWriter | QPrinter, paper: str = "a4") -> int:
     """Lay the report out in pages and paint them on ``device``: a QPdfWriter for the
     PDF, the QPrinter of the print dialog for File > Print, so paper and export
     never differ. Returns the number of pages."""
@@ -597,7 +579,7 @@ def paint_report(
     size = getattr(QPageSize.PageSizeId, PAPER_SIZES[paper])
     device.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
     footer = (
-        f"Alliance Advisor {app_version()} \u00b7 knowledge base {result.knowledge_version} "
+        f"Alliance Advisor {app_version()} \u00b7 knowledge base {report.knowledge_version} "
         f"\u00b7 generated {report.generated}"
     )
     pages = _PdfPainter(device, report.title, footer)

@@ -29,7 +29,7 @@ from alliance_advisor.presentation.scenario import (
     rounds_text,
     why_greatest,
 )
-from alliance_advisor.reports.case import (
+from alliance_advisor.reports.blocks import (
     BR,
     Bullets,
     Figure,
@@ -39,11 +39,11 @@ from alliance_advisor.reports.case import (
     Report,
     Run,
     Table,
-    b,
     code,
-    i,
-    theory_reference,
+    emphasis,
+    strong,
 )
+from alliance_advisor.reports.case import theory_reference
 from alliance_advisor.rules.version import app_version
 
 
@@ -66,7 +66,7 @@ def _summary(result):
             (
                 "Against the record",
                 [
-                    b(f"{agreed} of {len(sc.states)}"),
+                    strong(f"{agreed} of {len(sc.states)}"),
                     Run(
                         " states placed as in the observed blocs; misassigned: "
                         + _state_names(result, result.misassigned)
@@ -102,10 +102,10 @@ def _choices_section(result):
         top = choice.threats[0]
         mark = []
         if result.agreement is not None and not result.agreement[sid]:
-            mark = [BR, i("placed otherwise in the record")]
+            mark = [BR, emphasis("placed otherwise in the record")]
         rows.append(
             [
-                [b(name_of(result, sid))],
+                [strong(name_of(result, sid))],
                 [Run(greatest_name(result, choice))],
                 [Run(f"{top.threat_level or 'open'} ({top.score} of {top.maximum})")],
                 [Run(choice_text(kb, result, choice))] + mark,
@@ -151,7 +151,7 @@ def _theories_section(result):
     if observed:
         lead += " Each is scored against the observed blocs with the same matching."
     rows = [
-        [[b(theory)], [Run(how)], [Run(placed)], [Run(blocs)], [Run(wrong)]]
+        [[strong(theory)], [Run(how)], [Run(placed)], [Run(blocs)], [Run(wrong)]]
         for theory, how, placed, blocs, wrong in baseline_rows(result)
     ]
     return [
@@ -179,7 +179,7 @@ def _data_section(result):
         )
         rows.append(
             [
-                [b(s.name)],
+                [strong(s.name)],
                 [Run(f"{s.capability:.4f}")],
                 [Run(kb.level_label("offensive_capability", s.offensive_capability))],
                 [Run(coded)],
@@ -206,11 +206,11 @@ def _data_section(result):
     ]
     if sc.neighbours:
         pairs = sorted(" \u2013 ".join(sorted(name_of(result, x) for x in pair)) for pair in sc.neighbours)
-        blocks.append(Para([b("Neighbours: "), Run("; ".join(pairs) + ".")], "small"))
+        blocks.append(Para([strong("Neighbours: "), Run("; ".join(pairs) + ".")], "small"))
     if sc.alignments:
         blocks.append(
             Para(
-                [b("Alignments in force: "), Run("; ".join(_state_names(result, a) for a in sc.alignments) + ".")],
+                [strong("Alignments in force: "), Run("; ".join(_state_names(result, a) for a in sc.alignments) + ".")],
                 "small",
             )
         )
@@ -245,10 +245,10 @@ def _reasoning_section(result):
         answers = []
         for d in choice.derivation:
             text = f"{kb.fact_label(d.factor)}: {kb.level_label(d.factor, d.level)}"
-            answers.append(i(text) if d.source == "override" else Run(text))
+            answers.append(emphasis(text) if d.source == "override" else Run(text))
             answers.append(Run("; "))
         blocks.append(Para(answers[:-1], "small"))
-        verdict = [b(res.verdict_label), Run(f" (margin {res.confidence:.2f}). ")]
+        verdict = [strong(res.verdict_label), Run(f" (margin {res.confidence:.2f}). ")]
         rests = wording.rests_on_text(kb, res) if res.verdict else wording.no_verdict_text(kb, res)
         blocks.append(Para(verdict + [Run(rests)]))
         fired = [f"{item.rule}" for item in res.fired if item.layer != "derive"]
@@ -305,7 +305,7 @@ def scenario_report_blocks(result, generated=None, output=("html", "", "a4")) ->
             "coalitions",
             coalition_svg(result),
             [
-                b("Coalitions. "),
+                strong("Coalitions. "),
                 Run(
                     "States grouped by predicted bloc, each circle's area its capability; a red arrow runs from each "
                     "state to its greatest threat, grey lines join balancing partners"
@@ -325,17 +325,10 @@ def scenario_report_blocks(result, generated=None, output=("html", "", "a4")) ->
     blocks += _data_section(result)
     blocks += _reasoning_section(result)
     blocks += _cite_section(result, generated, output)
-    return Report(title, blocks, generated)
+    return Report(title, blocks, generated, result.knowledge_version)
 
 
-def write_scenario_report(result, fmt, path, paper="a4"):
-    """Write the scenario report in md, html or pdf, atomically (ExportError naming the path)."""
-    from alliance_advisor.rules.errors import ExportError
-
-    path = os.fspath(path)
-    if fmt not in ("md", "html", "pdf"):
-        raise ExportError(f"unknown report format '{fmt}' (expected md, html, pdf)", path)
-    report = scenario_report_blocks(result, output=(fmt, os.path.basename(path), paper))
-    from alliance_advisor.reports.writing import write_blocks
-
-    write_blocks(result, report, fmt, path, paper)
+def scenario_report(result, fmt, path, paper="a4") -> Report:
+    """The report of a scenario run as blocks, told where it goes (md, html or pdf)
+    so that its reproduce line is true."""
+    return scenario_report_blocks(result, output=(fmt, os.path.basename(os.fspath(path)), paper))

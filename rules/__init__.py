@@ -33,30 +33,35 @@ from alliance_advisor.rules._face import lazy_face  # noqa: E402
 __getattr__, __dir__ = lazy_face(
     __name__,
     {
-        "Advisor": (".case._advisor", "Advisor"),
-        "Case": (".case._model", "Case"),
-        "case_to_yaml": (".case._model", "case_to_yaml"),
-        "load_case": (".case._model", "load_case"),
-        "load_library": (".case._model", "load_library"),
-        "parse_case_text": (".case._model", "parse_case_text"),
+        "Advisor": (".case", "Advisor"),
+        "Case": (".case", "Case"),
+        "case_to_yaml": (".case", "case_to_yaml"),
+        "load_case": (".case", "load_case"),
+        "load_library": (".case", "load_library"),
+        "parse_case_text": (".case", "parse_case_text"),
         "AdvisorError": (".errors", "AdvisorError"),
         "CaseError": (".errors", "CaseError"),
         "ExportError": (".errors", "ExportError"),
         "KnowledgeError": (".errors", "KnowledgeError"),
-        "UNKNOWN": (".kb._model", "UNKNOWN"),
-        "KnowledgeBase": (".kb._model", "KnowledgeBase"),
-        "load_knowledge": (".kb._load", "load_knowledge"),
-        "Result": (".case._result", "Result"),
+        "UNKNOWN": (".kb", "UNKNOWN"),
+        "KnowledgeBase": (".kb", "KnowledgeBase"),
+        "load_knowledge": (".kb", "load_knowledge"),
+        "Result": (".case", "Result"),
     },
 )
 
 if TYPE_CHECKING:
-    from alliance_advisor.rules.case._advisor import Advisor
-    from alliance_advisor.rules.case._model import Case, case_to_yaml, load_case, load_library, parse_case_text
-    from alliance_advisor.rules.case._result import Result
+    from alliance_advisor.rules.case import (
+        Advisor,
+        Case,
+        Result,
+        case_to_yaml,
+        load_case,
+        load_library,
+        parse_case_text,
+    )
     from alliance_advisor.rules.errors import AdvisorError, CaseError, ExportError, KnowledgeError
-    from alliance_advisor.rules.kb._load import load_knowledge
-    from alliance_advisor.rules.kb._model import UNKNOWN, KnowledgeBase
+    from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase, load_knowledge
 
 __all__ = [
     "AdvisorError",

@@ -13,7 +13,7 @@ import yaml
 
 from alliance_advisor.rules.errors import AdvisorError
 
-# Limits for files that travel between people (see README, "Limits").
+# Limits for files that travel between people (see docs/reasoning.md, "Limits on input").
 MAX_FILE_BYTES = 512_000  # a case or knowledge file larger than this is refused
 MAX_DEPTH = 40  # nesting deeper than this is refused
 MAX_NODES = 200_000  # YAML nodes after alias expansion (alias bombs)

@@ -18,6 +18,7 @@ def run(*args, cwd=ROOT):
     )
 
 
+@pytest.mark.slow
 def test_analyze_json_contract():
     proc = run("analyze", NORWAY, "--format", "json")
     assert proc.returncode == 0, proc.stderr
@@ -41,6 +42,7 @@ def test_analyze_json_contract():
     assert data["case"]["title"].startswith("Norway")
 
 
+@pytest.mark.slow
 def test_analyze_several_cases_in_one_call_keeps_order():
     proc = run("analyze", PERSIA, NORWAY, "--format", "json")
     assert proc.returncode == 0, proc.stderr
@@ -56,10 +58,12 @@ def test_analyze_text_is_readable():
     assert "Walt 1987" in proc.stdout
 
 
+@pytest.mark.slow
 def test_same_case_twice_gives_identical_json_across_processes():
     assert run("analyze", NORWAY, "--format", "json").stdout == run("analyze", NORWAY, "--format", "json").stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "content, expected",
     [
@@ -83,6 +87,7 @@ def test_bad_case_file_gives_one_line_and_exit_2(tmp_path, content, expected):
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
+@pytest.mark.slow
 def test_a_file_of_the_other_kind_is_named_with_the_command_that_reads_it():
     europe = str(ROOT / "knowledge" / "scenarios" / "europe_1936.yaml")
     proc = run("scenario", NORWAY)
@@ -102,6 +107,7 @@ def test_a_mixed_file_still_names_the_first_key_its_command_does_not_know(tmp_pa
     assert proc.returncode == 2 and "unknown key 'states'" in proc.stderr and str(path) in proc.stderr
 
 
+@pytest.mark.slow
 def test_missing_file_and_bad_arguments_exit_2(tmp_path):
     proc = run("analyze", str(tmp_path / "absent.yaml"))
     assert proc.returncode == 2 and "no such file" in proc.stderr
@@ -111,6 +117,7 @@ def test_missing_file_and_bad_arguments_exit_2(tmp_path):
     assert proc.returncode == 2 and "directory" in proc.stderr
 
 
+@pytest.mark.slow
 def test_unwritable_output_exits_2_and_leaves_nothing(tmp_path):
     target = tmp_path / "no-such-folder" / "out.json"
     proc = run("analyze", NORWAY, "--format", "json", "-o", str(target))
@@ -118,6 +125,7 @@ def test_unwritable_output_exits_2_and_leaves_nothing(tmp_path):
     assert not target.parent.exists()
 
 
+@pytest.mark.slow
 def test_evaluate_prints_agreement():
     proc = run("evaluate")
     assert proc.returncode == 0, proc.stderr
@@ -145,6 +153,7 @@ def test_command_line_analyze_does_not_import_qt():
     assert proc.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_evaluate_text_uses_labels_and_whole_aligned_headers(kb):
     import re
 

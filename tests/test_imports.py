@@ -53,6 +53,7 @@ def test_every_package_is_covered():
     assert len(MODULES) > 40
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", MODULES)
 def test_module_imports_alone(outcomes, name):
     code, last = outcomes[name]

@@ -8,7 +8,19 @@ reports share one layout and one palette; this module only draws.
 import math
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -22,9 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from alliance_advisor.gui.style import card, esc, set_tone, theme
+from alliance_advisor.gui.style import card, esc, named, set_tone, theme
 from alliance_advisor.presentation import figures
 from alliance_advisor.presentation.wording import next_questions_text, qualifiers, stage_table
+from alliance_advisor.rules.case import Result
+from alliance_advisor.rules.kb import KnowledgeBase
 
 SELECTED = QColor("#f2a900")
 MAX_SCALE = 1.15
@@ -64,7 +78,7 @@ DARK_FIGURE_COLOURS = {
 BACKGROUND = "#ffffff"
 
 
-def ink(colour):
+def ink(colour: str) -> str:
     """A figure colour as the current scheme shows it."""
     if theme.name == "dark":
         return DARK_FIGURE_COLOURS.get(str(colour).lower(), colour)
@@ -74,13 +88,13 @@ def ink(colour):
 class _TextLog:
     """The smallest text, in screen pixels, the last paint drew (for the legibility test)."""
 
-    smallest = None
+    smallest: float | None = None
 
 
 text_log = _TextLog()
 
 
-def _font(size_px, bold=False, italic=False):
+def _font(size_px: float, bold: bool = False, italic: bool = False) -> QFont:
     font = QFont()
     font.setPixelSize(max(1, math.ceil(size_px - 1e-6)))  # up: a floor stays a floor
     font.setBold(bold)
@@ -88,7 +102,18 @@ def _font(size_px, bold=False, italic=False):
     return font
 
 
-def _text(painter, x, y, text, size, colour, bold=False, align=Qt.AlignLeft, italic=False, width=None):
+def _text(
+    painter: QPainter,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    colour: str,
+    bold: bool = False,
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+    italic: bool = False,
+    width: float | None = None,
+) -> float:
     """Draw ``text`` with its baseline at y; ``align`` left (x is the start),
     right (x is the end) or centre; elided to ``width`` when given. Never smaller
     than MIN_TEXT_PX on screen at 100% zoom (``painter.text_floor``, in layout units)."""
@@ -99,11 +124,11 @@ def _text(painter, x, y, text, size, colour, bold=False, align=Qt.AlignLeft, ita
         text_log.smallest = on_screen
     metrics = QFontMetricsF(font)
     if width is not None:
-        text = metrics.elidedText(text, Qt.ElideRight, width)
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
     advance = metrics.horizontalAdvance(text)
-    if align == Qt.AlignRight:
+    if align == Qt.AlignmentFlag.AlignRight:
         x -= advance
-    elif align == Qt.AlignHCenter:
+    elif align == Qt.AlignmentFlag.AlignHCenter:
         x -= advance / 2
     painter.setFont(font)
     painter.setPen(QColor(ink(colour)))
@@ -111,16 +136,30 @@ def _text(painter, x, y, text, size, colour, bold=False, align=Qt.AlignLeft, ita
     return advance
 
 
-def _box(painter, rect, fill, stroke=None, width=1.0, radius=0.0, dashed=False):
+def _box(
+    painter: QPainter,
+    rect: QRectF,
+    fill: str,
+    stroke: str | None = None,
+    width: float = 1.0,
+    radius: float = 0.0,
+    dashed: bool = False,
+) -> None:
     if stroke:
         pen = QPen(QColor(ink(stroke)), width)
         if dashed:
             pen.setDashPattern([4, 3])
         painter.setPen(pen)
     else:
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(ink(fill)))
     painter.drawRoundedRect(rect, radius, radius)
+
+
+class _Painter(QPainter):
+    """A figure's painter, carrying the smallest text size it may paint (layout units)."""
+
+    text_floor: float = MIN_TEXT_PX
 
 
 class _Figure(QWidget):
@@ -128,23 +167,23 @@ class _Figure(QWidget):
 
     placeholder = "No result yet."
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.result = None
+        self.result: Result | None = None
         self.setMouseTracking(True)
 
-    def show_result(self, result):
+    def show_result(self, result: Result) -> None:
         self.result = result
         self.relayout()
         self.update()
 
-    def relayout(self):
+    def relayout(self) -> None:
         """Recompute whatever depends on the result (subclasses)."""
 
-    def paintEvent(self, _event):
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
-        painter.setRenderHint(QPainter.TextAntialiasing)
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = _Painter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.fillRect(self.rect(), QColor(ink(BACKGROUND)))
         painter.text_floor = MIN_TEXT_PX
         if self.result is None:
@@ -152,7 +191,7 @@ class _Figure(QWidget):
             return
         self.paint(painter)
 
-    def paint(self, painter):
+    def paint(self, painter: _Painter) -> None:
         raise NotImplementedError
 
 
@@ -172,20 +211,20 @@ class ChainDiagram(_Figure):
     zoomChanged = Signal()
     placeholder = "The inference chain appears once the case is analysed."
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.layout_ = None
-        self.selected_rule = None
+        self.layout_: figures.ChainLayout | None = None
+        self.selected_rule: str | None = None
         self.scale = 1.0
-        self.zoom = None  # None: fitted to the room; else the scale the user chose
+        self.zoom: float | None = None  # None: fitted to the room; else the scale the user chose
         self.fitted = 1.0  # the scale that fits the room last given
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
-    def relayout(self):
+    def relayout(self) -> None:
         self.layout_ = figures.chain_layout(self.result)
         self.updateGeometry()
 
-    def fit(self, width, height=None):
+    def fit(self, width: int, height: int | None = None) -> QSize:
         """Choose the scale for the room available; returns the size to give the widget."""
         if self.layout_ is None:
             return QSize(width, 200)
@@ -196,52 +235,53 @@ class ChainDiagram(_Figure):
         self.scale = self.fitted if self.zoom is None else self.zoom
         return QSize(max(width, round(self.layout_.width * self.scale)), round(self.layout_.height * self.scale))
 
-    def set_zoom(self, zoom):
+    def set_zoom(self, zoom: float | None) -> None:
         """A scale (1.0 is 100%), or None to fit the room again."""
         self.zoom = None if zoom is None else max(ZOOMS[0], min(ZOOMS[1], zoom))
         self.zoomChanged.emit()
 
-    def zoom_in(self):
+    def zoom_in(self) -> None:
         self.set_zoom(self.scale * ZOOM_STEP)
 
-    def zoom_out(self):
+    def zoom_out(self) -> None:
         self.set_zoom(self.scale / ZOOM_STEP)
 
-    def select_rule(self, rule_id):
+    def select_rule(self, rule_id: str | None) -> None:
         self.selected_rule = rule_id
         self.update()
 
-    def _node_at(self, pos):
+    def _node_at(self, pos: QPointF) -> figures.Node | None:
         if self.layout_ is None:
             return None
         offset = self._offset()
         return self.layout_.node_at((pos.x() - offset) / self.scale, pos.y() / self.scale)
 
-    def _offset(self):
+    def _offset(self) -> float:
         # Centre the diagram when the widget is wider than the drawing.
+        assert self.layout_ is not None
         return max(0.0, (self.width() - self.layout_.width * self.scale) / 2)
 
-    def mouseMoveEvent(self, event):
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         node = self._node_at(event.position())
-        self.setCursor(Qt.PointingHandCursor if node else Qt.ArrowCursor)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if node else Qt.CursorShape.ArrowCursor)
         if node and node.tooltip:
             QToolTip.showText(event.globalPosition().toPoint(), node.tooltip, self)
         else:
             QToolTip.hideText()
 
-    def wheelEvent(self, event):
-        if not event.modifiers() & Qt.ControlModifier:
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             event.ignore()  # plain wheel scrolls the overview
             return
         self.zoom_in() if event.angleDelta().y() > 0 else self.zoom_out()
 
-    def mouseDoubleClickEvent(self, _event):
+    def mouseDoubleClickEvent(self, _event: QMouseEvent) -> None:
         """From the fit to 100% (labels 9 pt), and from any zoom back to the fit."""
         self.set_zoom(1.0 if self.zoom is None and abs(self.fitted - 1.0) > 0.01 else None)
 
-    def mousePressEvent(self, event):
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         node = self._node_at(event.position())
-        if node is None or event.button() != Qt.LeftButton:
+        if node is None or event.button() != Qt.MouseButton.LeftButton:
             return
         if node.rule_id:
             self.select_rule(node.rule_id)
@@ -251,8 +291,9 @@ class ChainDiagram(_Figure):
         elif node.response:
             self.responseClicked.emit(node.response)
 
-    def paint(self, painter):
+    def paint(self, painter: _Painter) -> None:
         layout = self.layout_
+        assert layout is not None  # painted only with a result, laid out when it came
         painter.translate(self._offset(), 0)
         painter.scale(self.scale, self.scale)
         # At 100% and above no text is below 9 pt; shrunk, none below FIT_TEXT_PX.
@@ -275,7 +316,8 @@ class ChainDiagram(_Figure):
             self._paint_node(painter, node)
         self._paint_legend(painter)
 
-    def _paint_edge(self, painter, edge):
+    def _paint_edge(self, painter: QPainter, edge: figures.Edge) -> None:
+        assert self.layout_ is not None
         x0, y0, c1x, c1y, c2x, c2y, x1, y1 = figures.edge_path(self.layout_, edge)
         path = QPainterPath(QPointF(x0, y0))
         path.cubicTo(QPointF(c1x, c1y), QPointF(c2x, c2y), QPointF(x1, y1))
@@ -285,10 +327,10 @@ class ChainDiagram(_Figure):
         if edge.tone == "unknown":
             pen.setDashPattern([4, 3])
         painter.setPen(pen)
-        painter.setBrush(Qt.NoBrush)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
 
-    def _paint_node(self, painter, node):
+    def _paint_node(self, painter: QPainter, node: figures.Node) -> None:
         stroke, fill, ink = figures.node_colours(node)
         rect = QRectF(node.x, node.y, node.w, node.h)
         selected = node.rule_id is not None and node.rule_id == self.selected_rule
@@ -312,7 +354,7 @@ class ChainDiagram(_Figure):
                 figures.SUBLABEL_SIZE,
                 stroke,
                 bold=True,
-                align=Qt.AlignRight,
+                align=Qt.AlignmentFlag.AlignRight,
             )
             _text(
                 painter,
@@ -350,8 +392,10 @@ class ChainDiagram(_Figure):
                 width=node.w - 20,
             )
 
-    def _paint_legend(self, painter):
-        x, y = figures.MARGIN, self.layout_.legend_y + 20
+    def _paint_legend(self, painter: QPainter) -> None:
+        assert self.layout_ is not None
+        x: float = figures.MARGIN  # advanced by each entry's text
+        y = self.layout_.legend_y + 20
         for kind, text in (
             ("neutral", "answer"),
             ("unknown", "unknown answer"),
@@ -387,19 +431,20 @@ class ThreatProfileChart(_Figure):
     ROW = 28
     MARGIN = 16
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.profile = None
+        self.profile: figures.ThreatProfile | None = None
         self.setMinimumHeight(250)
 
-    def relayout(self):
+    def relayout(self) -> None:
         self.profile = figures.threat_profile(self.result)
         self.setMinimumHeight(round(self.MARGIN * 2 + len(self.profile) * self.ROW + 110))
 
-    def sizeHint(self):
+    def sizeHint(self) -> QSize:
         return QSize(460, self.minimumHeight())
 
-    def paint(self, painter):
+    def paint(self, painter: _Painter) -> None:
+        assert self.result is not None and self.result.kb is not None and self.profile is not None
         profile, kb, m = self.profile, self.result.kb, self.MARGIN
         label_font = QFontMetricsF(_font(figures.LABEL_SIZE, True))
         label_w = max(label_font.horizontalAdvance(s.label) for s in profile) + 14
@@ -442,7 +487,7 @@ class ThreatProfileChart(_Figure):
                 )
         self._paint_total(painter, profile, kb, top + len(profile) * self.ROW + 16)
 
-    def _paint_total(self, painter, profile, kb, y):
+    def _paint_total(self, painter: QPainter, profile: figures.ThreatProfile, kb: KnowledgeBase, y: float) -> None:
         m = self.MARGIN
         heading = "TOTAL" + (" (LEFT OPEN)" if profile.open else "")
         _text(painter, m, y + 10, heading, figures.TITLE_SIZE - 2, figures.MUTED, bold=True)
@@ -463,7 +508,7 @@ class ThreatProfileChart(_Figure):
                 figures.SUBLABEL_SIZE,
                 figures.INK,
                 bold=current,
-                align=Qt.AlignHCenter,
+                align=Qt.AlignmentFlag.AlignHCenter,
             )
         if profile.open and profile.range[0] != profile.range[1]:
             pen = QPen(QColor(ink(figures.MUTED)), 2)
@@ -473,12 +518,14 @@ class ThreatProfileChart(_Figure):
                 QPointF(left + profile.range[0] * unit, y + 30), QPointF(left + profile.range[1] * unit, y + 30)
             )
         mark = left + profile.total * unit
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(ink(figures.INK)))
         painter.drawPolygon(QPolygonF([QPointF(mark - 6, y + 36), QPointF(mark + 6, y + 36), QPointF(mark, y + 26)]))
         painter.setFont(_font(max(figures.SUBLABEL_SIZE, MIN_TEXT_PX)))
         painter.setPen(QColor(ink(figures.INK)))
-        painter.drawText(QRectF(left, y + 44, right - left, 40), Qt.TextWordWrap, figures.threat_caption(profile))
+        painter.drawText(
+            QRectF(left, y + 44, right - left, 40), Qt.TextFlag.TextWordWrap, figures.threat_caption(profile)
+        )
 
 
 # -------------------------------------------------------------- support chart
@@ -492,25 +539,26 @@ class SupportChart(_Figure):
     MARGIN = 16
     responseClicked = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.order = []
+        self.order: list[str] = []
 
-    def relayout(self):
+    def relayout(self) -> None:
         self.order = figures.response_order(self.result)
         self.setMinimumHeight(self.MARGIN * 2 + 4 + len(self.order) * self.ROW + 20)
 
-    def sizeHint(self):
+    def sizeHint(self) -> QSize:
         return QSize(460, self.minimumHeight())
 
-    def _geometry(self):
+    def _geometry(self) -> tuple[float, float, float]:
+        assert self.result is not None and self.result.kb is not None
         kb, m = self.result.kb, self.MARGIN
         metrics = QFontMetricsF(_font(figures.LABEL_SIZE, True))
         label_w = max(metrics.horizontalAdvance(kb.response(r).label) for r in self.order) + 14
         half = max(40.0, (self.width() - m * 2 - label_w - 50) / 2)
         return m + label_w + half, half, m + 4
 
-    def mousePressEvent(self, event):
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if self.result is None:
             return
         _axis, _half, top = self._geometry()
@@ -518,7 +566,8 @@ class SupportChart(_Figure):
         if 0 <= row < len(self.order):
             self.responseClicked.emit(self.order[row])
 
-    def paint(self, painter):
+    def paint(self, painter: _Painter) -> None:
+        assert self.result is not None and self.result.kb is not None
         result, kb, m = self.result, self.result.kb, self.MARGIN
         axis, half, top = self._geometry()
         bottom = top + len(self.order) * self.ROW
@@ -533,7 +582,7 @@ class SupportChart(_Figure):
                 figures.signed(tick).replace(".00", ""),
                 figures.SUBLABEL_SIZE - 1,
                 figures.MUTED,
-                align=Qt.AlignHCenter,
+                align=Qt.AlignmentFlag.AlignHCenter,
             )
         for i, rid in enumerate(self.order):
             y = top + i * self.ROW
@@ -561,7 +610,7 @@ class SupportChart(_Figure):
                 figures.SUBLABEL_SIZE,
                 colour if cf else figures.MUTED,
                 bold=verdict,
-                align=Qt.AlignLeft if cf >= 0 else Qt.AlignRight,
+                align=Qt.AlignmentFlag.AlignLeft if cf >= 0 else Qt.AlignmentFlag.AlignRight,
             )
 
 
@@ -571,15 +620,15 @@ class SupportChart(_Figure):
 class _ChainScroll(QScrollArea):
     """Scrolls the inference chain sideways only; the plain wheel still scrolls the overview."""
 
-    def __init__(self, chain):
+    def __init__(self, chain: ChainDiagram) -> None:
         super().__init__()
         self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(chain)
 
-    def wheelEvent(self, event):
-        if event.modifiers() & Qt.ShiftModifier or event.angleDelta().x():
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier or event.angleDelta().x():
             super().wheelEvent(event)
         else:
             event.ignore()
@@ -588,11 +637,11 @@ class _ChainScroll(QScrollArea):
 class OverviewView(QScrollArea):
     """The three pictures together: the chain across the top, threat and support below."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # only the chain scrolls sideways
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # only the chain scrolls sideways
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(10, 10, 10, 10)
@@ -603,12 +652,12 @@ class OverviewView(QScrollArea):
         self.support = SupportChart()
         # What the verdict rests on, how firm it is, the open questions (presentation/wording.py).
         self.assessment_card, assessment_layout = card("Assessment")
-        self.assessment = QLabel(wordWrap=True, objectName="assessment")
-        self.assessment.setTextFormat(Qt.RichText)
+        self.assessment = named(QLabel(wordWrap=True), "assessment")
+        self.assessment.setTextFormat(Qt.TextFormat.RichText)
         assessment_layout.addWidget(self.assessment)
         chain_card, chain_layout = card()
         chain_layout.addLayout(self._chain_header())
-        self.chain_hint = QLabel(wordWrap=True, objectName="chainHint")
+        self.chain_hint = named(QLabel(wordWrap=True), "chainHint")
         set_tone(self.chain_hint, "muted")
         chain_layout.addWidget(self.chain_hint)
         self.chain_scroll = _ChainScroll(self.chain)
@@ -622,11 +671,11 @@ class OverviewView(QScrollArea):
         column.addWidget(self.assessment_card)
         # The decision in Walt's stages, in order (presentation/wording.py stage_table).
         self.stages_card, stages_layout = card("Stages")
-        self.stages = QLabel(wordWrap=True, objectName="stages")
-        self.stages.setTextFormat(Qt.RichText)
+        self.stages = named(QLabel(wordWrap=True), "stages")
+        self.stages.setTextFormat(Qt.TextFormat.RichText)
         stages_layout.addWidget(self.stages)
         column.addWidget(self.stages_card)
-        row = self.charts_row = QBoxLayout(QBoxLayout.LeftToRight)
+        row = self.charts_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.setSpacing(10)
         for title, chart in (
             ("Threat profile", self.threat),
@@ -639,12 +688,12 @@ class OverviewView(QScrollArea):
         column.addStretch(1)
         self.setWidget(body)
 
-    def _chain_header(self):
+    def _chain_header(self) -> QHBoxLayout:
         """The card's title and the zoom buttons."""
         row = QHBoxLayout()
         row.setSpacing(4)
-        row.addWidget(QLabel("Inference chain", objectName="sectionTitle"), 1)
-        self.zoom_buttons = {}
+        row.addWidget(named(QLabel("Inference chain"), "sectionTitle"), 1)
+        self.zoom_buttons: dict[str, QToolButton] = {}
         for key, text, tip, handler in (
             ("out", "\u2212", "Zoom out (Ctrl+wheel)", self.chain.zoom_out),
             ("fit", "Fit", "Fit the whole chain into the window", lambda: self.chain.set_zoom(None)),
@@ -656,16 +705,19 @@ class OverviewView(QScrollArea):
                 lambda: self.chain.set_zoom(1.0),
             ),
         ):
-            button = QToolButton(text=text, toolTip=tip, objectName=f"chainZoom_{key}")
+            button = named(QToolButton(), f"chainZoom_{key}")
+            button.setText(text)
+            button.setToolTip(tip)
             button.setAutoRaise(False)
             button.clicked.connect(handler)
             row.addWidget(button)
             self.zoom_buttons[key] = button
         return row
 
-    def show_result(self, result):
+    def show_result(self, result: Result) -> None:
         kb = result.kb
-        lines = []
+        assert kb is not None
+        lines: list[str] = []
         if result.verdict is None:
             # Why there is none is in the banner above; the questions that would settle it, here.
             lines = [esc(next_questions_text(kb, result))]
@@ -696,16 +748,20 @@ class OverviewView(QScrollArea):
 
     SIDE_BY_SIDE = 860  # px: narrower than this, the two charts go one above the other
 
-    def resizeEvent(self, event):
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        wanted = QBoxLayout.LeftToRight if event.size().width() >= self.SIDE_BY_SIDE else QBoxLayout.TopToBottom
+        wanted = (
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= self.SIDE_BY_SIDE
+            else QBoxLayout.Direction.TopToBottom
+        )
         if self.charts_row.direction() != wanted:
             self.charts_row.setDirection(wanted)
         self._fit_chain()
 
     CHAIN_CHROME = 2 * 10 + 12 + 14 + 2 * 8 + 30 + 24  # body and card margins, header, hint
 
-    def _fit_chain(self):
+    def _fit_chain(self) -> None:
         # The chain card's inner width: the viewport less the margins of body and card;
         # its height: the viewport less the card's header, so the whole chain can be in view.
         width = self.viewport().width() - 2 * 10 - 2 * 14 - 2

@@ -3,26 +3,32 @@
 ``compare_rows`` is the data (from two Results); ``CompareWindow`` only shows it."""
 
 from html import escape
+from typing import Any
 
-from PySide6.QtWidgets import QDialog, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from alliance_advisor.gui.case.explain import make_browser
 from alliance_advisor.gui.style import response_colour, theme
+from alliance_advisor.rules.case import Result
+from alliance_advisor.rules.kb import KnowledgeBase
 
 
-def compare_rows(kb, left, right):
+def compare_rows(kb: KnowledgeBase, left: Result, right: Result) -> dict[str, Any]:
     """{'answers': [(question, left label, right label)] for answers that differ,
     'verdicts': (left, right), 'confidence': (left, right),
     'threat': (left, right), 'support': [(response label, left cf, right cf)]}."""
-    answers = []
+    answers: list[tuple[str, str, str]] = []
     for factor in kb.factors:
         a, b = left.case.answer(factor.id), right.case.answer(factor.id)
         if a != b:
             answers.append((factor.question, factor.label_of(a), factor.label_of(b)))
-    label = lambda result: kb.response(result.verdict).label if result.verdict else "No verdict"  # noqa: E731
-    threat = lambda result: (
-        kb.level_label(kb.theory.threat_fact, result.threat_level) if result.threat_level else "unknown"
-    )  # noqa: E731
+
+    def label(result: Result) -> str:
+        return kb.response(result.verdict).label if result.verdict else "No verdict"
+
+    def threat(result: Result) -> str:
+        return kb.level_label(kb.theory.threat_fact, result.threat_level) if result.threat_level else "unknown"
+
     return {
         "answers": answers,
         "verdicts": (label(left), label(right)),
@@ -32,20 +38,20 @@ def compare_rows(kb, left, right):
     }
 
 
-def _name(result):
+def _name(result: Result) -> str:
     case = result.case
     title = case.title or "Untitled case"
     return title + (f" ({case.year})" if case.year is not None else "")
 
 
-def compare_html(kb, left, right):
+def compare_html(kb: KnowledgeBase, left: Result, right: Result) -> str:
     """One table, so the two cases' columns line up from the verdict to the support."""
     rows = compare_rows(kb, left, right)
 
-    def section(title):
+    def section(title: str) -> str:
         return f"<tr><td colspan='3'><h3>{escape(title)}</h3></td></tr>"
 
-    def verdict_cell(result, text):
+    def verdict_cell(result: Result, text: str) -> str:
         colour = response_colour(kb, result.verdict).name()
         return f"<td><b style='color:{colour}'>{escape(text)}</b></td>"
 
@@ -74,7 +80,7 @@ def compare_html(kb, left, right):
 
 
 class CompareWindow(QDialog):
-    def __init__(self, kb, left, right, parent=None):
+    def __init__(self, kb: KnowledgeBase, left: Result, right: Result, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("compareWindow")
         self.setWindowTitle(f"Compare: {_name(left)} · {_name(right)}")

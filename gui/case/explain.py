@@ -3,38 +3,53 @@ and "why not" for any response. Both only format what the Result holds; the
 condition tree comes from the knowledge base and is evaluated on the Result's
 facts only to mark which parts held."""
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
-from alliance_advisor.gui.style import document_css, esc, fact_levels, fact_title, response_colour, theme
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QResizeEvent
+from PySide6.QtWidgets import QHeaderView, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem, QWidget
+
+from alliance_advisor.gui.style import document_css, esc, fact_levels, fact_title, named, response_colour, theme
 from alliance_advisor.presentation.citations import merge_citations
 from alliance_advisor.presentation.wording import effect_label, failure_text, why_not_stage_detail, why_not_summary
+from alliance_advisor.rules.case import FiredRule, Result
+from alliance_advisor.rules.kb import KnowledgeBase, RuleSpec
 from alliance_advisor.rules.kb import conditions as cond
 
 RULE_SCHEME = "rule"
 
 
-def _mark(held):
+class _Share(Protocol):
+    """A rule's share in a response's support (a Support's ``for_`` and ``against``)."""
+
+    @property
+    def rule(self) -> str: ...
+
+    @property
+    def cf(self) -> float: ...
+
+
+def _mark(held: bool | None) -> str:
     colour, sign = {True: (theme.GOOD, "✓"), False: (theme.BAD, "✗"), None: (theme.FAINT, "?")}[held]
     return f"<span style='color:{colour}'>{sign}</span>"
 
 
-def rule_link(rule_id):
+def rule_link(rule_id: str) -> str:
     return f"<a href='{RULE_SCHEME}:{esc(rule_id)}'>{esc(rule_id)}</a>"
 
 
-def facts_text(kb, facts):
+def facts_text(kb: KnowledgeBase, facts: Mapping[str, str]) -> str:
     return ", ".join(f"{kb.fact_label(name)} = {kb.level_label(name, level)}" for name, level in facts.items())
 
 
-def outcome_text(kb, item):
+def outcome_text(kb: KnowledgeBase, item: FiredRule) -> str:
     if item.asserted is not None:
         return "⇒ " + ", ".join(f"{kb.fact_label(f)} = {kb.level_label(f, lv)}" for f, lv in item.asserted.items())
     return ", ".join(f"{effect_label(kb, item.layer, r)} {cf:+.2f}" for r, cf in (item.effects or {}).items())
 
 
-def make_browser():
+def make_browser() -> QTextBrowser:
     browser = QTextBrowser()
     browser.setOpenLinks(False)
     browser.document().setDefaultStyleSheet(document_css())
@@ -45,7 +60,7 @@ def make_browser():
 # ---------------------------------------------------------------- rule detail
 
 
-def condition_html(kb, node, facts):
+def condition_html(kb: KnowledgeBase, node: cond.Condition, facts: Mapping[str, str | None]) -> str:
     """A condition tree as nested lists, each part marked held / failed / unknown."""
     mark = _mark(cond.evaluate(node, facts))
     if isinstance(node, cond.Leaf):
@@ -60,9 +75,9 @@ def condition_html(kb, node, facts):
     return f"<li>{mark} {joiner}:<ul>{children}</ul></li>"
 
 
-def _score_html(kb, spec, fired):
+def _score_html(kb: KnowledgeBase, spec: RuleSpec, fired: FiredRule | None) -> str:
     points = fired.score.points if fired is not None and fired.score is not None else {}
-    rows = []
+    rows: list[str] = []
     for factor, table in spec.score:
         scale = ", ".join(f"{esc(kb.level_label(factor, lv))} {p}" for lv, p in table)
         got = points.get(factor)
@@ -79,7 +94,7 @@ def _score_html(kb, spec, fired):
     )
 
 
-def rule_html(kb, rule_id, result):
+def rule_html(kb: KnowledgeBase, rule_id: str, result: Result) -> str:
     spec = kb.rule(rule_id)
     fired = next((item for item in result.fired if item.rule == rule_id), None)
     status = f"fired at step {fired.step}" if fired else "<span class='bad'>did not fire</span> for this case"
@@ -99,6 +114,7 @@ def rule_html(kb, rule_id, result):
         parts.append(f"<h3>Scores {esc(kb.fact_label(spec.derive))} from</h3>")
         parts.append(_score_html(kb, spec, fired))
     else:
+        assert spec.condition is not None  # every rule but a score rule has one
         parts.append("<h3>When</h3><ul>" + condition_html(kb, spec.condition, result.facts) + "</ul>")
     if fired:
         parts.append("<h3>Matched</h3><p>" + esc(facts_text(kb, fired.facts)) + "</p>")
@@ -117,12 +133,12 @@ class ReasoningView(QSplitter):
 
     COLUMNS = ("#", "Rule", "Matched facts", "Concluded", "Source")
 
-    def __init__(self, kb, parent=None):
-        super().__init__(Qt.Vertical, parent)
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
         self.kb = kb
-        self.result = None
-        self._shown_rule = None
-        self.table = QTreeWidget(objectName="reasoningTable")
+        self.result: Result | None = None
+        self._shown_rule: str | None = None
+        self.table = named(QTreeWidget(), "reasoningTable")
         self.table.setHeaderLabels(self.COLUMNS)
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
@@ -131,17 +147,17 @@ class ReasoningView(QSplitter):
         header.setStretchLastSection(False)
         for column, mode in enumerate(
             (
-                QHeaderView.ResizeToContents,
-                QHeaderView.ResizeToContents,
-                QHeaderView.Stretch,
-                QHeaderView.Interactive,
-                QHeaderView.Interactive,
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.Interactive,
+                QHeaderView.ResizeMode.Interactive,
             )
         ):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(3, 230)
         header.resizeSection(4, 170)
-        self._shares_given = None
+        self._shares_given: tuple[int, int] | None = None
         self.table.currentItemChanged.connect(self._current_changed)
         self.detail = make_browser()
         self.detail.anchorClicked.connect(self._link)
@@ -150,7 +166,7 @@ class ReasoningView(QSplitter):
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
 
-    def resizeEvent(self, event):
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # Fixed widths for "Concluded" and "Source" left the matched facts a sliver in a
         # small window: give them shares of the width instead (until the user drags them).
@@ -162,7 +178,7 @@ class ReasoningView(QSplitter):
             header.resizeSection(4, shares[1])
             self._shares_given = shares
 
-    def show_result(self, result):
+    def show_result(self, result: Result) -> None:
         kept = self.selected_rule()
         self.result = result
         self.table.blockSignals(True)
@@ -177,8 +193,8 @@ class ReasoningView(QSplitter):
                     merge_citations(item.citations),
                 ]
             )
-            row.setData(0, Qt.UserRole, item.rule)
-            row.setTextAlignment(0, Qt.AlignRight | Qt.AlignVCenter)
+            row.setData(0, Qt.ItemDataRole.UserRole, item.rule)
+            row.setTextAlignment(0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for column in (2, 3, 4):
                 row.setToolTip(column, row.text(column))
             if item.layer == "derive":
@@ -191,36 +207,34 @@ class ReasoningView(QSplitter):
         self.table.blockSignals(False)
         self.select_rule(kept or (result.fired[0].rule if result.fired else None))
 
-    def selected_rule(self):
+    def selected_rule(self) -> str | None:
         item = self.table.currentItem()
-        return item.data(0, Qt.UserRole) if item else self._shown_rule
+        rule: str | None = item.data(0, Qt.ItemDataRole.UserRole) if item else self._shown_rule
+        return rule
 
-    def select_rule(self, rule_id):
+    def select_rule(self, rule_id: str | None) -> None:
         """Select a fired rule's row, or show any rule's detail (it may not have fired)."""
         self._shown_rule = rule_id
         if self.result is None or rule_id is None:
             self.detail.clear()
             return
-        matches = [
-            self.table.topLevelItem(i)
-            for i in range(self.table.topLevelItemCount())
-            if self.table.topLevelItem(i).data(0, Qt.UserRole) == rule_id
-        ]
+        rows = (self.table.topLevelItem(i) for i in range(self.table.topLevelItemCount()))
+        matches = [row for row in rows if row is not None and row.data(0, Qt.ItemDataRole.UserRole) == rule_id]
         self.table.blockSignals(True)
         if matches:
             self.table.setCurrentItem(matches[0])
             self.table.scrollToItem(matches[0])
         else:
-            self.table.setCurrentItem(None)
+            self.table.setCurrentItem(None)  # type: ignore[call-overload]  # the stubs miss None: no current row
             self.table.clearSelection()
         self.table.blockSignals(False)
         self.detail.setHtml(rule_html(self.kb, rule_id, self.result))
 
-    def _current_changed(self, current, _previous):
+    def _current_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         if current is not None:
-            self.select_rule(current.data(0, Qt.UserRole))
+            self.select_rule(current.data(0, Qt.ItemDataRole.UserRole))
 
-    def _link(self, url: QUrl):
+    def _link(self, url: QUrl) -> None:
         if url.scheme() == RULE_SCHEME:
             self.select_rule(url.path())
 
@@ -228,7 +242,8 @@ class ReasoningView(QSplitter):
 # -------------------------------------------------------------------- why not
 
 
-def why_not_html(kb, result, response_id):
+def why_not_html(kb: KnowledgeBase, result: Result, response_id: str) -> str:
+    assert result.why_not is not None  # asked only of an explained result
     info = result.why_not[response_id]
     detail = result.support_detail[response_id]
     label = kb.response(response_id).label
@@ -242,7 +257,7 @@ def why_not_html(kb, result, response_id):
         f"(belief {detail.mb:.2f}, disbelief {detail.md:.2f}).</p>",
     ]
 
-    def rules(title, entries, sign_class):
+    def rules(title: str, entries: Iterable[_Share], sign_class: str) -> None:
         if not entries:
             return
         parts.append(f"<h3>{title}</h3><ul>")
@@ -273,15 +288,15 @@ class WhyNotView(QSplitter):
 
     ruleRequested = Signal(str)
 
-    def __init__(self, kb, parent=None):
-        super().__init__(Qt.Horizontal, parent)
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
         self.kb = kb
-        self.result = None
-        self.responses = QTreeWidget(objectName="whyNotResponses")
+        self.result: Result | None = None
+        self.responses = named(QTreeWidget(), "whyNotResponses")
         self.responses.setHeaderLabels(("Response", "Support"))
         self.responses.setRootIsDecorated(False)
-        self.responses.header().setSectionResizeMode(0, QHeaderView.Stretch)
-        self.responses.header().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.responses.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.responses.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.responses.header().setStretchLastSection(False)
         self.responses.setMaximumWidth(260)
         self.responses.currentItemChanged.connect(self._current_changed)
@@ -293,15 +308,15 @@ class WhyNotView(QSplitter):
         self.addWidget(self.detail)
         self.setStretchFactor(1, 1)
 
-    def show_result(self, result):
+    def show_result(self, result: Result) -> None:
         self.result = result
         kept = self.selected_response() or result.runner_up or result.verdict
         self.responses.blockSignals(True)
         self.responses.clear()
         for rid in sorted(self.kb.response_ids, key=lambda r: -result.support[r]):
             item = QTreeWidgetItem([self.kb.response(rid).label, f"{result.support[rid]:+.2f}"])
-            item.setData(0, Qt.UserRole, rid)
-            item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
+            item.setData(0, Qt.ItemDataRole.UserRole, rid)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(0, self.kb.response(rid).meaning)
             for column in (0, 1):
                 item.setForeground(column, response_colour(self.kb, rid))
@@ -313,20 +328,27 @@ class WhyNotView(QSplitter):
         self.responses.blockSignals(False)
         self.select_response(kept)
 
-    def selected_response(self):
+    def selected_response(self) -> str | None:
         item = self.responses.currentItem()
-        return item.data(0, Qt.UserRole) if item else None
+        response: str | None = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        return response
 
-    def select_response(self, response_id):
+    def select_response(self, response_id: str | None) -> None:
         for i in range(self.responses.topLevelItemCount()):
             item = self.responses.topLevelItem(i)
-            if item.data(0, Qt.UserRole) == response_id:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == response_id:
                 self.responses.blockSignals(True)
                 self.responses.setCurrentItem(item)
                 self.responses.blockSignals(False)
-        if self.result is not None and response_id in self.result.why_not:
-            self.detail.setHtml(why_not_html(self.kb, self.result, response_id))
+        result = self.result
+        if (
+            result is not None
+            and result.why_not is not None
+            and response_id is not None
+            and response_id in result.why_not
+        ):
+            self.detail.setHtml(why_not_html(self.kb, result, response_id))
 
-    def _current_changed(self, current, _previous):
+    def _current_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         if current is not None:
-            self.select_response(current.data(0, Qt.UserRole))
+            self.select_response(current.data(0, Qt.ItemDataRole.UserRole))

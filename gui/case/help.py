@@ -2,16 +2,19 @@
 tab each. It is not modal, so it can stay open beside the form (and no test
 blocks on it)."""
 
+from collections.abc import Iterable
 from html import escape
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QDialog, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from alliance_advisor.gui.case.explain import make_browser
 from alliance_advisor.presentation import helpdata
+from alliance_advisor.rules.kb import KnowledgeBase
 
 
-def shortcuts_html(rows):
+def shortcuts_html(rows: Iterable[tuple[str, str, str]]) -> str:
     """``rows``: (menu text, shortcut text, what it does), from the declared actions."""
     body = "".join(
         f"<tr><td><b>{escape(keys)}</b></td><td>{escape(text)}</td><td class='muted'>{escape(tip)}</td></tr>"
@@ -30,14 +33,16 @@ class HelpWindow(QDialog):
 
     PAGES = ("guide", "glossary", "shortcuts")
 
-    def __init__(self, kb, shortcut_rows, parent=None):
+    def __init__(
+        self, kb: KnowledgeBase, shortcut_rows: Iterable[tuple[str, str, str]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Alliance Advisor Help")
         self.setObjectName("helpWindow")
         self.resize(760, 640)
         self.setMinimumSize(420, 320)
         self.tabs = QTabWidget()
-        self.browsers = {}
+        self.browsers: dict[str, QTextBrowser] = {}
         for name, title, html in (
             ("guide", "Guide", helpdata.guide_html(kb)),
             ("glossary", "Glossary", helpdata.glossary_html(kb)),
@@ -53,7 +58,7 @@ class HelpWindow(QDialog):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.tabs)
 
-    def show_page(self, page, anchor=None):
+    def show_page(self, page: str, anchor: str | None = None) -> None:
         browser = self.browsers[page]
         self.tabs.setCurrentWidget(browser)
         self.show()  # laid out at its real width first, so the anchor's place is right
@@ -64,10 +69,10 @@ class HelpWindow(QDialog):
         else:
             browser.verticalScrollBar().setValue(0)
 
-    def current_page(self):
+    def current_page(self) -> str:
         return next(name for name, browser in self.browsers.items() if browser is self.tabs.currentWidget())
 
-    def _link(self, url: QUrl):
+    def _link(self, url: QUrl) -> None:
         if url.scheme() == "rule":
             self.ruleRequested.emit(url.path())
         elif url.fragment().startswith("prop-"):
@@ -75,8 +80,8 @@ class HelpWindow(QDialog):
         elif url.fragment():
             self.show_page(self.current_page(), url.fragment())
 
-    def keyPressEvent(self, event):
-        if event.key() == Qt.Key_Escape:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
             self.hide()
             return
         super().keyPressEvent(event)

@@ -5,8 +5,11 @@ here names a factor. The form edits the CaseDocument (through its undo stack)
 and redraws itself from the document's signals, never the other way round.
 """
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIntValidator, QPalette
+from PySide6.QtGui import QColor, QFont, QIntValidator, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -26,9 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from alliance_advisor.gui.style import card, theme
+from alliance_advisor.gui.style import card, named, theme
 from alliance_advisor.rules.case import MAX_TITLE
-from alliance_advisor.rules.kb import UNKNOWN
+from alliance_advisor.rules.kb import UNKNOWN, Factor, KnowledgeBase
+
+if TYPE_CHECKING:
+    from alliance_advisor.gui.document import CaseDocument
 
 UNKNOWN_LABEL = "Unknown"
 SIDE_BY_SIDE_QUESTION = 190  # px: below this the question goes above its answer box
@@ -42,60 +48,60 @@ class AnswerBox(QComboBox):
     list, so a stylesheet or setFont would make every choice in the open list look
     disabled. In the list only the "Unknown" entry carries the placeholder look."""
 
-    def placeholder_shown(self):
-        return self.currentData() == UNKNOWN
+    def placeholder_shown(self) -> bool:
+        return bool(self.currentData() == UNKNOWN)
 
-    def paintEvent(self, _event):
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QStylePainter(self)
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
-        painter.drawComplexControl(QStyle.CC_ComboBox, option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
         if self.placeholder_shown() and self.isEnabled():
             font = QFont(self.font())
             font.setItalic(True)
             painter.setFont(font)
-            option.palette.setColor(QPalette.ButtonText, QColor(theme.FAINT))
-            option.palette.setColor(QPalette.Text, QColor(theme.FAINT))
-        painter.drawControl(QStyle.CE_ComboBoxLabel, option)
+            option.palette.setColor(QPalette.ColorRole.ButtonText, QColor(theme.FAINT))
+            option.palette.setColor(QPalette.ColorRole.Text, QColor(theme.FAINT))
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class _Question(QWidget):
     """One factor: its question, its help, a level chooser and the chosen level's meaning."""
 
-    def __init__(self, factor, on_choice):
+    def __init__(self, factor: Factor, on_choice: Callable[[str, str], object]) -> None:
         super().__init__()
         self.factor = factor
         layout = QGridLayout(self)
-        layout.setSizeConstraint(QGridLayout.SetNoConstraint)  # it reflows (_arrange) instead
+        layout.setSizeConstraint(QGridLayout.SizeConstraint.SetNoConstraint)  # it reflows (_arrange) instead
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setHorizontalSpacing(12)
         layout.setVerticalSpacing(2)
-        self.question = QLabel(factor.question, objectName="question", wordWrap=True)
+        self.question = named(QLabel(factor.question, wordWrap=True), "question")
         self.question.setToolTip(factor.help)
-        self.combo = AnswerBox(objectName=f"factor:{factor.id}")
+        self.combo = named(AnswerBox(), f"factor:{factor.id}")
         self.combo.setAccessibleName(factor.question)
         self.combo.addItem(UNKNOWN_LABEL, UNKNOWN)
-        self.combo.setItemData(0, NOT_ANSWERED, Qt.ToolTipRole)
+        self.combo.setItemData(0, NOT_ANSWERED, Qt.ItemDataRole.ToolTipRole)
         for level in factor.levels:
             self.combo.addItem(level.label, level.id)
-            self.combo.setItemData(self.combo.count() - 1, level.meaning, Qt.ToolTipRole)
+            self.combo.setItemData(self.combo.count() - 1, level.meaning, Qt.ItemDataRole.ToolTipRole)
         # The "Unknown" choice looks like a placeholder in the list too; the others stay plain.
         self.mark_placeholder()
         # Never narrower than its longest choice, so no answer is ever cut short.
-        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumWidth(max(150, self.combo.sizeHint().width()))
-        self.combo.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.combo.currentIndexChanged.connect(lambda _i: on_choice(factor.id, self.combo.currentData()))
-        self.help = QLabel(factor.help, objectName="help", wordWrap=True)
-        self.meaning = QLabel(objectName="meaning", wordWrap=True)
+        self.help = named(QLabel(factor.help, wordWrap=True), "help")
+        self.meaning = named(QLabel(wordWrap=True), "meaning")
         self._grid = layout
-        self.stacked = None
+        self.stacked: bool | None = None
         self._arrange(stacked=False)
         layout.addWidget(self.meaning, 2, 0, 1, 2)
         layout.addWidget(self.help, 3, 0, 1, 2)
         self.show_level(UNKNOWN)
 
-    def _arrange(self, stacked):
+    def _arrange(self, stacked: bool) -> None:
         """Question beside its answer box where there is room, above it where not."""
         if stacked == self.stacked:
             return
@@ -105,30 +111,30 @@ class _Question(QWidget):
         grid.removeWidget(self.combo)
         if stacked:
             grid.addWidget(self.question, 0, 0, 1, 2)
-            grid.addWidget(self.combo, 1, 0, 1, 2, Qt.AlignLeft)
+            grid.addWidget(self.combo, 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
             grid.setColumnStretch(0, 0)
         else:
             grid.addWidget(self.question, 0, 0)
-            grid.addWidget(self.combo, 0, 1, Qt.AlignTop)
+            grid.addWidget(self.combo, 0, 1, Qt.AlignmentFlag.AlignTop)
             grid.setColumnStretch(0, 1)
 
-    def minimumSizeHint(self):
+    def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         return QSize(self.combo.minimumWidth(), hint.height())
 
-    def resizeEvent(self, event):
+    def resizeEvent(self, event: QResizeEvent) -> None:
         # Side by side needs the answer box and a question column of readable width.
         self._arrange(stacked=event.size().width() < self.combo.minimumWidth() + SIDE_BY_SIDE_QUESTION)
         super().resizeEvent(event)
 
-    def mark_placeholder(self):
+    def mark_placeholder(self) -> None:
         """The "Unknown" entry of the list in the scheme's placeholder colour, italic."""
-        self.combo.setItemData(0, QColor(theme.FAINT), Qt.ForegroundRole)
+        self.combo.setItemData(0, QColor(theme.FAINT), Qt.ItemDataRole.ForegroundRole)
         placeholder_font = QFont(self.combo.font())
         placeholder_font.setItalic(True)
-        self.combo.setItemData(0, placeholder_font, Qt.FontRole)
+        self.combo.setItemData(0, placeholder_font, Qt.ItemDataRole.FontRole)
 
-    def show_level(self, level):
+    def show_level(self, level: str) -> None:
         index = self.combo.findData(level)
         self.combo.blockSignals(True)
         self.combo.setCurrentIndex(max(index, 0))
@@ -144,13 +150,13 @@ class QuestionnaireForm(QScrollArea):
 
     editCopyRequested = Signal()
 
-    def __init__(self, document, parent=None):
+    def __init__(self, document: "CaseDocument", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         kb = document.kb
         self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         body.setObjectName("formBody")
         self.setWidget(body)
@@ -161,7 +167,7 @@ class QuestionnaireForm(QScrollArea):
         self.read_only_banner = self._read_only_banner()
         column.addWidget(self.read_only_banner)
         column.addWidget(self._details_card(kb))
-        self.questions = {}
+        self.questions: dict[str, _Question] = {}
         for section in kb.sections:
             factors = [f for f in kb.factors if f.section == section.id]
             if not factors:
@@ -184,13 +190,11 @@ class QuestionnaireForm(QScrollArea):
         self.refresh()
 
     # ----------------------------------------------------------------- building
-    def _read_only_banner(self):
+    def _read_only_banner(self) -> QWidget:
         banner = QWidget()
         row = QHBoxLayout(banner)
         row.setContentsMargins(0, 0, 0, 0)
-        label = QLabel(
-            "A historical case from the library, open read-only.", objectName="readOnlyBanner", wordWrap=True
-        )
+        label = named(QLabel("A historical case from the library, open read-only.", wordWrap=True), "readOnlyBanner")
         button = QPushButton("Edit a Copy")
         button.setToolTip("Make an editable, unsaved copy of this case")
         button.clicked.connect(self.editCopyRequested)
@@ -198,40 +202,40 @@ class QuestionnaireForm(QScrollArea):
         row.addWidget(button)
         return banner
 
-    def _line(self, name, placeholder):
-        edit = QLineEdit(objectName=f"detail:{name}", placeholderText=placeholder)
+    def _line(self, name: str, placeholder: str) -> QLineEdit:
+        edit = named(QLineEdit(placeholderText=placeholder), f"detail:{name}")
         edit.textEdited.connect(lambda text: self.document.set_detail(name, text.strip()))
         return edit
 
-    def _details_card(self, kb):
+    def _details_card(self, kb: KnowledgeBase) -> QWidget:
         frame, layout = card("The case")
         form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setHorizontalSpacing(10)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.details_form = form
         self.title = self._line("title", "e.g. Norway joins the Atlantic alliance")
         self.title.setMaxLength(MAX_TITLE)  # the loader refuses longer: never save what cannot open
         self.state = self._line("state", "the deciding state")
         self.threat = self._line("threat", "the threatening power")
-        self.year = QLineEdit(objectName="detail:year", placeholderText="year")
+        self.year = named(QLineEdit(placeholderText="year"), "detail:year")
         self.year.setValidator(QIntValidator(-5000, 3000, self.year))
         self.year.setMinimumWidth(self.year.fontMetrics().horizontalAdvance("-50000") + 24)
         self.year.setMaximumWidth(self.year.minimumWidth() + 30)
         self.year.textEdited.connect(
             lambda text: self.document.set_detail("year", int(text) if text.lstrip("-").isdigit() else None)
         )
-        self.observed = QComboBox(objectName="detail:observed")
+        self.observed = named(QComboBox(), "detail:observed")
         self.observed.addItem(NO_OBSERVED, None)
         for response in kb.responses:
             self.observed.addItem(response.label, response.id)
-            self.observed.setItemData(self.observed.count() - 1, response.meaning, Qt.ToolTipRole)
+            self.observed.setItemData(self.observed.count() - 1, response.meaning, Qt.ItemDataRole.ToolTipRole)
         self.observed.setToolTip("For historical cases: what the state actually did")
         self.observed.currentIndexChanged.connect(
             lambda _i: self.document.set_detail("observed", self.observed.currentData())
         )
-        self.observed.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.observed.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.observed.setMinimumWidth(self.observed.sizeHint().width())
         # One field a row: each gets the panel's whole width, down to the narrowest panel.
         form.addRow("Title", self.title)
@@ -242,13 +246,11 @@ class QuestionnaireForm(QScrollArea):
         layout.addLayout(form)
         return frame
 
-    def _notes_card(self):
+    def _notes_card(self) -> QWidget:
         frame, layout = card("Notes and sources")
-        self.notes = QPlainTextEdit(
-            objectName="detail:notes", placeholderText="What the analyst knows, doubts and assumes"
-        )
-        self.sources = QPlainTextEdit(
-            objectName="detail:sources", placeholderText="One source per line, e.g. Walt 1987, p. 19"
+        self.notes = named(QPlainTextEdit(placeholderText="What the analyst knows, doubts and assumes"), "detail:notes")
+        self.sources = named(
+            QPlainTextEdit(placeholderText="One source per line, e.g. Walt 1987, p. 19"), "detail:sources"
         )
         for edit, height in ((self.notes, 110), (self.sources, 70)):
             edit.setMinimumHeight(height)
@@ -256,15 +258,15 @@ class QuestionnaireForm(QScrollArea):
         self.notes.textChanged.connect(self._notes_edited)
         self.sources.textChanged.connect(self._sources_edited)
         layout.addWidget(self.notes)
-        layout.addWidget(QLabel("Sources", objectName="caption"))
+        layout.addWidget(named(QLabel("Sources"), "caption"))
         layout.addWidget(self.sources)
         return frame
 
-    def _notes_edited(self):
+    def _notes_edited(self) -> None:
         if not self._syncing:
             self.document.set_detail("notes", self.notes.toPlainText())
 
-    def _sources_edited(self):
+    def _sources_edited(self) -> None:
         if not self._syncing:
             lines = [line.strip() for line in self.sources.toPlainText().splitlines()]
             self.document.set_detail("sources", [line for line in lines if line])
@@ -272,10 +274,10 @@ class QuestionnaireForm(QScrollArea):
     # ---------------------------------------------------------------- reflecting
     _syncing = False
 
-    def _show_answer(self, factor_id, level):
+    def _show_answer(self, factor_id: str, level: str) -> None:
         self.questions[factor_id].show_level(level)
 
-    def _show_detail(self, name):
+    def _show_detail(self, name: str) -> None:
         case = self.document.case
         self._syncing = True
         try:
@@ -303,33 +305,37 @@ class QuestionnaireForm(QScrollArea):
 
     LABELS_ABOVE = 380  # px: a narrower panel puts the case's field names above the fields
 
-    def resizeEvent(self, event):
-        wanted = QFormLayout.WrapAllRows if event.size().width() < self.LABELS_ABOVE else QFormLayout.WrapLongRows
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wanted = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if event.size().width() < self.LABELS_ABOVE
+            else QFormLayout.RowWrapPolicy.WrapLongRows
+        )
         if self.details_form.rowWrapPolicy() != wanted:
             self.details_form.setRowWrapPolicy(wanted)
         super().resizeEvent(event)
 
-    def scroll_to_top(self):
+    def scroll_to_top(self) -> None:
         self.verticalScrollBar().setValue(0)
 
-    def refresh(self):
+    def refresh(self) -> None:
         for factor_id, question in self.questions.items():
             question.show_level(self.document.case.answer(factor_id))
         for name in ("title", "state", "threat", "year", "observed", "notes", "sources"):
             self._show_detail(name)
         self._show_read_only()
 
-    def _show_read_only(self):
+    def _show_read_only(self) -> None:
         read_only = self.document.read_only
         self.read_only_banner.setVisible(read_only)
         for question in self.questions.values():
             question.combo.setEnabled(not read_only)
         for edit in (self.title, self.state, self.threat, self.year):
             edit.setReadOnly(read_only)
-        for edit in (self.notes, self.sources):
-            edit.setReadOnly(read_only)
+        for text_box in (self.notes, self.sources):
+            text_box.setReadOnly(read_only)
         self.observed.setEnabled(not read_only)
 
-    def set_help_visible(self, visible):
+    def set_help_visible(self, visible: bool) -> None:
         for question in self.questions.values():
             question.help.setVisible(visible)

@@ -2,37 +2,48 @@
 observed response of a historical case beside the prediction."""
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from alliance_advisor.gui.style import chip_colour, esc, fact_title, response_colour, set_tone, theme, threat_colour
+from alliance_advisor.gui.style import (
+    chip_colour,
+    esc,
+    fact_title,
+    named,
+    response_colour,
+    set_tone,
+    theme,
+    threat_colour,
+)
 from alliance_advisor.presentation.figures import capital
 from alliance_advisor.presentation.wording import agreement_text, no_verdict_text, threat_points_text, tie_note
+from alliance_advisor.rules.case import Result
+from alliance_advisor.rules.kb import KnowledgeBase
 
 
 class Meter(QWidget):
     """A thin horizontal gauge for a value in [0, 1]."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.value = 0.0
         self.colour = QColor(theme.FAINT)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def sizeHint(self):
+    def sizeHint(self) -> QSize:
         return QSize(160, 10)
 
-    def set_value(self, value, colour):
+    def set_value(self, value: float, colour: QColor | str) -> None:
         self.value = max(0.0, min(1.0, value))
         self.colour = QColor(colour)
         self.update()
 
-    def paintEvent(self, _event):
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         track = QRectF(self.rect()).adjusted(0.5, 1.5, -0.5, -1.5)
         radius = track.height() / 2
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(theme.TRACK))
         painter.drawRoundedRect(track, radius, radius)
         if self.value > 0:
@@ -41,37 +52,38 @@ class Meter(QWidget):
             painter.drawRoundedRect(filled, radius, radius)
 
 
-def _caption(text):
-    return QLabel(text.upper(), objectName="caption", wordWrap=True)
+def _caption(text: str) -> QLabel:
+    return named(QLabel(text.upper(), wordWrap=True), "caption")
 
 
-def _chip_css(colour):
+def _chip_css(colour: str) -> str:
     return f"background: {colour}; color: white; border-radius: 10px; padding: 2px 10px; font-weight: 700;"
 
 
 class VerdictBanner(QFrame):
     """The answer at a glance, at the top of the results."""
 
-    def __init__(self, kb, parent=None):
-        super().__init__(parent, objectName="card")
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
         self.kb = kb
         grid = QGridLayout(self)
-        grid.setSizeConstraint(QLayout.SetNoConstraint)  # it reflows (_arrange) instead
+        grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # it reflows (_arrange) instead
         grid.setContentsMargins(18, 14, 18, 14)
         grid.setHorizontalSpacing(28)
         grid.setVerticalSpacing(4)
 
         self.verdict_caption = _caption("Predicted response")
-        self.verdict = QLabel("…", objectName="verdict")
+        self.verdict = named(QLabel("…"), "verdict")
         self.meaning = QLabel(wordWrap=True)
         set_tone(self.meaning, "muted")
         left = QVBoxLayout()
         left.setSpacing(2)
-        for widget in (self.verdict_caption, self.verdict, self.meaning):
-            left.addWidget(widget)
+        for part in (self.verdict_caption, self.verdict, self.meaning):
+            left.addWidget(part)
         self._grid = grid
         self._left = left
-        self._boxes = []
+        self._boxes: list[QVBoxLayout] = []
 
         self.confidence_meter = Meter()
         self.confidence = QLabel(wordWrap=True)
@@ -80,7 +92,7 @@ class VerdictBanner(QFrame):
         self.observed = QLabel()
         self.observed_caption = _caption("Observed")
         self.observed_verdict = QLabel(wordWrap=True)
-        columns = (
+        columns: tuple[tuple[QWidget, QWidget, QWidget], ...] = (
             (_caption("Confidence"), self.confidence_meter, self.confidence),
             (_caption("Threat level"), self.threat_chip, self.threat_points),
             (self.observed_caption, self.observed, self.observed_verdict),
@@ -92,19 +104,19 @@ class VerdictBanner(QFrame):
                 # Chips hug their text; wrapped labels take the column (an aligned item loses
                 # its height-for-width, and its second line would be cut off).
                 chip = widget in (self.threat_chip, self.observed)
-                box.addWidget(widget, 0, Qt.AlignLeft if chip else Qt.Alignment())
+                box.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft if chip else Qt.AlignmentFlag(0))
             box.addStretch(1)
             self._boxes.append(box)
         for label in (self.confidence, self.threat_points, self.observed_verdict):
             set_tone(label, "muted")
-        self.unknown = QLabel(wordWrap=True, objectName="unknownLine")
-        self.narrow = None
+        self.unknown = named(QLabel(wordWrap=True), "unknownLine")
+        self.narrow: bool | None = None
         self._arrange(narrow=False)
         self.show_waiting()
 
     NARROW = 700  # px: narrower than this, the verdict takes a row of its own
 
-    def _arrange(self, narrow):
+    def _arrange(self, narrow: bool) -> None:
         """Verdict and the three gauges in one row where there is room; verdict above them where not."""
         if narrow == self.narrow:
             return
@@ -129,32 +141,32 @@ class VerdictBanner(QFrame):
             for col, stretch in enumerate((3, 2, 2, 2)):
                 grid.setColumnStretch(col, stretch)
 
-    def minimumSizeHint(self):
+    def minimumSizeHint(self) -> QSize:
         return QSize(360, super().minimumSizeHint().height())
 
-    def resizeEvent(self, event):
+    def resizeEvent(self, event: QResizeEvent) -> None:
         self._arrange(narrow=event.size().width() < self.NARROW)
         super().resizeEvent(event)
 
     # ------------------------------------------------------------------ states
-    def _verdict_text(self, text, colour, size=22):
+    def _verdict_text(self, text: str, colour: str, size: int = 22) -> None:
         self.verdict.setText(esc(text))
         self.verdict.setStyleSheet(f"font-size: {size}pt; font-weight: 700; color: {colour};")
 
-    def show_waiting(self):
+    def show_waiting(self) -> None:
         self._verdict_text("Analysing…", theme.FAINT)
         self.meaning.setText("The engine is starting.")
 
-    def set_busy(self, busy):
+    def set_busy(self, busy: bool) -> None:
         """A newer analysis is running: grey out what is shown until it arrives."""
         self.verdict_caption.setText("ANALYSING…" if busy else "PREDICTED RESPONSE")
         self.verdict.setEnabled(not busy)
 
-    def show_error(self, message):
+    def show_error(self, message: str) -> None:
         self._verdict_text("No result", theme.BAD, 18)
         self.meaning.setText(message)
 
-    def show_result(self, result):
+    def show_result(self, result: Result) -> None:
         kb = self.kb
         case = result.case
         if result.verdict:
@@ -195,7 +207,7 @@ class VerdictBanner(QFrame):
         else:
             self.unknown.setText("Every question is answered.")
 
-    def _show_threat(self, result):
+    def _show_threat(self, result: Result) -> None:
         levels = tuple(self.kb.derived_fact(self.kb.theory.threat_fact).levels)
         level = result.threat_level
         colour = threat_colour(levels, level).name() if level else theme.FAINT
@@ -203,11 +215,11 @@ class VerdictBanner(QFrame):
         self.threat_chip.setStyleSheet(_chip_css(colour))
         self.threat_points.setText(capital(threat_points_text(result)))
 
-    def _show_observed(self, observed, result):
+    def _show_observed(self, observed: str | None, result: Result) -> None:
         shown = bool(observed)
         for widget in (self.observed_caption, self.observed, self.observed_verdict):
             widget.setVisible(shown)
-        if not shown:
+        if not observed:
             return
         label = self.kb.response(observed).label
         self.observed.setText(label)

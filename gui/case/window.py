@@ -4,22 +4,36 @@ and its explanations in the middle, one set of actions for menus and toolbar."""
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from alliance_advisor.app.jobs import EngineContext, case_job, is_scenario_data
 from alliance_advisor.gui import msgbox, style
+from alliance_advisor.gui.autosave import Autosave, Orphan
 from alliance_advisor.gui.case.charts import OverviewView
 from alliance_advisor.gui.case.explain import ReasoningView, WhyNotView
 from alliance_advisor.gui.case.extras import AnaloguesView, WhatIfView, WorldsView
@@ -32,14 +46,21 @@ from alliance_advisor.gui.icons import glyph_icon
 from alliance_advisor.gui.live import LiveAnalysis
 from alliance_advisor.gui.recent import RecentFiles
 from alliance_advisor.gui.screens import fit_to_screen
-from alliance_advisor.gui.style import esc, set_tone
+from alliance_advisor.gui.style import esc, named, set_tone
 from alliance_advisor.gui.tabs import FittingTabs
 from alliance_advisor.presentation.citations import source_html
 from alliance_advisor.presentation.helpdata import SHORT_TAB_TITLES
-from alliance_advisor.rules.case import Case, default_library_dir, load_case, parse_case_text
+from alliance_advisor.rules.case import Case, Result, default_library_dir, load_case, parse_case_text
 from alliance_advisor.rules.errors import AdvisorError
 from alliance_advisor.rules.fileio import safe_filename
+from alliance_advisor.rules.kb import KnowledgeBase
 from alliance_advisor.rules.version import app_version
+
+if TYPE_CHECKING:
+    from alliance_advisor.gui.case.compare import CompareWindow
+    from alliance_advisor.gui.case.help import HelpWindow
+    from alliance_advisor.gui.history import HistoryWindow
+    from alliance_advisor.gui.scenario import ScenarioWindow
 
 APP_NAME = "Alliance Advisor"
 FORM_WIDTH = 470  # px: the questionnaire panel's width in a roomy window
@@ -49,7 +70,7 @@ AUTOSAVE_MS = 2000  # unsaved work reaches the disk within two seconds
 STATE_VERSION = 1
 
 # Every action, declared once: name -> (text, shortcut, theme icon, glyph, tip, handler).
-ACTIONS = {
+ACTIONS: dict[str, tuple[str, QKeySequence.StandardKey | str | None, str | None, str | None, str, str]] = {
     "new": (
         "&New Case",
         QKeySequence.StandardKey.New,
@@ -173,12 +194,21 @@ PAPERS = (("a4", "A4"), ("letter", "US Letter"))
 PAPER_LABELS = dict(PAPERS)
 
 
-def default_autosave_dir():
-    return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "autosave"
+def default_autosave_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "autosave"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, kb, settings=None, autosave_dir=None, persist=True, engine=None):
+    _scratch: object  # a screenshot's throw-away settings folder, as long as the window lives (gui/app.py)
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        settings: QSettings | None = None,
+        autosave_dir: str | os.PathLike[str] | None = None,
+        persist: bool = True,
+        engine: EngineContext | None = None,
+    ) -> None:
         """``persist`` False (screenshots) leaves no trace: no autosave, no saved window state.
         ``engine``: the application's engine context (app/jobs.py), shared by every
         window; a window made without one (a test's) makes its own."""
@@ -192,14 +222,14 @@ class MainWindow(QMainWindow):
         self.files = FileController(self.recent, (autosave_dir or default_autosave_dir()) if persist else None)
         self.document = CaseDocument(kb, self)
         self.analysis = LiveAnalysis(self.engine, case_job, self)
-        self._help = None  # the Help window, made when first asked for
-        self.compare_window = None
+        self._help: HelpWindow | None = None  # the Help window, made when first asked for
+        self.compare_window: CompareWindow | None = None
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave_now)
 
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
-        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self._build_central()
         self._build_docks()
         self.actions_ = self._build_actions()
@@ -213,21 +243,21 @@ class MainWindow(QMainWindow):
         self.analysis.request(self.document.case, defer=True)
 
     # ========================================================== colour scheme
-    def _follow_system_scheme(self):
+    def _follow_system_scheme(self) -> None:
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+
             hints.colorSchemeChanged.connect(self._system_scheme_changed)
 
-    def _system_scheme_changed(self, _scheme):
+    def _system_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         if style.forced_scheme() is None:  # a forced scheme stays
-            self.apply_scheme(style.system_scheme(QApplication.instance()))
+            self.apply_scheme(style.system_scheme(_application()))
 
-    def apply_scheme(self, scheme):
+    def apply_scheme(self, scheme: str) -> None:
         """Restyle the whole app in 'light' or 'dark' and redraw what was drawn."""
-        style.apply_style(QApplication.instance(), scheme)
+        style.apply_style(_application(), scheme)
         for name, (_text, _shortcut, theme_icon, glyph, _tip, _handler) in ACTIONS.items():
             if glyph and QIcon.fromTheme(theme_icon or "").isNull():
-                self.actions_[name].setIcon(glyph_icon(glyph))
+                self.actions_[name].setIcon(self._icon(None, glyph))
         for name, theme_icon in (("undo", "edit-undo"), ("redo", "edit-redo")):
             self.actions_[name].setIcon(self._icon(theme_icon, name))
         for browser in self.findChildren(QTextBrowser):
@@ -239,7 +269,7 @@ class MainWindow(QMainWindow):
             self._show_result(self.analysis.result)
         self.update()
 
-    def _build_central(self):
+    def _build_central(self) -> None:
         self.banner = VerdictBanner(self.kb)
         self.overview = OverviewView()
         self.reasoning = ReasoningView(self.kb)
@@ -265,27 +295,27 @@ class MainWindow(QMainWindow):
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-    def _build_docks(self):
+    def _build_docks(self) -> None:
         self.form = QuestionnaireForm(self.document)
         self.library = LibraryPanel(self.kb, self.engine)
         self.form_dock = self._dock("Questionnaire", "questionnaireDock", self.form)
         self.library_dock = self._dock("Case Library", "libraryDock", self.library)
-        self.addDockWidget(Qt.LeftDockWidgetArea, self.form_dock)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.form_dock)
         self.tabifyDockWidget(self.form_dock, self.library_dock)
-        self.setTabPosition(Qt.LeftDockWidgetArea, QTabWidget.North)
+        self.setTabPosition(Qt.DockWidgetArea.LeftDockWidgetArea, QTabWidget.TabPosition.North)
         self.form_dock.raise_()
         self._dock_wanted = FORM_WIDTH  # what the user last chose by dragging the separator
-        self._window_width = None
+        self._window_width: int | None = None
         self._adjusting_docks = False
         self.form_dock.installEventFilter(self)
-        self.resizeDocks([self.form_dock], [FORM_WIDTH], Qt.Horizontal)
+        self.resizeDocks([self.form_dock], [FORM_WIDTH], Qt.Orientation.Horizontal)
 
     # ---------------------------------------------------- the panel's width
-    def eventFilter(self, watched, event):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A dock resized while the window kept its width: the user dragged the separator.
         if (
             watched is self.form_dock
-            and event.type() == QEvent.Resize
+            and event.type() == QEvent.Type.Resize
             and not self._adjusting_docks
             and self._window_width == self.width()
             and self.form_dock.isVisible()
@@ -294,52 +324,56 @@ class MainWindow(QMainWindow):
             self._dock_wanted = max(self.form_dock.width(), self.form_dock.minimumSizeHint().width())
         return super().eventFilter(watched, event)
 
-    def resizeEvent(self, event):
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._window_width = self.width()
         self._fit_form_dock()
 
-    def showEvent(self, event):
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._window_width = self.width()
         QTimer.singleShot(0, self._fit_form_dock)  # once the docks have their first geometry
 
-    def _fit_form_dock(self):
+    def _fit_form_dock(self) -> None:
         """After the window grows back, give the form the width it had (Qt leaves it
         at whatever the smallest window allowed and hands all the room to the results)."""
         dock = self.form_dock
-        if dock.isFloating() or not dock.isVisible() or self.dockWidgetArea(dock) == Qt.NoDockWidgetArea:
+        if dock.isFloating() or not dock.isVisible() or self.dockWidgetArea(dock) == Qt.DockWidgetArea.NoDockWidgetArea:
             return
         target = max(dock.minimumSizeHint().width(), min(self._dock_wanted, int(self.width() * FORM_SHARE)))
         if abs(dock.width() - target) > 4:
             self._adjusting_docks = True
-            self.resizeDocks([dock], [target], Qt.Horizontal)
+            self.resizeDocks([dock], [target], Qt.Orientation.Horizontal)
             QTimer.singleShot(0, self._docks_adjusted)
 
-    def _docks_adjusted(self):
+    def _docks_adjusted(self) -> None:
         self._adjusting_docks = False
 
-    def _dock(self, title, name, widget):
-        dock = QDockWidget(title, self, objectName=name)
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = named(QDockWidget(title, self), name)
         dock.setWidget(widget)
         dock.setFeatures(
-            QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable | QDockWidget.DockWidgetFloatable
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        dock.setAllowedAreas(Qt.LeftDockWidgetArea | Qt.RightDockWidgetArea)
+        dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         dock.setTitleBarWidget(QWidget())  # the dock tabs name them; View shows and hides them
         dock.setMinimumWidth(widget.minimumWidth() or widget.minimumSizeHint().width())
         return dock
 
     @staticmethod
-    def _icon(theme, glyph):
+    def _icon(theme: str | None, glyph: str | None) -> QIcon:
         """The desktop's themed icon where it has one, else our own glyph."""
         icon = QIcon.fromTheme(theme) if theme else QIcon()
         if icon.isNull() and glyph:
-            icon = glyph_icon(glyph)
+            drawn = glyph_icon(glyph)
+            if drawn is not None:  # every glyph named here is drawn
+                icon = drawn
         return icon
 
-    def _build_actions(self):
-        actions = {}
+    def _build_actions(self) -> dict[str, QAction]:
+        actions: dict[str, QAction] = {}
         for name, (text, shortcut, theme, glyph, tip, handler) in ACTIONS.items():
             action = self.addAction(self._icon(theme, glyph), text)
             action.setObjectName(f"action:{name}")
@@ -355,8 +389,8 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(getattr(self, handler))
         stack = self.document.undo_stack
         for name, make, shortcut, theme in (
-            ("undo", stack.createUndoAction, QKeySequence.Undo, "edit-undo"),
-            ("redo", stack.createRedoAction, QKeySequence.Redo, "edit-redo"),
+            ("undo", stack.createUndoAction, QKeySequence.StandardKey.Undo, "edit-undo"),
+            ("redo", stack.createRedoAction, QKeySequence.StandardKey.Redo, "edit-redo"),
         ):
             action = make(self, name.capitalize())
             action.setObjectName(f"action:{name}")
@@ -368,7 +402,7 @@ class MainWindow(QMainWindow):
         actions["dock_library"].setShortcut(QKeySequence("F9"))
         return actions
 
-    def _build_menus(self):
+    def _build_menus(self) -> None:
         bar = self.menuBar()
         for title, names in MENUS:
             menu = bar.addMenu(title)
@@ -383,7 +417,7 @@ class MainWindow(QMainWindow):
                 else:
                     menu.addAction(self.actions_[name])
 
-    def _build_paper_menu(self, menu):
+    def _build_paper_menu(self, menu: QMenu) -> None:
         current = self.settings.value("export/paper", "a4")
         for paper, label in PAPERS:
             action = menu.addAction(label)
@@ -391,25 +425,27 @@ class MainWindow(QMainWindow):
             action.setChecked(paper == current)
             action.triggered.connect(lambda _checked=False, p=paper, m=menu: self._set_paper(p, m))
 
-    def _set_paper(self, paper, menu):
+    def _set_paper(self, paper: str, menu: QMenu) -> None:
         self.settings.setValue("export/paper", paper)
         for action, (key, _label) in zip(menu.actions(), PAPERS):
             action.setChecked(key == paper)
 
-    def _build_toolbar(self):
+    def _build_toolbar(self) -> None:
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for name in TOOLBAR:
             if name is None:
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(self.actions_[name])
         for name in ("undo", "redo"):  # their text names the step: keep the toolbar steady
-            toolbar.widgetForAction(self.actions_[name]).setToolButtonStyle(Qt.ToolButtonIconOnly)
+            button = toolbar.widgetForAction(self.actions_[name])
+            if isinstance(button, QToolButton):  # a toolbar shows each action as one
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
-    def _build_status_bar(self):
+    def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.answered_label = QLabel()
         self.analysis_label = QLabel()
@@ -420,7 +456,7 @@ class MainWindow(QMainWindow):
         for label in (self.autosave_label, self.answered_label, self.analysis_label, kb_label):
             bar.addPermanentWidget(label)
 
-    def _connect(self):
+    def _connect(self) -> None:
         document = self.document
         document.contentChanged.connect(self._content_changed)
         document.stateChanged.connect(self._state_changed)
@@ -439,8 +475,8 @@ class MainWindow(QMainWindow):
         self.analogues.caseRequested.connect(self._open_analogue)
 
     # ================================================================ settings
-    def _restore_settings(self):
-        show_help = self.settings.value("view/show_help", True, type=bool)
+    def _restore_settings(self) -> None:
+        show_help = cast(bool, self.settings.value("view/show_help", True, type=bool))
         self.actions_["show_help"].setChecked(show_help)
         self.set_help_visible(show_help)
         if not self.persist:
@@ -454,11 +490,11 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state, STATE_VERSION)
-        wanted = self.settings.value("window/form_width", FORM_WIDTH, type=int)
+        wanted = cast(int, self.settings.value("window/form_width", FORM_WIDTH, type=int))
         # A crushed panel (an old session's, or one squeezed by a tiny window) is not restored.
         self._dock_wanted = wanted if wanted >= FORM_WIDTH * 0.6 else FORM_WIDTH
 
-    def _save_settings(self):
+    def _save_settings(self) -> None:
         if not self.persist:
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -466,56 +502,56 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/form_width", int(self._dock_wanted))
         self.settings.sync()
 
-    def set_help_visible(self, visible):
+    def set_help_visible(self, visible: bool) -> None:
         self.form.set_help_visible(visible)
         self.settings.setValue("view/show_help", bool(visible))
 
     # ============================================================ live result
-    def _content_changed(self):
+    def _content_changed(self) -> None:
         self.analysis.request(self.document.case)
         self._update_title()
         self.answered_label.setText(f"{self.document.answered_count()} of {len(self.kb.factors)} answered")
         if self.files.autosave_dir is not None and not self._autosave_timer.isActive():
             self._autosave_timer.start()
 
-    def _show_result(self, result):
+    def _show_result(self, result: Result) -> None:
         self.banner.show_result(result)
         for view in (self.overview, self.reasoning, self.why_not, self.what_if, self.worlds, self.analogues):
             view.show_result(result)
         self.analysis_label.setText("Up to date")
 
-    def _show_failure(self, message):
+    def _show_failure(self, message: str) -> None:
         self.banner.show_error(message)
         self.analysis_label.setText("Analysis failed")
         self.statusBar().showMessage(message, 10000)
 
-    def _show_busy(self, busy):
+    def _show_busy(self, busy: bool) -> None:
         self.banner.set_busy(busy)
         self.analysis_label.setText("Analysing…" if busy else "Up to date")
 
-    def show_rule(self, rule_id):
+    def show_rule(self, rule_id: str) -> None:
         self.reasoning.select_rule(rule_id)
         self.overview.chain.select_rule(rule_id)
         self.tabs.setCurrentWidget(self.reasoning)
 
-    def show_why_not(self, response_id):
+    def show_why_not(self, response_id: str) -> None:
         self.why_not.select_response(response_id)
         self.tabs.setCurrentWidget(self.why_not)
 
-    def show_question(self, factor_id):
+    def show_question(self, factor_id: str) -> None:
         self.form_dock.show()
         self.form_dock.raise_()
         question = self.form.questions[factor_id]
         self.form.ensureWidgetVisible(question)
         question.combo.setFocus()
 
-    def _try_answer(self, factor_id, level):
+    def _try_answer(self, factor_id: str, level: str) -> None:
         if self.document.read_only:
             self.statusBar().showMessage("This case is read-only: use Edit a Copy to try other answers.", 6000)
             return
         self.document.set_answer(factor_id, level)
 
-    def wait_for_result(self, timeout_ms=20000):
+    def wait_for_result(self, timeout_ms: int = 20000) -> bool:
         """Block (processing events) until the result matches the current case.
         For the screenshot command and tests; the app itself never waits."""
         deadline = time.monotonic() + timeout_ms / 1000
@@ -525,36 +561,36 @@ class MainWindow(QMainWindow):
         return not self.analysis.pending
 
     # ================================================================== files
-    def _state_changed(self):
+    def _state_changed(self) -> None:
         self._update_title()
         if not self.document.modified:
             self._discard_autosave()
         self.actions_["edit_copy"].setEnabled(self.document.read_only)
 
-    def _update_title(self):
+    def _update_title(self) -> None:
         document = self.document
         name = document.display_name + (" (read-only)" if document.read_only else "")
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(document.modified)
         self.setWindowFilePath(document.path or "")
 
-    def maybe_save(self):
+    def maybe_save(self) -> bool:
         """Before the case goes away: True when it may (saved, discarded or unchanged)."""
         return self.files.maybe_save(self, self.document, self.save)
 
-    def new_case(self):
+    def new_case(self) -> None:
         if self.maybe_save():
             self.document.replace(Case())
             self.statusBar().showMessage("New case: every answer unknown", 4000)
 
-    def open_dialog(self):
+    def open_dialog(self) -> None:
         path = msgbox.get_open_path(self, "Open Case", self._last_directory(), CASE_FILTER)
         if path:
             self.open_path(path)
 
-    def new_scenario(self):
+    def new_scenario(self) -> "ScenarioWindow":
         """A scenario to fill in: two states, at peace."""
-        data = {
+        data: dict[str, Any] = {
             "title": "New scenario",
             "year": None,
             "states": [
@@ -568,14 +604,14 @@ class MainWindow(QMainWindow):
         }
         return self.show_scenario(data, None)
 
-    def open_scenario_dialog(self):
+    def open_scenario_dialog(self) -> None:
         path = msgbox.get_open_path(
             self, "Open Scenario", str(default_library_dir(self.kb).parent / "scenarios"), CASE_FILTER
         )
         if path:
             self.open_scenario_path(path)
 
-    def open_scenario_path(self, path):
+    def open_scenario_path(self, path: str) -> "ScenarioWindow | None":
         """Open a scenario in a window of its own; a bad file gets a dialog with the
         loader's message. The shipped scenarios open read-only."""
         import yaml
@@ -594,7 +630,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened the scenario {path}" + (" (read-only)" if shipped else ""), 5000)
         return window
 
-    def show_scenario(self, data, path, read_only=False, recovered=False):
+    def show_scenario(
+        self, data: dict[str, Any], path: str | None, read_only: bool = False, recovered: bool = False
+    ) -> "ScenarioWindow":
         """A scenario window over ``data``, with its own autosave beside the cases'."""
         from alliance_advisor.gui.scenario import ScenarioWindow
 
@@ -609,12 +647,12 @@ class MainWindow(QMainWindow):
             engine=self.engine,
             files=self.files,
         )
-        window.setAttribute(Qt.WA_DeleteOnClose)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._scenario_windows = [w for w in getattr(self, "_scenario_windows", []) if w.isVisible()] + [window]
         window.show()
         return window
 
-    def show_history(self, data_dir=None):
+    def show_history(self, data_dir: str | None = None) -> "HistoryWindow":
         """The History window (one per main window, raised when asked again); its
         "Open as Scenario" opens a new unsaved scenario window here."""
         from alliance_advisor.gui.history import HistoryWindow
@@ -629,7 +667,7 @@ class MainWindow(QMainWindow):
                 data_dir=data_dir,
                 parent=self,
             )
-            window.setAttribute(Qt.WA_DeleteOnClose)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.destroyed.connect(lambda *_: setattr(self, "history_window", None))
             window.show()
             if window.data_dir is None and window.error is None:
@@ -639,7 +677,7 @@ class MainWindow(QMainWindow):
             window.activateWindow()
         return window
 
-    def open_derived_case(self, case):
+    def open_derived_case(self, case: Case) -> None:
         """A scenario's state facing its greatest threat, opened here with every explanation."""
         if self.maybe_save():
             self.document.replace(case)
@@ -647,7 +685,7 @@ class MainWindow(QMainWindow):
             self.activateWindow()
             self.statusBar().showMessage(f"{case.title}: the answers the scenario derives", 5000)
 
-    def open_path(self, path, read_only=False):
+    def open_path(self, path: str, read_only: bool = False) -> bool:
         """Open a case file; a bad one gets a dialog and the current case stays.
         Cases of the historical library always open read-only. A scenario file opens
         in a scenario window."""
@@ -673,10 +711,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path}" + (" (read-only)" if read_only else ""), 5000)
         return True
 
-    def save(self):
+    def save(self) -> bool:
         return self.files.save(self, self.document, self.save_as, self._case_saved)
 
-    def save_as(self):
+    def save_as(self) -> bool:
         suggested = (
             self.document.path
             if not self.document.read_only and self.document.path
@@ -684,19 +722,19 @@ class MainWindow(QMainWindow):
         )
         return self.files.save_as(self, self.document, "Save Case As", suggested, CASE_FILTER, self._case_saved)
 
-    def _case_saved(self, path):
+    def _case_saved(self, path: str) -> None:
         self.settings.setValue("files/last_dir", os.path.dirname(path))
         self.statusBar().showMessage(f"Saved {path}", 5000)
 
-    def edit_copy(self):
+    def edit_copy(self) -> None:
         if self.document.read_only:
             self.document.make_editable_copy()
             self.statusBar().showMessage("An editable copy: Save As to keep it", 5000)
 
-    def _last_directory(self):
-        return self.settings.value("files/last_dir", "") or str(Path.home())
+    def _last_directory(self) -> str:
+        return str(self.settings.value("files/last_dir", "") or Path.home())
 
-    def _fill_recent_menu(self):
+    def _fill_recent_menu(self) -> None:
         menu = self.recent_menu
         menu.clear()
         paths = self.recent.paths()
@@ -711,16 +749,16 @@ class MainWindow(QMainWindow):
         else:
             menu.addAction("No recent cases").setEnabled(False)
 
-    def _library_visible(self, visible):
+    def _library_visible(self, visible: bool) -> None:
         if visible:
             self.library.ensure_loaded()
 
-    def show_library(self):
+    def show_library(self) -> None:
         self.library_dock.show()
         self.library_dock.raise_()
         self.library.focus_filter()
 
-    def _open_analogue(self, file):
+    def _open_analogue(self, file: str) -> None:
         if not file:
             return
         path = Path(file)
@@ -730,28 +768,28 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------- drag and drop
     @staticmethod
-    def _dropped_case(mime):
+    def _dropped_case(mime: QMimeData) -> str | None:
         for url in mime.urls():
             if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in (".yaml", ".yml"):
                 return url.toLocalFile()
         return None
 
-    def dragEnterEvent(self, event):
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_case(event.mimeData()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event):
+    def dropEvent(self, event: QDropEvent) -> None:
         path = self._dropped_case(event.mimeData())
         if path:
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.open_path(path))  # not inside the drag's event loop
 
     # ================================================================= export
-    def export_report(self):
+    def export_report(self) -> None:
         try:
-            from alliance_advisor import reports
+            from alliance_advisor.app import export
 
-            formats = reports.FORMATS
+            formats = export.FORMATS
         except (ImportError, AttributeError):
             msgbox.error(self, "Export", "Reports are not available: the reports package is not installed.")
             return
@@ -765,7 +803,7 @@ class MainWindow(QMainWindow):
             return
         # The name typed decides (report.pdf is a PDF whichever filter is selected);
         # the filter only supplies the extension of a name that has none we know.
-        fmt = reports.format_for_path(path)
+        fmt = export.format_for_path(path)
         if fmt is None:
             fmt = next((key for key, flt in formats.items() if flt == chosen), None)
             if fmt is None:
@@ -776,22 +814,20 @@ class MainWindow(QMainWindow):
                 )
                 return
             path += "." + fmt
-        paper = self.settings.value("export/paper", "a4")
+        paper = str(self.settings.value("export/paper", "a4"))
         try:
-            from alliance_advisor.app.export import write
-
-            write(self.analysis.result, path, fmt, paper)
+            export.write(self.analysis.result, path, fmt, paper)
         except AdvisorError as exc:
             msgbox.error(self, "Cannot export", str(exc))
             return
         except OSError as exc:
             msgbox.error(self, "Cannot export", f"{path}: {exc.strerror or exc}")
             return
-        what = reports.FORMAT_NAMES[fmt] + (f" ({PAPER_LABELS.get(paper, paper)})" if fmt == "pdf" else "")
+        what = export.FORMAT_NAMES[fmt] + (f" ({PAPER_LABELS.get(paper, paper)})" if fmt == "pdf" else "")
         self.statusBar().showMessage(f"Exported {what}: {path}", 8000)
 
     # ================================================================== print
-    def print_report(self):
+    def print_report(self) -> bool:
         if not self.wait_for_result(5000) or self.analysis.result is None:
             msgbox.error(self, "Print", "There is no analysis to print yet.")
             return False
@@ -799,11 +835,11 @@ class MainWindow(QMainWindow):
 
         from alliance_advisor.gui.printing import print_report
 
-        printer = QPrinter(QPrinter.HighResolution)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if not msgbox.print_dialog(self, printer):
             return False
         try:
-            pages = print_report(self.analysis.result, printer, paper=self.settings.value("export/paper", "a4"))
+            pages = print_report(self.analysis.result, printer, paper=str(self.settings.value("export/paper", "a4")))
         except AdvisorError as exc:
             msgbox.error(self, "Cannot print", str(exc))
             return False
@@ -811,13 +847,13 @@ class MainWindow(QMainWindow):
         return True
 
     # ================================================================ compare
-    def compare_dialog(self):
-        directory = self.settings.value("files/last_dir", "") or str(default_library_dir(self.kb))
+    def compare_dialog(self) -> None:
+        directory = str(self.settings.value("files/last_dir", "") or default_library_dir(self.kb))
         path = msgbox.get_open_path(self, "Compare With", directory, CASE_FILTER)
         if path:
             self.compare_with(path)
 
-    def compare_with(self, path):
+    def compare_with(self, path: str) -> "CompareWindow | None":
         """Open a window beside this one with the current case and the case at ``path``."""
         try:
             other = load_case(os.path.abspath(path), self.kb)
@@ -830,18 +866,18 @@ class MainWindow(QMainWindow):
         from alliance_advisor.gui.case.compare import CompareWindow
 
         window = CompareWindow(self.kb, self.analysis.result, self.engine.analyze(other), self)
-        window.setAttribute(Qt.WA_DeleteOnClose)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
         self.compare_window = window
         return window
 
     # =============================================================== autosave
     @property
-    def autosave(self):
+    def autosave(self) -> Autosave | None:
         """The case's autosave file (the file controller keeps it), or None."""
         return self.files.autosave_of(self.document)
 
-    def autosave_now(self):
+    def autosave_now(self) -> None:
         """Write the unsaved case to this session's autosave file (atomic)."""
         self._autosave_timer.stop()
         if self.autosave is None or not self.document.modified:
@@ -854,11 +890,11 @@ class MainWindow(QMainWindow):
             return
         self.autosave_label.clear()
 
-    def _discard_autosave(self):
+    def _discard_autosave(self) -> None:
         self._autosave_timer.stop()
         self.files.discard_autosave(self.document)
 
-    def offer_recovery(self):
+    def offer_recovery(self) -> bool:
         """Offer back a case that a session which did not close left unsaved."""
         if self.files.autosave_dir is None:
             return False
@@ -884,7 +920,7 @@ class MainWindow(QMainWindow):
             orphan.remove()
         return recovered
 
-    def _recover_scenario(self, orphan):
+    def _recover_scenario(self, orphan: Orphan) -> bool:
         """An unsaved scenario left by a session that did not close: validated like a
         file, offered back in a window of its own."""
         import yaml
@@ -903,7 +939,7 @@ class MainWindow(QMainWindow):
         return True
 
     # ================================================================ closing
-    def closeEvent(self, event):
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():
             event.ignore()
             return
@@ -913,7 +949,7 @@ class MainWindow(QMainWindow):
         event.accept()
 
     # =================================================================== help
-    def show_about(self):
+    def show_about(self) -> None:
         msgbox.about(
             self,
             f"About {APP_NAME}",
@@ -930,16 +966,16 @@ class MainWindow(QMainWindow):
             ),
         )
 
-    def shortcut_rows(self):
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
         """(command, keys, what it does) for every action that has a shortcut."""
         rows = []
         for action in self.actions_.values():
-            keys = action.shortcut().toString(QKeySequence.NativeText)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             if keys:
                 rows.append((action.text().replace("&", "").rstrip("…"), keys, action.statusTip()))
         return rows
 
-    def help_window(self):
+    def help_window(self) -> "HelpWindow":
         if self._help is None:
             from alliance_advisor.gui.case.help import HelpWindow
 
@@ -947,7 +983,7 @@ class MainWindow(QMainWindow):
             self._help.ruleRequested.connect(self.show_rule)
         return self._help
 
-    def focused_factor(self):
+    def focused_factor(self) -> str | None:
         """The question whose answer box (or text) has the keyboard focus, or None."""
         widget = QApplication.focusWidget()
         while widget is not None:
@@ -957,22 +993,28 @@ class MainWindow(QMainWindow):
             widget = widget.parentWidget()
         return None
 
-    def show_guide(self):
+    def show_guide(self) -> None:
         """F1: the guide, at the focused question when there is one."""
         factor = self.focused_factor()
         self.help_window().show_page("guide", f"q-{factor}" if factor else None)
 
-    def show_glossary(self):
+    def show_glossary(self) -> None:
         self.help_window().show_page("glossary")
 
-    def show_shortcuts(self):
+    def show_shortcuts(self) -> None:
         self.help_window().show_page("shortcuts")
 
-    def show_about_qt(self):
+    def show_about_qt(self) -> None:
         QApplication.aboutQt()
 
 
-def _looks_like_scenario(path):
+def _application() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)  # a window lives only in a QApplication
+    return app
+
+
+def _looks_like_scenario(path: str) -> bool:
     """Whether a file holds a scenario (a list of states) rather than a case; a file
     that cannot be read is left to the case loader, which says why."""
     try:

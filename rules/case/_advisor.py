@@ -1,15 +1,16 @@
 """The advisor: run a case through the engine of record, explain it, and build one Result.
 
 The trace, the support and the verdict come from the experta engine; the analyses
-beyond the verdict (what-if, the three worlds, analogues) from the vectorised
-evaluator, generated from the same rule program. Every analysis with extras also
-checks the two against each other on the case itself: a disagreement is a bug of
-ours, raised as :class:`EngineDisagreement`, never shown as a result.
+beyond the verdict (what-if, the three worlds, analogues, and which responses the
+runner-up and tied alternatives lead to) from the vectorised evaluator, generated from
+the same rule program. Every analysis checks the two against each other on the case
+itself: a disagreement is a bug of ours, raised as :class:`EngineDisagreement`, never
+shown as a result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,8 +31,15 @@ from alliance_advisor.rules.case._result import (
     ThreatScore,
     WhyNot,
 )
-from alliance_advisor.rules.inference import EnginePool, Program, RawRun, StagedDecision, compile_program, run_stages
-from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase, load_knowledge
+from alliance_advisor.rules.inference import (
+    EnginePool,
+    Program,
+    RawRun,
+    StagedDecision,
+    compile_program,
+    staged_decision,
+)
+from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase, Stage, load_knowledge
 from alliance_advisor.rules.kb import conditions as cond
 
 if TYPE_CHECKING:
@@ -103,7 +111,8 @@ class Advisor:
         world = world or self.default_world
         dropped = frozenset(without)
         raw = self.pool.run(case.answers, world, dropped)
-        decision = self._staged(raw, world, dropped)
+        again = self._leave_out(raw, world, dropped)
+        decision = self._staged(raw, world, again)
         analyses: dict[str, Any] = {}
         if extras:
             whatif, baseline = self.analyst.whatif(case.answers, world, dropped)
@@ -119,26 +128,24 @@ class Advisor:
                 "stability": self.analyst.stability(case.answers, world, decision.verdict, dropped),
                 "completions": self.analyst.completions(case.answers, world, decision.verdict, dropped),
             }
-        return self._result(case, raw, world, decision, explain, analyses, dropped)
+        return self._result(case, raw, world, decision, explain, analyses, again)
 
     def _settled(self, raw: RawRun) -> bool:
         """Whether the facts the scoring requires (the threat level) are known."""
         return all(fact in raw.derived for fact in self.kb.scoring.requires)
 
-    def _facts(self, raw: RawRun) -> dict[str, str]:
-        """The answers and the derive layer's facts: what the weighed stages start from."""
-        stage_facts = {st.fact for st in self.program.stages}
-        facts = dict(raw.answers)
-        facts.update({f: v for f, v in raw.derived.items() if f not in stage_facts})
-        return facts
-
-    def _staged(self, raw: RawRun, world: str, dropped: frozenset[str]) -> StagedDecision:
-        """The stages again, from the engine's derived facts, with each runner-up's
-        path; they must conclude what the engine's own decisions did."""
-        decision = run_stages(self.program, self._facts(raw), world, dropped, self._settled(raw))
+    def _staged(self, raw: RawRun, world: str, again: _LeaveOut) -> StagedDecision:
+        """The verdict from the engine's own stage decisions, the runner-up's and the
+        tied alternatives' responses from the vectorised evaluator with the deciding
+        stage held at each. The two must have concluded alike at every stage."""
+        decision = staged_decision(self.program, raw.stages, self._settled(raw), again.forced)
         engine = {d.stage: d.conclusion for d in raw.stages}
-        if engine != {d.stage: d.conclusion for d in decision.stages}:
-            raise EngineDisagreement(f"the staged decision in {world} differs from the engine's: {engine}")
+        vector = again.conclusions()
+        if engine != vector or again.verdict() != decision.verdict:
+            raise EngineDisagreement(
+                f"the staged decision in {world} differs between the engines: experta {engine} "
+                f"({decision.verdict}), vectorised {vector} ({again.verdict()})"
+            )
         return decision
 
     # ------------------------------------------------------------- explanation
@@ -150,7 +157,7 @@ class Advisor:
         decision: StagedDecision,
         explain: bool,
         analyses: dict[str, Any],
-        dropped: frozenset[str] = frozenset(),
+        again: _LeaveOut,
     ) -> Result:
         kb = self.kb
         facts = dict(raw.answers)
@@ -204,7 +211,6 @@ class Advisor:
         support_detail = {r: self._support_of(decision, stage, alt) for r, (stage, alt) in chosen.items()}
         why_not = self._why_not(raw, facts, support_detail, chosen, world) if explain else None
         fired_support = [e["rule"] for e in raw.trace if "effects" in e]
-        again = self._leave_out(raw, world, dropped)
         ablations = self._ablations(fired_support, decision, again)
         decisive, jointly, sets = self._decisive(fired_support, decision, ablations, again)
         stages = self._stage_outcomes(raw, decision, again)
@@ -305,7 +311,7 @@ class Advisor:
                 {st.layer: np.array([r.layer == st.layer for r in rules], dtype=bool) for st in self.program.stages},
             )
         keep = np.array([r.id not in dropped for r in vector.support_rules], dtype=bool)
-        return _LeaveOut(vector, world, batch.codes, keep, *self._masks)
+        return _LeaveOut(vector, world, batch, keep, *self._masks)
 
     def _stage_outcomes(self, raw: RawRun, decision: StagedDecision, again: _LeaveOut) -> tuple[StageOutcome, ...]:
         """Each stage in order, with the smallest sets of propositions that, left out of
@@ -476,19 +482,60 @@ def _smallest_sets(
 
 class _LeaveOut:
     """One case, run again by the vectorised evaluator with sets of propositions left
-    out: a row per set, every row at once."""
+    out, or with a stage held at other alternatives: a row per set or alternative,
+    every row at once."""
 
     def __init__(
         self,
         vector: Vector,
         world: str,
-        codes: Any,
+        batch: Any,
         keep: Any,
         by_proposition: dict[str, Any],
         by_layer: dict[str, Any],
     ) -> None:
-        self.vector, self.world, self.codes, self.keep = vector, world, codes, keep
+        self.vector, self.world, self.batch, self.codes, self.keep = vector, world, batch, batch.codes, keep
         self.by_proposition, self.by_layer = by_proposition, by_layer
+
+    def _memo(self, n: int) -> dict[str, dict[Any, Any]]:
+        """The case's run's results of the conditions on its answers and derived facts,
+        a row for each of ``n`` runs again: every row has the same facts, and only the
+        stages' conclusions, which may differ, are tested anew."""
+        memo = self.batch.memo
+        return {
+            shelf: {k: v if n == 1 else np.repeat(v, n, axis=0) for k, v in memo[shelf].items()}
+            for shelf in ("answers", "derived")
+        } | {"stages": {}}
+
+    def conclusions(self) -> dict[str, str | None]:
+        """{stage: conclusion} as the vectorised evaluator ran the case."""
+        row = self.batch.facts[self.world][0]
+        out = {}
+        for stage in self.vector.stages:
+            code = int(row[self.vector.program.slot_index(stage.fact)])
+            out[stage.id] = stage.alternatives[code] if code >= 0 else None
+        return out
+
+    def verdict(self) -> str | None:
+        """The verdict as the vectorised evaluator ran the case."""
+        code = int(self.batch.verdict[self.world][0])
+        return self.vector.responses[code] if code >= 0 else None
+
+    def forced(self, stage: Stage, alternatives: Sequence[str]) -> list[str | None]:
+        """The verdict with ``stage`` held at each of ``alternatives`` in turn (a row
+        each): the later stages run on it, their rules firing on the case's facts."""
+        n = len(alternatives)
+        codes = np.repeat(self.codes, n, axis=0)
+        held = np.array([stage.alternatives.index(a) for a in alternatives], dtype=np.int64)
+        out = self.vector.stage_run(
+            codes,
+            self.world,
+            self.keep,
+            self.vector._settled(codes),
+            self._memo(n),
+            force={self.vector.stages.index(stage): held},
+        )
+        return [self.vector.responses[v] if v >= 0 else None for v in out["verdict"].tolist()]
 
     def run(
         self, sets: list[tuple[str, ...]], layer: str | None = None, force: dict[int, int] | None = None

@@ -162,7 +162,7 @@ def year_scenario(data: HistoryData, year: int, mapping: HistoryMapping) -> dict
 
 
 # ------------------------------------------------------------------ comparison
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Counts:
     tp: int
     fp: int
@@ -174,7 +174,7 @@ class Counts:
 
 def _counts(predicted: set[Pair], observed: set[Pair]) -> Counts:
     tp = len(predicted & observed)
-    return Counts(tp, len(predicted) - tp, len(observed) - tp)
+    return Counts(tp=tp, fp=len(predicted) - tp, fn=len(observed) - tp)
 
 
 def _bloc_pairs(blocs: Iterable[Iterable[str]], code_of: Mapping[str, int]) -> set[Pair]:

@@ -32,7 +32,7 @@ FIRST_YEAR, LAST_YEAR = 1816, 2010
 _YEAR_RANGE = (1400, 2100)  # a year outside: a damaged file (rivalries start in 1494)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Dataset:
     """One data set the command reads: where it lives in the folder and how to get it."""
 
@@ -51,78 +51,89 @@ ATOP_CITATION = (
 STATES_CITATION = 'Correlates of War Project. 2017. "State System Membership List, v2016."'
 DATASETS: tuple[Dataset, ...] = (
     Dataset(
-        "nmc",
-        "cow/nmc-7.0.csv",
-        "COW National Material Capabilities v7.0",
-        "https://correlatesofwar.org/data-sets/national-material-capabilities/",
-        NMC_CITATION,
-        NMC_COLUMNS,
+        key="nmc",
+        path="cow/nmc-7.0.csv",
+        release="COW National Material Capabilities v7.0",
+        where="https://correlatesofwar.org/data-sets/national-material-capabilities/",
+        citation=NMC_CITATION,
+        columns=NMC_COLUMNS,
     ),
     Dataset(
-        "contiguity",
-        "cow/contiguity-3.2.csv",
-        "COW Direct Contiguity v3.2",
-        "https://correlatesofwar.org/data-sets/direct-contiguity/",
-        CONTIGUITY_CITATION,
-        CONTIGUITY_COLUMNS,
+        key="contiguity",
+        path="cow/contiguity-3.2.csv",
+        release="COW Direct Contiguity v3.2",
+        where="https://correlatesofwar.org/data-sets/direct-contiguity/",
+        citation=CONTIGUITY_CITATION,
+        columns=CONTIGUITY_COLUMNS,
     ),
     Dataset(
-        "states",
-        "cow/states-2016.csv",
-        "COW State System Membership v2016",
-        "https://correlatesofwar.org/data-sets/state-system-membership/",
-        STATES_CITATION,
-        ("ccode", "stateabb", "statenme", "styear", "endyear"),
+        key="states",
+        path="cow/states-2016.csv",
+        release="COW State System Membership v2016",
+        where="https://correlatesofwar.org/data-sets/state-system-membership/",
+        citation=STATES_CITATION,
+        columns=("ccode", "stateabb", "statenme", "styear", "endyear"),
     ),
     Dataset(
-        "majors",
-        "cow/major-powers-2016.csv",
-        "COW State System Membership v2016 (major powers)",
-        "https://correlatesofwar.org/data-sets/state-system-membership/",
-        STATES_CITATION,
-        ("ccode", "styear", "endyear"),
+        key="majors",
+        path="cow/major-powers-2016.csv",
+        release="COW State System Membership v2016 (major powers)",
+        where="https://correlatesofwar.org/data-sets/state-system-membership/",
+        citation=STATES_CITATION,
+        columns=("ccode", "styear", "endyear"),
     ),
     Dataset(
-        "atop",
-        "history/atop-5.1-dyad-year.csv",
-        "ATOP v5.1 dyad-years",
-        "http://www.atopdata.org/ (or the R package peacesciencer, which bundles it)",
-        ATOP_CITATION,
-        ("ccode1", "ccode2", "year", "atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"),
+        key="atop",
+        path="history/atop-5.1-dyad-year.csv",
+        release="ATOP v5.1 dyad-years",
+        where="http://www.atopdata.org/ (or the R package peacesciencer, which bundles it)",
+        citation=ATOP_CITATION,
+        columns=(
+            "ccode1",
+            "ccode2",
+            "year",
+            "atop_defense",
+            "atop_offense",
+            "atop_neutral",
+            "atop_nonagg",
+            "atop_consul",
+        ),
     ),
     Dataset(
-        "treaties",
-        "history/atop-4.01-member-level.csv",
-        "ATOP v4.01 member-level",
-        "http://www.atopdata.org/",
-        ATOP_CITATION + " (ATOP codebook v4.01)",
-        ("atopid", "member", "yrent", "yrexit", "bilat", "defense", "offense"),
+        key="treaties",
+        path="history/atop-4.01-member-level.csv",
+        release="ATOP v4.01 member-level",
+        where="http://www.atopdata.org/",
+        citation=ATOP_CITATION + " (ATOP codebook v4.01)",
+        columns=("atopid", "member", "yrent", "yrexit", "bilat", "defense", "offense"),
     ),
     Dataset(
-        "rivalries",
-        "history/td-rivalries-2012.csv",
-        "Thompson and Dreyer strategic rivalries, 1494-2010",
-        "Thompson and Dreyer 2012 (CQ Press); as CSV in the R package peacesciencer (td_rivalries)",
-        "Thompson, William R., and David Dreyer. 2012. *Handbook of International Rivalries, 1494-2010*. "
+        key="rivalries",
+        path="history/td-rivalries-2012.csv",
+        release="Thompson and Dreyer strategic rivalries, 1494-2010",
+        where="Thompson and Dreyer 2012 (CQ Press); as CSV in the R package peacesciencer (td_rivalries)",
+        citation="Thompson, William R., and David Dreyer. 2012. *Handbook of International Rivalries, 1494-2010*. "
         "Washington, DC: CQ Press.",
-        ("rivalryno", "rivalryname", "ccode1", "ccode2", "styear", "endyear"),
+        columns=("rivalryno", "rivalryname", "ccode1", "ccode2", "styear", "endyear"),
     ),
     Dataset(
-        "mids",
-        "history/gml-mid-2.2.1-directed-dispute-year.csv",
-        "Gibler-Miller-Little MID v2.2.1 directed dispute-years",
-        "https://github.com/svmiller/gml-mid-data (or peacesciencer's gml_dirdisp)",
-        'Gibler, Douglas M., Steven V. Miller, and Erin K. Little. 2016. "An Analysis of the Militarized '
+        key="mids",
+        path="history/gml-mid-2.2.1-directed-dispute-year.csv",
+        release="Gibler-Miller-Little MID v2.2.1 directed dispute-years",
+        where="https://github.com/svmiller/gml-mid-data (or peacesciencer's gml_dirdisp)",
+        citation='Gibler, Douglas M., Steven V. Miller, and Erin K. Little. 2016. "An Analysis of the Militarized '
         'Interstate Dispute (MID) Dataset, 1816-2001." *International Studies Quarterly* 60(4): 719-730.',
-        ("dispnum", "ccode1", "ccode2", "year", "sidea1", "sidea2", "hostlev1", "hostlev2"),
+        columns=("dispnum", "ccode1", "ccode2", "year", "sidea1", "sidea2", "hostlev1", "hostlev2"),
     ),
     Dataset(
-        "wars",
-        "history/cow-interstate-war-4.0-dyad-year.csv",
-        "COW Inter-State War v4.0 dyad-years",
-        "https://correlatesofwar.org/data-sets/cow-war/",
-        "Sarkees, Meredith Reid, and Frank Wayman. 2010. *Resort to War: 1816-2007*. Washington, DC: CQ Press.",
-        ("warnum", "ccode1", "ccode2", "year", "sidea1", "sidea2"),
+        key="wars",
+        path="history/cow-interstate-war-4.0-dyad-year.csv",
+        release="COW Inter-State War v4.0 dyad-years",
+        where="https://correlatesofwar.org/data-sets/cow-war/",
+        citation=(
+            "Sarkees, Meredith Reid, and Frank Wayman. 2010. *Resort to War: 1816-2007*. Washington, DC: CQ Press."
+        ),
+        columns=("warnum", "ccode1", "ccode2", "year", "sidea1", "sidea2"),
     ),
 )
 PEACESCIENCER_CITATION = (
@@ -158,7 +169,7 @@ def data_guide(folder: str | os.PathLike[str], missing: Sequence[Dataset]) -> st
 
 
 # ------------------------------------------------------------------ records
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rivalry:
     a: int
     b: int
@@ -167,7 +178,7 @@ class Rivalry:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Dispute:
     """One directed dispute-year: ``a`` facing ``b``."""
 
@@ -179,7 +190,7 @@ class Dispute:
     b_hostility: int  # b's hostility level (1-5)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WarDyad:
     warnum: int
     a: int
@@ -187,7 +198,7 @@ class WarDyad:
     year: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TreatyMember:
     atopid: int
     member: int
@@ -196,14 +207,14 @@ class TreatyMember:
     pledge: bool  # defence or offence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Capability:
     cinc: float
     milex: float | None
     milper: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Contiguity:
     a: int
     b: int
@@ -212,7 +223,7 @@ class Contiguity:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HistoryData:
     """Every file of the folder, as records (COW codes throughout)."""
 
@@ -359,7 +370,7 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
         if c in nmc.setdefault(y, {}):
             raise AdvisorError(f"state {c} has a second row for {y}", t.path, line)
         if values[0] is not None:
-            nmc[y][c] = Capability(values[0], values[1], values[2])
+            nmc[y][c] = Capability(cinc=values[0], milex=values[1], milper=values[2])
 
     t = tables["contiguity"]
     contiguity = []
@@ -372,7 +383,13 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
                 raise AdvisorError(f"{column} {text!r} is not a date (YYYY-MM-DD)", t.path, line) from None
         ca, cb = _ccode(a, "ccode1", t.path, line), _ccode(b, "ccode2", t.path, line)
         contiguity.append(
-            Contiguity(min(ca, cb), max(ca, cb), _int(kind, "conttype", t.path, line, 0, 5), span[0], span[1])
+            Contiguity(
+                a=min(ca, cb),
+                b=max(ca, cb),
+                kind=_int(kind, "conttype", t.path, line, 0, 5),
+                start=span[0],
+                end=span[1],
+            )
         )
 
     t = tables["atop"]
@@ -394,11 +411,11 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
             left = _year(ext, "yrexit", t.path, line)
         treaties.append(
             TreatyMember(
-                _int(tid, "atopid", t.path, line, 0),
-                _ccode(member, "member", t.path, line),
-                _year(ent, "yrent", t.path, line),
-                left,
-                bool(_flag(defense, "defense", t.path, line) or _flag(offense, "offense", t.path, line)),
+                atopid=_int(tid, "atopid", t.path, line, 0),
+                member=_ccode(member, "member", t.path, line),
+                entered=_year(ent, "yrent", t.path, line),
+                left=left,
+                pledge=bool(_flag(defense, "defense", t.path, line) or _flag(offense, "offense", t.path, line)),
             )
         )
 
@@ -408,7 +425,11 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
         ca, cb = _ccode(a, "ccode1", t.path, line), _ccode(b, "ccode2", t.path, line)
         rivalries.append(
             Rivalry(
-                min(ca, cb), max(ca, cb), _year(st, "styear", t.path, line), _year(end, "endyear", t.path, line), name
+                a=min(ca, cb),
+                b=max(ca, cb),
+                start=_year(st, "styear", t.path, line),
+                end=_year(end, "endyear", t.path, line),
+                name=name,
             )
         )
 
@@ -420,12 +441,12 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
         y = _year(year, "year", t.path, line)
         mids.setdefault(y, []).append(
             Dispute(
-                _int(num, "dispnum", t.path, line, 0),
-                _ccode(a, "ccode1", t.path, line),
-                _ccode(b, "ccode2", t.path, line),
-                y,
-                bool(_flag(sb, "sidea2", t.path, line)),
-                _int(hb, "hostlev2", t.path, line, 1, 5),
+                dispnum=_int(num, "dispnum", t.path, line, 0),
+                a=_ccode(a, "ccode1", t.path, line),
+                b=_ccode(b, "ccode2", t.path, line),
+                year=y,
+                b_initiator=bool(_flag(sb, "sidea2", t.path, line)),
+                b_hostility=_int(hb, "hostlev2", t.path, line, 1, 5),
             )
         )
 
@@ -435,10 +456,10 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
         y = _year(year, "year", t.path, line)
         wars.setdefault(y, []).append(
             WarDyad(
-                _int(num, "warnum", t.path, line, 0),
-                _ccode(a, "ccode1", t.path, line),
-                _ccode(b, "ccode2", t.path, line),
-                y,
+                warnum=_int(num, "warnum", t.path, line, 0),
+                a=_ccode(a, "ccode1", t.path, line),
+                b=_ccode(b, "ccode2", t.path, line),
+                year=y,
             )
         )
 

@@ -64,7 +64,9 @@ def history_data(data_dir: str | os.PathLike[str]) -> HistoryData:
         return _DATA[key]
 
 
-def _context(data_dir: str, knowledge_dir: str | None) -> tuple[HistoryData, HistoryMapping, Any]:
+def history_context(data_dir: str, knowledge_dir: str | None) -> tuple[HistoryData, HistoryMapping, Any]:
+    """The data, the mapping and a scenario engine for a folder and a knowledge base,
+    made once per process and kept (every year of a run, and a benchmark, share them)."""
     key = (data_dir, knowledge_dir or "")
     if key not in _CONTEXT:
         from alliance_advisor.rules.case import Advisor
@@ -86,7 +88,7 @@ def _mapping_for(mapping: HistoryMapping, variant: str) -> HistoryMapping:
 
 def year_task(data_dir: str, knowledge_dir: str | None, year: int, variant: str, seed: int) -> dict[str, Any]:
     """One year (of one variant) as plain JSON data: the unit a process or a Dask worker runs."""
-    data, mapping, engine = _context(data_dir, knowledge_dir)
+    data, mapping, engine = history_context(data_dir, knowledge_dir)
     out, _result = run_year(data, year, _mapping_for(mapping, variant), engine, seed)
     if variant:  # a variant's year keeps only its counts
         out = {
@@ -107,7 +109,7 @@ def history_year(
     without one, this process's own over ``knowledge_dir``."""
     if engine is not None:
         return run_year(history_data(data_dir), year, load_history_mapping(engine.kb), engine, seed)
-    data, mapping, own = _context(os.fspath(data_dir), knowledge_dir)
+    data, mapping, own = history_context(os.fspath(data_dir), knowledge_dir)
     return run_year(data, year, mapping, own, seed)
 
 
@@ -120,7 +122,7 @@ def history_scenario(
 
     if kb is not None:
         return year_scenario(history_data(data_dir), year, load_history_mapping(kb))
-    data, mapping, _engine = _context(os.fspath(data_dir), knowledge_dir)
+    data, mapping, _engine = history_context(os.fspath(data_dir), knowledge_dir)
     return year_scenario(data, year, mapping)
 
 
@@ -186,7 +188,7 @@ def run_history(
     folder = os.fspath(data_dir)
     if not FIRST_YEAR <= first <= last <= LAST_YEAR:
         raise AdvisorError(f"years {first}-{last}: the run covers {FIRST_YEAR}-{LAST_YEAR} (--from <= --to)")
-    data, mapping, _engine = _context(folder, knowledge_dir)
+    data, mapping, _engine = history_context(folder, knowledge_dir)
     stats = stats if stats is not None else RunStats()
     years = _order(list(range(first, last + 1)))
     tasks: list[tuple[str, int]] = [("", y) for y in years]

@@ -38,8 +38,8 @@ __getattr__, __dir__ = lazy_face(
         "compile_program": ("._program", "compile_program"),
         "decide_stage": ("._program", "decide_stage"),
         "raise_pairs": ("._verify", "raise_pairs"),
-        "run_stages": ("._program", "run_stages"),
         "score_parts": ("._program", "score_parts"),
+        "staged_decision": ("._program", "staged_decision"),
         "sweep": ("._verify", "sweep"),
         "verify": ("._verify", "verify"),
     },
@@ -55,8 +55,8 @@ if TYPE_CHECKING:
         StageDecision,
         compile_program,
         decide_stage,
-        run_stages,
         score_parts,
+        staged_decision,
     )
     from alliance_advisor.rules.inference._vector import Vector
     from alliance_advisor.rules.inference._verify import Space, Sweeper, raise_pairs, sweep, verify
@@ -81,8 +81,8 @@ __all__ = [
     "compile_program",
     "decide_stage",
     "raise_pairs",
-    "run_stages",
     "score_parts",
+    "staged_decision",
     "sweep",
     "verify",
 ]

@@ -16,7 +16,7 @@ strategy, with the parts the profile showed slow replaced by leaner ones that
 do the same: the RETE matcher (:class:`IndexedMatcher`, same activations), the
 strategy's cached key, Fact's per-value freezing, the fact list's declare, the
 checks in declare() and reset(), and the run loop's log formatting. A test
-(tests/test_clips_oracle.py) checks the trace against experta's stock parts.
+(tests/rules/inference/test_clips_oracle.py) checks the trace against experta's stock parts.
 """
 
 from __future__ import annotations

@@ -25,21 +25,20 @@ evaluator that runs many cases at once (rules/inference/_vector.py) and the CLIP
   MYCIN (:func:`combine`) for its own alternatives and concludes one, with its margin
   and ties (:func:`decide_stage`, :func:`decide_stage_codes`), as declared in
   responses.yaml and rules.yaml; the verdict is the response whose path the stages
-  took (:meth:`Program.response_of`, :func:`run_stages`). Both work on plain floats and
-  on numpy arrays alike, so the engine of record and the vectorised evaluator run the
-  very same arithmetic.
+  took (:meth:`Program.response_of`, :func:`staged_decision`). Both work on plain floats
+  and on numpy arrays alike, so the engine of record and the vectorised evaluator run
+  the very same arithmetic. Only the generated evaluators walk the stages: the
+  decisions are those the engine of record's agenda made.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
 from alliance_advisor.rules.kb import DERIVE, UNKNOWN, KnowledgeBase, RuleSpec, Scoring, Stage
-from alliance_advisor.rules.kb import conditions as cond
 
 # Priority bands: the derive layer first, then each weighed stage's layer, a band of
 # STAGE_BAND each, in the stages' order; a stage's decision comes last in its band.
@@ -282,7 +281,7 @@ class StageDecision:
     allowed: tuple[str, ...]  # the alternatives the earlier stages left open
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StagedDecision:
     """The verdict from the stages: the response whose path they took, its margin
     (that of its closest contested stage, the `deciding` one) and the runner-up (the
@@ -387,65 +386,44 @@ def decide_stage(
     )
 
 
-def fire_stage(program: Program, stage: Stage, facts: Mapping[str, str | None], world: str, without: Any) -> list[str]:
-    """The rules of ``stage`` that fire on ``facts`` in ``world``, in firing order."""
-    return [
-        r.id
-        for r in program.support_rules
-        if r.layer == stage.layer
-        and world in r.worlds
-        and r.id not in without
-        and cond.evaluate(r.condition, facts) is True
-    ]
-
-
-def run_stages(
+def staged_decision(
     program: Program,
-    facts: Mapping[str, str],
-    world: str,
-    without: Iterable[str] = (),
-    settled: bool = True,
-    force: Mapping[str, str] | None = None,
-    explain: bool = True,
+    decisions: Sequence[StageDecision],
+    settled: bool,
+    forced: Callable[[Stage, Sequence[str]], Sequence[str | None]],
 ) -> StagedDecision:
-    """The weighed stages for one case whose answers and derived facts are ``facts``:
-    each stage's rules fire on what the stages before it concluded. ``force`` sets a
-    stage's conclusion (the runner-up's path); ``without`` leaves rules out;
-    ``explain`` also finds the runner-up's and the tied alternatives' responses."""
-    dropped = frozenset(without)
-    known: dict[str, str | None] = dict(facts)
-    concluded: dict[str, str] = {}
-    decisions = []
-    for stage in program.stages:
-        fired = fire_stage(program, stage, known, world, dropped)
-        decision = decide_stage(program, stage, fired, concluded, settled)
-        if force and stage.id in force:
-            decision = dataclasses.replace(decision, conclusion=force[stage.id])
-        if decision.conclusion is not None:
-            concluded[stage.fact] = decision.conclusion
-            known[stage.fact] = decision.conclusion
-        decisions.append(decision)
+    """The verdict from one case's stage ``decisions`` (the engine of record's, one per
+    stage in order): the response whose path they took, unless the facts the scoring
+    requires are not ``settled``, and its margin, that of its closest contested stage.
+    The runner-up and the tied alternatives lead to responses only the later stages
+    can tell (a stage's conclusion changes which rules of the next ones fire), so
+    ``forced`` gives the verdicts with the deciding stage held at each of the
+    alternatives given in turn: an evaluator generated from this program, never a
+    second walk over the stages."""
+    concluded = {program.stage(d.stage).fact: d.conclusion for d in decisions if d.conclusion is not None}
     verdict = program.response_of(concluded) if settled else None
     deciding = _deciding(program, verdict, decisions)
+    margin, tie = 0.0, False
     runner_up: str | None = None
     tied_with: tuple[str, ...] = ()
-    if deciding is not None and explain:
-        closest = decisions[[d.stage for d in decisions].index(deciding)]
-
-        def redo(alternative: str) -> str | None:
-            forced = {**(force or {}), closest.stage: alternative}
-            return run_stages(program, facts, world, dropped, settled, forced, False).verdict
-
-        if closest.runner_up is not None:
-            runner_up = redo(closest.runner_up)
-        tied = (redo(alt) for alt in closest.tied_with)
-        tied_with = tuple(dict.fromkeys(v for v in tied if v is not None and v != verdict))
-    margin = 0.0
-    tie = False
     if deciding is not None:
-        chosen = next(d for d in decisions if d.stage == deciding)
-        margin, tie = chosen.margin or 0.0, chosen.tie
-    return StagedDecision(verdict, margin, tie, tied_with, runner_up, deciding, tuple(decisions), concluded)
+        closest = next(d for d in decisions if d.stage == deciding)
+        margin, tie = closest.margin or 0.0, closest.tie
+        alternatives = ([closest.runner_up] if closest.runner_up is not None else []) + list(closest.tied_with)
+        verdicts = list(forced(program.stage(deciding), alternatives)) if alternatives else []
+        if closest.runner_up is not None:
+            runner_up = verdicts.pop(0)
+        tied_with = tuple(dict.fromkeys(v for v in verdicts if v is not None and v != verdict))
+    return StagedDecision(
+        verdict=verdict,
+        margin=margin,
+        tie=tie,
+        tied_with=tied_with,
+        runner_up=runner_up,
+        deciding=deciding,
+        stages=tuple(decisions),
+        facts=concluded,
+    )
 
 
 def path_stages(program: Program, verdict: str | None) -> tuple[Stage, ...]:

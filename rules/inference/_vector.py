@@ -38,6 +38,7 @@ from alliance_advisor.rules.kb import UNKNOWN
 from alliance_advisor.rules.kb import conditions as cond
 
 NO_LEVEL = -1
+RECENT = 4  # single-case batches kept: a case's run in its world and in every world, and spare
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Vector:
         self._response_index = {r: i for i, r in enumerate(self.responses)}
         # One look-up table per distinct leaf: index = level code + 1 (0: unknown).
         self._luts: dict[tuple[int, frozenset[str]], Any] = {}
-        self._last: tuple[Any, Batch] | None = None  # the last single-case run, by its input
+        self._recent: dict[Any, Batch] = {}  # the last few single-case runs, by their input
         self.stages = program.stages
         self.alternatives = tuple((st.id, a) for st in self.stages for a in st.alternatives)
         self._stage_slots = frozenset(program.slot_index(st.fact) for st in self.stages)
@@ -205,11 +206,12 @@ class Vector:
         (default: all), with the rules ``without`` left out of the program."""
         worlds = tuple(worlds or self.program.worlds)
         dropped = frozenset(without)
-        # One case is often run twice in a row (an explanation's ablations, then its
-        # stability): the last single-case batch is kept and given again.
+        # One case is often run again soon (its explanation's run, then its stability,
+        # with its run in every world between): the last few single-case batches are
+        # kept and given again.
         key = (codes.tobytes(), worlds, dropped) if codes.shape[0] == 1 else None
-        if key is not None and self._last is not None and self._last[0] == key:
-            return self._last[1]
+        if key is not None and key in self._recent:
+            return self._recent[key]
         codes = codes.copy()
         memo: dict[str, dict[Any, Any]] = {"answers": {}, "derived": {}, "stages": {}}
         step, conflicts = self._derive(codes, dropped, memo)
@@ -237,7 +239,9 @@ class Vector:
             memo=memo,
         )
         if key is not None:
-            self._last = (key, batch)
+            self._recent[key] = batch
+            if len(self._recent) > RECENT:
+                del self._recent[next(iter(self._recent))]
         return batch
 
     def _settled(self, codes: Any) -> Any:
@@ -255,14 +259,14 @@ class Vector:
         settled: Any,
         memo: dict[str, dict[Any, Any]] | None = None,
         scale: Any = None,
-        force: Mapping[int, int] | None = None,
+        force: Mapping[int, Any] | None = None,
     ) -> dict[str, Any]:
         """The weighed stages in ``world`` for rows whose answers and derived facts are
         ``codes``: the rules of each stage (those ``keep`` marks, per support rule, or
         per row and support rule) fire on the facts so far, the stage concludes, and
         its conclusion is written for the next stages to read. ``scale`` (rows x support
         rules) multiplies each rule's weights; ``force`` ({stage index: alternative
-        code}) holds a stage's conclusion whatever its rules say. Returns the fired support rules, the
+        code, or one per row}) holds a stage's conclusion whatever its rules say. Returns the fired support rules, the
         support per alternative, each stage's margin and the verdict, margin and tie."""
         n = codes.shape[0]
         facts = codes.copy()
@@ -286,7 +290,7 @@ class Vector:
                 self.program, stage, cf, self._allowed(stage, facts), settled
             )
             if force and k in force:
-                conclusion = np.full(n, force[k], dtype=np.int64)
+                conclusion = np.broadcast_to(np.asarray(force[k], dtype=np.int64), (n,))
                 margin = np.full(n, np.nan)
             facts[:, self.program.slot_index(stage.fact)] = conclusion
             memo["stages"] = {}

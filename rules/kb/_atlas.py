@@ -11,7 +11,7 @@ from alliance_advisor.rules.kb import _conditions as cond
 from alliance_advisor.rules.kb._model import KnowledgeBase, Proposition, RuleSpec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RuleEntry:
     rule: RuleSpec
     file: Path
@@ -19,7 +19,7 @@ class RuleEntry:
     derived_reads: tuple[str, ...]  # of those, the derived facts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PropositionMap:
     proposition: Proposition
     file: Path
@@ -32,7 +32,7 @@ class PropositionMap:
 def _entry(kb: KnowledgeBase, rule: RuleSpec) -> RuleEntry:
     reads = rule.facts_read()
     derived = tuple(f for f in reads if f not in kb.factor_ids)
-    return RuleEntry(rule, kb.directory / "rules.yaml", reads, derived)
+    return RuleEntry(rule=rule, file=kb.directory / "rules.yaml", reads=reads, derived_reads=derived)
 
 
 def derivers(kb: KnowledgeBase, fact: str) -> tuple[RuleSpec, ...]:
@@ -62,7 +62,14 @@ def proposition_map(kb: KnowledgeBase, proposition_id: str) -> PropositionMap:
         upstream.append((fact, entries))
         queue += [f for e in entries for f in e.derived_reads]
     factors = tuple(f.id for f in kb.factors if prop.id in f.propositions)
-    return PropositionMap(prop, kb.directory / "propositions.yaml", encoded, tuple(upstream), prop.worlds, factors)
+    return PropositionMap(
+        proposition=prop,
+        file=kb.directory / "propositions.yaml",
+        encoded_by=encoded,
+        upstream=tuple(upstream),
+        worlds=prop.worlds,
+        factors=factors,
+    )
 
 
 def condition_text(node: cond.Condition | None) -> str:

@@ -212,13 +212,13 @@ def _load_theory(
         r.keys(node, ("id", "text"), "reference")
         references.append((r.text(node, "id", "reference"), " ".join(r.text(node, "text", "reference").split())))
     return Theory(
-        world,
-        threat,
-        groups["balancing_responses"],
-        groups["bandwagoning_responses"],
-        groups["outcome_coded_responses"],
-        source,
-        tuple(references),
+        default_world=world,
+        threat_fact=threat,
+        balancing_responses=groups["balancing_responses"],
+        bandwagoning_responses=groups["bandwagoning_responses"],
+        outcome_coded_responses=groups["outcome_coded_responses"],
+        source=source,
+        references=tuple(references),
     )
 
 
@@ -271,14 +271,14 @@ def _load_questionnaire(path: Path, data: Node) -> tuple[tuple[Section, ...], tu
         r.seq(props, f"{what} propositions", node.line_of("propositions"))
         factors.append(
             Factor(
-                fid,
-                section,
-                r.text(node, "question", what),
-                r.text(node, "help", what),
-                ordered,
-                tuple(levels),
-                tuple(map(str, props)),
-                float(similarity),
+                id=fid,
+                section=section,
+                question=r.text(node, "question", what),
+                help=r.text(node, "help", what),
+                ordered=ordered,
+                levels=tuple(levels),
+                propositions=tuple(map(str, props)),
+                similarity=float(similarity),
                 topic=" ".join(str(node.get("topic") or "").split()),
             )
         )
@@ -325,7 +325,7 @@ def _load_responses(
             r.fail(f"response '{rid}': side must be one of {', '.join(SIDES)}", node.line_of("side"))
         label, meaning = r.text(node, "label", rid), r.text(node, "meaning", rid)
         rare = r.text(node, "rare", rid, required=False) or None
-        entries.append((Response(rid, label, meaning, **steps, side=side, rare=rare), node.line))
+        entries.append((Response(id=rid, label=label, meaning=meaning, **steps, side=side, rare=rare), node.line))
     r.unique([(resp.id, line) for resp, line in entries], "response")
     responses = tuple(resp for resp, _ in entries)
     response_ids = [resp.id for resp in responses]
@@ -367,16 +367,16 @@ def _load_responses(
     if sorted(tie_order) != sorted(response_ids):
         r.fail("scoring: tie_order must list every response exactly once", snode.line_of("tie_order"))
     scoring = Scoring(
-        method,
-        numbers["min_support"],
-        numbers["tie_tolerance"],
-        tuple(tie_order),
-        requires,
-        numbers["close_call"],
-        numbers["perturbation"],
-        counts["perturbations"],
-        counts["seed"],
-        numbers["fragile_below"],
+        method=method,
+        min_support=numbers["min_support"],
+        tie_tolerance=numbers["tie_tolerance"],
+        tie_order=tuple(tie_order),
+        requires=requires,
+        close_call=numbers["close_call"],
+        perturbation=numbers["perturbation"],
+        perturbations=counts["perturbations"],
+        seed=counts["seed"],
+        fragile_below=numbers["fragile_below"],
     )
     classes: list[tuple[WeightClass, int | None]] = []
     for node in r.seq(data.get("weights", []), "weights", data.line_of("weights")):
@@ -414,12 +414,12 @@ def _build_worlds(path: Path, worlds_raw: Iterable[Node], prop_ids: Collection[s
                 r.fail(f"world '{wid}': unknown proposition '{pid}'", node.line_of("propositions"))
         worlds.append(
             World(
-                wid,
-                r.text(node, "title", f"world '{wid}'"),
-                r.text(node, "description", f"world '{wid}'"),
-                props,
-                r.text(node, "advice", f"world '{wid}'"),
-                r.text(node, "risk", f"world '{wid}'"),
+                id=wid,
+                title=r.text(node, "title", f"world '{wid}'"),
+                description=r.text(node, "description", f"world '{wid}'"),
+                propositions=props,
+                advice=r.text(node, "advice", f"world '{wid}'"),
+                risk=r.text(node, "risk", f"world '{wid}'"),
             )
         )
     return tuple(worlds)
@@ -447,12 +447,12 @@ def _load_derived(path: Path, data: Node, factors: Iterable[Factor]) -> tuple[De
         derived.append(
             (
                 Derived(
-                    did,
-                    r.text(node, "label", what),
-                    bool(node.get("ordered", False)),
-                    levels,
-                    r.text(node, "meaning", what, required=False),
-                    labels,
+                    id=did,
+                    label=r.text(node, "label", what),
+                    ordered=bool(node.get("ordered", False)),
+                    levels=levels,
+                    meaning=r.text(node, "meaning", what, required=False),
+                    labels=labels,
                 ),
                 node.line,
             )
@@ -480,7 +480,16 @@ def _load_stages(
         otherwise = _level_id(node["otherwise"]) if "otherwise" in node else None
         if otherwise is not None and otherwise not in levels:
             r.fail(f"{what}: 'otherwise' is no level of '{fact}'", node.line_of("otherwise"))
-        stages.append(Stage(sid, layer, fact, r.text(node, "question", what), levels, otherwise))
+        stages.append(
+            Stage(
+                id=sid,
+                layer=layer,
+                fact=fact,
+                question=r.text(node, "question", what),
+                alternatives=levels,
+                otherwise=otherwise,
+            )
+        )
     r.unique([(st.id, None) for st in stages], "stage")
     r.unique([(st.layer, None) for st in stages], "stage layer")
     if not stages or stages[0].layer != DERIVE or any(st.layer == DERIVE for st in stages[1:]):
@@ -539,14 +548,14 @@ def _load_propositions(
         props.append(
             (
                 Proposition(
-                    pid,
-                    group,
-                    r.text(node, "title", what),
-                    r.text(node, "text", what),
-                    r.text(node, "pages", what),
-                    worlds,
-                    str(node["mirror"]) if node.get("mirror") else None,
-                    tuple(statics),
+                    id=pid,
+                    group=group,
+                    title=r.text(node, "title", what),
+                    text=r.text(node, "text", what),
+                    pages=r.text(node, "pages", what),
+                    worlds=worlds,
+                    mirror=str(node["mirror"]) if node.get("mirror") else None,
+                    statics=tuple(statics),
                     line=node.line,
                 ),
                 node.line,
@@ -644,7 +653,17 @@ def _static(
     for fact in hold:
         if fact not in fact_levels:
             r.fail(f"{what}: static holds unknown fact '{fact}'", snode.line)
-    return Static(world, factor, over=tuple(span), when=when, kind=kind, steps=steps, stage=stage, hold=hold, **fields)
+    return Static(
+        world=world,
+        factor=factor,
+        over=tuple(span),
+        when=when,
+        kind=kind,
+        steps=steps,
+        stage=stage,
+        hold=hold,
+        **fields,
+    )
 
 
 def _weight(

@@ -26,7 +26,7 @@ class Level:
     meaning: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Factor:
     id: str
     section: str
@@ -61,7 +61,7 @@ class Section:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Derived:
     id: str
     label: str
@@ -80,7 +80,7 @@ class Derived:
         return dict(self.labels).get(level_id, str(level_id).replace("_", " "))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Static:
     """A comparative static a proposition claims (see propositions.yaml)."""
 
@@ -113,7 +113,7 @@ class Static:
         return f"{self.response} never falls{at}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Proposition:
     id: str
     group: str
@@ -135,7 +135,7 @@ class Proposition:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Response:
     id: str
     label: str
@@ -155,7 +155,7 @@ class Response:
         return {k: v for k, v in out.items() if v is not None}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Stage:
     """One stage of the decision: the layer of rules that runs in it and the fact it
     concludes, whose levels are the stage's alternatives."""
@@ -174,7 +174,7 @@ class Stage:
         return self.layer != DERIVE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class World:
     id: str
     title: str
@@ -184,7 +184,7 @@ class World:
     risk: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Source:
     short: str
     author: str
@@ -196,7 +196,7 @@ class Source:
     bibliography: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Theory:
     """What the engine and the views take as given about the theory (theory.yaml)."""
 
@@ -209,7 +209,7 @@ class Theory:
     references: tuple[tuple[str, str], ...]  # ((id, text), ...)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RuleSpec:
     id: str
     layer: str
@@ -254,7 +254,7 @@ class RuleSpec:
         return 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scoring:
     method: str
     min_support: float
@@ -288,7 +288,7 @@ class WeightClass:
     meaning: str
 
 
-@dataclass
+@dataclass(kw_only=True)
 class KnowledgeBase:
     directory: Path
     sections: tuple[Section, ...]

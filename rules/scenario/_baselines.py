@@ -36,7 +36,7 @@ FloatArray = npt.NDArray[np.float64]
 CHUNK = 1 << 15  # splits evaluated at once by the exact search (memory: CHUNK x n)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LandscapeMapping:
     """knowledge/derivation.yaml ``landscape``: from a scenario's data to propensities."""
 
@@ -48,7 +48,7 @@ class LandscapeMapping:
     source: str  # the citation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BaselineResult:
     """One rival theory's prediction for a scenario."""
 
@@ -60,7 +60,7 @@ class BaselineResult:
     energy: float | None = None  # landscape: the frustration of its configuration
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Baselines:
     landscape: BaselineResult
     power: BaselineResult
@@ -204,7 +204,14 @@ def landscape(sc: ScenarioData, mapping: LandscapeMapping, default_intentions: s
     side, e, method = landscape_split(sizes, p, mapping.exact_up_to, mapping.restarts, mapping.seed)
     blocs = [[s for s, x in zip(ids, side) if x == k] for k in (0, 1)]
     coalitions, misassigned, agreed = _scored(blocs, sc, ids)
-    return BaselineResult("landscape", coalitions, misassigned, agreed, method, round(e, 12))
+    return BaselineResult(
+        theory="landscape",
+        coalitions=coalitions,
+        misassigned=misassigned,
+        agreed=agreed,
+        method=method,
+        energy=round(e, 12),
+    )
 
 
 def balance_of_power(sc: ScenarioData) -> BaselineResult:
@@ -214,11 +221,11 @@ def balance_of_power(sc: ScenarioData) -> BaselineResult:
     strongest = max(sc.states, key=lambda s: (s.capability, s.id)).id
     blocs = [[strongest], [s for s in ids if s != strongest]]
     coalitions, misassigned, agreed = _scored(blocs, sc, ids)
-    return BaselineResult("power", coalitions, misassigned, agreed)
+    return BaselineResult(theory="power", coalitions=coalitions, misassigned=misassigned, agreed=agreed)
 
 
 def compute_baselines(sc: ScenarioData, mapping: LandscapeMapping, default_intentions: str) -> Baselines:
-    return Baselines(landscape(sc, mapping, default_intentions), balance_of_power(sc))
+    return Baselines(landscape=landscape(sc, mapping, default_intentions), power=balance_of_power(sc))
 
 
 def baselines_to_dict(b: Baselines) -> dict[str, dict[str, object]]:

@@ -73,7 +73,7 @@ class CsvTable:
         return row[index].strip() if index < len(row) else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Selected:
     """One chosen state's row of the NMC file in the year."""
 
@@ -257,7 +257,7 @@ def _select(table: CsvTable, year: int, tokens: Sequence[str]) -> list[_Selected
                 raise AdvisorError(
                     f"state '{token}': {component} {text!r} in {year} is not a number", table.path, line
                 ) from None
-        chosen.append(_Selected(token.strip(), line, code, name, cinc, components))
+        chosen.append(_Selected(token=token.strip(), line=line, code=code, name=name, cinc=cinc, components=components))
     return chosen
 
 

@@ -31,7 +31,7 @@ BLOC_AGGREGATIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Derivation:
     """knowledge/derivation.yaml: how a scenario's data become questionnaire answers."""
 

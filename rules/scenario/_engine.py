@@ -29,8 +29,6 @@ from alliance_advisor.rules.scenario._model import Scenario, load_derivation
 from alliance_advisor.rules.scenario._result import DerivedAnswer, PairThreat, ScenarioResult, StateChoice
 
 IntArray = npt.NDArray[np.int_]
-# (level, score, maximum, the sources' levels, the points per source) of one set of answers
-_ThreatFigures = tuple[str | None, int, int, dict[str, str], tuple[tuple[str, int], ...]]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 
@@ -44,6 +42,17 @@ BLOC_SOURCES = {
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class _ThreatFigures:
+    """One set of answers on the rule program's score: named, as a PairThreat takes them."""
+
+    threat_level: str | None
+    score: int
+    maximum: int
+    answers: dict[str, str]  # the sources' levels
+    parts: tuple[tuple[str, int], ...]  # the points each source adds
+
+
 def _band_index(thresholds: FloatArray, values: FloatArray) -> IntArray:
     """For bands declared highest first by ``at_least``: the position of the first band
     each value reaches (every value reaches the last, at 0)."""
@@ -51,10 +60,10 @@ def _band_index(thresholds: FloatArray, values: FloatArray) -> IntArray:
     return np.asarray(np.argmax(reached, axis=-1), dtype=np.int_)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Threat:
     """A state's greatest threat in one round: a state, or a bloc led by its member
-    that threatens the deciding state most."""
+    that threatens the deciding state most. Not frozen: it caches its ``made_by``."""
 
     lead: int
     members: tuple[int, ...]  # (lead,) for a single state
@@ -77,7 +86,7 @@ class Threat:
         return self._made
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class _Round:
     """What the last round concluded, for the result."""
 
@@ -190,7 +199,7 @@ class System:
     # ------------------------------------------------------------ threats
     def single(self, i: int, j: int) -> Threat:
         levels = {f: self.level(f, i, j) for f in self.matrix}
-        return Threat(j, (j,), levels, int(self.score[i, j]), float(self.cap[j]))
+        return Threat(lead=j, members=(j,), levels=levels, score=int(self.score[i, j]), capability=float(self.cap[j]))
 
     def bloc_threats(
         self, engine: ScenarioEngine, bloc: Sequence[int]
@@ -241,12 +250,12 @@ class System:
             if t is None:
                 levels = {f: names[f][i] for f in agg}
                 t = made[i] = Threat(
-                    leads[i],
-                    as_tuple,
-                    levels,
-                    score_list[i],
-                    pooled_list[i],
-                    self._made_by(i, members, counted[i], agg),
+                    lead=leads[i],
+                    members=as_tuple,
+                    levels=levels,
+                    score=score_list[i],
+                    capability=pooled_list[i],
+                    _made_by=self._made_by(i, members, counted[i], agg),
                 )
             return t
 
@@ -305,14 +314,20 @@ class ScenarioEngine:
 
     # ------------------------------------------------------------ the threat's score
     def threat_of(self, answers: Mapping[str, str]) -> _ThreatFigures:
-        """(level, score, maximum, sources, points per source) of one set of answers, on
+        """The level, score, maximum, sources and points per source of one set of answers, on
         the rule program's score (cached: a system has few combinations of levels)."""
         key = tuple(answers.get(f, UNKNOWN) for f in self.score.factors)
         hit = self._threat_cache.get(key)
         if hit is None:
             o = self.score.outcome(answers)
             sources = {f: answers[f] for f in self.score.factors if f in answers}
-            hit = (o.level, o.total, o.maximum, sources, o.parts(self.score.factors[-1]))
+            hit = _ThreatFigures(
+                threat_level=o.level,
+                score=o.total,
+                maximum=o.maximum,
+                answers=sources,
+                parts=o.parts(self.score.factors[-1]),
+            )
             self._threat_cache[key] = hit
         return hit
 
@@ -324,17 +339,17 @@ class ScenarioEngine:
         return hit
 
     def _pair_threat(self, system: System, i: int, threat: Threat) -> PairThreat:
-        level, score, maximum, sources, parts = self.threat_of(threat.levels)
+        figures = self.threat_of(threat.levels)
         ids = system.ids
         return PairThreat(
-            ids[threat.lead],
-            level,
-            score,
-            maximum,
-            sources,
-            parts,
-            tuple(ids[m] for m in threat.members) if threat.is_bloc else (),
-            tuple((f, tuple(ids[m] for m in ms)) for f, ms in threat.made_by.items()),
+            power=ids[threat.lead],
+            threat_level=figures.threat_level,
+            score=figures.score,
+            maximum=figures.maximum,
+            answers=figures.answers,
+            parts=figures.parts,
+            members=tuple(ids[m] for m in threat.members) if threat.is_bloc else (),
+            made_by=tuple((f, tuple(ids[m] for m in ms)) for f, ms in threat.made_by.items()),
         )
 
     def side(self, verdict: str | None) -> str:
@@ -378,7 +393,17 @@ class ScenarioEngine:
             seen[key] = len(history) - 1
             partners_of = ties(blocs, n)
             groups = [b for b in blocs if len(b) > 1]
-        final = _Round(threats, answers, codes, sides, candidates, partners, used, in_force, faced)
+        final = _Round(
+            threats=threats,
+            answers=answers,
+            codes=codes,
+            sides=sides,
+            candidates=candidates,
+            partners=partners,
+            ties=used,
+            in_force=in_force,
+            groups=faced,
+        )
         return self._result(sc, system, world, final, history, stable, cycle, refused, explain, explanations)
 
     # ------------------------------------------------------------ a round
@@ -516,11 +541,11 @@ class ScenarioEngine:
         strength = next(x for x in d.state_strength if own >= x.at_least)
         out: list[DerivedAnswer] = [
             DerivedAnswer(
-                "state_strength",
-                row["state_strength"],
-                "data",
-                "state_strength",
-                {"capability": own, "at_least": strength.at_least},
+                factor="state_strength",
+                level=row["state_strength"],
+                source="data",
+                rule="state_strength",
+                figures={"capability": own, "at_least": strength.at_least},
             )
         ]
         power_cap = t.capability
@@ -536,46 +561,103 @@ class ScenarioEngine:
             figures["bloc"] = [ids[m] for m in t.members]
         out.append(
             DerivedAnswer(
-                "threat_power", row["threat_power"], "data", "blocs" if t.is_bloc else "threat_power", figures
+                factor="threat_power",
+                level=row["threat_power"],
+                source="data",
+                rule="blocs" if t.is_bloc else "threat_power",
+                figures=figures,
             )
         )
         near = t.made_by.get("proximity", (b,))[0]
-        out.append(DerivedAnswer("proximity", row["proximity"], "data", "proximity", self._near(system, a, near, t)))
+        out.append(
+            DerivedAnswer(
+                factor="proximity",
+                level=row["proximity"],
+                source="data",
+                rule="proximity",
+                figures=self._near(system, a, near, t),
+            )
+        )
         striker = t.made_by.get("offensive_capability", (b,))[0]
         out.append(
             DerivedAnswer(
-                "offensive_capability",
-                row["offensive_capability"],
-                "data",
-                "blocs" if t.is_bloc else "offensive_capability",
-                {"declared": sc.states[striker].offensive_capability} | ({"member": ids[striker]} if t.is_bloc else {}),
+                factor="offensive_capability",
+                level=row["offensive_capability"],
+                source="data",
+                rule="blocs" if t.is_bloc else "offensive_capability",
+                figures={"declared": sc.states[striker].offensive_capability}
+                | ({"member": ids[striker]} if t.is_bloc else {}),
             )
         )
         intender = t.made_by.get("intentions", (b,))[0]
         perceived = bool(system.perceived[a, intender])
         out.append(
             DerivedAnswer(
-                "intentions",
-                row["intentions"],
-                "data" if perceived else "default",
-                ("perceptions" if perceived else "default_intentions") if not t.is_bloc else "blocs",
-                {"members": [ids[m] for m in t.made_by["intentions"]]} if t.is_bloc else {},
+                factor="intentions",
+                level=row["intentions"],
+                source="data" if perceived else "default",
+                rule=("perceptions" if perceived else "default_intentions") if not t.is_bloc else "blocs",
+                figures={"members": [ids[m] for m in t.made_by["intentions"]]} if t.is_bloc else {},
             )
         )
-        out.append(DerivedAnswer("communication", d.default_communication, "default", "default_communication", {}))
-        if system.defeated[b]:
-            out.append(DerivedAnswer("war_status", "threat_defeated", "data", "defeated", {"defeated": ids[b]}))
-        else:
-            out.append(DerivedAnswer("war_status", sc.war, "data", "war", {}))
-        out.append(DerivedAnswer("ally_availability", row["ally_availability"], "data", "allies", dict(ally["allies"])))
-        out.append(DerivedAnswer("pivotal", row["pivotal"], "data", "pivotal", dict(ally["pivotal"])))
-        winning, lead = ally["winning"]
-        out.append(DerivedAnswer("winning_side", winning, "data" if lead else "default", "war_leader", lead))
         out.append(
-            DerivedAnswer("current_alignment", row["current_alignment"], "data", "alignments", dict(ally["aligned"]))
+            DerivedAnswer(
+                factor="communication",
+                level=d.default_communication,
+                source="default",
+                rule="default_communication",
+                figures={},
+            )
+        )
+        if system.defeated[b]:
+            out.append(
+                DerivedAnswer(
+                    factor="war_status",
+                    level="threat_defeated",
+                    source="data",
+                    rule="defeated",
+                    figures={"defeated": ids[b]},
+                )
+            )
+        else:
+            out.append(DerivedAnswer(factor="war_status", level=sc.war, source="data", rule="war", figures={}))
+        out.append(
+            DerivedAnswer(
+                factor="ally_availability",
+                level=row["ally_availability"],
+                source="data",
+                rule="allies",
+                figures=dict(ally["allies"]),
+            )
+        )
+        out.append(
+            DerivedAnswer(
+                factor="pivotal", level=row["pivotal"], source="data", rule="pivotal", figures=dict(ally["pivotal"])
+            )
+        )
+        winning, lead = ally["winning"]
+        out.append(
+            DerivedAnswer(
+                factor="winning_side",
+                level=winning,
+                source="data" if lead else "default",
+                rule="war_leader",
+                figures=lead,
+            )
+        )
+        out.append(
+            DerivedAnswer(
+                factor="current_alignment",
+                level=row["current_alignment"],
+                source="data",
+                rule="alignments",
+                figures=dict(ally["aligned"]),
+            )
         )
         return tuple(
-            DerivedAnswer(x.factor, over[x.factor], "override", "overrides", {"derived": x.level})
+            DerivedAnswer(
+                factor=x.factor, level=over[x.factor], source="override", rule="overrides", figures={"derived": x.level}
+            )
             if x.factor in over
             else x
             for x in out
@@ -637,7 +719,15 @@ class ScenarioEngine:
             a, k = divmod(flat, n - 1)
             j = int(ranked_by[a, k])
             c = int(system.combo[a, j])
-            table[u] = PairThreat(ids[j], *(by_code.get(c) or self._figures_of(system, c, a, j)))
+            figures = by_code.get(c) or self._figures_of(system, c, a, j)
+            table[u] = PairThreat(
+                power=ids[j],
+                threat_level=figures.threat_level,
+                score=figures.score,
+                maximum=figures.maximum,
+                answers=figures.answers,
+                parts=figures.parts,
+            )
         inverse = inverse.reshape(ranked_by.shape)
         for a in range(n):
             t = threats[a]
@@ -707,17 +797,17 @@ class ScenarioEngine:
             else:
                 chosen = ()
             states[ids[a]] = StateChoice(
-                ids[a],
-                tuple(ranked),
-                ids[t.lead],
-                ids[system.strongest[a]],
-                verdict,
-                side,
-                chosen,
-                derivation,
-                result,
-                tuple(ids[m] for m in t.members) if t.is_bloc else (),
-                tuple(threatens[a]),
+                state=ids[a],
+                threats=tuple(ranked),
+                greatest_threat=ids[t.lead],
+                strongest=ids[system.strongest[a]],
+                verdict=verdict,
+                side=side,
+                partners=chosen,
+                derivation=derivation,
+                result=result,
+                threat_bloc=tuple(ids[m] for m in t.members) if t.is_bloc else (),
+                threatens=tuple(threatens[a]),
             )
         last = history[-1]
         coalitions_ = tuple(bloc for bloc in last if len(bloc) > 1)
@@ -730,20 +820,20 @@ class ScenarioEngine:
             for s in sorted(set(refused), key=lambda s: ids[s])
         )
         return ScenarioResult(
-            sc,
-            world,
-            states,
-            coalitions_,
-            unaligned,
-            len(history),
-            stable and cycle is None,
-            cycle,
-            tuple(history),
-            misassigned,
-            agreement,
-            matching,
-            self.kb.version,
-            self.derivation.version,
-            compute_baselines(sc, self.derivation.landscape, self.derivation.default_intentions),
-            notes,
+            scenario=sc,
+            world=world,
+            states=states,
+            coalitions=coalitions_,
+            unaligned=unaligned,
+            rounds=len(history),
+            stable=stable and cycle is None,
+            cycle=cycle,
+            history=tuple(history),
+            misassigned=misassigned,
+            agreement=agreement,
+            matching=matching,
+            knowledge_version=self.kb.version,
+            derivation_version=self.derivation.version,
+            baselines=compute_baselines(sc, self.derivation.landscape, self.derivation.default_intentions),
+            notes=notes,
         )

@@ -47,7 +47,7 @@ class ScenarioError(AdvisorError):
 
 
 # ------------------------------------------------------------- the scenario
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class State:
     id: str
     name: str
@@ -56,7 +56,7 @@ class State:
     cow_code: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scenario:
     title: str
     year: int | None
@@ -180,7 +180,15 @@ def scenario_from_data(data: object, kb: KnowledgeBase, path: str | None = None)
         code = item.get("cow_code")
         if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
             raise ScenarioError(f"state '{sid}': 'cow_code' must be a whole number", where, item.line_of("cow_code"))
-        states.append(State(sid, name.strip() or sid, float(capability), str(offensive), code))
+        states.append(
+            State(
+                id=sid,
+                name=name.strip() or sid,
+                capability=float(capability),
+                offensive_capability=str(offensive),
+                cow_code=code,
+            )
+        )
     ids = {s.id for s in states}
 
     def check_id(value: Any, key: str, line: int | None) -> str:

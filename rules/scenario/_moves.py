@@ -12,7 +12,7 @@ from alliance_advisor.rules.scenario._model import Scenario
 from alliance_advisor.rules.scenario._result import ScenarioResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BlocMove:
     """One change of a perception that moves a state to another bloc."""
 
@@ -55,5 +55,5 @@ def perception_moves(
                 # A state moves when the bloc it lands in is not (the best match of) its old one.
                 moved, _agreement, _matching = match_blocs(other.coalitions, base.coalitions, sc.ids)
                 if moved:
-                    out.append(BlocMove(a, b, current, level, moved, other))
+                    out.append(BlocMove(state=a, power=b, before=current, after=level, moved=moved, result=other))
     return out

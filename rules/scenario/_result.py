@@ -10,7 +10,7 @@ from alliance_advisor.rules.scenario._baselines import Baselines
 from alliance_advisor.rules.scenario._model import Scenario
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DerivedAnswer:
     """One answer of a pair's questionnaire, and where it came from."""
 
@@ -21,7 +21,7 @@ class DerivedAnswer:
     figures: dict[str, Any]  # the figures it was computed from
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PairThreat:
     """The threat one power poses to a deciding state, on the rule program's score."""
 
@@ -42,7 +42,7 @@ class PairThreat:
         return bool(self.members)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StateChoice:
     """A state's choice against its greatest threat."""
 
@@ -65,7 +65,7 @@ class StateChoice:
         return {d.factor: d.level for d in self.derivation}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ScenarioResult:
     scenario: Scenario
     world: str

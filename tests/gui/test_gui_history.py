@@ -1,0 +1,156 @@
+"""The History window (issue 20): a year of the state system from the data of the field,
+its predicted and observed blocs, a state's drill-down, "Open as Scenario", and the
+dialogs for a folder without the data or with a bad file.
+
+The data are not shipped: the folder comes from --data-dir or $ALLIANCE_DATA
+(tests/conftest.py); without it these tests skip locally and fail under CI.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from alliance_advisor.gui.history import DATA_KEY
+from alliance_advisor.presentation.history import observed_text
+from alliance_advisor.presentation.scenario import choice_text
+from alliance_advisor.rules.history import DATASETS, data_guide, missing_data
+from conftest import require_data
+from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
+
+
+@pytest.fixture(scope="session")  # noqa: F405
+def history_dir(data_folder):
+    return require_data(data_folder, *(d.path for d in DATASETS))
+
+
+def shown(window, qtbot, year, timeout=30000):
+    qtbot.waitUntil(lambda: window.year == year and not window.analysis.pending, timeout=timeout)
+    return window
+
+
+def bloc_with(history, state):
+    return next((set(b) for b in history.blocs_shown() if state in b), {state})
+
+
+@pytest.mark.slow
+def test_the_folder_is_asked_once_and_1914_shows_its_blocs(window, qtbot, prompts, history_dir):
+    prompts.folder = str(history_dir)
+    history = window.show_history()
+    qtbot.addWidget(history)
+    assert len(prompts.folders_asked) == 1 and window.settings.value(DATA_KEY) == os.path.abspath(history_dir)
+    shown(history, qtbot, 1914)
+    assert "1914" in history.windowTitle() and "45 states" in history.message.text()
+    entente, central = bloc_with(history, "united_kingdom"), bloc_with(history, "germany")
+    assert {"france", "russia"} <= entente and "austria_hungary" in central
+    assert not entente & {"germany", "austria_hungary"}
+    assert history.choices.rowCount() == 45 == len(history.result.states)
+    assert [history.scores.item(r, 0).text() for r in range(history.scores.rowCount())] == [
+        "Balance of threat",
+        "Balance of power",
+        "Landscape theory",
+        "Inertia",
+        "Random pairs",
+    ]
+    # The observed blocs: the pairs allied in 1915 (Italy with the Central Powers by the
+    # Triple Alliance still in force), not the prediction.
+    history.observed_button.setChecked(True)
+    observed = [set(b) for b in history.plain["observed_blocs"]]
+    assert [set(b) for b in history.blocs_shown()] == observed
+    assert any({"germany", "austria_hungary", "italy"} <= b for b in observed)
+    history.predicted_button.setChecked(True)
+    assert bloc_with(history, "germany") == central
+    # Asked once: the next window takes the folder from the settings.
+    history.close()
+    again = window.show_history()
+    qtbot.addWidget(again)
+    assert len(prompts.folders_asked) == 1 and again.data_dir == os.path.abspath(history_dir)
+    again.shutdown()
+
+
+@pytest.mark.slow
+def test_moving_the_year_fast_runs_only_the_year_it_stops_on(window, qtbot, history_dir):
+    history = shown(window.show_history(str(history_dir)), qtbot, 1914)
+    qtbot.addWidget(history)
+    years = []
+    history.yearShown.connect(years.append)
+    for year in (1900, 1905, 1910, 1930):
+        history.set_year(year)
+    history.slider.setValue(1949)  # the slider moves the spin box, and the year
+    shown(history, qtbot, 1949)
+    qtbot.wait(200)  # nothing stale arrives after it
+    assert years == [1949] and history.spin.value() == 1949 and "1949" in history.windowTitle()
+    assert history.choices.rowCount() == history.plain["state_count"] != 45
+    assert "united_states_of_america" not in bloc_with(history, "russia") and "poland" in bloc_with(history, "russia")
+    history.shutdown()
+
+
+@pytest.mark.slow
+def test_a_state_drills_down_in_the_scenario_windows_wording(window, qtbot, kb, history_dir):
+    history = shown(window.show_history(str(history_dir)), qtbot, 1914)
+    qtbot.addWidget(history)
+    history.select_state("germany")
+    text = history.detail.text()
+    choice = history.result.states["germany"]
+    assert choice.greatest_threat == "russia" and "austria_hungary" in choice.partners
+    assert choice_text(kb, history.result, choice) in text and "Threats, greatest first: Russia" in text
+    assert observed_text(history.plain, "germany") in text and "Allied in 1915" in text
+    assert history.diagram.selected == "germany" and history.threat_bars.rows
+    selected = [history.choices.item(i.row(), 0).text() for i in history.choices.selectedIndexes()]
+    assert selected and set(selected) == {"Germany"}
+    history.shutdown()
+
+
+@pytest.mark.slow
+def test_open_as_scenario_is_an_unsaved_editable_copy_of_the_year(window, qtbot, prompts, tmp_path, history_dir):
+    history = shown(window.show_history(str(history_dir)), qtbot, 1914)
+    qtbot.addWidget(history)
+    scenario = history.open_as_scenario()
+    qtbot.addWidget(scenario)
+    qtbot.waitUntil(lambda: scenario.result is not None, timeout=30000)
+    assert scenario.path is None and not scenario.read_only
+    assert {s["id"] for s in scenario.data["states"]} == set(history.result.states)
+    assert scenario.data["year"] == 1914 and scenario.choices.rowCount() == 45
+    prompts.save_path = str(tmp_path / "europe-1914")
+    assert scenario.save() and (tmp_path / "europe-1914.yaml").is_file()  # Save asked for a name
+    assert window.recent.paths()[0] == str(tmp_path / "europe-1914.yaml")
+    out = tmp_path / "year.json"
+    assert history.export(str(out)) and '"states"' in out.read_text(encoding="utf-8")
+    scenario.shutdown()
+    history.shutdown()
+
+
+@pytest.mark.slow
+def test_a_folder_without_the_data_gets_the_guide(window, qtbot, prompts, tmp_path):
+    empty = tmp_path / "nothing-here"
+    empty.mkdir()
+    history = window.show_history(str(empty))
+    qtbot.addWidget(history)
+    assert prompts.guides == [("The history needs the data of the field", data_guide(empty, missing_data(empty)))]
+    assert "cow/nmc-7.0.csv" in prompts.guides[0][1] and not prompts.errors
+    assert history.data_dir is None and not history.scenario_button.isEnabled()
+    assert window.settings.value(DATA_KEY) in (None, "")  # a folder without data is not kept
+    qtbot.wait(100)
+    assert history.year is None and not history.analysis.pending
+    history.shutdown()
+
+
+@pytest.mark.slow
+def test_a_bad_csv_gets_one_dialog_naming_the_file_and_line(window, qtbot, prompts, tmp_path, history_dir):
+    bad = tmp_path / "data"
+    shutil.copytree(history_dir, bad)
+    nmc = bad / "cow" / "nmc-7.0.csv"
+    lines = nmc.read_text(encoding="utf-8").splitlines()
+    fields = lines[3].split(",")
+    fields[3] = "eighteen"  # the year of the file's fourth line
+    lines[3] = ",".join(fields)
+    nmc.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    history = window.show_history(str(bad))
+    qtbot.addWidget(history)
+    qtbot.waitUntil(lambda: bool(prompts.errors), timeout=30000)
+    assert len(prompts.errors) == 1 and "nmc-7.0.csv:4" in prompts.errors[0], prompts.errors
+    assert "Traceback" not in prompts.errors[0] and "internal error" not in prompts.errors[0]
+    history.set_year(1920)  # another year: the message again, but no second dialog
+    qtbot.waitUntil(lambda: not history.analysis.pending, timeout=30000)
+    assert len(prompts.errors) == 1 and history.year is None
+    history.shutdown()

@@ -209,11 +209,31 @@ def set_alliances(
 
 
 # ------------------------------------------------------------------ cases
+# An answer the coder is not sure of, as the app offers it: two neighbouring levels,
+# equally likely, written "probable|certain" (rules.case reads it as a spread).
+SPREAD = "|"
+
+
+def answer_of(case: Case, factor_id: str) -> str:
+    """A case's answer as the app's form holds it: a level, ``unknown``, or two levels
+    between which the coder is not sure ("probable|certain")."""
+    spread = case.uncertain.get(factor_id)
+    if spread and len(spread) == 2 and len(set(spread.values())) == 1:
+        return SPREAD.join(spread)
+    return case.answer(factor_id)
+
+
 def set_answer(case: Case, factor_id: str, level: str, *, kb: KnowledgeBase) -> Case:
-    """The case with one answer of the questionnaire changed (``unknown`` unanswers it)."""
+    """The case with one answer of the questionnaire changed (``unknown`` unanswers it;
+    "a|b" makes it "not sure: between a and b", two levels equally likely)."""
     if factor_id not in kb.factor_ids:
         raise CaseError(f"unknown factor '{factor_id}'", "<case>")
     levels = kb.factor(factor_id).level_ids
+    if SPREAD in level:
+        between = level.split(SPREAD)
+        if len(between) != 2 or any(lv not in levels for lv in between) or between[0] == between[1]:
+            raise CaseError(f"factor '{factor_id}': 'not sure' names two of its levels, not '{level}'", "<case>")
+        return case.with_uncertain(factor_id, dict.fromkeys(between, 1.0))
     if level != UNKNOWN and level not in levels:
         raise CaseError(
             f"factor '{factor_id}': unknown level '{level}' (expected one of {', '.join(levels)}, {UNKNOWN})",

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from alliance_advisor.app.documents import DocumentState, StateOfFile, scenario_text_data, scenario_yaml_text
-from alliance_advisor.app.edits import set_answer
+from alliance_advisor.app.edits import SPREAD, answer_of, set_answer
 from alliance_advisor.rules.case import Case, case_to_yaml, load_case, parse_case_text
 from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase
 
@@ -106,7 +106,7 @@ class CaseDocument(StateOfFile, QObject):
     def value(self, key: Key) -> Any:
         kind, name = key
         if kind == "answer":
-            return self.case.answer(name)
+            return answer_of(self.case, name)
         return getattr(self.case, name)
 
     def answered_count(self) -> int:
@@ -124,11 +124,13 @@ class CaseDocument(StateOfFile, QObject):
     def set_answer(self, factor_id: str, level: str) -> None:
         """One answer, an undo step (CaseError on a factor or level the questionnaire
         does not have, before anything changes)."""
-        if self.read_only or self.case.answer(factor_id) == level:
+        if self.read_only or answer_of(self.case, factor_id) == level:
             return
         set_answer(self.case, factor_id, level, kb=self.kb)  # checked here: an undo step cannot fail
         factor = self.kb.factor(factor_id)
         label = factor.label_of(level) if level != UNKNOWN else "Unknown"
+        if SPREAD in level:
+            label = "not sure: " + " or ".join(factor.label_of(lv) for lv in level.split(SPREAD))
         self.undo_stack.push(
             _EditCommand(self, ("answer", factor_id), level, f"Set {self.kb.fact_label(factor_id)} to {label}")
         )

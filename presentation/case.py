@@ -16,11 +16,13 @@ from alliance_advisor.presentation.grammar import counted, plural
 from alliance_advisor.presentation.wording import (
     NO_RUNNER_UP,
     after_the_coalition_text,
+    certainty_text,
     conflict_text,
     failure_text,
     listed,
     next_questions_text,
     no_verdict_text,
+    percent,
     qualifiers,
     response_label,
     signed,
@@ -65,9 +67,12 @@ def render_text(result: Result) -> str:
         lines += _wrapped("Verdict:      ", "none: " + no_verdict_text(kb, result))
         lines += _wrapped("              ", next_questions_text(kb, result))
     if result.verdict and result.runner_up:
-        lines.append(f"Confidence:   {result.confidence:.2f} (margin over {response_label(kb, result.runner_up)})")
+        lines.append(f"Margin:       {result.margin:.2f} (support over {response_label(kb, result.runner_up)})")
     elif result.verdict:
-        lines.append(f"Confidence:   {result.confidence:.2f} ({NO_RUNNER_UP})")
+        lines.append(f"Margin:       {result.margin:.2f} ({NO_RUNNER_UP})")
+    sure = certainty_text(kb, result)
+    if sure:
+        lines += _wrapped("Confidence:   ", sure)
     score = result.threat_score
     if score is not None and not score.settled:
         lines.append(f"Threat level: left open: the unknown sources allow {', '.join(score.bands)}")
@@ -208,15 +213,38 @@ def evaluation_summary(table: dict[str, Any], kb: KnowledgeBase) -> list[str]:
                 f"Without the cases coded as {excluded} (their answers state the outcome): "
                 f"{plain['agree']}/{plain['cases']} = {plain['agreement']:.1%}"
             )
+    lines += _scores_lines(table.get("scores") or {}, kb)
     st = table.get("stability")
     if st:
         lines.append(
-            f"Stable: the share of {st['draws']} random perturbations of every weight (each within "
-            f"\u00b1{st['perturbation']:.0%}, seed {st['seed']}) that keep the verdict; "
-            f"fragile below {st['fragile_below']:.0%}."
+            f"Weights moved: the verdict is kept under {st['draws']} random perturbations of every weight "
+            f"(each within \u00b1{st['perturbation']:.0%}, seed {st['seed']}) in every case but those listed "
+            f"(fragile: below {st['fragile_below']:.0%}): {', '.join(table['fragile']) or 'none'}. This tests the "
+            "weights, not the answers, and says nothing of how sure a verdict is."
         )
-        lines.append(f"Fragile cases: {', '.join(table['fragile']) or 'none'}")
-        lines.append(f"Too close to call: {', '.join(table['too_close']) or 'none'}")
+        lines.append(f"Too close to call (margin): {', '.join(table['too_close']) or 'none'}")
+    return lines
+
+
+def _scores_lines(scores: dict[str, Any], kb: KnowledgeBase) -> list[str]:
+    """How the distributions score on the library, said as it comes out."""
+    if not scores.get("cases") or "log_score" not in scores:
+        return []
+    lines = [
+        f"Confidence: the verdict's probability under the answers' uncertainty (each answer read as "
+        f"{percent(1 - kb.uncertainty.reading)} sure); a close call below {percent(kb.uncertainty.close_call)}.",
+        f"  Log score of what happened: {scores['log_score']:.3f} (the library's own frequencies of responses, "
+        f"leave-one-out: {scores['log_score_base_rates']:.3f}; higher is better; a probability counts at least "
+        f"{scores['log_floor']}).",
+        f"  Brier score: {scores['brier']:.3f} (base rates: {scores['brier_base_rates']:.3f}; lower is better).",
+    ]
+    auc = scores.get("auc_hits_over_misses")
+    if auc is not None:
+        lines.append(
+            f"  Does the confidence tell hits from misses? ROC-AUC {auc:.2f} over {scores['hits']} hits and "
+            f"{scores['misses']} misses (0.5: no better than chance); mean confidence "
+            f"{percent(scores['mean_confidence_hits'])} on hits, {percent(scores['mean_confidence_misses'])} on misses."
+        )
     return lines
 
 
@@ -230,23 +258,23 @@ def render_evaluation_text(table: dict[str, Any], kb: KnowledgeBase) -> str:
     resp_w = max([len("Predicted"), len("no verdict")] + [len(v) for v in labels.values()])
     lines.append(
         f"{'Case file':{file_w}s}  {'Year':>5s}  {'Predicted':{resp_w}s}  {'Observed':{resp_w}s}  "
-        f"{'Margin':>6s}  {'Stable':>6s}"
+        f"{'Margin':>6s}  {'P(verdict)':>10s}"
     )
     for row in rows:
         marks = [
             m
             for m, on in (
                 ("differs", not row["agree"]),
-                ("fragile", row.get("fragile")),
+                ("close call", row.get("close_call")),
                 ("too close", row.get("too_close")),
             )
             if on
         ]
         year = "" if row.get("year") is None else str(row["year"])
-        stable = "" if row.get("stability") is None else f"{row['stability']:.0%}"
+        sure = "" if row.get("confidence") is None else percent(row["confidence"])
         lines.append(
             f"{row['file']:{file_w}s}  {year:>5s}  {response_label(kb, row['predicted']):{resp_w}s}  "
-            f"{response_label(kb, row['observed']):{resp_w}s}  {row['confidence']:6.2f}  {stable:>6s}"
+            f"{response_label(kb, row['observed']):{resp_w}s}  {row['margin']:6.2f}  {sure:>10s}"
             + (f"  <- {', '.join(marks)}" if marks else "")
         )
     lines.append("")

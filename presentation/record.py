@@ -20,7 +20,7 @@ from typing import Any
 
 from alliance_advisor.presentation.case import evaluation_summary
 from alliance_advisor.presentation.grammar import counted
-from alliance_advisor.presentation.wording import response_label
+from alliance_advisor.presentation.wording import percent, response_label
 from alliance_advisor.rules.kb import KnowledgeBase
 
 # The repository's root is the package's folder: git is asked there, so an installed
@@ -117,14 +117,14 @@ def agreement_body(table: dict[str, Any], kb: KnowledgeBase) -> list[str]:
             response_label(kb, row["predicted"]),
             response_label(kb, row["observed"]),
             "yes" if row["agree"] else "no",
-            f"{row['confidence']:.2f}",
-            "" if row.get("stability") is None else f"{row['stability']:.0%}",
+            f"{row['margin']:.2f}",
+            "" if row.get("confidence") is None else percent(row["confidence"]),
         ]
         for row in table["rows"]
     ]
     lines = [f"- {line}" for line in evaluation_summary(table, kb)]
     lines.append("")
-    lines += markdown_table(["Case", "Year", "Predicted", "Observed", "Agrees", "Margin", "Stable"], rows)
+    lines += markdown_table(["Case", "Year", "Predicted", "Observed", "Agrees", "Margin", "Confidence"], rows)
     return lines
 
 

@@ -198,13 +198,53 @@ def ablation_text(kb: KnowledgeBase, proposition: str, verdict: str | None) -> s
     return f"without {proposition}: {response_label(kb, verdict)}"
 
 
+def certainty_text(kb: KnowledgeBase, result: Result) -> str:
+    """How sure the verdict is, in a sentence a student parses: "A close call: 55%
+    balance, 35% pass the buck; it turns most on how likely allied help is." Empty where
+    the result was not analysed under the answers' uncertainty."""
+    dist, certainty = result.distribution, result.certainty
+    if dist is None or certainty is None:
+        return ""
+    shares = [f"{percent(p)} {_response_word(kb, r)}" for r, p in list(dist.items())[:3] if p >= 0.05]
+    if result.verdict is None:
+        head = "No verdict at the answers as given; over the ways they could be read"
+    elif certainty.most_probable != result.verdict:
+        head = (
+            f"The verdict at the answers as given is {result.verdict_label.lower()}, but read with their "
+            f"uncertainty {_response_word(kb, certainty.most_probable)} is more probable"
+        )
+    elif certainty.close_call:
+        head = "A close call"
+    else:
+        head = "Fairly sure" if (result.confidence or 0) < 0.8 else "Sure"
+    text = f"{head}: {listed(shares)}" if shares else head
+    if certainty.moves:
+        topics = [kb.factor(m.factor).topic or kb.factor(m.factor).question for m in certainty.moves]
+        text += f"; it turns most on {listed(topics)}"
+    return text + "."
+
+
+def certainty_note(kb: KnowledgeBase) -> str:
+    """What the probabilities mean, once per view."""
+    reading = kb.uncertainty.reading
+    return (
+        f"Probabilities under the answers' uncertainty: each answer given as certain is read as "
+        f"{percent(1 - reading)} sure (the rest on the neighbouring levels), an answer given as a spread "
+        "as given, an unknown one evenly; the verdict stays the theory's answer at the answers as given."
+    )
+
+
+def _response_word(kb: KnowledgeBase, response: str | None) -> str:
+    return "no verdict" if response in (None, "no_verdict") else kb.response(response).label.lower()
+
+
 def too_close_text(kb: KnowledgeBase, result: Result) -> str:
     """Empty unless the margin is below the declared threshold."""
     if not result.too_close or result.verdict is None:
         return ""
     runner = response_label(kb, result.runner_up)
     return (
-        f"Too close to call: {result.verdict_label} leads {runner} by {result.confidence:.2f}, "
+        f"Too close to call: {result.verdict_label} leads {runner} by {result.margin:.2f}, "
         f"below the {kb.scoring.close_call:.2f} the knowledge base declares a clear lead."
     )
 
@@ -219,8 +259,11 @@ def stability_text(result: Result) -> str:
         f"(each within \u00b1{percent(s.perturbation)})"
     )
     if s.fragile:
-        return f"Fragile: the verdict is {kept}, below the threshold for a firm verdict."
-    return f"Stable: the verdict is {kept}."
+        return f"Fragile under the weights: the verdict is {kept}, below the threshold for a firm verdict."
+    return (
+        f"Under the weights: the verdict is {kept}; this tests the knowledge base's weights, "
+        "not the answers (how sure the verdict is: Confidence)."
+    )
 
 
 def completions_text(kb: KnowledgeBase, result: Result) -> str:

@@ -100,7 +100,10 @@ def _summary(result: Result) -> list[Block]:
                 f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
                 f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1."
             )
-        rows.append(("Confidence", [strong(f"{result.confidence:.2f}"), Run(margin)]))
+        rows.append(("Margin", [strong(f"{result.margin:.2f}"), Run(margin)]))
+        sure = wording.certainty_text(kb, result)
+        if sure:
+            rows.append(("Confidence", [Run(sure + " " + wording.certainty_note(kb))]))
         rows += _qualifier_rows(kb, result)
     else:
         verdict = [strong("No verdict"), Run(": " + wording.no_verdict_text(kb, result))]

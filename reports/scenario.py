@@ -248,7 +248,7 @@ def _reasoning_section(result):
             answers.append(emphasis(text) if d.source == "override" else Run(text))
             answers.append(Run("; "))
         blocks.append(Para(answers[:-1], "small"))
-        verdict = [strong(res.verdict_label), Run(f" (margin {res.confidence:.2f}). ")]
+        verdict = [strong(res.verdict_label), Run(f" (margin {res.margin:.2f}). ")]
         rests = wording.rests_on_text(kb, res) if res.verdict else wording.no_verdict_text(kb, res)
         blocks.append(Para(verdict + [Run(rests)]))
         fired = [f"{item.rule}" for item in res.fired if item.layer != "derive"]

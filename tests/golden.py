@@ -42,8 +42,7 @@ def _trace(fired):
 def reasoning(data, extras=False):
     """The part of a result's json that is reasoning, in a canonical form."""
     record = {
-        key: data[key]
-        for key in ("verdict", "confidence", "tie", "threat_level", "threat_score", "support", "conflicts")
+        key: data[key] for key in ("verdict", "margin", "tie", "threat_level", "threat_score", "support", "conflicts")
     }
     record["derived"] = {fact: d["level"] for fact, d in data["derived"].items()}
     record["trace"] = _trace(data["fired"])

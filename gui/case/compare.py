@@ -32,7 +32,7 @@ def compare_rows(kb: KnowledgeBase, left: Result, right: Result) -> dict[str, An
     return {
         "answers": answers,
         "verdicts": (label(left), label(right)),
-        "confidence": (left.confidence, right.confidence),
+        "margin": (left.margin, right.margin),
         "threat": (threat(left), threat(right)),
         "support": [(kb.response(r).label, left.support[r], right.support[r]) for r in kb.response_ids],
     }

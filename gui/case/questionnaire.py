@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from alliance_advisor.app.edits import SPREAD, answer_of
 from alliance_advisor.gui.style import card, named, theme
 from alliance_advisor.rules.case import MAX_TITLE
 from alliance_advisor.rules.kb import UNKNOWN, Factor, KnowledgeBase
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 UNKNOWN_LABEL = "Unknown"
 SIDE_BY_SIDE_QUESTION = 190  # px: below this the question goes above its answer box
 NOT_ANSWERED = "Not answered: the engine reasons without it."
+NOT_SURE = (
+    "Not sure between two levels: the verdict is reached at the first, and the confidence "
+    "reads the answer as either, equally likely."
+)
 NO_OBSERVED = "— not recorded —"
 
 
@@ -85,6 +90,14 @@ class _Question(QWidget):
         for level in factor.levels:
             self.combo.addItem(level.label, level.id)
             self.combo.setItemData(self.combo.count() - 1, level.meaning, Qt.ItemDataRole.ToolTipRole)
+        # Not sure between two neighbouring levels (issue 28): the verdict is reached at
+        # the first, the confidence reads both as equally likely.
+        if factor.ordered:
+            for low, high in zip(factor.levels, factor.levels[1:]):
+                self.combo.addItem(
+                    f"Not sure: {low.label.lower()} or {high.label.lower()}", f"{low.id}{SPREAD}{high.id}"
+                )
+                self.combo.setItemData(self.combo.count() - 1, NOT_SURE, Qt.ItemDataRole.ToolTipRole)
         # The "Unknown" choice looks like a placeholder in the list too; the others stay plain.
         self.mark_placeholder()
         # Never narrower than its longest choice, so no answer is ever cut short.
@@ -142,7 +155,10 @@ class _Question(QWidget):
         self.combo.setProperty("unknown", level == UNKNOWN)
         self.combo.update()
         chosen = self.factor.level(level)
-        self.meaning.setText(chosen.meaning if chosen else NOT_ANSWERED)
+        if SPREAD in level:
+            self.meaning.setText(NOT_SURE)
+        else:
+            self.meaning.setText(chosen.meaning if chosen else NOT_ANSWERED)
 
 
 class QuestionnaireForm(QScrollArea):
@@ -320,7 +336,7 @@ class QuestionnaireForm(QScrollArea):
 
     def refresh(self) -> None:
         for factor_id, question in self.questions.items():
-            question.show_level(self.document.case.answer(factor_id))
+            question.show_level(answer_of(self.document.case, factor_id))
         for name in ("title", "state", "threat", "year", "observed", "notes", "sources"):
             self._show_detail(name)
         self._show_read_only()

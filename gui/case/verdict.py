@@ -16,7 +16,7 @@ from alliance_advisor.gui.style import (
     threat_colour,
 )
 from alliance_advisor.presentation.figures import capital
-from alliance_advisor.presentation.wording import agreement_text, no_verdict_text, threat_points_text, tie_note
+from alliance_advisor.presentation.wording import agreement_text, no_verdict_text, percent, threat_points_text, tie_note
 from alliance_advisor.rules.case import Result
 from alliance_advisor.rules.kb import KnowledgeBase
 
@@ -177,7 +177,9 @@ class VerdictBanner(QFrame):
             self.meaning.setText(meaning)
             colour = response_colour(kb, result.verdict)
             runner = kb.response(result.runner_up).label if result.runner_up else "—"
-            text = f"{result.confidence:.2f} ahead of {runner}"
+            text = f"margin {result.margin:.2f} over {runner}"
+            if result.confidence is not None:
+                text = f"{percent(result.confidence)} under the answers' uncertainty; {text}"
             warning = (
                 "Too close to call"
                 if result.too_close
@@ -195,7 +197,7 @@ class VerdictBanner(QFrame):
             self.meaning.setText(capital(no_verdict_text(kb, result)) + where)
             colour = QColor(theme.FAINT)
             self.confidence.setText("—")
-        self.confidence_meter.set_value(result.confidence, colour)
+        self.confidence_meter.set_value(result.confidence if result.confidence is not None else result.margin, colour)
         self._show_threat(result)
         self._show_observed(case.observed, result)
         if result.unknown:

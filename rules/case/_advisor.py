@@ -128,6 +128,7 @@ class Advisor:
                 "stability": self.analyst.stability(case.answers, world, decision.verdict, dropped),
                 "completions": self.analyst.completions(case.answers, world, decision.verdict, dropped),
             }
+            analyses.update(self.analyst.certainty(case, world, decision.verdict, dropped))
         return self._result(case, raw, world, decision, explain, analyses, again)
 
     def _settled(self, raw: RawRun) -> bool:
@@ -227,7 +228,7 @@ class Advisor:
             knowledge_version=kb.version,
             verdict=verdict,
             verdict_label=self._labels[verdict] if verdict else "No verdict",
-            confidence=_r(decision.margin),
+            margin=_r(decision.margin),
             tie=decision.tie,
             tied_with=decision.tied_with,
             runner_up=decision.runner_up if verdict is not None else None,

@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alliance_advisor.rules.case._model import Case, default_library_dir, load_case
-from alliance_advisor.rules.case._result import Analogue, Completions, Flip, Stability, WhatIf, WorldOutcome
+from alliance_advisor.rules.case._result import (
+    Analogue,
+    AnswerMove,
+    Certainty,
+    Completions,
+    Flip,
+    Stability,
+    WhatIf,
+    WorldOutcome,
+)
+from alliance_advisor.rules.case._uncertainty import answer_distributions
 from alliance_advisor.rules.errors import CaseError
 from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase
 
@@ -167,6 +177,45 @@ class Analyst:
             share = np.take(weights, at, axis=axis) / spread[levels][at]
             moves[factor.id] = np.bincount(fixed.ravel(), weights=share.ravel(), minlength=bins)
         return total, moves
+
+    def certainty(self, case: Case, world: str, verdict: str | None, without: Iterable[str] = ()) -> dict[str, Any]:
+        """The Result's ``distribution``, ``confidence`` and ``certainty`` for ``case``:
+        every answer read with its uncertainty (rules.case._uncertainty), the verdict
+        kept as the theory's answer at the answers as given."""
+        import numpy as np
+
+        kb = self.kb
+        spreads = answer_distributions(kb, case.answers, case.uncertain)
+        total, moves = self.distribution(spreads, world, without)
+        names = ["no_verdict", *self.vector.responses]
+        order = np.argsort(-total, kind="stable")  # most probable first
+        distribution = {names[i]: _r(total[i]) for i in order if total[i] >= 0.00005}
+        most = names[int(np.argmax(total))]
+        target = 0 if verdict is None else self.vector.responses.index(verdict) + 1
+        base = float(total[target])
+        ranked = sorted(
+            ((float(probs[target]) - base, factor) for factor, probs in moves.items()),
+            key=lambda item: (-item[0], kb.factor_ids.index(item[1])),
+        )
+        answer_moves = tuple(
+            AnswerMove(factor=factor, given=case.answers.get(factor), certain=_r(float(moves[factor][target])))
+            for gain, factor in ranked[:3]
+            if gain >= 0.01
+        )
+        threshold = kb.uncertainty.close_call
+        certainty = Certainty(
+            reading=kb.uncertainty.reading,
+            threshold=threshold,
+            close_call=verdict is not None and base < threshold,
+            most_probable=most,
+            spread=tuple(f for f in kb.factor_ids if f in case.uncertain),
+            moves=answer_moves,
+        )
+        return {
+            "distribution": distribution,
+            "confidence": _r(base) if verdict is not None else None,
+            "certainty": certainty,
+        }
 
     def _run_support(self, support: list[Any], world: str, without: frozenset[str]) -> Any:
         """The verdict code + 1 of every combination of the levels ``support`` holds for

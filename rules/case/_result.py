@@ -232,6 +232,28 @@ class Completions:
     shares: dict[str, float]  # verdict ("none": no verdict) -> share of completions
 
 
+@dataclass(frozen=True, kw_only=True)
+class AnswerMove:
+    """One answer the verdict's probability turns on: what it would be were this answer
+    certain at its most likely level, the others as uncertain as they are."""
+
+    factor: str
+    given: str | None  # the answer's most likely level (None: unknown)
+    certain: float  # the verdict's probability were this answer certain
+
+
+@dataclass(frozen=True, kw_only=True)
+class Certainty:
+    """How sure the verdict is under the answers' uncertainty (issue 28)."""
+
+    reading: float  # the declared reading uncertainty of an answer given as certain
+    threshold: float  # below this probability of the verdict, a close call
+    close_call: bool
+    most_probable: str | None  # the response of greatest probability ("no_verdict" where none)
+    spread: tuple[str, ...]  # the factors answered as a spread of levels by the coder
+    moves: tuple[AnswerMove, ...]  # the answers the verdict's probability turns on most, most first
+
+
 @dataclass(frozen=True)
 class Result:
     """Everything the engine concluded about one case in one world."""
@@ -241,7 +263,7 @@ class Result:
     knowledge_version: str
     verdict: str | None  # None: no response reached the minimum support
     verdict_label: str
-    confidence: float  # margin of the verdict's support over the runner-up
+    margin: float  # the verdict's support over the runner-up's, at the stage that decides it
     tie: bool
     tied_with: tuple[str, ...]
     runner_up: str | None
@@ -270,6 +292,12 @@ class Result:
     whatif: WhatIf | None = None
     worlds: dict[str, WorldOutcome] | None = None
     analogues: tuple[Analogue, ...] | None = None
+    # Under the answers' uncertainty (issue 28): the probability of each response
+    # ("no_verdict" where the answers give none), summing to 1; the verdict's share of
+    # it; and how sure that is. None where not analysed (without extras).
+    distribution: dict[str, float] | None = None
+    confidence: float | None = None
+    certainty: Certainty | None = None
     kb: KnowledgeBase | None = field(default=None, compare=False, repr=False, metadata={"json": None})
 
     def to_dict(self, with_case: bool = True) -> dict[str, Any]:
@@ -424,7 +452,15 @@ def json_schema() -> dict[str, Any]:
             "year": {"type": ["integer", "null"]},
             "state": {"type": "string"},
             "threat": {"type": "string"},
-            "answers": {"type": "object", "additionalProperties": {"type": "string"}},
+            "answers": {
+                "type": "object",
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "string"},
+                        {"type": "object", "additionalProperties": {"type": "number"}},
+                    ]
+                },
+            },
             "observed": {"type": "string"},
             "sources": {"type": "array", "items": {"type": "string"}},
             "notes": {"type": "string"},

@@ -38,13 +38,26 @@ def _level_values(factor: Factor, unknown: bool) -> list[Any]:
     return values
 
 
-def answers_schema(kb: KnowledgeBase, unknown: bool) -> dict[str, Any]:
+def answers_schema(kb: KnowledgeBase, unknown: bool, spread: bool = False) -> dict[str, Any]:
+    """The questionnaire's answers: a level each; with ``spread`` (a case file), also a
+    mapping of levels to weights for an answer the coder is not sure of."""
+
+    def answer(f: Factor) -> dict[str, Any]:
+        one = {"enum": _level_values(f, unknown)}
+        if not spread:
+            return {"description": f"{f.question} Levels: {levels_text(f)}", **one}
+        weights = {
+            "type": "object",
+            "propertyNames": {"enum": list(f.level_ids)},
+            "additionalProperties": {"type": "number", "minimum": 0},
+            "minProperties": 1,
+            "description": "Not sure: levels with their weights (any positive scale), e.g. {probable: 1, certain: 1}.",
+        }
+        return {"description": f"{f.question} Levels: {levels_text(f)}", "anyOf": [one, weights]}
+
     return {
         "type": "object",
-        "properties": {
-            f.id: {"description": f"{f.question} Levels: {levels_text(f)}", "enum": _level_values(f, unknown)}
-            for f in kb.factors
-        },
+        "properties": {f.id: answer(f) for f in kb.factors},
         "additionalProperties": False,
     }
 
@@ -77,9 +90,10 @@ def case_schema(kb: KnowledgeBase) -> dict[str, Any]:
         "state": text_schema("The deciding state, in words (the app's State)."),
         "threat": text_schema("The threatening power, in words (the app's Threat)."),
         "answers": {
-            **answers_schema(kb, unknown=True),
-            "description": "The questionnaire: factor id -> level id. A factor left out, empty or "
-            f"'{UNKNOWN}' is unknown; the program writes every factor, unknown ones as '{UNKNOWN}'.",
+            **answers_schema(kb, unknown=True, spread=True),
+            "description": "The questionnaire: factor id -> level id, or levels with weights where the coder is "
+            f"not sure. A factor left out, empty or '{UNKNOWN}' is unknown; the program writes every factor, "
+            f"unknown ones as '{UNKNOWN}'.",
         },
         "observed": {
             "enum": list(kb.response_ids),

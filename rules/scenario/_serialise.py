@@ -40,7 +40,7 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
             "verdict": choice.verdict,
             "side": choice.side,
             "partners": list(choice.partners),
-            "confidence": choice.result.confidence if choice.result else None,
+            "margin": choice.result.margin if choice.result else None,
             "decisive": list(choice.result.decisive) if choice.result else None,
             "answers": [
                 {"factor": d.factor, "level": d.level, "source": d.source, "rule": d.rule, "figures": d.figures}

@@ -149,10 +149,28 @@ def anchor_text(result: ScenarioResult) -> str:
     return closed(f"{text} in {source}" if source else text)
 
 
+# Why a state stays out of every bloc (StateChoice.stays_out, derivation.yaml `stays_out`).
+STAYS_OUT_WORDS = {
+    "low": "the threat is too small to ally over",
+    "far": "the threat is far away",
+    "balanced": "the threat is balanced without it: its partners' help is certain",
+}
+
+
+def stays_out_text(choice: StateChoice) -> str:
+    """Why the state stays out of every bloc, 'the threat is far away' (empty when it
+    takes a side, or is apart for another reason)."""
+    return STAYS_OUT_WORDS.get(choice.stays_out or "", "")
+
+
 def choice_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
-    """'Balance against Germany, with France and Britain.'"""
+    """'Balance against Germany, with France and Britain.'; for a state that stays out,
+    'Stay unaligned, staying out of every bloc (the threat is far away), facing Japan.'"""
     threat = greatest_name(result, choice)
     label = response_label(kb, choice.verdict)
+    why = stays_out_text(choice)
+    if why:
+        return f"{label}, staying out of every bloc ({why}), facing {threat}."
     if choice.side == "against":
         partners = f", with {names(result, choice.partners)}" if choice.partners else ", with no partner able to help"
         return f"{label} against {threat}{partners}."

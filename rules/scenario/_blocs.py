@@ -38,7 +38,9 @@ def coalitions(
     whose own greatest threat is on the same side of the divide, so that states balancing
     against different members of one bloc end up together (one bloc per side, not one
     per threat). No state is put in a bloc that holds a power it balances against; those
-    refusals are returned, with the blocs (every state in one, singletons included)."""
+    refusals are returned, with the blocs (every state in one, singletons included). A
+    state apart (it stays out, derivation.yaml `stays_out`) joins no one and no one joins
+    it: it is a bloc of its own."""
     parent = list(range(n))
     members: list[set[int]] = [{i} for i in range(n)]
     # The powers a bloc may not take in: the threats its balancing members stand against.
@@ -67,6 +69,10 @@ def coalitions(
     for a in range(n):  # bandwagoning first: it names its partners outright
         if sides[a] == "with":
             for m in threats[a].members:
+                # a state that stays out (side "apart") is in no bloc: accommodating
+                # it does not make one with it
+                if sides[m] == "apart":
+                    continue
                 if not join(a, m):
                     refused.add(a)
     for a in range(n):

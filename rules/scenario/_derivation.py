@@ -19,7 +19,7 @@ from alliance_advisor.rules.kb import Band, band_of
 from alliance_advisor.rules.scenario._baselines import LandscapeMapping
 from alliance_advisor.rules.yamlio import Node, read_yaml_file
 
-__all__ = ["BLOC_AGGREGATIONS", "Band", "Derivation", "band_of", "parse_derivation"]
+__all__ = ["BLOC_AGGREGATIONS", "STAYS_OUT", "Band", "Derivation", "band_of", "parse_derivation"]
 
 # How a bloc's members' levels of each source of threat make the bloc's (derivation.yaml
 # `blocs`): the aggregations the engine knows, for each source.
@@ -29,6 +29,10 @@ BLOC_AGGREGATIONS: dict[str, tuple[str, ...]] = {
     "offensive_capability": ("strongest_not_benign",),
     "intentions": ("most_aggressive",),
 }
+
+# Why a state stays out of every bloc (derivation.yaml `stays_out`): the groups of
+# verdicts, each read as one or more reasons by the engine.
+STAYS_OUT = ("threat_too_small", "balanced_without_it")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +51,12 @@ class Derivation:
     max_rounds: int
     cow: dict[str, Any]
     landscape: LandscapeMapping  # the rival theory's propensities (rules/scenario/_baselines.py)
+    # `offensive_capability`: levels a declared offensive capability drops against a
+    # distant state, and the strengths (state_strength levels) whose reach is global
+    offensive_distant_steps_down: int
+    offensive_projected_by: tuple[str, ...]
+    alliance_intentions: str  # `alliance_in_force`: how partners in force see each other unless stated
+    stays_out: dict[str, tuple[str, ...]]  # reason group -> the verdicts that keep a state out of every bloc
     lines: dict[str, int]  # key -> its line in the file, for the explanation
     path: str
     version: str
@@ -129,6 +139,9 @@ def parse_derivation(path: Path, factor_levels: Mapping[str, Sequence[str]]) -> 
         "max_rounds",
         "cow",
         "landscape",
+        "offensive_capability",
+        "alliance_in_force",
+        "stays_out",
         "history",  # main.py history (rules/history/ reads and checks it)
     )
     for key in data:
@@ -197,6 +210,42 @@ def parse_derivation(path: Path, factor_levels: Mapping[str, Sequence[str]]) -> 
         data.line_of("cow"),
     )
     landscape = _landscape(data["landscape"], levels("intentions"), where, data.line_of("landscape"))
+    offensive = data["offensive_capability"]
+    line = data.line_of("offensive_capability")
+    if not isinstance(offensive, dict) or set(offensive) != {"distant_steps_down", "projected_by"}:
+        raise KnowledgeError(
+            "'offensive_capability' needs exactly 'distant_steps_down' and 'projected_by'", where, line
+        )
+    steps = offensive["distant_steps_down"]
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= len(levels("offensive_capability")):
+        raise KnowledgeError("'offensive_capability.distant_steps_down' must be a whole number of levels", where, line)
+    projected = offensive["projected_by"]
+    if not isinstance(projected, list) or any(p not in levels("state_strength") for p in projected):
+        raise KnowledgeError(
+            f"'offensive_capability.projected_by' must list levels of {', '.join(levels('state_strength'))}",
+            where,
+            line,
+        )
+    in_force = data["alliance_in_force"]
+    if not isinstance(in_force, dict) or set(in_force) != {"intentions"}:
+        raise KnowledgeError("'alliance_in_force' needs exactly 'intentions'", where, data.line_of("alliance_in_force"))
+    if in_force["intentions"] not in levels("intentions"):
+        raise KnowledgeError(
+            f"'alliance_in_force.intentions' must be one of {', '.join(levels('intentions'))}",
+            where,
+            data.line_of("alliance_in_force"),
+        )
+    stays_out = data["stays_out"]
+    if (
+        not isinstance(stays_out, dict)
+        or set(stays_out) != set(STAYS_OUT)
+        or any(not isinstance(v, list) or not all(isinstance(x, str) for x in v) for v in stays_out.values())
+    ):
+        raise KnowledgeError(
+            f"'stays_out' must list the verdicts (response ids) for each of {', '.join(STAYS_OUT)}",
+            where,
+            data.line_of("stays_out"),
+        )
     return Derivation(
         state_strength=_bands(
             data["state_strength"], "state_strength", levels("state_strength"), where, data.line_of("state_strength")
@@ -214,6 +263,10 @@ def parse_derivation(path: Path, factor_levels: Mapping[str, Sequence[str]]) -> 
         max_rounds=rounds,
         cow=dict(cow),
         landscape=landscape,
+        offensive_distant_steps_down=steps,
+        offensive_projected_by=tuple(projected),
+        alliance_intentions=str(in_force["intentions"]),
+        stays_out={k: tuple(v) for k, v in stays_out.items()},
         lines={k: data.line_of(k) or 1 for k in data},
         path=where,
         version=hashlib.sha256(path.read_bytes()).hexdigest()[:12],

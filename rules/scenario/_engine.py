@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from alliance_advisor.rules.case import Advisor, Case
+from alliance_advisor.rules.errors import KnowledgeError
 from alliance_advisor.rules.kb import UNKNOWN
 from alliance_advisor.rules.scenario._baselines import compute_baselines
 from alliance_advisor.rules.scenario._blocs import coalitions, ties
@@ -99,6 +100,9 @@ class _Round:
     ties: Sequence[frozenset[int]]  # the ties the round's choices were made under
     in_force: Sequence[frozenset[int]]
     groups: list[tuple[int, ...]]  # the blocs the round's states weighed as threats
+    # each state's partners are certain to balance its threat without it, and it holds
+    # no alliance in force with them (derivation.yaml `stays_out`: balanced without it)
+    without_it: list[bool]
 
 
 class System:
@@ -140,6 +144,13 @@ class System:
         self.power_levels = np.array([self.index["threat_power"][b.level] for b in d.threat_power])
         ratio = self.cap[None, :] / self.cap[:, None]
         off = np.array([self.index["offensive_capability"][s.offensive_capability] for s in sc.states])
+        # derivation.yaml `offensive_capability`: against a distant state a power's
+        # declared means to strike count lower, unless its reach is global.
+        projects = np.array([d.state_strength[k].level in d.offensive_projected_by for k in strength.tolist()])
+        declared = np.repeat(off[None, :], n, axis=0)
+        far = (px == prox["distant"]) & ~projects[None, :]
+        offensive = np.where(far, np.maximum(declared - d.offensive_distant_steps_down, 0), declared)
+        self.offense_lowered = offensive < declared
         intents = self.index["intentions"]
         it = np.full((n, n), intents[d.default_intentions], dtype=np.int_)
         self.perceived = np.zeros((n, n), dtype=bool)
@@ -147,11 +158,16 @@ class System:
             for sb, level in seen.items():
                 it[at[sa], at[sb]] = intents[level]
                 self.perceived[at[sa], at[sb]] = True
+        # derivation.yaml `alliance_in_force`: partners in force see each other no worse
+        # than its level where the perceptions are silent.
+        allied = _tie_matrix(ties(([at[s] for s in g] for g in sc.alignments), n), n)
+        self.allied_read = allied & ~self.perceived
+        it[self.allied_read] = np.minimum(it[self.allied_read], intents[d.alliance_intentions])
         self.matrix: dict[str, IntArray] = {
             "state_strength": np.repeat(st_levels[strength][:, None], n, axis=1),
             "threat_power": self.power_levels[_band_index(self.power_bands, ratio)],
             "proximity": px,
-            "offensive_capability": np.repeat(off[None, :], n, axis=0),
+            "offensive_capability": offensive,
             "intentions": it,
         }
         self.overridden: dict[tuple[int, int], dict[str, str]] = {}
@@ -311,6 +327,15 @@ class ScenarioEngine:
         self._threat_cache: dict[tuple[str, ...], _ThreatFigures] = {}
         self._by_code: dict[int, _ThreatFigures] = {}
         self._sides = {r.id: r.side for r in self.kb.responses}
+        d = self.derivation
+        for group, verdicts in d.stays_out.items():
+            unknown = [v for v in verdicts if v not in self._sides]
+            if unknown:
+                raise KnowledgeError(
+                    f"'stays_out.{group}': unknown response '{unknown[0]}' (expected one of {', '.join(self._sides)})",
+                    d.path,
+                    d.lines.get("stays_out"),
+                )
 
     # ------------------------------------------------------------ the threat's score
     def threat_of(self, answers: Mapping[str, str]) -> _ThreatFigures:
@@ -356,6 +381,20 @@ class ScenarioEngine:
         """Where a verdict puts a state in the system (responses.yaml `side`)."""
         return self._sides.get(verdict, "apart") if verdict else "apart"
 
+    def place(self, verdict: str | None, row: Mapping[str, str], without_it: bool) -> tuple[str, str | None]:
+        """Where a verdict puts a state, and why it stays out of every bloc when it does
+        (derivation.yaml `stays_out`): ``low`` or ``far`` (the threat is too small to
+        ally over, or distant), ``balanced`` (it leaves the cost to others, and
+        ``without_it``: its partners' help against the threat is certain without it and
+        it is bound to them by no alliance in force)."""
+        d = self.derivation
+        if verdict in d.stays_out["threat_too_small"]:
+            far = row.get("proximity") == "distant" and self.threat_of(row).threat_level != "low"
+            return "apart", "far" if far else "low"
+        if verdict in d.stays_out["balanced_without_it"] and without_it:
+            return "apart", "balanced"
+        return self.side(verdict), None
+
     # ------------------------------------------------------------ a run
     def run(
         self, sc: Scenario, world: str | None = None, explain: bool = True, explanations: bool = True
@@ -380,9 +419,9 @@ class ScenarioEngine:
             used = partners_of  # the ties this round's choices are made under
             faced = [tuple(g) for g in groups]
             threats = self._greatest(system, faced)
-            answers, candidates, partners = self._situational(system, threats, used, in_force)
+            answers, candidates, partners, without_it = self._situational(system, threats, used, in_force)
             codes = self._verdicts(vector, answers, world, verdict_of)
-            sides = [self.side(v) for v in codes]
+            sides = [self.place(v, row, w)[0] for v, row, w in zip(codes, answers, without_it)]
             blocs, refused = coalitions(n, threats, sides, partners)
             key = tuple(tuple(ids[i] for i in b) for b in blocs)
             history.append(key)
@@ -403,6 +442,7 @@ class ScenarioEngine:
             ties=used,
             in_force=in_force,
             groups=faced,
+            without_it=without_it,
         )
         return self._result(sc, system, world, final, history, stable, cycle, refused, explain, explanations)
 
@@ -443,12 +483,13 @@ class ScenarioEngine:
         threats: Sequence[Threat],
         partners_of: Sequence[frozenset[int]],
         in_force: Sequence[frozenset[int]],
-    ) -> tuple[list[dict[str, str]], list[tuple[int, ...]], list[tuple[int, ...]]]:
+    ) -> tuple[list[dict[str, str]], list[tuple[int, ...]], list[tuple[int, ...]], list[bool]]:
         """Every state's answers against its greatest threat, given who is aligned with
         whom after the previous round (or the alignments in force): its partners are the
         threat's enemies, the states whose own greatest threat is on the threat's side
         (and its own allies that are not). Returns the answers, the partners counted
-        for the allies answer, and among them those that face the same side."""
+        for the allies answer, among them those that face the same side, and whether
+        the threat is balanced without the state (``place``)."""
         d, sc, n = self.derivation, system.sc, system.n
         faces = np.zeros((n, n), dtype=np.float64)  # x -> the members of x's greatest threat
         for x, t in enumerate(threats):
@@ -460,8 +501,8 @@ class ScenarioEngine:
         reach = tied.astype(np.float64) + np.eye(n)
         threat_side = (faces @ reach) > 0
         beaten = np.flatnonzero([system.defeated[t.lead] for t in threats])
+        tied_then = _tie_matrix(in_force, n)
         if beaten.size:
-            tied_then = _tie_matrix(in_force, n)
             threat_side[beaten] = (faces[beaten] @ (tied_then.astype(np.float64) + np.eye(n))) > 0
             tied[beaten] = tied_then[beaten]
         threat_side[np.arange(n), np.arange(n)] = False
@@ -471,7 +512,18 @@ class ScenarioEngine:
         eligible = ~threat_side & ~np.eye(n, dtype=bool) & ~(faces.T > 0)
         counted = eligible & (same_side | tied)
         help_cap = (counted * system.worth).sum(axis=1)
-        power_cap = threat_side.astype(np.float64) @ system.cap
+        # derivation.yaml `allies`: help is weighed against the greatest threat itself
+        # (a bloc's capability pooled from the members that make it a threat), not
+        # against every power its side holds.
+        power_cap = np.array([t.capability for t in threats], dtype=np.float64)
+        # Balanced without it (derivation.yaml `stays_out`): the help of the threat's
+        # enemies and its allies in force alone, not of the bloc it sat in last round
+        # (partners only because it had joined them), is certain, and no alliance in
+        # force binds it to a partner.
+        alone = eligible & (same_side | tied_then)
+        certain = (alone * system.worth).sum(axis=1) >= d.allies[0].at_least * power_cap
+        bound = (tied_then & counted).any(axis=1)
+        without_it = [bool(x) for x in np.asarray(certain & ~bound)]
         ratio = help_cap / np.maximum(power_cap, 1e-12)
         allies = [b.level for b in d.allies]
         ally_level = _band_index(np.array([b.at_least for b in d.allies]), ratio)
@@ -506,7 +558,7 @@ class ScenarioEngine:
             if over:
                 row.update(over)
             answers.append(row)
-        return answers, candidates, partners
+        return answers, candidates, partners, without_it
 
     @staticmethod
     def _winning(
@@ -579,6 +631,7 @@ class ScenarioEngine:
             )
         )
         striker = t.made_by.get("offensive_capability", (b,))[0]
+        lowered = bool(system.offense_lowered[a, striker])
         out.append(
             DerivedAnswer(
                 factor="offensive_capability",
@@ -586,18 +639,25 @@ class ScenarioEngine:
                 source="data",
                 rule="blocs" if t.is_bloc else "offensive_capability",
                 figures={"declared": sc.states[striker].offensive_capability}
+                | ({"lowered_for_distance": d.offensive_distant_steps_down} if lowered else {})
                 | ({"member": ids[striker]} if t.is_bloc else {}),
             )
         )
         intender = t.made_by.get("intentions", (b,))[0]
         perceived = bool(system.perceived[a, intender])
+        allied = bool(system.allied_read[a, intender])
+        single_rule = "perceptions" if perceived else "alliance_in_force" if allied else "default_intentions"
         out.append(
             DerivedAnswer(
                 factor="intentions",
                 level=row["intentions"],
-                source="data" if perceived else "default",
-                rule=("perceptions" if perceived else "default_intentions") if not t.is_bloc else "blocs",
-                figures={"members": [ids[m] for m in t.made_by["intentions"]]} if t.is_bloc else {},
+                source="data" if perceived or allied else "default",
+                rule=single_rule if not t.is_bloc else "blocs",
+                figures={"members": [ids[m] for m in t.made_by["intentions"]]}
+                if t.is_bloc
+                else {"alliance": sorted((ids[a], ids[b]))}
+                if allied
+                else {},
             )
         )
         out.append(
@@ -754,13 +814,13 @@ class ScenarioEngine:
                 side_row[m] = True
                 side_row[list(final.ties[m])] = True
             side_row[a] = False
-            power_cap = float(system.cap[side_row].sum())
+            power_cap = t.capability  # the greatest threat's own (derivation.yaml `allies`)
             help_cap = float(sum(system.worth[a, x] for x in candidates[a]))
             ally = {
                 "allies": {
                     "candidates": [ids[x] for x in candidates[a]],
                     "their_worth": round(help_cap, 4),
-                    "power_bloc": sorted(ids[s] for s in np.flatnonzero(side_row).tolist()),
+                    "threat_members": sorted(ids[m] for m in t.made_by.get("threat_power", t.members)),
                     "power_capability": round(power_cap, 4),
                     "ratio": round(help_cap / max(power_cap, 1e-12), 3),
                     "at_least": next(b.at_least for b in d.allies if b.level == answers[a]["ally_availability"]),
@@ -787,7 +847,7 @@ class ScenarioEngine:
                 )
                 result = self.advisor.analyze(case, world=world, explain=explain)
             verdict = result.verdict if result is not None else codes[a]
-            side = self.side(verdict)
+            side, stays_out = self.place(verdict, answers[a], final.without_it[a])
             if side == "against":
                 chosen = tuple(ids[x] for x in partners[a] if sides[x] == "against") or tuple(
                     ids[x] for x in candidates[a]
@@ -808,6 +868,7 @@ class ScenarioEngine:
                 result=result,
                 threat_bloc=tuple(ids[m] for m in t.members) if t.is_bloc else (),
                 threatens=tuple(threatens[a]),
+                stays_out=stays_out,
             )
         last = history[-1]
         coalitions_ = tuple(bloc for bloc in last if len(bloc) > 1)

@@ -51,7 +51,7 @@ class StateChoice:
     greatest_threat: str
     strongest: str  # the strongest other power (by capability)
     verdict: str | None
-    side: str  # "against" (balances or rides under it), "with" or "apart"
+    side: str  # "against" (balances or rides under it), "with" or "apart" (stays out, or its coalition dissolved)
     partners: tuple[str, ...]  # balancing: the states it would ally with; bandwagoning: the threat
     derivation: tuple[DerivedAnswer, ...]  # the answers of (state, greatest threat), each with its source
     result: Result | None  # the full single-case explanation (None in a quick run)
@@ -59,6 +59,9 @@ class StateChoice:
     threatens: tuple[
         str, ...
     ] = ()  # the states whose greatest threat it is (alone or leading a bloc), seeing it aggressive
+    # Why it stays out of every bloc (derivation.yaml `stays_out`): "low", "far" or
+    # "balanced"; None when it takes a side (or is apart for another reason).
+    stays_out: str | None = None
 
     @property
     def answers(self) -> dict[str, str]:

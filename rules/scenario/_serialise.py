@@ -13,7 +13,8 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
     bloc it leads when the greatest threat is a bloc (``threat_bloc``), the ranked
     threats (a bloc's with its ``members`` and the members that gave each source its
     level, ``made_by``), the states that take it for an aggressor (``threatens``),
-    verdict, partners, the derived answers and, with
+    verdict, side, why it stays out of every bloc when it does (``stays_out``: low, far
+    or balanced; null otherwise), partners, the derived answers and, with
     ``explanations``, the whole single-case result), ``coalitions``, ``rounds`` and,
     with ``observed``, ``misassigned`` and per-state ``agreement``."""
     sc = result.scenario
@@ -39,6 +40,7 @@ def scenario_result_to_dict(result: ScenarioResult, explanations: bool = True) -
             "threatens": list(choice.threatens),
             "verdict": choice.verdict,
             "side": choice.side,
+            "stays_out": choice.stays_out,
             "partners": list(choice.partners),
             "margin": choice.result.margin if choice.result else None,
             "decisive": list(choice.result.decisive) if choice.result else None,

@@ -78,7 +78,12 @@ def test_a_weak_state_beside_an_overwhelming_aggressor_with_no_capable_partner_b
     assert minnow.answers["ally_availability"] == "none"
     assert minnow.answers["state_strength"] == "weak" and minnow.answers["threat_power"] == "overwhelming"
     assert minnow.verdict == "bandwagon" and minnow.partners == ("colossus",)
-    assert ("colossus", "minnow") in result.coalitions
+    # Colossus itself faces only small states: too small a threat to ally over, so it
+    # stays out of every bloc (derivation.yaml `stays_out`), and Minnow's accommodation
+    # of it makes no bloc with it.
+    colossus = result.states["colossus"]
+    assert colossus.verdict == "no_alignment" and colossus.side == "apart" and colossus.stays_out == "low"
+    assert result.coalitions == () and set(result.unaligned) == {"colossus", "minnow", "faraway"}
 
 
 def test_every_derived_answer_keeps_its_derivation_and_an_override_wins(engine, kb):

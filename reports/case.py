@@ -80,6 +80,26 @@ def case_heading(case: Case) -> str:
     return ", ".join(parts)
 
 
+def _margin_row(kb: KnowledgeBase, result: Result) -> tuple[str, list[Run]]:
+    """How far the verdict's support leads at the stage that decides it."""
+    assert result.verdict is not None
+    runner = result.runner_up
+    if runner is None:  # a world where no other response gains support
+        margin = f": the support of the verdict ({signed(result.support[result.verdict])}); {wording.NO_RUNNER_UP}."
+    else:
+        margin = (
+            f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
+            f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1."
+        )
+    return ("Margin", [strong(f"{result.margin:.2f}"), Run(margin)])
+
+
+def _certainty_rows(kb: KnowledgeBase, result: Result) -> list[tuple[str, list[Run]]]:
+    """How sure the verdict is under the answers' uncertainty, where it was analysed."""
+    sure = wording.certainty_text(kb, result)
+    return [("Confidence", [Run(sure + " " + wording.certainty_note(kb))])] if sure else []
+
+
 def _summary(result: Result) -> list[Block]:
     kb, case = _kb(result), result.case
     rows: list[tuple[str, list[Run]]] = []
@@ -92,18 +112,8 @@ def _summary(result: Result) -> list[Block]:
         ]
         if result.tie:
             verdict += [Run(" " + wording.tie_note(kb, result))]
-        runner = result.runner_up
-        if runner is None:  # a world where no other response gains support
-            margin = f": the support of the verdict ({signed(result.support[result.verdict])}); {wording.NO_RUNNER_UP}."
-        else:
-            margin = (
-                f": the margin of its support ({signed(result.support[result.verdict])}) over the runner-up, "
-                f"{_response_label(kb, runner)} ({signed(result.support[runner])}), on a scale of 0 to 1."
-            )
-        rows.append(("Margin", [strong(f"{result.margin:.2f}"), Run(margin)]))
-        sure = wording.certainty_text(kb, result)
-        if sure:
-            rows.append(("Confidence", [Run(sure + " " + wording.certainty_note(kb))]))
+        rows.append(_margin_row(kb, result))
+        rows += _certainty_rows(kb, result)
         rows += _qualifier_rows(kb, result)
     else:
         verdict = [strong("No verdict"), Run(": " + wording.no_verdict_text(kb, result))]
@@ -119,6 +129,7 @@ def _summary(result: Result) -> list[Block]:
         completions = wording.completions_text(kb, result)
         if completions:
             rows.append(("Open questions", [Run(completions)]))
+        rows += _certainty_rows(kb, result)
     profile = figures.threat_profile(result)
     if result.threat_level:
         rows.append(

@@ -60,11 +60,24 @@ def test_1914_entente_and_central_powers(history_dir, context):
 def test_1949_nato_and_soviet_bloc(history_dir, context):
     year, _ = history_year(os.fspath(history_dir), 1949)
     west = _bloc_of(year, "united_states_of_america")
-    founders = {"canada", "united_kingdom", "france", "belgium", "netherlands", "luxembourg", "norway", "denmark"}
+    founders = {"canada", "united_kingdom", "france", "belgium", "netherlands", "luxembourg", "norway"}
     assert founders <= west, founders - west
     east = _bloc_of(year, "russia")
     assert "poland" in east
     assert "united_states_of_america" not in east
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="a miss kept in view (issue 28): since help is weighed against the threat itself, Denmark, "
+    "whose greatest threat in the whole 1949 system is a bloc the engine leads by Sweden or China, is "
+    "no longer placed with the United States; it was before only because help was weighed against the "
+    "whole opposing side. Strict: the day it passes, fold it back into the test above.",
+)
+def test_1949_denmark_with_the_united_states(history_dir, context):
+    year, _ = history_year(os.fspath(history_dir), 1949)
+    assert "denmark" in _bloc_of(year, "united_states_of_america")
 
 
 # ------------------------------------------------------------------ leakage

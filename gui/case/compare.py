@@ -15,7 +15,7 @@ from alliance_advisor.rules.kb import KnowledgeBase
 
 def compare_rows(kb: KnowledgeBase, left: Result, right: Result) -> dict[str, Any]:
     """{'answers': [(question, left label, right label)] for answers that differ,
-    'verdicts': (left, right), 'confidence': (left, right),
+    'verdicts': (left, right), 'margin': (left, right),
     'threat': (left, right), 'support': [(response label, left cf, right cf)]}."""
     answers: list[tuple[str, str, str]] = []
     for factor in kb.factors:
@@ -63,7 +63,7 @@ def compare_html(kb: KnowledgeBase, left: Result, right: Result) -> str:
         verdict_cell(left, rows["verdicts"][0]),
         verdict_cell(right, rows["verdicts"][1]),
         "</tr>",
-        f"<tr><td>Confidence</td><td>{rows['confidence'][0]:.2f}</td><td>{rows['confidence'][1]:.2f}</td></tr>",
+        f"<tr><td>Margin</td><td>{rows['margin'][0]:.2f}</td><td>{rows['margin'][1]:.2f}</td></tr>",
         f"<tr><td>Threat level</td><td>{escape(rows['threat'][0])}</td><td>{escape(rows['threat'][1])}</td></tr>",
         section(f"Answers that differ ({len(rows['answers'])} of {len(kb.factors)})"),
     ]

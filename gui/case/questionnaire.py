@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionComboBox,
     QStylePainter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -90,19 +92,30 @@ class _Question(QWidget):
         for level in factor.levels:
             self.combo.addItem(level.label, level.id)
             self.combo.setItemData(self.combo.count() - 1, level.meaning, Qt.ItemDataRole.ToolTipRole)
-        # Not sure between two neighbouring levels (issue 28): the verdict is reached at
-        # the first, the confidence reads both as equally likely.
-        if factor.ordered:
-            for low, high in zip(factor.levels, factor.levels[1:]):
-                self.combo.addItem(
-                    f"Not sure: {low.label.lower()} or {high.label.lower()}", f"{low.id}{SPREAD}{high.id}"
-                )
-                self.combo.setItemData(self.combo.count() - 1, NOT_SURE, Qt.ItemDataRole.ToolTipRole)
         # The "Unknown" choice looks like a placeholder in the list too; the others stay plain.
         self.mark_placeholder()
         # Never narrower than its longest choice, so no answer is ever cut short.
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumWidth(max(150, self.combo.sizeHint().width()))
+        # Not sure between two neighbouring levels (issue 28): a small button beside the
+        # box offers each pair; the box shows the first (the verdict is reached at it) and
+        # the confidence reads both as equally likely.
+        self.unsure = named(QToolButton(), f"unsure:{factor.id}")
+        self.unsure.setText("±")
+        self.unsure.setToolTip("Not sure? Choose two neighbouring levels, equally likely.")
+        self.unsure.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.unsure.setMenu(QMenu(self.unsure))
+        for low, high in zip(factor.levels, factor.levels[1:]):
+            value = f"{low.id}{SPREAD}{high.id}"
+            action = self.unsure.menu().addAction(f"Not sure: {low.label.lower()} or {high.label.lower()}")
+            action.triggered.connect(lambda _checked=False, v=value: on_choice(factor.id, v))
+        self.unsure.setVisible(factor.ordered)
+        self.answer_box = QWidget()
+        box = QHBoxLayout(self.answer_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(self.combo)
+        box.addWidget(self.unsure)
         self.combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.combo.currentIndexChanged.connect(lambda _i: on_choice(factor.id, self.combo.currentData()))
         self.help = named(QLabel(factor.help, wordWrap=True), "help")
@@ -121,14 +134,14 @@ class _Question(QWidget):
         self.stacked = stacked
         grid = self._grid
         grid.removeWidget(self.question)
-        grid.removeWidget(self.combo)
+        grid.removeWidget(self.answer_box)
         if stacked:
             grid.addWidget(self.question, 0, 0, 1, 2)
-            grid.addWidget(self.combo, 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+            grid.addWidget(self.answer_box, 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
             grid.setColumnStretch(0, 0)
         else:
             grid.addWidget(self.question, 0, 0)
-            grid.addWidget(self.combo, 0, 1, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(self.answer_box, 0, 1, Qt.AlignmentFlag.AlignTop)
             grid.setColumnStretch(0, 1)
 
     def minimumSizeHint(self) -> QSize:
@@ -137,7 +150,7 @@ class _Question(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Side by side needs the answer box and a question column of readable width.
-        self._arrange(stacked=event.size().width() < self.combo.minimumWidth() + SIDE_BY_SIDE_QUESTION)
+        self._arrange(stacked=event.size().width() < self.answer_box.minimumSizeHint().width() + SIDE_BY_SIDE_QUESTION)
         super().resizeEvent(event)
 
     def mark_placeholder(self) -> None:
@@ -148,15 +161,17 @@ class _Question(QWidget):
         self.combo.setItemData(0, placeholder_font, Qt.ItemDataRole.FontRole)
 
     def show_level(self, level: str) -> None:
-        index = self.combo.findData(level)
+        index = self.combo.findData(level.split(SPREAD)[0])
         self.combo.blockSignals(True)
         self.combo.setCurrentIndex(max(index, 0))
         self.combo.blockSignals(False)
         self.combo.setProperty("unknown", level == UNKNOWN)
+        self.unsure.setDown(False)
         self.combo.update()
         chosen = self.factor.level(level)
         if SPREAD in level:
-            self.meaning.setText(NOT_SURE)
+            low, high = (self.factor.label_of(lv).lower() for lv in level.split(SPREAD))
+            self.meaning.setText(f"Not sure: {low} or {high}. {NOT_SURE}")
         else:
             self.meaning.setText(chosen.meaning if chosen else NOT_ANSWERED)
 

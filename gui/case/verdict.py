@@ -177,9 +177,13 @@ class VerdictBanner(QFrame):
             self.meaning.setText(meaning)
             colour = response_colour(kb, result.verdict)
             runner = kb.response(result.runner_up).label if result.runner_up else "—"
-            text = f"margin {result.margin:.2f} over {runner}"
+            text = f"{result.margin:.2f} ahead of {runner}"
             if result.confidence is not None:
-                text = f"{percent(result.confidence)} under the answers' uncertainty; {text}"
+                text = f"{percent(result.confidence)}; {text}"
+                self.confidence.setToolTip(
+                    f"{percent(result.confidence)}: the verdict's probability under the answers' uncertainty; "
+                    f"{result.margin:.2f}: its support's margin over the runner-up."
+                )
             warning = (
                 "Too close to call"
                 if result.too_close

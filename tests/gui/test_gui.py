@@ -77,9 +77,9 @@ def test_answers_change_the_verdict_live(qtbot, window):
         lambda: window.analysis.result is not None and window.analysis.result.no_verdict == "threat_open", timeout=10000
     )
     answer(window, "intentions", "aggressive")
-    # With no allies and whether its choice could tip the contest still unknown, the
-    # weak state stands against the threat on its own (the mode stage: R7).
-    qtbot.waitUntil(lambda: shown_verdict(window) == "Balance internally", timeout=10000)
+    # A weak state beside an aggressive great power, with no help at all: the temptation
+    # to accommodate it (C2, counted once since issue 28) carries the direction.
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
     assert window.banner.threat_chip.text() == "Severe"
     answer(window, "ally_availability", "probable")
     qtbot.waitUntil(lambda: shown_verdict(window) == "Balance", timeout=10000)
@@ -93,7 +93,7 @@ def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
     answer(window, "proximity", "neighbour")
     answer(window, "intentions", "aggressive")
     answer(window, "ally_availability", "none")
-    qtbot.waitUntil(lambda: shown_verdict(window) == "Balance internally", timeout=10000)
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
     assert window.isWindowModified()
     window.actions_["undo"].trigger()
     assert window.document.case.answer("ally_availability") == "unknown"
@@ -101,7 +101,7 @@ def test_undo_and_redo_change_the_model_and_the_form_follows(qtbot, window):
     qtbot.waitUntil(lambda: shown_verdict(window) == "Balance", timeout=10000)
     window.actions_["redo"].trigger()
     assert window.form.questions["ally_availability"].combo.currentData() == "none"
-    qtbot.waitUntil(lambda: shown_verdict(window) == "Balance internally", timeout=10000)
+    qtbot.waitUntil(lambda: shown_verdict(window) == "Bandwagon", timeout=10000)
     for _ in range(5):
         window.actions_["undo"].trigger()
     assert window.document.case.answers == {}
@@ -454,3 +454,18 @@ def test_the_overview_leads_with_the_chain_and_without_a_verdict_with_the_questi
     overview.show_result(advisor.analyze(blank, extras=True))
     assert column.itemAt(0).widget() is overview.assessment_card
     assert "Answer next" in overview.assessment.text()
+
+
+def test_not_sure_between_two_levels_is_one_undo_step_and_the_form_says_so(qtbot, window):
+    """Issue 28: the form's "±" offers neighbouring levels; the case keeps the spread, the
+    box shows the first level (the verdict's), and undo takes it back."""
+    answer(window, "ally_availability", "probable")
+    question = window.form.questions["ally_availability"]
+    action = next(a for a in question.unsure.menu().actions() if a.text() == "Not sure: probable or certain")
+    action.trigger()
+    case = window.document.case
+    assert case.uncertain["ally_availability"] == {"probable": 0.5, "certain": 0.5}
+    assert question.combo.currentData() == "probable" and "Not sure: probable or certain" in question.meaning.text()
+    window.actions_["undo"].trigger()
+    assert "ally_availability" not in window.document.case.uncertain
+    assert window.document.case.answer("ally_availability") == "probable"

@@ -75,7 +75,9 @@ def test_the_case_schema_takes_levels_from_the_questionnaire_and_responses_from_
     answers = schema["properties"]["answers"]["properties"]
     assert list(answers) == list(kb.factor_ids)
     for factor in kb.factors:
-        assert [v for v in answers[factor.id]["enum"] if isinstance(v, str)] == [*factor.level_ids, "unknown"]
+        one, spread = answers[factor.id]["anyOf"]  # a level, or levels with weights (issue 28)
+        assert [v for v in one["enum"] if isinstance(v, str)] == [*factor.level_ids, "unknown"]
+        assert spread["propertyNames"]["enum"] == list(factor.level_ids)
         assert factor.question in answers[factor.id]["description"]
     assert schema["properties"]["observed"]["enum"] == list(kb.response_ids)
     assert list(schema["properties"]) == list(CASE_KEYS)

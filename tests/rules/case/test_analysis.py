@@ -107,7 +107,7 @@ def test_the_world_of_the_run_matches_its_result(advisor):
     case = make_case(**EXPOSED, ally_availability="doubtful")
     result = advisor.analyze(case, world="bandwagoning", extras=True)
     mine = result.worlds["bandwagoning"]
-    assert (mine.verdict, mine.confidence) == (result.verdict, result.confidence)
+    assert (mine.verdict, mine.confidence) == (result.verdict, result.margin)
     # Each stage's support is the one the explained run shows stage by stage.
     for stage in result.stages[1:]:
         for alternative, cf in stage.support.items():

@@ -147,7 +147,7 @@ def test_support_combines_like_mycin(advisor):
         keep *= 1 - item.cf
     assert detail.mb == pytest.approx(1 - keep, abs=1e-3)
     ranked = sorted(result.support.values(), reverse=True)
-    assert result.confidence == pytest.approx(ranked[0] - max(ranked[1], 0), abs=1e-3)
+    assert result.margin == pytest.approx(ranked[0] - max(ranked[1], 0), abs=1e-3)
 
 
 def test_why_not_names_the_first_failed_condition(advisor):

@@ -370,7 +370,7 @@ def test_a_margin_below_the_threshold_is_too_close_to_call_in_every_view(advisor
 
     tie = make_case(**TIE)
     result = advisor.analyze(tie, extras=True)
-    assert result.verdict is not None and result.confidence < kb.scoring.close_call and result.too_close
+    assert result.verdict is not None and result.margin < kb.scoring.close_call and result.too_close
     sentence = wording.too_close_text(kb, result)
     assert sentence.startswith("Too close to call")
     assert "Too close to call" in render_text(result)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from alliance_advisor.gui.style import card, esc, named, set_tone, theme
 from alliance_advisor.presentation import figures
-from alliance_advisor.presentation.wording import next_questions_text, qualifiers, stage_table
+from alliance_advisor.presentation.wording import certainty_text, next_questions_text, qualifiers, stage_table
 from alliance_advisor.rules.case import Result
 from alliance_advisor.rules.kb import KnowledgeBase
 
@@ -721,6 +721,11 @@ class OverviewView(QScrollArea):
         if result.verdict is None:
             # Why there is none is in the banner above; the questions that would settle it, here.
             lines = [esc(next_questions_text(kb, result))]
+        sure = certainty_text(kb, result)  # how sure, in words (issue 28)
+        if sure and result.certainty is not None and (result.certainty.close_call or result.verdict is None):
+            lines.append(f"<span style='color:{theme.BAD}; font-weight:600'>⚠ {esc(sure)}</span>")
+        elif sure:
+            lines.append(esc(sure))
         for kind, sentence in qualifiers(kb, result):
             if kind in ("close", "fragile"):
                 lines.append(f"<span style='color:{theme.BAD}; font-weight:600'>⚠ {esc(sentence)}</span>")

@@ -166,7 +166,6 @@ class _Question(QWidget):
         self.combo.setCurrentIndex(max(index, 0))
         self.combo.blockSignals(False)
         self.combo.setProperty("unknown", level == UNKNOWN)
-        self.unsure.setDown(False)
         self.combo.update()
         chosen = self.factor.level(level)
         if SPREAD in level:

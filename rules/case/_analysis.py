@@ -211,7 +211,9 @@ class Analyst:
         order = np.argsort(-total, kind="stable")  # most probable first
         distribution = {names[i]: _r(total[i]) for i in order if total[i] >= 0.00005}
         most = names[int(np.argmax(total))]
-        target = 0 if verdict is None else self.vector.responses.index(verdict) + 1
+        # The answers it turns on: for the verdict's probability, or without a verdict
+        # for the most probable response's.
+        target = int(np.argmax(total)) if verdict is None else self.vector.responses.index(verdict) + 1
         base = float(total[target])
         certain = reached.if_certain(target)  # axis -> the verdict's probability were that answer certain
         ranked = sorted(((p - base, axis) for axis, p in certain.items()), key=lambda item: (-item[0], item[1]))

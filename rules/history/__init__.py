@@ -25,6 +25,8 @@ __getattr__, __dir__ = lazy_face(
         "HistoryRun": ("._run", "HistoryRun"),
         "LAST_YEAR": ("._data", "LAST_YEAR"),
         "Rivalry": ("._data", "Rivalry"),
+        "REGIONS": ("._regions", "REGIONS"),
+        "Region": ("._regions", "Region"),
         "RunStats": ("._run", "RunStats"),
         "Store": ("._store", "Store"),
         "THEORIES": ("._build", "THEORIES"),
@@ -36,6 +38,8 @@ __getattr__, __dir__ = lazy_face(
         "load_history_mapping": ("._mapping", "load_history_mapping"),
         "missing_data": ("._data", "missing_data"),
         "read_history_data": ("._data", "read_history_data"),
+        "region": ("._regions", "region"),
+        "region_of": ("._regions", "region_of"),
         "run_history": ("._run", "run_history"),
         "summarise": ("._run", "summarise"),
         "year_scenario": ("._build", "year_scenario"),
@@ -57,6 +61,7 @@ if TYPE_CHECKING:
         read_history_data,
     )
     from alliance_advisor.rules.history._mapping import HistoryMapping, load_history_mapping
+    from alliance_advisor.rules.history._regions import REGIONS, Region, region, region_of
     from alliance_advisor.rules.history._run import (
         ERAS,
         HELD_OUT_FROM,
@@ -82,6 +87,8 @@ __all__ = [
     "HistoryMapping",
     "HistoryRun",
     "LAST_YEAR",
+    "REGIONS",
+    "Region",
     "Rivalry",
     "RunStats",
     "Store",
@@ -94,6 +101,8 @@ __all__ = [
     "load_history_mapping",
     "missing_data",
     "read_history_data",
+    "region",
+    "region_of",
     "run_history",
     "summarise",
     "year_scenario",

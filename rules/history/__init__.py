@@ -15,6 +15,7 @@ from alliance_advisor.rules._face import lazy_face
 __getattr__, __dir__ = lazy_face(
     __name__,
     {
+        "Capital": ("._data", "Capital"),
         "DATASETS": ("._data", "DATASETS"),
         "Dispute": ("._data", "Dispute"),
         "ERAS": ("._run", "ERAS"),
@@ -30,6 +31,7 @@ __getattr__, __dir__ = lazy_face(
         "RunStats": ("._run", "RunStats"),
         "Store": ("._store", "Store"),
         "THEORIES": ("._build", "THEORIES"),
+        "capital_at": ("._data", "capital_at"),
         "data_guide": ("._data", "data_guide"),
         "history_context": ("._run", "history_context"),
         "history_data": ("._run", "history_data"),
@@ -53,9 +55,11 @@ if TYPE_CHECKING:
         DATASETS,
         FIRST_YEAR,
         LAST_YEAR,
+        Capital,
         Dispute,
         HistoryData,
         Rivalry,
+        capital_at,
         data_guide,
         missing_data,
         read_history_data,
@@ -78,6 +82,7 @@ if TYPE_CHECKING:
     from alliance_advisor.rules.history._store import Store
 
 __all__ = [
+    "Capital",
     "DATASETS",
     "Dispute",
     "ERAS",
@@ -93,6 +98,7 @@ __all__ = [
     "RunStats",
     "Store",
     "THEORIES",
+    "capital_at",
     "data_guide",
     "history_context",
     "history_data",

@@ -136,6 +136,20 @@ DATASETS: tuple[Dataset, ...] = (
         columns=("warnum", "ccode1", "ccode2", "year", "sidea1", "sidea2"),
     ),
 )
+CAPITALS_CITATION = (
+    'Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science Research." '
+    "*Conflict Management and Peace Science* 39(6): 755-779 (its table of COW state capitals and their coordinates)."
+)
+DATASETS += (
+    Dataset(
+        key="capitals",
+        path="history/cow-capitals-2024.csv",
+        release="COW state capitals with coordinates (peacesciencer, 2024)",
+        where="the R package peacesciencer (cow_capitals)",
+        citation=CAPITALS_CITATION,
+        columns=("ccode", "capital", "stdate", "enddate", "lat", "lng"),
+    ),
+)
 PEACESCIENCER_CITATION = (
     'Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science Research." '
     "*Conflict Management and Peace Science* 39(6): 755-779."
@@ -164,6 +178,7 @@ def data_guide(folder: str | os.PathLike[str], missing: Sequence[Dataset]) -> st
         "  DIR/cow/      nmc-7.0.csv contiguity-3.2.csv states-2016.csv major-powers-2016.csv",
         "  DIR/history/  atop-5.1-dyad-year.csv atop-4.01-member-level.csv td-rivalries-2012.csv",
         "                gml-mid-2.2.1-directed-dispute-year.csv cow-interstate-war-4.0-dyad-year.csv",
+        "                cow-capitals-2024.csv",
     ]
     return "\n".join(lines) + "\n"
 
@@ -224,6 +239,18 @@ class Contiguity:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Capital:
+    """A state's capital over the years it served (a state that moved it has several)."""
+
+    ccode: int
+    name: str
+    start: int  # first and last year it served
+    end: int
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class HistoryData:
     """Every file of the folder, as records (COW codes throughout)."""
 
@@ -238,6 +265,7 @@ class HistoryData:
     rivalries: tuple[Rivalry, ...]
     mids: dict[int, tuple[Dispute, ...]]  # year -> directed dispute-years
     wars: dict[int, tuple[WarDyad, ...]]  # year -> war dyads ongoing
+    capitals: dict[int, tuple[Capital, ...]] = field(default_factory=dict)  # code -> its capitals, oldest first
     digests: dict[str, str] = field(default_factory=dict)  # data set key -> sha256 (first 16)
 
     def until(self, year: int) -> HistoryData:
@@ -260,6 +288,13 @@ class HistoryData:
             membership=tuple((c, s, min(e, year)) for c, s, e in self.membership if s <= year),
             majors=tuple((c, s, min(e, year)) for c, s, e in self.majors if s <= year),
         )
+
+
+def capital_at(data: HistoryData, ccode: int, year: int) -> Capital | None:
+    """The state's capital in the year (in a year it moved, the one it had in January),
+    or None when the table has none for it."""
+    held = [c for c in data.capitals.get(ccode, ()) if c.start <= year <= c.end]
+    return held[0] if held else None
 
 
 # ------------------------------------------------------------------ reading
@@ -463,8 +498,10 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
             )
         )
 
+    capitals = _capitals(tables["capitals"])
     return HistoryData(
         folder=os.fspath(folder),
+        capitals=capitals,
         names=names,
         membership=tuple(membership),
         majors=tuple(majors),
@@ -477,3 +514,28 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
         wars={y: tuple(v) for y, v in wars.items()},
         digests=digests,
     )
+
+
+def _capitals(t: CsvTable) -> dict[int, tuple[Capital, ...]]:
+    out: dict[int, list[Capital]] = {}
+    for line, (code, name, st, end, lat, lng) in _rows(t, ("ccode", "capital", "stdate", "enddate", "lat", "lng")):
+        span = []
+        for column, text in (("stdate", st), ("enddate", end)):
+            try:
+                span.append(year_of(text))
+            except ValueError:
+                raise AdvisorError(f"{column} {text!r} is not a date (YYYY-MM-DD)", t.path, line) from None
+        coords = []
+        for column, text, limit in (("lat", lat, 90.0), ("lng", lng, 180.0)):
+            try:
+                value = float(text)
+            except ValueError:
+                raise AdvisorError(f"{column} {text!r} is not a number", t.path, line) from None
+            if not -limit <= value <= limit:
+                raise AdvisorError(f"{column} {value} is outside -{limit:g} to {limit:g}", t.path, line)
+            coords.append(value)
+        c = _ccode(code, "ccode", t.path, line)
+        out.setdefault(c, []).append(
+            Capital(ccode=c, name=name, start=span[0], end=span[1], lat=coords[0], lng=coords[1])
+        )
+    return {c: tuple(sorted(v, key=lambda x: x.start)) for c, v in out.items()}

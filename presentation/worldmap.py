@@ -247,7 +247,7 @@ def place_labels(
         if -40 <= x <= view.width + 40 and -40 <= y <= view.height + 40:
             circles[m.id] = (x, y, radius_px(m, view))
     order = wanted + [s for s in layout.states if s not in wanted]
-    room = _Room(circles=circles, view=view, width_of=width_of)
+    room = _Room(circles=circles, view=view, width_of=width_of, wanted=frozenset(wanted))
     placed: list[Label] = []
     for sid in order:
         if sid not in circles:
@@ -267,33 +267,39 @@ class _Room:
     circles: Mapping[str, tuple[float, float, float]]
     view: Viewport
     width_of: Callable[[str], float]
+    wanted: frozenset[str]  # labels that may cover other circles (never other labels) when crowded
 
 
-def _fit_label(sid: str, text: str, room: _Room, placed: Sequence[Label]) -> Label | None:
-    circles, view, width_of = room.circles, room.view, room.width_of
-    circle = circles[sid]
+def _spots(circle: tuple[float, float, float], w: float, h: float) -> tuple[tuple[float, float], ...]:
+    """Where a label may go, best first: right of its circle, left, above, below."""
     x, y, r = circle
-    w, h = width_of(text) + 2, LABEL_H
-    spots = (
+    return (
         (x + r + LABEL_GAP, y - h / 2),
         (x - r - LABEL_GAP - w, y - h / 2),
         (x - w / 2, y - r - LABEL_GAP / 2 - h),
         (x - w / 2, y + r + LABEL_GAP / 2),
     )
-    for left, top in spots:
+
+
+def _fit_label(sid: str, text: str, room: _Room, placed: Sequence[Label]) -> Label | None:
+    """The first spot where the label is inside the view and covers no label and no other
+    circle; a wanted state's label, when every spot covers a circle, the first clear of labels."""
+    w, h = room.width_of(text) + 2, LABEL_H
+    fallback = None
+    for left, top in _spots(room.circles[sid], w, h):
         label = Label(id=sid, text=text, left=left, top=top, width=w, height=h)
-        if left < 2 or top < 2 or left + w > view.width - 2 or top + h > view.height - 2:
+        if left < 2 or top < 2 or left + w > room.view.width - 2 or top + h > room.view.height - 2:
             continue
         if any(label.overlaps((p.left, p.top, p.left + p.width, p.top + p.height)) for p in placed):
             continue
-        if any(
+        if not any(
             label.overlaps((cx - cr, cy - cr, cx + cr, cy + cr))
-            for other, (cx, cy, cr) in circles.items()
+            for other, (cx, cy, cr) in room.circles.items()
             if other != sid
         ):
-            continue
-        return label
-    return None
+            return label
+        fallback = fallback or label
+    return fallback if sid in room.wanted else None
 
 
 # ------------------------------------------------------------------ the background

@@ -210,3 +210,31 @@ def test_every_score_column_explains_itself(window, qtbot):
     assert tips == [COLUMN_HELP[c] for c in YEAR_COLUMNS] and all(len(t.split()) >= 8 for t in tips)
     assert all(label in COLUMN_HELP for _, label in COLUMNS)  # the report's columns too
     history.shutdown()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ((1024, 700), (1400, 900)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_history_window_cuts_no_text_and_its_map_labels_never_overlap(window, qtbot, app, history_dir, size):
+    from test_layout import cut_off, settle
+
+    from alliance_advisor.gui.history import HistoryWindow
+
+    # A window of its own (no parent): the layout check walks up to the top of the window.
+    history = HistoryWindow(window.kb, settings=window.settings, engine=window.engine, data_dir=str(history_dir))
+    qtbot.addWidget(history)
+    history.hide()  # sized before it is shown, as the app and its screenshots are
+    history.resize(*size)
+    history.show()
+    history.set_year(1949)
+    shown(history, qtbot, 1949)
+    history.select_state("united_kingdom")
+    history.world.grab()  # paints, and so places the labels
+    settle(app)
+    assert not cut_off(history), cut_off(history)
+    labels = history.world.labels
+    assert any(label.id == "united_kingdom" for label in labels)
+    for n, a in enumerate(labels):
+        assert 0 <= a.left and a.left + a.width <= history.world.width()
+        for b in labels[n + 1 :]:
+            assert not a.overlaps((b.left, b.top, b.left + b.width, b.top + b.height)), (a, b)
+    history.shutdown()

@@ -257,7 +257,7 @@ class HistoryWindow(QMainWindow):
         split = QSplitter()
         split.addWidget(pictured)
         split.addWidget(right)
-        split.setSizes([640, 640])
+        split.setSizes([560, 720])  # the tables need the room more than the map (about 2:1 wide)
         central = QWidget()
         column = QVBoxLayout(central)
         column.addLayout(top)

@@ -11,7 +11,7 @@ shared (it is immutable). The jobs below are what the live-analysis worker
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from alliance_advisor.rules.case import Case
@@ -19,6 +19,7 @@ from alliance_advisor.rules.kb import KnowledgeBase
 
 if TYPE_CHECKING:
     from alliance_advisor.rules.case import Advisor, Result
+    from alliance_advisor.rules.history import Region
     from alliance_advisor.rules.scenario import Scenario, ScenarioEngine, ScenarioResult
 
 Cancelled = Callable[[], bool]
@@ -108,11 +109,31 @@ class EngineContext:
 
         return history_year(data_dir, year, engine=self.scenario_engine())
 
+    def history_capitals(self, data_dir: str, year: int, codes: Iterable[int]) -> dict[int, tuple[float, float]]:
+        """Where each state's capital was in the year (COW code -> latitude, longitude),
+        for the map; a state the capitals table has no place for is left out."""
+        from alliance_advisor.rules.history import capital_at, history_data
+
+        data = history_data(data_dir)
+        out = {}
+        for code in codes:
+            capital = capital_at(data, code, year)
+            if capital is not None:
+                out[code] = (capital.lat, capital.lng)
+        return out
+
     def history_scenario(self, data_dir: str, year: int) -> dict[str, Any]:
         """The year's system as a scenario's plain data (an editable copy)."""
         from alliance_advisor.rules.history import history_scenario
 
         return history_scenario(data_dir, year, kb=self.kb)
+
+    @staticmethod
+    def history_regions() -> tuple[Region, ...]:
+        """The world's regions (COW's grouping), for the History window's filter."""
+        from alliance_advisor.rules.history import REGIONS
+
+        return REGIONS
 
     @staticmethod
     def history_years() -> tuple[int, int]:
@@ -157,4 +178,24 @@ def history_job(context: EngineContext, request: tuple[str, int], cancelled: Can
     year's (plain result, ScenarioResult). A year superseded while it waited is never
     run (gui/live.py), so a slider dragged fast runs only the year it stops on."""
     data_dir, year = request
-    yield "result", (year, *context.history_year(data_dir, year))
+    plain, result = context.history_year(data_dir, year)
+    codes = [int(s["cow_code"]) for s in plain["states"].values() if s.get("cow_code") is not None]
+    yield "result", (year, plain, result, context.history_capitals(data_dir, year, codes))
+
+
+def history_sweep_job(
+    context: EngineContext, request: tuple[str, Sequence[int]], cancelled: Cancelled
+) -> Iterator[tuple[str, Any]]:
+    """The years of ``request`` (data folder, years) one after another, for the plot
+    over the years: a ``"year"`` event (year, its plain result) each, then ``"result"``
+    with the years done. A newer request (the window asking for a year of its own)
+    stops it between two years."""
+    data_dir, years = request
+    done = []
+    for year in years:
+        if cancelled():
+            return
+        plain, _result = context.history_year(data_dir, year)
+        done.append(year)
+        yield "year", (year, plain)
+    yield "result", done

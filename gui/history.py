@@ -28,6 +28,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,13 +39,14 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from alliance_advisor.app.jobs import EngineContext, history_job
+from alliance_advisor.app.jobs import EngineContext, history_job, history_sweep_job
 from alliance_advisor.gui import msgbox
 from alliance_advisor.gui.live import LiveAnalysis
 from alliance_advisor.gui.scenario import (
@@ -60,10 +62,20 @@ from alliance_advisor.gui.scenario import (
 )
 from alliance_advisor.gui.screens import fit_to_screen
 from alliance_advisor.gui.style import esc, theme
+from alliance_advisor.gui.worldmap import WorldMap
+from alliance_advisor.gui.yearplot import YearPlot
 from alliance_advisor.presentation.coalitions import LEGEND
 from alliance_advisor.presentation.figures import capital
-from alliance_advisor.presentation.history import YEAR_COLUMNS, observed_text, year_heading, year_rows
+from alliance_advisor.presentation.history import (
+    COLUMN_HELP,
+    YEAR_COLUMNS,
+    observed_text,
+    year_heading,
+    year_rows,
+    year_series,
+)
 from alliance_advisor.presentation.scenario import blocs_text, choice_text, name_of, why_greatest
+from alliance_advisor.presentation.worldmap import recoloured, world_layout
 from alliance_advisor.rules.errors import AdvisorError
 from alliance_advisor.rules.kb import KnowledgeBase
 
@@ -75,6 +87,22 @@ YEAR_KEY = "history/year"
 DEFAULT_YEAR = 1914
 SETTLE_MS = 60  # a slider being dragged asks for the year it rests on
 PREDICTED, OBSERVED = "predicted", "observed"
+MAP, COLUMNS = "map", "columns"
+MAP_FROM = 30  # states: from this many the map is shown first, below it the columns
+MAP_LEGEND = (
+    "Each state at its capital; circle area: capability (CINC); colour: its bloc, grey unaligned. "
+    "Click a state for its greatest threat (red arrow) and partners (dashed). Wheel or +/− to zoom, drag to pan."
+)
+# The plot's points by data folder, kept while the app runs: a window opened again
+# does not run the years again.
+_SERIES: dict[str, dict[int, dict[str, float]]] = {}
+
+
+def sweep_order(first: int, last: int) -> list[int]:
+    """The years for the plot, coarse to fine: every tenth year first, then every fifth,
+    then the rest, so the plot's shape shows long before every year has been run."""
+    years = range(first, last + 1)
+    return sorted(years, key=lambda y: (0 if y % 10 == 0 else 1 if y % 5 == 0 else 2, y))
 
 
 class HistoryWindow(QMainWindow):
@@ -102,6 +130,9 @@ class HistoryWindow(QMainWindow):
         self.result: ScenarioResult | None = None  # the year's ScenarioResult
         self.error: str | None = None
         self.view = PREDICTED
+        self.capitals: dict[int, tuple[float, float]] = {}
+        self.region: str | None = None  # the region's key; None: the world
+        self.picture: str | None = None  # MAP or COLUMNS once the user has chosen
         self._reported: str | None = None  # the data folder whose read error has had its dialog
         self.setObjectName("historyWindow")
         fit_to_screen(self, 1280, 820)
@@ -109,6 +140,11 @@ class HistoryWindow(QMainWindow):
         self.analysis = LiveAnalysis(self.engine, history_job, self, name="history")
         self.analysis.resultReady.connect(self._on_result)
         self.analysis.failed.connect(self._on_failed)
+        self.sweep = LiveAnalysis(self.engine, history_sweep_job, self, name="history-years")
+        self.sweep.eventReady.connect(self._on_swept)
+        self.sweep.resultReady.connect(self._sweep_ended)
+        self.sweep.failed.connect(self._sweep_ended)
+        self.sweeping = False  # a sweep over the years is under way
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self.request)
 
@@ -151,19 +187,27 @@ class HistoryWindow(QMainWindow):
         top.addWidget(self.scenario_button)
         top.addWidget(self.export_button)
         top.addWidget(self.folder_button)
+        self.plot = YearPlot(first, last)
+        self.plot.yearPicked.connect(self.set_year)
         self.message = named(QLabel(wordWrap=True), "historyMessage")
         self.message.setTextFormat(Qt.TextFormat.RichText)
 
         self.diagram = CoalitionDiagram()
         self.diagram.placeholder = "Reading the data of the field…"
         self.diagram.statePicked.connect(self.select_state)
-        self.legend = named(QLabel(LEGEND[0], wordWrap=True), "coalitionLegend")
+        self.world = WorldMap()
+        self.world.statePicked.connect(self.select_state)
+        self.pictures = QStackedWidget()
+        self.pictures.addWidget(self.world)
+        self.pictures.addWidget(_FittingScroll(self.diagram))
+        self.legend = named(QLabel(MAP_LEGEND, wordWrap=True), "coalitionLegend")
         self.legend.setContentsMargins(6, 2, 6, 2)
         pictured = QWidget()
         pictured_column = QVBoxLayout(pictured)
         pictured_column.setContentsMargins(0, 0, 0, 0)
         pictured_column.setSpacing(2)
-        pictured_column.addWidget(_FittingScroll(self.diagram), 1)
+        pictured_column.addLayout(self._picture_bar())
+        pictured_column.addWidget(self.pictures, 1)
         pictured_column.addWidget(self.legend)
 
         self.scores = named(QTableWidget(), "scores")
@@ -172,6 +216,10 @@ class HistoryWindow(QMainWindow):
         self.scores.setHorizontalHeaderLabels(
             [capital(c).replace(" ", "\n", 1 if n else 0) for n, c in enumerate(YEAR_COLUMNS)]
         )
+        for c, key in enumerate(YEAR_COLUMNS):
+            header = self.scores.horizontalHeaderItem(c)
+            if header is not None:
+                header.setToolTip(COLUMN_HELP[key])
         self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.scores.horizontalHeader().setStretchLastSection(True)
         self.scores.verticalHeader().hide()
@@ -209,10 +257,11 @@ class HistoryWindow(QMainWindow):
         split = QSplitter()
         split.addWidget(pictured)
         split.addWidget(right)
-        split.setSizes([680, 600])
+        split.setSizes([560, 720])  # the tables need the room more than the map (about 2:1 wide)
         central = QWidget()
         column = QVBoxLayout(central)
         column.addLayout(top)
+        column.addWidget(self.plot)
         column.addWidget(self.message)
         column.addWidget(split, 1)
         self.setCentralWidget(central)
@@ -230,6 +279,49 @@ class HistoryWindow(QMainWindow):
             self.set_data_dir(chosen)
         else:
             self.message.setText("Choose the folder holding the data of the field (cow/ and history/).")
+
+    def _picture_bar(self) -> QHBoxLayout:
+        """Above the picture: the region, the zoom, and the map or the columns."""
+        self.region_box = named(QComboBox(), "regionFilter")
+        self.region_box.addItem("World", None)
+        for region in self.engine.history_regions():
+            self.region_box.addItem(capital(region.name), region.key)
+        self.region_box.setToolTip("Zoom the map to a region and list only its states in the table")
+        self.region_box.currentIndexChanged.connect(lambda _i: self.set_region(self.region_box.currentData()))
+        self.zoom_in = QPushButton("+")
+        self.zoom_out = QPushButton("−")
+        self.zoom_reset = QPushButton("Fit")
+        for button, tip in (
+            (self.zoom_in, "Zoom in (or turn the wheel over the map)"),
+            (self.zoom_out, "Zoom out"),
+            (self.zoom_reset, "Show the whole region again"),
+        ):
+            button.setToolTip(tip)
+            button.setMaximumWidth(max(36, button.fontMetrics().horizontalAdvance(button.text()) + 24))
+        self.zoom_in.clicked.connect(lambda: self.world.zoom(1.4))
+        self.zoom_out.clicked.connect(lambda: self.world.zoom(1 / 1.4))
+        self.zoom_reset.clicked.connect(self.world.reset_zoom)
+        self.map_button = named(QRadioButton("Map"), "showMap")
+        self.columns_button = named(QRadioButton("Columns"), "showColumns")
+        self.map_button.setToolTip("The states on a world map, at their capitals")
+        self.columns_button.setToolTip("The blocs as columns of states (readable for small systems)")
+        self.map_button.setChecked(True)
+        pictures = QButtonGroup(self)
+        pictures.addButton(self.map_button)
+        pictures.addButton(self.columns_button)
+        self.map_button.clicked.connect(lambda: self.show_picture(MAP, chosen=True))
+        self.columns_button.clicked.connect(lambda: self.show_picture(COLUMNS, chosen=True))
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(QLabel("Region"))
+        bar.addWidget(self.region_box)
+        bar.addWidget(self.zoom_out)
+        bar.addWidget(self.zoom_in)
+        bar.addWidget(self.zoom_reset)
+        bar.addStretch(1)
+        bar.addWidget(self.map_button)
+        bar.addWidget(self.columns_button)
+        return bar
 
     # ------------------------------------------------------------- menus
     def _build_menu(self) -> None:
@@ -292,11 +384,16 @@ class HistoryWindow(QMainWindow):
         year = self.spin.value()
         if self.year is None:
             self.message.setText(f"Reading the data of the field and building {year}…")
+        if self.sweeping:  # the year asked for first (it stops the sweep); the sweep goes on after it
+            self.sweep.request((self.data_dir, []))
         self.analysis.request((self.data_dir, year))
+        self.plot.mark(year)
 
-    def _on_result(self, value: tuple[int, dict[str, Any], ScenarioResult]) -> None:
-        year, plain, result = value
-        self.year, self.plain, self.result = year, plain, result
+    def _on_result(self, value: tuple[int, dict[str, Any], ScenarioResult, dict[int, tuple[float, float]]]) -> None:
+        year, plain, result, capitals = value
+        self.year, self.plain, self.result, self.capitals = year, plain, result, capitals
+        if self.picture is None:
+            self.show_picture(MAP if plain["state_count"] > MAP_FROM else COLUMNS)
         self.error = None
         self.settings.setValue(YEAR_KEY, year)
         self._update_title()
@@ -307,7 +404,36 @@ class HistoryWindow(QMainWindow):
         self.message.setText(
             esc(year_heading(plain)) + " " + esc(capital(blocs_text(result))) + ". Click a state to see its threats."
         )
+        self.plot.mark(year)
+        self._swept(year, plain)
+        self._start_sweep()
         self.yearShown.emit(year)
+
+    # ------------------------------------------------------------- the plot over the years
+    def _series(self) -> dict[int, dict[str, float]]:
+        return _SERIES.setdefault(self.data_dir or "", {})
+
+    def _swept(self, year: int, plain: dict[str, Any]) -> None:
+        self._series()[year] = year_series(plain)
+        self.plot.add_points([(year, self._series()[year])])
+
+    def _on_swept(self, kind: str, value: Any) -> None:
+        if kind == "year":
+            self._swept(*value)
+
+    def _start_sweep(self) -> None:
+        """Run the years the plot still lacks, on a worker of their own."""
+        if self.data_dir is None:
+            return
+        known = self._series()
+        self.plot.set_points(sorted(known.items()))
+        missing = [y for y in sweep_order(self.plot.first, self.plot.last) if y not in known]
+        if missing:
+            self.sweeping = True
+            self.sweep.request((self.data_dir, missing))
+
+    def _sweep_ended(self, _value: object) -> None:
+        self.sweeping = False
 
     def _on_failed(self, message: str) -> None:
         self.error = message
@@ -328,6 +454,57 @@ class HistoryWindow(QMainWindow):
             self.diagram.show_result(self.result, self.plain["observed_blocs"], "Observed")
         else:
             self.diagram.show_result(self.result)
+        blocs = self.plain["observed_blocs"] if view == OBSERVED else self.plain["predicted_blocs"]
+        layout = self.world.layout_
+        if layout is not None and self.world.year == self.year:
+            self.world.show_layout(recoloured(layout, blocs))
+        else:
+            self.world.show_layout(world_layout(self.plain["states"], self.capitals, blocs))
+            self.world.year = self.year
+
+    def show_picture(self, picture: str, chosen: bool = False) -> None:
+        """The map or the column diagram; ``chosen``: the user's choice, kept for later years
+        (else each year takes the map from MAP_FROM states up)."""
+        if chosen:
+            self.picture = picture
+        on_map = picture == MAP
+        self.pictures.setCurrentIndex(0 if on_map else 1)
+        button = self.map_button if on_map else self.columns_button
+        if not button.isChecked():
+            button.setChecked(True)
+        for widget in (self.zoom_in, self.zoom_out, self.zoom_reset):
+            widget.setEnabled(on_map)
+        self.legend.setText(MAP_LEGEND if on_map else LEGEND[0])
+
+    def set_region(self, key: str | None) -> None:
+        """Frame the map on a region and list only its states (None: the world)."""
+        self.region = key
+        index = self.region_box.findData(key)
+        if index >= 0 and index != self.region_box.currentIndex():
+            self.region_box.setCurrentIndex(index)
+        self.world.set_region(key)
+        self._filter_choices()
+
+    def states_listed(self) -> list[str]:
+        """The states the table of choices shows (the region's, or all)."""
+        out = []
+        for r in range(self.choices.rowCount()):
+            item = self.choices.item(r, 0)
+            if item is not None and not self.choices.isRowHidden(r):
+                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def _filter_choices(self) -> None:
+        if self.plain is None:
+            return
+        held = None
+        if self.region is not None:
+            region = next(r for r in self.engine.history_regions() if r.key == self.region)
+            held = {sid for sid, st in self.plain["states"].items() if region.holds(int(st["cow_code"]))}
+        for r in range(self.choices.rowCount()):
+            item = self.choices.item(r, 0)
+            sid = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            self.choices.setRowHidden(r, held is not None and sid not in held)
 
     def blocs_shown(self) -> list[list[str]]:
         """The blocs the diagram shows (lists of state ids), for views and tests."""
@@ -352,10 +529,12 @@ class HistoryWindow(QMainWindow):
 
     def _show_choices(self, result: ScenarioResult) -> None:
         fill_choices(self.choices, self.kb, result, name_width=150)
+        self._filter_choices()
         if self.diagram.selected in result.states:
             self.select_state(self.diagram.selected)
         else:
             self.diagram.selected = None
+            self.world.selected = None
             self.detail.setText("")
             self.threat_bars.rows = []
             self.threat_bars.update()
@@ -365,6 +544,7 @@ class HistoryWindow(QMainWindow):
         if self.result is None or self.plain is None or state not in self.result.states:
             return
         self.diagram.select(state)
+        self.world.select(state)
         result = self.result
         choice = result.states[state]
         select_row_of(self.choices, state)
@@ -428,3 +608,4 @@ class HistoryWindow(QMainWindow):
     def shutdown(self) -> None:
         self._settle.stop()
         self.analysis.shutdown()
+        self.sweep.shutdown()

@@ -119,6 +119,55 @@ def render_history_text(run: Mapping[str, Any]) -> str:
 # ------------------------------------------------------------------ one year (the app's History window)
 YEAR_COLUMNS = ("theory", "predicted pairs", "pairs P", "pairs R", "pairs F1", "onsets P", "onsets R", "onsets F1")
 
+# What each score column measures, in a sentence a student parses: the window's
+# tooltips and the report's legends under its tables say the same.
+COLUMN_HELP = {
+    "theory": "The theory whose prediction the row scores; inertia and random pairs are yardsticks, not theories.",
+    "predicted pairs": "How many pairs of states the theory puts together in the year.",
+    "pairs P": "Of the pairs this theory puts together, the share that were allied the next year (precision).",
+    "pairs R": "Of the pairs allied the next year, the share this theory put together (recall).",
+    "pairs F1": "One score from the two before it (their harmonic mean): 1 when the theory names exactly "
+    "the pairs allied the next year, 0 when it names none of them.",
+    "onsets P": "Of the pairs this theory puts together that were not yet allied, the share that became "
+    "allied within the next three years.",
+    "onsets R": "Of the pairs that became newly allied within the next three years, the share this theory "
+    "put together while they were not yet allied.",
+    "onsets F1": "One score from the two onset shares before it (their harmonic mean): high only when the "
+    "theory finds new alliances both often and accurately.",
+    "treaties R": "Of the new alliance treaties, the share in which the theory put together at least one "
+    "pair of members not yet allied.",
+    "state-years": "How many states the scores are pooled over, counted once for each year.",
+}
+
+
+def column_legend(labels: Sequence[str]) -> str:
+    """The help of the columns ``labels``, as one paragraph under a table: 'pairs P: ...'."""
+    return " ".join(f"{label}: {COLUMN_HELP[label]}" for label in labels if label in COLUMN_HELP)
+
+
+# ------------------------------------------------------------------ the plot over the years
+PLOT_THEORIES = ("threat", "power", "landscape", "inertia", "random")
+PREDICTED_BLOCS, OBSERVED_BLOCS = "Blocs predicted", "Blocs observed"
+YearPoint = tuple[int, dict[str, float]]  # (year, {series: value}): the plot's input
+
+
+def short_name(theory: str) -> str:
+    """A theory's name without its gloss: 'Balance of threat'."""
+    return THEORY_NAMES[theory].split(" (")[0]
+
+
+def year_series(year: Mapping[str, Any]) -> dict[str, float]:
+    """One year's point of the plot: each theory's pairs F1 (by its short name) and the
+    number of blocs predicted (balance of threat) and observed (the next year's)."""
+    out = {}
+    for name in PLOT_THEORIES:
+        t = year["theories"].get(name)
+        if t is not None:
+            out[short_name(name)] = _prf(*t["pairs"])[2]
+    out[PREDICTED_BLOCS] = float(len(year.get("predicted_blocs", ())))
+    out[OBSERVED_BLOCS] = float(len(year.get("observed_blocs", ())))
+    return out
+
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else 0.0

@@ -18,7 +18,14 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from alliance_advisor.presentation.history import COLUMNS, METHOD, THEORY_NAMES, best_and_worst, headline_rows
+from alliance_advisor.presentation.history import (
+    COLUMNS,
+    METHOD,
+    THEORY_NAMES,
+    best_and_worst,
+    column_legend,
+    headline_rows,
+)
 from alliance_advisor.reports.blocks import (
     Block,
     Bullets,
@@ -81,8 +88,11 @@ def _table(header: list[str], rows: list[list[str]]) -> Table:
     return Table(header, cells, "history", numeric=tuple(range(1, len(header))), whole=True)
 
 
-def _headline(theories: Mapping[str, Mapping[str, Any]]) -> Table:
-    return _table(["Theory", *[label for _, label in COLUMNS]], headline_rows(theories))
+def _headline(theories: Mapping[str, Mapping[str, Any]]) -> list[Block]:
+    """The headline table and, under it, what each column measures (the app's tooltips' words)."""
+    labels = [label for _, label in COLUMNS]
+    legend = Para([Run(column_legend(labels))])
+    return [_table(["Theory", *labels], headline_rows(theories)), legend]
 
 
 def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, command: str = "") -> Report:
@@ -104,7 +114,7 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
             ]
         ),
         Heading(2, f"All years, {first}-{last}"),
-        _headline(s["theories"]),
+        *_headline(s["theories"]),
     ]
     if s.get("by_era"):
         svg = _as_figure(era_plot(run, "svg").decode("utf-8"))
@@ -126,7 +136,7 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
             Para(
                 [Run(f"Computed last, after the mapping was frozen on {h['mapping_frozen']}; reported as it came out.")]
             ),
-            _headline(h["theories"]),
+            *_headline(h["theories"]),
         ]
     rows = s["sensitivity"]["rows"]
     if rows:
@@ -145,6 +155,7 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
                 ["Variant", "Pairs F1", "Onsets F1"],
                 [[r["variant"], f"{r['pairs_f1']:.3f}", f"{r['onsets_f1']:.3f}"] for r in rows],
             ),
+            Para([Run(column_legend(["pairs F1", "onsets F1"]))]),
         ]
     best, worst = best_and_worst(run)
     blocks += [

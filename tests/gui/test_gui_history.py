@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 
 from alliance_advisor.gui.history import DATA_KEY
 from alliance_advisor.presentation.history import observed_text
@@ -153,4 +154,87 @@ def test_a_bad_csv_gets_one_dialog_naming_the_file_and_line(window, qtbot, promp
     history.set_year(1920)  # another year: the message again, but no second dialog
     qtbot.waitUntil(lambda: not history.analysis.pending, timeout=30000)
     assert len(prompts.errors) == 1 and history.year is None
+    history.shutdown()
+
+
+# ----------------------------------------------------------------------- the map, the plot, the tooltips (issue 30)
+@pytest.mark.slow
+def test_the_map_draws_every_state_with_a_capital_and_the_region_narrows_them(window, qtbot, history_dir):
+    history = shown(window.show_history(str(history_dir)), qtbot, 1914)
+    qtbot.addWidget(history)
+    history.set_year(1949)
+    shown(history, qtbot, 1949)
+    assert history.pictures.currentWidget() is history.world  # 75 states: the map first
+    layout = history.world.layout_
+    with_capital = set(history.capitals)
+    drawn = {m.ccode for m in layout.states.values()}
+    assert drawn == with_capital and len(drawn) >= 70
+    assert not layout.missing or all(isinstance(n, str) for n in layout.missing)
+    every = set(history.states_listed())
+    history.region_box.setCurrentIndex(history.region_box.findData("europe"))
+    europe = set(history.states_listed())
+    assert history.region == "europe" and "france" in europe and "united_states_of_america" not in europe
+    assert europe < every and len(europe) >= 20
+    seen = set(history.world.visible_states())
+    assert {"france", "poland", "italy"} <= seen and "china" not in seen  # the map framed on Europe
+    # A click on a state's circle selects it, as a click on its row does.
+    qtbot.mouseClick(history.world, Qt.MouseButton.LeftButton, pos=history.world.point_of("russia").toPoint())
+    assert history.world.selected == history.diagram.selected == "russia"
+    assert history.choices.item(history.choices.currentRow(), 0).data(Qt.ItemDataRole.UserRole) == "russia"
+    history.set_region(None)
+    assert set(history.states_listed()) == every and history.region_box.currentText() == "World"
+    history.shutdown()
+
+
+@pytest.mark.slow
+def test_a_click_on_the_plot_changes_the_year(window, qtbot, history_dir):
+    history = shown(window.show_history(str(history_dir)), qtbot, 1914)
+    qtbot.addWidget(history)
+    plot = history.plot
+    assert 1914 in plot.points and set(plot.points[1914]) >= {"Balance of threat", "Blocs predicted"}
+    x = plot.x_of(1949)
+    qtbot.mouseClick(plot, Qt.MouseButton.LeftButton, pos=QPoint(round(x), plot.height() // 3))
+    assert history.spin.value() == 1949
+    shown(history, qtbot, 1949)
+    assert plot.year == 1949 and 1949 in plot.points
+    history.shutdown()
+
+
+def test_every_score_column_explains_itself(window, qtbot):
+    from alliance_advisor.gui.history import HistoryWindow
+    from alliance_advisor.presentation.history import COLUMN_HELP, COLUMNS, YEAR_COLUMNS
+
+    history = HistoryWindow(window.kb, settings=window.settings, engine=window.engine)
+    qtbot.addWidget(history)
+    tips = [history.scores.horizontalHeaderItem(c).toolTip() for c in range(history.scores.columnCount())]
+    assert tips == [COLUMN_HELP[c] for c in YEAR_COLUMNS] and all(len(t.split()) >= 8 for t in tips)
+    assert all(label in COLUMN_HELP for _, label in COLUMNS)  # the report's columns too
+    history.shutdown()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ((1024, 700), (1400, 900)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_history_window_cuts_no_text_and_its_map_labels_never_overlap(window, qtbot, app, history_dir, size):
+    from test_layout import cut_off, settle
+
+    from alliance_advisor.gui.history import HistoryWindow
+
+    # A window of its own (no parent): the layout check walks up to the top of the window.
+    history = HistoryWindow(window.kb, settings=window.settings, engine=window.engine, data_dir=str(history_dir))
+    qtbot.addWidget(history)
+    history.hide()  # sized before it is shown, as the app and its screenshots are
+    history.resize(*size)
+    history.show()
+    history.set_year(1949)
+    shown(history, qtbot, 1949)
+    history.select_state("united_kingdom")
+    history.world.grab()  # paints, and so places the labels
+    settle(app)
+    assert not cut_off(history), cut_off(history)
+    labels = history.world.labels
+    assert any(label.id == "united_kingdom" for label in labels)
+    for n, a in enumerate(labels):
+        assert 0 <= a.left and a.left + a.width <= history.world.width()
+        for b in labels[n + 1 :]:
+            assert not a.overlaps((b.left, b.top, b.left + b.width, b.top + b.height)), (a, b)
     history.shutdown()

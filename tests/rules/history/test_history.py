@@ -304,6 +304,10 @@ def test_history_report_through_the_export_entry(history_dir, context, tmp_path,
             assert "<em>Peace, War, and Numbers</em>" in text and "*Peace" not in text
     assert "Held out" in text and "Singer, J. David" in text and "Thompson, William R." in text
     assert "Agreement by era" in text
+    # Each table's columns explained in the words of the app's tooltips.
+    from alliance_advisor.presentation.history import COLUMN_HELP
+
+    assert "pairs P: " + COLUMN_HELP["pairs P"] in text and "state-years: " + COLUMN_HELP["state-years"] in text
 
 
 # ------------------------------------------------------------------ the database

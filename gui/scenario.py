@@ -83,6 +83,7 @@ from alliance_advisor.presentation.scenario import (
     blocs_text,
     choice_text,
     name_of,
+    ranked_threat_text,
     why_greatest,
 )
 from alliance_advisor.presentation.wording import rests_on_text
@@ -253,7 +254,7 @@ def fill_choices(table: QTableWidget, kb: KnowledgeBase, result: ScenarioResult,
         top = choice.threats[0]
         cells = (
             name_of(result, sid),
-            name_of(result, choice.greatest_threat),
+            name_of(result, choice.greatest_threat) + (" (bloc)" if top.is_bloc else ""),
             f"{top.threat_level or 'open'} ({top.score})",
             choice_text(kb, result, choice),
         )
@@ -280,10 +281,9 @@ def select_row_of(table: QTableWidget, state: str) -> None:
 
 
 def ranked_threats_html(result: ScenarioResult, choice: StateChoice, shown: int = 6) -> str:
-    """A state's greatest threats, ranked: 'Germany severe (14), France high (10), ...'."""
-    return ", ".join(
-        f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})" for t in choice.threats[:shown]
-    )
+    """A state's greatest threats, ranked, a bloc told from a state: 'the bloc led by
+    Germany (with Italy): severe, 14; France alone: high, 10; ...'."""
+    return "; ".join(esc(ranked_threat_text(result, t)) for t in choice.threats[:shown])
 
 
 class ThreatBars(QWidget):
@@ -302,7 +302,10 @@ class ThreatBars(QWidget):
         self.setMinimumHeight(60)
 
     def show_choice(self, result: ScenarioResult, choice: StateChoice) -> None:
-        self.rows = [(name_of(result, t.power), t.parts, t.score, t.maximum) for t in choice.threats[:8]]
+        self.rows = [
+            (name_of(result, t.power) + (" (bloc)" if t.is_bloc else ""), t.parts, t.score, t.maximum)
+            for t in choice.threats[:8]
+        ]
         self.setMinimumHeight(self.ROW * len(self.rows) + 34)
         self.update()
 

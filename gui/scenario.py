@@ -909,8 +909,8 @@ class ScenarioWindow(QMainWindow):
             self.rivals.setColumnWidth(c, min(self.rivals.columnWidth(c), 220))
         self.rivals.resizeRowsToContents()
         # Every theory's row in view: the table is as tall as its rows (the pane scrolls past that).
-        rows = sum(self.rivals.rowHeight(r) for r in range(self.rivals.rowCount()))
-        self.rivals.setMinimumHeight(rows + self.rivals.horizontalHeader().height() + 2 * self.rivals.frameWidth())
+        tall = sum(self.rivals.rowHeight(r) for r in range(self.rivals.rowCount()))
+        self.rivals.setMinimumHeight(tall + self.rivals.horizontalHeader().height() + 2 * self.rivals.frameWidth())
 
     def _show_choices(self, result: ScenarioResult) -> None:
         self._show_rivals(result)

@@ -160,7 +160,7 @@ class LibraryPanel(QWidget):
     def choose_folder(self) -> bool:
         """Ask for a folder and show it; whether one was shown."""
         path = msgbox.get_folder(self, "Open a Folder of Cases", str(self.directory))
-        return bool(path) and self.open_folder(path)
+        return path is not None and self.open_folder(path)
 
     def open_folder(self, directory: str | Path) -> bool:
         """Show the cases of ``directory``; a folder that cannot be read is one line in a

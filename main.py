@@ -480,7 +480,12 @@ def build_parser():
         help="write a scenario's capabilities, offensive capability estimates and neighbours from COW CSV files",
     )
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--states", required=True, metavar="A,B,...", help="COW abbreviations or codes, e.g. UKG,FRN,GMY")
+    p.add_argument(
+        "--states",
+        required=True,
+        metavar="A,B,...",
+        help="COW abbreviations, codes or the year's names, e.g. UKG,France,255",
+    )
     p.add_argument("--nmc", required=True, metavar="NMC.csv", help="COW National Material Capabilities (v7.0 columns)")
     p.add_argument("--contiguity", required=True, metavar="CONTIGUITY.csv", help="COW Direct Contiguity")
     p.add_argument("--title", help="the scenario's title")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alliance_advisor.rules.case import Case
@@ -21,6 +23,29 @@ if TYPE_CHECKING:
     from alliance_advisor.rules.case import Advisor, Result
     from alliance_advisor.rules.history import Region
     from alliance_advisor.rules.scenario import Scenario, ScenarioEngine, ScenarioResult
+
+
+@dataclass(frozen=True, kw_only=True)
+class FolderCase:
+    """One case of a folder as the library lists it."""
+
+    path: str
+    case: Case
+    predicted: str | None  # the verdict (None: no verdict)
+    agrees: bool | None  # None: no observed response recorded
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseFolder:
+    """A folder of case files read whole (``main.py evaluate DIR``'s reading): each case
+    with its prediction, each broken file with its one-line error, and the agreement
+    table of the cases with an observed response (rules.case's ``evaluate``)."""
+
+    directory: str
+    cases: tuple[FolderCase, ...]
+    failures: tuple[tuple[str, str], ...]  # (file name, the error)
+    table: dict[str, Any]
+
 
 Cancelled = Callable[[], bool]
 Job = Callable[["EngineContext", Any, Cancelled], Iterator[tuple[str, Any]]]
@@ -74,6 +99,27 @@ class EngineContext:
             advisor.analyst.verdict_table(advisor.default_world)
         except Exception:  # noqa: BLE001 - then each count builds or runs its own, and reports
             pass
+
+    def read_case_folder(self, directory: str) -> CaseFolder:
+        """A folder of cases (a class's, or the library): every file read on its own, so
+        one broken file is listed with its error and the rest are still analysed; the
+        agreement table as ``main.py evaluate DIR`` computes it. CaseError when the folder
+        is not there."""
+        from alliance_advisor.rules.case import evaluate_cases, read_case_folder
+
+        cases, failures = read_case_folder(directory, self.kb)
+        advisor = self.advisor()
+        table = evaluate_cases(advisor, cases, directory)
+        by_file = {row["file"]: row for row in table["rows"]}
+        listed = []
+        for case in cases:
+            path = case.path or ""
+            row = by_file.get(Path(path).name)
+            predicted = row["predicted"] if row else advisor.analyze(case, explain=False).verdict
+            listed.append(
+                FolderCase(path=path, case=case, predicted=predicted, agrees=bool(row["agree"]) if row else None)
+            )
+        return CaseFolder(directory=str(directory), cases=tuple(listed), failures=tuple(failures), table=table)
 
     # ----------------------------------------------------------- scenario files
     def validate_scenario(self, data: Any, path: str | None = None) -> Scenario:

@@ -83,6 +83,7 @@ from alliance_advisor.presentation.scenario import (
     blocs_text,
     choice_text,
     name_of,
+    ranked_threat_text,
     why_greatest,
 )
 from alliance_advisor.presentation.wording import rests_on_text
@@ -253,7 +254,7 @@ def fill_choices(table: QTableWidget, kb: KnowledgeBase, result: ScenarioResult,
         top = choice.threats[0]
         cells = (
             name_of(result, sid),
-            name_of(result, choice.greatest_threat),
+            name_of(result, choice.greatest_threat) + (" (bloc)" if top.is_bloc else ""),
             f"{top.threat_level or 'open'} ({top.score})",
             choice_text(kb, result, choice),
         )
@@ -280,10 +281,9 @@ def select_row_of(table: QTableWidget, state: str) -> None:
 
 
 def ranked_threats_html(result: ScenarioResult, choice: StateChoice, shown: int = 6) -> str:
-    """A state's greatest threats, ranked: 'Germany severe (14), France high (10), ...'."""
-    return ", ".join(
-        f"{esc(name_of(result, t.power))} {esc(t.threat_level or 'open')} ({t.score})" for t in choice.threats[:shown]
-    )
+    """A state's greatest threats, ranked, a bloc told from a state: 'the bloc led by
+    Germany (with Italy): severe, 14; France alone: high, 10; ...'."""
+    return "; ".join(esc(ranked_threat_text(result, t)) for t in choice.threats[:shown])
 
 
 class ThreatBars(QWidget):
@@ -302,9 +302,18 @@ class ThreatBars(QWidget):
         self.setMinimumHeight(60)
 
     def show_choice(self, result: ScenarioResult, choice: StateChoice) -> None:
-        self.rows = [(name_of(result, t.power), t.parts, t.score, t.maximum) for t in choice.threats[:8]]
+        self.rows = [
+            (name_of(result, t.power) + (" (bloc)" if t.is_bloc else ""), t.parts, t.score, t.maximum)
+            for t in choice.threats[:8]
+        ]
         self.setMinimumHeight(self.ROW * len(self.rows) + 34)
         self.update()
+
+    def label_width(self) -> int:
+        """Room for the longest name ('United States (bloc)') whole, at least LABEL,
+        at most half the widget."""
+        widest = max((self.fontMetrics().horizontalAdvance(r[0]) for r in self.rows), default=0) + 12
+        return max(self.LABEL, min(widest, self.width() // 2))
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -312,16 +321,16 @@ class ThreatBars(QWidget):
         if not self.rows:
             return
         maximum = max(r[3] for r in self.rows) or 1
-        width = max(40, self.width() - self.LABEL - 50)
+        width = max(40, self.width() - self.label_width() - 50)
         for n, (name, parts, total, _maximum) in enumerate(self.rows):
             y = 4 + n * self.ROW
             painter.setPen(QColor(theme.INK))
             painter.drawText(
-                QRectF(0, y, self.LABEL - 8, self.ROW - 4),
+                QRectF(0, y, self.label_width() - 8, self.ROW - 4),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 name,
             )
-            x = float(self.LABEL)
+            x = float(self.label_width())
             for source, points in parts:
                 if points <= 0:
                     continue
@@ -335,7 +344,7 @@ class ThreatBars(QWidget):
                 str(total),
             )
         y = 8 + len(self.rows) * self.ROW
-        x = float(self.LABEL)
+        x = float(self.label_width())
         for source, colour in SOURCE_COLOURS.items():
             painter.fillRect(QRectF(x, y + 3, 10, 10), QColor(colour))
             label = self.kb.fact_label(source)
@@ -377,6 +386,7 @@ class ScenarioWindow(QMainWindow):
     """One scenario: its data in tables, the coalitions, each state's choice."""
 
     resultShown = Signal(object)
+    BELOW_MIN = 220  # px: the selected state's explanation and the rival theories
 
     def __init__(
         self,
@@ -534,7 +544,12 @@ class ScenarioWindow(QMainWindow):
         right.addWidget(pictured)
         right.addWidget(self.choices)
         right.addWidget(below)
-        right.setSizes([380, 260, 160])
+        # The selected state's explanation and the rival theories need room to be read:
+        # the lower pane gets a third of the height, never less than BELOW_MIN.
+        below.setMinimumHeight(self.BELOW_MIN)
+        right.setSizes([340, 220, 300])
+        for index, stretch in enumerate((3, 2, 3)):
+            right.setStretchFactor(index, stretch)
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
@@ -893,6 +908,9 @@ class ScenarioWindow(QMainWindow):
         for c in range(len(BASELINE_COLUMNS) - 1):
             self.rivals.setColumnWidth(c, min(self.rivals.columnWidth(c), 220))
         self.rivals.resizeRowsToContents()
+        # Every theory's row in view: the table is as tall as its rows (the pane scrolls past that).
+        tall = sum(self.rivals.rowHeight(r) for r in range(self.rivals.rowCount()))
+        self.rivals.setMinimumHeight(tall + self.rivals.horizontalHeader().height() + 2 * self.rivals.frameWidth())
 
     def _show_choices(self, result: ScenarioResult) -> None:
         self._show_rivals(result)

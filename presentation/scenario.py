@@ -30,6 +30,30 @@ def threat_name(result: ScenarioResult, threat: PairThreat) -> str:
     return name_of(result, threat.power)
 
 
+def led_bloc_name(result: ScenarioResult, threat: PairThreat, shown: int = 3) -> str:
+    """A bloc threat said apart from its leader alone: 'the bloc led by the Soviet Union
+    (with Poland and Hungary)', 'the bloc led by Germany (with Italy, Japan and 4 others)';
+    a single state's threat, its name."""
+    if not threat.is_bloc:
+        return name_of(result, threat.power)
+    others = [m for m in threat.members if m != threat.power]
+    if len(others) > shown:
+        rest = len(others) - (shown - 1)
+        with_text = ", ".join(name_of(result, m) for m in others[: shown - 1]) + f" and {rest} others"
+    else:
+        with_text = names(result, others)
+    return f"the bloc led by {name_of(result, threat.power)}" + (f" (with {with_text})" if with_text else "")
+
+
+def ranked_threat_text(result: ScenarioResult, threat: PairThreat) -> str:
+    """One threat of a state's ranking, the bloc told from the state: 'the bloc led by
+    Russia (with Poland and Hungary): severe, 15' beside 'Russia alone: severe, 12'."""
+    level = threat.threat_level or "open"
+    if threat.is_bloc:
+        return f"{led_bloc_name(result, threat)}: {level}, {threat.score}"
+    return f"{name_of(result, threat.power)} alone: {level}, {threat.score}"
+
+
 def greatest_name(result: ScenarioResult, choice: StateChoice) -> str:
     """The greatest threat in words (a state, or the bloc it leads)."""
     return threat_name(result, choice.threats[0])
@@ -163,6 +187,27 @@ def stays_out_text(choice: StateChoice) -> str:
     return STAYS_OUT_WORDS.get(choice.stays_out or "", "")
 
 
+# How a state that stands against its threat stands with the others who do, by the
+# mode of its response (rules.yaml, `mode`). A state that balances on its own
+# resources makes no alliance (responses.yaml): those who share its threat are not
+# its allies, and the words must not make them so.
+_PARTNERS_BY_MODE = {
+    "own_resources": (
+        ": it arms on its own resources rather than in an alliance; {partners} {verb} the same threat",
+        ": it arms on its own resources, with no partner able to help",
+    ),
+}
+_PARTNERS_OTHERWISE = (", with {partners}", ", with no partner able to help")
+
+
+def _partners_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
+    mode = kb.response(choice.verdict).mode if choice.verdict else None
+    some, none = _PARTNERS_BY_MODE.get(mode or "", _PARTNERS_OTHERWISE)
+    if not choice.partners:
+        return none
+    return some.format(partners=names(result, choice.partners), verb="faces" if len(choice.partners) == 1 else "face")
+
+
 def choice_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) -> str:
     """'Balance against Germany, with France and Britain.'; for a state that stays out,
     'Stay unaligned, staying out of every bloc (the threat is far away), facing Japan.'"""
@@ -172,8 +217,7 @@ def choice_text(kb: KnowledgeBase, result: ScenarioResult, choice: StateChoice) 
     if why:
         return f"{label}, staying out of every bloc ({why}), facing {threat}."
     if choice.side == "against":
-        partners = f", with {names(result, choice.partners)}" if choice.partners else ", with no partner able to help"
-        return f"{label} against {threat}{partners}."
+        return f"{label} against {threat}{_partners_text(kb, result, choice)}."
     if choice.side == "with":
         return f"{label}: align with {threat}" + (", joining its bloc." if choice.threat_bloc else ".")
     return f"{label} (facing {threat})."

@@ -105,6 +105,14 @@ ACTIONS: dict[str, tuple[str, QKeySequence.StandardKey | str | None, str | None,
         "show_history",
     ),
     "library": ("Open from &Library…", "Ctrl+L", "folder", "library", "Browse the historical cases", "show_library"),
+    "case_folder": (
+        "Open Case &Folder…",
+        None,
+        None,
+        None,
+        "Show a folder of case files (a class's) in the Case Library, with the agreement table of evaluate",
+        "open_case_folder",
+    ),
     "save": ("&Save", QKeySequence.StandardKey.Save, "document-save", "save", "Save the case", "save"),
     "save_as": (
         "Save &As…",
@@ -172,6 +180,7 @@ MENUS = (
             "history",
             "recent",
             "library",
+            "case_folder",
             None,
             "save",
             "save_as",
@@ -465,6 +474,8 @@ class MainWindow(QMainWindow):
         self.analysis.busyChanged.connect(self._show_busy)
         self.form.editCopyRequested.connect(self.edit_copy)
         self.library.caseRequested.connect(lambda path: self.open_path(path, read_only=True))
+        # After the dock is laid out: a dock shown this moment has no width to grow from yet.
+        self.library.filled.connect(lambda: QTimer.singleShot(0, self._widen_library))
         self.library_dock.visibilityChanged.connect(self._library_visible)
         self.overview.chain.ruleClicked.connect(self.show_rule)
         self.overview.chain.factorClicked.connect(self.show_question)
@@ -752,6 +763,22 @@ class MainWindow(QMainWindow):
     def _library_visible(self, visible: bool) -> None:
         if visible:
             self.library.ensure_loaded()
+
+    LIBRARY_SHARE = 0.45  # of the window: the most the library's columns may take when they ask
+
+    def _widen_library(self) -> None:
+        """Give the library the width its columns want (the agreement columns whole),
+        as far as the window allows; a narrow window keeps its layout and the table
+        scrolls sideways."""
+        wanted = min(self.library.wanted_width(), int(self.width() * self.LIBRARY_SHARE))
+        if self.library_dock.width() < wanted:
+            self.resizeDocks([self.library_dock], [wanted], Qt.Orientation.Horizontal)
+
+    def open_case_folder(self) -> None:
+        """Choose a folder of cases and show it in the library (the open case stays)."""
+        if self.library.choose_folder():  # read first: showing the dock would read the library
+            self.library_dock.show()
+            self.library_dock.raise_()
 
     def show_library(self) -> None:
         self.library_dock.show()

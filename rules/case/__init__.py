@@ -44,12 +44,14 @@ __getattr__, __dir__ = lazy_face(
         "case_to_yaml": ("._model", "case_to_yaml"),
         "default_library_dir": ("._model", "default_library_dir"),
         "evaluate": ("._evaluation", "evaluate"),
+        "evaluate_cases": ("._evaluation", "evaluate_cases"),
         "from_dict": ("._result", "from_dict"),
         "json_schema": ("._result", "json_schema"),
         "levels_text": ("._schema", "levels_text"),
         "load_case": ("._model", "load_case"),
         "load_library": ("._model", "load_library"),
         "parse_case_text": ("._model", "parse_case_text"),
+        "read_case_folder": ("._model", "read_case_folder"),
         "text_list_schema": ("._schema", "text_list_schema"),
         "text_schema": ("._schema", "text_schema"),
         "to_dict": ("._result", "to_dict"),
@@ -60,7 +62,7 @@ __getattr__, __dir__ = lazy_face(
 if TYPE_CHECKING:
     from alliance_advisor.rules.case._advisor import Advisor
     from alliance_advisor.rules.case._analysis import DIRECT_LIMIT, Analyst
-    from alliance_advisor.rules.case._evaluation import evaluate
+    from alliance_advisor.rules.case._evaluation import evaluate, evaluate_cases
     from alliance_advisor.rules.case._model import (
         CASE_KEYS,
         MAX_SOURCES,
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
         load_case,
         load_library,
         parse_case_text,
+        read_case_folder,
     )
     from alliance_advisor.rules.case._result import (
         Analogue,
@@ -129,12 +132,14 @@ __all__ = [
     "case_to_yaml",
     "default_library_dir",
     "evaluate",
+    "evaluate_cases",
     "from_dict",
     "json_schema",
     "levels_text",
     "load_case",
     "load_library",
     "parse_case_text",
+    "read_case_folder",
     "text_list_schema",
     "text_schema",
     "to_dict",

@@ -8,14 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from alliance_advisor.rules.case._advisor import Advisor
-from alliance_advisor.rules.case._model import default_library_dir, load_library
+from alliance_advisor.rules.case._model import Case, default_library_dir, load_library
 
 
 def evaluate(advisor: Advisor, directory: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Run every case with an ``observed`` response; return the agreement table."""
+    directory = Path(directory) if directory else default_library_dir(advisor.kb)
+    return evaluate_cases(advisor, load_library(directory, advisor.kb), directory)
+
+
+def evaluate_cases(advisor: Advisor, cases: Sequence[Case], directory: str | os.PathLike[str]) -> dict[str, Any]:
+    """The agreement table of the cases already read from ``directory`` (those with an
+    ``observed`` response): what ``evaluate`` returns, for a folder read file by file."""
     kb = advisor.kb
-    directory = Path(directory) if directory else default_library_dir(kb)
-    cases = [c for c in load_library(directory, kb) if c.observed]
+    cases = [c for c in cases if c.observed]
     rows: list[dict[str, Any]] = []
     if len(cases) > 8:  # the whole space's verdicts once, then every case's distribution is a slice of it
         advisor.analyst.verdict_table(advisor.default_world)

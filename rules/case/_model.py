@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from alliance_advisor.rules.errors import CaseError
+from alliance_advisor.rules.errors import AdvisorError, CaseError
 from alliance_advisor.rules.kb import UNKNOWN, KnowledgeBase
 from alliance_advisor.rules.yamlio import parse_yaml_text, read_yaml_file
 
@@ -274,6 +274,23 @@ def load_library(directory: str | os.PathLike[str], kb: KnowledgeBase) -> list[C
         raise CaseError("case directory not found", directory)
     files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml"))
     return [load_case(p, kb) for p in files]
+
+
+def read_case_folder(directory: str | os.PathLike[str], kb: KnowledgeBase) -> tuple[list[Case], list[tuple[str, str]]]:
+    """Every case file in a folder, sorted by file name, and (file name, the one-line
+    error) for each file that is not a valid case: a class's folder is read whole even
+    when one file in it is broken. A folder that is not there is a CaseError."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CaseError("case directory not found", directory)
+    cases: list[Case] = []
+    failures: list[tuple[str, str]] = []
+    for path in sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml")):
+        try:
+            cases.append(load_case(path, kb))
+        except AdvisorError as exc:
+            failures.append((path.name, str(exc)))
+    return cases, failures
 
 
 def default_library_dir(kb: KnowledgeBase) -> Path:

@@ -14,6 +14,7 @@ Plain data only; every bad input ends in one :class:`AdvisorError` line naming t
 from __future__ import annotations
 
 import csv
+import difflib
 import math
 import os
 import re
@@ -190,6 +191,85 @@ def _band(bands: Sequence[Band], value: float) -> str:
 
 
 # ------------------------------------------------------------------ NMC
+# English short names a reader types for states whose COW name differs, by COW code:
+# used only to suggest the year's state on a miss, never to pick one silently.
+SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "2": ("US", "United States", "America"),
+    "200": ("UK", "Britain", "Great Britain", "England"),
+    "255": ("Prussia", "West Germany", "Federal Republic of Germany", "FRG"),
+    "260": ("West Germany", "Federal Republic of Germany", "FRG"),
+    "265": ("East Germany", "GDR", "DDR"),
+    "300": ("Austria",),
+    "365": ("Soviet Union", "USSR", "Soviet"),
+    "710": ("People's Republic of China", "PRC"),
+    "713": ("Republic of China", "ROC"),
+    "731": ("DPRK",),
+    "732": ("Korea", "Republic of Korea", "ROK"),
+    "740": ("Nippon",),
+}
+
+
+def _folded(text: str) -> str:
+    """A name as compared: no accents, no case, single spaces."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare.lower()).split())
+
+
+def _row_keys(table: CsvTable, row: Sequence[str]) -> tuple[str, str, str]:
+    """(code, abbreviation, folded name) of an NMC row."""
+    return (
+        cell_code(table.cell(row, "ccode")),
+        table.cell(row, "stateabb").upper(),
+        _folded(table.cell(row, "statenme")),
+    )
+
+
+def _matches(
+    table: CsvTable, in_year: Sequence[tuple[int, tuple[str, ...]]], token: str
+) -> list[tuple[int, tuple[str, ...]]]:
+    """The year's rows a token names: a COW code (digits), else an abbreviation, else a name."""
+    text = token.strip()
+    if text.isdigit():
+        return [(line, row) for line, row in in_year if _row_keys(table, row)[0] == cell_code(text)]
+    by_abb = [(line, row) for line, row in in_year if _row_keys(table, row)[1] == text.upper()]
+    return by_abb or [(line, row) for line, row in in_year if _row_keys(table, row)[2] == _folded(text)]
+
+
+def nearest_states(table: CsvTable, in_year: Sequence[tuple[int, tuple[str, ...]]], token: str) -> list[str]:
+    """'United Kingdom is UKG' for the year's states nearest a token that names none of
+    them (difflib over their abbreviations, names, initials and common short names),
+    nearest first, at most three."""
+    keys: dict[str, tuple[str, str]] = {}  # folded key -> (name, abbreviation)
+    for _line, row in in_year:
+        code, abb, name = _row_keys(table, row)
+        shown = (table.cell(row, "statenme") or abb, abb or code)
+        initials = "".join(word[0] for word in name.split() if word not in ("of", "the"))
+        for key in (abb.lower(), name, initials, *(_folded(s) for s in SHORT_NAMES.get(code, ()))):
+            if len(key) > 1:
+                keys.setdefault(key, shown)
+    wanted = _folded(token)
+    # A short name or initials that fit exactly are the answer; else the close spellings.
+    exact = [k for k in keys if k == wanted]
+    suggestions: list[str] = []
+    for key in exact or difflib.get_close_matches(wanted, list(keys), n=6, cutoff=0.7):
+        name, abb = keys[key]
+        text = f"{name} is {abb}"
+        if text not in suggestions:
+            suggestions.append(text)
+    return suggestions[:3]
+
+
+def _miss(
+    table: CsvTable, in_year: Sequence[tuple[int, tuple[str, ...]]], token: str, year: int, known: list[int] | None
+) -> AdvisorError:
+    """A token that names no state of the year: the nearest of the year's states, and the
+    years the file has it when it is there in others."""
+    nearest = nearest_states(table, in_year, token)
+    hint = f" (the file has it for {min(known)}-{max(known)})" if known else ""
+    near = f": {'; '.join(nearest)}" if nearest else ""
+    return AdvisorError(f"state '{token.strip()}' not found in {year}{hint}{near}", table.path)
+
+
 def _select(table: CsvTable, year: int, tokens: Sequence[str]) -> list[_Selected]:
     in_year: list[tuple[int, tuple[str, ...]]] = []
     years_of: dict[str, list[int]] = {}
@@ -201,7 +281,8 @@ def _select(table: CsvTable, year: int, tokens: Sequence[str]) -> list[_Selected
                 raise ValueError(text)
         except ValueError:
             raise AdvisorError(f"year {text!r} is not a whole number", table.path, line) from None
-        for key in (cell_code(table.cell(row, "ccode")), table.cell(row, "stateabb").upper()):
+        code, abb, name = _row_keys(table, row)
+        for key in (code, abb, name):
             years_of.setdefault(key, []).append(int(row_year))
         if int(row_year) == year:
             in_year.append((line, row))
@@ -210,17 +291,11 @@ def _select(table: CsvTable, year: int, tokens: Sequence[str]) -> list[_Selected
 
     chosen: list[_Selected] = []
     for token in tokens:
-        by_code = token.strip().isdigit()
-        key = cell_code(token) if by_code else token.strip().upper()
-        matches = [
-            (line, row)
-            for line, row in in_year
-            if (cell_code(table.cell(row, "ccode")) if by_code else table.cell(row, "stateabb").upper()) == key
-        ]
+        matches = _matches(table, in_year, token)
         if not matches:
-            known = years_of.get(key)
-            hint = f" (the file has it for {min(known)}-{max(known)})" if known else ""
-            raise AdvisorError(f"state '{token}' not found in {year}{hint}", table.path)
+            text = token.strip()
+            key = cell_code(text) if text.isdigit() else text.upper()
+            raise _miss(table, in_year, token, year, years_of.get(key) or years_of.get(_folded(text)))
         if len(matches) > 1:
             raise AdvisorError(
                 f"state '{token}' has {len(matches)} rows for {year} (lines {', '.join(str(m[0]) for m in matches)})",

@@ -121,7 +121,7 @@ def test_the_library_is_a_sortable_table_with_prediction_and_agreement(qtbot, wi
     library = window.library
     assert library.table.model().rowCount() == len(list(CASES_DIR.glob("*.yaml")))
     headers = [library.proxy.headerData(c, Qt.Horizontal) for c in range(library.proxy.columnCount())]
-    assert headers == ["Case", "Year", "Predicted", "Observed", "Agreement"]
+    assert headers == ["Case", "Year", "Predicted", "Observed", "Agrees"]
     advisor = Advisor(kb)
     for row, path in enumerate(library.row_paths()):
         case = load_case(path, kb)
@@ -170,3 +170,53 @@ def test_the_proposition_data_needs_no_qt():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_a_class_folder_opens_with_the_agreement_of_evaluate_and_its_broken_files_listed(
+    qtbot, window, kb, prompts, tmp_path
+):
+    import shutil
+
+    from alliance_advisor.presentation.case import evaluation_summary
+    from alliance_advisor.rules.case import evaluate
+
+    for name in ("norway_1949.yaml", "finland_1948.yaml", "italy_1940.yaml"):
+        shutil.copy(CASES_DIR / name, tmp_path / name)
+    (tmp_path / "broken.yaml").write_text("answers: [1, 2\n")
+    window.show_library()
+    window.form.scroll_to_top()
+    opened = window.document.path if hasattr(window.document, "path") else None
+    prompts.folder = str(tmp_path)
+    window.actions_["case_folder"].trigger()
+    library = window.library
+    assert library.proxy.rowCount() == 4 and prompts.errors == []
+    texts = {library.row_texts(r)[0]: library.row_texts(r) for r in range(library.proxy.rowCount())}
+    broken = next(t for t in texts if t.startswith("Not read: broken.yaml"))
+    assert "\n" not in broken and str(tmp_path) not in broken
+    good = tmp_path / "good"
+    good.mkdir()
+    for name in ("norway_1949.yaml", "finland_1948.yaml", "italy_1940.yaml"):
+        shutil.copy(CASES_DIR / name, good / name)
+    expected = evaluate(Advisor(kb), good)
+    assert f"agreement {expected['agree']}/{expected['cases']}" in library.status.text()
+    assert f"log score {expected['scores']['log_score']:.3f}" in library.status.text()
+    assert f"Brier {expected['scores']['brier']:.3f}" in library.status.text()
+    assert library.status.toolTip().splitlines()[0] == evaluation_summary(expected, kb)[0]
+    for row in expected["rows"]:
+        shown = next(t for t in texts.values() if t[0] == row["title"])
+        assert shown[2] == kb.response(row["predicted"]).label and shown[3] == kb.response(row["observed"]).label
+        assert shown[4] == (AGREES if row["agree"] else DIFFERS)
+    if opened is not None:
+        assert window.document.path == opened  # the case open stays open
+
+
+@pytest.mark.slow
+def test_a_folder_that_cannot_be_read_keeps_the_table_shown(qtbot, window, prompts, tmp_path):
+    window.show_library()
+    library = window.library
+    before = library.proxy.rowCount()
+    library.filter.setText("norway")
+    assert not library.open_folder(tmp_path / "missing")
+    assert len(prompts.errors) == 1 and "\n" not in prompts.errors[0]
+    assert library.filter.text() == "norway" and library.model.rowCount() >= before

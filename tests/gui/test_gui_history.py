@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from alliance_advisor.gui.history import DATA_KEY
 from alliance_advisor.presentation.history import observed_text
-from alliance_advisor.presentation.scenario import choice_text
+from alliance_advisor.presentation.scenario import choice_text, ranked_threat_text
 from alliance_advisor.rules.history import DATASETS, data_guide, missing_data
 from conftest import require_data
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
@@ -94,7 +94,9 @@ def test_a_state_drills_down_in_the_scenario_windows_wording(window, qtbot, kb, 
     text = history.detail.text()
     choice = history.result.states["germany"]
     assert choice.greatest_threat == "russia" and "austria_hungary" in choice.partners
-    assert choice_text(kb, history.result, choice) in text and "Threats, greatest first: Russia" in text
+    first = ranked_threat_text(history.result, choice.threats[0])
+    assert choice_text(kb, history.result, choice) in text and f"Threats, greatest first: {first}" in text
+    assert "Russia" in first
     assert observed_text(history.plain, "germany") in text and "Allied in 1915" in text
     assert history.diagram.selected == "germany" and history.threat_bars.rows
     selected = [history.choices.item(i.row(), 0).text() for i in history.choices.selectedIndexes()]

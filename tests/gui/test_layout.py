@@ -280,3 +280,44 @@ def test_the_windows_open_no_larger_than_the_available_screen(qtbot, app, window
         assert _fits_the_screen(scenario), f"{scenario.width()}x{scenario.height()}"
     finally:
         scenario.shutdown()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ((1024, 700), (1400, 900)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_library_columns_show_their_whole_text_without_scrolling_sideways(qtbot, app, window, size):
+    window.hide()
+    window.resize(*size)
+    window.show()
+    window.show_library()
+    settle(app)
+    library = window.library
+    header, metrics = library.table.horizontalHeader(), library.table.fontMetrics()
+    for column in range(1, library.model.columnCount()):
+        heading = header.fontMetrics().horizontalAdvance(library.model.headerData(column, Qt.Horizontal))
+        words = [w for r in range(library.model.rowCount()) for w in str(library.model.index(r, column).data()).split()]
+        widest = max(metrics.horizontalAdvance(w) for w in words)
+        assert header.sectionSize(column) >= max(heading, widest) + 8, (column, header.sectionSize(column))
+    used = sum(header.sectionSize(c) for c in range(library.model.columnCount()))
+    assert used <= library.table.viewport().width() + SLACK, "the table scrolls sideways"
+    assert header.sectionSize(0) >= library.TITLE_MIN
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ((1024, 700), (1400, 900)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_scenario_windows_explanation_and_rival_theories_have_room(qtbot, app, window, size):
+    scenario = window.open_scenario_path(str(ROOT / "knowledge" / "scenarios" / "europe_1949.yaml"))
+    try:
+        scenario.resize(*size)
+        qtbot.waitUntil(lambda: scenario.result is not None, timeout=60_000)
+        scenario.select_state("soviet_union")
+        settle(app)
+        pane = scenario.detail.parentWidget().parentWidget().parentWidget()  # the selected state's scroll area
+        assert pane.height() >= 180, pane.height()
+        rivals = scenario.rivals
+        rows = sum(rivals.rowHeight(r) for r in range(rivals.rowCount()))
+        assert rivals.rowCount() == 3 and rivals.minimumHeight() >= rows + rivals.horizontalHeader().height()
+        bars = scenario.threat_bars
+        metrics = bars.fontMetrics()
+        assert all(metrics.horizontalAdvance(r[0]) + 8 <= bars.label_width() for r in bars.rows)
+    finally:
+        scenario.shutdown()

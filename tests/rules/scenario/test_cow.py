@@ -414,3 +414,57 @@ def test_any_csv_text_gives_a_scenario_or_one_advisor_error(tmp_path, nmc_text, 
         assert "\n" not in str(error)
     else:
         assert yaml.safe_load(scenario_yaml(data)) == data
+
+
+# ------------------------------------------------------------------ naming a state
+def test_a_state_is_named_by_abbreviation_code_or_the_years_name(real):
+    by_abbreviation = scenario_from_cow(1948, ["UKG", "FRN", "RUS"], *real, MAPPING)
+    by_name = scenario_from_cow(1948, ["united kingdom", "France", "365"], *real, MAPPING)
+    assert by_name["states"] == by_abbreviation["states"]
+    assert by_name["neighbours"] == by_abbreviation["neighbours"]
+
+
+@pytest.mark.parametrize(
+    ("token", "nearest"),
+    [
+        ("UK", "United Kingdom is UKG"),  # initials, and a common short name
+        ("Britain", "United Kingdom is UKG"),
+        ("USSR", "Russia is RUS"),  # COW's name for the Soviet Union
+        ("Frnace", "France is FRN"),  # a typing slip
+        ("Polnad", "Poland is POL"),
+    ],
+)
+def test_a_miss_suggests_the_nearest_state_of_the_year(real, token, nearest):
+    error = refused(1948, ["FRN", token], *real, MAPPING, match=f"state '{token}' not found in 1948: ")
+    assert str(error).split(": ", 2)[-1].split("; ")[0] == nearest, str(error)
+
+
+def test_the_uk_in_1948_reads_as_the_issue_asks(real):
+    refused(1948, ["UK", "FRN"], *real, MAPPING, match="state 'UK' not found in 1948: United Kingdom is UKG")
+
+
+def test_a_state_of_other_years_says_which_and_still_suggests(real):
+    # West Germany (GFR) begins in 1955: in 1948 the file has it in other years only.
+    error = refused(1948, ["GFR", "FRN"], *real, MAPPING, match="state 'GFR' not found in 1948 (the file has it for")
+    assert "\n" not in str(error)
+
+
+def test_a_name_near_nothing_gets_no_suggestion(real):
+    error = refused(1948, ["FRN", "Qqqqqqqq"], *real, MAPPING, match="state 'Qqqqqqqq' not found in 1948")
+    assert str(error).endswith("not found in 1948")
+
+
+def test_the_command_says_the_nearest_state_in_one_line_and_exits_2(real):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "scenario-from-cow", "--year", "1948", "--states", "UK,FRN"]
+        + ["--nmc", str(real[0]), "--contiguity", str(real[1])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
+    assert "state 'UK' not found in 1948: United Kingdom is UKG" in proc.stderr

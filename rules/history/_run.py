@@ -70,15 +70,31 @@ class RunStats:
 # ------------------------------------------------------------------ one process's context
 _CONTEXT: dict[tuple[str, str], Any] = {}
 _DATA: dict[str, HistoryData] = {}
+_DATA_STAMP: dict[str, str] = {}
 _DATA_LOCK = threading.Lock()  # the app reads the data on its worker and, for a scenario, its GUI thread
 
 
+def _files_stamp(folder: str) -> str:
+    """The data files' sizes and modification times: a file changed, the data are read again."""
+    parts = []
+    for d in DATASETS:
+        try:
+            st = os.stat(os.path.join(folder, d.path))
+            parts.append(f"{d.key}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{d.key}:missing")
+    return ";".join(parts)
+
+
 def history_data(data_dir: str | os.PathLike[str]) -> HistoryData:
-    """The data of the folder, read once per process (about two seconds) and kept."""
+    """The data of the folder, read once per process (about two seconds) and kept while
+    its files are unchanged."""
     key = os.path.abspath(os.fspath(data_dir))
+    stamp = _files_stamp(key)
     with _DATA_LOCK:
-        if key not in _DATA:
+        if key not in _DATA or _DATA_STAMP.get(key) != stamp:
             _DATA[key] = read_history_data(data_dir)
+            _DATA_STAMP[key] = stamp
         return _DATA[key]
 
 
@@ -93,8 +109,11 @@ def history_context(data_dir: str, knowledge_dir: str | None) -> tuple[HistoryDa
 
         kb = load_knowledge(knowledge_dir)
         _CONTEXT[key] = (history_data(data_dir), load_history_mapping(kb), ScenarioEngine(Advisor(kb)))
-    context: tuple[HistoryData, HistoryMapping, Any] = _CONTEXT[key]
-    return context
+    data, mapping, engine = _CONTEXT[key]
+    fresh = history_data(data_dir)  # the same object while the files are unchanged
+    if fresh is not data:
+        _CONTEXT[key] = (fresh, mapping, engine)
+    return fresh, mapping, engine
 
 
 def _mapping_for(mapping: HistoryMapping, variant: str) -> HistoryMapping:

@@ -323,7 +323,8 @@ def run_history(
             if progress is not None:
                 progress(done, len(tasks), task[1], time.monotonic() - start)
 
-        _compute(folder, knowledge_dir, seed, todo, finished, jobs=jobs, scheduler=scheduler)
+        where = _Where(folder=folder, knowledge_dir=knowledge_dir, seed=seed, jobs=jobs, scheduler=scheduler)
+        _compute(where, todo, finished)
         written = _metadata(data, mapping, _engine.kb.version, seed)
         for w in outputs:
             if w is not None:
@@ -378,21 +379,28 @@ def _stored_panel(store: Store, mapping_hash: str, seed: int, year: int) -> Call
     return load
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Where:
+    """Where and how the year-runs are computed."""
+
+    folder: str
+    knowledge_dir: str | None
+    seed: int
+    jobs: int
+    scheduler: str | None
+
+
 def _compute(
-    folder: str,
-    kdir: str | None,
-    seed: int,
+    where: _Where,
     todo: Sequence[tuple[str, int]],
     finished: Callable[[tuple[str, int], dict[str, Any], YearPanel | None], None],
-    *,
-    jobs: int,
-    scheduler: str | None,
 ) -> None:
     """Run the year-runs left: on a Dask cluster, in processes, or here."""
-    if scheduler:
-        _on_dask(scheduler, folder, kdir, seed, todo, finished)
-    elif jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+    folder, kdir, seed = where.folder, where.knowledge_dir, where.seed
+    if where.scheduler:
+        _on_dask(where.scheduler, folder, kdir, seed, todo, finished)
+    elif where.jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=where.jobs) as pool:
             futures = {pool.submit(year_run, folder, kdir, y, v, seed): (v, y) for v, y in todo}
             for fut in as_completed(futures):
                 finished(futures[fut], *fut.result())

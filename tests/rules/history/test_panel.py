@@ -237,41 +237,41 @@ HISTORY_CALLS = ("history_year", "history_scenario", "run_history", "year_scenar
 NOT_A_YEAR = "# not a history year"
 
 
+def _years_of(node):
+    """The history years one node of a test file names."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+        "run_history",
+        "_export",
+    ):
+        ints = [a.value for a in node.args if isinstance(a, ast.Constant) and type(a.value) is int]
+        return set(range(ints[0], ints[1] + 1)) if len(ints) >= 2 else set()
+    if isinstance(node, ast.List):
+        cells = [e.value if isinstance(e, ast.Constant) else None for e in node.elts]
+        if "--from" in cells and "--to" in cells:
+            a, b = cells[cells.index("--from") + 1], cells[cells.index("--to") + 1]
+            if isinstance(a, str) and isinstance(b, str):  # else built: its numbers are found apart
+                return set(range(int(a), int(b) + 1))
+        return set()
+    value = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(value, str) and value.isdigit() and len(value) == 4:
+        value = int(value)
+    return {value} if type(value) is int and 1816 <= value <= 2010 else set()  # not a history year
+
+
 def _history_years_in_tests():
     """Every year of 1816-2010 written in a test file that runs history (numbers, digit
     strings, and the ranges of run_history and of --from/--to); a line marked
     NOT_A_YEAR is skipped (a figure that is not a year the test runs)."""
     found = {}
     for path in sorted((ROOT / "tests").rglob("*.py")):
-        if "golden" in path.parts:
-            continue
         text = path.read_text(encoding="utf-8")
-        if not any(c in text for c in HISTORY_CALLS):
+        if "golden" in path.parts or not any(c in text for c in HISTORY_CALLS):
             continue
         skipped = {k + 1 for k, line in enumerate(text.splitlines()) if NOT_A_YEAR in line}
         years = found.setdefault(str(path.relative_to(ROOT)), set())
         for node in ast.walk(ast.parse(text)):
-            if getattr(node, "lineno", None) in skipped:
-                continue
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
-                "run_history",
-                "_export",
-            ):
-                ints = [a.value for a in node.args if isinstance(a, ast.Constant) and type(a.value) is int]
-                if len(ints) >= 2:
-                    years.update(range(ints[0], ints[1] + 1))
-            if isinstance(node, ast.List):
-                cells = [e.value if isinstance(e, ast.Constant) else None for e in node.elts]
-                if "--from" in cells and "--to" in cells:
-                    a, b = cells[cells.index("--from") + 1], cells[cells.index("--to") + 1]
-                    if isinstance(a, str) and isinstance(b, str):  # else built: its numbers are found apart
-                        years.update(range(int(a), int(b) + 1))
-            if isinstance(node, ast.Constant) and type(node.value) in (int, str):
-                value = node.value
-                if isinstance(value, str) and value.isdigit() and len(value) == 4:
-                    value = int(value)
-                if type(value) is int and 1816 <= value <= 2010:  # not a history year
-                    years.add(value)
+            if getattr(node, "lineno", None) not in skipped:
+                years |= _years_of(node)
     return found
 
 

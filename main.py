@@ -287,7 +287,15 @@ def _history_progress():
 def cmd_history(args):
     import time
 
-    from alliance_advisor.rules.history import FIRST_YEAR, LAST_YEAR, RunStats, data_guide, missing_data, run_history
+    from alliance_advisor.rules.history import (
+        FIRST_YEAR,
+        LAST_YEAR,
+        Exports,
+        RunStats,
+        data_guide,
+        missing_data,
+        run_history,
+    )
 
     if not args.data:
         raise _usage("--data DIR is required: the folder holding cow/ and history/")
@@ -314,6 +322,8 @@ def cmd_history(args):
         sensitivity_every=args.sensitivity_every,
         progress=_history_progress(),
         stats=stats,
+        exports=Exports(dyad_years=args.dyad_years, state_years=args.state_years),
+        evaluate=not args.no_evaluation,
     )
     if not sys.stderr.isatty():
         print(
@@ -513,6 +523,17 @@ def build_parser():
     )
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     p.add_argument("--record", metavar="FILE.md", help="also write the headline table as a stamped Markdown page")
+    p.add_argument(
+        "--dyad-years",
+        metavar="FILE",
+        help="write the graded dyad-year panel here (CSV, or Parquet by .parquet; metadata in FILE.json)",
+    )
+    p.add_argument(
+        "--state-years", metavar="FILE", help="write the state-year panel here (CSV, or Parquet by .parquet)"
+    )
+    p.add_argument(
+        "--no-evaluation", action="store_true", help="skip the out-of-sample evaluation (summary.evaluation)"
+    )
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("schema", help="print the JSON Schema of --format json output, or of a case or scenario file")

@@ -18,7 +18,9 @@ __getattr__, __dir__ = lazy_face(
         "Capital": ("._data", "Capital"),
         "DATASETS": ("._data", "DATASETS"),
         "Dispute": ("._data", "Dispute"),
+        "DYAD_COLUMNS": ("._panel", "DYAD_COLUMNS"),
         "ERAS": ("._run", "ERAS"),
+        "Exports": ("._run", "Exports"),
         "FIRST_YEAR": ("._data", "FIRST_YEAR"),
         "HELD_OUT_FROM": ("._run", "HELD_OUT_FROM"),
         "HistoryData": ("._data", "HistoryData"),
@@ -29,6 +31,13 @@ __getattr__, __dir__ = lazy_face(
         "REGIONS": ("._regions", "REGIONS"),
         "Region": ("._regions", "Region"),
         "RunStats": ("._run", "RunStats"),
+        "STATE_COLUMNS": ("._panel", "STATE_COLUMNS"),
+        "YearPanel": ("._panel", "YearPanel"),
+        "dispute_hostility": ("._build", "dispute_hostility"),
+        "held_out": ("._heldout", "held_out"),
+        "metadata_path": ("._export", "metadata_path"),
+        "tested_years": ("._heldout", "tested_years"),
+        "year_panel": ("._panel", "year_panel"),
         "Store": ("._store", "Store"),
         "THEORIES": ("._build", "THEORIES"),
         "capital_at": ("._data", "capital_at"),
@@ -50,7 +59,7 @@ __getattr__, __dir__ = lazy_face(
 )
 
 if TYPE_CHECKING:
-    from alliance_advisor.rules.history._build import THEORIES, year_scenario
+    from alliance_advisor.rules.history._build import THEORIES, dispute_hostility, year_scenario
     from alliance_advisor.rules.history._data import (
         DATASETS,
         FIRST_YEAR,
@@ -64,11 +73,15 @@ if TYPE_CHECKING:
         missing_data,
         read_history_data,
     )
+    from alliance_advisor.rules.history._export import metadata_path
+    from alliance_advisor.rules.history._heldout import held_out, tested_years
     from alliance_advisor.rules.history._mapping import HistoryMapping, load_history_mapping
+    from alliance_advisor.rules.history._panel import DYAD_COLUMNS, STATE_COLUMNS, YearPanel, year_panel
     from alliance_advisor.rules.history._regions import REGIONS, Region, region, region_of
     from alliance_advisor.rules.history._run import (
         ERAS,
         HELD_OUT_FROM,
+        Exports,
         HistoryRun,
         RunStats,
         history_context,
@@ -84,8 +97,10 @@ if TYPE_CHECKING:
 __all__ = [
     "Capital",
     "DATASETS",
+    "DYAD_COLUMNS",
     "Dispute",
     "ERAS",
+    "Exports",
     "FIRST_YEAR",
     "HELD_OUT_FROM",
     "HistoryData",
@@ -96,6 +111,7 @@ __all__ = [
     "Region",
     "Rivalry",
     "RunStats",
+    "STATE_COLUMNS",
     "Store",
     "THEORIES",
     "capital_at",
@@ -104,13 +120,19 @@ __all__ = [
     "history_data",
     "history_scenario",
     "history_year",
+    "held_out",
     "load_history_mapping",
+    "metadata_path",
     "missing_data",
     "read_history_data",
     "region",
     "region_of",
     "run_history",
     "summarise",
+    "tested_years",
+    "YearPanel",
+    "dispute_hostility",
+    "year_panel",
     "year_scenario",
     "year_task",
 ]

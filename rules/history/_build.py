@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from alliance_advisor.rules.history._data import DATASETS, HistoryData
+from alliance_advisor.rules.history._data import DATASETS, Dispute, HistoryData
 from alliance_advisor.rules.history._mapping import HistoryMapping
 from alliance_advisor.rules.scenario import ScenarioEngine, ScenarioResult, band_of, scenario_from_data, slug
 from alliance_advisor.rules.yamlio import as_node
@@ -59,6 +59,24 @@ def _ids(data: HistoryData, codes: Sequence[int]) -> dict[int, str]:
     return out
 
 
+def dispute_hostility(d: Dispute, year: int) -> int:
+    """The hostility a dispute-year shows as seen in ``year``: the file codes a dispute's
+    peak for all its years, so the peak is read only from the dispute's last year on
+    (by then it was reached); before, the dispute is known but at no hostility (0)."""
+    return d.b_hostility if 0 < d.ended <= year else 0
+
+
+def forced_pairs(data: HistoryData, year: int, mapping: HistoryMapping) -> set[tuple[int, int]]:
+    """(a, b): b, on the side that acted first, used force against a in a dispute of the
+    ``dispute_years`` up to the year, as the year could know it (:func:`dispute_hostility`)."""
+    out: set[tuple[int, int]] = set()
+    for y in range(year - mapping.dispute_years + 1, year + 1):
+        for d in data.mids.get(y, ()):
+            if d.b_initiator and dispute_hostility(d, year) >= mapping.hostility_at_least:
+                out.add((d.a, d.b))
+    return out
+
+
 def year_scenario(data: HistoryData, year: int, mapping: HistoryMapping) -> dict[str, Any]:
     """The year's system as a scenario dict, from the data up to the year only."""
     codes = members(data, year)
@@ -94,11 +112,7 @@ def year_scenario(data: HistoryData, year: int, mapping: HistoryMapping) -> dict
     )
     # Intentions: how a sees b.
     rivals = {_pair(r.a, r.b) for r in data.rivalries if r.start <= year <= r.end}
-    forced: set[tuple[int, int]] = set()  # (a, b): b initiated force against a in the window
-    for y in range(year - mapping.dispute_years + 1, year + 1):
-        for d in data.mids.get(y, ()):
-            if d.b_initiator and d.b_hostility >= mapping.hostility_at_least:
-                forced.add((d.a, d.b))
+    forced = forced_pairs(data, year, mapping)
     majors = {c for c, st, end in data.majors if st <= year <= end}
     at_war: set[Pair] = set()
     war_onsets = []
@@ -206,12 +220,14 @@ def _components(pairs: Iterable[Pair]) -> list[list[int]]:
 def new_treaties(
     data: HistoryData, year: int, mapping: HistoryMapping, codes: Iterable[int], allied: set[Pair]
 ) -> dict[int, set[Pair]]:
-    """ATOP treaties with a defence or offence pledge entered in the next ``onset_years``
-    years: atopid -> the pairs of its members in this year's system not allied now."""
+    """ATOP treaties (4.01 member level) with a defence or offence pledge entered the next
+    year, each scored once: atopid -> the pairs of its members in this year's system not
+    allied now. The 4.01 file only groups pairs into treaties; pairs and onsets come from
+    the 5.1 dyad-years."""
     inside = set(codes)
     by_treaty: dict[int, set[int]] = {}
     for t in data.treaties:
-        if t.pledge and year < t.entered <= year + mapping.onset_years and t.member in inside:
+        if t.pledge and t.entered == year + 1 and t.member in inside:
             by_treaty.setdefault(t.atopid, set()).add(t.member)
     out = {}
     for tid, mem in sorted(by_treaty.items()):
@@ -230,9 +246,7 @@ def compare_year(
     codes = sorted(code_of.values())
     allied = allied_pairs(data, year, mapping.alliance_kinds, codes)
     observed = allied_pairs(data, year + 1, mapping.alliance_kinds, codes)
-    onsets: set[Pair] = set()
-    for y in range(year + 1, year + mapping.onset_years + 1):
-        onsets |= allied_pairs(data, y, mapping.alliance_kinds, codes) - allied
+    onsets = observed - allied  # single-year: allied the next year, not in the year
     threat: set[Pair] = set()
     for sid, choice in result.states.items():
         for partner in choice.partners:

@@ -10,6 +10,7 @@ short, a cell that is not a number, a year outside the state system's range: one
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -150,6 +151,20 @@ DATASETS += (
         columns=("ccode", "capital", "stdate", "enddate", "lat", "lng"),
     ),
 )
+DEMOCRACY_CITATION = (
+    'Marquez, Xavier. 2016. "A Quick Method for Extending the Unified Democracy Scores." SSRN 2753830 '
+    "(its extension of Pemstein, Meserve and Melton's Unified Democracy Scores, xm_qudsest)."
+)
+DATASETS += (
+    Dataset(
+        key="democracy",
+        path="history/democracy-ccode-year.csv",
+        release="Democracy by state-year (V-Dem, Polity, Marquez's extended UDS), as bundled by peacesciencer",
+        where="the R package peacesciencer (ccode_democracy)",
+        citation=DEMOCRACY_CITATION,
+        columns=("ccode", "year", "xm_qudsest"),
+    ),
+)
 PEACESCIENCER_CITATION = (
     'Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science Research." '
     "*Conflict Management and Peace Science* 39(6): 755-779."
@@ -178,7 +193,7 @@ def data_guide(folder: str | os.PathLike[str], missing: Sequence[Dataset]) -> st
         "  DIR/cow/      nmc-7.0.csv contiguity-3.2.csv states-2016.csv major-powers-2016.csv",
         "  DIR/history/  atop-5.1-dyad-year.csv atop-4.01-member-level.csv td-rivalries-2012.csv",
         "                gml-mid-2.2.1-directed-dispute-year.csv cow-interstate-war-4.0-dyad-year.csv",
-        "                cow-capitals-2024.csv",
+        "                cow-capitals-2024.csv democracy-ccode-year.csv",
     ]
     return "\n".join(lines) + "\n"
 
@@ -202,7 +217,10 @@ class Dispute:
     b: int
     year: int
     b_initiator: bool  # b on the side that acted first
-    b_hostility: int  # b's hostility level (1-5)
+    b_hostility: int  # b's hostility level (1-5), coded for the whole dispute (its peak)
+    # The dispute's last year in the file (0: still running as far as the data read go).
+    # The hostility is the dispute's peak, so it may be read only from this year on.
+    ended: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -266,6 +284,7 @@ class HistoryData:
     mids: dict[int, tuple[Dispute, ...]]  # year -> directed dispute-years
     wars: dict[int, tuple[WarDyad, ...]]  # year -> war dyads ongoing
     capitals: dict[int, tuple[Capital, ...]] = field(default_factory=dict)  # code -> its capitals, oldest first
+    democracy: dict[int, dict[int, float]] = field(default_factory=dict)  # year -> code -> xm_qudsest
     digests: dict[str, str] = field(default_factory=dict)  # data set key -> sha256 (first 16)
 
     def until(self, year: int) -> HistoryData:
@@ -283,7 +302,12 @@ class HistoryData:
                 if t.entered <= year
             ),
             rivalries=tuple(replace(r, end=min(r.end, year)) for r in self.rivalries if r.start <= year),
-            mids={y: v for y, v in self.mids.items() if y <= year},
+            mids={
+                y: tuple(d if d.ended <= year else replace(d, ended=0) for d in v)
+                for y, v in self.mids.items()
+                if y <= year
+            },
+            democracy={y: v for y, v in self.democracy.items() if y <= year},
             wars={y: v for y, v in self.wars.items() if y <= year},
             membership=tuple((c, s, min(e, year)) for c, s, e in self.membership if s <= year),
             majors=tuple((c, s, min(e, year)) for c, s, e in self.majors if s <= year),
@@ -498,8 +522,13 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
             )
         )
 
+    ends: dict[int, int] = {}
+    for dispute_years in mids.values():
+        for dy in dispute_years:
+            ends[dy.dispnum] = max(ends.get(dy.dispnum, 0), dy.year)
     capitals = _capitals(tables["capitals"])
     return HistoryData(
+        democracy=_democracy(tables["democracy"]),
         folder=os.fspath(folder),
         capitals=capitals,
         names=names,
@@ -510,7 +539,7 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
         atop=atop,
         treaties=tuple(treaties),
         rivalries=tuple(rivalries),
-        mids={y: tuple(v) for y, v in mids.items()},
+        mids={y: tuple(replace(dy, ended=ends[dy.dispnum]) for dy in v) for y, v in mids.items()},
         wars={y: tuple(v) for y, v in wars.items()},
         digests=digests,
     )
@@ -539,3 +568,19 @@ def _capitals(t: CsvTable) -> dict[int, tuple[Capital, ...]]:
             Capital(ccode=c, name=name, start=span[0], end=span[1], lat=coords[0], lng=coords[1])
         )
     return {c: tuple(sorted(v, key=lambda x: x.start)) for c, v in out.items()}
+
+
+def _democracy(t: CsvTable) -> dict[int, dict[int, float]]:
+    """Marquez's extended UDS by year and state; a blank cell is no figure."""
+    out: dict[int, dict[int, float]] = {}
+    for line, (code, year, score) in _rows(t, ("ccode", "year", "xm_qudsest")):
+        if not score.strip() or score.strip().upper() == "NA":
+            continue
+        try:
+            value = float(score)  # a scale centred on 0: negative figures are real
+        except ValueError:
+            raise AdvisorError(f"xm_qudsest {score!r} is not a number", t.path, line) from None
+        if not math.isfinite(value):
+            raise AdvisorError(f"xm_qudsest {score!r} is not a finite number", t.path, line)
+        out.setdefault(_year(year, "year", t.path, line), {})[_ccode(code, "ccode", t.path, line)] = value
+    return out

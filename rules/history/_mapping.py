@@ -33,7 +33,6 @@ class HistoryMapping:
     hostility_at_least: int
     early_war_years: int
     alliance_kinds: tuple[int, ...]  # indices into ALLIANCE_KINDS
-    onset_years: int
     variants: dict[str, tuple[Any, Any]]
     raw: dict[str, Any]  # the section as declared (for the JSON and the hash)
     derivation_version: str
@@ -146,7 +145,6 @@ def load_history_mapping(kb: KnowledgeBase) -> HistoryMapping:
         hostility_at_least=0,
         early_war_years=whole("early_war_years", 1, 50),
         alliance_kinds=tuple(ALLIANCE_KINDS.index(k) for k in kinds),
-        onset_years=whole("onset_years", 1, 20),
         variants=variants,
         raw=raw,
         derivation_version=load_derivation(kb).version,

@@ -30,8 +30,11 @@ from alliance_advisor.rules.history._data import (
     HistoryData,
     read_history_data,
 )
+from alliance_advisor.rules.history._export import PanelWriter, writers
+from alliance_advisor.rules.history._heldout import held_out
 from alliance_advisor.rules.history._mapping import HistoryMapping, load_history_mapping
-from alliance_advisor.rules.history._store import Store
+from alliance_advisor.rules.history._panel import YearPanel, year_panel
+from alliance_advisor.rules.history._store import Store, data_hash, program_version
 from alliance_advisor.rules.kb import KnowledgeBase
 
 ERAS = ((1816, 1870), (1871, 1918), (1919, 1945), (1946, 1989), (1990, 2010))
@@ -43,6 +46,21 @@ class HistoryRun(dict[str, Any]):
     """A history run's JSON object (a dict), typed so the reports' export entry knows it."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class Exports:
+    """The panel's exports asked for (CSV, or Parquet by the .parquet extension)."""
+
+    dyad_years: str | os.PathLike[str] | None = None
+    state_years: str | os.PathLike[str] | None = None
+
+
+DATA_NOTE = (
+    "Pairs, alliances and onsets come from the ATOP 5.1 dyad-years; the ATOP 4.01 member-level file serves only "
+    "to group newly allied pairs into treaties (treaty recall, the panel's treaty column). A dispute's hostility "
+    "(coded by the MID file for the whole dispute) is read only from the dispute's last year on."
+)
+
+
 @dataclass
 class RunStats:
     computed: list[tuple[str, int]] = field(default_factory=list)  # (variant, year) computed in this run
@@ -52,15 +70,31 @@ class RunStats:
 # ------------------------------------------------------------------ one process's context
 _CONTEXT: dict[tuple[str, str], Any] = {}
 _DATA: dict[str, HistoryData] = {}
+_DATA_STAMP: dict[str, str] = {}
 _DATA_LOCK = threading.Lock()  # the app reads the data on its worker and, for a scenario, its GUI thread
 
 
+def _files_stamp(folder: str) -> str:
+    """The data files' sizes and modification times: a file changed, the data are read again."""
+    parts = []
+    for d in DATASETS:
+        try:
+            st = os.stat(os.path.join(folder, d.path))
+            parts.append(f"{d.key}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{d.key}:missing")
+    return ";".join(parts)
+
+
 def history_data(data_dir: str | os.PathLike[str]) -> HistoryData:
-    """The data of the folder, read once per process (about two seconds) and kept."""
+    """The data of the folder, read once per process (about two seconds) and kept while
+    its files are unchanged."""
     key = os.path.abspath(os.fspath(data_dir))
+    stamp = _files_stamp(key)
     with _DATA_LOCK:
-        if key not in _DATA:
+        if key not in _DATA or _DATA_STAMP.get(key) != stamp:
             _DATA[key] = read_history_data(data_dir)
+            _DATA_STAMP[key] = stamp
         return _DATA[key]
 
 
@@ -75,8 +109,11 @@ def history_context(data_dir: str, knowledge_dir: str | None) -> tuple[HistoryDa
 
         kb = load_knowledge(knowledge_dir)
         _CONTEXT[key] = (history_data(data_dir), load_history_mapping(kb), ScenarioEngine(Advisor(kb)))
-    context: tuple[HistoryData, HistoryMapping, Any] = _CONTEXT[key]
-    return context
+    data, mapping, engine = _CONTEXT[key]
+    fresh = history_data(data_dir)  # the same object while the files are unchanged
+    if fresh is not data:
+        _CONTEXT[key] = (fresh, mapping, engine)
+    return fresh, mapping, engine
 
 
 def _mapping_for(mapping: HistoryMapping, variant: str) -> HistoryMapping:
@@ -86,10 +123,15 @@ def _mapping_for(mapping: HistoryMapping, variant: str) -> HistoryMapping:
     return mapping.with_variant(name, json.loads(value))
 
 
-def year_task(data_dir: str, knowledge_dir: str | None, year: int, variant: str, seed: int) -> dict[str, Any]:
-    """One year (of one variant) as plain JSON data: the unit a process or a Dask worker runs."""
+def year_run(
+    data_dir: str, knowledge_dir: str | None, year: int, variant: str, seed: int
+) -> tuple[dict[str, Any], YearPanel | None]:
+    """One year (of one variant): its plain JSON data and, for the main run, its graded
+    panel (numpy columns: cheap to send from a worker). The unit a process or a Dask
+    worker runs."""
     data, mapping, engine = history_context(data_dir, knowledge_dir)
-    out, _result = run_year(data, year, _mapping_for(mapping, variant), engine, seed)
+    out, result = run_year(data, year, _mapping_for(mapping, variant), engine, seed)
+    panel = None if variant else year_panel(data, year, mapping, result)
     if variant:  # a variant's year keeps only its counts
         out = {
             "year": year,
@@ -98,7 +140,12 @@ def year_task(data_dir: str, knowledge_dir: str | None, year: int, variant: str,
             "treaties": out["treaties"],
         }
     loaded: dict[str, Any] = json.loads(json.dumps(out))
-    return loaded
+    return loaded, panel
+
+
+def year_task(data_dir: str, knowledge_dir: str | None, year: int, variant: str, seed: int) -> dict[str, Any]:
+    """One year (of one variant) as plain JSON data."""
+    return year_run(data_dir, knowledge_dir, year, variant, seed)[0]
 
 
 def history_year(
@@ -170,6 +217,48 @@ def _order(years: Sequence[int]) -> list[int]:
     return [y for y in years if y < HELD_OUT_FROM] + [y for y in years if y >= HELD_OUT_FROM]
 
 
+class _Panels:
+    """The main run's year panels, taken in year order as they finish (a finished year
+    waits for the years before it): streamed to the exports and, for the evaluation,
+    the at-risk rows (not allied) kept column by column."""
+
+    def __init__(self, years: Sequence[int], outputs: Sequence[PanelWriter | None], collect: bool) -> None:
+        self.order = sorted(years)
+        self.at = 0
+        self.pending: dict[int, YearPanel | Callable[[], YearPanel]] = {}
+        self.outputs = outputs
+        self.collect = collect
+        self.parts: dict[str, list[Any]] = {}
+
+    def add(self, year: int, panel: YearPanel | Callable[[], YearPanel]) -> None:
+        self.pending[year] = panel
+        while self.at < len(self.order) and self.order[self.at] in self.pending:
+            got = self.pending.pop(self.order[self.at])
+            self._take(got if isinstance(got, YearPanel) else got())
+            self.at += 1
+
+    def _take(self, panel: YearPanel) -> None:
+        dyads, states = self.outputs
+        if dyads is not None:
+            dyads.write(panel.year, panel.dyads)
+        if states is not None:
+            states.write(panel.year, panel.states)
+        if self.collect:
+            risk = panel.dyads["allied"] == 0
+            for k, v in panel.dyads.items():
+                self.parts.setdefault(k, []).append(v[risk])
+
+    def at_risk(self) -> dict[str, Any]:
+        """The at-risk rows of every year, one array per column (each column's pieces
+        freed as it is joined, so the panel is held once)."""
+        import numpy as np
+
+        out = {}
+        for k in list(self.parts):
+            out[k] = np.concatenate(self.parts.pop(k))
+        return out
+
+
 def run_history(
     data_dir: str | os.PathLike[str],
     first: int = FIRST_YEAR,
@@ -183,8 +272,11 @@ def run_history(
     sensitivity_every: int = 5,
     progress: Progress | None = None,
     stats: RunStats | None = None,
+    exports: Exports | None = None,
+    evaluate: bool = True,
 ) -> HistoryRun:
-    """The history run's JSON object for the years ``first``-``last``."""
+    """The history run's JSON object for the years ``first``-``last``; with ``exports``,
+    the graded panel written year by year; with ``evaluate``, ``summary.evaluation``."""
     folder = os.fspath(data_dir)
     if not FIRST_YEAR <= first <= last <= LAST_YEAR:
         raise AdvisorError(f"years {first}-{last}: the run covers {FIRST_YEAR}-{LAST_YEAR} (--from <= --to)")
@@ -199,7 +291,11 @@ def run_history(
                 variants.append(_mapping_for(mapping, "").with_variant(key, value).variant or "")
         sample = [y for y in years if (y - first) % sensitivity_every == 0]
         tasks += [(v, y) for v in variants for y in sample]
-    store = Store(db, _engine.kb.version) if db is not None else None
+    stamps = {"data_hash": data_hash(data.digests), "program_version": program_version()}
+    store = Store(db, _engine.kb.version, **stamps) if db is not None else None
+    exports = exports or Exports()
+    outputs = writers(exports.dyad_years, exports.state_years, mapping.hash)
+    panels = _Panels(years, outputs, evaluate)
     results: dict[tuple[str, int], dict[str, Any]] = {}
     try:
         if store is not None:
@@ -208,35 +304,139 @@ def run_history(
                     if (variant, year) in set(tasks):
                         results[(variant, year)] = r
             stats.resumed = len(results)
+            for v, y in sorted(results):
+                if not v:
+                    panels.add(y, _stored_panel(store, mapping.hash, seed, y))
         todo = [t for t in tasks if t not in results]
         start = time.monotonic()
         done = len(results)
 
-        def finished(task: tuple[str, int], r: dict[str, Any]) -> None:
+        def finished(task: tuple[str, int], r: dict[str, Any], panel: YearPanel | None) -> None:
             nonlocal done
             results[task] = r
             stats.computed.append(task)
             if store is not None:
-                store.write(mapping.hash, seed, task[0], r)
+                store.write(mapping.hash, seed, task[0], r, panel.to_bytes() if panel is not None else None)
+            if panel is not None:
+                panels.add(task[1], panel)
             done += 1
             if progress is not None:
                 progress(done, len(tasks), task[1], time.monotonic() - start)
 
-        kdir = knowledge_dir
-        if scheduler:
-            _on_dask(scheduler, folder, kdir, seed, todo, finished)
-        elif jobs > 1 and len(todo) > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(year_task, folder, kdir, y, v, seed): (v, y) for v, y in todo}
-                for fut in as_completed(futures):
-                    finished(futures[fut], fut.result())
-        else:
-            for v, y in todo:
-                finished((v, y), year_task(folder, kdir, y, v, seed))
+        where = _Where(folder=folder, knowledge_dir=knowledge_dir, seed=seed, jobs=jobs, scheduler=scheduler)
+        _compute(where, todo, finished)
+        written = _metadata(data, mapping, _engine.kb.version, seed)
+        for w in outputs:
+            if w is not None:
+                w.close(written)
+    except BaseException:
+        for w in outputs:
+            if w is not None:
+                w.abandon()
+        raise
     finally:
         if store is not None:
             store.close()
     main = {y: results[("", y)] for y in sorted(years)}
+    summary = {"years": [first, last], **_summary(main, results, variants, tasks)}
+    summary["sensitivity"]["every"] = sensitivity_every
+    truly = held_out(_engine.kb.directory, mapping.raw, range(max(first, HELD_OUT_FROM), last + 1))
+    if summary["held_out"] is not None:
+        summary["held_out"] |= {"to": last, "mapping_frozen": mapping.frozen, **truly}
+    if evaluate:
+        from alliance_advisor.rules.history._evaluation import evaluate_panel
+
+        summary["evaluation"] = evaluate_panel(
+            panels.at_risk(), held_out_from=HELD_OUT_FROM, eras=ERAS, seed=seed, clean_years=truly["clean_years"]
+        )
+    return HistoryRun(
+        {
+            "kind": "history",
+            "knowledge_version": _engine.kb.version,
+            "summary": summary,
+            "years": {str(y): r for y, r in main.items()},
+            "mapping": mapping.to_dict(),
+            "data": {
+                "files": [
+                    {"path": d.path, "release": d.release, "sha256": data.digests.get(d.key), "citation": d.citation}
+                    for d in DATASETS
+                ],
+                "extracted_with": PEACESCIENCER_CITATION,
+                "note": DATA_NOTE,
+            },
+            "seed": seed,
+        }
+    )
+
+
+def _stored_panel(store: Store, mapping_hash: str, seed: int, year: int) -> Callable[[], YearPanel]:
+    def load() -> YearPanel:
+        blob = store.panel(mapping_hash, seed, year)
+        if blob is None:
+            raise AdvisorError(f"year {year} has no panel in the results database; name a new --db file", store.path)
+        return YearPanel.from_bytes(blob)
+
+    return load
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Where:
+    """Where and how the year-runs are computed."""
+
+    folder: str
+    knowledge_dir: str | None
+    seed: int
+    jobs: int
+    scheduler: str | None
+
+
+def _compute(
+    where: _Where,
+    todo: Sequence[tuple[str, int]],
+    finished: Callable[[tuple[str, int], dict[str, Any], YearPanel | None], None],
+) -> None:
+    """Run the year-runs left: on a Dask cluster, in processes, or here."""
+    folder, kdir, seed = where.folder, where.knowledge_dir, where.seed
+    if where.scheduler:
+        _on_dask(where.scheduler, folder, kdir, seed, todo, finished)
+    elif where.jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=where.jobs) as pool:
+            futures = {pool.submit(year_run, folder, kdir, y, v, seed): (v, y) for v, y in todo}
+            for fut in as_completed(futures):
+                finished(futures[fut], *fut.result())
+    else:
+        for v, y in todo:
+            finished((v, y), *year_run(folder, kdir, y, v, seed))
+
+
+def _metadata(data: HistoryData, mapping: HistoryMapping, knowledge_version: str, seed: int) -> dict[str, Any]:
+    """What every export's metadata file carries besides its own columns and rows."""
+    from alliance_advisor.rules.version import APP_NAME, app_version
+
+    return {
+        "program": {"name": APP_NAME, "version": app_version(), "build": program_version()},
+        "knowledge_version": knowledge_version,
+        "mapping": mapping.to_dict(),
+        "seed": seed,
+        "data": [
+            {"path": d.path, "release": d.release, "sha256": data.digests.get(d.key), "citation": d.citation}
+            for d in DATASETS
+        ],
+        "data_note": DATA_NOTE,
+        "cite": (
+            f"{APP_NAME} {app_version()}, history panel (mapping {mapping.hash}, knowledge base {knowledge_version}); "
+            "and every data set listed under data, with its citation. Extracted with: " + PEACESCIENCER_CITATION
+        ),
+    }
+
+
+def _summary(
+    main: dict[int, dict[str, Any]],
+    results: dict[tuple[str, int], dict[str, Any]],
+    variants: Sequence[str],
+    tasks: Sequence[tuple[str, int]],
+) -> dict[str, Any]:
+    """The scores: pooled, by era, held out, and under the declared variants."""
     dev = [r for y, r in main.items() if y < HELD_OUT_FROM]
     held = [r for y, r in main.items() if y >= HELD_OUT_FROM]
     by_era: dict[str, Any] = {}
@@ -253,35 +453,18 @@ def run_history(
             s = summarise([results[(v, y)] for y in sample])["threat"]
             sensitivity.append({"variant": v, "years": len(sample), **_headline(s)})
     summary: dict[str, Any] = {
-        "years": [first, last],
         "theories": summarise(main.values()),
+        "theories_note": (
+            "Secondary: hard-prediction precision, recall and F1 of each theory's pairs, on single-year onsets and "
+            "on treaties entered the next year (each scored once); the field's measures are in evaluation."
+        ),
         "development": summarise(dev) if dev else None,
         "by_era": by_era,
-        "sensitivity": {"theory": "threat", "every": sensitivity_every, "rows": sensitivity},
+        "sensitivity": {"theory": "threat", "rows": sensitivity},
     }
     # Held out: computed last, reported as it comes out.
-    summary["held_out"] = (
-        {"from": HELD_OUT_FROM, "to": last, "mapping_frozen": mapping.frozen, "theories": summarise(held)}
-        if held
-        else None
-    )
-    return HistoryRun(
-        {
-            "kind": "history",
-            "knowledge_version": _engine.kb.version,
-            "summary": summary,
-            "years": {str(y): r for y, r in main.items()},
-            "mapping": mapping.to_dict(),
-            "data": {
-                "files": [
-                    {"path": d.path, "release": d.release, "sha256": data.digests.get(d.key), "citation": d.citation}
-                    for d in DATASETS
-                ],
-                "extracted_with": PEACESCIENCER_CITATION,
-            },
-            "seed": seed,
-        }
-    )
+    summary["held_out"] = {"from": HELD_OUT_FROM, "theories": summarise(held)} if held else None
+    return summary
 
 
 def _headline(entry: dict[str, Any]) -> dict[str, Any]:
@@ -295,7 +478,7 @@ def _on_dask(
     kdir: str | None,
     seed: int,
     todo: Sequence[tuple[str, int]],
-    finished: Callable[[tuple[str, int], dict[str, Any]], None],
+    finished: Callable[[tuple[str, int], dict[str, Any], YearPanel | None], None],
 ) -> None:
     """Send the years to an existing Dask distributed cluster (its own scheduler)."""
     try:
@@ -310,10 +493,10 @@ def _on_dask(
     try:
         futures = {}
         for v, y in todo:
-            fut = client.submit(year_task, folder, kdir, y, v, seed, pure=False)
+            fut = client.submit(year_run, folder, kdir, y, v, seed, pure=False)
             futures[fut] = (v, y)
         for fut in dask_completed(list(futures)):  # type: ignore[no-untyped-call]
-            finished(futures[fut], fut.result())
+            finished(futures[fut], *fut.result())
     finally:
         client.close()  # type: ignore[no-untyped-call]
 

@@ -219,17 +219,20 @@ def blocked_reasons(kb: KnowledgeBase, blocked: Any, said: set[str]) -> list[str
             out.append(f"{listed([r for r, _ in rules])} did not fire.")
             continue
         is_ = "unknown" if value == "unknown" else kb.level_label(fact, value)
-        needs = {n for _, n in rules}
-        if len(needs) == 1:
-            verb = "needs" if len(rules) == 1 else "need"
-            rules_text = f"{listed([r for r, _ in rules])} {verb} {needs.pop()}"
-        else:
-            rules_text = ", ".join(f"{r} needs {n}" if i == 0 else f"{r} {n}" for i, (r, n) in enumerate(rules))
         name = kb.fact_label(fact)
         head = f"Also {name[:1].lower()}{name[1:]}" if fact in said else f"{name[:1].upper()}{name[1:]} is {is_}"
         said.add(fact)
-        out.append(f"{head}: {rules_text}.")
+        out.append(f"{head}: {_rules_need(rules)}.")
     return out
+
+
+def _rules_need(rules: list[tuple[str, str]]) -> str:
+    """'C2-A and C2-B need no or doubtful', or 'R7-A needs no, R7-B no or doubtful'."""
+    levels = {needs for _, needs in rules}
+    if len(levels) == 1:
+        verb = "needs" if len(rules) == 1 else "need"
+        return f"{listed([rule for rule, _ in rules])} {verb} {levels.pop()}"
+    return ", ".join(f"{rule} needs {needs}" if n == 0 else f"{rule} {needs}" for n, (rule, needs) in enumerate(rules))
 
 
 # ------------------------------------------------------------------- explain

@@ -135,8 +135,10 @@ def cmd_analyze(args):
         from alliance_advisor.app.export import write
 
         result = advisor.analyze(cases[0], world=args.world, extras=True)
-        write(result, args.output, args.format, paper=args.paper)
+        write(result, args.output, args.format, paper=args.paper, length=args.report or "full")
         return 0
+    if args.report is not None:
+        raise _usage(f"--report takes a report (--format md, html or pdf), not {args.format}")
     results = [advisor.analyze(case, world=args.world, extras=True) for case in cases]
     if args.format == "json":
         from alliance_advisor.app.export import json_data, json_text
@@ -440,6 +442,14 @@ def build_parser():
         "by default its own (theory.yaml: walt, where Walt's conditions decide)",
     )
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
+    p.add_argument(
+        "--report",
+        choices=("full", "brief"),
+        default=None,
+        help="with an md, html or pdf report: full (default: the summary, what-if, worlds and analogues, "
+        "the rule tables in an appendix) or brief (two pages: the verdict and how sure, what the state did, "
+        "the chain, the propositions with pages, what would change it)",
+    )
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("evaluate", help="agreement of predictions with observed responses")

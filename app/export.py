@@ -32,8 +32,31 @@ FORMATS = {
 PAPERS = ("a4", "letter")
 # File name extension -> format: the name the user gives decides what is written.
 EXTENSIONS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".json": "json"}
+# How long a report is: 'full' (every section, the rule tables in an appendix) or
+# 'brief' (two pages: the verdict, the chain, what would change it); a kind without a
+# brief report refuses 'brief'. The label is the app's.
+LENGTHS = {"full": "Full report", "brief": "Brief report (two pages)"}
 # What was really written, for the app's status message.
 FORMAT_NAMES = {"html": "an HTML report", "pdf": "a PDF report", "md": "a Markdown report", "json": "a JSON result"}
+BRIEF_NAMES = {"html": "a brief HTML report", "pdf": "a brief PDF report", "md": "a brief Markdown report"}
+
+
+def _dialog_filters() -> dict[str, tuple[str, str]]:
+    filters: dict[str, tuple[str, str]] = {}
+    for fmt, text in FORMATS.items():
+        if fmt not in BRIEF_NAMES:
+            filters[text] = (fmt, "full")
+            continue
+        kind, pattern = text.split(" report ")
+        filters[f"{kind} full report {pattern}"] = (fmt, "full")
+        filters[f"{kind} brief report, two pages {pattern}"] = (fmt, "brief")
+    return filters
+
+
+# The app's Export dialog: each filter -> (format, length). The name typed decides the
+# format; the filter chosen decides the length, Brief or Full (and the format of a name
+# that has no extension we know).
+DIALOG_FILTERS = _dialog_filters()
 
 
 def format_for_path(path: str | os.PathLike[str]) -> str | None:
@@ -49,6 +72,8 @@ class Kind:
     # (result, fmt, path, paper) -> the report as blocks, told where it goes (md/html/pdf)
     report: Callable[[Any, str, str, str], Report]
     data: Callable[[Any], dict[str, Any]]  # result -> its JSON, as plain data
+    # (result, fmt, path, paper) -> the brief report as blocks; None: the kind has none
+    brief: Callable[[Any, str, str, str], Report] | None = None
 
 
 _KINDS: dict[type, Kind] = {}
@@ -66,7 +91,7 @@ def _register_builtin() -> None:
     from alliance_advisor.rules.history import HistoryRun
     from alliance_advisor.rules.scenario import ScenarioResult
 
-    register(Result, Kind("a case analysis", _case_report, result_json))
+    register(Result, Kind("a case analysis", _case_report, result_json, _case_brief))
     register(ScenarioResult, Kind("a scenario run", _scenario_report, scenario_json))
     register(HistoryRun, Kind("a history run", _history_report, dict))
 
@@ -77,6 +102,12 @@ def _case_report(result: Any, fmt: str, path: str, paper: str) -> Report:
     from alliance_advisor.reports.case import Output, report_blocks
 
     return report_blocks(result, output=Output(fmt, os.path.basename(path), paper))
+
+
+def _case_brief(result: Any, fmt: str, path: str, paper: str) -> Report:
+    from alliance_advisor.reports.case import Output, brief_blocks
+
+    return brief_blocks(result, output=Output(fmt, os.path.basename(path), paper, "brief"))
 
 
 def _scenario_report(result: Any, fmt: str, path: str, paper: str) -> Report:
@@ -101,9 +132,12 @@ def kind_of(result: object) -> Kind:
     raise ExportError(f"cannot export a {type(result).__name__}: no report is registered for it")
 
 
-def write(result: object, path: str | os.PathLike[str], fmt: str | None = None, paper: str = "a4") -> None:
+def write(
+    result: object, path: str | os.PathLike[str], fmt: str | None = None, paper: str = "a4", length: str = "full"
+) -> None:
     """Write ``result`` (a case's Result, a ScenarioResult, ...) to ``path`` in ``fmt``
-    (a key of FORMATS; by default the one the path's extension names).
+    (a key of FORMATS; by default the one the path's extension names), ``length`` long
+    (a key of LENGTHS; JSON is always whole).
 
     Every file is written atomically; on any failure ExportError (naming the path)
     is raised and no file of the report is left behind, complete or not.
@@ -115,13 +149,18 @@ def write(result: object, path: str | os.PathLike[str], fmt: str | None = None, 
         raise ExportError(f"unknown report format '{fmt}' (expected {', '.join(FORMATS)})", path)
     if paper not in PAPERS:
         raise ExportError(f"unknown paper size '{paper}' (expected {', '.join(PAPERS)})", path)
+    if length not in LENGTHS:
+        raise ExportError(f"unknown report length '{length}' (expected {', '.join(LENGTHS)})", path)
     kind = kind_of(result)
     if fmt == "json":
         atomic_write_text(path, json_text(kind.data(result)))
-    else:
-        from alliance_advisor.reports.writing import write_blocks
+        return
+    build = kind.report if length == "full" else kind.brief
+    if build is None:
+        raise ExportError(f"{kind.name} has no {length} report (only a full one)", path)
+    from alliance_advisor.reports.writing import write_blocks
 
-        write_blocks(kind.report(result, fmt, path, paper), fmt, path, paper)
+    write_blocks(build(result, fmt, path, paper), fmt, path, paper)
 
 
 def json_data(result: object) -> dict[str, Any]:

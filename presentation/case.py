@@ -11,25 +11,28 @@ import textwrap
 import time
 from typing import Any
 
-from alliance_advisor.presentation.citations import merge_citations
 from alliance_advisor.presentation.grammar import counted, plural
 from alliance_advisor.presentation.wording import (
     NO_RUNNER_UP,
     after_the_coalition_text,
     certainty_text,
     conflict_text,
-    failure_text,
+    decisive_propositions,
     listed,
+    match_text,
     next_questions_text,
     no_verdict_text,
     percent,
+    proposition_pages_text,
     qualifiers,
     response_label,
+    rests_on_text,
     signed,
     stage_table,
+    threat_points_text,
     tie_note,
-    why_not_stage_detail,
-    why_not_summary,
+    whatif_texts,
+    why_not_stage_text,
 )
 from alliance_advisor.rules.case import Result
 from alliance_advisor.rules.kb import KnowledgeBase
@@ -43,86 +46,193 @@ def _wrapped(lead: str, text: str, width: int = 96) -> list[str]:
 
 
 def render_text(result: Result) -> str:
+    """A case's analysis for the terminal, in the order a student reads it: the verdict
+    and how sure it is, what the state did and whether that matched, the chain of stages
+    and the propositions it turns on (with pages), what would change it, the three
+    worlds, the analogues, and why not the others (each point once). The rules in firing
+    order are in --format json and the full report's appendix."""
     kb = result.kb
     assert kb is not None
+    lines = _heading_lines(result)
+    lines += _verdict_lines(kb, result)
+    lines += _record_lines(kb, result)
+    lines += _chain_lines(kb, result)
+    lines += _section("What would change it (one answer changed, all else equal)", whatif_texts(kb, result))
+    lines += _section("Three worlds (which hypotheses hold)", _world_texts(result))
+    lines += _section("Historical analogues (the recorded cases most like this one)", _analogue_texts(kb, result))
+    lines += _why_not_lines(kb, result)
+    if result.conflicts:
+        lines += ["", "Conflicts in the knowledge base: " + "; ".join(conflict_text(c) for c in result.conflicts)]
+    return "\n".join(lines) + "\n"
+
+
+LEAD = " " * 14  # the indent of a continued line of the summary (after 'Threat level: ')
+
+
+def _heading_lines(result: Result) -> list[str]:
     case = result.case
-    lines = []
     heading = case.title or "Untitled case"
     if case.year:
         heading += f" ({case.year})"
-    lines.append(heading)
-    lines.append("=" * len(heading))
+    lines = [heading, "=" * len(heading)]
     if case.state or case.threat:
         lines.append(f"{case.state or '?'} facing {case.threat or '?'}")
-    lines.append("")
+    return lines + [""]
+
+
+def _verdict_lines(kb: KnowledgeBase, result: Result) -> list[str]:
+    """The verdict, how sure it is, the margin and the threat level."""
+    lines = []
     if result.verdict:
         lines.append(f"Verdict:      {result.verdict_label} ({result.verdict})")
-        lines.append(f"              {kb.response(result.verdict).meaning}")
-        after = after_the_coalition_text(kb, result)
-        if after:
-            lines += _wrapped("              ", after)
-        if result.tie:
-            lines.append(f"              {tie_note(kb, result)}")
+        lines += _wrapped(LEAD, kb.response(result.verdict).meaning)
+        lines += _wrapped(LEAD, after_the_coalition_text(kb, result) or "")
+        lines += _wrapped(LEAD, tie_note(kb, result))
     else:
         lines += _wrapped("Verdict:      ", "none: " + no_verdict_text(kb, result))
-        lines += _wrapped("              ", next_questions_text(kb, result))
+        lines += _wrapped(LEAD, next_questions_text(kb, result))
+    lines += _wrapped("Confidence:   ", certainty_text(kb, result))
     if result.verdict and result.runner_up:
         lines.append(f"Margin:       {result.margin:.2f} (support over {response_label(kb, result.runner_up)})")
     elif result.verdict:
         lines.append(f"Margin:       {result.margin:.2f} ({NO_RUNNER_UP})")
-    sure = certainty_text(kb, result)
-    if sure:
-        lines += _wrapped("Confidence:   ", sure)
     score = result.threat_score
     if score is not None and not score.settled:
         lines.append(f"Threat level: left open: the unknown sources allow {', '.join(score.bands)}")
     else:
-        lines.append(f"Threat level: {result.threat_level or 'unknown'}")
+        points = f" ({threat_points_text(result)})" if score is not None else ""
+        lines.append(f"Threat level: {result.threat_level or 'unknown'}{points}")
+    return lines
+
+
+def _record_lines(kb: KnowledgeBase, result: Result) -> list[str]:
+    """What the state did and whether the prediction matched, then the notes."""
+    case = result.case
+    if case.observed:
+        who = f"what {case.state} did" if case.state else "what the state did"
+        lines = [f"Observed:     {response_label(kb, case.observed)} ({who}, as the case records it)"]
+        lines += _wrapped("Match:        ", match_text(kb, result))
+    else:
+        lines = ["Observed:     not recorded (a case records what the state did under `observed`)"]
     if result.world != kb.theory.default_world:
         lines.append(f"World:        {kb.world(result.world).title}")
     if result.unknown:
-        lines += _wrapped("Unknown:      ", f"{', '.join(result.unknown)} (reasoned without them)")
-    for n, (_kind, sentence) in enumerate(qualifiers(kb, result)):
-        lines += _wrapped("Notes:        " if n == 0 else "              ", sentence)
-    lines.append("")
-    lines.append("Stages (the decision, stage by stage)")
+        names = [kb.fact_label(f) for f in result.unknown]
+        lines += _wrapped("Unknown:      ", f"{listed(names)} (reasoned without {'it' if len(names) == 1 else 'them'})")
+    notes = [sentence for kind, sentence in qualifiers(kb, result) if kind != "rests"]
+    for n, sentence in enumerate(notes):
+        lines += _wrapped("Notes:        " if n == 0 else LEAD, sentence)
+    return lines
+
+
+def _chain_lines(kb: KnowledgeBase, result: Result) -> list[str]:
+    """The decision stage by stage, then the propositions it turns on, with their pages."""
+    lines = ["", "The chain (the decision, stage by stage)"]
     for row in stage_table(kb, result):
         lines.append(f"  {row.number}. {row.title}: {row.why}")
         lines += _wrapped("     ", row.answer)
         lines += _wrapped("     Decided by: ", row.decided_by)
-    lines.append("")
-    lines.append("Support (each response at the stage that decides it)")
-    for rid, cf in sorted(result.support.items(), key=lambda kv: -kv[1]):
-        bar = "#" * int(round(max(cf, 0) * 30))
-        lines.append(f"  {kb.response(rid).label:24s} {signed(cf)}  {bar}")
-    lines.append("")
-    lines.append("Reasoning (rules in firing order)")
-    for item in result.fired:
-        facts = ", ".join(f"{k}={v}" for k, v in item.facts.items())
-        if item.asserted is not None:
-            outcome = "=> " + ", ".join(f"{k}={v}" for k, v in item.asserted.items())
+    props = decisive_propositions(kb, result)
+    if props:
+        rests = rests_on_text(kb, result) or "The propositions the deciding stages apply:"
+        lines += _wrapped("  ", rests)
+        lines += [f"    {proposition_pages_text(kb, p)}" for p in props]
+    return lines
+
+
+def _section(title: str, texts: list[str]) -> list[str]:
+    """A titled list of sentences, each wrapped under a dash (nothing when empty)."""
+    if not texts:
+        return []
+    lines = ["", title]
+    for text in texts:
+        lines += _wrapped("  - ", text)
+    return lines
+
+
+def _world_texts(result: Result) -> list[str]:
+    kb = result.kb
+    assert kb is not None
+    worlds = result.worlds or {}
+    return [
+        f"{data.title}: {data.verdict_label} (support {data.confidence:.2f})"
+        for world in kb.worlds
+        if (data := worlds.get(world.id)) is not None
+    ]
+
+
+def _analogue_texts(kb: KnowledgeBase, result: Result) -> list[str]:
+    out = []
+    for a in result.analogues or ():
+        year = f" ({a.year})" if a.year is not None else ""
+        right = "right" if a.theory_right else "wrong"
+        out.append(
+            f"{a.title or a.file}{year}, {percent(a.similarity)} alike: chose "
+            f"{response_label(kb, a.observed).lower()}, the theory predicts "
+            f"{response_label(kb, a.predicted).lower()} ({right})."
+        )
+    return out
+
+
+def _why_not_lines(kb: KnowledgeBase, result: Result) -> list[str]:
+    """Each point once: the responses that part from the verdict at the same stage, by
+    the same alternative, share one line (their support, where they lose), then the
+    rules for them that did not fire, grouped by the answer that stopped them."""
+    if not result.why_not or not result.verdict:
+        return []
+    parted: dict[tuple[str | None, str | None], list[str]] = {}
+    for rid, info in result.why_not.items():
+        if rid != result.verdict:
+            parted.setdefault((info.stage, info.alternative), []).append(rid)
+    lines = ["", "Why not the others"]
+    said: set[str] = set()  # the answers already named: a later group says 'also'
+    for rids in parted.values():
+        infos = [result.why_not[r] for r in rids]
+        supports = {signed(i.support) for i in infos}
+        if len(supports) == 1:
+            who = f"{listed([response_label(kb, r) for r in rids])} ({supports.pop()})"
         else:
-            outcome = "=> " + ", ".join(f"{k} {signed(v)}" for k, v in (item.effects or {}).items())
-        lines.append(f"  {item.step:2d}. {item.rule} [{merge_citations(item.citations)}]")
-        lines.append(f"      on {facts}")
-        lines.append(f"      {outcome}")
-    if result.why_not and result.verdict:
-        lines.append("")
-        lines.append("Why not the others")
-        for rid, info in result.why_not.items():
-            if rid == result.verdict:
-                continue
-            lines.append(f"  {kb.response(rid).label}: {why_not_summary(result, rid)}")
-            where = why_not_stage_detail(kb, result, rid)
-            if where:
-                lines.append(f"      {where}")
-            for blocked in info.blocked[:3]:
-                reason = failure_text(kb, blocked.failed[0]) if blocked.failed else "blocked"
-                lines.append(f"      {blocked.rule}: {reason}")
-    if result.conflicts:
-        lines.append("")
-        lines.append("Conflicts in the knowledge base: " + "; ".join(conflict_text(c) for c in result.conflicts))
-    return "\n".join(lines) + "\n"
+            who = listed([f"{response_label(kb, r)} ({signed(i.support)})" for r, i in zip(rids, infos)])
+        lines += _wrapped("  ", f"{who}. {why_not_stage_text(kb, result, rids[0])}".strip())
+        blocked = {b.rule: b for i in infos for b in i.blocked}
+        for reason in blocked_reasons(kb, list(blocked.values()), said):
+            lines += _wrapped("      ", reason)
+    return lines
+
+
+def blocked_reasons(kb: KnowledgeBase, blocked: Any, said: set[str]) -> list[str]:
+    """The rules that did not fire, one sentence per answer that stopped them:
+    'Allied support usable is yes: R7-BALANCE-ALONE needs no, R7-OWN-RESOURCES no or doubtful.'
+    An answer in ``said`` (named by an earlier sentence) is not stated again: 'Also
+    allied support usable: ...'. ``said`` gains the answers named here."""
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for item in blocked:
+        if not item.failed:
+            groups.setdefault(("", ""), []).append((item.rule, ""))
+            continue
+        failure = item.failed[0]
+        needs = " or ".join(kb.level_label(failure.fact, lv) for lv in failure.needs)
+        groups.setdefault((failure.fact, failure.value), []).append((item.rule, needs))
+    out = []
+    for (fact, value), rules in groups.items():
+        if not fact:
+            out.append(f"{listed([r for r, _ in rules])} did not fire.")
+            continue
+        is_ = "unknown" if value == "unknown" else kb.level_label(fact, value)
+        name = kb.fact_label(fact)
+        head = f"Also {name[:1].lower()}{name[1:]}" if fact in said else f"{name[:1].upper()}{name[1:]} is {is_}"
+        said.add(fact)
+        out.append(f"{head}: {_rules_need(rules)}.")
+    return out
+
+
+def _rules_need(rules: list[tuple[str, str]]) -> str:
+    """'C2-A and C2-B need no or doubtful', or 'R7-A needs no, R7-B no or doubtful'."""
+    levels = {needs for _, needs in rules}
+    if len(levels) == 1:
+        verb = "needs" if len(rules) == 1 else "need"
+        return f"{listed([rule for rule, _ in rules])} {verb} {levels.pop()}"
+    return ", ".join(f"{rule} needs {needs}" if n == 0 else f"{rule} {needs}" for n, (rule, needs) in enumerate(rules))
 
 
 # ------------------------------------------------------------------- explain

@@ -508,3 +508,65 @@ def effect_label(kb: KnowledgeBase, layer: str, alternative: str) -> str:
     if stage is None or alternative not in stage.alternatives:
         return alternative.replace("_", " ")
     return f"{stage.id.replace('_', ' ').capitalize()}: {kb.alternative_label(stage.id, alternative)}"
+
+
+# ------------------------------------------------------- the summary's lead
+def match_text(kb: KnowledgeBase, result: Result) -> str:
+    """Whether the prediction matched what the state did, in a sentence (empty where the
+    case records nothing): 'Yes: the theory predicted balance, and Norway balanced.'"""
+    observed = result.case.observed
+    kind, _ = agreement_text(result, observed)
+    if not kind:
+        return ""
+    did = response_label(kb, observed).lower()
+    if kind == "no_prediction":
+        return f"No prediction to compare: the theory gives no verdict; the record says {did}."
+    said = response_label(kb, result.verdict).lower()
+    if kind == "agrees":
+        return f"Yes: the theory predicts {said}, as the record has it."
+    return f"No: the theory predicts {said}; the record says {did}."
+
+
+def decisive_propositions(kb: KnowledgeBase, result: Result) -> tuple[str, ...]:
+    """The propositions the verdict turns on, most decisive first: those without which it
+    changes (alone or in the smallest sets); where none does, those the deciding stages'
+    fired rules encode, so a reader always has the pages to look up."""
+    if result.decisive:
+        return result.decisive
+    found: list[str] = [p for s in result.decisive_sets for p in s]
+    if not found:
+        rules = {rule for stage in result.stages[1:] for rule in stage.rules}
+        found = [p for item in result.fired if item.rule in rules for p in item.propositions]
+    return tuple(dict.fromkeys(found))
+
+
+def proposition_pages_text(kb: KnowledgeBase, prop_id: str) -> str:
+    """'B1 balancing, general form (Walt 1987, pp. 17, 32)'."""
+    prop = kb.proposition(prop_id)
+    return f"{prop_id} {prop.title[:1].lower()}{prop.title[1:]} ({prop.citation})"
+
+
+def whatif_texts(kb: KnowledgeBase, result: Result) -> list[str]:
+    """What would change the verdict, one sentence per question: 'Ally availability: if
+    none or doubtful, bandwagon; if certain, free-ride.' Then each unknown answer's
+    verdict by level. Empty where nothing was computed."""
+    whatif = result.whatif
+    if whatif is None:
+        return []
+    by_factor: dict[str, dict[str | None, list[str]]] = {}
+    for flip in whatif.flips:
+        by_factor.setdefault(flip.factor, {}).setdefault(flip.verdict, []).append(flip.to)
+    out = []
+    for factor, verdicts in by_factor.items():
+        parts = [
+            f"if {listed([kb.level_label(factor, lv).lower() for lv in levels], 'or')}, {_response_word(kb, v)}"
+            for v, levels in verdicts.items()
+        ]
+        now = kb.level_label(factor, result.case.answers[factor]).lower()
+        out.append(f"{kb.fact_label(factor).capitalize()} (now {now}): " + "; ".join(parts) + ".")
+    for factor, by_level in whatif.unknowns.items():
+        parts = [f"{kb.level_label(factor, lv).lower()}: {_response_word(kb, v)}" for lv, v in by_level.items()]
+        out.append(f"{kb.fact_label(factor).capitalize()} (unknown), if known: " + "; ".join(parts) + ".")
+    if not out:
+        out.append("No single changed answer changes the verdict: the prediction is stable.")
+    return out

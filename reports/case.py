@@ -100,39 +100,37 @@ def _certainty_rows(kb: KnowledgeBase, result: Result) -> list[tuple[str, list[R
     return [("Confidence", [Run(sure + " " + wording.certainty_note(kb))])] if sure else []
 
 
-def _summary(result: Result) -> list[Block]:
-    kb, case = _kb(result), result.case
+def _verdict_para(result: Result) -> Para:
+    kb = _kb(result)
+    if not result.verdict:
+        return Para([strong("No verdict"), Run(": " + wording.no_verdict_text(kb, result))], "verdict")
+    runs = [
+        Run("The theory predicts: "),
+        strong(result.verdict_label),
+        Run(". "),
+        Run(kb.response(result.verdict).meaning),
+    ]
+    if result.tie:
+        runs += [Run(" " + wording.tie_note(kb, result))]
+    return Para(runs, "verdict")
+
+
+def _no_verdict_rows(result: Result) -> list[tuple[str, list[Run]]]:
+    kb = _kb(result)
     rows: list[tuple[str, list[Run]]] = []
-    if result.verdict:
-        verdict = [
-            Run("The theory predicts: "),
-            strong(result.verdict_label),
-            Run(". "),
-            Run(kb.response(result.verdict).meaning),
-        ]
-        if result.tie:
-            verdict += [Run(" " + wording.tie_note(kb, result))]
-        rows.append(_margin_row(kb, result))
-        rows += _certainty_rows(kb, result)
-        rows += _qualifier_rows(kb, result)
-    else:
-        verdict = [strong("No verdict"), Run(": " + wording.no_verdict_text(kb, result))]
-        if result.next_questions:
-            rows.append(
-                (
-                    "Answer next",
-                    _joined(
-                        [[Run(f"{n}. {kb.factor(f).question}")] for n, f in enumerate(result.next_questions, 1)], sep=BR
-                    ),
-                )
-            )
-        completions = wording.completions_text(kb, result)
-        if completions:
-            rows.append(("Open questions", [Run(completions)]))
-        rows += _certainty_rows(kb, result)
+    if result.next_questions:
+        numbered = [[Run(f"{n}. {kb.factor(f).question}")] for n, f in enumerate(result.next_questions, 1)]
+        rows.append(("Answer next", _joined(numbered, sep=BR)))
+    completions = wording.completions_text(kb, result)
+    if completions:
+        rows.append(("Open questions", [Run(completions)]))
+    return rows
+
+
+def _threat_rows(result: Result) -> list[tuple[str, list[Run]]]:
     profile = figures.threat_profile(result)
     if result.threat_level:
-        rows.append(
+        return [
             (
                 "Threat level",
                 [
@@ -143,44 +141,53 @@ def _summary(result: Result) -> list[Block]:
                     ),
                 ],
             )
-        )
-    elif result.threat_score is not None:
-        rows.append(
-            (
-                "Threat level",
-                [
-                    strong("left open"),
-                    Run(
-                        f": {figures.threat_caption(profile)}; the levels possible are "
-                        f"{', '.join(result.threat_score.bands)}."
-                    ),
-                ],
-            )
-        )
-    if case.observed:
-        kind, _ = wording.agreement_text(result, case.observed)
-        comparison = {
-            "agrees": ": the theory's prediction agrees with the record.",
-            "differs": ": the record differs from the theory's prediction.",
-            "no_prediction": ": the theory makes no prediction yet to compare with the record.",
-        }[kind]
-        rows.append(("What the state did", [strong(kb.response(case.observed).label), Run(comparison)]))
+        ]
+    if result.threat_score is not None:
+        bands = ", ".join(result.threat_score.bands)
+        caption = figures.threat_caption(profile)
+        return [("Threat level", [strong("left open"), Run(f": {caption}; the levels possible are {bands}.")])]
+    return []
+
+
+def _observed_rows(result: Result) -> list[tuple[str, list[Run]]]:
+    """What the state did and whether the prediction matched (nothing where unrecorded)."""
+    kb, observed = _kb(result), result.case.observed
+    if not observed:
+        return []
+    kind, _ = wording.agreement_text(result, observed)
+    comparison = {
+        "agrees": ": the theory's prediction agrees with the record.",
+        "differs": ": the record differs from the theory's prediction.",
+        "no_prediction": ": the theory makes no prediction yet to compare with the record.",
+    }[kind]
+    return [("What the state did", [strong(kb.response(observed).label), Run(comparison)])]
+
+
+def _unknown_row(result: Result) -> tuple[str, list[Run]]:
+    kb = _kb(result)
+    if not result.unknown:
+        return ("Unknown answers", [Run("none: every question was answered.")])
+    names = ", ".join(kb.fact_label(f) for f in result.unknown)
+    said = f" ({names}): the engine reasoned without them; a rule that needed one did not fire."
+    return ("Unknown answers", [strong(str(len(result.unknown))), Run(said)])
+
+
+def _summary(result: Result) -> list[Block]:
+    kb = _kb(result)
+    rows: list[tuple[str, list[Run]]] = []
+    if result.verdict:
+        rows.append(_margin_row(kb, result))
+        rows += _certainty_rows(kb, result)
+        rows += _qualifier_rows(kb, result)
+    else:
+        rows += _no_verdict_rows(result)
+        rows += _certainty_rows(kb, result)
+    rows += _threat_rows(result)
+    rows += _observed_rows(result)
     world = kb.world(result.world)
     rows.append(("World", [Run(f"{world.title}: {' '.join(world.description.split())}")]))
-    if result.unknown:
-        names = ", ".join(kb.fact_label(f) for f in result.unknown)
-        rows.append(
-            (
-                "Unknown answers",
-                [
-                    strong(str(len(result.unknown))),
-                    Run(f" ({names}): the engine reasoned without them; a rule that needed one did not fire."),
-                ],
-            )
-        )
-    else:
-        rows.append(("Unknown answers", [Run("none: every question was answered.")]))
-    return [Para(verdict, "verdict"), KeyValues(rows, "summary")]
+    rows.append(_unknown_row(result))
+    return [_verdict_para(result), KeyValues(rows, "summary")]
 
 
 QUALIFIER_KEYS = {
@@ -309,7 +316,7 @@ def _reasoning_section(result: Result) -> list[Block]:
     n_derive = sum(1 for item in result.fired if item.layer == "derive")
     n_support = len(result.fired) - n_derive
     blocks: list[Block] = [
-        Heading(2, "The reasoning, step by step", "reasoning"),
+        Heading(2, APPENDIX_REASONING, "reasoning"),
         Para(
             [
                 Run(
@@ -400,8 +407,8 @@ def _support_rows(result: Result) -> list[list[list[Run]]]:
     return rows
 
 
-def _stages_section(result: Result) -> list[Block]:
-    """The decision in Walt's stages, in order: one table, then each stage's answer."""
+def _stages_section(result: Result, brief: bool = False) -> list[Block]:
+    """The decision in Walt's stages, in order: one table, then (unless brief) each stage's answer."""
     kb = _kb(result)
     table = wording.stage_table(kb, result)
     if not table:
@@ -418,18 +425,25 @@ def _stages_section(result: Result) -> list[Block]:
         ]
         for row in table
     ]
+    intro = (
+        []
+        if brief
+        else [
+            Para(
+                [
+                    Run(
+                        "The theory decides in stages, in order: how great the threat is, which way the state "
+                        "aligns, how it acts on that, and whether a war changes it. Each stage weighs only its "
+                        "own rules, on what the stages before it concluded."
+                    )
+                ],
+                "small",
+            )
+        ]
+    )
     blocks: list[Block] = [
         Heading(2, "The decision, stage by stage", "stages"),
-        Para(
-            [
-                Run(
-                    "The theory decides in stages, in order: how great the threat is, which way the state "
-                    "aligns, how it acts on that, and whether a war changes it. Each stage weighs only its "
-                    "own rules, on what the stages before it concluded."
-                )
-            ],
-            "small",
-        ),
+        *intro,
         Table(
             ["Stage", "Question", "Conclusion", "Runner-up", "Margin", "Decided by"],
             rows,
@@ -438,14 +452,15 @@ def _stages_section(result: Result) -> list[Block]:
             (12, 22, 16, 14, 8, 28),
         ),
     ]
-    blocks.append(Bullets([[strong(row.why + " "), Run(row.answer)] for row in table]))
+    if not brief:
+        blocks.append(Bullets([[strong(row.why + " "), Run(row.answer)] for row in table]))
     return blocks
 
 
 def _why_not_section(result: Result) -> list[Block]:
     kb = _kb(result)
     blocks: list[Block] = [
-        Heading(2, "Why not the other responses", "why-not"),
+        Heading(2, APPENDIX_WHY_NOT, "why-not"),
         Table(
             ["Response", "Support", "Rules for it", "Rules against it"],
             _support_rows(result),
@@ -685,6 +700,11 @@ def _reproduce_section(result: Result, generated: str, output: Output) -> list[B
     ]
 
 
+LENGTHS = ("full", "brief")  # what `--report` and the app's Export dialog offer
+APPENDIX_REASONING = "Appendix A. The reasoning, step by step"
+APPENDIX_WHY_NOT = "Appendix B. Why not the other responses"
+
+
 @dataclass(frozen=True)
 class Output:
     """The file a report is written to, as the command line would be asked for it."""
@@ -692,56 +712,140 @@ class Output:
     fmt: str = "html"
     name: str = ""  # the file name (no folder); '' for report.<fmt>
     paper: str = "a4"  # PDF only
+    length: str = "full"  # 'full' or 'brief' (two pages: LENGTHS)
 
     def command(self, case_name: str, world: str, default_world: str) -> str:
         """The command that writes this report again, e.g.
         python main.py analyze norway_1949.yaml --format pdf --paper letter -o report.pdf
-        (``--world`` only where the report's world is not the knowledge base's default)."""
+        (``--world`` only where the report's world is not the knowledge base's default,
+        ``--report brief`` only for a brief one)."""
         parts = ["python", "main.py", "analyze", case_name]
         if world != default_world:
             parts += ["--world", world]
         parts += ["--format", self.fmt]
         if self.fmt == "pdf":
             parts += ["--paper", self.paper]
+        if self.length != "full":
+            parts += ["--report", self.length]
         parts += ["-o", self.name or f"report.{self.fmt}"]
         return " ".join(shlex.quote(part) for part in parts)
 
 
-def report_blocks(result: Result, generated: str | None = None, output: Output | None = None) -> Report:
-    """The whole report as blocks, in reading order. ``output`` is where it goes
-    (an Output), for the command that reproduces it."""
-    output = output or Output()
-    generated = generated or datetime.date.today().isoformat()
+def _title_blocks(result: Result, what: str) -> list[Block]:
     case = result.case
-    title = case.title or "Untitled case"
-    blocks: list[Block] = [Heading(1, title, "top")]  # blocks of every kind, in reading order
     lead = case_heading(case)
-    blocks.append(
-        Para([Run(f"{lead}. " if lead else ""), Run("A reasoning report on Walt's balance-of-threat theory.")], "lead")
-    )
+    return [
+        Heading(1, case.title or "Untitled case", "top"),
+        Para([Run(f"{lead}. " if lead else ""), Run(f"{what} on Walt's balance-of-threat theory.")], "lead"),
+    ]
+
+
+def report_blocks(result: Result, generated: str | None = None, output: Output | None = None) -> Report:
+    """The whole report as blocks, in reading order: the summary, the stages, what would
+    change it, the worlds and the analogues first; the case and the figures; the
+    references; and the rule tables last, as an appendix. ``output`` is where it goes
+    (an Output), for the command that reproduces it; a brief one gets brief_blocks."""
+    output = output or Output()
+    if output.length == "brief":
+        return brief_blocks(result, generated, output)
+    generated = generated or datetime.date.today().isoformat()
+    title = result.case.title or "Untitled case"
+    blocks = _title_blocks(result, "A reasoning report")
     blocks += _summary(result)
     blocks += _stages_section(result)
-    blocks += _case_section(result)
-    blocks += _figures_section(result)
-    blocks += _reasoning_section(result)
-    blocks += _why_not_section(result)
     if result.whatif is not None:
         blocks += _whatif_section(result, result.whatif)
     if result.worlds is not None:
         blocks += _worlds_section(result, result.worlds)
     if result.analogues:
         blocks += _analogues_section(result, result.analogues)
-    if result.conflicts:
-        blocks += [
-            Heading(2, "Conflicts in the knowledge base", "conflicts"),
-            Bullets(
-                [
-                    [code(c.rule), Run(f" tried to set {c.fact} to {c.levels[1]}, already {c.levels[0]}.")]
-                    for c in result.conflicts
-                ]
-            ),
-        ]
+    blocks += _case_section(result)
+    blocks += _figures_section(result)
     blocks += _references_section(result)
     blocks += _cite_section(result, generated, title)
     blocks += _reproduce_section(result, generated, output)
+    blocks += _reasoning_section(result)
+    blocks += _why_not_section(result)
+    blocks += _conflicts_section(result)
     return Report(title, blocks, generated, result.knowledge_version)
+
+
+def _conflicts_section(result: Result) -> list[Block]:
+    if not result.conflicts:
+        return []
+    return [
+        Heading(2, "Appendix C. Conflicts in the knowledge base", "conflicts"),
+        Bullets(
+            [
+                [code(c.rule), Run(f" tried to set {c.fact} to {c.levels[1]}, already {c.levels[0]}.")]
+                for c in result.conflicts
+            ]
+        ),
+    ]
+
+
+def brief_blocks(result: Result, generated: str | None = None, output: Output | None = None) -> Report:
+    """The brief report, two pages at most: the verdict and how sure it is, what the state
+    did and whether that matched, the decision stage by stage, the propositions it rests
+    on with their pages, and what would change it."""
+    output = output or Output(length="brief")
+    generated = generated or datetime.date.today().isoformat()
+    kb = _kb(result)
+    rows: list[tuple[str, list[Run]]] = []
+    if result.verdict:
+        rows.append(_margin_row(kb, result))
+    else:
+        rows += _no_verdict_rows(result)
+    sure = wording.certainty_text(kb, result)
+    if sure:
+        rows.append(("Confidence", [Run(sure)]))
+    rows += _threat_rows(result)
+    rows += _observed_rows(result)
+    if result.unknown:
+        rows.append(_unknown_row(result))
+    blocks = _title_blocks(result, "A brief report")
+    blocks += [_verdict_para(result), KeyValues(rows, "summary")]
+    blocks += _stages_section(result, brief=True)
+    blocks += _rests_on_section(result)
+    blocks += _brief_whatif_section(result)
+    name = os.path.basename(result.case.path) if result.case.path else "CASE.yaml"
+    blocks.append(
+        Para(
+            [
+                Run("Alliance Advisor " + app_version() + ", knowledge base "),
+                code(result.knowledge_version),
+                Run(f", {generated}: "),
+                code(output.command(name, result.world, kb.theory.default_world)),
+                Run(
+                    ". Without --report brief, the full report: the case's answers, the figures, the three "
+                    "worlds, the analogues and every rule, in an appendix."
+                ),
+            ],
+            "small",
+        )
+    )
+    return Report(result.case.title or "Untitled case", blocks, generated, result.knowledge_version)
+
+
+def _rests_on_section(result: Result) -> list[Block]:
+    """The propositions the verdict turns on, each with its pages."""
+    kb = _kb(result)
+    props = wording.decisive_propositions(kb, result)
+    if not props:
+        return []
+    rests = wording.rests_on_text(kb, result) or "The propositions the deciding stages apply:"
+    items = [
+        [code(p), Run(" "), strong(kb.proposition(p).title), Run(f" ({kb.proposition(p).citation})")] for p in props
+    ]
+    return [Heading(2, "The propositions it rests on", "rests-on"), Para([Run(rests)]), Bullets(items)]
+
+
+def _brief_whatif_section(result: Result) -> list[Block]:
+    texts = wording.whatif_texts(_kb(result), result)
+    if not texts:
+        return []
+    return [
+        Heading(2, "What would change it", "what-if"),
+        Para([Run("One answer changed, all else equal:")], "small"),
+        Bullets([[Run(text)] for text in texts]),
+    ]

@@ -613,13 +613,17 @@ def paint_report(report: Report, device: QPdfWriter | QPrinter, paper: str = "a4
         return pages.total
     first, first_figs = pages.document(before, width)
     rest, rest_figs = pages.document(after, width)
-    pages.total = first.pageCount() + (1 if wide else 0) + rest.pageCount()
+    # An empty document still counts one page: nothing after the turned page (or no
+    # turned page at all, as in a brief report) must not end the PDF with a blank sheet.
+    trailing = rest.pageCount() if after else 0
+    pages.total = first.pageCount() + (1 if wide else 0) + trailing
     pages.begin()
     try:
         pages.paint_document(first, first_figs)
         if fig is not None and plan is not None:
             pages.paint_landscape_figure(fig, plan)
-        pages.paint_document(rest, rest_figs)
+        if after:
+            pages.paint_document(rest, rest_figs)
     finally:
         pages.end()
     return pages.total

@@ -816,41 +816,46 @@ class MainWindow(QMainWindow):
         try:
             from alliance_advisor.app import export
 
-            formats = export.FORMATS
+            filters = export.DIALOG_FILTERS
         except (ImportError, AttributeError):
             msgbox.error(self, "Export", "Reports are not available: the reports package is not installed.")
             return
         if not self.wait_for_result(5000) or self.analysis.result is None:
             msgbox.error(self, "Export", "There is no analysis to export yet.")
             return
-        filters = ";;".join(formats.values())
         suggested = os.path.join(self._last_directory(), safe_filename(self.document.display_name))
-        path, chosen = msgbox.get_save_path(self, "Export Report", suggested, filters)
+        path, chosen = msgbox.get_save_path(self, "Export Report", suggested, ";;".join(filters))
         if not path:
             return
-        # The name typed decides (report.pdf is a PDF whichever filter is selected);
-        # the filter only supplies the extension of a name that has none we know.
-        fmt = export.format_for_path(path)
-        if fmt is None:
-            fmt = next((key for key, flt in formats.items() if flt == chosen), None)
-            if fmt is None:
-                msgbox.error(
-                    self,
-                    "Export",
-                    f"{path}: end the name with one of {', '.join('.' + key for key in formats)}, or choose a format",
-                )
-                return
-            path += "." + fmt
+        # The name typed decides the format (report.pdf is a PDF whichever filter is
+        # selected); the filter decides Full or Brief, and the extension of a name that
+        # has none we know.
+        fmt, length = filters.get(chosen or "", (None, "full"))
+        named = export.format_for_path(path)
+        if named is None and fmt is None:
+            known = ", ".join("." + key for key in export.FORMATS)
+            msgbox.error(self, "Export", f"{path}: end the name with one of {known}, or choose a format")
+            return
+        if named is None:
+            path += "." + str(fmt)
+        fmt = named or fmt
+        assert fmt is not None
+        self._write_export(path, fmt, length if fmt != "json" else "full")
+
+    def _write_export(self, path: str, fmt: str, length: str) -> None:
+        from alliance_advisor.app import export
+
         paper = str(self.settings.value("export/paper", "a4"))
         try:
-            export.write(self.analysis.result, path, fmt, paper)
+            export.write(self.analysis.result, path, fmt, paper, length)
         except AdvisorError as exc:
             msgbox.error(self, "Cannot export", str(exc))
             return
         except OSError as exc:
             msgbox.error(self, "Cannot export", f"{path}: {exc.strerror or exc}")
             return
-        what = export.FORMAT_NAMES[fmt] + (f" ({PAPER_LABELS.get(paper, paper)})" if fmt == "pdf" else "")
+        names = export.BRIEF_NAMES if length == "brief" else export.FORMAT_NAMES
+        what = names[fmt] + (f" ({PAPER_LABELS.get(paper, paper)})" if fmt == "pdf" else "")
         self.statusBar().showMessage(f"Exported {what}: {path}", 8000)
 
     # ================================================================== print

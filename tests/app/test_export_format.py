@@ -105,9 +105,10 @@ def loaded(qtbot, window):
 
 
 def _filter(fmt):
-    from alliance_advisor.app.export import FORMATS
+    """The Export dialog's filter for the full report of ``fmt`` (the dialog offers Full and Brief)."""
+    from alliance_advisor.app.export import DIALOG_FILTERS
 
-    return FORMATS[fmt]
+    return next(text for text, choice in DIALOG_FILTERS.items() if choice == (fmt, "full"))
 
 
 @pytest.mark.slow

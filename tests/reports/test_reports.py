@@ -482,7 +482,7 @@ def test_text_output_answers_the_stages_in_order(norway):
     from alliance_advisor.presentation.case import render_text
 
     text = render_text(norway)
-    block = text[text.index("Stages (the decision, stage by stage)") : text.index("Support (")]
+    block = text[text.index("The chain (the decision, stage by stage)") : text.index("What would change it")]
     positions = [block.index(title) for title in STAGE_TITLES]
     assert positions == sorted(positions)
     assert "Why align at all?" in block
@@ -490,9 +490,10 @@ def test_text_output_answers_the_stages_in_order(norway):
     against, with_ = (norway.kb.alternative_label("direction", a).lower() for a in ("against", "with"))
     assert f"Why {against} rather than {with_}?" in block
     assert "margin of 0.28" in block and "B1-BY-ALLIANCE" in block
-    # Why not, by stage: internal balancing leaves the verdict's path at the mode stage.
-    assert "Why not balance internally? At the mode stage" in text
-    assert "R7-BALANCE-ALONE did not fire" in text
+    # Why not, by stage: internal balancing leaves the verdict's path at the mode stage,
+    # where R7-BALANCE-ALONE needed allied support to be unusable.
+    assert "Balance internally (+0.00). At the mode stage" in text
+    assert "Allied support usable is yes: R7-BALANCE-ALONE needs no" in text
 
 
 def test_every_report_format_has_the_stage_table(norway, tmp_path):

@@ -176,6 +176,9 @@ def cmd_validate(args):
         from alliance_advisor.rules.scenario import load_derivation
 
         load_derivation(kb)  # the scenario's mapping is checked with the rest
+    from alliance_advisor.rules.history import load_state_names
+
+    load_state_names(kb)  # the states' names by year (state_names.yaml), when the base has them
     counts = kb.counts()
     cases_dir = kb.directory / "cases"
     counts["cases"] = len(load_library(cases_dir, kb)) if cases_dir.is_dir() else 0

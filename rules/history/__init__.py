@@ -38,6 +38,8 @@ __getattr__, __dir__ = lazy_face(
         "history_scenario": ("._run", "history_scenario"),
         "history_year": ("._run", "history_year"),
         "load_history_mapping": ("._mapping", "load_history_mapping"),
+        "load_state_names": ("._names", "load_state_names"),
+        "observed_blocs": ("._communities", "observed_blocs"),
         "missing_data": ("._data", "missing_data"),
         "read_history_data": ("._data", "read_history_data"),
         "region": ("._regions", "region"),
@@ -51,6 +53,7 @@ __getattr__, __dir__ = lazy_face(
 
 if TYPE_CHECKING:
     from alliance_advisor.rules.history._build import THEORIES, year_scenario
+    from alliance_advisor.rules.history._communities import observed_blocs
     from alliance_advisor.rules.history._data import (
         DATASETS,
         FIRST_YEAR,
@@ -65,6 +68,7 @@ if TYPE_CHECKING:
         read_history_data,
     )
     from alliance_advisor.rules.history._mapping import HistoryMapping, load_history_mapping
+    from alliance_advisor.rules.history._names import load_state_names
     from alliance_advisor.rules.history._regions import REGIONS, Region, region, region_of
     from alliance_advisor.rules.history._run import (
         ERAS,
@@ -105,7 +109,9 @@ __all__ = [
     "history_scenario",
     "history_year",
     "load_history_mapping",
+    "load_state_names",
     "missing_data",
+    "observed_blocs",
     "read_history_data",
     "region",
     "region_of",

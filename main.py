@@ -9,6 +9,7 @@
     python main.py scenario FILE        several powers: greatest threats, choices, coalitions
     python main.py scenario-from-cow    a scenario's capabilities and neighbours from COW CSV files
     python main.py history --data DIR   every year of the state system, against what happened
+                                        (--data defaults to $ALLIANCE_DATA)
     python main.py schema               the JSON Schema of the result object
     python main.py schema --kind case   the JSON Schema of a case file (or scenario)
     python main.py gui --screenshot OUT render the main window to a PNG
@@ -256,9 +257,16 @@ def cmd_scenario_from_cow(args):
     from alliance_advisor.rules import load_knowledge
     from alliance_advisor.rules.scenario import load_derivation, scenario_from_cow, scenario_yaml
 
+    nmc, contiguity = args.nmc, args.contiguity
+    if nmc is None or contiguity is None:
+        from alliance_advisor.rules.history import DATASETS
+
+        folder = _data_folder(args, "its cow/, or --nmc and --contiguity")
+        paths = {d.key: os.path.join(folder, d.path) for d in DATASETS}
+        nmc, contiguity = nmc or paths["nmc"], contiguity or paths["contiguity"]
     kb = load_knowledge(getattr(args, "knowledge", None))
     states = [s.strip() for s in args.states.split(",") if s.strip()]
-    data = scenario_from_cow(args.year, states, args.nmc, args.contiguity, load_derivation(kb).cow)
+    data = scenario_from_cow(args.year, states, nmc, contiguity, load_derivation(kb).cow)
     if args.title:
         data["title"] = args.title
     _emit(scenario_yaml(data), args.output)
@@ -269,6 +277,16 @@ def cmd_scenario_from_cow(args):
             file=sys.stderr,
         )
     return 0
+
+
+def _data_folder(args, needed="the folder holding cow/ and history/"):
+    """--data DIR, else $ALLIANCE_DATA; neither is a usage error naming both."""
+    from alliance_advisor.rules.history import DATA_ENV, data_dir
+
+    folder = data_dir(getattr(args, "data", None))
+    if folder is None:
+        raise _usage(f"name the data folder ({needed}) with --data DIR or the environment variable {DATA_ENV}")
+    return folder
 
 
 def _history_progress():
@@ -287,17 +305,35 @@ def _history_progress():
     return show
 
 
+def _history_filter(args):
+    """The --region or --states filter (None: the whole world), checked before the run."""
+    from alliance_advisor.rules.errors import AdvisorError
+    from alliance_advisor.rules.history import history_context, region_filter, states_filter
+
+    try:
+        if args.region is not None:
+            return region_filter(args.region)
+        if args.states is not None:
+            data, mapping, _engine = history_context(args.data, getattr(args, "knowledge", None))
+            return states_filter(args.states, data, mapping)
+    except AdvisorError as exc:
+        if exc.path is not None:  # a data or knowledge file: its own line
+            raise
+        raise _usage(exc.message) from None
+    return None
+
+
 def cmd_history(args):
     import time
 
     from alliance_advisor.rules.history import FIRST_YEAR, LAST_YEAR, RunStats, data_guide, missing_data, run_history
 
-    if not args.data:
-        raise _usage("--data DIR is required: the folder holding cow/ and history/")
+    args.data = _data_folder(args)
     missing = missing_data(args.data)
     if missing:
         sys.stderr.write(data_guide(args.data, missing))
         return EXIT_BAD_INPUT
+    chosen = _history_filter(args)
     args.format = _output_format(args)
     if args.format in ("md", "html", "pdf") and not args.output:
         raise _usage(f"--format {args.format} takes -o OUT")
@@ -318,6 +354,11 @@ def cmd_history(args):
         progress=_history_progress(),
         stats=stats,
     )
+    if chosen is not None:
+        from alliance_advisor.rules.history import filter_run, history_context
+
+        data, mapping, _engine = history_context(args.data, getattr(args, "knowledge", None))
+        run = filter_run(run, chosen, data, mapping)
     if not sys.stderr.isatty():
         print(
             f"history: {len(run['years'])} years, {len(stats.computed)} runs computed, {stats.resumed} resumed, "
@@ -484,8 +525,13 @@ def build_parser():
     )
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--states", required=True, metavar="A,B,...", help="COW abbreviations or codes, e.g. UKG,FRN,GMY")
-    p.add_argument("--nmc", required=True, metavar="NMC.csv", help="COW National Material Capabilities (v7.0 columns)")
-    p.add_argument("--contiguity", required=True, metavar="CONTIGUITY.csv", help="COW Direct Contiguity")
+    p.add_argument(
+        "--nmc", metavar="NMC.csv", help="COW National Material Capabilities (v7.0 columns; default: the data folder's)"
+    )
+    p.add_argument("--contiguity", metavar="CONTIGUITY.csv", help="COW Direct Contiguity (default: the data folder's)")
+    p.add_argument(
+        "--data", metavar="DIR", help="the data folder whose cow/ holds both files (default: $ALLIANCE_DATA)"
+    )
     p.add_argument("--title", help="the scenario's title")
     p.add_argument("-o", "--output", metavar="FILE", help="write the scenario here (default: stdout)")
     p.set_defaults(func=cmd_scenario_from_cow)
@@ -493,7 +539,22 @@ def build_parser():
     p = sub.add_parser(
         "history", help="every year of the state system from the data of the field, against what happened"
     )
-    p.add_argument("--data", metavar="DIR", help="the folder holding cow/ and history/ (the data are not shipped)")
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        help="the folder holding cow/ and history/ (the data are not shipped; default: $ALLIANCE_DATA)",
+    )
+    chosen = p.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--region",
+        metavar="NAME",
+        help="report only this region's states: americas, europe, africa, middle_east, asia (the run is the world)",
+    )
+    chosen.add_argument(
+        "--states",
+        metavar="A,B,...",
+        help="report only these states: names, abbreviations or COW codes, e.g. 'UKG,France,365'",
+    )
     p.add_argument("--from", dest="first", type=int, metavar="YEAR", help="first year (default 1816)")
     p.add_argument("--to", dest="last", type=int, metavar="YEAR", help="last year (default 2010)")
     p.add_argument("--format", choices=("text", "json", "md", "html", "pdf"), help="output format (default: text)")

@@ -18,7 +18,14 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from alliance_advisor.presentation.history import COLUMNS, METHOD, THEORY_NAMES, best_and_worst, headline_rows
+from alliance_advisor.presentation.history import (
+    COLUMNS,
+    METHOD,
+    THEORY_NAMES,
+    best_and_worst,
+    headline_rows,
+    run_title,
+)
 from alliance_advisor.reports.blocks import (
     Block,
     Bullets,
@@ -89,7 +96,7 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
     s = run["summary"]
     first, last = s["years"]
     generated = generated or datetime.date.today().isoformat()
-    title = f"History of the state system, {first}-{last}"
+    title = run_title(run)
     blocks: list[Block] = [Heading(1, title), Heading(2, "Method"), Para([Run(METHOD)])]
     m = run["mapping"]
     blocks += [

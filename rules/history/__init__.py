@@ -17,6 +17,7 @@ __getattr__, __dir__ = lazy_face(
     {
         "Capital": ("._data", "Capital"),
         "DATASETS": ("._data", "DATASETS"),
+        "DATA_ENV": ("._folder", "DATA_ENV"),
         "Dispute": ("._data", "Dispute"),
         "ERAS": ("._run", "ERAS"),
         "FIRST_YEAR": ("._data", "FIRST_YEAR"),
@@ -29,10 +30,13 @@ __getattr__, __dir__ = lazy_face(
         "REGIONS": ("._regions", "REGIONS"),
         "Region": ("._regions", "Region"),
         "RunStats": ("._run", "RunStats"),
+        "StateFilter": ("._filter", "StateFilter"),
         "Store": ("._store", "Store"),
         "THEORIES": ("._build", "THEORIES"),
         "capital_at": ("._data", "capital_at"),
+        "data_dir": ("._folder", "data_dir"),
         "data_guide": ("._data", "data_guide"),
+        "filter_run": ("._filter", "filter_run"),
         "history_context": ("._run", "history_context"),
         "history_data": ("._run", "history_data"),
         "history_scenario": ("._run", "history_scenario"),
@@ -43,8 +47,10 @@ __getattr__, __dir__ = lazy_face(
         "missing_data": ("._data", "missing_data"),
         "read_history_data": ("._data", "read_history_data"),
         "region": ("._regions", "region"),
+        "region_filter": ("._filter", "region_filter"),
         "region_of": ("._regions", "region_of"),
         "run_history": ("._run", "run_history"),
+        "states_filter": ("._filter", "states_filter"),
         "summarise": ("._run", "summarise"),
         "year_scenario": ("._build", "year_scenario"),
         "year_task": ("._run", "year_task"),
@@ -67,6 +73,8 @@ if TYPE_CHECKING:
         missing_data,
         read_history_data,
     )
+    from alliance_advisor.rules.history._filter import StateFilter, filter_run, region_filter, states_filter
+    from alliance_advisor.rules.history._folder import DATA_ENV, data_dir
     from alliance_advisor.rules.history._mapping import HistoryMapping, load_history_mapping
     from alliance_advisor.rules.history._names import load_state_names
     from alliance_advisor.rules.history._regions import REGIONS, Region, region, region_of
@@ -88,6 +96,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Capital",
     "DATASETS",
+    "DATA_ENV",
     "Dispute",
     "ERAS",
     "FIRST_YEAR",
@@ -100,10 +109,13 @@ __all__ = [
     "Region",
     "Rivalry",
     "RunStats",
+    "StateFilter",
     "Store",
     "THEORIES",
     "capital_at",
+    "data_dir",
     "data_guide",
+    "filter_run",
     "history_context",
     "history_data",
     "history_scenario",
@@ -114,8 +126,10 @@ __all__ = [
     "observed_blocs",
     "read_history_data",
     "region",
+    "region_filter",
     "region_of",
     "run_history",
+    "states_filter",
     "summarise",
     "year_scenario",
     "year_task",

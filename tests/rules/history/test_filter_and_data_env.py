@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from alliance_advisor import main
 from alliance_advisor.rules.errors import AdvisorError
 from alliance_advisor.rules.history import (
     DATA_ENV,
@@ -118,8 +119,6 @@ def test_cli_unknown_state_is_one_line_with_the_nearest(history_dir):
 
 @pytest.mark.parametrize("command", [["history"], ["scenario-from-cow", "--year", "1949", "--states", "UKG,FRN"]])
 def test_without_data_or_environment_the_error_names_both(monkeypatch, capsys, command):
-    import main
-
     monkeypatch.delenv(DATA_ENV, raising=False)
     assert main.main(command) == 2
     err = capsys.readouterr().err.strip()
@@ -127,8 +126,6 @@ def test_without_data_or_environment_the_error_names_both(monkeypatch, capsys, c
 
 
 def test_scenario_from_cow_reads_the_environment_folder(history_dir, monkeypatch, capsys):
-    import main
-
     monkeypatch.setenv(DATA_ENV, os.fspath(history_dir))
     assert main.main(["scenario-from-cow", "--year", "1949", "--states", "UKG,FRN"]) == 0
     assert "id: united_kingdom" in capsys.readouterr().out

@@ -9,6 +9,7 @@
     python main.py scenario FILE        several powers: greatest threats, choices, coalitions
     python main.py scenario-from-cow    a scenario's capabilities and neighbours from COW CSV files
     python main.py history --data DIR   every year of the state system, against what happened
+                                        (--data defaults to $ALLIANCE_DATA)
     python main.py schema               the JSON Schema of the result object
     python main.py schema --kind case   the JSON Schema of a case file (or scenario)
     python main.py gui --screenshot OUT render the main window to a PNG
@@ -178,6 +179,9 @@ def cmd_validate(args):
         from alliance_advisor.rules.scenario import load_derivation
 
         load_derivation(kb)  # the scenario's mapping is checked with the rest
+    from alliance_advisor.rules.history import load_state_names
+
+    load_state_names(kb)  # the states' names by year (state_names.yaml), when the base has them
     counts = kb.counts()
     cases_dir = kb.directory / "cases"
     counts["cases"] = len(load_library(cases_dir, kb)) if cases_dir.is_dir() else 0
@@ -255,9 +259,16 @@ def cmd_scenario_from_cow(args):
     from alliance_advisor.rules import load_knowledge
     from alliance_advisor.rules.scenario import load_derivation, scenario_from_cow, scenario_yaml
 
+    nmc, contiguity = args.nmc, args.contiguity
+    if nmc is None or contiguity is None:
+        from alliance_advisor.rules.history import DATASETS
+
+        folder = _data_folder(args, "its cow/, or --nmc and --contiguity")
+        paths = {d.key: os.path.join(folder, d.path) for d in DATASETS}
+        nmc, contiguity = nmc or paths["nmc"], contiguity or paths["contiguity"]
     kb = load_knowledge(getattr(args, "knowledge", None))
     states = [s.strip() for s in args.states.split(",") if s.strip()]
-    data = scenario_from_cow(args.year, states, args.nmc, args.contiguity, load_derivation(kb).cow)
+    data = scenario_from_cow(args.year, states, nmc, contiguity, load_derivation(kb).cow)
     if args.title:
         data["title"] = args.title
     _emit(scenario_yaml(data), args.output)
@@ -268,6 +279,16 @@ def cmd_scenario_from_cow(args):
             file=sys.stderr,
         )
     return 0
+
+
+def _data_folder(args, needed="the folder holding cow/ and history/"):
+    """--data DIR, else $ALLIANCE_DATA; neither is a usage error naming both."""
+    from alliance_advisor.rules.history import DATA_ENV, data_dir
+
+    folder = data_dir(getattr(args, "data", None))
+    if folder is None:
+        raise _usage(f"name the data folder ({needed}) with --data DIR or the environment variable {DATA_ENV}")
+    return folder
 
 
 def _history_progress():
@@ -286,6 +307,24 @@ def _history_progress():
     return show
 
 
+def _history_filter(args):
+    """The --region or --states filter (None: the whole world), checked before the run."""
+    from alliance_advisor.rules.errors import AdvisorError
+    from alliance_advisor.rules.history import history_context, region_filter, states_filter
+
+    try:
+        if args.region is not None:
+            return region_filter(args.region)
+        if args.states is not None:
+            data, mapping, _engine = history_context(args.data, getattr(args, "knowledge", None))
+            return states_filter(args.states, data, mapping)
+    except AdvisorError as exc:
+        if exc.path is not None:  # a data or knowledge file: its own line
+            raise
+        raise _usage(exc.message) from None
+    return None
+
+
 def cmd_history(args):
     import time
 
@@ -299,12 +338,12 @@ def cmd_history(args):
         run_history,
     )
 
-    if not args.data:
-        raise _usage("--data DIR is required: the folder holding cow/ and history/")
+    args.data = _data_folder(args)
     missing = missing_data(args.data)
     if missing:
         sys.stderr.write(data_guide(args.data, missing))
         return EXIT_BAD_INPUT
+    chosen = _history_filter(args)
     args.format = _output_format(args)
     if args.format in ("md", "html", "pdf") and not args.output:
         raise _usage(f"--format {args.format} takes -o OUT")
@@ -327,6 +366,11 @@ def cmd_history(args):
         exports=Exports(dyad_years=args.dyad_years, state_years=args.state_years),
         evaluate=not args.no_evaluation,
     )
+    if chosen is not None:
+        from alliance_advisor.rules.history import filter_run, history_context
+
+        data, mapping, _engine = history_context(args.data, getattr(args, "knowledge", None))
+        run = filter_run(run, chosen, data, mapping)
     if not sys.stderr.isatty():
         print(
             f"history: {len(run['years'])} years, {len(stats.computed)} runs computed, {stats.resumed} resumed, "
@@ -506,8 +550,13 @@ def build_parser():
         metavar="A,B,...",
         help="COW abbreviations, codes or the year's names, e.g. UKG,France,255",
     )
-    p.add_argument("--nmc", required=True, metavar="NMC.csv", help="COW National Material Capabilities (v7.0 columns)")
-    p.add_argument("--contiguity", required=True, metavar="CONTIGUITY.csv", help="COW Direct Contiguity")
+    p.add_argument(
+        "--nmc", metavar="NMC.csv", help="COW National Material Capabilities (v7.0 columns; default: the data folder's)"
+    )
+    p.add_argument("--contiguity", metavar="CONTIGUITY.csv", help="COW Direct Contiguity (default: the data folder's)")
+    p.add_argument(
+        "--data", metavar="DIR", help="the data folder whose cow/ holds both files (default: $ALLIANCE_DATA)"
+    )
     p.add_argument("--title", help="the scenario's title")
     p.add_argument("-o", "--output", metavar="FILE", help="write the scenario here (default: stdout)")
     p.set_defaults(func=cmd_scenario_from_cow)
@@ -515,7 +564,22 @@ def build_parser():
     p = sub.add_parser(
         "history", help="every year of the state system from the data of the field, against what happened"
     )
-    p.add_argument("--data", metavar="DIR", help="the folder holding cow/ and history/ (the data are not shipped)")
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        help="the folder holding cow/ and history/ (the data are not shipped; default: $ALLIANCE_DATA)",
+    )
+    chosen = p.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--region",
+        metavar="NAME",
+        help="report only this region's states: americas, europe, africa, middle_east, asia (the run is the world)",
+    )
+    chosen.add_argument(
+        "--states",
+        metavar="A,B,...",
+        help="report only these states: names, abbreviations or COW codes, e.g. 'UKG,France,365'",
+    )
     p.add_argument("--from", dest="first", type=int, metavar="YEAR", help="first year (default 1816)")
     p.add_argument("--to", dest="last", type=int, metavar="YEAR", help="last year (default 2010)")
     p.add_argument("--format", choices=("text", "json", "md", "html", "pdf"), help="output format (default: text)")

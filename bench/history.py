@@ -1,6 +1,6 @@
 """Benchmark of main.py history: one 1990s year, and 1816-2010 with --jobs 2.
 
-    python -m bench.history --data DIR [--full | --panel]
+    python -m bench.history [--data DIR] [--full | --panel]     (--data defaults to $ALLIANCE_DATA)
 
 Prints the seconds of one year of the 1990s (target under 3 s) and either a projection
 of 1816-2010 with two processes from a sample of years, or (--full) the measured run
@@ -20,14 +20,18 @@ import time
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", required=True)
+    parser.add_argument("--data", help="the data folder (default: $ALLIANCE_DATA)")
     parser.add_argument("--full", action="store_true", help="run 1816-2010 with --jobs 2 and measure it")
     parser.add_argument("--panel", action="store_true", help="the full run with the panel's exports and evaluation")
     args = parser.parse_args()
+    from alliance_advisor.rules.history import DATA_ENV, data_dir, history_context, run_history, year_task
+
+    args.data = data_dir(args.data)
+    if args.data is None:
+        parser.error(f"name the data folder with --data DIR or the environment variable {DATA_ENV}")
     if args.panel:
         _panel(args.data)
         return
-    from alliance_advisor.rules.history import history_context, run_history, year_task
 
     t = time.perf_counter()
     history_context(args.data, None)

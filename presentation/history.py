@@ -87,10 +87,20 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return [line(header), line(["-" * w for w in widths]), *[line(r) for r in rows]]
 
 
+def run_title(run: Mapping[str, Any]) -> str:
+    """The run's title: its years, and the states it reports when filtered ("Europe")."""
+    first, last = run["summary"]["years"]
+    chosen = run.get("filter")
+    where = f": {chosen['label']}" if chosen else ""
+    return f"History of the state system, {first}-{last}{where}"
+
+
 def render_history_text(run: Mapping[str, Any]) -> str:
     s = run["summary"]
     header = ["theory", *[label for _, label in COLUMNS]]
-    out = [f"History of the state system, {s['years'][0]}-{s['years'][1]} (mapping {run['mapping']['hash']})", ""]
+    out = [f"{run_title(run)} (mapping {run['mapping']['hash']})", ""]
+    if run.get("filter"):
+        out += ["The system is run whole; the scores count the pairs of the states above only.", ""]
     out += ["All years:", *_table(header, [[r[0].split(" (")[0], *r[1:]] for r in headline_rows(s["theories"])]), ""]
     if s.get("held_out"):
         h = s["held_out"]

@@ -25,6 +25,7 @@ from alliance_advisor.presentation.history import (
     best_and_worst,
     column_legend,
     headline_rows,
+    run_title,
 )
 from alliance_advisor.reports.blocks import (
     Block,
@@ -99,7 +100,7 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
     s = run["summary"]
     first, last = s["years"]
     generated = generated or datetime.date.today().isoformat()
-    title = f"History of the state system, {first}-{last}"
+    title = run_title(run)
     blocks: list[Block] = [Heading(1, title), Heading(2, "Method"), Para([Run(METHOD)])]
     m = run["mapping"]
     blocks += [

@@ -17,6 +17,7 @@ __getattr__, __dir__ = lazy_face(
     {
         "Capital": ("._data", "Capital"),
         "DATASETS": ("._data", "DATASETS"),
+        "DATA_ENV": ("._folder", "DATA_ENV"),
         "Dispute": ("._data", "Dispute"),
         "DYAD_COLUMNS": ("._panel", "DYAD_COLUMNS"),
         "ERAS": ("._run", "ERAS"),
@@ -32,6 +33,7 @@ __getattr__, __dir__ = lazy_face(
         "Region": ("._regions", "Region"),
         "RunStats": ("._run", "RunStats"),
         "STATE_COLUMNS": ("._panel", "STATE_COLUMNS"),
+        "StateFilter": ("._filter", "StateFilter"),
         "YearPanel": ("._panel", "YearPanel"),
         "dispute_hostility": ("._build", "dispute_hostility"),
         "held_out": ("._heldout", "held_out"),
@@ -41,17 +43,23 @@ __getattr__, __dir__ = lazy_face(
         "Store": ("._store", "Store"),
         "THEORIES": ("._build", "THEORIES"),
         "capital_at": ("._data", "capital_at"),
+        "data_dir": ("._folder", "data_dir"),
         "data_guide": ("._data", "data_guide"),
+        "filter_run": ("._filter", "filter_run"),
         "history_context": ("._run", "history_context"),
         "history_data": ("._run", "history_data"),
         "history_scenario": ("._run", "history_scenario"),
         "history_year": ("._run", "history_year"),
         "load_history_mapping": ("._mapping", "load_history_mapping"),
+        "load_state_names": ("._names", "load_state_names"),
+        "observed_blocs": ("._communities", "observed_blocs"),
         "missing_data": ("._data", "missing_data"),
         "read_history_data": ("._data", "read_history_data"),
         "region": ("._regions", "region"),
+        "region_filter": ("._filter", "region_filter"),
         "region_of": ("._regions", "region_of"),
         "run_history": ("._run", "run_history"),
+        "states_filter": ("._filter", "states_filter"),
         "summarise": ("._run", "summarise"),
         "year_scenario": ("._build", "year_scenario"),
         "year_task": ("._run", "year_task"),
@@ -60,6 +68,7 @@ __getattr__, __dir__ = lazy_face(
 
 if TYPE_CHECKING:
     from alliance_advisor.rules.history._build import THEORIES, dispute_hostility, year_scenario
+    from alliance_advisor.rules.history._communities import observed_blocs
     from alliance_advisor.rules.history._data import (
         DATASETS,
         FIRST_YEAR,
@@ -74,8 +83,11 @@ if TYPE_CHECKING:
         read_history_data,
     )
     from alliance_advisor.rules.history._export import metadata_path
+    from alliance_advisor.rules.history._filter import StateFilter, filter_run, region_filter, states_filter
+    from alliance_advisor.rules.history._folder import DATA_ENV, data_dir
     from alliance_advisor.rules.history._heldout import held_out, tested_years
     from alliance_advisor.rules.history._mapping import HistoryMapping, load_history_mapping
+    from alliance_advisor.rules.history._names import load_state_names
     from alliance_advisor.rules.history._panel import DYAD_COLUMNS, STATE_COLUMNS, YearPanel, year_panel
     from alliance_advisor.rules.history._regions import REGIONS, Region, region, region_of
     from alliance_advisor.rules.history._run import (
@@ -97,6 +109,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Capital",
     "DATASETS",
+    "DATA_ENV",
     "DYAD_COLUMNS",
     "Dispute",
     "ERAS",
@@ -112,22 +125,29 @@ __all__ = [
     "Rivalry",
     "RunStats",
     "STATE_COLUMNS",
+    "StateFilter",
     "Store",
     "THEORIES",
     "capital_at",
+    "data_dir",
     "data_guide",
+    "filter_run",
     "history_context",
     "history_data",
     "history_scenario",
     "history_year",
     "held_out",
     "load_history_mapping",
+    "load_state_names",
     "metadata_path",
     "missing_data",
+    "observed_blocs",
     "read_history_data",
     "region",
+    "region_filter",
     "region_of",
     "run_history",
+    "states_filter",
     "summarise",
     "tested_years",
     "YearPanel",

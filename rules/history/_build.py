@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from alliance_advisor.rules.history._communities import observed_blocs
 from alliance_advisor.rules.history._data import DATASETS, Dispute, HistoryData
 from alliance_advisor.rules.history._mapping import HistoryMapping
 from alliance_advisor.rules.scenario import ScenarioEngine, ScenarioResult, band_of, scenario_from_data, slug
@@ -92,7 +93,7 @@ def year_scenario(data: HistoryData, year: int, mapping: HistoryMapping) -> dict
         states.append(
             {
                 "id": ids[c],
-                "name": data.names.get(c, ("", f"state {c}"))[1],
+                "name": mapping.names.name(c, year, data.names.get(c, ("", f"state {c}"))[1]),
                 "capability": max(round(cap.cinc, 4), mapping.capability_floor),
                 "offensive_capability": level,
                 "cow_code": c,
@@ -199,24 +200,6 @@ def _bloc_pairs(blocs: Iterable[Iterable[str]], code_of: Mapping[str, int]) -> s
     return out
 
 
-def _components(pairs: Iterable[Pair]) -> list[list[int]]:
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[find(a)] = find(b)
-    groups: dict[int, list[int]] = {}
-    for x in list(parent):
-        groups.setdefault(find(x), []).append(x)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g))
-
-
 def new_treaties(
     data: HistoryData, year: int, mapping: HistoryMapping, codes: Iterable[int], allied: set[Pair]
 ) -> dict[int, set[Pair]]:
@@ -279,7 +262,7 @@ def compare_year(
         "onset_pairs": sorted(onsets),
         "allied_pairs": sorted(allied),
         "predicted_pairs": {k: sorted(v) for k, v in predicted.items() if k in ("threat", "random")},
-        "observed_blocs": [[name_of[c] for c in g] for g in _components(observed)],
+        "observed_blocs": [[name_of[c] for c in g] for g in observed_blocs(data, year + 1, observed, mapping.blocs)],
         "state_count": len(codes),
     }
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from alliance_advisor.rules.errors import KnowledgeError
+from alliance_advisor.rules.history._communities import BlocReading, parse_bloc_reading
+from alliance_advisor.rules.history._names import StateNames, load_state_names
 from alliance_advisor.rules.kb import KnowledgeBase
 from alliance_advisor.rules.scenario import Band
 from alliance_advisor.rules.yamlio import read_yaml_file
@@ -33,6 +35,8 @@ class HistoryMapping:
     hostility_at_least: int
     early_war_years: int
     alliance_kinds: tuple[int, ...]  # indices into ALLIANCE_KINDS
+    blocs: BlocReading  # how the observed blocs are read (history.observed_blocs)
+    names: StateNames  # the states' names by year (knowledge/state_names.yaml)
     variants: dict[str, tuple[Any, Any]]
     raw: dict[str, Any]  # the section as declared (for the JSON and the hash)
     derivation_version: str
@@ -41,12 +45,24 @@ class HistoryMapping:
     @property
     def hash(self) -> str:
         text = json.dumps(
-            {"history": self.raw, "variant": self.variant, "derivation": self.derivation_version}, sort_keys=True
+            {
+                "history": self.raw,
+                "variant": self.variant,
+                "derivation": self.derivation_version,
+                "names": self.names.hash,
+            },
+            sort_keys=True,
         )
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"hash": self.hash, "variant": self.variant, "frozen": self.frozen, "history": self.raw}
+        return {
+            "hash": self.hash,
+            "variant": self.variant,
+            "frozen": self.frozen,
+            "history": self.raw,
+            "names": self.names.hash,
+        }
 
     def with_variant(self, key: str, value: Any) -> HistoryMapping:
         """This mapping with one declared threshold set to ``value``."""
@@ -145,6 +161,8 @@ def load_history_mapping(kb: KnowledgeBase) -> HistoryMapping:
         hostility_at_least=0,
         early_war_years=whole("early_war_years", 1, 50),
         alliance_kinds=tuple(ALLIANCE_KINDS.index(k) for k in kinds),
+        blocs=parse_bloc_reading(need("observed_blocs"), where, line),
+        names=load_state_names(kb),
         variants=variants,
         raw=raw,
         derivation_version=load_derivation(kb).version,

@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench verify evaluate clean
+.PHONY: run test test-fast lint bench verify evaluate standalone standalone-check clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,5 +47,22 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(PY) -m bench
 
+# The standalone app (docs/standalone.md): PyInstaller freezes Python, Qt and the program
+# into the folder dist/alliance-advisor/, which runs on a machine without Python. Not
+# part of `make test` (it takes minutes). The pre-flight first installs, where it can,
+# the X libraries Qt's xcb plugin needs, so that the build carries them; where it
+# cannot, the build goes on and the app names what is missing on the machine it runs on.
+standalone: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dev,bundle]'
+	-$(PY) -m alliance_advisor.gui.preflight --install --always
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/alliance-advisor.spec
+	@du -sh dist/alliance-advisor
+
+# Runs the built app with an empty environment (no PATH, PYTHONPATH or PYTHONHOME):
+# the window, an analysis of a library case, a PDF.
+standalone-check:
+	sh packaging/check-standalone.sh dist/alliance-advisor/alliance-advisor
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache build dist

@@ -95,6 +95,23 @@ def _first_extension(fmt):
     return next((ext for ext, f in {**EXTENSIONS, **TEXT_EXTENSIONS}.items() if f == fmt), "." + fmt)[1:]
 
 
+def _shipped_path(path):
+    """``path`` as given if it is on disk; else a path under ``knowledge/`` is looked for in
+    the knowledge base the program ships (its case library and scenarios), so that
+    `analyze knowledge/cases/norway_1949.yaml` works from any folder, in an installed copy
+    and in the standalone app, whose library sits inside the bundle. A file on disk always
+    wins, and a path found in neither place is returned as given, for the reader to name."""
+    if not path or os.path.isabs(path) or os.path.exists(path):
+        return path
+    from pathlib import Path
+
+    from alliance_advisor.rules.version import KNOWLEDGE_DIR
+
+    parts = Path(path).parts
+    shipped = KNOWLEDGE_DIR.joinpath(*parts[1:]) if len(parts) > 1 and parts[0] == "knowledge" else None
+    return str(shipped) if shipped is not None and shipped.is_file() else path
+
+
 def _read_file_of_kind(path, kind):
     """The parsed YAML of ``path``, which ``kind`` ('case' or 'scenario') of command
     reads; a file of the other kind is refused with the command that reads it, rather
@@ -129,7 +146,8 @@ def cmd_analyze(args):
     args.format = _output_format(args)
     advisor = _advisor(args)
     # validate all first
-    cases = [case_from_data(_read_file_of_kind(path, "case"), advisor.kb, path) for path in args.cases]
+    paths = [_shipped_path(path) for path in args.cases]
+    cases = [case_from_data(_read_file_of_kind(path, "case"), advisor.kb, path) for path in paths]
     if args.format in ("md", "html", "pdf"):
         if len(cases) != 1 or not args.output:
             raise _usage(f"--format {args.format} takes one case and -o OUT")
@@ -232,7 +250,7 @@ def cmd_scenario(args):
     if len(args.files) > 1 and not args.record:
         raise _usage("several scenarios are read only with --record FILE.md")
     results = []
-    for path in args.files:
+    for path in map(_shipped_path, args.files):
         scenario = scenario_from_data(_read_file_of_kind(path, "scenario"), advisor.kb, path)
         results.append((os.path.basename(path), ScenarioEngine(advisor).run(scenario, world=args.world)))
     if args.record:
@@ -446,6 +464,8 @@ def cmd_version(args):
 def cmd_gui(args):
     from alliance_advisor.gui.app import run_app
 
+    args.case = _shipped_path(args.case)
+    args.scenario = _shipped_path(args.scenario)
     return run_app(args)
 
 
@@ -669,4 +689,11 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):
+        # The standalone app (packaging/alliance-advisor.spec): the worker processes of
+        # verify and history --jobs start as this executable, which must run the worker,
+        # not the command line, in them (spawn on Windows and macOS).
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())

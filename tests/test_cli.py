@@ -204,3 +204,23 @@ def test_analyze_json_loads_no_text_report_or_figure_code(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"
     assert json.loads(out.read_text(encoding="utf-8"))["verdict"]
+
+
+@pytest.mark.slow
+def test_analyze_finds_a_library_case_by_its_path_in_the_shipped_knowledge(tmp_path):
+    # From a folder with no knowledge/ in it (as the standalone app is run): the shipped one.
+    proc = run("analyze", "knowledge/cases/norway_1949.yaml", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["case"]["state"] == "Norway"
+    # A file on disk under the same path wins over the shipped one.
+    (tmp_path / "knowledge" / "cases").mkdir(parents=True)
+    (tmp_path / "knowledge" / "cases" / "norway_1949.yaml").write_text(open(PERSIA, encoding="utf-8").read())
+    proc = run("analyze", "knowledge/cases/norway_1949.yaml", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["case"]["state"] == "Persia"
+
+
+def test_analyze_names_a_missing_case_as_typed(tmp_path):
+    proc = run("analyze", "knowledge/cases/no_such_case.yaml", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "knowledge/cases/no_such_case.yaml: no such file"

@@ -297,7 +297,8 @@ def test_held_out_lists_cases_scenarios_and_tested_years(kb):
     assert all(n["year"] >= 1946 for n in out["named"])  # not a history year
     assert 1949 not in out["clean_years"] and 1957 not in out["clean_years"]  # not a history year
     assert set(out["clean_years"]) == set(range(1946, 2011)) - {n["year"] for n in out["named"]}  # not a history year
-    assert 1985 in out["clean_years"]  # not a history year: no case, scenario or test names 1985
+    assert 1985 not in out["clean_years"]  # not a history year: the observed blocs' tests use 1985
+    assert 1975 in out["clean_years"]  # not a history year: no case, scenario or test names 1975
 
 
 @pytest.mark.slow

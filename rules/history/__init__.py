@@ -1,7 +1,8 @@
 """Every year of the state system as a scenario built from the data of the field.
 
 Qt-free and silent: readers (data), the declared mapping (mapping), a year built, run and
-compared (build), the run over years with its database (run, store).
+compared (build), the run over years with its database (run, store), the field's tests of
+the run's dyad-years (evaluation).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __getattr__, __dir__ = lazy_face(
         "THEORIES": ("._build", "THEORIES"),
         "capital_at": ("._data", "capital_at"),
         "data_guide": ("._data", "data_guide"),
+        "evaluate_panel": ("._evaluation", "evaluate_panel"),
         "history_context": ("._run", "history_context"),
         "history_data": ("._run", "history_data"),
         "history_scenario": ("._run", "history_scenario"),
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
         missing_data,
         read_history_data,
     )
+    from alliance_advisor.rules.history._evaluation import evaluate_panel
     from alliance_advisor.rules.history._mapping import HistoryMapping, load_history_mapping
     from alliance_advisor.rules.history._regions import REGIONS, Region, region, region_of
     from alliance_advisor.rules.history._run import (
@@ -100,6 +103,7 @@ __all__ = [
     "THEORIES",
     "capital_at",
     "data_guide",
+    "evaluate_panel",
     "history_context",
     "history_data",
     "history_scenario",

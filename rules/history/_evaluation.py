@@ -615,21 +615,25 @@ def _version(package: str) -> str:
 THEORY_LABELS = {"threat": "balance of threat", "power": "balance of power", "landscape": "landscape theory"}
 
 
+BASELINE_LABELS = {"contiguity": "contiguity", "relevant": "politically relevant pairs", "inertia": "inertia"}
+
+
 def _ci(entry: Mapping[str, Any]) -> str:
+    value = f"{entry['value']:.3f}".replace("-0.000", "0.000")
     if entry["low"] is None:
-        return f"{entry['value']}"
-    return f"{entry['value']:.3f} (95% interval {entry['low']:.3f} to {entry['high']:.3f})"
+        return value
+    return f"{value}, 95% interval {entry['low']:.3f} to {entry['high']:.3f}".replace("-0.000", "0.000")
 
 
-def _gain_sentence(name: str, gain: Mapping[str, Any], where: str) -> str:
+def _gain_sentence(name: str, gain: Mapping[str, Any], where: str, score: str = "ROC-AUC") -> str:
     label = THEORY_LABELS[name]
     if gain["low"] is None:
         return f"{where}: the gain of {label} over the controls could not be measured."
     if gain["low"] > 0:
-        return f"{where}: {label} adds {_ci(gain)} to the controls' ROC-AUC."
+        return f"{where}: {label} adds to the controls' {score} ({_ci(gain)})."
     if gain["high"] < 0:
-        return f"{where}: {label} lowers the controls' ROC-AUC by {-gain['value']:.3f}; it adds nothing."
-    return f"{where}: {label} adds nothing measurable to the controls (ROC-AUC gain {_ci(gain)}, covering zero)."
+        return f"{where}: {label} lowers the controls' {score} ({_ci(gain)}); it adds nothing."
+    return f"{where}: {label} adds nothing measurable to the controls' {score} (gain {_ci(gain)}, covering zero)."
 
 
 def reading(evaluation: Mapping[str, Any]) -> list[str]:
@@ -642,18 +646,17 @@ def reading(evaluation: Mapping[str, Any]) -> list[str]:
         ]
     a, b = h["judged_on"]
     where = f"Held out ({a}-{b})"
-    out = [f"{where}, the controls alone reach ROC-AUC {_ci(models['controls']['roc_auc'])}."]
+    out = [f"{where}, the controls alone reach a ROC-AUC of {_ci(models['controls']['roc_auc'])}."]
     out += [_gain_sentence(t, models[t]["gain_roc_auc"], where) for t in THEORY_TERMS if models.get(t)]
     for t in THEORY_TERMS:
         if models.get(t):
             out.append(
-                _gain_sentence(t, models[t]["gain_treaty_roc_auc"], "Treaty by treaty").replace(
-                    "ROC-AUC", "treaty-weighted ROC-AUC"
-                )
+                _gain_sentence(t, models[t]["gain_treaty_roc_auc"], "Treaty by treaty", "treaty-weighted ROC-AUC")
             )
     best = max((m for m in BASELINE_TERMS if models.get(m)), key=lambda m: models[m]["roc_auc"]["value"], default=None)
     if best is not None:
-        out.append(f"{where}, the best one-variable baseline is {best} (ROC-AUC {_ci(models[best]['roc_auc'])}).")
+        label = BASELINE_LABELS[best]
+        out.append(f"{where}, the best one-variable baseline is {label} (ROC-AUC {_ci(models[best]['roc_auc'])}).")
     clean = h.get("clean")
     if clean and clean.get("models") and clean["models"].get("threat"):
         out.append(

@@ -192,6 +192,35 @@ def scenarios_body(results: Sequence[tuple[str, Any]]) -> list[str]:
 
 
 # ------------------------------------------------------------------ main.py history
+def evaluation_body(evaluation: Mapping[str, Any]) -> list[str]:
+    """The field's measures of a history run, first on its page: the reading, the held-out
+    scores with intervals, the clean years, rolling by era and the regression table; the
+    hard-prediction tables follow as secondary."""
+    from alliance_advisor.presentation.history import (
+        EVALUATION_COLUMNS,
+        ROLLING_COLUMNS,
+        coefficient_rows,
+        evaluation_rows,
+        held_out_line,
+        rolling_rows,
+    )
+
+    h = evaluation["held_out"]
+    lines = ["## The field's measures", "", *[f"- {line}" for line in evaluation["reading"]], ""]
+    lines += [held_out_line(evaluation), "", *markdown_table(EVALUATION_COLUMNS, evaluation_rows(h.get("models")))]
+    clean = h.get("clean")
+    if clean and clean.get("models"):
+        lines += ["", "Held-out years that nothing in the repository names:", ""]
+        lines += markdown_table(EVALUATION_COLUMNS, evaluation_rows(clean["models"]))
+    if evaluation["by_era"]:
+        lines += ["", "Rolling by era (each era judged by the models fitted on the eras before it):", ""]
+        lines += markdown_table(ROLLING_COLUMNS, rolling_rows(evaluation))
+    header, rows = coefficient_rows(evaluation)
+    lines += ["", "Logits on all years (per SD for numeric terms; SE clustered by pair):", ""]
+    lines += [*markdown_table(header, rows), "", "## Hard predictions (secondary)", ""]
+    return lines
+
+
 def history_body(run: Mapping[str, Any], ran: str) -> list[str]:
     """The headline table of a history run (and its held-out years and sensitivity), with
     how the run went (``ran``: years, runs computed or resumed, seconds)."""
@@ -205,6 +234,7 @@ def history_body(run: Mapping[str, Any], ran: str) -> list[str]:
     lines = [
         f"History of the state system, {s['years'][0]}-{s['years'][1]} (mapping {run['mapping']['hash']}); {ran}.",
         "",
+        *(evaluation_body(s["evaluation"]) if s.get("evaluation") else []),
         "All years:",
         "",
         *markdown_table(header, named(headline_rows(s["theories"]))),

@@ -20,11 +20,19 @@ from typing import Any
 
 from alliance_advisor.presentation.history import (
     COLUMNS,
+    EVALUATION_COLUMNS,
+    EVALUATION_METHOD,
+    EVALUATION_MODELS,
     METHOD,
+    ROLLING_COLUMNS,
     THEORY_NAMES,
     best_and_worst,
+    coefficient_rows,
     column_legend,
+    evaluation_rows,
     headline_rows,
+    held_out_line,
+    rolling_rows,
     run_title,
 )
 from alliance_advisor.reports.blocks import (
@@ -68,6 +76,88 @@ def era_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
     return buf.getvalue()
 
 
+def curves_plot(evaluation: Mapping[str, Any], fmt: str = "svg") -> bytes:
+    """The held-out ROC and precision-recall curves of each model and baseline (svg or png)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure as PlotFigure
+
+    curves = evaluation["held_out"]["curves"]
+    fig = PlotFigure(figsize=(8, 3.4))
+    roc, pr = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
+    for name, title in EVALUATION_MODELS.items():
+        if not curves.get(name) or not curves[name]["roc"]:
+            continue
+        style = "--" if title.startswith("Baseline") else "-"
+        roc.plot(*zip(*curves[name]["roc"]), style, linewidth=1.2, label=title)
+        pr.plot(*zip(*curves[name]["pr"]), style, linewidth=1.2, label=title)
+    roc.plot([0, 1], [0, 1], ":", color="grey", linewidth=0.8)
+    roc.set(title="ROC (held out)", xlabel="false positive rate", ylabel="true positive rate", xlim=(0, 1), ylim=(0, 1))
+    pr.set(title="Precision-recall (held out)", xlabel="recall", ylabel="precision", xlim=(0, 1))
+    pr.set_yscale("log")
+    roc.legend(fontsize=6, loc="lower right")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return buf.getvalue()
+
+
+def _wide_table(header: list[str], rows: list[list[str]], widths: tuple[int, ...] = ()) -> Table:
+    cells = [[[Run(c)] for c in row] for row in rows]
+    return Table(header, cells, "history", numeric=tuple(range(1, len(header))), widths=widths, whole=True)
+
+
+def evaluation_blocks(evaluation: Mapping[str, Any]) -> list[Block]:
+    """The field's measures: the reading, the held-out table, the curves, the clean years,
+    rolling by era and the regression table (presentation/history.py's wording)."""
+    h = evaluation["held_out"]
+    widths = (19, 13, 13, 15, 14, 13, 13)
+    blocks: list[Block] = [
+        Heading(2, "The field's measures"),
+        Para([Run(EVALUATION_METHOD)]),
+        Bullets([[Run(line)] for line in evaluation["reading"]]),
+        Heading(2, "Held out: scores with 95% intervals"),
+        _wide_table(list(EVALUATION_COLUMNS), evaluation_rows(h.get("models")), widths),
+        Para([Run(held_out_line(evaluation))]),
+    ]
+    if h.get("curves"):
+        svg = _as_figure(curves_plot(evaluation, "svg").decode("utf-8"))
+        caption = [
+            strong("Held-out curves. "),
+            Run("ROC and precision-recall (log scale) of each model and baseline on the held-out years."),
+        ]
+        blocks.append(Figure("curves", svg, caption, "ROC and precision-recall curves on the held-out years"))
+    clean = h.get("clean")
+    if clean and clean.get("models"):
+        blocks += [
+            Heading(2, "Held-out years that nothing in the repository names"),
+            _wide_table(list(EVALUATION_COLUMNS), evaluation_rows(clean["models"]), widths),
+        ]
+    if evaluation["by_era"]:
+        blocks += [
+            Heading(2, "Rolling by era"),
+            _wide_table(list(ROLLING_COLUMNS), rolling_rows(evaluation)),
+            Para([Run("Each era judged by the models fitted on the eras before it; the gain is balance of threat's.")]),
+        ]
+    header, rows = coefficient_rows(evaluation)
+    blocks += [
+        Heading(2, "Logits on all years"),
+        _wide_table(header, rows),
+        Para(
+            [
+                Run(
+                    "Coefficients per standard deviation for numeric terms (0/1 terms as they are), standard "
+                    "errors clustered by pair in brackets; * p < .05, ** p < .01, *** p < .001. "
+                    + evaluation["imputation"]
+                )
+            ]
+        ),
+    ]
+    return blocks
+
+
 def _as_figure(svg: str) -> str:
     """matplotlib's SVG as the reports' figures are: no XML prolog, and a size in whole
     pixels (the viewBox's units), which the HTML and PDF writers scale from."""
@@ -101,7 +191,13 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
     first, last = s["years"]
     generated = generated or datetime.date.today().isoformat()
     title = run_title(run)
-    blocks: list[Block] = [Heading(1, title), Heading(2, "Method"), Para([Run(METHOD)])]
+    blocks: list[Block] = [Heading(1, title)]
+    if s.get("evaluation"):
+        blocks += evaluation_blocks(s["evaluation"])
+        blocks.append(Heading(2, "Hard predictions (secondary): method"))
+    else:
+        blocks.append(Heading(2, "Method"))
+    blocks.append(Para([Run(METHOD)]))
     m = run["mapping"]
     blocks += [
         Heading(2, "The mapping"),
@@ -144,6 +240,10 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
         every = s["sensitivity"]["every"]
         blocks += [
             Heading(2, "Sensitivity (balance of threat)"),
+            _table(
+                ["Variant", "Pairs F1", "Onsets F1"],
+                [[r["variant"], f"{r['pairs_f1']:.3f}", f"{r['onsets_f1']:.3f}"] for r in rows],
+            ),
             Para(
                 [
                     Run(
@@ -151,10 +251,6 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
                         f"year ({rows[0]['years']} years; the row 'as declared' is the same sample)."
                     )
                 ]
-            ),
-            _table(
-                ["Variant", "Pairs F1", "Onsets F1"],
-                [[r["variant"], f"{r['pairs_f1']:.3f}", f"{r['onsets_f1']:.3f}"] for r in rows],
             ),
             Para([Run(column_legend(["pairs F1", "onsets F1"]))]),
         ]

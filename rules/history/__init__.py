@@ -1,7 +1,8 @@
 """Every year of the state system as a scenario built from the data of the field.
 
 Qt-free and silent: readers (data), the declared mapping (mapping), a year built, run and
-compared (build), the run over years with its database (run, store).
+compared (build), the run over years with its database (run, store), the field's tests of
+the run's dyad-years (evaluation).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ __getattr__, __dir__ = lazy_face(
         "data_dir": ("._folder", "data_dir"),
         "data_guide": ("._data", "data_guide"),
         "filter_run": ("._filter", "filter_run"),
+        "evaluate_panel": ("._evaluation", "evaluate_panel"),
         "history_context": ("._run", "history_context"),
         "history_data": ("._run", "history_data"),
         "history_scenario": ("._run", "history_scenario"),
@@ -82,6 +84,7 @@ if TYPE_CHECKING:
         missing_data,
         read_history_data,
     )
+    from alliance_advisor.rules.history._evaluation import evaluate_panel
     from alliance_advisor.rules.history._export import metadata_path
     from alliance_advisor.rules.history._filter import StateFilter, filter_run, region_filter, states_filter
     from alliance_advisor.rules.history._folder import DATA_ENV, data_dir
@@ -132,6 +135,7 @@ __all__ = [
     "data_dir",
     "data_guide",
     "filter_run",
+    "evaluate_panel",
     "history_context",
     "history_data",
     "history_scenario",

@@ -357,3 +357,31 @@ def test_every_rival_theory_is_in_view_in_the_scenario_window(qtbot, app, window
         assert not _rows_out_of_view(rivals), _rows_out_of_view(rivals)
     finally:
         scenario.shutdown()
+
+
+@pytest.mark.slow
+def test_the_threat_bands_names_never_overlap_at_any_width(qtbot, app, window):
+    from alliance_advisor.gui.case.charts import ThreatProfileChart
+
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    chart = ThreatProfileChart()
+    qtbot.addWidget(chart)
+    chart.show_result(window.overview.threat.result)
+    names = {"Low", "Moderate", "High", "Severe"}
+    for width in (180, 260, 340, 420, 560, 700, 1000):
+        chart.resize(width, chart.minimumHeight())
+        chart.grab()  # paints: the chart lays its labels out as it draws them
+        rects = chart.band_label_rects
+        assert rects, width
+        for i, rect in enumerate(rects):
+            assert chart.rect().toRectF().contains(rect), (width, rect)
+            for other in rects[i + 1 :]:
+                assert not rect.intersects(other), (width, rect, other)
+        if width >= 700:  # room for every band's whole name
+            assert {label.text for label in chart.band_labels} == names, width
+    # Narrow, some names are shortened or left out: the tooltip has them all.
+    chart.resize(260, chart.minimumHeight())
+    chart.grab()
+    assert any(label.text != label.name for label in chart.band_labels)
+    assert all(name.lower() in chart.toolTip().lower() for name in names)

@@ -72,14 +72,13 @@ from alliance_advisor.gui import msgbox
 from alliance_advisor.gui.document import ScenarioDocument
 from alliance_advisor.gui.files import FileController
 from alliance_advisor.gui.live import LiveAnalysis
+from alliance_advisor.gui.rivals import RivalTable
 from alliance_advisor.gui.screens import fit_to_screen
 from alliance_advisor.gui.style import esc, theme
 from alliance_advisor.gui.tabs import FittingTabs
 from alliance_advisor.presentation.coalitions import THREAT, WRONG, coalition_layout
 from alliance_advisor.presentation.figures import capital
 from alliance_advisor.presentation.scenario import (
-    BASELINE_COLUMNS,
-    baseline_rows,
     blocs_text,
     choice_text,
     name_of,
@@ -532,21 +531,19 @@ class ScenarioWindow(QMainWindow):
         below.addTab(selected_scroll, "The selected state")
         below.addTab(self.moves_list, "What would move a bloc")
         # The rival theories on the same scenario, side by side with ours against the observed blocs.
-        self.rivals = named(QTableWidget(), "rivals")
-        self.rivals.setColumnCount(len(BASELINE_COLUMNS))
-        self.rivals.setHorizontalHeaderLabels(list(BASELINE_COLUMNS))
-        self.rivals.horizontalHeader().setSectionResizeMode(len(BASELINE_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.rivals.verticalHeader().hide()
-        self.rivals.setWordWrap(True)
-        self.rivals.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rivals = named(RivalTable(), "rivals")
         below.addTab(self.rivals, "Rival theories")
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(pictured)
         right.addWidget(self.choices)
         right.addWidget(below)
         # The selected state's explanation and the rival theories need room to be read:
-        # the lower pane gets a third of the height, never less than BELOW_MIN.
+        # the lower pane gets a third of the height, never less than BELOW_MIN, nor less
+        # than every rival theory's row needs.
         below.setMinimumHeight(self.BELOW_MIN)
+        self.rivals.neededHeight.connect(
+            lambda table: below.setMinimumHeight(max(self.BELOW_MIN, table + below.tabBar().sizeHint().height() + 4))
+        )
         right.setSizes([340, 220, 300])
         for index, stretch in enumerate((3, 2, 3)):
             right.setStretchFactor(index, stretch)
@@ -898,22 +895,8 @@ class ScenarioWindow(QMainWindow):
     def _on_failed(self, message: str) -> None:
         self.message.setText(f"<span style='color:{theme.BAD}'>⚠ {esc(message)}</span>")
 
-    def _show_rivals(self, result: ScenarioResult) -> None:
-        rows = baseline_rows(result)
-        self.rivals.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                self.rivals.setItem(r, c, QTableWidgetItem(text))
-        self.rivals.resizeColumnsToContents()
-        for c in range(len(BASELINE_COLUMNS) - 1):
-            self.rivals.setColumnWidth(c, min(self.rivals.columnWidth(c), 220))
-        self.rivals.resizeRowsToContents()
-        # Every theory's row in view: the table is as tall as its rows (the pane scrolls past that).
-        tall = sum(self.rivals.rowHeight(r) for r in range(self.rivals.rowCount()))
-        self.rivals.setMinimumHeight(tall + self.rivals.horizontalHeader().height() + 2 * self.rivals.frameWidth())
-
     def _show_choices(self, result: ScenarioResult) -> None:
-        self._show_rivals(result)
+        self.rivals.show_result(result)
         fill_choices(self.choices, self.kb, result, name_width=130)
         if self.diagram.selected in result.states:
             self.select_state(self.diagram.selected)

@@ -849,20 +849,91 @@ def threat_caption(profile: ThreatProfile) -> str:
     return f"{profile.total} of {profile.maximum} points: {profile.band or 'unknown'}"
 
 
+@dataclass(frozen=True, kw_only=True)
+class BandLabel:
+    """A threat band's label as a figure draws it: the band's whole name, shortened
+    ('Mod.', 'M') or left out ('') so that it stays inside its band."""
+
+    level: str
+    name: str  # the band's whole name
+    text: str  # what is drawn
+    x: float  # the text's left edge
+    width: float  # its advance (0 when left out)
+
+
+BAND_LABEL_PAD = 3.0  # px between a band's label and the band's edges
+
+
+def _shortenings(name):
+    """The forms of a band's name, longest first: 'Moderate', 'Mod.', 'M'."""
+    forms = [name]
+    if len(name) > 4:
+        forms.append(name[:3] + ".")
+    if len(name) > 1:
+        forms.append(name[0])
+    return forms
+
+
+def band_label_layout(profile: ThreatProfile, spans, name_of, measure) -> list:
+    """The labels of the threat bands, laid out so that no two overlap at any width:
+    each centred in its band (``spans``: each band's drawn (left, right)) when its whole
+    name (``name_of(level)``) fits, else shortened, else left out; a label never leaves
+    its band, and the bands do not overlap. ``measure(text, bold)`` is the text's advance
+    (font metrics in the app, ``text_width`` in SVG); the current band's label is bold.
+    The whole names are in ``bands_legend``."""
+    labels = []
+    for (level, _first, _last), (x0, x1) in zip(profile.bands, spans):
+        name, bold = name_of(level), level == profile.band
+        room = x1 - x0 - 2 * BAND_LABEL_PAD
+        text, width = "", 0.0
+        for form in _shortenings(name):
+            advance = measure(form, bold)
+            if advance <= room:
+                text, width = form, advance
+                break
+        labels.append(BandLabel(level=level, name=name, text=text, x=(x0 + x1 - width) / 2, width=width))
+    return labels
+
+
+def bands_legend(profile: ThreatProfile, name_of) -> str:
+    """The threat bands in words: 'Threat levels: low 0-2, moderate 3-5, ... points'."""
+    parts = [f"{name_of(level)} {first}\u2013{last}" for level, first, last in profile.bands]
+    return "Threat levels: " + ", ".join(parts) + " points"
+
+
+def _band_name(result):
+    kb = result.kb
+    return lambda level: kb.level_label(kb.theory.threat_fact, level)
+
+
+def threat_band_labels(result, spans) -> list:
+    """The SVG's band labels (``band_label_layout`` with estimated text widths)."""
+    return band_label_layout(
+        threat_profile(result), spans, _band_name(result), lambda text, bold: text_width(text, SUBLABEL_SIZE, bold)
+    )
+
+
 def threat_svg(result) -> str:
     """The threat profile: the four sources as point bars, the total on the bands."""
     profile = threat_profile(result)
-    kb = result.kb
     label_w = max(text_width(s.label, LABEL_SIZE, True) for s in profile) + 16
     cell, gap = 34, 4
     most = max((s.max_points for s in profile), default=1)
     bar_x = MARGIN + label_w
     value_x = bar_x + most * (cell + gap) + 12
-    width = round(max(value_x + 190, bar_x + text_width(threat_caption(profile), SUBLABEL_SIZE)) + MARGIN)
+    legend = bands_legend(profile, _band_name(result))
+    width = round(
+        max(
+            value_x + 190,
+            bar_x + text_width(threat_caption(profile), SUBLABEL_SIZE),
+            MARGIN + text_width(legend, SUBLABEL_SIZE),
+        )
+        + MARGIN
+    )
     row_h = 30
     top = MARGIN + 30
     total_y = top + len(profile) * row_h + 26
-    height = round(total_y + 72)
+    height = round(total_y + 82)
     title = f"Threat profile: {result.case.title or 'untitled case'}"
     out = _svg_open(width, height, title)
     out.append(_text(MARGIN, MARGIN + 10, "SOURCES OF THREAT", TITLE_SIZE - 2, MUTED, True))
@@ -889,32 +960,21 @@ def threat_svg(result) -> str:
     unit = scale_w / max(profile.maximum, 1)
     heading = "TOTAL" + (" (LEFT OPEN)" if profile.open else "")
     out.append(_text(MARGIN, total_y + 16, heading, TITLE_SIZE - 2, MUTED, True))
-    for i, (level, first, last) in enumerate(profile.bands):
-        x0 = bar_x + max(first - 0.5, 0) * unit
-        x1 = bar_x + min(last + 0.5, profile.maximum) * unit
+    spans = [
+        (bar_x + max(first - 0.5, 0) * unit, bar_x + min(last + 0.5, profile.maximum) * unit - 2)
+        for _level, first, last in profile.bands
+    ]
+    labels = threat_band_labels(result, spans)
+    for i, ((level, first, last), (x0, x1), label) in enumerate(zip(profile.bands, spans, labels)):
         current = level == profile.band
-        out.append(
-            _rect(
-                x0,
-                total_y,
-                x1 - x0 - 2,
-                22,
-                BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)],
-                INK if current else "none",
-                1.5,
+        colour = BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)]
+        out.append(f"<g><title>{escape(label.name)}: {first}\u2013{last} points</title>")
+        out.append(_rect(x0, total_y, x1 - x0, 22, colour, INK if current else "none", 1.5))
+        out.append("</g>")
+        if label.text:
+            out.append(
+                _text(label.x + label.width / 2, total_y + 15, label.text, SUBLABEL_SIZE, INK, current, "middle")
             )
-        )
-        out.append(
-            _text(
-                (x0 + x1) / 2,
-                total_y + 15,
-                kb.level_label(kb.theory.threat_fact, level),
-                SUBLABEL_SIZE,
-                INK,
-                current,
-                "middle",
-            )
-        )
     if profile.open and profile.range[0] != profile.range[1]:
         lo, hi = (bar_x + v * unit for v in profile.range)
         out.append(
@@ -927,6 +987,8 @@ def threat_svg(result) -> str:
         f'L{mark:.1f},{total_y + 26:.1f} Z" fill="{INK}"/>'
     )
     out.append(_text(bar_x, total_y + 54, threat_caption(profile), SUBLABEL_SIZE, INK))
+    if any(label.text != label.name for label in labels):  # a band's name shortened: all of them in words
+        out.append(_text(MARGIN, total_y + 72, legend, SUBLABEL_SIZE, MUTED))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

@@ -231,6 +231,7 @@ class RivalTheory:
     how: str  # how its blocs were found
     blocs: tuple[tuple[str, ...], ...]
     agreed: int | None  # states placed as observed (None without observed blocs)
+    misplaced: tuple[str, ...] | None  # the states it places wrongly (None without observed blocs)
 
 
 def rival_theories(result: ScenarioResult) -> list[RivalTheory]:
@@ -238,23 +239,52 @@ def rival_theories(result: ScenarioResult) -> list[RivalTheory]:
     b = result.baselines
     ours = sum(bool(v) for v in result.agreement.values()) if result.agreement is not None else None
     return [
-        RivalTheory(theory="Balance of threat (Walt)", how="this run", blocs=result.coalitions, agreed=ours),
+        RivalTheory(
+            theory="Balance of threat (Walt)",
+            how="this run",
+            blocs=result.coalitions,
+            agreed=ours,
+            misplaced=result.misassigned,
+        ),
         RivalTheory(
             theory="Landscape theory (Axelrod and Bennett 1993)",
             how=b.landscape.method or "",
             blocs=b.landscape.coalitions,
             agreed=b.landscape.agreed,
+            misplaced=b.landscape.misassigned,
         ),
         RivalTheory(
             theory="Balance of power",
             how="all against the strongest",
             blocs=b.power.coalitions,
             agreed=b.power.agreed,
+            misplaced=b.power.misassigned,
         ),
     ]
 
 
 BASELINE_COLUMNS = ("Theory", "How", "Placed as observed", "Blocs", "Misplaced")
+
+
+def names_at_most(result: ScenarioResult, ids: tuple[str, ...] | list[str], shown: int | None = None) -> str:
+    """The states' names, or the first ``shown`` of them and how many others: 'Britain,
+    France and 5 others' (never 'and 1 others': a list one name longer is said whole)."""
+    ids = list(ids)
+    if shown is None or len(ids) <= shown + 1:
+        return names(result, ids)
+    return ", ".join(name_of(result, s) for s in ids[:shown]) + f" and {len(ids) - shown} others"
+
+
+def bloc_lines(result: ScenarioResult, blocs: tuple[tuple[str, ...], ...], shown: int | None = None) -> list[str]:
+    """Each bloc numbered, its states named (at most ``shown`` of them): '1. Britain and 6 others'."""
+    return [f"{k}. {names_at_most(result, b, shown)}" for k, b in enumerate(blocs, 1)]
+
+
+def misplaced_text(result: ScenarioResult, rival: RivalTheory, shown: int | None = None) -> str:
+    """The states a theory places wrongly ("none"; "-" without observed blocs)."""
+    if rival.misplaced is None:
+        return "-"
+    return names_at_most(result, rival.misplaced, shown) or "none"
 
 
 def baseline_rows(result: ScenarioResult) -> list[tuple[str, str, str, str, str]]:
@@ -263,17 +293,11 @@ def baseline_rows(result: ScenarioResult) -> list[tuple[str, str, str, str, str]
     observed ("10 of 17", or "-" without observed blocs), its blocs ("1. A, B; 2. C"),
     the states it places wrongly ("none", or "-")). Ours first."""
     n = len(result.scenario.states)
-    misplaced = [
-        result.misassigned,
-        result.baselines.landscape.misassigned,
-        result.baselines.power.misassigned,
-    ]
     rows = []
-    for rival, wrong in zip(rival_theories(result), misplaced):
+    for rival in rival_theories(result):
         placed = f"{rival.agreed} of {n}" if rival.agreed is not None else "-"
-        listed_blocs = "; ".join(f"{k}. {names(result, list(b))}" for k, b in enumerate(rival.blocs, 1)) or "none"
-        misnamed = "-" if wrong is None else (names(result, list(wrong)) or "none")
-        rows.append((rival.theory, rival.how, placed, listed_blocs, misnamed))
+        listed_blocs = "; ".join(bloc_lines(result, rival.blocs)) or "none"
+        rows.append((rival.theory, rival.how, placed, listed_blocs, misplaced_text(result, rival)))
     return rows
 
 

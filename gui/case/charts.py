@@ -434,11 +434,19 @@ class ThreatProfileChart(_Figure):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.profile: figures.ThreatProfile | None = None
+        self.band_label_rects: list[QRectF] = []  # where the last paint drew the bands' names
+        self.band_labels: list[figures.BandLabel] = []  # and what it wrote there
         self.setMinimumHeight(250)
 
     def relayout(self) -> None:
+        assert self.result is not None and self.result.kb is not None
+        kb = self.result.kb
         self.profile = figures.threat_profile(self.result)
         self.setMinimumHeight(round(self.MARGIN * 2 + len(self.profile) * self.ROW + 110))
+        # A narrow chart shortens the bands' names ("Mod.", "M"): all of them, whole, here.
+        self.setToolTip(
+            figures.bands_legend(self.profile, lambda level: kb.level_label(kb.theory.threat_fact, level).capitalize())
+        )
 
     def sizeHint(self) -> QSize:
         return QSize(460, self.minimumHeight())
@@ -494,22 +502,7 @@ class ThreatProfileChart(_Figure):
         y += 18
         left, right = m, self.width() - m
         unit = (right - left) / max(profile.maximum, 1)
-        for i, (level, first, last) in enumerate(profile.bands):
-            x0 = left + max(first - 0.5, 0) * unit
-            x1 = left + min(last + 0.5, profile.maximum) * unit
-            current = level == profile.band
-            colour = figures.BAND_COLOURS[min(i, len(figures.BAND_COLOURS) - 1)]
-            _box(painter, QRectF(x0, y, x1 - x0 - 2, 22), colour, figures.INK if current else None, 1.5, 3)
-            _text(
-                painter,
-                (x0 + x1) / 2,
-                y + 15,
-                kb.level_label(kb.theory.threat_fact, level).capitalize(),
-                figures.SUBLABEL_SIZE,
-                figures.INK,
-                bold=current,
-                align=Qt.AlignmentFlag.AlignHCenter,
-            )
+        self._paint_bands(painter, profile, kb, QRectF(left, y, unit, 22))
         if profile.open and profile.range[0] != profile.range[1]:
             pen = QPen(QColor(ink(figures.MUTED)), 2)
             pen.setDashPattern([4, 3])
@@ -526,6 +519,34 @@ class ThreatProfileChart(_Figure):
         painter.drawText(
             QRectF(left, y + 44, right - left, 40), Qt.TextFlag.TextWordWrap, figures.threat_caption(profile)
         )
+
+    def _paint_bands(self, painter: QPainter, profile: figures.ThreatProfile, kb: KnowledgeBase, at: QRectF) -> None:
+        """The threat bands from ``at``'s left edge, ``at.width()`` px a point, each named
+        inside its band as far as its name fits (figures.band_label_layout: shortened or
+        left out, so no two labels ever overlap; the whole names are in the tooltip)."""
+        left, unit, y = at.left(), at.width(), at.top()
+        spans = [
+            (left + max(first - 0.5, 0) * unit, left + min(last + 0.5, profile.maximum) * unit - 2)
+            for _level, first, last in profile.bands
+        ]
+        size = max(figures.SUBLABEL_SIZE, getattr(painter, "text_floor", MIN_TEXT_PX))
+
+        def measure(text: str, bold: bool) -> float:
+            return QFontMetricsF(_font(size, bold)).horizontalAdvance(text)
+
+        def name_of(level: str) -> str:
+            return kb.level_label(kb.theory.threat_fact, level).capitalize()
+
+        labels = figures.band_label_layout(profile, spans, name_of, measure)
+        self.band_label_rects, self.band_labels = [], labels
+        for i, ((level, _first, _last), (x0, x1), label) in enumerate(zip(profile.bands, spans, labels)):
+            current = level == profile.band
+            colour = figures.BAND_COLOURS[min(i, len(figures.BAND_COLOURS) - 1)]
+            _box(painter, QRectF(x0, y, x1 - x0, at.height()), colour, figures.INK if current else None, 1.5, 3)
+            if label.text:
+                _text(painter, label.x, y + 15, label.text, figures.SUBLABEL_SIZE, figures.INK, bold=current)
+                metrics = QFontMetricsF(_font(size, current))
+                self.band_label_rects.append(QRectF(label.x, y + 15 - metrics.ascent(), label.width, metrics.height()))
 
 
 # -------------------------------------------------------------- support chart

@@ -35,6 +35,15 @@ def test_a_shipped_scenario_opens_read_only_with_its_blocs(window, qtbot):
     cells = [[rivals.item(r, c).text() for c in range(rivals.columnCount())] for r in range(rivals.rowCount())]
     assert rivals.rowCount() == 3 and cells[0][2] == "9 of 17"
     assert any(row[0].startswith("Landscape") and row[2] == "15 of 17" for row in cells)
+    # Each bloc on a line of its own, its whole list of states in the cell's tooltip.
+    from alliance_advisor.presentation.scenario import bloc_lines, rival_theories
+
+    for r, rival in enumerate(rival_theories(scenario.result)):
+        blocs = rivals.item(r, 3)
+        assert blocs.toolTip() == "\n".join(bloc_lines(scenario.result, rival.blocs))
+        assert [line.split(" ", 1)[0] for line in blocs.text().split("\n")] == [
+            f"{k}." for k in range(1, len(rival.blocs) + 1)
+        ]
     scenario.shutdown()
 
 

@@ -321,3 +321,67 @@ def test_the_scenario_windows_explanation_and_rival_theories_have_room(qtbot, ap
         assert all(metrics.horizontalAdvance(r[0]) + 8 <= bars.label_width() for r in bars.rows)
     finally:
         scenario.shutdown()
+
+
+def _rows_out_of_view(table):
+    """The rows of ``table`` not wholly in view: outside its viewport, or in a part of
+    the viewport that its window cuts off (a table taller than the pane holding it)."""
+    from PySide6.QtGui import QRegion
+
+    viewport = table.viewport()
+    seen = viewport.visibleRegion()
+    hidden = []
+    for row in range(table.rowCount()):
+        rect = table.visualRect(table.model().index(row, 0))
+        for column in range(1, table.columnCount()):
+            rect = rect.united(table.visualRect(table.model().index(row, column)))
+        if not viewport.rect().contains(rect) or seen.intersected(QRegion(rect)) != QRegion(rect):
+            hidden.append((row, rect.top(), rect.height(), seen.boundingRect().height()))
+    return hidden
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ((1024, 700), (1400, 900)), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_rival_theory_is_in_view_in_the_scenario_window(qtbot, app, window, size):
+    scenario = window.open_scenario_path(str(ROOT / "knowledge" / "scenarios" / "europe_1949.yaml"))
+    try:
+        scenario.resize(*size)
+        scenario.show()
+        qtbot.waitUntil(lambda: scenario.result is not None, timeout=60_000)
+        scenario.select_state("soviet_union")
+        rivals = scenario.rivals
+        rivals.parentWidget().parentWidget().setCurrentWidget(rivals)  # the "Rival theories" tab
+        settle(app)
+        assert rivals.rowCount() == 3
+        assert rivals.horizontalScrollBar().maximum() == 0, "the rival theories scroll sideways"
+        assert not _rows_out_of_view(rivals), _rows_out_of_view(rivals)
+    finally:
+        scenario.shutdown()
+
+
+@pytest.mark.slow
+def test_the_threat_bands_names_never_overlap_at_any_width(qtbot, app, window):
+    from alliance_advisor.gui.case.charts import ThreatProfileChart
+
+    window.open_path(str(NORWAY))
+    wait_for_result(qtbot, window)
+    chart = ThreatProfileChart()
+    qtbot.addWidget(chart)
+    chart.show_result(window.overview.threat.result)
+    names = {"Low", "Moderate", "High", "Severe"}
+    for width in (180, 260, 340, 420, 560, 700, 1000):
+        chart.resize(width, chart.minimumHeight())
+        chart.grab()  # paints: the chart lays its labels out as it draws them
+        rects = chart.band_label_rects
+        assert rects, width
+        for i, rect in enumerate(rects):
+            assert chart.rect().toRectF().contains(rect), (width, rect)
+            for other in rects[i + 1 :]:
+                assert not rect.intersects(other), (width, rect, other)
+        if width >= 700:  # room for every band's whole name
+            assert {label.text for label in chart.band_labels} == names, width
+    # Narrow, some names are shortened or left out: the tooltip has them all.
+    chart.resize(260, chart.minimumHeight())
+    chart.grab()
+    assert any(label.text != label.name for label in chart.band_labels)
+    assert all(name.lower() in chart.toolTip().lower() for name in names)

@@ -141,3 +141,55 @@ def test_figures_do_not_import_qt():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def _band_label_extents(svg):
+    """Each threat band's rectangle (in a <g> with its whole name as <title>) and the
+    extent of the label drawn in it, estimated as the SVG's layout estimates text."""
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    bands = [(g.find(f"{ns}title").text, g.find(f"{ns}rect")) for g in root.iter(f"{ns}g")]
+    texts = [t for t in root.iter(f"{ns}text") if t.get("text-anchor") == "middle"]
+    out = []
+    for title, rect in bands:
+        x0, w, y = float(rect.get("x")), float(rect.get("width")), float(rect.get("y"))
+        inside = [t for t in texts if y < float(t.get("y")) < y + float(rect.get("height"))]
+        inside = [t for t in inside if x0 <= float(t.get("x")) <= x0 + w]
+        for t in inside:
+            advance = figures.text_width(t.text, float(t.get("font-size")), t.get("font-weight") == "bold")
+            out.append(
+                (title, (x0, x0 + w), (float(t.get("x")) - advance / 2, float(t.get("x")) + advance / 2), t.text)
+            )
+    return bands, out
+
+
+def test_the_threat_svgs_band_labels_stay_inside_their_bands(norway):
+    svg = figures.threat_svg(norway)
+    bands, labels = _band_label_extents(svg)
+    assert [title.split(":")[0] for title, _ in bands] == ["low", "moderate", "high", "severe"]
+    for _title, (x0, x1), (left, right), _text in labels:
+        assert x0 < left and right < x1, (_title, x0, x1, left, right)
+    for a, b in combinations(labels, 2):
+        assert a[2][1] <= b[2][0] or b[2][1] <= a[2][0], (a, b)
+    # "moderate" does not fit its three points: it is shortened, and the legend names every band whole.
+    assert "moderate" not in [text for *_, text in labels]
+    assert "Threat levels: low 0\u20132, moderate 3\u20135, high 6\u201311, severe 12\u201327 points" in svg
+
+
+@pytest.mark.parametrize("scale", [60, 120, 200, 300, 500, 900])
+def test_band_labels_never_overlap_and_name_every_band_when_there_is_room(norway, scale):
+    profile = figures.threat_profile(norway)
+    unit = scale / profile.maximum
+    spans = [(max(f - 0.5, 0) * unit, min(t + 0.5, profile.maximum) * unit - 2) for _, f, t in profile.bands]
+    labels = figures.band_label_layout(
+        profile, spans, str.capitalize, lambda text, bold: figures.text_width(text, 11, bold)
+    )
+    for label, (x0, x1) in zip(labels, spans):
+        assert label.name.startswith(label.text.rstrip("."))  # whole, shortened or left out
+        if label.text:
+            assert x0 < label.x and label.x + label.width < x1
+    shown = [label for label in labels if label.text]
+    for a, b in combinations(shown, 2):
+        assert a.x + a.width <= b.x or b.x + b.width <= a.x
+    if scale >= 900:
+        assert [label.text for label in labels] == ["Low", "Moderate", "High", "Severe"]

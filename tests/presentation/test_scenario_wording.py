@@ -4,7 +4,15 @@ called its partners; a bloc threat is told from the threat of its leading state 
 
 import pytest
 
-from alliance_advisor.presentation.scenario import choice_text, led_bloc_name, ranked_threat_text
+from alliance_advisor.presentation.scenario import (
+    baseline_rows,
+    bloc_lines,
+    choice_text,
+    led_bloc_name,
+    names_at_most,
+    ranked_threat_text,
+    rival_theories,
+)
 from alliance_advisor.rules.scenario import ScenarioEngine, load_scenario
 from conftest import ROOT
 
@@ -59,3 +67,18 @@ def test_a_large_bloc_names_a_few_members_and_counts_the_rest(europe):
     assert len(bloc.members) > 4
     text = led_bloc_name(europe, bloc)
     assert text.endswith(f" and {len(bloc.members) - 1 - 2} others)"), text
+
+
+def test_a_long_list_of_states_is_shortened_to_a_few_names_and_a_count(europe):
+    ours = rival_theories(europe)[0]
+    big = max(ours.blocs, key=len)
+    assert len(big) > 4
+    assert names_at_most(europe, big) == names_at_most(europe, big, shown=None)
+    first = [europe.scenario.state(s).name for s in big[:2]]
+    assert names_at_most(europe, big, shown=2) == f"{first[0]}, {first[1]} and {len(big) - 2} others"
+    # One name more than shown is said whole: never "and 1 others".
+    assert names_at_most(europe, big[:3], shown=2) == names_at_most(europe, big[:3])
+    lines = bloc_lines(europe, ours.blocs, shown=1)
+    assert len(lines) == len(ours.blocs) and all(line.startswith(f"{k}. ") for k, line in enumerate(lines, 1))
+    # The reports keep every name.
+    assert baseline_rows(europe)[0][3] == "; ".join(bloc_lines(europe, ours.blocs))

@@ -552,6 +552,15 @@ def _check(panel: Panel) -> None:
         raise AdvisorError("the dyad-year panel's columns differ in length")
 
 
+def _widened(panel: Panel) -> Panel:
+    """The columns the models read, in 64-bit types: the exported panel keeps compact
+    ones (years and codes in int16), in which the keys built from them would overflow."""
+    return {
+        name: np.asarray(column, dtype=np.float64 if np.asarray(column).dtype.kind == "f" else np.int64)
+        for name, column in panel.items()
+    }
+
+
 def evaluate_panel(
     panel: Panel,
     *,
@@ -563,6 +572,7 @@ def evaluate_panel(
     """``summary["evaluation"]`` of a history run from its at-risk dyad-years (module docstring)."""
     sm = _statsmodels()
     _check(panel)
+    panel = _widened(panel)
     setup = _Setup(
         sm=sm,
         panel=panel,

@@ -63,6 +63,19 @@ def test_the_same_panel_and_seed_give_the_same_json(panel, evaluation):
     assert other["held_out"]["models"]["threat"]["roc_auc"] != evaluation["held_out"]["models"]["threat"]["roc_auc"]
 
 
+def test_the_exported_compact_types_give_the_same_evaluation(panel, evaluation):
+    """The run hands over the panel in the exports' compact types (years and codes in
+    int16, scores in float32); the keys built from them must not overflow."""
+    compact = {
+        name: column.astype(np.float32 if column.dtype.kind == "f" else np.int16) for name, column in panel.items()
+    }
+    again = evaluate_panel(compact, held_out_from=1950, eras=ERAS[1:4], seed=3, clean_years=range(1960, 1980))
+    assert again["sample"] == evaluation["sample"]
+    assert again["held_out"]["models"]["threat"]["roc_auc"] == pytest.approx(
+        evaluation["held_out"]["models"]["threat"]["roc_auc"], abs=1e-3
+    )
+
+
 def test_the_fast_scores_agree_with_scikit_learn():
     from sklearn.metrics import average_precision_score, roc_auc_score
 

@@ -147,19 +147,33 @@ class _Design:
         return x
 
 
-def _design(features: Mapping[str, np.ndarray], terms: Sequence[str], rows: np.ndarray) -> _Design:
-    kept, centre, scale, dropped = [], [], [], []
+def _design(
+    features: Mapping[str, np.ndarray], terms: Sequence[str], rows: np.ndarray, y: np.ndarray
+) -> tuple[_Design, list[str]]:
+    """The model's terms on ``rows``, and a note for each term left out: constant on these
+    years, or a 0/1 term one of whose values holds no onset (quasi-complete separation:
+    its coefficient runs off to infinity and the fit never converges)."""
+    kept, centre, scale, dropped, notes = [], [], [], [], []
+    events = y[rows] > 0
     for name in terms:
         x = features[name][rows]
         seen = x[~np.isnan(x)]
         if seen.size == 0 or np.ptp(seen) == 0:
             dropped.append(name)  # constant on these years: no coefficient can be estimated
+            notes.append(f"{name} is constant on these years and is left out")
             continue
+        if name in BINARY and events.any():
+            hits = [int(np.count_nonzero(events & (x == v))) for v in (0.0, 1.0)]
+            if 0 in hits:
+                dropped.append(name)
+                notes.append(f"{name}: no onset where it is {hits.index(0)} on these years (separation); left out")
+                continue
         kept.append(name)
         binary = name in BINARY
         centre.append(0.0 if binary else float(seen.mean()))
         scale.append(1.0 if binary else float(seen.std()))
-    return _Design(names=tuple(kept), centre=np.array(centre), scale=np.array(scale), dropped=tuple(dropped))
+    design = _Design(names=tuple(kept), centre=np.array(centre), scale=np.array(scale), dropped=tuple(dropped))
+    return design, notes
 
 
 # ------------------------------------------------------------------ fitting (statsmodels)
@@ -190,8 +204,7 @@ def _fit(s: _Setup, rows: np.ndarray, model: str, *, clustered: bool = False) ->
     model fitted only to predict keeps the default errors). Separation and
     non-convergence give a note, not a crash."""
     features, y = s.features, s.y
-    design = _design(features, _terms(model), rows)
-    notes = [f"{n} is constant on these years and is left out" for n in design.dropped]
+    design, notes = _design(features, _terms(model), rows, y)
     if not design.names:
         return _Fit(design=design, params=None, notes=(*notes, "no term varies: not estimated"))
     x, target = design.matrix(features, rows), y[rows]
@@ -208,7 +221,13 @@ def _fit(s: _Setup, rows: np.ndarray, model: str, *, clustered: bool = False) ->
             logit = s.sm.Logit(target, x, check_rank=False)
             start = np.zeros(x.shape[1])
             start[0] = np.log(target.mean() / (1 - target.mean()))  # the intercept at the base rate
-            result = logit.fit(start_params=start, method="newton", maxiter=100, disp=0, **cov)
+            try:
+                result = logit.fit(start_params=start, method="newton", maxiter=100, disp=0, **cov)
+            except np.linalg.LinAlgError:
+                # A long-tailed term (inertia: 17 SD at its top) can throw Newton's first
+                # step from the base rate out of range; from zero (statsmodels' own start)
+                # it converges.
+                result = logit.fit(method="newton", maxiter=100, disp=0, **cov)
         except np.linalg.LinAlgError:
             why = "not estimated: the information matrix is singular (a term separates onsets, or terms collinear)"
             return _Fit(design=design, params=None, notes=(*notes, why))

@@ -5,6 +5,7 @@ own, named as fully as the column's width allows, the whole list in the cell's t
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -101,10 +102,15 @@ class RivalTable(QTableWidget):
         result = self.result
         assert result is not None
         metrics = self.fontMetrics()
-        for column, lines_for in (
-            (BLOCS, lambda shown: bloc_lines(result, rival.blocs, shown) or ["none"]),
-            (MISPLACED, lambda shown: [misplaced_text(result, rival, shown)]),
-        ):
+
+        def blocs(shown: int | None) -> list[str]:
+            return bloc_lines(result, rival.blocs, shown) or ["none"]
+
+        def misplaced(shown: int | None) -> list[str]:
+            return [misplaced_text(result, rival, shown)]
+
+        columns: tuple[tuple[int, Callable[[int | None], list[str]]], ...] = ((BLOCS, blocs), (MISPLACED, misplaced))
+        for column, lines_for in columns:
             item = self.item(row, column)
             if item is None:
                 continue

@@ -24,11 +24,11 @@ def run():
     }
     summary = summarise(years.values())
     evaluation = evaluate_panel(
-        synthetic_panel(pairs=150, first=1880, last=1999),
+        synthetic_panel(pairs=150, first=1880, last=1999),  # not a history year: a synthetic panel
         held_out_from=1946,
         eras=ERAS[1:],
         seed=0,
-        clean_years=range(1950, 1960),
+        clean_years=range(1950, 1960),  # not a history year: a synthetic panel
     )
     return HistoryRun(
         {

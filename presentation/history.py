@@ -337,6 +337,30 @@ def rolling_rows(evaluation: Mapping[str, Any]) -> list[list[str]]:
 
 
 ROLLING_COLUMNS = ("era judged", "fitted on", "onsets", "controls ROC-AUC", "+ threat ROC-AUC", "gain")
+PARTS_COLUMNS = ("added to the controls", "ROC-AUC", "gain in ROC-AUC", "judged against")
+PARTS_HEADING = "What in balance of threat carries its gain (held out)"
+PARTS_NOTE = (
+    "Each part of balance of threat's score added alone to the controls, fitted and judged as above. The "
+    "mapping reads any alliance in force, a neutrality, non-aggression or consultation pledge too, as benign "
+    "intentions, which lowers a pair's threat points; the last rows control for those lesser pledges first."
+)
+
+
+def parts_rows(evaluation: Mapping[str, Any]) -> list[list[str]]:
+    """Balance of threat taken apart: each part's held-out ROC-AUC and its gain."""
+    parts = evaluation.get("threat_parts") or {}
+    rows = []
+    for m, entry in (parts.get("models") or {}).items():
+        against = parts["against"][m]
+        rows.append(
+            [
+                parts["meaning"][m],
+                interval_text((entry or {}).get("roc_auc")),
+                interval_text((entry or {}).get("gain_roc_auc"), signed=True),
+                "the controls" if against == "controls" else "the controls and a lesser pledge",
+            ]
+        )
+    return rows
 
 
 def held_out_line(evaluation: Mapping[str, Any]) -> str:
@@ -369,6 +393,9 @@ def evaluation_text(evaluation: Mapping[str, Any]) -> list[str]:
     if clean and clean.get("models"):
         out += ["", "Held-out years no case, test or scenario names:"]
         out += _table(list(EVALUATION_COLUMNS), evaluation_rows(clean["models"]))
+    if evaluation.get("threat_parts"):
+        out += ["", f"{PARTS_HEADING}:", *_table(list(PARTS_COLUMNS), parts_rows(evaluation))]
+        out += [f"  {line}" for line in evaluation["threat_parts"].get("reading", [])]
     if evaluation["by_era"]:
         out += ["", "Rolling by era:", *_table(list(ROLLING_COLUMNS), rolling_rows(evaluation))]
     header, rows = coefficient_rows(evaluation)

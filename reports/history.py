@@ -24,6 +24,9 @@ from alliance_advisor.presentation.history import (
     EVALUATION_METHOD,
     EVALUATION_MODELS,
     METHOD,
+    PARTS_COLUMNS,
+    PARTS_HEADING,
+    PARTS_NOTE,
     ROLLING_COLUMNS,
     THEORY_NAMES,
     best_and_worst,
@@ -32,6 +35,7 @@ from alliance_advisor.presentation.history import (
     evaluation_rows,
     headline_rows,
     held_out_line,
+    parts_rows,
     rolling_rows,
     run_title,
 )
@@ -134,6 +138,13 @@ def evaluation_blocks(evaluation: Mapping[str, Any]) -> list[Block]:
         blocks += [
             Heading(2, "Held-out years that nothing in the repository names"),
             _wide_table(list(EVALUATION_COLUMNS), evaluation_rows(clean["models"]), widths),
+        ]
+    if evaluation.get("threat_parts"):
+        blocks += [
+            Heading(2, PARTS_HEADING),
+            _wide_table(list(PARTS_COLUMNS), parts_rows(evaluation), (40, 20, 20, 20)),
+            Para([Run(PARTS_NOTE)]),
+            Bullets([[Run(line)] for line in evaluation["threat_parts"].get("reading", [])]),
         ]
     if evaluation["by_era"]:
         blocks += [

@@ -53,6 +53,7 @@ def synthetic_panel(pairs=300, first=1900, last=1999, seed=1):
         "major_2": np.zeros(n, dtype=int),
         "rivalry": rivalry,
         "mid_recent": (rng.random(n) < 0.03).astype(int),
+        "other_pledge": (rng.random(n) < 0.02).astype(int),
         "peace_years": (year - first + (pair % 7)).astype(int),
         "ever_allied": (rng.random(pairs) < 0.2)[pair].astype(int),
     }

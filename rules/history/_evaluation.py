@@ -72,6 +72,23 @@ BASELINE_TERMS: dict[str, tuple[str, str]] = {
     "inertia": ("inertia", "previously allied, by recency: 1 / (1 + peace_years) if ever allied, else 0"),
 }
 MODELS = ("controls", *THEORY_TERMS)
+# What in balance of threat's score carries its gain, judged on the held-out years like
+# the models above: each part added alone to the controls; and a check a referee will
+# ask for, since the mapping reads any alliance in force (neutrality, non-aggression or
+# consultation too) as benign intentions, which lowers the pair's threat points: the
+# controls with those lesser pledges, then balance of threat added to them.
+# Each: (the model it is judged against, the terms it adds to the controls, what it is).
+PARTS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "threat_points": ("controls", ("threat_sum",), "the threat points alone"),
+    "shared_threat": ("controls", ("shared_threat",), "a shared greatest threat alone"),
+    "same_bloc_threat": ("controls", ("same_bloc_threat",), "the same predicted bloc alone"),
+    "pledges": ("controls", ("other_pledge",), "a lesser pledge in force (neutrality, non-aggression, consultation)"),
+    "threat_with_pledges": (
+        "pledges",
+        ("other_pledge", *(n for n, _ in THEORY_TERMS["threat"])),
+        "balance of threat over the controls and a lesser pledge in force",
+    ),
+}
 BINARY = {
     "contiguous",
     "distance_missing",
@@ -84,6 +101,7 @@ BINARY = {
     "same_bloc_power",
     "same_bloc_landscape",
     "relevant",
+    "other_pledge",
 }
 IMPUTATION = (
     "Where a pair's capital distance or either state's democracy score is missing, the term is set to its "
@@ -109,7 +127,7 @@ def _features(panel: Panel) -> dict[str, np.ndarray]:
     major = np.maximum(np.asarray(panel["major_1"], dtype=float), np.asarray(panel["major_2"], dtype=float))
     f["major_power"] = major
     f["threat_sum"] = np.asarray(panel["threat_12"], dtype=float) + np.asarray(panel["threat_21"], dtype=float)
-    for k in ("shared_threat", "same_bloc_threat", "same_bloc_power", "same_bloc_landscape"):
+    for k in ("shared_threat", "same_bloc_threat", "same_bloc_power", "same_bloc_landscape", "other_pledge"):
         f[k] = np.asarray(panel[k], dtype=float)
     f["relevant"] = np.maximum(f["contiguous"], major)
     f["inertia"] = np.asarray(panel["ever_allied"], dtype=float) / (1.0 + np.asarray(panel["peace_years"], dtype=float))
@@ -120,6 +138,8 @@ def _terms(model: str) -> tuple[str, ...]:
     if model in BASELINE_TERMS:
         return (BASELINE_TERMS[model][0],)
     names = tuple(n for n, _ in CONTROL_TERMS)
+    if model in PARTS:
+        return names + PARTS[model][1]
     return names + tuple(n for n, _ in THEORY_TERMS.get(model, ()))
 
 
@@ -433,9 +453,17 @@ def _interval(point: float, draws: np.ndarray) -> dict[str, float | None]:
     return {"value": _round(point), "low": _round(low), "high": _round(high)}
 
 
-def _judge(predictions: Mapping[str, np.ndarray | None], judged: _Judged, replicates: int, seed: int) -> dict[str, Any]:
+def _judge(
+    predictions: Mapping[str, np.ndarray | None],
+    judged: _Judged,
+    replicates: int,
+    seed: int,
+    against: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Each model's scores on ``judged`` with bootstrap intervals over pairs, and each
-    theory's gain over the controls (paired: the same replicates)."""
+    theory's gain over the model it is ``against`` (by default the controls; paired:
+    the same replicates)."""
+    against = against if against is not None else {m: "controls" for m in THEORY_TERMS}
     rng = np.random.default_rng(seed)
     mult = np.empty((judged.clusters, replicates))
     for i in range(replicates):
@@ -448,17 +476,19 @@ def _judge(predictions: Mapping[str, np.ndarray | None], judged: _Judged, replic
             points[m], draws[m] = ranked.scores(np.ones((judged.clusters, 1)))[:, 0], ranked.scores(mult)
     out: dict[str, Any] = {}
     for m in predictions:
-        out[m] = _scored(m, points, draws) if m in points else None
+        out[m] = _scored(m, points, draws, against.get(m)) if m in points else None
     return out
 
 
-def _scored(m: str, points: Mapping[str, np.ndarray], draws: Mapping[str, np.ndarray]) -> dict[str, Any]:
+def _scored(
+    m: str, points: Mapping[str, np.ndarray], draws: Mapping[str, np.ndarray], reference: str | None
+) -> dict[str, Any]:
     entry: dict[str, Any] = {s: _interval(points[m][k], draws[m][k]) for k, s in enumerate(SCORES[:3])}
     entry["treaty_weighted"] = {
         s[len("treaty_") :]: _interval(points[m][k], draws[m][k]) for k, s in enumerate(SCORES) if k >= 3
     }
-    if m in THEORY_TERMS and "controls" in points:
-        base, base_draws = points["controls"], draws["controls"]
+    if reference is not None and reference in points:
+        base, base_draws = points[reference], draws[reference]
         entry["gain_roc_auc"] = _interval(points[m][0] - base[0], draws[m][0] - base_draws[0])
         entry["gain_treaty_roc_auc"] = _interval(points[m][3] - base[3], draws[m][3] - base_draws[3])
     return entry
@@ -534,6 +564,25 @@ def _held_out(s: _Setup, held_out_from: int, clean_years: Collection[int] | None
     return out
 
 
+def _parts(s: _Setup, held_out_from: int) -> dict[str, Any] | None:
+    """Balance of threat taken apart on the held-out split (:data:`PARTS`): each part's
+    gain over the controls, and the theory's gain once the lesser pledges are controlled."""
+    train, test = np.flatnonzero(s.years < held_out_from), np.flatnonzero(s.years >= held_out_from)
+    if train.size == 0 or test.size == 0:
+        return None
+    controls = s.fits.get(held_out_from, {}).get("controls") or _fit(s, train, "controls")
+    fits = {"controls": controls} | {m: _fit(s, train, m) for m in PARTS}
+    predictions = {m: f.predict(s.features, test) for m, f in fits.items()}
+    judged = _Judged.of(s.panel, s.y, s.pair, test)
+    scores = _judge(predictions, judged, s.replicates, s.seed, {m: ref for m, (ref, _t, _w) in PARTS.items()})
+    return {
+        "models": {m: scores[m] for m in PARTS},
+        "against": {m: ref for m, (ref, _t, _w) in PARTS.items()},
+        "meaning": {m: what for m, (_r, _t, what) in PARTS.items()},
+        "notes": {m: list(f.notes) for m, f in fits.items() if f.notes and m in PARTS},
+    }
+
+
 def _rolling(s: _Setup, eras: Sequence[tuple[int, int]]) -> list[dict[str, Any]]:
     out = []
     for a, b in eras[1:]:
@@ -561,7 +610,7 @@ def _check(panel: Panel) -> None:
     needed = (
         "year ccode1 ccode2 onset treaty threat_12 threat_21 shared_threat same_bloc_threat same_bloc_power "
         "same_bloc_landscape contiguous capital_distance democracy_1 democracy_2 cinc_1 cinc_2 major_1 major_2 "
-        "rivalry mid_recent peace_years ever_allied"
+        "rivalry mid_recent peace_years ever_allied other_pledge"
     ).split()
     missing = [c for c in needed if c not in panel]
     if missing:
@@ -615,11 +664,15 @@ def evaluate_panel(
         "imputation": IMPUTATION,
         "models": full,
         "held_out": _held_out(setup, held_out_from, clean_years),
+        "threat_parts": _parts(setup, held_out_from),
         "by_era": _rolling(setup, eras),
         "bootstrap": {"replicates": REPLICATES, "over": "pairs", "seed": seed, "interval": 0.95},
         "software": _software(sm),
     }
     out["reading"] = reading(out)
+    if out["threat_parts"] is not None:
+        a, b = out["held_out"]["judged_on"]
+        out["threat_parts"]["reading"] = _parts_sentences(out["threat_parts"], f"Held out ({a}-{b})")
     return out
 
 
@@ -694,6 +747,22 @@ def reading(evaluation: Mapping[str, Any]) -> list[str]:
             )
         )
     out += _era_sentences(evaluation["by_era"])
+    return out
+
+
+def _parts_sentences(parts: Mapping[str, Any] | None, where: str) -> list[str]:
+    if not parts:
+        return []
+    out = []
+    for m in ("threat_points", "shared_threat", "same_bloc_threat", "threat_with_pledges"):
+        entry = parts["models"].get(m)
+        gain = entry.get("gain_roc_auc") if entry else None
+        if gain is None or gain["low"] is None:
+            continue
+        what = parts["meaning"][m]
+        against = "the controls" if parts["against"][m] == "controls" else "the controls with a lesser pledge"
+        verdict = "adds" if gain["low"] > 0 else "lowers" if gain["high"] < 0 else "adds nothing measurable to"
+        out.append(f"{where}, {what} {verdict} {against}' ROC-AUC ({_ci(gain)}).")
     return out
 
 

@@ -23,6 +23,9 @@ from alliance_advisor.rules.history._mapping import HistoryMapping
 from alliance_advisor.rules.scenario import ScenarioResult
 
 Columns = dict[str, np.ndarray]
+# ATOP's neutrality, non-aggression and consultation obligations (indices into the
+# mapping's ALLIANCE_KINDS): the pledges short of defence and offence.
+LESSER_KINDS = (2, 3, 4)
 
 # Column -> numpy type, in the exports' order (before mapping_hash, which ends each row).
 DYAD_TYPES: dict[str, str] = {
@@ -36,6 +39,7 @@ DYAD_TYPES: dict[str, str] = {
     "same_bloc_power": "int8",
     "same_bloc_landscape": "int8",
     "allied": "int8",
+    "other_pledge": "int8",
     "onset": "int8",
     "treaty": "int32",
     "contiguous": "int8",
@@ -208,6 +212,10 @@ def year_panel(data: HistoryData, year: int, mapping: HistoryMapping, result: Sc
     now = allied_pairs(data, year, mapping.alliance_kinds, codes)
     _mark(allied, at, now)
     _mark(onset_m, at, allied_pairs(data, year + 1, mapping.alliance_kinds, codes) - now)
+    # A lesser pledge in force (neutrality, non-aggression, consultation): the mapping
+    # reads any alliance in force as benign intentions, so the evaluation controls for it.
+    lesser = _matrix(n, "int8")
+    _mark(lesser, at, allied_pairs(data, year, LESSER_KINDS, codes))
     contiguous, rivalry, mid = _matrix(n, "int8"), _matrix(n, "int8"), _matrix(n, "int8")
     _mark(
         contiguous,
@@ -239,6 +247,7 @@ def year_panel(data: HistoryData, year: int, mapping: HistoryMapping, result: Sc
         "same_bloc_power": _same_bloc(bloc_of.power.coalitions, index, n)[i, j],
         "same_bloc_landscape": _same_bloc(bloc_of.landscape.coalitions, index, n)[i, j],
         "allied": allied[i, j],
+        "other_pledge": lesser[i, j],
         "onset": onset_m[i, j],
         "treaty": _treaties(data, year, at, n)[i, j],
         "contiguous": contiguous[i, j],

@@ -178,3 +178,19 @@ def test_a_long_tailed_baseline_is_estimated():
     )
     fit = ev._fit(setup, np.arange(n), "inertia")
     assert fit.params is not None, fit.notes
+
+
+def test_balance_of_threat_is_taken_apart_and_checked_against_lesser_pledges(evaluation):
+    parts = evaluation["threat_parts"]
+    assert set(parts["models"]) == {
+        "threat_points",
+        "shared_threat",
+        "same_bloc_threat",
+        "pledges",
+        "threat_with_pledges",
+    }
+    assert parts["against"]["threat_with_pledges"] == "pledges"
+    assert parts["against"]["threat_points"] == "controls"
+    # the synthetic score that predicts is the threat points (tests/panels.py): it gains alone
+    assert parts["models"]["threat_points"]["gain_roc_auc"]["low"] > 0
+    assert any("lesser pledge" in line for line in parts["reading"])

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -53,15 +54,14 @@ from alliance_advisor.gui.scenario import (
     REPORT_FILTER,
     CoalitionDiagram,
     ScenarioWindow,
-    ThreatBars,
     _FittingScroll,
     fill_choices,
     named,
-    ranked_threats_html,
     select_row_of,
 )
 from alliance_advisor.gui.screens import fit_to_screen
 from alliance_advisor.gui.style import esc, theme
+from alliance_advisor.gui.threats import THREATS_TAB, ThreatPanel
 from alliance_advisor.gui.worldmap import WorldMap
 from alliance_advisor.gui.yearplot import YearPlot
 from alliance_advisor.presentation.coalitions import LEGEND
@@ -88,6 +88,7 @@ DEFAULT_YEAR = 1914
 SETTLE_MS = 60  # a slider being dragged asks for the year it rests on
 PREDICTED, OBSERVED = "predicted", "observed"
 MAP, COLUMNS = "map", "columns"
+BELOW_MIN = 220  # px: the selected state's pane
 MAP_FROM = 30  # states: from this many the map is shown first, below it the columns
 MAP_LEGEND = (
     "Each state at its capital; circle area: capability (CINC); colour: its bloc, grey unaligned. "
@@ -239,12 +240,13 @@ class HistoryWindow(QMainWindow):
         self.detail = named(QLabel(wordWrap=True), "stateDetail")
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.threat_bars = ThreatBars(kb)
+        self.threats = ThreatPanel(kb)
+        self.threat_bars = self.threats.bars
         selected = QWidget()
         selected_column = QVBoxLayout(selected)
         selected_column.setContentsMargins(6, 6, 6, 6)
         selected_column.addWidget(self.detail)
-        selected_column.addWidget(self.threat_bars)
+        selected_column.addWidget(self.threats.sources)
         selected_column.addStretch(1)
         selected_scroll = QScrollArea()
         selected_scroll.setWidget(selected)
@@ -252,7 +254,11 @@ class HistoryWindow(QMainWindow):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.scores)
         right.addWidget(self.choices)
-        right.addWidget(selected_scroll)
+        below = QTabWidget()
+        below.addTab(selected_scroll, "The selected state")
+        below.addTab(self.threats, THREATS_TAB)
+        below.setMinimumHeight(BELOW_MIN)  # the heading and a few rows of the table of threats
+        right.addWidget(below)
         right.setSizes([190, 330, 220])
         split = QSplitter()
         split.addWidget(pictured)
@@ -536,8 +542,7 @@ class HistoryWindow(QMainWindow):
             self.diagram.selected = None
             self.world.selected = None
             self.detail.setText("")
-            self.threat_bars.rows = []
-            self.threat_bars.update()
+            self.threats.clear()
 
     # ------------------------------------------------------------- drill down
     def select_state(self, state: str) -> None:
@@ -548,13 +553,12 @@ class HistoryWindow(QMainWindow):
         result = self.result
         choice = result.states[state]
         select_row_of(self.choices, state)
-        ranked = ranked_threats_html(result, choice)
-        self.threat_bars.show_choice(result, choice)
+        self.threats.show_choice(result, choice)
+        why = why_greatest(self.kb, result, choice)
         self.detail.setText(
             f"<b>{esc(name_of(result, state))}</b>: {esc(choice_text(self.kb, result, choice))}"
-            f"<br>{esc(why_greatest(self.kb, result, choice))}"
-            f"<br>{esc(observed_text(self.plain, state))}"
-            f"<br>Threats, greatest first: {ranked}. The points of each source:"
+            + (f"<br>{esc(why)}" if why else "")
+            + f"<br>{esc(observed_text(self.plain, state))}"
         )
 
     def _choice_selected(self) -> None:

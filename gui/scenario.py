@@ -76,13 +76,13 @@ from alliance_advisor.gui.rivals import RivalTable
 from alliance_advisor.gui.screens import fit_to_screen
 from alliance_advisor.gui.style import esc, theme
 from alliance_advisor.gui.tabs import FittingTabs
+from alliance_advisor.gui.threats import THREATS_TAB, ThreatPanel
 from alliance_advisor.presentation.coalitions import THREAT, WRONG, coalition_layout
 from alliance_advisor.presentation.figures import capital
 from alliance_advisor.presentation.scenario import (
     blocs_text,
     choice_text,
     name_of,
-    ranked_threat_text,
     why_greatest,
 )
 from alliance_advisor.presentation.wording import rests_on_text
@@ -93,7 +93,7 @@ from alliance_advisor.rules.kb import KnowledgeBase
 if TYPE_CHECKING:
     from alliance_advisor.gui.autosave import Autosave
     from alliance_advisor.presentation.coalitions import CoalitionLayout
-    from alliance_advisor.rules.scenario import BlocMove, ScenarioResult, StateChoice
+    from alliance_advisor.rules.scenario import BlocMove, ScenarioResult
 
 SCENARIO_FILTER = "Scenarios (*.yaml *.yml);;All files (*)"
 REPORT_FILTER = "HTML report (*.html);;PDF report (*.pdf);;Markdown report (*.md);;JSON result (*.json)"
@@ -236,14 +236,6 @@ def coalition_legend_html() -> str:
     )
 
 
-SOURCE_COLOURS = {
-    "threat_power": "#2f5d8a",
-    "proximity": "#2f7d5b",
-    "offensive_capability": "#8a5a2f",
-    "intentions": "#b4493d",
-}
-
-
 def fill_choices(table: QTableWidget, kb: KnowledgeBase, result: ScenarioResult, name_width: int) -> None:
     """The table of choices: each state, its greatest threat, the threat's level and score,
     and its choice; a state placed against the observed blocs in orange. Each row keeps its
@@ -277,79 +269,6 @@ def select_row_of(table: QTableWidget, state: str) -> None:
             table.blockSignals(True)
             table.selectRow(row)
             table.blockSignals(False)
-
-
-def ranked_threats_html(result: ScenarioResult, choice: StateChoice, shown: int = 6) -> str:
-    """A state's greatest threats, ranked, a bloc told from a state: 'the bloc led by
-    Germany (with Italy): severe, 14; France alone: high, 10; ...'."""
-    return "; ".join(esc(ranked_threat_text(result, t)) for t in choice.threats[:shown])
-
-
-class ThreatBars(QWidget):
-    """The selected state's threats, greatest first: one bar per power, its segments
-    the points each source of threat adds on the rule program's score (the means
-    weighed by the intentions, and the intentions' own points)."""
-
-    ROW = 22
-    LABEL = 130
-
-    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.kb = kb
-        # (name, [(source, points)], total, maximum)
-        self.rows: list[tuple[str, tuple[tuple[str, int], ...], int, int]] = []
-        self.setMinimumHeight(60)
-
-    def show_choice(self, result: ScenarioResult, choice: StateChoice) -> None:
-        self.rows = [
-            (name_of(result, t.power) + (" (bloc)" if t.is_bloc else ""), t.parts, t.score, t.maximum)
-            for t in choice.threats[:8]
-        ]
-        self.setMinimumHeight(self.ROW * len(self.rows) + 34)
-        self.update()
-
-    def label_width(self) -> int:
-        """Room for the longest name ('United States (bloc)') whole, at least LABEL,
-        at most half the widget."""
-        widest = max((self.fontMetrics().horizontalAdvance(r[0]) for r in self.rows), default=0) + 12
-        return max(self.LABEL, min(widest, self.width() // 2))
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if not self.rows:
-            return
-        maximum = max(r[3] for r in self.rows) or 1
-        width = max(40, self.width() - self.label_width() - 50)
-        for n, (name, parts, total, _maximum) in enumerate(self.rows):
-            y = 4 + n * self.ROW
-            painter.setPen(QColor(theme.INK))
-            painter.drawText(
-                QRectF(0, y, self.label_width() - 8, self.ROW - 4),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                name,
-            )
-            x = float(self.label_width())
-            for source, points in parts:
-                if points <= 0:
-                    continue
-                w = width * points / maximum
-                painter.fillRect(QRectF(x, y + 3, w, self.ROW - 10), QColor(SOURCE_COLOURS.get(source, "#888888")))
-                x += w
-            painter.setPen(QColor(theme.MUTED))
-            painter.drawText(
-                QRectF(x + 6, y, 44, self.ROW - 4),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                str(total),
-            )
-        y = 8 + len(self.rows) * self.ROW
-        x = float(self.label_width())
-        for source, colour in SOURCE_COLOURS.items():
-            painter.fillRect(QRectF(x, y + 3, 10, 10), QColor(colour))
-            label = self.kb.fact_label(source)
-            painter.setPen(QColor(theme.MUTED))
-            painter.drawText(QPointF(x + 14, y + 12), label)
-            x += 24 + painter.fontMetrics().horizontalAdvance(label)
 
 
 class _IntentDelegate(QStyledItemDelegate):
@@ -517,18 +436,20 @@ class ScenarioWindow(QMainWindow):
         self.moves_list.itemDoubleClicked.connect(self._apply_move)
         self.moves_list.setToolTip("Double-click a change to make it (Undo takes it back)")
         self.moves: list[BlocMove] = []
-        self.threat_bars = ThreatBars(kb)
+        self.threats = ThreatPanel(kb)
+        self.threat_bars = self.threats.bars
         selected = QWidget()
         selected_column = QVBoxLayout(selected)
         selected_column.setContentsMargins(6, 6, 6, 6)
         selected_column.addWidget(self.detail)
-        selected_column.addWidget(self.threat_bars)
+        selected_column.addWidget(self.threats.sources)
         selected_column.addStretch(1)
         selected_scroll = QScrollArea()
         selected_scroll.setWidget(selected)
         selected_scroll.setWidgetResizable(True)
         below = QTabWidget()
         below.addTab(selected_scroll, "The selected state")
+        below.addTab(self.threats, THREATS_TAB)
         below.addTab(self.moves_list, "What would move a bloc")
         # The rival theories on the same scenario, side by side with ours against the observed blocs.
         self.rivals = named(RivalTable(), "rivals")
@@ -915,14 +836,12 @@ class ScenarioWindow(QMainWindow):
         result = self.result
         choice = result.states[state]
         select_row_of(self.choices, state)
-        ranked = ranked_threats_html(result, choice)
-        self.threat_bars.show_choice(result, choice)
+        self.threats.show_choice(result, choice)
         why = why_greatest(self.kb, result, choice)
         rests = rests_on_text(self.kb, choice.result) if choice.verdict and choice.result is not None else ""
         self.detail.setText(
             f"<b>{esc(name_of(result, state))}</b>: {esc(choice_text(self.kb, result, choice))} "
-            f"{esc(rests)}<br>{esc(why)}<br>Threats, greatest first: {ranked}. "
-            "The points of each source:"
+            f"{esc(rests)}" + (f"<br>{esc(why)}" if why else "")
         )
 
     def _choice_selected(self) -> None:

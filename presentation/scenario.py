@@ -381,3 +381,48 @@ def render_scenario_text(kb: KnowledgeBase, result: ScenarioResult) -> str:
         "Each state's full reasoning: --format json (states.<id>.explanation)."
     )
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThreatRow:
+    """One row of a state's table of threats: every other power (and each bloc weighed
+    as one), its threat points on the rule program's score, out of ``maximum``."""
+
+    power: str  # the state, or the bloc's leader
+    label: str  # 'Russia', 'Russia alone' beside 'the bloc led by Russia (with …)'
+    is_bloc: bool
+    score: int
+    maximum: int
+    level: str  # the threat's level, 'open' where the rules left it open
+
+
+def ranked_threat_rows(result: ScenarioResult, choice: StateChoice) -> list[ThreatRow]:
+    """Every threat a state weighs, greatest first, as the JSON's ``threats`` lists them
+    (the same scores); a state is said 'alone' where a bloc it leads is listed too."""
+    leaders = {t.power for t in choice.threats if t.is_bloc}
+    return [
+        ThreatRow(
+            power=t.power,
+            label=led_bloc_name(result, t)
+            if t.is_bloc
+            else name_of(result, t.power) + (" alone" if t.power in leaders else ""),
+            is_bloc=t.is_bloc,
+            score=t.score,
+            maximum=t.maximum,
+            level=t.threat_level or "open",
+        )
+        for t in choice.threats
+    ]
+
+
+def ranked_threats_heading(result: ScenarioResult, choice: StateChoice) -> str:
+    """What the numbers of a state's table of threats are, in a sentence."""
+    rows = choice.threats
+    top = max((t.maximum for t in rows), default=0)
+    blocs = sum(t.is_bloc for t in rows)
+    singles = len(rows) - blocs
+    counted_blocs = f" and {counted(blocs, 'bloc')} weighed as one" if blocs else ""
+    return (
+        f"How much each power threatens {name_of(result, choice.state)}: the threat points of the rule "
+        f"program, 0 to {top}, for {counted(singles, 'other state')}{counted_blocs}, greatest first."
+    )

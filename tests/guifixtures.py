@@ -148,3 +148,31 @@ def answer(window, factor_id, level):
 
 def shown_verdict(window):
     return window.banner.verdict.text()
+
+
+def threat_table_rows(table):
+    """The rows of a table of threats as shown: (power id, label, points text, level)."""
+
+    return [
+        (table.item(r, 0).data(Qt.ItemDataRole.UserRole), *(table.item(r, c).text() for c in range(3)))
+        for r in range(table.rowCount())
+    ]
+
+
+def assert_every_power_with_the_jsons_score(panel, result, state):
+    """The selected state's table of threats lists every other power, each bloc apart,
+    greatest first, with the JSON's ``threats[].score`` out of its ``maximum``."""
+    from alliance_advisor.rules.scenario import scenario_result_to_dict
+
+    threats = scenario_result_to_dict(result, explanations=False)["states"][state]["threats"]
+    rows = threat_table_rows(panel.table)
+    assert len(rows) == len(threats)
+    assert [(r[0], r[2]) for r in rows] == [(t["power"], f"{t['score']} of {t['maximum']}") for t in threats]
+    assert [r[3] for r in rows] == [t["threat_level"] or "open" for t in threats]
+    singles = {r[0] for r, t in zip(rows, threats, strict=True) if "members" not in t}
+    assert singles == set(result.states) - {state}, "a row for every other power"
+    blocs = [r[1] for r, t in zip(rows, threats, strict=True) if "members" in t]
+    assert all(label.startswith("the bloc led by ") for label in blocs)
+    top = max(t["maximum"] for t in threats)
+    assert f"threatens {result.scenario.state(state).name}" in panel.heading.text()
+    assert f"0 to {top}" in panel.heading.text()

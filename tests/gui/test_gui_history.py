@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from alliance_advisor.gui.history import DATA_KEY
 from alliance_advisor.presentation.history import observed_text
-from alliance_advisor.presentation.scenario import choice_text, ranked_threat_text
+from alliance_advisor.presentation.scenario import choice_text
 from alliance_advisor.rules.history import DATASETS, data_guide, missing_data
 from conftest import require_data
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
@@ -98,9 +98,8 @@ def test_a_state_drills_down_in_the_scenario_windows_wording(window, qtbot, kb, 
     text = history.detail.text()
     choice = history.result.states["germany"]
     assert choice.greatest_threat == "russia" and "austria_hungary" in choice.partners
-    first = ranked_threat_text(history.result, choice.threats[0])
-    assert choice_text(kb, history.result, choice) in text and f"Threats, greatest first: {first}" in text
-    assert "Russia" in first
+    assert choice_text(kb, history.result, choice) in text
+    assert history.threats.table.item(0, 0).text().startswith(("Russia", "the bloc led by Russia"))
     assert observed_text(history.plain, "germany") in text and "Allied in 1915" in text
     assert history.diagram.selected == "germany" and history.threat_bars.rows
     selected = [history.choices.item(i.row(), 0).text() for i in history.choices.selectedIndexes()]
@@ -244,3 +243,15 @@ def test_the_history_window_cuts_no_text_and_its_map_labels_never_overlap(window
         for b in labels[n + 1 :]:
             assert not a.overlaps((b.left, b.top, b.left + b.width, b.top + b.height)), (a, b)
     history.shutdown()
+
+
+@pytest.mark.slow
+def test_a_state_of_1914_shows_every_powers_threat_points_as_the_json_does(window, qtbot, history_dir):
+    history = shown(window.show_history(str(history_dir)), qtbot, 1914)
+    qtbot.addWidget(history)
+    try:
+        for state in ("germany", "belgium"):
+            history.select_state(state)
+            assert_every_power_with_the_jsons_score(history.threats, history.result, state)
+    finally:
+        history.shutdown()

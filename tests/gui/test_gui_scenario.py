@@ -101,7 +101,7 @@ def test_save_and_reopen_and_export_every_format(window, qtbot, tmp_path):
 def test_a_state_opens_as_a_case_in_the_main_window(window, qtbot):
     scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1936.yaml")
     scenario.select_state("czechoslovakia")
-    assert "Czechoslovakia" in scenario.detail.text() and "Threats, greatest first" in scenario.detail.text()
+    assert "Czechoslovakia" in scenario.detail.text() and scenario.threats.table.rowCount()
     scenario.open_selected_case()
     case = window.document.case
     assert case.state == "Czechoslovakia" and case.threat == "Germany"
@@ -347,3 +347,22 @@ def test_the_scenario_tables_show_whole_headers_and_the_diagram_a_legend(qtbot, 
         assert sum(tabs.tabRect(i).width() for i in range(tabs.count())) <= window.edit_tabs.width()
     finally:
         window.shutdown()
+
+
+@pytest.mark.slow
+def test_the_selected_state_shows_every_powers_threat_points_as_the_json_does(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    scenario = open_scenario(window, qtbot, SCENARIOS / "europe_1949.yaml")
+    try:
+        for state in ("soviet_union", "france"):
+            scenario.select_state(state)
+            assert_every_power_with_the_jsons_score(scenario.threats, scenario.result, state)
+        table = scenario.threats.table
+        table.sortItems(0, Qt.SortOrder.AscendingOrder)  # by name, then back by points
+        names = [r[1] for r in threat_table_rows(table)]
+        assert names == sorted(names, key=str.casefold)
+        table.sortItems(1, Qt.SortOrder.DescendingOrder)
+        assert_every_power_with_the_jsons_score(scenario.threats, scenario.result, "france")
+    finally:
+        scenario.shutdown()

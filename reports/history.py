@@ -121,10 +121,10 @@ def evaluation_blocks(evaluation: Mapping[str, Any]) -> list[Block]:
     blocks: list[Block] = [
         Heading(2, "The field's measures"),
         Para([Run(EVALUATION_METHOD)]),
-        Bullets([[Run(line)] for line in evaluation["reading"]]),
         Heading(2, "Held out: scores with 95% intervals"),
         _wide_table(list(EVALUATION_COLUMNS), evaluation_rows(h.get("models")), widths),
         Para([Run(held_out_line(evaluation))]),
+        Bullets([[Run(line)] for line in evaluation["reading"]]),
     ]
     if h.get("curves"):
         svg = _as_figure(curves_plot(evaluation, "svg").decode("utf-8"))

@@ -83,11 +83,7 @@ PARTS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "shared_threat": ("controls", ("shared_threat",), "a shared greatest threat alone"),
     "same_bloc_threat": ("controls", ("same_bloc_threat",), "the same predicted bloc alone"),
     "pledges": ("controls", ("other_pledge",), "a lesser pledge in force (neutrality, non-aggression, consultation)"),
-    "threat_with_pledges": (
-        "pledges",
-        ("other_pledge", *(n for n, _ in THEORY_TERMS["threat"])),
-        "balance of threat over the controls and a lesser pledge in force",
-    ),
+    "threat_with_pledges": ("pledges", ("other_pledge", *(n for n, _ in THEORY_TERMS["threat"])), "balance of threat"),
 }
 BINARY = {
     "contiguous",
@@ -747,22 +743,31 @@ def reading(evaluation: Mapping[str, Any]) -> list[str]:
             )
         )
     out += _era_sentences(evaluation["by_era"])
+    # The check a referee will ask for, in the lead: the theory over the lesser pledges.
+    out += _parts_sentences(evaluation.get("threat_parts"), where, ("threat_with_pledges",))
     return out
 
 
-def _parts_sentences(parts: Mapping[str, Any] | None, where: str) -> list[str]:
+def _parts_sentences(parts: Mapping[str, Any] | None, where: str, only: Sequence[str] = ()) -> list[str]:
     if not parts:
         return []
     out = []
-    for m in ("threat_points", "shared_threat", "same_bloc_threat", "threat_with_pledges"):
+    for m in only or ("threat_points", "shared_threat", "same_bloc_threat", "threat_with_pledges"):
         entry = parts["models"].get(m)
         gain = entry.get("gain_roc_auc") if entry else None
         if gain is None or gain["low"] is None:
             continue
-        what = parts["meaning"][m]
-        against = "the controls" if parts["against"][m] == "controls" else "the controls with a lesser pledge"
-        verdict = "adds" if gain["low"] > 0 else "lowers" if gain["high"] < 0 else "adds nothing measurable to"
-        out.append(f"{where}, {what} {verdict} {against}' ROC-AUC ({_ci(gain)}).")
+        against = "the controls" if parts["against"][m] == "controls" else "the controls and a lesser pledge in force"
+        if gain["low"] > 0:
+            verb, tail = "raises", ""
+        elif gain["high"] < 0:
+            verb, tail = "lowers", "; it adds nothing"
+        else:
+            verb, tail = "leaves", "; it adds nothing measurable"
+        verb_phrase = (
+            f"{verb} the ROC-AUC ({_ci(gain)})" if verb != "leaves" else f"leaves the ROC-AUC as it was ({_ci(gain)})"
+        )
+        out.append(f"{where}: adding {parts['meaning'][m]} to {against} {verb_phrase}{tail}.")
     return out
 
 

@@ -198,10 +198,14 @@ def evaluation_body(evaluation: Mapping[str, Any]) -> list[str]:
     hard-prediction tables follow as secondary."""
     from alliance_advisor.presentation.history import (
         EVALUATION_COLUMNS,
+        PARTS_COLUMNS,
+        PARTS_HEADING,
+        PARTS_NOTE,
         ROLLING_COLUMNS,
         coefficient_rows,
         evaluation_rows,
         held_out_line,
+        parts_rows,
         rolling_rows,
     )
 
@@ -212,6 +216,10 @@ def evaluation_body(evaluation: Mapping[str, Any]) -> list[str]:
     if clean and clean.get("models"):
         lines += ["", "Held-out years that nothing in the repository names:", ""]
         lines += markdown_table(EVALUATION_COLUMNS, evaluation_rows(clean["models"]))
+    if evaluation.get("threat_parts"):
+        lines += ["", f"{PARTS_HEADING}. {PARTS_NOTE}", ""]
+        lines += markdown_table(PARTS_COLUMNS, parts_rows(evaluation))
+        lines += ["", *[f"- {line}" for line in evaluation["threat_parts"].get("reading", [])]]
     if evaluation["by_era"]:
         lines += ["", "Rolling by era (each era judged by the models fitted on the eras before it):", ""]
         lines += markdown_table(ROLLING_COLUMNS, rolling_rows(evaluation))

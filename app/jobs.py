@@ -188,6 +188,14 @@ class EngineContext:
         return FIRST_YEAR, LAST_YEAR
 
 
+def default_data_dir() -> str | None:
+    """The data folder the environment names ($ALLIANCE_DATA), as the command line and
+    the tests read it (rules/history/_folder.py), or None."""
+    from alliance_advisor.rules.history import data_dir
+
+    return data_dir(None)
+
+
 def is_scenario_data(data: object) -> bool:
     from alliance_advisor.rules.scenario import is_scenario_data as is_scenario
 

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from alliance_advisor.app.jobs import EngineContext, history_job, history_sweep_job
+from alliance_advisor.app.jobs import EngineContext, default_data_dir, history_job, history_sweep_job
 from alliance_advisor.gui import msgbox
 from alliance_advisor.gui.live import LiveAnalysis
 from alliance_advisor.gui.scenario import (
@@ -280,7 +280,9 @@ class HistoryWindow(QMainWindow):
         self.slider.setValue(self.spin.value())
         self.spin.blockSignals(False)
         self._set_actions_enabled(False)
-        chosen = data_dir or cast(str, self.settings.value(DATA_KEY, "")) or None
+        # The folder given, else the one remembered, else the environment's ($ALLIANCE_DATA,
+        # as the command line and the tests read it): asked for only when none is known.
+        chosen = data_dir or cast(str, self.settings.value(DATA_KEY, "")) or default_data_dir()
         if chosen:
             self.set_data_dir(chosen)
         else:

@@ -25,6 +25,18 @@ def history_dir(data_folder):
     return require_data(data_folder, *(d.path for d in DATASETS))
 
 
+@pytest.mark.slow
+def test_the_environments_folder_is_taken_without_asking(window, qtbot, prompts, history_dir, monkeypatch):
+    """One way to point to the data everywhere: with $ALLIANCE_DATA set and no folder
+    remembered, the window opens on it, as the command line and the tests do."""
+    monkeypatch.setenv("ALLIANCE_DATA", str(history_dir))
+    history = window.show_history()
+    qtbot.addWidget(history)
+    assert prompts.folders_asked == [] and history.data_dir == os.path.abspath(history_dir)
+    shown(history, qtbot, 1914)
+    history.shutdown()
+
+
 def shown(window, qtbot, year, timeout=30000):
     qtbot.waitUntil(lambda: window.year == year and not window.analysis.pending, timeout=timeout)
     return window
@@ -35,7 +47,8 @@ def bloc_with(history, state):
 
 
 @pytest.mark.slow
-def test_the_folder_is_asked_once_and_1914_shows_its_blocs(window, qtbot, prompts, history_dir):
+def test_the_folder_is_asked_once_and_1914_shows_its_blocs(window, qtbot, prompts, history_dir, monkeypatch):
+    monkeypatch.delenv("ALLIANCE_DATA", raising=False)  # no folder known: the window asks
     prompts.folder = str(history_dir)
     history = window.show_history()
     qtbot.addWidget(history)

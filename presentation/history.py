@@ -350,8 +350,10 @@ def parts_rows(evaluation: Mapping[str, Any]) -> list[list[str]]:
     """Balance of threat taken apart: each part's held-out ROC-AUC and its gain."""
     parts = evaluation.get("threat_parts") or {}
     rows = []
-    for m, entry in (parts.get("models") or {}).items():
-        against = parts["against"][m]
+    models = parts.get("models") or {}
+    order = ("threat_points", "shared_threat", "same_bloc_threat", "pledges", "threat_with_pledges")
+    for m in sorted(models, key=lambda k: order.index(k) if k in order else len(order)):
+        entry, against = models[m], parts["against"][m]
         rows.append(
             [
                 parts["meaning"][m],

@@ -100,6 +100,13 @@ def curves_plot(evaluation: Mapping[str, Any], fmt: str = "svg") -> bytes:
     roc.set(title="ROC (held out)", xlabel="false positive rate", ylabel="true positive rate", xlim=(0, 1), ylim=(0, 1))
     pr.set(title="Precision-recall (held out)", xlabel="recall", ylabel="precision", xlim=(0, 1))
     pr.set_yscale("log")
+    # Plain decimals on the log axis: mathtext's superscripts ("3 x 10^-3") lose their
+    # exponent in the reports' SVG text, which then reads "3 x 10".
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    pr.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    pr.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.3g}"))
+    pr.yaxis.set_minor_formatter(NullFormatter())
     roc.legend(fontsize=6, loc="lower right")
     fig.tight_layout()
     buf = io.BytesIO()

@@ -142,8 +142,8 @@ COLUMN_HELP = {
     "pairs F1": "One score from the two before it (their harmonic mean): 1 when the theory names exactly "
     "the pairs allied the next year, 0 when it names none of them.",
     "onsets P": "Of the pairs this theory puts together that were not yet allied, the share that became "
-    "allied within the next three years.",
-    "onsets R": "Of the pairs that became newly allied within the next three years, the share this theory "
+    "allied the next year.",
+    "onsets R": "Of the pairs that became newly allied the next year, the share this theory "
     "put together while they were not yet allied.",
     "onsets F1": "One score from the two onset shares before it (their harmonic mean): high only when the "
     "theory finds new alliances both often and accurately.",

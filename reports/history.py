@@ -24,9 +24,11 @@ from alliance_advisor.presentation.history import (
     EVALUATION_METHOD,
     EVALUATION_MODELS,
     METHOD,
+    OBSERVED_BLOCS,
     PARTS_COLUMNS,
     PARTS_HEADING,
     PARTS_NOTE,
+    PREDICTED_BLOCS,
     ROLLING_COLUMNS,
     THEORY_NAMES,
     best_and_worst,
@@ -38,6 +40,7 @@ from alliance_advisor.presentation.history import (
     parts_rows,
     rolling_rows,
     run_title,
+    year_series,
 )
 from alliance_advisor.reports.blocks import (
     Block,
@@ -75,6 +78,36 @@ def era_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
     fig.tight_layout()
     buf = io.BytesIO()
     # Text as text, not glyph outlines: Qt's SVG renderer (the PDF) resolves no glyph links.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return buf.getvalue()
+
+
+def years_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
+    """The History window's plot over the years, for the report: each theory's pairs F1
+    by year, and the number of blocs predicted and observed (presentation's
+    ``year_series``, the same points the window draws)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure as PlotFigure
+
+    years = sorted(run["years"].items(), key=lambda kv: int(kv[0]))
+    xs = [int(y) for y, _ in years]
+    series = [year_series(y) for _, y in years]
+    fig = PlotFigure(figsize=(8, 3.6))
+    scores = fig.add_subplot(2, 1, 1)
+    blocs = fig.add_subplot(2, 1, 2, sharex=scores)
+    for name in series[0] if series else ():
+        axis = blocs if name in (PREDICTED_BLOCS, OBSERVED_BLOCS) else scores
+        axis.plot(xs, [point.get(name, float("nan")) for point in series], linewidth=1.0, label=name)
+    scores.set(ylabel="pairs F1", ylim=(0, 1))
+    blocs.set(ylabel="blocs", xlabel="year")
+    scores.tick_params(labelbottom=False)
+    for axis in (scores, blocs):
+        axis.legend(fontsize=6, loc="upper left", ncol=3)
+    fig.tight_layout()
+    buf = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return buf.getvalue()
@@ -231,6 +264,16 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
         Heading(2, f"All years, {first}-{last}"),
         *_headline(s["theories"]),
     ]
+    if len(run["years"]) > 1:
+        svg = _as_figure(years_plot(run, "svg").decode("utf-8"))
+        caption = [
+            strong("Over the years. "),
+            Run(
+                "Each theory's pairs F1 by year, and the number of blocs balance of threat predicts and the "
+                "number observed the next year (the History window's plot)."
+            ),
+        ]
+        blocks.append(Figure("years", svg, caption, "Each theory's pairs F1 and the number of blocs by year"))
     if s.get("by_era"):
         svg = _as_figure(era_plot(run, "svg").decode("utf-8"))
         blocks += [

@@ -176,6 +176,7 @@ class _PdfPainter:
             _break_before_headings(
                 doc, [blk for blk in pieces if isinstance(blk, Heading) and id(blk) in headings_broken]
             )
+            _keep_figures_with_captions(doc, self.body_height())
             _keep_headings_with_next(doc, self.body_height())
             cut = _first_cut_whole_table(doc, pieces, self.body_height())
             if cut is not None:
@@ -511,6 +512,36 @@ def _keep_headings_with_next(doc: QTextDocument, page_height: float, room: float
                 QTextCursor(block).setBlockFormat(fmt)
                 layout.documentSize()
         block = block.next()
+
+
+def _keep_figures_with_captions(doc: QTextDocument, page_height: float) -> None:
+    """Start a page before a figure whose caption would fall on the next page (the
+    caption is the paragraph after the figure's placeholder)."""
+    from PySide6.QtGui import QTextCursor, QTextFormat
+
+    layout = doc.documentLayout()
+    layout.documentSize()
+    block = doc.begin()
+    while block.isValid():
+        following = block.next()
+        if following.isValid() and _holds_image(block):
+            page = int(layout.blockBoundingRect(block).top() // page_height)
+            caption_end = layout.blockBoundingRect(following).bottom()
+            if int((caption_end - 1) // page_height) > page:
+                fmt = block.blockFormat()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(block).setBlockFormat(fmt)
+                layout.documentSize()
+        block = following
+
+
+def _holds_image(block: QTextBlock) -> bool:
+    it = block.begin()
+    while not it.atEnd():
+        if it.fragment().charFormat().isImageFormat():
+            return True
+        it += 1
+    return False
 
 
 def _svg_size(svg: str) -> tuple[float, float]:

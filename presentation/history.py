@@ -208,7 +208,7 @@ def year_heading(year: Mapping[str, Any]) -> str:
     onsets = len(year.get("onset_pairs", ()))
     return (
         f"{year['year']}: {year['state_count']} states, {war}; held against the {observed} pairs allied in "
-        f"{year['year'] + 1} and the {onsets} pairs newly allied in the years after (onsets)."
+        f"{year['year'] + 1} and the {onsets} pairs newly allied that year (onsets: not allied in {year['year']})."
     )
 
 

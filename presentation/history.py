@@ -102,7 +102,10 @@ def render_history_text(run: Mapping[str, Any]) -> str:
     if run.get("filter"):
         out += ["The system is run whole; the scores count the pairs of the states above only.", ""]
     if s.get("evaluation"):
-        out += [*evaluation_text(s["evaluation"]), "Hard predictions (F1 at the theories' own blocs; secondary):", ""]
+        out += [*evaluation_text(s["evaluation"])]
+        if named_line(s.get("held_out")):
+            out += [named_line(s.get("held_out")), ""]
+        out += ["Hard predictions (F1 at the theories' own blocs; secondary):", ""]
     out += ["All years:", *_table(header, [[r[0].split(" (")[0], *r[1:]] for r in headline_rows(s["theories"])]), ""]
     if s.get("held_out"):
         h = s["held_out"]
@@ -384,6 +387,30 @@ def held_out_line(evaluation: Mapping[str, Any]) -> str:
             f"({clean['sample']['onsets']:,} onsets) are judged apart below."
         )
     return line
+
+
+def named_line(held_out: Mapping[str, Any] | None) -> str:
+    """What in the repository dates from the held-out years (summary.held_out.named):
+    the cases, the scenarios and the years the tests use, so a reader knows which held-out
+    years are not truly untouched."""
+    named = (held_out or {}).get("named") or []
+    if not named:
+        return ""
+    kinds: dict[str, list[str]] = {}
+    tests: list[int] = []
+    for n in named:
+        if n["kind"] == "test":
+            tests.append(int(n["year"]))
+        else:
+            kinds.setdefault(n["kind"], []).append(f"{n['name']} ({n['year']})")
+    parts = [f"the {kind}s {', '.join(items)}" for kind, items in sorted(kinds.items())]
+    if tests:
+        parts.append("the years the tests use, " + ", ".join(str(y) for y in sorted(set(tests))))
+    return (
+        "Not truly held out: the repository names these held-out years (they guided the rules or check them): "
+        + "; ".join(parts)
+        + ". The clean years are the others."
+    )
 
 
 def evaluation_text(evaluation: Mapping[str, Any]) -> list[str]:

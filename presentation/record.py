@@ -192,7 +192,7 @@ def scenarios_body(results: Sequence[tuple[str, Any]]) -> list[str]:
 
 
 # ------------------------------------------------------------------ main.py history
-def evaluation_body(evaluation: Mapping[str, Any]) -> list[str]:
+def evaluation_body(evaluation: Mapping[str, Any], named: str = "") -> list[str]:
     """The field's measures of a history run, first on its page: the reading, the held-out
     scores with intervals, the clean years, rolling by era and the regression table; the
     hard-prediction tables follow as secondary."""
@@ -223,6 +223,8 @@ def evaluation_body(evaluation: Mapping[str, Any]) -> list[str]:
     if evaluation["by_era"]:
         lines += ["", "Rolling by era (each era judged by the models fitted on the eras before it):", ""]
         lines += markdown_table(ROLLING_COLUMNS, rolling_rows(evaluation))
+    if named:
+        lines += ["", named]
     header, rows = coefficient_rows(evaluation)
     lines += ["", "Logits on all years (per SD for numeric terms; SE clustered by pair):", ""]
     lines += [*markdown_table(header, rows), "", "## Hard predictions (secondary)", ""]
@@ -232,7 +234,14 @@ def evaluation_body(evaluation: Mapping[str, Any]) -> list[str]:
 def history_body(run: Mapping[str, Any], ran: str) -> list[str]:
     """The headline table of a history run (and its held-out years and sensitivity), with
     how the run went (``ran``: years, runs computed or resumed, seconds)."""
-    from alliance_advisor.presentation.history import COLUMNS, THEORY_NAMES, best_and_worst, fmt, headline_rows
+    from alliance_advisor.presentation.history import (
+        COLUMNS,
+        THEORY_NAMES,
+        best_and_worst,
+        fmt,
+        headline_rows,
+        named_line,
+    )
 
     def named(rows: list[list[str]]) -> list[list[str]]:
         return [[THEORY_NAMES[row[0]], *row[1:]] for row in rows]
@@ -242,7 +251,7 @@ def history_body(run: Mapping[str, Any], ran: str) -> list[str]:
     lines = [
         f"History of the state system, {s['years'][0]}-{s['years'][1]} (mapping {run['mapping']['hash']}); {ran}.",
         "",
-        *(evaluation_body(s["evaluation"]) if s.get("evaluation") else []),
+        *(evaluation_body(s["evaluation"], named_line(s.get("held_out"))) if s.get("evaluation") else []),
         "All years:",
         "",
         *markdown_table(header, named(headline_rows(s["theories"]))),

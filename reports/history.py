@@ -37,6 +37,7 @@ from alliance_advisor.presentation.history import (
     evaluation_rows,
     headline_rows,
     held_out_line,
+    named_line,
     parts_rows,
     rolling_rows,
     run_title,
@@ -245,6 +246,8 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
     blocks: list[Block] = [Heading(1, title)]
     if s.get("evaluation"):
         blocks += evaluation_blocks(s["evaluation"])
+        if named_line(s.get("held_out")):
+            blocks.append(Para([Run(named_line(s.get("held_out")))]))
         blocks.append(Heading(2, "Hard predictions (secondary): method"))
     else:
         blocks.append(Heading(2, "Method"))

@@ -44,7 +44,17 @@ def run():
                 "development": None,
                 "by_era": {"1946-1989": summary},
                 "sensitivity": {"theory": "threat", "every": 0, "rows": []},
-                "held_out": {"from": 1946, "to": 1947, "mapping_frozen": "2026-01-01", "theories": summary},
+                "held_out": {
+                    "from": 1946,
+                    "to": 1947,
+                    "mapping_frozen": "2026-01-01",
+                    "theories": summary,
+                    "named": [
+                        {"kind": "case", "name": "turkey_1947", "year": 1947},
+                        {"kind": "test", "name": "tests (history.tested_years)", "year": 1946},
+                    ],
+                    "clean_years": [],
+                },
                 "evaluation": evaluation,
             },
         }
@@ -55,6 +65,17 @@ def test_the_text_output_leads_with_the_field_measures(run):
     text = render_history_text(run)
     assert text.index("The field's measures") < text.index("ROC-AUC") < text.index("All years:")
     assert all(line in text for line in run["summary"]["evaluation"]["reading"]) and "Rolling by era" in text
+
+
+def test_every_output_lists_what_in_the_repository_names_a_held_out_year(run, tmp_path):
+    from alliance_advisor.app.export import write
+
+    wanted = "Not truly held out"
+    assert wanted in render_history_text(run) and "turkey_1947 (1947)" in render_history_text(run)
+    assert wanted in "\n".join(history_body(run, "2 years"))
+    write(run, tmp_path / "history.md", "md")
+    page = (tmp_path / "history.md").read_text(encoding="utf-8")
+    assert wanted in page and "the years the tests use, 1946" in page
 
 
 def test_the_recorded_page_leads_with_the_field_measures(run):

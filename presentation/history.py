@@ -103,8 +103,8 @@ def render_history_text(run: Mapping[str, Any]) -> str:
         out += ["The system is run whole; the scores count the pairs of the states above only.", ""]
     if s.get("evaluation"):
         out += [*evaluation_text(s["evaluation"])]
-        if named_line(s.get("held_out")):
-            out += [named_line(s.get("held_out")), ""]
+        if named := named_line(s.get("held_out")):
+            out += [named, ""]
         out += ["Hard predictions (F1 at the theories' own blocs; secondary):", ""]
     out += ["All years:", *_table(header, [[r[0].split(" (")[0], *r[1:]] for r in headline_rows(s["theories"])]), ""]
     if s.get("held_out"):

@@ -59,15 +59,31 @@ from alliance_advisor.reports.blocks import (
 from alliance_advisor.rules.version import app_version
 
 
-def era_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
-    """Pairs and onsets F1 of each theory by era, as an image (svg or png)."""
+def _plot_figure(figsize: tuple[float, float]) -> Any:
+    """A matplotlib figure on the Agg backend (no screen, no pyplot state)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure as PlotFigure
 
+    return PlotFigure(figsize=figsize)
+
+
+def _figure_bytes(fig: Any, fmt: str) -> bytes:
+    """The figure as svg or png. Text as text, not glyph outlines: Qt's SVG renderer (the
+    PDF) resolves no glyph links; no date in the SVG, so the same run gives the same file."""
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return buf.getvalue()
+
+
+def era_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
+    """Pairs and onsets F1 of each theory by era, as an image (svg or png)."""
     eras = list(run["summary"]["by_era"])
-    fig = PlotFigure(figsize=(8, 3.2))
+    fig = _plot_figure(figsize=(8, 3.2))
     for n, part in enumerate(("pairs_f1", "onsets_f1")):
         ax = fig.add_subplot(1, 2, n + 1)
         for name in THEORY_NAMES:
@@ -77,26 +93,17 @@ def era_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
         ax.set_ylim(0, 1)
     fig.axes[0].legend(fontsize=7)
     fig.tight_layout()
-    buf = io.BytesIO()
-    # Text as text, not glyph outlines: Qt's SVG renderer (the PDF) resolves no glyph links.
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    return buf.getvalue()
+    return _figure_bytes(fig, fmt)
 
 
 def years_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
     """The History window's plot over the years, for the report: each theory's pairs F1
     by year, and the number of blocs predicted and observed (presentation's
     ``year_series``, the same points the window draws)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure as PlotFigure
-
     years = sorted(run["years"].items(), key=lambda kv: int(kv[0]))
     xs = [int(y) for y, _ in years]
     series = [year_series(y) for _, y in years]
-    fig = PlotFigure(figsize=(8, 3.6))
+    fig = _plot_figure(figsize=(8, 3.6))
     scores = fig.add_subplot(2, 1, 1)
     blocs = fig.add_subplot(2, 1, 2, sharex=scores)
     for name in series[0] if series else ():
@@ -108,21 +115,13 @@ def years_plot(run: Mapping[str, Any], fmt: str = "svg") -> bytes:
     for axis in (scores, blocs):
         axis.legend(fontsize=6, loc="upper left", ncol=3)
     fig.tight_layout()
-    buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    return buf.getvalue()
+    return _figure_bytes(fig, fmt)
 
 
 def curves_plot(evaluation: Mapping[str, Any], fmt: str = "svg") -> bytes:
     """The held-out ROC and precision-recall curves of each model and baseline (svg or png)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure as PlotFigure
-
     curves = evaluation["held_out"]["curves"]
-    fig = PlotFigure(figsize=(8, 3.4))
+    fig = _plot_figure(figsize=(8, 3.4))
     roc, pr = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
     for name, title in EVALUATION_MODELS.items():
         if not curves.get(name) or not curves[name]["roc"]:
@@ -143,10 +142,7 @@ def curves_plot(evaluation: Mapping[str, Any], fmt: str = "svg") -> bytes:
     pr.yaxis.set_minor_formatter(NullFormatter())
     roc.legend(fontsize=6, loc="lower right")
     fig.tight_layout()
-    buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    return buf.getvalue()
+    return _figure_bytes(fig, fmt)
 
 
 def _wide_table(header: list[str], rows: list[list[str]], widths: tuple[int, ...] = ()) -> Table:
@@ -246,8 +242,8 @@ def history_report_blocks(run: Mapping[str, Any], generated: str | None = None, 
     blocks: list[Block] = [Heading(1, title)]
     if s.get("evaluation"):
         blocks += evaluation_blocks(s["evaluation"])
-        if named_line(s.get("held_out")):
-            blocks.append(Para([Run(named_line(s.get("held_out")))]))
+        if named := named_line(s.get("held_out")):
+            blocks.append(Para([Run(named)]))
         blocks.append(Heading(2, "Hard predictions (secondary): method"))
     else:
         blocks.append(Heading(2, "Method"))

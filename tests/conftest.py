@@ -66,6 +66,23 @@ def cow_dir(data_folder):
     return require_data(data_folder, "cow/nmc-7.0.csv", "cow/contiguity-3.2.csv", "cow/README.md") / "cow"
 
 
+@pytest.fixture(scope="session")
+def history_dir(data_folder):
+    """The data folder with every data set the history command reads."""
+    from alliance_advisor.rules.history import DATASETS
+
+    return require_data(data_folder, *(d.path for d in DATASETS))
+
+
+@pytest.fixture(scope="session")
+def context(history_dir):
+    """The history's context over the data folder (the data, the mapping, a scenario
+    engine), made once per process."""
+    from alliance_advisor.rules.history import history_context
+
+    return history_context(os.fspath(history_dir), None)
+
+
 # A plain peacetime case: a middle power, a comparable, distant, benign neighbour.
 BASE_ANSWERS = {
     "state_strength": "middle",

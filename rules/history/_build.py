@@ -220,6 +220,29 @@ def new_treaties(
     return out
 
 
+def score_theories(
+    predicted: Mapping[str, set[Pair]],
+    allied: set[Pair],
+    observed: set[Pair],
+    onsets: set[Pair],
+    treaties: Mapping[int, set[Pair]],
+) -> dict[str, Any]:
+    """Each theory's counts against what happened: its pairs against the pairs allied the
+    next year, its pairs not allied now against the onsets, and the new treaties in which
+    it names a pair not allied now (the year's scores, and a filter's recount of them)."""
+    theories = {}
+    for name in THEORIES:
+        pred = predicted[name]
+        fresh = pred - allied
+        theories[name] = {
+            "pairs": _counts(pred, observed).to_list(),
+            "onsets": _counts(fresh, onsets).to_list(),
+            "treaties_found": sum(1 for pairs in treaties.values() if pairs & fresh),
+            "predicted": len(pred),
+        }
+    return theories
+
+
 def compare_year(
     data: HistoryData, year: int, mapping: HistoryMapping, result: ScenarioResult, seed: int
 ) -> dict[str, Any]:
@@ -244,16 +267,7 @@ def compare_year(
         "random": set(rng.sample(all_pairs, min(len(threat), len(all_pairs)))),
     }
     treaties = new_treaties(data, year, mapping, codes, allied)
-    theories = {}
-    for name in THEORIES:
-        pred = predicted[name]
-        fresh = pred - allied
-        theories[name] = {
-            "pairs": _counts(pred, observed).to_list(),
-            "onsets": _counts(fresh, onsets).to_list(),
-            "treaties_found": sum(1 for pairs in treaties.values() if pairs & fresh),
-            "predicted": len(pred),
-        }
+    theories = score_theories(predicted, allied, observed, onsets, treaties)
     name_of = {c: sid for sid, c in code_of.items()}
     return {
         "theories": theories,

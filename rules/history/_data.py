@@ -50,6 +50,17 @@ ATOP_CITATION = (
     '"Alliance Treaty Obligations and Provisions, 1815-1944." *International Interactions* 28: 237-260.'
 )
 STATES_CITATION = 'Correlates of War Project. 2017. "State System Membership List, v2016."'
+PEACESCIENCER_CITATION = (
+    'Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science Research." '
+    "*Conflict Management and Peace Science* 39(6): 755-779."
+)
+CAPITALS_CITATION = (
+    PEACESCIENCER_CITATION.removesuffix(".") + " (its table of COW state capitals and their coordinates)."
+)
+DEMOCRACY_CITATION = (
+    'Marquez, Xavier. 2016. "A Quick Method for Extending the Unified Democracy Scores." SSRN 2753830 '
+    "(its extension of Pemstein, Meserve and Melton's Unified Democracy Scores, xm_qudsest)."
+)
 DATASETS: tuple[Dataset, ...] = (
     Dataset(
         key="nmc",
@@ -136,12 +147,6 @@ DATASETS: tuple[Dataset, ...] = (
         ),
         columns=("warnum", "ccode1", "ccode2", "year", "sidea1", "sidea2"),
     ),
-)
-CAPITALS_CITATION = (
-    'Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science Research." '
-    "*Conflict Management and Peace Science* 39(6): 755-779 (its table of COW state capitals and their coordinates)."
-)
-DATASETS += (
     Dataset(
         key="capitals",
         path="history/cow-capitals-2024.csv",
@@ -150,12 +155,6 @@ DATASETS += (
         citation=CAPITALS_CITATION,
         columns=("ccode", "capital", "stdate", "enddate", "lat", "lng"),
     ),
-)
-DEMOCRACY_CITATION = (
-    'Marquez, Xavier. 2016. "A Quick Method for Extending the Unified Democracy Scores." SSRN 2753830 '
-    "(its extension of Pemstein, Meserve and Melton's Unified Democracy Scores, xm_qudsest)."
-)
-DATASETS += (
     Dataset(
         key="democracy",
         path="history/democracy-ccode-year.csv",
@@ -164,10 +163,6 @@ DATASETS += (
         citation=DEMOCRACY_CITATION,
         columns=("ccode", "year", "xm_qudsest"),
     ),
-)
-PEACESCIENCER_CITATION = (
-    'Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science Research." '
-    "*Conflict Management and Peace Science* 39(6): 755-779."
 )
 
 
@@ -358,6 +353,17 @@ def _year(text: str, column: str, path: str, line: int) -> int:
     return _int(text, column, path, line, *_YEAR_RANGE)
 
 
+def _span(start: str, end: str, path: str, line: int) -> tuple[int, int]:
+    """The first and last year of a row's ``stdate`` and ``enddate`` (YYYY-MM-DD)."""
+    years = []
+    for column, text in (("stdate", start), ("enddate", end)):
+        try:
+            years.append(year_of(text))
+        except ValueError:
+            raise AdvisorError(f"{column} {text!r} is not a date (YYYY-MM-DD)", path, line) from None
+    return years[0], years[1]
+
+
 def _flag(text: str, column: str, path: str, line: int) -> int:
     return _int(text or "0", column, path, line, 0, 1)
 
@@ -434,12 +440,7 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
     t = tables["contiguity"]
     contiguity = []
     for line, (a, b, kind, st, end) in _rows(t, CONTIGUITY_COLUMNS):
-        span = []
-        for column, text in (("stdate", st), ("enddate", end)):
-            try:
-                span.append(year_of(text))
-            except ValueError:
-                raise AdvisorError(f"{column} {text!r} is not a date (YYYY-MM-DD)", t.path, line) from None
+        span = _span(st, end, t.path, line)
         ca, cb = _ccode(a, "ccode1", t.path, line), _ccode(b, "ccode2", t.path, line)
         contiguity.append(
             Contiguity(
@@ -548,12 +549,7 @@ def read_history_data(folder: str | os.PathLike[str]) -> HistoryData:
 def _capitals(t: CsvTable) -> dict[int, tuple[Capital, ...]]:
     out: dict[int, list[Capital]] = {}
     for line, (code, name, st, end, lat, lng) in _rows(t, ("ccode", "capital", "stdate", "enddate", "lat", "lng")):
-        span = []
-        for column, text in (("stdate", st), ("enddate", end)):
-            try:
-                span.append(year_of(text))
-            except ValueError:
-                raise AdvisorError(f"{column} {text!r} is not a date (YYYY-MM-DD)", t.path, line) from None
+        span = _span(st, end, t.path, line)
         coords = []
         for column, text, limit in (("lat", lat, 90.0), ("lng", lng, 180.0)):
             try:

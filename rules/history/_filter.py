@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alliance_advisor.rules.errors import AdvisorError
-from alliance_advisor.rules.history._build import THEORIES, Pair, _bloc_pairs, _counts, new_treaties
+from alliance_advisor.rules.history._build import Pair, _bloc_pairs, new_treaties, score_theories
 from alliance_advisor.rules.history._data import HistoryData
 from alliance_advisor.rules.history._mapping import HistoryMapping
 from alliance_advisor.rules.history._regions import REGIONS, region
@@ -153,18 +153,7 @@ def _pairs(rows: Any) -> set[Pair]:
 def _theories(
     predicted: Mapping[str, set[Pair]], allied: set[Pair], year: Mapping[str, Any], treaties: Mapping[int, set[Pair]]
 ) -> dict[str, Any]:
-    observed, onsets = _pairs(year["observed_pairs"]), _pairs(year["onset_pairs"])
-    theories = {}
-    for name in THEORIES:
-        pred = predicted[name]
-        fresh = pred - allied
-        theories[name] = {
-            "pairs": _counts(pred, observed).to_list(),
-            "onsets": _counts(fresh, onsets).to_list(),
-            "treaties_found": sum(1 for pairs in treaties.values() if pairs & fresh),
-            "predicted": len(pred),
-        }
-    return theories
+    return score_theories(predicted, allied, _pairs(year["observed_pairs"]), _pairs(year["onset_pairs"]), treaties)
 
 
 def filter_run(run: Mapping[str, Any], flt: StateFilter, data: HistoryData, mapping: HistoryMapping) -> HistoryRun:

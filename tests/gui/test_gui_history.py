@@ -15,14 +15,8 @@ from PySide6.QtCore import QPoint, Qt
 from alliance_advisor.gui.history import DATA_KEY
 from alliance_advisor.presentation.history import observed_text
 from alliance_advisor.presentation.scenario import choice_text
-from alliance_advisor.rules.history import DATASETS, data_guide, missing_data
-from conftest import require_data
+from alliance_advisor.rules.history import data_guide, missing_data
 from guifixtures import *  # noqa: F401,F403 (fixtures and helpers shared with the app tests)
-
-
-@pytest.fixture(scope="session")  # noqa: F405
-def history_dir(data_folder):
-    return require_data(data_folder, *(d.path for d in DATASETS))
 
 
 @pytest.mark.slow

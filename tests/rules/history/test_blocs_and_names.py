@@ -8,23 +8,15 @@ import pytest
 
 from alliance_advisor.rules.errors import KnowledgeError
 from alliance_advisor.rules.history import (
-    DATASETS,
-    history_context,
     load_history_mapping,
     observed_blocs,
     year_scenario,
 )
 from alliance_advisor.rules.history._build import allied_pairs, members
 from alliance_advisor.rules.kb import load_knowledge
-from conftest import ROOT, require_data
+from conftest import ROOT
 
 UKG, FRN, GMY, AUH, USA, RUS, POL = 200, 220, 255, 300, 2, 365, 290
-
-
-@pytest.fixture(scope="session")
-def context(data_folder):
-    folder = require_data(data_folder, *(d.path for d in DATASETS))
-    return history_context(os.fspath(folder), None)
 
 
 def _blocs(context, year):

@@ -12,27 +12,15 @@ from alliance_advisor import main
 from alliance_advisor.rules.errors import AdvisorError
 from alliance_advisor.rules.history import (
     DATA_ENV,
-    DATASETS,
     StateFilter,
     filter_run,
-    history_context,
     region_filter,
     run_history,
     states_filter,
     summarise,
 )
 from alliance_advisor.rules.history._build import _counts
-from conftest import ROOT, require_data
-
-
-@pytest.fixture(scope="session")
-def history_dir(data_folder):
-    return require_data(data_folder, *(d.path for d in DATASETS))
-
-
-@pytest.fixture(scope="session")
-def context(history_dir):
-    return history_context(os.fspath(history_dir), None)
+from conftest import ROOT
 
 
 @pytest.fixture(scope="session")

@@ -21,24 +21,13 @@ from alliance_advisor.rules.history import (
     Dispute,
     Rivalry,
     RunStats,
-    history_context,
     history_scenario,
     history_year,
     read_history_data,
     run_history,
     year_scenario,
 )
-from conftest import ROOT, require_data
-
-
-@pytest.fixture(scope="session")
-def history_dir(data_folder):
-    return require_data(data_folder, *(d.path for d in DATASETS))
-
-
-@pytest.fixture(scope="session")
-def context(history_dir):
-    return history_context(os.fspath(history_dir), None)
+from conftest import ROOT
 
 
 def _bloc_of(result, sid):

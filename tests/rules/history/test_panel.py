@@ -31,17 +31,7 @@ from alliance_advisor.rules.history import (
     year_scenario,
 )
 from alliance_advisor.rules.history import tested_years as declared_years
-from conftest import ROOT, require_data
-
-
-@pytest.fixture(scope="session")
-def history_dir(data_folder):
-    return require_data(data_folder, *(d.path for d in DATASETS))
-
-
-@pytest.fixture(scope="session")
-def context(history_dir):
-    return history_context(os.fspath(history_dir), None)
+from conftest import ROOT
 
 
 def _export(history_dir, tmp_path, first, last, suffix=".csv", **kw):
